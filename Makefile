@@ -1,0 +1,142 @@
+# fdscope — GNU make build.  `make`, `make check`, `make asan`, `make install`.
+# An optional dependency is a tri-state: WITH_LIBCAP=auto|yes|no.
+
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+DESTDIR  ?=
+CC       ?= cc
+PKG_CONFIG ?= pkg-config
+WITH_LIBCAP ?= auto
+SANITIZE ?=
+VERSION  := 0.1.0
+
+WARN := -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wformat=2 \
+	-Wvla -Wshadow -Wpointer-arith -Wcast-qual -Wno-format-nonliteral
+# CFLAGS is the user's (CI passes EXTRA_CFLAGS=-Werror); the rest is ours.
+OPTFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c17 $(WARN) $(OPTFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_CPPFLAGS = -D_GNU_SOURCE -DFDSCOPE_VERSION='"$(VERSION)"' -MMD -MP $(CPPFLAGS)
+ALL_LDFLAGS = $(LDFLAGS)
+LDLIBS   :=
+
+ifneq ($(SANITIZE),)
+ALL_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+# libsmartcols is required: every table and all JSON go through it.
+SCOLS_CFLAGS := $(shell $(PKG_CONFIG) --cflags smartcols 2>/dev/null)
+SCOLS_LIBS   := $(shell $(PKG_CONFIG) --libs smartcols 2>/dev/null)
+ALL_CPPFLAGS += $(SCOLS_CFLAGS)
+LDLIBS   += $(SCOLS_LIBS)
+
+# libcap is optional.
+ifeq ($(WITH_LIBCAP),no)
+HAVE_LIBCAP := no
+else
+HAVE_LIBCAP := $(shell $(PKG_CONFIG) --exists libcap 2>/dev/null && echo yes || echo no)
+endif
+ifeq ($(HAVE_LIBCAP),yes)
+ALL_CPPFLAGS += -DHAVE_LIBCAP $(shell $(PKG_CONFIG) --cflags libcap)
+LDLIBS   += $(shell $(PKG_CONFIG) --libs libcap)
+endif
+
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+# Build products depend on the configuration, so a switch of WITH_LIBCAP or
+# SANITIZE rebuilds everything rather than mixing objects.
+CONFIG_ID := $(HAVE_LIBCAP)-$(subst $(comma),_,$(SANITIZE))
+comma := ,
+BUILD ?= build/$(CONFIG_ID)
+
+SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/main.o
+TEST_SRCS := $(wildcard tests/check_*.c)
+TEST_OBJS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/runner.o
+TEST_HELPERS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(wildcard tests/helpers/*.c))
+
+.PHONY: fdscope configured all check asan valgrind install uninstall clean deps demo lint-man unit integration
+
+all: fdscope
+
+fdscope: $(BUILD)/fdscope
+	cp $< $@
+
+$(BUILD)/fdscope: $(OBJS) $(MAIN_OBJ) | configured
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c | $(BUILD) configured
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
+	$(CC) $(ALL_CPPFLAGS) -Isrc $(CHECK_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# The runner adds every suite that a tests/check_*.c file defines: the list
+# is generated so that a new suite needs no edit anywhere else.
+$(BUILD)/tests/suites.h: $(TEST_SRCS) | $(BUILD)/tests
+	sed -n 's/^Suite \*\([a-z0-9_]*_suite\)(void)$$/SUITE(\1)/p' $(TEST_SRCS) > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/tests/runner.o: tests/runner.c $(BUILD)/tests/suites.h
+	$(CC) $(ALL_CPPFLAGS) -Isrc -I$(BUILD)/tests $(CHECK_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/check_fdscope: $(OBJS) $(TEST_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+$(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests/helpers
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
+# Missing libraries are reported when something is built, not when the
+# Makefile is read, so that `make deps demo` works on a fresh machine.
+configured:
+	@if [ -z "$(SCOLS_LIBS)" ]; then echo "make: libsmartcols not found by pkg-config: run \`make deps\` (Debian package libsmartcols-dev)" >&2; exit 1; fi
+	@if [ "$(WITH_LIBCAP)" = yes ] && [ "$(HAVE_LIBCAP)" = no ]; then echo "make: WITH_LIBCAP=yes but pkg-config cannot find libcap: run \`make deps\`" >&2; exit 1; fi
+
+$(BUILD) $(BUILD)/tests $(BUILD)/tests/helpers:
+	mkdir -p $@
+
+ifeq ($(CHECK_LIBS),)
+check:
+	@echo "make: Check not found by pkg-config: run \`make deps\` (Debian package check)" >&2; exit 1
+else
+# The unit and integration suites share one runner; integration tests find
+# the binary and the helper programs through these variables.
+check: fdscope $(BUILD)/tests/check_fdscope $(TEST_HELPERS)
+	FDSCOPE_BIN=$(CURDIR)/$(BUILD)/fdscope FDSCOPE_HELPERS=$(CURDIR)/$(BUILD)/tests/helpers \
+	FDSCOPE_HAVE_LIBCAP=$(HAVE_LIBCAP) $(BUILD)/tests/check_fdscope
+endif
+
+asan:
+	$(MAKE) check SANITIZE=address,undefined OPTFLAGS="-O1 -g" \
+		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+# Re-read the Makefile so that libraries installed by `make deps` in the
+# same invocation are found.
+demo:
+	$(MAKE) fdscope
+	./fdscope demo
+
+lint-man:
+	mandoc -Tlint -W warning man/fdscope.1
+
+install: fdscope
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 fdscope $(DESTDIR)$(BINDIR)/fdscope
+	install -m 0644 man/fdscope.1 $(DESTDIR)$(MANDIR)/man1/fdscope.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/fdscope $(DESTDIR)$(MANDIR)/man1/fdscope.1
+
+DEB_PACKAGES := build-essential pkg-config check libsmartcols-dev libcap-dev \
+	mandoc netcat-openbsd socat valgrind lsof util-linux procps python3
+deps:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update && $$SUDO apt-get install -y $(DEB_PACKAGES)
+
+clean:
+	rm -rf build fdscope
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)

@@ -1,0 +1,178 @@
+/* Dispatch: global options, the table of commands, help, and the final
+ * check that everything written to stdout reached it. */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "command.h"
+#include "procfs.h"
+#include "util.h"
+
+static int cmd_help_run(const struct cli_env *env, int argc, char **argv);
+
+static const struct command cmd_help_entry = {
+	.name = "help",
+	.run = cmd_help_run,
+	.summary = "show help for fdscope or one command",
+	.usage = "fdscope help [COMMAND]\n"
+		 "\n"
+		 "Show the list of commands, or the help of COMMAND.\n",
+};
+
+/* The command table: `fdscope --help` lists them in this order. */
+static const struct command *const commands[] = {
+	&cmd_list,
+	&cmd_limits,
+	&cmd_help_entry,
+};
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	return NULL;
+}
+
+static void print_main_usage(FILE *f)
+{
+	size_t i;
+
+	fputs("Usage: fdscope [--help] [--version] COMMAND [OPTIONS] [ARGS]\n"
+	      "\n"
+	      "Explore and diagnose file descriptors: what a process has open,\n"
+	      "the limits on how many it may open, and how the kernel hands out\n"
+	      "descriptor numbers.\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+	fputs("\n"
+	      "Run 'fdscope COMMAND --help' for a command's options, and\n"
+	      "'man fdscope' for the whole manual.\n"
+	      "Exit status: 0 success, 1 runtime failure, 2 usage error.\n", f);
+}
+
+int cmd_usage_error(const struct command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fdscope: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'fdscope %s --help')\n", cmd->name);
+	return EXIT_USAGE;
+}
+
+int cmd_bad_option(const struct command *cmd, char **argv, int c)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+	bool missing = c == ':';
+
+	/* With a leading ':' in the option string getopt returns ':' for a
+	 * missing value and '?' for an unknown option; optopt holds the
+	 * character of a short option; a long one is named by its text. */
+	if (arg == NULL || strncmp(arg, "--", 2) != 0)
+		return cmd_usage_error(cmd, missing ?
+				       "option '-%c' needs a value" :
+				       "unknown option '-%c'", optopt);
+	return cmd_usage_error(cmd, missing ? "option '%s' needs a value" :
+			       "unknown option '%s'", arg ? arg : "?");
+}
+
+int cmd_help(const struct command *cmd)
+{
+	printf("Usage: %s", cmd->usage);
+	return EXIT_OK;
+}
+
+static int cmd_help_run(const struct cli_env *env, int argc, char **argv)
+{
+	const struct command *c;
+
+	(void)env;
+	if (argc < 2) {
+		print_main_usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 2)
+		return cmd_usage_error(&cmd_help_entry, "too many arguments");
+	c = find_command(argv[1]);
+	if (c == NULL)
+		return cmd_usage_error(&cmd_help_entry, "unknown command '%s'",
+				       argv[1]);
+	return cmd_help(c);
+}
+
+/* Everything written to stdout must have arrived.  A reader that went away
+ * (`fdscope list --all | head -1`) is not an error worth a message. */
+static int finish_stdout(int ret)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return ret;
+	if (errno == EPIPE)
+		return ret;
+	warn("cannot write to standard output");
+	return ret == EXIT_OK ? EXIT_FAIL : ret;
+}
+
+int cli_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_env env = { PROCFS_DEFAULT_ROOT, argv[0] };
+	const struct command *cmd;
+	const char *root = getenv("FDSCOPE_PROC_ROOT");
+	int c;
+
+	/* A closed pipe must surface as EPIPE so that demos can clean up and
+	 * the stdout check can tell it apart; servers must survive it. */
+	signal(SIGPIPE, SIG_IGN);
+	if (root && *root)
+		env.proc_root = root;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			print_main_usage(stdout);
+			return finish_stdout(EXIT_OK);
+		case 'V':
+			printf("fdscope %s\n", FDSCOPE_VERSION);
+			return finish_stdout(EXIT_OK);
+		default:
+			fprintf(stderr, "fdscope: unknown option '%s' (see 'fdscope --help')\n",
+				argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		print_main_usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = find_command(argv[optind]);
+	if (cmd == NULL) {
+		fprintf(stderr, "fdscope: unknown command '%s' (see 'fdscope --help')\n",
+			argv[optind]);
+		return EXIT_USAGE;
+	}
+	argc -= optind;
+	argv += optind;
+	/* Each command parses its own options from a fresh getopt state. */
+	optind = 0;
+	return finish_stdout(cmd->run(&env, argc, argv));
+}

@@ -1,0 +1,104 @@
+/* Output: the only module that knows libsmartcols.  Commands describe their
+ * columns once in a table, collect plain data, and hand rows over as
+ * strings through a callback; this module does -o, --json, --raw,
+ * --noheadings, --list-columns and colour. */
+#ifndef FDSCOPE_OUTPUT_H
+#define FDSCOPE_OUTPUT_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum out_json_type {
+	OUT_JSON_STRING,
+	OUT_JSON_NUMBER,
+	OUT_JSON_BOOLEAN,
+};
+
+enum {
+	OUT_RIGHT = 1 << 0,	/* right-aligned (numbers) */
+	OUT_TRUNC = 1 << 1,	/* may be truncated on a terminal */
+	OUT_WRAP = 1 << 2,	/* may wrap on a terminal */
+};
+
+/* Boolean cells hold "yes" or "no"; JSON prints them as true and false. */
+struct out_column {
+	const char *name;	/* upper case; JSON key is its lower case */
+	double whint;		/* width hint as libsmartcols takes it */
+	unsigned int flags;
+	enum out_json_type json;
+	const char *help;
+};
+
+#define OUT_MAX_COLUMNS 64
+
+struct out_opts {
+	bool json, raw, noheadings, list_columns;
+	const char *columns;	/* the -o argument, or NULL */
+};
+
+/* Long options shared by every command that prints rows. */
+#define OUT_OPT_LIST_COLUMNS 0x1000
+#define OUT_SHORT_OPTIONS "Jrno:"
+#define OUT_LONG_OPTIONS \
+	{ "json", no_argument, NULL, 'J' }, \
+	{ "raw", no_argument, NULL, 'r' }, \
+	{ "noheadings", no_argument, NULL, 'n' }, \
+	{ "output", required_argument, NULL, 'o' }, \
+	{ "list-columns", no_argument, NULL, OUT_OPT_LIST_COLUMNS }
+
+/* The --help lines for those options. */
+#define OUT_OPTIONS_HELP \
+	"  -J, --json           print JSON\n" \
+	"  -r, --raw            print raw rows: no alignment, spaces escaped\n" \
+	"  -n, --noheadings     print no header line\n" \
+	"  -o, --output LIST    columns to print; +LIST adds to the default\n" \
+	"      --list-columns   list the columns and what they mean\n"
+
+/* Takes one getopt result; returns true when it was an output option. */
+bool out_opts_take(struct out_opts *o, int c, const char *arg);
+
+/* Resolves -o against the column table.  defaults lists the column ids
+ * printed when -o is absent; "+LIST" appends to them.  Returns 0, or -1
+ * after printing a usage error naming the unknown column. */
+int out_select(const struct out_column *cols, size_t ncols,
+	       const int *defaults, size_t ndefaults, const char *list,
+	       int *selected, size_t *nselected);
+
+/* True when the column id is among the selected ones. */
+bool out_is_selected(const int *selected, size_t nselected, int id);
+
+/* Prints the column table (name, JSON type, meaning) for --list-columns,
+ * itself as a table or JSON. */
+int out_list_columns(const struct out_column *cols, size_t ncols,
+		     const struct out_opts *o);
+
+/* Returns the text of cell (row, column id) in buf, or NULL for "no value"
+ * (empty in a table, null in JSON). */
+typedef const char *(*out_cell_fn)(const void *row, int col, char *buf,
+				   size_t len);
+
+struct out_table;
+
+/* A table whose JSON form is {"json_name": [ {row}, ... ]}. */
+struct out_table *out_table_new(const char *json_name,
+				const struct out_column *cols,
+				const int *selected, size_t nselected,
+				const struct out_opts *o);
+void out_table_add(struct out_table *t, const void *row, out_cell_fn cell);
+/* Prints to stdout; returns 0 or -1 with errno. */
+int out_table_print(struct out_table *t);
+void out_table_free(struct out_table *t);
+
+/* A single record.  As text: one line per selected field, FIELD VALUE and
+ * the column's help; as JSON: {"json_name": {"field": value, ...}}. */
+int out_record_print(const char *json_name, const struct out_column *cols,
+		     const int *selected, size_t nselected,
+		     const struct out_opts *o, const void *row,
+		     out_cell_fn cell);
+
+/* Whether to colour: stdout is a terminal and NO_COLOR is unset. */
+bool out_use_color(void);
+
+#endif

@@ -1,0 +1,67 @@
+/* Everything fdscope reads from /proc: the parsers for fdinfo, limits,
+ * status and fs.file-nr (pure functions over text, tested on fixtures),
+ * and the few readers that open files relative to a proc root. */
+#ifndef FDSCOPE_PROCFS_H
+#define FDSCOPE_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define PROCFS_DEFAULT_ROOT "/proc"
+
+/* The fields of /proc/PID/fdinfo/N that fdscope uses.  Each has_ flag says
+ * whether the kernel printed that field. */
+struct fdinfo {
+	bool has_pos, has_flags, has_mnt_id, has_ino;
+	unsigned long long pos;
+	unsigned int flags;
+	int mnt_id;
+	unsigned long long ino;
+};
+
+/* Parses fdinfo text.  Returns 0 when at least "pos" or "flags" was found,
+ * -1 when the text is not fdinfo at all.  Unknown lines are ignored, a
+ * field with a malformed value is left unset. */
+int fdinfo_parse(const char *text, size_t len, struct fdinfo *out);
+
+/* A resource limit as /proc/PID/limits or getrlimit give it. */
+struct limit_pair {
+	bool soft_unlimited, hard_unlimited;
+	unsigned long long soft, hard;
+};
+
+/* Finds the "Max open files" line of /proc/PID/limits text. */
+int limits_parse_nofile(const char *text, struct limit_pair *out);
+
+/* Finds "Key:\tvalue" in /proc/PID/status text and parses value as an
+ * unsigned number (the first field).  Returns -1 when absent or malformed. */
+int status_parse_ull(const char *text, const char *key,
+		     unsigned long long *out);
+
+/* Copies the value of "Key:" in status text (trimmed) into buf. */
+int status_parse_str(const char *text, const char *key, char *buf, size_t len);
+
+/* Parses /proc/sys/fs/file-nr: allocated, free, max. */
+int file_nr_parse(const char *text, unsigned long long out[3]);
+
+/* Reads a whole small file relative to dirfd (AT_FDCWD for absolute
+ * paths) into buf, NUL-terminated.  Returns the length or -1 with errno. */
+ssize_t procfs_read_at(int dirfd, const char *path, char *buf, size_t len);
+
+/* Reads a whole file of any size into a new buffer; -1 with errno. */
+ssize_t procfs_slurp_at(int dirfd, const char *path, char **out);
+
+/* Reads one unsigned number from a sysctl-style file, e.g. "sys/fs/nr_open"
+ * under root. */
+int procfs_read_ull(const char *root, const char *rel, unsigned long long *out);
+
+/* Opens root/PID (or root/self when pid is 0) as an O_PATH|O_DIRECTORY
+ * descriptor; -1 with errno (ENOENT when there is no such process). */
+int procfs_open_pid(const char *root, pid_t pid);
+
+/* True when a kernel thread: /proc/PID/cmdline empty and the Kthread or
+ * PF_KTHREAD evidence in status. */
+bool procfs_is_kernel_thread(int piddir);
+
+#endif

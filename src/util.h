@@ -1,0 +1,54 @@
+/* Small helpers shared by every module: bounded number parsing, allocation
+ * that cannot return NULL, and the escaper for untrusted bytes. */
+#ifndef FDSCOPE_UTIL_H
+#define FDSCOPE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit statuses, documented in the man page. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2,
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Parses a whole decimal number in [min, max].  Returns 0, or -1 with
+ * *why set to a short reason ("not a number", "too large", ...). */
+int parse_ll(const char *s, long long min, long long max, long long *out,
+	     const char **why);
+
+/* Parses an unsigned 64-bit decimal number in [min, max]. */
+int parse_ull(const char *s, unsigned long long min, unsigned long long max,
+	      unsigned long long *out, const char **why);
+
+/* Parses a duration in seconds, with an optional fraction ("1.5"), bounded
+ * to [min_ms, max_ms] milliseconds. */
+int parse_seconds_ms(const char *s, long long min_ms, long long max_ms,
+		     long long *out_ms, const char **why);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* Appends printf-style text to a growing string; *buf may be NULL. */
+void xappendf(char **buf, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Writes an escaped copy of len bytes into a new string: printable ASCII
+ * and valid UTF-8 pass through; control bytes, invalid UTF-8 and the
+ * backslash become \xHH (\\ for the backslash itself), so that the result
+ * is safe on a terminal and valid in JSON. */
+char *escape_bytes(const char *in, size_t len);
+
+/* Same, into a caller's buffer (NUL-terminated, truncated at a whole
+ * character); returns the length written.  4*len+1 bytes always suffice. */
+size_t escape_into(char *out, size_t outlen, const char *in, size_t len);
+
+/* Same, for a NUL-terminated string. */
+char *escape_str(const char *in);
+
+#endif
