@@ -55,7 +55,9 @@ SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/main.o
 TEST_SRCS := $(wildcard tests/check_*.c)
-TEST_OBJS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/runner.o
+# Every tests/*.c is linked into the runner: suites in check_*.c, shared
+# helpers (testutil.c) beside them.
+TEST_OBJS := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/*.c))
 TEST_HELPERS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(wildcard tests/helpers/*.c))
 
 .PHONY: fdscope configured all check asan valgrind install uninstall clean deps demo lint-man unit integration
