@@ -153,6 +153,79 @@ void run_result_release(struct run_result *r)
 	r->out = r->err = NULL;
 }
 
+void holder_start(struct holder *h, const char *name, ...)
+{
+	char *argv[32];
+	int in[2], out[2];
+	size_t n = 0, got = 0;
+	long long deadline = now_ms() + 20000;
+	const char *a;
+	va_list ap;
+
+	memset(h, 0, sizeof(*h));
+	argv[n++] = strdup(helper_path(name));
+	va_start(ap, name);
+	while ((a = va_arg(ap, const char *)) != NULL && n < 31)
+		argv[n++] = strdup(a);
+	va_end(ap);
+	argv[n] = NULL;
+	ck_assert(pipe2(in, O_CLOEXEC) == 0);
+	ck_assert(pipe2(out, O_CLOEXEC) == 0);
+	h->pid = fork();
+	ck_assert(h->pid >= 0);
+	if (h->pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	while (n > 0)
+		free(argv[--n]);
+	close(in[0]);
+	close(out[1]);
+	h->ctl_fd = in[1];
+	/* Read up to the first newline only. */
+	while (got + 1 < sizeof(h->line)) {
+		struct pollfd pf = { out[0], POLLIN, 0 };
+		long long left = deadline - now_ms();
+		ssize_t r;
+
+		ck_assert_msg(left > 0, "helper %s printed no ready line", name);
+		if (poll(&pf, 1, (int)left) <= 0)
+			continue;
+		r = read(out[0], h->line + got, 1);
+		ck_assert_msg(r == 1, "helper %s exited before it was ready", name);
+		if (h->line[got] == '\n')
+			break;
+		got++;
+	}
+	h->line[got] = '\0';
+	close(out[0]);
+}
+
+long long holder_value(const struct holder *h, const char *key)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), " %s=", key);
+	p = strstr(h->line, pat);
+	ck_assert_msg(p != NULL, "no '%s' in helper line '%s'", key, h->line);
+	return strtoll(p + strlen(pat), NULL, 10);
+}
+
+void holder_stop(struct holder *h)
+{
+	int st;
+
+	if (h->pid <= 0)
+		return;
+	close(h->ctl_fd);
+	if (waitpid(h->pid, &st, 0) < 0)
+		ck_abort_msg("waitpid: %s", strerror(errno));
+	h->pid = 0;
+}
+
 size_t count_open_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");

@@ -28,6 +28,23 @@ void run_fdscope(struct run_result *r, ...);
 
 void run_result_release(struct run_result *r);
 
+/* A helper program kept running while a test inspects it: started with
+ * its stdin on a pipe (closing it tells the helper to exit) and its first
+ * stdout line captured (helpers print "ready ..." there). */
+struct holder {
+	pid_t pid;
+	int ctl_fd;		/* write end of the helper's stdin */
+	char line[1024];	/* the first line it printed */
+};
+
+/* Starts helper NAME from $FDSCOPE_HELPERS with extra arguments (NULL-
+ * terminated) and waits (at most 20 s) for its first line. */
+void holder_start(struct holder *h, const char *name, ...);
+/* Reads "key=NUMBER" from the ready line; aborts the test when absent. */
+long long holder_value(const struct holder *h, const char *key);
+/* Closes its stdin and reaps it. */
+void holder_stop(struct holder *h);
+
 /* Counts the descriptors open in this process (for leak checks). */
 size_t count_open_fds(void);
 

@@ -1,0 +1,228 @@
+/* Unit tests for the /proc parsers, fed with fixtures shaped as the kernel
+ * prints them, and with the damaged forms a hostile or future kernel may. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "procfs.h"
+
+START_TEST(test_fdinfo_all_fields)
+{
+	static const char t[] = "pos:\t4096\nflags:\t02104002\nmnt_id:\t27\nino:\t1234567\n";
+	struct fdinfo fi;
+
+	ck_assert_int_eq(fdinfo_parse(t, strlen(t), &fi), 0);
+	ck_assert(fi.has_pos && fi.has_flags && fi.has_mnt_id && fi.has_ino);
+	ck_assert_uint_eq(fi.pos, 4096);
+	ck_assert_uint_eq(fi.flags, 02104002);
+	ck_assert_int_eq(fi.mnt_id, 27);
+	ck_assert_uint_eq(fi.ino, 1234567);
+}
+END_TEST
+
+START_TEST(test_fdinfo_extra_lines_ignored)
+{
+	static const char t[] = "pos:\t0\nflags:\t02\nmnt_id:\t17\nino:\t1038\n"
+		"eventfd-count:                0\neventfd-id: 1\nposition: 9\n";
+	struct fdinfo fi;
+
+	ck_assert_int_eq(fdinfo_parse(t, strlen(t), &fi), 0);
+	ck_assert_uint_eq(fi.pos, 0);
+	ck_assert_uint_eq(fi.flags, 2);
+}
+END_TEST
+
+START_TEST(test_fdinfo_missing_pos_field)
+{
+	static const char t[] = "flags:\t0100000\nmnt_id:\t3\n";
+	struct fdinfo fi;
+
+	ck_assert_int_eq(fdinfo_parse(t, strlen(t), &fi), 0);
+	ck_assert(!fi.has_pos);
+	ck_assert(fi.has_flags);
+	ck_assert(!fi.has_ino);
+}
+END_TEST
+
+START_TEST(test_fdinfo_garbage_rejected)
+{
+	static const char *const bad[] = {
+		"", "hello\n", "pos:\tx\nflags:\t9\n", "pos:\t-1\n",
+		"pos:\t99999999999999999999999\n", "flags:\t08\n", "pos\t1\n",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct fdinfo fi;
+
+		ck_assert_msg(fdinfo_parse(bad[i], strlen(bad[i]), &fi) == -1,
+			      "accepted '%s'", bad[i]);
+	}
+}
+END_TEST
+
+START_TEST(test_fdinfo_no_trailing_newline_and_not_nul_terminated)
+{
+	char t[] = "pos:\t12\nflags:\t01XXXX";
+	struct fdinfo fi;
+
+	/* The length, not a NUL, ends the text. */
+	ck_assert_int_eq(fdinfo_parse(t, strlen("pos:\t12\nflags:\t01"), &fi), 0);
+	ck_assert_uint_eq(fi.pos, 12);
+	ck_assert(fi.has_flags);
+	ck_assert_uint_eq(fi.flags, 1);
+}
+END_TEST
+
+START_TEST(test_fdinfo_malformed_field_left_unset)
+{
+	static const char t[] = "pos:\t12abc\nflags:\t02\n";
+	struct fdinfo fi;
+
+	ck_assert_int_eq(fdinfo_parse(t, strlen(t), &fi), 0);
+	ck_assert(!fi.has_pos);
+	ck_assert(fi.has_flags);
+}
+END_TEST
+
+static const char limits_text[] =
+	"Limit                     Soft Limit           Hard Limit           Units     \n"
+	"Max cpu time              unlimited            unlimited            seconds   \n"
+	"Max open files            1024                 20000                files     \n"
+	"Max locked memory         8388608              8388608              bytes     \n";
+
+START_TEST(test_limits_nofile_numbers)
+{
+	struct limit_pair lp;
+
+	ck_assert_int_eq(limits_parse_nofile(limits_text, &lp), 0);
+	ck_assert(!lp.soft_unlimited && !lp.hard_unlimited);
+	ck_assert_uint_eq(lp.soft, 1024);
+	ck_assert_uint_eq(lp.hard, 20000);
+}
+END_TEST
+
+START_TEST(test_limits_nofile_unlimited)
+{
+	static const char t[] =
+		"Max open files            unlimited            unlimited            files     \n";
+	struct limit_pair lp;
+
+	ck_assert_int_eq(limits_parse_nofile(t, &lp), 0);
+	ck_assert(lp.soft_unlimited && lp.hard_unlimited);
+}
+END_TEST
+
+START_TEST(test_limits_nofile_missing_or_damaged)
+{
+	static const char *const bad[] = {
+		"", "Max cpu time              unlimited            unlimited            seconds\n",
+		"Max open files            x                    20000                files\n",
+		"Max open files            1024\n",
+		"Max open files1024 2048 files\n",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct limit_pair lp;
+
+		ck_assert_msg(limits_parse_nofile(bad[i], &lp) == -1, "accepted '%s'", bad[i]);
+	}
+}
+END_TEST
+
+static const char status_text[] =
+	"Name:\tbash\nUmask:\t0022\nState:\tS (sleeping)\nPid:\t3128\n"
+	"Uid:\t0\t0\t0\t0\nFDSize:\t256\nKthread:\t0\nVmSize:\t 8000 kB\n";
+
+START_TEST(test_status_fields)
+{
+	unsigned long long v;
+	char buf[32];
+
+	ck_assert_int_eq(status_parse_ull(status_text, "FDSize", &v), 0);
+	ck_assert_uint_eq(v, 256);
+	ck_assert_int_eq(status_parse_ull(status_text, "Pid", &v), 0);
+	ck_assert_uint_eq(v, 3128);
+	/* The first of Uid's four fields. */
+	ck_assert_int_eq(status_parse_ull(status_text, "Uid", &v), 0);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_int_eq(status_parse_str(status_text, "State", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "S (sleeping)");
+	/* A key must match whole: "FD" is not "FDSize". */
+	ck_assert_int_eq(status_parse_ull(status_text, "FD", &v), -1);
+	ck_assert_int_eq(status_parse_ull(status_text, "Nope", &v), -1);
+	ck_assert_int_eq(status_parse_ull(status_text, "Name", &v), -1);
+	ck_assert_int_eq(status_parse_ull("FDSize:\t12x\n", "FDSize", &v), -1);
+}
+END_TEST
+
+START_TEST(test_file_nr_three_numbers)
+{
+	unsigned long long v[3];
+
+	ck_assert_int_eq(file_nr_parse("306\t0\t2466170\n", v), 0);
+	ck_assert_uint_eq(v[0], 306);
+	ck_assert_uint_eq(v[1], 0);
+	ck_assert_uint_eq(v[2], 2466170);
+	ck_assert_int_eq(file_nr_parse("306\t0\n", v), -1);
+	ck_assert_int_eq(file_nr_parse("306 0 1 2\n", v), -1);
+	ck_assert_int_eq(file_nr_parse("a b c\n", v), -1);
+	ck_assert_int_eq(file_nr_parse("", v), -1);
+}
+END_TEST
+
+START_TEST(test_read_ull_from_fixture_root)
+{
+	char root[] = "/tmp/fdscope-procfs-XXXXXX";
+	char path[256];
+	unsigned long long v = 0;
+	FILE *f;
+
+	ck_assert(mkdtemp(root) != NULL);
+	snprintf(path, sizeof(path), "%s/sys", root);
+	ck_assert(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/sys/fs", root);
+	ck_assert(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/sys/fs/nr_open", root);
+	f = fopen(path, "w");
+	ck_assert(f != NULL);
+	fputs("4242\n", f);
+	fclose(f);
+	ck_assert_int_eq(procfs_read_ull(root, "sys/fs/nr_open", &v), 0);
+	ck_assert_uint_eq(v, 4242);
+	ck_assert_int_eq(procfs_read_ull(root, "sys/fs/missing", &v), -1);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sys/fs", root);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/sys", root);
+	rmdir(path);
+	rmdir(root);
+}
+END_TEST
+
+Suite *procfs_suite(void)
+{
+	Suite *s = suite_create("procfs");
+	TCase *tc = tcase_create("fdinfo");
+
+	tcase_add_test(tc, test_fdinfo_all_fields);
+	tcase_add_test(tc, test_fdinfo_extra_lines_ignored);
+	tcase_add_test(tc, test_fdinfo_missing_pos_field);
+	tcase_add_test(tc, test_fdinfo_garbage_rejected);
+	tcase_add_test(tc, test_fdinfo_no_trailing_newline_and_not_nul_terminated);
+	tcase_add_test(tc, test_fdinfo_malformed_field_left_unset);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("limits-status-filenr");
+	tcase_add_test(tc, test_limits_nofile_numbers);
+	tcase_add_test(tc, test_limits_nofile_unlimited);
+	tcase_add_test(tc, test_limits_nofile_missing_or_damaged);
+	tcase_add_test(tc, test_status_fields);
+	tcase_add_test(tc, test_file_nr_three_numbers);
+	tcase_add_test(tc, test_read_ull_from_fixture_root);
+	suite_add_tcase(s, tc);
+	return s;
+}
