@@ -1,0 +1,283 @@
+/* Integration tests for `fdscope limits`: every figure against getrlimit,
+ * /proc/PID and /proc/sys/fs, and `--set` refusals explained by the rule
+ * that refused them.  The limits of this machine are read, never assumed. */
+#include <check.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "procfs.h"
+#include "testutil.h"
+
+static unsigned long long sys_ull(const char *rel)
+{
+	unsigned long long v = 0;
+
+	ck_assert_int_eq(procfs_read_ull("/proc", rel, &v), 0);
+	return v;
+}
+
+static struct json *limits_json(struct run_result *r, pid_t pid)
+{
+	char pidtext[32];
+	struct json *doc;
+
+	if (pid) {
+		snprintf(pidtext, sizeof(pidtext), "%ld", (long)pid);
+		run_fdscope(r, "limits", "-p", pidtext, "-J", NULL);
+	} else {
+		run_fdscope(r, "limits", "-J", NULL);
+	}
+	ck_assert_msg(r->status == 0, "status %d: %s", r->status, r->err);
+	doc = json_parse(r->out);
+	ck_assert_msg(doc != NULL, "invalid JSON: %s", r->out);
+	ck_assert(json_get(doc, "limits") != NULL);
+	ck_assert(json_get(doc, "limits")->kind == JSON_OBJECT);
+	return doc;
+}
+
+static bool have_cap_sys_resource(void)
+{
+	char buf[4096];
+	unsigned long long eff = 0;
+	const char *p;
+
+	ck_assert(procfs_read_at(AT_FDCWD, "/proc/self/status", buf, sizeof(buf)) > 0);
+	p = strstr(buf, "CapEff:");
+	ck_assert(p != NULL);
+	eff = strtoull(p + 7, NULL, 16);
+	return (eff >> 24) & 1;	/* CAP_SYS_RESOURCE */
+}
+
+START_TEST(test_limits_of_a_child_match_proc)
+{
+	struct holder h;
+	struct run_result r;
+	struct json *doc;
+	const struct json *l;
+	struct limit_pair lp;
+	char path[64], *text = NULL, status[4096];
+	unsigned long long fdsize;
+	DIR *d;
+	struct dirent *de;
+	long long n = 0, highest = -1;
+
+	holder_start(&h, "fdholder", NULL);
+	doc = limits_json(&r, h.pid);
+	l = json_get(doc, "limits");
+	snprintf(path, sizeof(path), "/proc/%d/limits", h.pid);
+	ck_assert(procfs_slurp_at(AT_FDCWD, path, &text) > 0);
+	ck_assert_int_eq(limits_parse_nofile(text, &lp), 0);
+	free(text);
+	ck_assert_int_eq(json_int(l, "pid"), h.pid);
+	ck_assert_int_eq(json_int(l, "soft"), (long long)lp.soft);
+	ck_assert_int_eq(json_int(l, "hard"), (long long)lp.hard);
+	ck_assert_int_eq(json_int(l, "nr_open"), (long long)sys_ull("sys/fs/nr_open"));
+	ck_assert_int_eq(json_int(l, "file_max"), (long long)sys_ull("sys/fs/file-max"));
+	ck_assert_int_ge(json_int(l, "file_nr_allocated"), 1);
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", h.pid);
+	d = opendir(path);
+	ck_assert(d != NULL);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		n++;
+		if (atoll(de->d_name) > highest)
+			highest = atoll(de->d_name);
+	}
+	closedir(d);
+	ck_assert_int_eq(json_int(l, "open"), n);
+	ck_assert_int_eq(json_int(l, "highest_fd"), highest);
+	ck_assert_int_eq(json_int(l, "headroom"), (long long)lp.soft - n);
+	snprintf(path, sizeof(path), "/proc/%d/status", h.pid);
+	ck_assert(procfs_read_at(AT_FDCWD, path, status, sizeof(status)) > 0);
+	ck_assert_int_eq(status_parse_ull(status, "FDSize", &fdsize), 0);
+	ck_assert_int_eq(json_int(l, "fdsize"), (long long)fdsize);
+	json_free(doc);
+	run_result_release(&r);
+	holder_stop(&h);
+}
+END_TEST
+
+START_TEST(test_limits_self_matches_getrlimit)
+{
+	struct run_result r;
+	struct json *doc;
+	const struct json *l, *cap;
+	struct rlimit rl;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	doc = limits_json(&r, 0);
+	l = json_get(doc, "limits");
+	ck_assert_int_eq(json_int(l, "soft"), (long long)rl.rlim_cur);
+	ck_assert_int_eq(json_int(l, "hard"), (long long)rl.rlim_max);
+	/* run_argv gives it 0, 1 and 2 only (its pipes are close-on-exec),
+	 * plus whatever this test process leaks into children. */
+	ck_assert_int_ge(json_int(l, "open"), 3);
+	ck_assert_int_eq(json_int(l, "headroom"), (long long)rl.rlim_cur - json_int(l, "open"));
+	cap = json_get(l, "cap_sys_resource");
+	if (strcmp(getenv("FDSCOPE_HAVE_LIBCAP") ? getenv("FDSCOPE_HAVE_LIBCAP") : "", "yes") == 0) {
+		ck_assert(cap != NULL && cap->kind == JSON_BOOL);
+		ck_assert_int_eq(cap->b, have_cap_sys_resource());
+	} else {
+		ck_assert(cap != NULL && cap->kind == JSON_NULL);
+		ck_assert(strstr(json_str(l, "capabilities"), "without libcap") != NULL);
+	}
+	json_free(doc);
+	run_result_release(&r);
+}
+END_TEST
+
+START_TEST(test_limits_text_output)
+{
+	struct run_result r;
+
+	run_fdscope(&r, "limits", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert(strstr(r.out, "SOFT") != NULL && strstr(r.out, "HEADROOM") != NULL);
+	if (strcmp(getenv("FDSCOPE_HAVE_LIBCAP") ? getenv("FDSCOPE_HAVE_LIBCAP") : "", "yes") != 0)
+		ck_assert(strstr(r.out, "not examined: fdscope was built without libcap") != NULL);
+	run_result_release(&r);
+	run_fdscope(&r, "limits", "-o", "soft,hard", "-J", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert(strstr(r.out, "\"soft\"") != NULL && strstr(r.out, "\"open\"") == NULL);
+	run_result_release(&r);
+}
+END_TEST
+
+START_TEST(test_limits_set_changes_a_child)
+{
+	struct holder h;
+	struct run_result r;
+	struct json *doc;
+	char pid[32], path[64], *text = NULL, want[64];
+	struct limit_pair lp;
+	struct rlimit rl;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert(rl.rlim_max >= 200);
+	holder_start(&h, "fdholder", NULL);
+	snprintf(pid, sizeof(pid), "%d", h.pid);
+	snprintf(want, sizeof(want), "100:%llu", (unsigned long long)rl.rlim_max - 1);
+	run_fdscope(&r, "limits", "-p", pid, "--set", want, "-J", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	doc = json_parse(r.out);
+	ck_assert_int_eq(json_int(json_get(doc, "limits"), "soft"), 100);
+	ck_assert_int_eq(json_int(json_get(doc, "limits"), "hard"), (long long)rl.rlim_max - 1);
+	json_free(doc);
+	run_result_release(&r);
+	snprintf(path, sizeof(path), "/proc/%d/limits", h.pid);
+	ck_assert(procfs_slurp_at(AT_FDCWD, path, &text) > 0);
+	ck_assert_int_eq(limits_parse_nofile(text, &lp), 0);
+	free(text);
+	ck_assert_uint_eq(lp.soft, 100);
+	ck_assert_uint_eq(lp.hard, rl.rlim_max - 1);
+
+	/* Raising the hard limit back needs CAP_SYS_RESOURCE. */
+	snprintf(want, sizeof(want), "100:%llu", (unsigned long long)rl.rlim_max);
+	run_fdscope(&r, "limits", "-p", pid, "--set", want, NULL);
+	if (have_cap_sys_resource()) {
+		ck_assert_int_eq(r.status, 0);
+	} else {
+		ck_assert_int_eq(r.status, 1);
+		ck_assert_msg(strstr(r.err, "needs CAP_SYS_RESOURCE") != NULL, "%s", r.err);
+		ck_assert_uint_eq(r.out_len, 0);
+	}
+	run_result_release(&r);
+	holder_stop(&h);
+}
+END_TEST
+
+START_TEST(test_limits_set_refusals_name_the_rule)
+{
+	struct holder h;
+	struct run_result r;
+	struct rlimit rl;
+	char pid[32], arg[64];
+	unsigned long long nr_open = sys_ull("sys/fs/nr_open");
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	holder_start(&h, "fdholder", NULL);
+	snprintf(pid, sizeof(pid), "%d", h.pid);
+
+	snprintf(arg, sizeof(arg), "%llu", (unsigned long long)rl.rlim_max + 1);
+	run_fdscope(&r, "limits", "-p", pid, "--set", arg, NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "above hard limit") != NULL, "%s", r.err);
+	run_result_release(&r);
+
+	snprintf(arg, sizeof(arg), "%llu:%llu", nr_open + 1, nr_open + 1);
+	run_fdscope(&r, "limits", "-p", pid, "--set", arg, NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "fs.nr_open") != NULL, "%s", r.err);
+	run_result_release(&r);
+
+	run_fdscope(&r, "limits", "-p", pid, "--set", "-5", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "cannot be below zero") != NULL, "%s", r.err);
+	run_result_release(&r);
+
+	run_fdscope(&r, "limits", "-p", pid, "--set", "lots", NULL);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, "invalid limit 'lots'") != NULL, "%s", r.err);
+	run_result_release(&r);
+
+	run_fdscope(&r, "limits", "-p", pid, "--set", "10:", NULL);
+	ck_assert_int_eq(r.status, 2);
+	run_result_release(&r);
+
+	/* None of these changed anything. */
+	{
+		char path[64], *text = NULL;
+		struct limit_pair lp;
+
+		snprintf(path, sizeof(path), "/proc/%d/limits", h.pid);
+		ck_assert(procfs_slurp_at(AT_FDCWD, path, &text) > 0);
+		ck_assert_int_eq(limits_parse_nofile(text, &lp), 0);
+		free(text);
+		ck_assert_uint_eq(lp.soft, rl.rlim_cur);
+		ck_assert_uint_eq(lp.hard, rl.rlim_max);
+	}
+	holder_stop(&h);
+}
+END_TEST
+
+START_TEST(test_limits_errors)
+{
+	struct run_result r;
+
+	run_fdscope(&r, "limits", "-p", "999999999", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_str_eq(r.err, "fdscope: process 999999999: no such process\n");
+	ck_assert_uint_eq(r.out_len, 0);
+	run_result_release(&r);
+	run_fdscope(&r, "limits", "-p", "x", NULL);
+	ck_assert_int_eq(r.status, 2);
+	run_result_release(&r);
+	run_fdscope(&r, "limits", "--help", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert(strncmp(r.out, "Usage: fdscope limits", 21) == 0);
+	run_result_release(&r);
+}
+END_TEST
+
+Suite *limits_suite(void)
+{
+	Suite *s = suite_create("limits");
+	TCase *tc = tcase_create("integration");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_limits_of_a_child_match_proc);
+	tcase_add_test(tc, test_limits_self_matches_getrlimit);
+	tcase_add_test(tc, test_limits_text_output);
+	tcase_add_test(tc, test_limits_set_changes_a_child);
+	tcase_add_test(tc, test_limits_set_refusals_name_the_rule);
+	tcase_add_test(tc, test_limits_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
