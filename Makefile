@@ -60,7 +60,7 @@ TEST_SRCS := $(wildcard tests/check_*.c)
 TEST_OBJS := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/*.c))
 TEST_HELPERS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(wildcard tests/helpers/*.c))
 
-.PHONY: fdscope configured all check asan valgrind install uninstall clean deps demo lint-man unit integration
+.PHONY: fdscope configured all check asan valgrind install uninstall clean deps deps-ci demo lint-man unit integration
 
 all: fdscope
 
@@ -137,11 +137,32 @@ uninstall:
 
 DEB_PACKAGES := build-essential pkg-config check libsmartcols-dev libcap-dev \
 	mandoc netcat-openbsd socat valgrind lsof util-linux procps python3
+# What CI adds for the sanitizer, fuzzing and static-analysis runs.
+DEB_CI_PACKAGES := clang libclang-rt-14-dev cppcheck clang-tidy
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	$$SUDO apt-get update && $$SUDO apt-get install -y $(DEB_PACKAGES)
+	$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y $(DEB_PACKAGES)
+
+deps-ci: deps
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_CI_PACKAGES)
 
 clean:
 	rm -rf build fdscope
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)
+
+# The benchmark (issue 5): programs in bench/, run by bench/run.sh, which
+# writes bench/results.md.  Not part of `make check`; the holder is, since
+# the scale test runs it (found next to the binary: $(BUILD)/bench/holder).
+BENCH_PROGS := $(BUILD)/bench/holder $(BUILD)/bench/timer
+.PHONY: bench
+$(BUILD)/bench/%: bench/%.c | $(BUILD)/bench
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+$(BUILD)/bench:
+	mkdir -p $@
+check: $(BUILD)/bench/holder
+bench: fdscope $(BENCH_PROGS)
+	FDSCOPE_BIN=$(CURDIR)/$(BUILD)/fdscope BENCH_DIR=$(CURDIR)/$(BUILD)/bench \
+	bench/run.sh

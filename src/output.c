@@ -117,7 +117,10 @@ static int scols_json_type(enum out_json_type t)
 	case OUT_JSON_NUMBER:
 		return SCOLS_JSON_NUMBER;
 	case OUT_JSON_BOOLEAN:
-		return SCOLS_JSON_BOOLEAN;
+		/* null, not false, when the value is unknown */
+		return SCOLS_JSON_BOOLEAN_OPTIONAL;
+	case OUT_JSON_ARRAY_NUMBER:
+		return SCOLS_JSON_ARRAY_NUMBER;
 	default:
 		return SCOLS_JSON_STRING;
 	}
@@ -172,6 +175,13 @@ static struct libscols_column *add_column(struct libscols_table *tb,
 	if (cl == NULL)
 		errx(EXIT_FAIL, "cannot create an output column");
 	scols_column_set_json_type(cl, scols_json_type(c->json));
+	/* libsmartcols splits an array cell into elements at its wrap
+	 * points: newlines. */
+	if (c->json == OUT_JSON_ARRAY_NUMBER &&
+	    (scols_column_set_flags(cl, fl | SCOLS_FL_WRAP) != 0 ||
+	     scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+				       scols_wrapnl_nextchunk, NULL) != 0))
+		errx(EXIT_FAIL, "cannot create an output column");
 	if (first)
 		scols_column_set_color(cl, "bold");
 	return cl;
@@ -218,9 +228,83 @@ void out_table_add(struct out_table *t, const void *row, out_cell_fn cell)
 	fill_line(ln, t->selected, t->nselected, row, cell);
 }
 
+static bool has_array_column(const struct out_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nselected; i++)
+		if (t->cols[t->selected[i]].json == OUT_JSON_ARRAY_NUMBER)
+			return true;
+	return false;
+}
+
+/* Length of the JSON string starting at the quote s[0], quotes included. */
+static size_t json_string_len(const char *s)
+{
+	size_t i = 1;
+
+	while (s[i] && s[i] != '"')
+		i += s[i] == '\\' && s[i + 1] ? 2 : 1;
+	return s[i] ? i + 1 : i;
+}
+
+/* libsmartcols 2.38 prints an empty array cell as [null]; a number array
+ * never holds null otherwise, so every "[ null ]" outside a string
+ * becomes "[]". */
+static void print_fixing_empty_arrays(const char *s)
+{
+	const char *p = s;
+
+	while (*p) {
+		const char *q, *close;
+		size_t n = strcspn(p, "[\"");
+
+		fwrite(p, 1, n, stdout);
+		p += n;
+		if (*p == '"') {
+			n = json_string_len(p);
+			fwrite(p, 1, n, stdout);
+			p += n;
+			continue;
+		}
+		if (*p == '\0')
+			break;
+		q = p + 1 + strspn(p + 1, " \n");
+		close = q + 4;
+		if (strncmp(q, "null", 4) == 0 &&
+		    *(close += strspn(close, " \n")) == ']') {
+			fputs("[]", stdout);
+			p = close + 1;
+		} else {
+			fputc('[', stdout);
+			p++;
+		}
+	}
+}
+
+static int print_json_arrays(struct out_table *t)
+{
+	char *s = NULL;
+	int rc = scols_print_table_to_string(t->tb, &s);
+
+	if (rc != 0 || s == NULL) {
+		free(s);
+		errno = rc < 0 ? -rc : EIO;
+		return -1;
+	}
+	print_fixing_empty_arrays(s);
+	fputc('\n', stdout);
+	free(s);
+	return ferror(stdout) ? -1 : 0;
+}
+
 int out_table_print(struct out_table *t)
 {
-	int rc = scols_print_table(t->tb);
+	int rc;
+
+	if (scols_table_is_json(t->tb) && has_array_column(t))
+		return print_json_arrays(t);
+	rc = scols_print_table(t->tb);
 
 	if (rc != 0) {
 		errno = rc < 0 ? -rc : EIO;
@@ -247,7 +331,9 @@ static const char *column_list_cell(const void *row, int col, char *buf,
 		return c->name;
 	case 1:
 		snprintf(buf, len, "%s", c->json == OUT_JSON_NUMBER ? "number" :
-			 c->json == OUT_JSON_BOOLEAN ? "boolean" : "string");
+			 c->json == OUT_JSON_BOOLEAN ? "boolean" :
+			 c->json == OUT_JSON_ARRAY_NUMBER ? "array of numbers" :
+			 "string");
 		return buf;
 	default:
 		return c->help;
