@@ -70,7 +70,9 @@ static void check_row_against_kernel(pid_t pid, const struct json *row, bool own
 	ck_assert_uint_eq((unsigned long long)json_int(row, "inode"), st.st_ino);
 	snprintf(dev, sizeof(dev), "%u:%u", major(st.st_dev), minor(st.st_dev));
 	ck_assert_str_eq(json_str(row, "dev"), dev);
-	ck_assert_str_eq(json_str(row, "name"), link);
+	/* Sockets' names are decoded (the network suite checks them). */
+	if (!S_ISSOCK(st.st_mode))
+		ck_assert_str_eq(json_str(row, "name"), link);
 	/* Descriptors inherited from the test runner may be its growing log;
 	 * the holder's own ones hold still. */
 	if (own) {
