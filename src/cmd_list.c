@@ -6,9 +6,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -16,13 +18,15 @@
 #include "command.h"
 #include "fdlist.h"
 #include "fdtype.h"
+#include "net_attach.h"
 #include "output.h"
 #include "util.h"
 
 enum {
 	COL_PID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS,
 	COL_INODE, COL_DEV, COL_RDEV, COL_MNTID, COL_SIZE, COL_DELETED,
-	COL_NAME, COL_SOCK_FAMILY, COL_SOCK_TYPE, COL_SOCK_PROTO, COL_NOTE,
+	COL_NAME, COL_SOCK_FAMILY, COL_SOCK_TYPE, COL_SOCK_PROTO, COL_LADDR,
+	COL_RADDR, COL_STATE, COL_SOCK_PEER, COL_ENDPOINTS, COL_NOTE,
 	NCOLUMNS
 };
 
@@ -54,16 +58,38 @@ static const struct out_column columns[NCOLUMNS] = {
 	[COL_DELETED] = { "DELETED", 1, 0, OUT_JSON_BOOLEAN,
 		"the file was unlinked while open" },
 	[COL_NAME] = { "NAME", 0.5, OUT_WRAP, OUT_JSON_STRING,
-		"what the descriptor refers to (the /proc/PID/fd link)" },
+		"what the descriptor refers to: the /proc/PID/fd link, or a "
+		"decoded socket (TCP 127.0.0.1:1234 -> 127.0.0.1:54321 ESTABLISHED)" },
 	[COL_SOCK_FAMILY] = { "SOCK.FAMILY", 7, 0, OUT_JSON_STRING,
 		"socket address family: AF_INET, AF_INET6, AF_UNIX, ..." },
 	[COL_SOCK_TYPE] = { "SOCK.TYPE", 7, 0, OUT_JSON_STRING,
 		"socket type: SOCK_STREAM, SOCK_DGRAM, ..." },
 	[COL_SOCK_PROTO] = { "SOCK.PROTO", 4, 0, OUT_JSON_STRING,
 		"socket protocol: TCP, UDP, or the number" },
+	[COL_LADDR] = { "LADDR", 0.2, 0, OUT_JSON_STRING,
+		"socket's local address: host:port, [v6]:port, a unix path or @abstract" },
+	[COL_RADDR] = { "RADDR", 0.2, 0, OUT_JSON_STRING,
+		"socket's remote address (a unix socket's peer's name)" },
+	[COL_STATE] = { "STATE", 0.1, 0, OUT_JSON_STRING,
+		"TCP state (LISTEN, ESTABLISHED, ...); unix and UDP: listening, "
+		"connected, unconnected" },
+	[COL_SOCK_PEER] = { "SOCK.PEER", 0.1, 0, OUT_JSON_STRING,
+		"unix socket's peer inode, and PID,COMMAND,FD of its holders "
+		"among the listed processes" },
+	[COL_ENDPOINTS] = { "ENDPOINTS", 0.2, OUT_WRAP, OUT_JSON_STRING,
+		"other holders of the same pipe or FIFO among the listed "
+		"processes: PID,COMMAND,FD and r/w" },
 	[COL_NOTE] = { "NOTE", 0.2, OUT_WRAP, OUT_JSON_STRING,
 		"what fdscope itself uses the descriptor for" },
 };
+
+/* Attach steps, after collection: kept above the fdlist bits. */
+enum {
+	LIST_NEED_SOCKETS = 1 << 16,	/* one sock_diag dump per namespace */
+	LIST_NEED_HOLDERS = 1 << 17,	/* every descriptor by inode */
+	LIST_NEED_ATTACH = LIST_NEED_SOCKETS | LIST_NEED_HOLDERS,
+};
+#define SOCK_NEEDS (FDL_NEED_STAT | FDL_NEED_LINK | LIST_NEED_SOCKETS)
 
 /* What each column needs collected, so that unused look-ups are skipped. */
 static const unsigned int column_needs[NCOLUMNS] = {
@@ -78,10 +104,17 @@ static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_MNTID] = FDL_NEED_FDINFO,
 	[COL_SIZE] = FDL_NEED_STAT,
 	[COL_DELETED] = FDL_NEED_STAT | FDL_NEED_LINK,
-	[COL_NAME] = FDL_NEED_LINK,
-	[COL_SOCK_FAMILY] = FDL_NEED_STAT | FDL_NEED_SOCKOPT,
-	[COL_SOCK_TYPE] = FDL_NEED_STAT | FDL_NEED_SOCKOPT,
-	[COL_SOCK_PROTO] = FDL_NEED_STAT | FDL_NEED_SOCKOPT,
+	[COL_NAME] = FDL_NEED_LINK | LIST_NEED_SOCKETS,
+	[COL_SOCK_FAMILY] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
+	[COL_SOCK_TYPE] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
+	[COL_SOCK_PROTO] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
+	[COL_LADDR] = SOCK_NEEDS,
+	[COL_RADDR] = SOCK_NEEDS,
+	[COL_STATE] = SOCK_NEEDS,
+	[COL_SOCK_PEER] = SOCK_NEEDS | FDL_NEED_COMM | FDL_NEED_FDINFO |
+		LIST_NEED_HOLDERS,
+	[COL_ENDPOINTS] = FDL_NEED_STAT | FDL_NEED_COMM | FDL_NEED_FDINFO |
+		LIST_NEED_HOLDERS,
 };
 
 static const int defaults_one[] = {
@@ -93,7 +126,7 @@ static const int defaults_self[] = {
 };
 static const int defaults_many[] = {
 	COL_PID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS,
-	COL_INODE, COL_NAME,
+	COL_INODE, COL_NAME, COL_ENDPOINTS,
 };
 
 struct list_control {
@@ -108,9 +141,14 @@ struct list_control {
 	struct out_table *table;
 	const char *proc_root;
 	size_t denied;		/* --all: processes we may not read */
+	struct fd_proc *procs;	/* collected, then attached, then rows */
+	size_t nprocs;
+	struct net_attach *attach;
 };
 
 struct list_row {
+	const struct list_control *ctl;
+	size_t pi;		/* index of proc in ctl->procs */
 	const struct fd_proc *proc;
 	const struct fd_entry *e;
 };
@@ -121,11 +159,82 @@ static const char *fmt_ull(char *buf, size_t len, unsigned long long v)
 	return buf;
 }
 
+static const struct sock_info *row_sock(const struct list_row *r)
+{
+	return r->ctl->attach ? net_attach_sock(r->ctl->attach, r->pi, r->e) : NULL;
+}
+
+static const struct sock_info *row_peer(const struct list_row *r,
+					const struct sock_info *si)
+{
+	return si ? net_attach_peer(r->ctl->attach, r->pi, si) : NULL;
+}
+
+/* "INODE" or "INODE PID,COMMAND,FD...": the unix peer and who holds it. */
+static const char *sock_peer_cell(const struct list_row *r, char *buf,
+				  size_t len)
+{
+	const struct sock_info *si = row_sock(r);
+	int n;
+
+	if (si == NULL || si->family != AF_UNIX || !si->have_peer)
+		return NULL;
+	n = snprintf(buf, len, "%llu", si->peer_ino);
+	if (n > 0 && (size_t)n + 1 < len && r->e->stat_errno == 0 &&
+	    net_attach_holders_of(r->ctl->attach, r->e->st.st_dev,
+				  si->peer_ino, SIZE_MAX, -1, buf + n + 1,
+				  len - (size_t)n - 1) > 0)
+		buf[n] = ' ';
+	return buf;
+}
+
+static const char *endpoints_cell(const struct list_row *r, char *buf,
+				  size_t len)
+{
+	const struct fd_entry *e = r->e;
+
+	if (e->stat_errno != 0 || !S_ISFIFO(e->st.st_mode) || r->ctl->attach == NULL)
+		return NULL;
+	return net_attach_holders_of(r->ctl->attach, e->st.st_dev, e->st.st_ino,
+				     r->pi, e->fd, buf, len) ? buf : NULL;
+}
+
+static const char *sock_cell(const struct list_row *r, int col, char *buf,
+			     size_t len)
+{
+	const struct sock_info *si = row_sock(r);
+	const struct fd_entry *e = r->e;
+
+	/* fdscope's own sockets answer getsockopt; others come from the
+	 * kernel's socket tables. */
+	switch (col) {
+	case COL_SOCK_FAMILY:
+		return e->have_sockopt ? sock_family_name(e->sock_family, buf, len) :
+			si ? sock_family_name(si->family, buf, len) : NULL;
+	case COL_SOCK_TYPE:
+		return e->have_sockopt ? sock_type_name(e->sock_type, buf, len) :
+			si ? sock_type_name(si->type, buf, len) : NULL;
+	case COL_SOCK_PROTO:
+		return e->have_sockopt ?
+			sock_proto_name(e->sock_family, e->sock_proto, buf, len) :
+			si ? sock_proto_name(si->family, si->proto, buf, len) : NULL;
+	case COL_LADDR:
+		return net_sock_laddr(si, buf, len);
+	case COL_RADDR:
+		return net_sock_raddr(si, row_peer(r, si), buf, len);
+	case COL_STATE:
+		return net_sock_state(si);
+	default:
+		return NULL;
+	}
+}
+
 static const char *list_cell(const void *row, int col, char *buf, size_t len)
 {
 	const struct list_row *r = row;
 	const struct fd_entry *e = r->e;
 	const char *link = fd_entry_link(r->proc, e);
+	const struct sock_info *si;
 	bool st_ok = e->stat_errno == 0;
 
 	switch (col) {
@@ -172,42 +281,80 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 		return link_is_deleted(link) && st_ok && e->st.st_nlink == 0 ?
 			"yes" : "no";
 	case COL_NAME:
+		if ((si = row_sock(r)) != NULL)
+			return net_sock_name(si, row_peer(r, si), buf, len);
 		if (link == NULL)
 			return NULL;
 		escape_into(buf, len, link, strlen(link));
 		return buf;
 	case COL_SOCK_FAMILY:
-		return e->have_sockopt ?
-			sock_family_name(e->sock_family, buf, len) : NULL;
 	case COL_SOCK_TYPE:
-		return e->have_sockopt ?
-			sock_type_name(e->sock_type, buf, len) : NULL;
 	case COL_SOCK_PROTO:
-		return e->have_sockopt ?
-			sock_proto_name(e->sock_family, e->sock_proto, buf, len) : NULL;
+	case COL_LADDR:
+	case COL_RADDR:
+	case COL_STATE:
+		return sock_cell(r, col, buf, len);
+	case COL_SOCK_PEER:
+		return sock_peer_cell(r, buf, len);
+	case COL_ENDPOINTS:
+		return endpoints_cell(r, buf, len);
 	case COL_NOTE:
 		return e->is_reader ?
-			"fdscope's own handle on /proc/self/fd, open while listing" : NULL;
+			"fdscope reading /proc/self/fd" : NULL;
 	default:
 		return NULL;
 	}
 }
 
-static void add_rows(struct list_control *ctl, const struct fd_proc *p)
+static void add_rows(struct list_control *ctl)
+{
+	size_t pi, i;
+
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		const struct fd_proc *p = &ctl->procs[pi];
+
+		for (i = 0; i < p->n; i++) {
+			struct list_row r = { ctl, pi, p, &p->fds[i] };
+
+			out_table_add(ctl->table, &r, list_cell);
+		}
+	}
+}
+
+/* Between collection and rows: what /proc/PID/fd does not say, found once
+ * for every collected table together. */
+static void attach_extra(struct list_control *ctl)
+{
+	if ((ctl->need & LIST_NEED_ATTACH) == 0)
+		return;
+	ctl->attach = net_attach_new(ctl->proc_root, ctl->procs, ctl->nprocs);
+	if (ctl->need & LIST_NEED_SOCKETS)
+		net_attach_sockets(ctl->attach);
+	if (ctl->need & LIST_NEED_HOLDERS)
+		net_attach_holders(ctl->attach);
+}
+
+static void release_procs(struct list_control *ctl)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++) {
-		struct list_row r = { p, &p->fds[i] };
-
-		out_table_add(ctl->table, &r, list_cell);
-	}
+	for (i = 0; i < ctl->nprocs; i++)
+		fd_proc_release(&ctl->procs[i]);
+	free(ctl->procs);
+	ctl->procs = NULL;
+	ctl->nprocs = 0;
 }
 
 /* Explains a refusal the way the kernel's rules decide it. */
 static void warn_collect_error(pid_t pid, int e)
 {
-	if (e == ENOENT || e == ESRCH)
+	if (pid == 0)
+		pid = getpid();
+	if (e == EMFILE || e == ENFILE)
+		warnx("process %ld: cannot read its descriptors: fdscope has no "
+		      "descriptor left to read them with (%s); raise the limit "
+		      "with 'ulimit -n' or close some", (long)pid, strerror(e));
+	else if (e == ENOENT || e == ESRCH)
 		warnx("process %ld: no such process", (long)pid);
 	else if (e == EACCES || e == EPERM)
 		warnx("process %ld: permission denied reading its descriptors: "
@@ -222,7 +369,8 @@ static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 {
 	struct fd_proc p;
 
-	if (fd_proc_collect(&p, ctl->proc_root, pid, ctl->need) < 0) {
+	if (fd_proc_collect(&p, ctl->proc_root, pid,
+			    ctl->need & ~(unsigned int)LIST_NEED_ATTACH) < 0) {
 		int e = errno;
 
 		if (quiet_denied && (e == EACCES || e == EPERM)) {
@@ -235,8 +383,8 @@ static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 		warn_collect_error(pid, e);
 		return -1;
 	}
-	add_rows(ctl, &p);
-	fd_proc_release(&p);
+	ctl->procs = xrealloc(ctl->procs, (ctl->nprocs + 1) * sizeof(*ctl->procs));
+	ctl->procs[ctl->nprocs++] = p;
 	return 0;
 }
 
@@ -371,8 +519,6 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}
-	ctl.table = out_table_new("descriptors", columns, ctl.selected,
-				  ctl.nselected, &ctl.out);
 	if (ctl.all)
 		failed = list_all(&ctl) < 0;
 	else if (ctl.npids == 0)
@@ -380,12 +526,18 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 	for (i = 0; i < ctl.npids; i++)
 		if (list_one(&ctl, ctl.pids[i], false) < 0)
 			failed = 1;
+	attach_extra(&ctl);
+	ctl.table = out_table_new("descriptors", columns, ctl.selected,
+				  ctl.nselected, &ctl.out);
+	add_rows(&ctl);
 	/* Whatever could be read is still printed. */
 	if (out_table_print(ctl.table) < 0 && errno != EPIPE)
 		failed = 1;
 	ret = failed ? EXIT_FAIL : EXIT_OK;
 cleanup:
 	out_table_free(ctl.table);
+	net_attach_free(ctl.attach);
+	release_procs(&ctl);
 	free(ctl.pids);
 	return ret;
 }
@@ -409,9 +561,12 @@ const struct command cmd_list = {
 	OUT_OPTIONS_HELP
 	"\n"
 	"Default columns: FD TYPE MODE FLAGS POS INODE NAME (NOTE for fdscope\n"
-	"itself; PID and COMMAND first when several processes are listed).\n"
+	"itself; PID and COMMAND first and ENDPOINTS last when several processes\n"
+	"are listed).  Sockets are decoded from NETLINK_SOCK_DIAG, or from\n"
+	"/proc/net when netlink is refused or FDSCOPE_NO_NETLINK=1 is set.\n"
 	"Examples:\n"
 	"  fdscope list\n"
 	"  fdscope list -p $$ -o +DEV,SIZE\n"
-	"  fdscope list -p 1234 -J\n",
+	"  fdscope list -p 1234 -J\n"
+	"  fdscope list -p 1234 -o FD,NAME,LADDR,RADDR,STATE,SOCK.PEER\n",
 };

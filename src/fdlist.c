@@ -129,7 +129,9 @@ static int read_link(struct fd_proc *p, int dfd, const char *name,
 	return 0;
 }
 
-static void read_fdinfo(int dfd, const char *name, struct fd_entry *e)
+/* Returns -1 only when fdscope itself ran out of descriptors: a listing
+ * with holes it does not mention would be worse than an error. */
+static int read_fdinfo(int dfd, const char *name, struct fd_entry *e)
 {
 	char path[32], buf[4096];
 	ssize_t n;
@@ -138,8 +140,11 @@ static void read_fdinfo(int dfd, const char *name, struct fd_entry *e)
 	 * second directory descriptor is held open. */
 	snprintf(path, sizeof(path), "../fdinfo/%s", name);
 	n = procfs_read_at(dfd, path, buf, sizeof(buf));
+	if (n < 0 && (errno == EMFILE || errno == ENFILE))
+		return -1;
 	if (n >= 0 && fdinfo_parse(buf, (size_t)n, &e->info) == 0)
 		e->have_info = true;
+	return 0;
 }
 
 static void read_sockopt(struct fd_entry *e)
@@ -169,7 +174,8 @@ static void read_comm(struct fd_proc *p, int dfd)
 		p->comm[n - 1] = '\0';
 }
 
-/* Fills one entry; returns -1 when the descriptor closed meanwhile. */
+/* Fills one entry; returns 1 when the descriptor closed meanwhile, -1
+ * with errno when fdscope ran out of descriptors. */
 static int read_entry(struct fd_proc *p, int dfd, struct fd_entry *e,
 		      unsigned int need)
 {
@@ -178,17 +184,17 @@ static int read_entry(struct fd_proc *p, int dfd, struct fd_entry *e,
 	snprintf(name, sizeof(name), "%d", e->fd);
 	if ((need & FDL_NEED_LINK) && read_link(p, dfd, name, e) < 0 &&
 	    errno == ENOENT)
-		return -1;
+		return 1;
 	if (need & FDL_NEED_STAT) {
 		if (fstatat(dfd, name, &e->st, 0) == 0)
 			e->stat_errno = 0;
 		else if (errno == ENOENT && (need & FDL_NEED_LINK) == 0)
-			return -1;
+			return 1;
 		else
 			e->stat_errno = errno;
 	}
-	if (need & FDL_NEED_FDINFO)
-		read_fdinfo(dfd, name, e);
+	if ((need & FDL_NEED_FDINFO) && read_fdinfo(dfd, name, e) < 0)
+		return -1;
 	if ((need & FDL_NEED_SOCKOPT) && p->self && e->stat_errno == 0 &&
 	    S_ISSOCK(e->st.st_mode))
 		read_sockopt(e);
@@ -229,7 +235,13 @@ int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 	for (i = 0; i < p->n; i++) {
 		struct fd_entry *e = &p->fds[i];
 
-		if (read_entry(p, dfd, e, need) < 0) {
+		int rc = read_entry(p, dfd, e, need);
+
+		if (rc < 0) {
+			saved = errno;
+			goto cleanup;
+		}
+		if (rc > 0) {
 			p->skipped++;
 			continue;
 		}
