@@ -22,7 +22,7 @@ static int safe_text(const unsigned char *s, size_t n)
 				i += 2;
 				continue;
 			}
-			if (s[i + 1] != 'x' || i + 3 >= n + 0 ||
+			if (s[i + 1] != 'x' || i + 3 >= n ||
 			    !strchr("0123456789abcdef", s[i + 2]) ||
 			    !strchr("0123456789abcdef", s[i + 3]) ||
 			    s[i + 2] == '\0' || s[i + 3] == '\0')

@@ -4,6 +4,7 @@
 #define FDSCOPE_CAPS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum fds_cap {
 	FDS_CAP_SYS_RESOURCE,	/* raise hard limits beyond the current one */
@@ -27,5 +28,23 @@ int caps_effective(enum fds_cap c);
  * sets except those listed (terminated by FDS_CAP_COUNT).  Returns 0, or -1
  * with errno (ENOTSUP when built without libcap). */
 int caps_keep_only(const enum fds_cap *keep);
+
+/* Before a demo: fdscope then acts only on its own descriptors and needs no
+ * capability.  Drops every one from the bounding, ambient, inheritable,
+ * permitted and effective sets and sets no_new_privs, so that not even an
+ * exec as root brings one back.  Works with or without libcap (it uses
+ * capset(2) directly).  Returns 0, or -1 with errno; a process that has no
+ * capability to begin with succeeds. */
+int caps_drop_for_demo(void);
+
+/* Before the exchange, serve and connect: the same, except that
+ * CAP_NET_BIND_SERVICE stays when keep_bind is true and the process has it
+ * (binding a port below 1024). */
+int caps_drop_for_net(bool keep_bind);
+
+/* Writes the names of the capabilities in fds_cap that are effective, comma-
+ * separated ("none" when none; "unknown" without libcap), for messages that
+ * say with what fdscope read another process. */
+void caps_describe_effective(char *buf, size_t len);
 
 #endif

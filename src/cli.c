@@ -31,6 +31,15 @@ static const struct command cmd_help_entry = {
 static const struct command *const commands[] = {
 	&cmd_list,
 	&cmd_limits,
+	&cmd_open,
+	&cmd_alloc,
+	&cmd_recycle,
+	&cmd_exhaust,
+	&cmd_tables,
+	&cmd_demo,
+	&cmd_exchange,
+	&cmd_serve,
+	&cmd_connect,
 	&cmd_help_entry,
 };
 

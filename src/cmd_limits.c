@@ -318,7 +318,7 @@ static int limits_set(const struct limits_control *ctl, const char *root)
 {
 	const char *colon = strchr(ctl->set, ':');
 	size_t soft_len = colon ? (size_t)(colon - ctl->set) : strlen(ctl->set);
-	struct rlimit want, old;
+	struct rlimit want = { 0, 0 }, old = { 0, 0 };
 	struct limits_info li;
 	int r1, r2 = 0;
 

@@ -33,5 +33,10 @@ int cmd_help(const struct command *cmd);
 
 /* Every command, in the order `fdscope --help` lists them. */
 extern const struct command cmd_list, cmd_limits;
+/* The teaching demos (issue 3). */
+extern const struct command cmd_open, cmd_alloc, cmd_recycle, cmd_exhaust,
+	cmd_tables, cmd_demo;
+/* The network commands (issue 4). */
+extern const struct command cmd_exchange, cmd_serve, cmd_connect;
 
 #endif

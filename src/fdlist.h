@@ -22,16 +22,33 @@ enum {
 	FDL_NEED_COMM = 1 << 4,
 };
 
+/* The fields of stat(2) that fdscope uses, named as in struct stat so that
+ * e->st.st_mode reads the same.  A whole struct stat is 144 bytes, this 48:
+ * 1.8 MB less at the peak for a table of 19000 descriptors. */
+struct fd_stat {
+	dev_t st_dev;
+	ino_t st_ino;
+	nlink_t st_nlink;
+	dev_t st_rdev;
+	off_t st_size;
+	mode_t st_mode;
+};
+
 struct fd_entry {
 	int fd;
 	size_t link_off;	/* into fd_proc.strings; (size_t)-1 if unread */
 	int stat_errno;		/* 0 when st holds stat of /proc/PID/fd/N */
-	struct stat st;
+	struct fd_stat st;
 	bool have_info;
 	struct fdinfo info;
 	bool have_sockopt;
 	int sock_family, sock_type, sock_proto;
 	bool is_reader;		/* fdscope's own handle on /proc/self/fd */
+	/* st was not read by a stat of this descriptor: its link named an
+	 * anonymous pipe or a socket, the inode is the link's, and the rest
+	 * (device, mode, links, size: alike for every pipe, every socket)
+	 * is from a real stat of the first such descriptor of the table. */
+	bool st_from_link;
 };
 
 struct fd_proc {

@@ -177,6 +177,10 @@ int fdflags_parse(const char *list, unsigned int *flags)
 		if (i == ARRAY_SIZE(flag_names))
 			return -1;
 		f |= flag_names[i].bits;
+		/* open(2) takes O_TMPFILE as __O_TMPFILE | O_DIRECTORY and
+		 * rejects the bit alone; fdflags_format prints it so too. */
+		if (flag_names[i].bits == K_O_TMPFILE)
+			f |= K_O_DIRECTORY;
 		p += n;
 		if (*p == ',')
 			p++;

@@ -295,7 +295,10 @@ static int print_json_arrays(struct out_table *t)
 	print_fixing_empty_arrays(s);
 	fputc('\n', stdout);
 	free(s);
-	return ferror(stdout) ? -1 : 0;
+	/* fflush leaves the errno of the failed write (EPIPE...). */
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return -1;
+	return 0;
 }
 
 int out_table_print(struct out_table *t)

@@ -14,6 +14,9 @@ enum out_json_type {
 	OUT_JSON_STRING,
 	OUT_JSON_NUMBER,
 	OUT_JSON_BOOLEAN,
+	/* A cell of newline-separated numbers ("0\n1\n2"), printed in JSON
+	 * as [0, 1, 2]; an empty cell is the empty array []. */
+	OUT_JSON_ARRAY_NUMBER,
 };
 
 enum {

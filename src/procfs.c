@@ -258,6 +258,33 @@ ssize_t procfs_read_at(int dirfd, const char *path, char *buf, size_t len)
 	return (ssize_t)got;
 }
 
+ssize_t procfs_read_head_at(int dirfd, const char *path, char *buf,
+			    size_t len)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	ssize_t n;
+	int saved;
+
+	if (fd < 0)
+		return -1;
+	do
+		n = read(fd, buf, len - 1);
+	while (n < 0 && errno == EINTR);
+	saved = errno;
+	close(fd);
+	if (n < 0) {
+		errno = saved;
+		return -1;
+	}
+	if ((size_t)n == len - 1) {
+		char *nl = memrchr(buf, '\n', (size_t)n);
+
+		n = nl ? nl + 1 - buf : 0;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
 ssize_t procfs_slurp_at(int dirfd, const char *path, char **out)
 {
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);

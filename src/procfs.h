@@ -49,6 +49,14 @@ int file_nr_parse(const char *text, unsigned long long out[3]);
  * paths) into buf, NUL-terminated.  Returns the length or -1 with errno. */
 ssize_t procfs_read_at(int dirfd, const char *path, char *buf, size_t len);
 
+/* Reads the head of a file with a single read(2) into buf, NUL-terminated:
+ * for /proc files such as fdinfo whose wanted fields come first, where
+ * reading on to end of file would cost one more system call per file.
+ * When the buffer filled up, the text is cut after its last complete line
+ * so that no number is read half.  Returns the length or -1 with errno. */
+ssize_t procfs_read_head_at(int dirfd, const char *path, char *buf,
+			    size_t len);
+
 /* Reads a whole file of any size into a new buffer; -1 with errno. */
 ssize_t procfs_slurp_at(int dirfd, const char *path, char **out);
 

@@ -123,7 +123,7 @@ int parse_seconds_ms(const char *s, long long min_ms, long long max_ms,
 		for (; nfrac < 3; nfrac++)
 			frac *= 10;
 	} else if (strlen(s) < sizeof(intpart)) {
-		strcpy(intpart, s);
+		memcpy(intpart, s, strlen(s) + 1);
 	} else {
 		*why = "too large";
 		return -1;
@@ -243,7 +243,7 @@ size_t escape_into(char *out, size_t outlen, const char *in, size_t len)
 
 		if (n == 1 && p[i] == '\\') {
 			tn = 2;
-			memcpy(tmp, "\\\\", 2);
+			tmp[0] = tmp[1] = '\\';
 		} else if (n == 0 || (n == 1 && (p[i] < 0x20 || p[i] == 0x7f))) {
 			tn = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", p[i]);
 			n = 1;

@@ -1,0 +1,78 @@
+/* What the kernel says about sockets, keyed by inode: NETLINK_SOCK_DIAG
+ * (inet_diag for TCP and UDP over IPv4 and IPv6, unix_diag) with one dump
+ * per family and protocol, and /proc/net as the fallback when netlink is
+ * refused.  Both paths fill the same struct sock_info. */
+#ifndef FDSCOPE_SOCKDIAG_H
+#define FDSCOPE_SOCKDIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+struct sock_info {
+	unsigned long long ino;		/* 0: free slot */
+	int family;			/* AF_INET, AF_INET6, AF_UNIX */
+	int type;			/* SOCK_STREAM, SOCK_DGRAM, ... */
+	int proto;			/* IPPROTO_TCP, IPPROTO_UDP, 0 */
+	int state;			/* the kernel's TCP-style state */
+	struct sockaddr_storage local, remote;
+	socklen_t local_len, remote_len;	/* 0: no address */
+	bool have_peer;			/* unix: peer_ino is known */
+	unsigned long long peer_ino;
+};
+
+/* Where a table's data came from. */
+enum sock_source {
+	SOCK_SRC_NONE,
+	SOCK_SRC_NETLINK,
+	SOCK_SRC_PROCNET,
+	SOCK_SRC_MIXED,		/* netlink, /proc/net for what it refused */
+};
+
+/* Open-addressing hash table of sockets by inode. */
+struct sock_table {
+	struct sock_info *slots;
+	size_t cap, n;
+	enum sock_source source;
+};
+
+void sock_table_init(struct sock_table *t);
+void sock_table_release(struct sock_table *t);
+
+/* The entry for ino, created zeroed (with ino set) when absent. */
+struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino);
+
+/* The entry for ino, or NULL. */
+const struct sock_info *sock_table_find(const struct sock_table *t,
+					unsigned long long ino);
+
+/* The dumps fdscope makes, in order. */
+enum sockdiag_dump {
+	SOCKDIAG_TCP4, SOCKDIAG_TCP6, SOCKDIAG_UDP4, SOCKDIAG_UDP6,
+	SOCKDIAG_UNIX, SOCKDIAG_NDUMPS
+};
+
+/* Runs one dump over NETLINK_SOCK_DIAG in the calling thread's network
+ * namespace and adds every socket to t.  Returns 0, or -1 with errno
+ * (EACCES/EPERM/EPROTONOSUPPORT/ENOENT: refused or not built in). */
+int sockdiag_dump_one(struct sock_table *t, enum sockdiag_dump which);
+
+/* The decoders for one reply message, exposed for tests: each checks the
+ * lengths it is given before reading and returns -1 on a short message. */
+int sockdiag_decode_inet(struct sock_table *t, int proto, const void *msg,
+			 size_t len);
+int sockdiag_decode_unix(struct sock_table *t, const void *msg, size_t len);
+
+/* Fills t with every TCP, UDP and unix socket of a network namespace:
+ * netlink in the current namespace first, and for each dump it refuses
+ * (or always, when FDSCOPE_NO_NETLINK is set or use_netlink is false),
+ * the /proc/net file of process pid (0: self) under root.  Returns 0 when
+ * at least one source answered, -1 with errno otherwise. */
+int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
+		    pid_t pid);
+
+/* True unless FDSCOPE_NO_NETLINK is set to a non-empty value other than 0. */
+bool sockdiag_netlink_allowed(void);
+
+#endif

@@ -1,0 +1,466 @@
+/* Correctness at scale (issue 5): the benchmark's holder (bench/holder.c)
+ * with as many descriptors as the hard RLIMIT_NOFILE leaves room for, up to
+ * 19000, listed once by the built binary; every row is checked against
+ * what /proc says (readlink, stat, fdinfo, /proc/PID/net/tcp), and
+ * `limits` against /proc/PID/limits, status and the fd directory. */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#define SCALE_TARGET 19000
+#define HOLDER_MARGIN 8		/* the holder keeps this many free */
+#define SCALE_COLUMNS "FD,TYPE,MODE,FLAGS,POS,INODE,DEV,SIZE,MNTID,NAME,LADDR,STATE"
+
+struct scale_holder {
+	pid_t pid;
+	int out_fd;
+	int n;
+};
+
+/* The holder is built next to the binary: $(BUILD)/bench/holder, unless
+ * FDSCOPE_BENCH_HOLDER names it. */
+static const char *bench_holder_path(void)
+{
+	static char path[PATH_MAX];
+	const char *env = getenv("FDSCOPE_BENCH_HOLDER");
+	const char *bin = fdscope_bin();
+	const char *slash = strrchr(bin, '/');
+
+	if (env && *env)
+		return env;
+	snprintf(path, sizeof(path), "%.*s/bench/holder",
+		 slash ? (int)(slash - bin) : 1, slash ? bin : ".");
+	return path;
+}
+
+/* As close to SCALE_TARGET as the hard limit allows. */
+static int scale_size(void)
+{
+	struct rlimit rl;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_max == RLIM_INFINITY ||
+	    rl.rlim_max >= (rlim_t)SCALE_TARGET + HOLDER_MARGIN)
+		return SCALE_TARGET;
+	ck_assert_msg(rl.rlim_max > 100 + HOLDER_MARGIN,
+		      "hard RLIMIT_NOFILE %llu is too low for a scale test",
+		      (unsigned long long)rl.rlim_max);
+	return (int)rl.rlim_max - HOLDER_MARGIN;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads the holder's "PID\nready N\n", at most 60 s. */
+static void read_ready(struct scale_holder *h)
+{
+	char buf[256];
+	size_t got = 0;
+	long long deadline = now_ms() + 60000;
+	long pid;
+	int n;
+
+	while (got + 1 < sizeof(buf)) {
+		struct pollfd pf = { h->out_fd, POLLIN, 0 };
+		long long left = deadline - now_ms();
+		ssize_t r;
+
+		ck_assert_msg(left > 0, "the holder did not get ready in 60 s");
+		if (poll(&pf, 1, (int)left) <= 0)
+			continue;
+		r = read(h->out_fd, buf + got, sizeof(buf) - 1 - got);
+		ck_assert_msg(r > 0, "the holder exited before it was ready");
+		got += (size_t)r;
+		buf[got] = '\0';
+		if (sscanf(buf, "%ld\nready %d\n", &pid, &n) == 2 &&
+		    strchr(strchr(buf, '\n') + 1, '\n') != NULL)
+			break;
+	}
+	ck_assert_int_eq(pid, h->pid);
+	ck_assert_int_eq(n, h->n);
+}
+
+static void holder_run(struct scale_holder *h, int n)
+{
+	char count[16];
+	int out[2];
+
+	snprintf(count, sizeof(count), "%d", n);
+	ck_assert_msg(access(bench_holder_path(), X_OK) == 0,
+		      "'%s' not found: build it with make (check builds it)",
+		      bench_holder_path());
+	ck_assert(pipe2(out, O_CLOEXEC) == 0);
+	h->n = n;
+	h->pid = fork();
+	ck_assert(h->pid >= 0);
+	if (h->pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+
+		dup2(devnull, 0);
+		dup2(out[1], 1);
+		/* Nothing of the test's but stdio, so that every other
+		 * descriptor holds still while it is compared. */
+		close_range(3, ~0U, 0);
+		execl(bench_holder_path(), "holder", "-t", "300", count,
+		      (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	h->out_fd = out[0];
+	read_ready(h);
+}
+
+static void holder_end(struct scale_holder *h)
+{
+	int st;
+
+	kill(h->pid, SIGTERM);
+	ck_assert_int_eq(waitpid(h->pid, &st, 0), h->pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(h->out_fd);
+}
+
+struct kernel_fd {
+	int fd;
+	char link[PATH_MAX];
+	struct stat st;
+	unsigned long long pos;
+	unsigned int flags;
+	int mnt_id;
+};
+
+static void read_kernel_fd(pid_t pid, int fd, struct kernel_fd *k)
+{
+	char path[64], buf[4096];
+	const char *p;
+	ssize_t n;
+	int f;
+
+	k->fd = fd;
+	snprintf(path, sizeof(path), "/proc/%ld/fd/%d", (long)pid, fd);
+	ck_assert_int_eq(stat(path, &k->st), 0);
+	n = readlink(path, k->link, sizeof(k->link) - 1);
+	ck_assert(n > 0);
+	k->link[n] = '\0';
+	snprintf(path, sizeof(path), "/proc/%ld/fdinfo/%d", (long)pid, fd);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert(f >= 0);
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	ck_assert(n > 0);
+	buf[n] = '\0';
+	p = strstr(buf, "pos:");
+	ck_assert(p && sscanf(p, "pos: %llu", &k->pos) == 1);
+	p = strstr(buf, "flags:");
+	ck_assert(p && sscanf(p, "flags: %o", &k->flags) == 1);
+	p = strstr(buf, "mnt_id:");
+	ck_assert(p && sscanf(p, "mnt_id: %d", &k->mnt_id) == 1);
+}
+
+static const char *expected_type(const struct kernel_fd *k, char *buf,
+				 size_t len)
+{
+	if (strncmp(k->link, "anon_inode:[", 12) == 0) {
+		snprintf(buf, len, "%.*s", (int)strcspn(k->link + 12, "]"),
+			 k->link + 12);
+		return buf;
+	}
+	switch (k->st.st_mode & S_IFMT) {
+	case S_IFREG:
+		return "REG";
+	case S_IFDIR:
+		return "DIR";
+	case S_IFCHR:
+		return "CHR";
+	case S_IFIFO:
+		return "FIFO";
+	case S_IFSOCK:
+		return "SOCK";
+	default:
+		return "?";
+	}
+}
+
+/* A TCP socket as /proc/PID/net/tcp gives it. */
+struct tcp_sock {
+	unsigned long long ino;
+	unsigned int addr, port, state;
+};
+
+static int cmp_tcp(const void *a, const void *b)
+{
+	const struct tcp_sock *x = a, *y = b;
+
+	return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+static struct tcp_sock *read_tcp_table(pid_t pid, size_t *n)
+{
+	char path[64], line[512];
+	struct tcp_sock *v = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	*n = 0;
+	snprintf(path, sizeof(path), "/proc/%ld/net/tcp", (long)pid);
+	f = fopen(path, "re");
+	ck_assert(f != NULL);
+	while (fgets(line, sizeof(line), f)) {
+		struct tcp_sock t;
+
+		if (sscanf(line, " %*d: %8X:%4X %*8X:%*4X %2X %*s %*s %*s %*u %*u %llu",
+			   &t.addr, &t.port, &t.state, &t.ino) != 4 || t.ino == 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			v = realloc(v, cap * sizeof(*v));
+			ck_assert(v != NULL);
+		}
+		v[(*n)++] = t;
+	}
+	fclose(f);
+	qsort(v, *n, sizeof(*v), cmp_tcp);
+	return v;
+}
+
+/* LADDR and STATE of a TCP socket against /proc/PID/net/tcp (the holder's
+ * are all on 127.0.0.1, LISTEN or ESTABLISHED).  Returns 1 when it was
+ * a TCP socket. */
+static int check_tcp_row(const struct json *row, const struct kernel_fd *k,
+			 const struct tcp_sock *tcp, size_t ntcp)
+{
+	struct tcp_sock key = { .ino = (unsigned long long)k->st.st_ino };
+	const struct tcp_sock *t = bsearch(&key, tcp, ntcp, sizeof(*tcp), cmp_tcp);
+	char laddr[64];
+	const unsigned char *a;
+
+	if (t == NULL)
+		return 0;
+	/* /proc/net/tcp prints the address as a host-order number of the
+	 * network-order bytes. */
+	a = (const unsigned char *)&t->addr;
+	snprintf(laddr, sizeof(laddr), "%u.%u.%u.%u:%u", a[0], a[1], a[2], a[3],
+		 t->port);
+	ck_assert_str_eq(json_str(row, "laddr"), laddr);
+	ck_assert_str_eq(json_str(row, "state"),
+			 t->state == 0x0A ? "LISTEN" : t->state == 0x01 ?
+			 "ESTABLISHED" : "?");
+	return 1;
+}
+
+static bool has_flag(const struct json *row, const char *flag)
+{
+	const char *f = json_str(row, "flags");
+
+	return f != NULL && strstr(f, flag) != NULL;
+}
+
+/* One row against the kernel.  The first three descriptors are the test's
+ * (a log may grow meanwhile): their size and offset are not compared. */
+static void check_row(const struct json *row, const struct kernel_fd *k)
+{
+	char dev[32], type[64];
+	static const char *const modes[] = { "r-", "-w", "rw", "--" };
+
+	ck_assert_uint_eq((unsigned long long)json_int(row, "inode"),
+			  (unsigned long long)k->st.st_ino);
+	snprintf(dev, sizeof(dev), "%u:%u", major(k->st.st_dev),
+		 minor(k->st.st_dev));
+	ck_assert_str_eq(json_str(row, "dev"), dev);
+	ck_assert_int_eq(json_int(row, "mntid"), k->mnt_id);
+	ck_assert_str_eq(json_str(row, "type"),
+			 expected_type(k, type, sizeof(type)));
+	ck_assert_str_eq(json_str(row, "mode"), modes[k->flags & 3]);
+	ck_assert_int_eq(has_flag(row, "cloexec"), (k->flags & O_CLOEXEC) != 0);
+	ck_assert_int_eq(has_flag(row, "nonblock"), (k->flags & O_NONBLOCK) != 0);
+	ck_assert_int_eq(has_flag(row, "append"), (k->flags & O_APPEND) != 0);
+	if (k->fd > 2) {
+		ck_assert_int_eq(json_int(row, "pos"), (long long)k->pos);
+		ck_assert_int_eq(json_int(row, "size"), (long long)k->st.st_size);
+	}
+	/* Sockets' names are decoded; every other name is the link. */
+	if (!S_ISSOCK(k->st.st_mode))
+		ck_assert_str_eq(json_str(row, "name"), k->link);
+}
+
+static size_t count_fd_dir(pid_t pid, int *highest)
+{
+	char path[64];
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%ld/fd", (long)pid);
+	d = opendir(path);
+	ck_assert(d != NULL);
+	*highest = -1;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		n++;
+		if (atoi(de->d_name) > *highest)
+			*highest = atoi(de->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+static struct json *run_json(struct run_result *r, char *const argv[])
+{
+	struct json *doc;
+
+	run_argv(r, argv, 120);
+	ck_assert_msg(r->status == 0, "status %d, stderr: %s", r->status, r->err);
+	doc = json_parse(r->out);
+	ck_assert_msg(doc != NULL, "invalid JSON (%zu bytes)", r->out_len);
+	return doc;
+}
+
+START_TEST(test_list_at_scale_matches_proc_row_by_row)
+{
+	struct scale_holder h;
+	struct run_result r;
+	struct json *doc;
+	const struct json *rows;
+	struct tcp_sock *tcp;
+	struct kernel_fd *k = malloc(sizeof(*k));
+	char pid[16], bin[PATH_MAX], cols[] = SCALE_COLUMNS;
+	char *argv[] = { bin, "list", "-p", pid, "-J", "-o", cols, NULL };
+	size_t before = count_open_fds(), i, ntcp, tcp_rows = 0;
+	int highest, last = -1;
+
+	ck_assert(k != NULL);
+	snprintf(bin, sizeof(bin), "%s", fdscope_bin());
+	holder_run(&h, scale_size());
+	snprintf(pid, sizeof(pid), "%ld", (long)h.pid);
+	doc = run_json(&r, argv);
+	rows = json_get(doc, "descriptors");
+	ck_assert(rows != NULL && rows->kind == JSON_ARRAY);
+	ck_assert_uint_eq(count_fd_dir(h.pid, &highest), (size_t)h.n);
+	ck_assert_uint_eq(rows->n, (size_t)h.n);
+	tcp = read_tcp_table(h.pid, &ntcp);
+	/* Ascending, as many as the directory holds, each one of them: the
+	 * two sets are equal. */
+	for (i = 0; i < rows->n; i++) {
+		const struct json *row = rows->items[i];
+		int fd = (int)json_int(row, "fd");
+
+		ck_assert_int_gt(fd, last);
+		last = fd;
+		read_kernel_fd(h.pid, fd, k);
+		check_row(row, k);
+		if (S_ISSOCK(k->st.st_mode))
+			tcp_rows += (size_t)check_tcp_row(row, k, tcp, ntcp);
+	}
+	ck_assert_int_eq(last, highest);
+	/* A tenth of the holder's mix is TCP: listeners and connected pairs. */
+	ck_assert_uint_ge(tcp_rows, (size_t)h.n / 10);
+	free(tcp);
+	free(k);
+	json_free(doc);
+	run_result_release(&r);
+	holder_end(&h);
+	ck_assert_uint_eq(count_open_fds(), before);
+}
+END_TEST
+
+static void read_nofile(pid_t pid, long long *soft, long long *hard)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	*soft = *hard = -1;
+	snprintf(path, sizeof(path), "/proc/%ld/limits", (long)pid);
+	f = fopen(path, "re");
+	ck_assert(f != NULL);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Max open files %lld %lld", soft, hard) == 2)
+			break;
+	fclose(f);
+	ck_assert(*soft > 0 && *hard > 0);
+}
+
+static long long read_fdsize(pid_t pid)
+{
+	char path[64], line[256];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	f = fopen(path, "re");
+	ck_assert(f != NULL);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "FDSize: %lld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+START_TEST(test_limits_at_scale_match_proc)
+{
+	struct scale_holder h;
+	struct run_result r;
+	struct json *doc;
+	const struct json *li;
+	char pid[16], bin[PATH_MAX];
+	char *argv[] = { bin, "limits", "-p", pid, "-J", NULL };
+	long long soft, hard;
+	size_t before = count_open_fds(), open_now;
+	int highest;
+
+	snprintf(bin, sizeof(bin), "%s", fdscope_bin());
+	holder_run(&h, scale_size());
+	snprintf(pid, sizeof(pid), "%ld", (long)h.pid);
+	doc = run_json(&r, argv);
+	li = json_get(doc, "limits");
+	ck_assert(li != NULL && li->kind == JSON_OBJECT);
+	read_nofile(h.pid, &soft, &hard);
+	open_now = count_fd_dir(h.pid, &highest);
+	ck_assert_uint_eq(open_now, (size_t)h.n);
+	ck_assert_int_eq(json_int(li, "pid"), h.pid);
+	ck_assert_int_eq(json_int(li, "soft"), soft);
+	ck_assert_int_eq(json_int(li, "hard"), hard);
+	ck_assert_int_eq(json_int(li, "open"), (long long)open_now);
+	ck_assert_int_eq(json_int(li, "highest_fd"), highest);
+	ck_assert_int_eq(json_int(li, "fdsize"), read_fdsize(h.pid));
+	/* Every descriptor is below the soft limit the holder raised. */
+	ck_assert_int_eq(json_int(li, "headroom"), soft - (long long)open_now);
+	json_free(doc);
+	run_result_release(&r);
+	holder_end(&h);
+	ck_assert_uint_eq(count_open_fds(), before);
+}
+END_TEST
+
+Suite *scale_suite(void)
+{
+	Suite *s = suite_create("scale");
+	TCase *tc = tcase_create("scale");
+
+	/* A few seconds on 2 cores; generous for sanitizers and load. */
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_list_at_scale_matches_proc_row_by_row);
+	tcase_add_test(tc, test_limits_at_scale_match_proc);
+	suite_add_tcase(s, tc);
+	return s;
+}
