@@ -158,19 +158,19 @@ int caps_drop_for_net(bool keep_bind)
 void caps_describe_effective(char *buf, size_t len)
 {
 	size_t used = 0;
-	int c;
+	int c, v;
 
 	if (len == 0)
 		return;
 	buf[0] = '\0';
-	if (!caps_supported()) {
-		snprintf(buf, len, "unknown");
-		return;
-	}
 	for (c = 0; c < FDS_CAP_COUNT; c++) {
-		if (caps_effective((enum fds_cap)c) != 1)
-			continue;
-		if (used < len)
+		v = caps_effective((enum fds_cap)c);
+		if (v < 0) {
+			/* Built without libcap, or libcap failed. */
+			snprintf(buf, len, "unknown");
+			return;
+		}
+		if (v == 1 && used < len)
 			used += (size_t)snprintf(buf + used, len - used, "%s%s",
 						 used ? "," : "", cap_names[c]);
 	}

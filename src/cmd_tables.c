@@ -4,6 +4,7 @@
  * close-on-exec across exec.  Which descriptors share a description is
  * asked of the kernel with kcmp(KCMP_FILE), or found by moving one offset
  * and watching the other when kcmp is refused. */
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -167,15 +168,15 @@ static off_t demo_tell(struct demo_ctx *d, int fd, const char *why)
 }
 
 /* The child's side of the fork: read through the inherited descriptor,
- * compare with the parent's, and hand its steps over through a file in
- * the temporary directory (so no extra descriptor shows in the tables). */
-static void fork_child(struct demo_ctx *d, int fd, pid_t parent)
+ * compare it with the parent's, and hand its steps back over the pipe
+ * (text mode: already printed, the parent only merges them). */
+static void fork_child(struct demo_ctx *d, int fd, pid_t parent, int out)
 {
 	struct steps_opts o = d->steps.o;
 	struct steps cs;
 	char buf[4];
 	ssize_t r;
-	int same, out;
+	int same;
 
 	o.side = "child";
 	steps_init(&cs, &o);
@@ -189,50 +190,47 @@ static void fork_child(struct demo_ctx *d, int fd, pid_t parent)
 		 same == 0 ? "0: the child's descriptor and the parent's "
 		 "refer to one open file description." :
 		 "kcmp could not compare them here.");
-	steps_flush(&cs);
-	if (o.json) {
-		out = tempdir_open_new("child-steps", O_WRONLY);
-		if (out >= 0) {
-			steps_send(&cs, out);
-			close(out);
-		}
-	}
+	steps_send(&cs, out);
 	steps_release(&cs);
 }
 
 static void show_fork(struct demo_ctx *d, struct tables_state *ts, int fd)
 {
 	pid_t parent = getpid(), pid;
-	int status, in;
+	int p[2] = { -1, -1 }, status, rc;
+	struct step *st;
 
 	steps_say(&d->steps, "fork copies the descriptor table: the child's "
 		  "descriptors point at the same open file descriptions, so a "
 		  "read in the child moves the parent's offset.");
-	/* The child creates the file; the parent must know to remove it. */
-	if (d->steps.o.json)
-		tempdir_track("child-steps");
+	rc = pipe2(p, O_CLOEXEC);
+	st = steps_call(&d->steps, "pipe2", rc, rc < 0 ? errno : 0,
+			"pipe2([%d, %d], O_CLOEXEC)", p[0], p[1]);
+	if (rc < 0) {
+		d->failed = true;
+		return;
+	}
+	step_fds(st, p[0], p[1]);
+	step_say(st, "A pipe to carry the child's record back.");
 	steps_flush(&d->steps);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		fork_child(d, fd, parent);
+		fork_child(d, fd, parent, p[1]);
 		fflush(stdout);
 		_exit(0);
 	}
 	steps_call(&d->steps, "fork", pid, pid < 0 ? errno : 0, "fork()");
+	demo_close(d, p[1]);
+	if (pid > 0 && steps_receive(&d->steps, p[0]) < 0)
+		warn("cannot read the child's steps");
+	demo_close(d, p[0]);
 	if (pid < 0) {
 		d->failed = true;
 		return;
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (d->steps.o.json) {
-		in = open(demo_path("child-steps"), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (in >= 0) {
-			steps_receive(&d->steps, in);
-			close(in);
-		}
-	}
 	demo_tell(d, fd, "The parent's offset moved by the child's read.");
 	draw(d, ts);
 }

@@ -22,7 +22,7 @@
 
 /* getdents64 fills as much as it is given: 256 KiB holds about 10000
  * /proc/PID/fd entries per call, where readdir's 32 KiB holds 1300. */
-#define DENTS_BUF_SIZE (256 * 1024)
+#define DENTS_BUF_SIZE ((size_t)256 * 1024)
 /* Below this many descriptors a thread (some 50 µs to start) costs more
  * than it saves. */
 #define PARALLEL_MIN 512

@@ -887,6 +887,9 @@ static int receive_step(int fd, struct step *st)
 
 int steps_receive(struct steps *s, int fd)
 {
+	/* Our own pending steps go out first: received ones are counted as
+	 * printed (their process printed them). */
+	steps_flush(s);
 	for (;;) {
 		struct step st;
 		int rc, saved;

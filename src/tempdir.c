@@ -67,7 +67,8 @@ static const char *tmp_base(void)
 int tempdir_create(void)
 {
 	struct sigaction sa;
-	int n;
+	sigset_t block, old;
+	int n, ret = -1, saved = 0;
 
 	if (td.active && td.owner == getpid())
 		return 0;
@@ -77,17 +78,30 @@ int tempdir_create(void)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	/* A Ctrl-C between mkdtemp and the handler would leave the
+	 * directory behind: both happen with the signals held. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	/* mkdtemp creates the directory with mode 0700. */
-	if (mkdtemp(td.dir) == NULL)
-		return -1;
+	if (mkdtemp(td.dir) == NULL) {
+		saved = errno;
+		goto cleanup;
+	}
 	td.owner = getpid();
 	td.active = true;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
+	/* One handler at a time: SIGTERM during SIGINT's cleanup waits. */
+	sa.sa_mask = block;
 	sigaction(SIGINT, &sa, &td.old_int);
 	sigaction(SIGTERM, &sa, &td.old_term);
-	return 0;
+	ret = 0;
+cleanup:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return ret;
 }
 
 const char *tempdir_dir(void)

@@ -935,6 +935,29 @@ START_TEST(test_names_with_control_bytes_and_invalid_utf8)
 	ck_assert_msg(clean_utf8(r.out, r.out_len), "raw output has raw control bytes");
 	run_result_release(&r);
 
+	/* `open file:PATH` narrates the path it was given: escaped the same
+	 * way in its text and its JSON. */
+	for (i = 0; i < 3; i++) {
+		char spec[300];
+
+		snprintf(spec, sizeof(spec), "file:%s/%s", dir, names[i]);
+		run_fdscope(&r, "open", "-J", spec, NULL);
+		ck_assert_msg(r.status == 0, "open %s: status %d: %s", names[i],
+			      r.status, r.err);
+		ck_assert_msg(clean_utf8(r.out, r.out_len), "open -J output has "
+			      "raw control bytes or invalid UTF-8");
+		assert_python_json(r.out, r.out_len);
+		doc = json_parse(r.out);
+		ck_assert_msg(doc != NULL, "invalid JSON from open");
+		json_free(doc);
+		run_result_release(&r);
+		run_fdscope(&r, "open", spec, NULL);
+		ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+		ck_assert_msg(clean_utf8(r.out, r.out_len), "open output has raw "
+			      "control bytes");
+		run_result_release(&r);
+	}
+
 	for (i = 0; i < N; i++) {
 		close(fds[i]);
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);

@@ -75,6 +75,8 @@ void run_argv(struct run_result *r, char *const argv[], int timeout_s)
 		int devnull = open("/dev/null", O_RDONLY);
 
 		dup2(devnull, 0);
+		if (devnull > 2)
+			close(devnull);
 		dup2(outp[1], 1);
 		dup2(errp[1], 2);
 		execv(argv[0], argv);
