@@ -556,8 +556,10 @@ static void last_map(const char *text, struct table *t)
 	t->n = 0;
 	for (p = last; *p && strncmp(p, "\nFD", 3) != 0 && strncmp(p, "\n FD", 4) != 0; ) {
 		if (*p >= '0' && *p <= '9') {
-			t->v[t->n++] = (int)strtol(p, (char **)&q, 10);
-			p = q;
+			char *end;
+
+			t->v[t->n++] = (int)strtol(p, &end, 10);
+			p = end;
 		} else {
 			p++;
 		}
