@@ -155,7 +155,7 @@ static const char *limits_cell(const void *row, int col, char *buf, size_t len)
 		if (!caps_supported())
 			return "not examined: fdscope was built without libcap";
 		return li->caps[0] < 0 ? "libcap could not read them" :
-			"fdscope's effective set, from libcap";
+			"effective set, read with libcap";
 	default:
 		return NULL;
 	}

@@ -456,7 +456,7 @@ int out_record_print(const char *json_name, const struct out_column *cols,
 {
 	static const struct out_column meta[] = {
 		{ "FIELD", 0, 0, OUT_JSON_STRING, NULL },
-		{ "VALUE", 0, OUT_RIGHT, OUT_JSON_STRING, NULL },
+		{ "VALUE", 0, 0, OUT_JSON_STRING, NULL },
 		{ "DESCRIPTION", 0, OUT_WRAP, OUT_JSON_STRING, NULL },
 	};
 	static const int all[] = { 0, 1, 2 };
