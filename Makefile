@@ -178,8 +178,9 @@ fuzz-build:
 fuzz:
 	$(MAKE) -C fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
-valgrind: fdscope $(TEST_HELPERS)
-	tests/valgrind.sh $(CURDIR)/$(BUILD)/fdscope $(CURDIR)/$(BUILD)/tests/helpers
+valgrind: fdscope $(TEST_HELPERS) $(BUILD)/tests/check_fdscope
+	tests/valgrind.sh $(CURDIR)/$(BUILD)/fdscope $(CURDIR)/$(BUILD)/tests/helpers \
+		$(CURDIR)/$(BUILD)/tests/check_fdscope
 
 # variableScope is off: declarations at the top of a block are the kernel
 # style this code follows.

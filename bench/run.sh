@@ -5,7 +5,7 @@
 # writes the tables to bench/results.md.
 #
 # Environment: FDSCOPE_BIN and BENCH_DIR (set by make), BENCH_ROUNDS
-# (default 11), BENCH_SIZES (default "1000 5000 MAX", MAX being 19000 or as
+# (default 15), BENCH_SIZES (default "1000 5000 MAX", MAX being 19000 or as
 # close as the hard RLIMIT_NOFILE allows), BENCH_OUT (default
 # bench/results.md), BENCH_PROFILE=no to skip the perf profile.
 set -eu
@@ -13,7 +13,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${FDSCOPE_BIN:?set FDSCOPE_BIN to the fdscope binary}
 bdir=${BENCH_DIR:?set BENCH_DIR to the directory holding holder and timer}
-rounds=${BENCH_ROUNDS:-11}
+rounds=${BENCH_ROUNDS:-15}
 out=${BENCH_OUT:-$here/results.md}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fdscope-bench.XXXXXX")
 holder_pid=
@@ -263,7 +263,7 @@ dirty=$(cd "$here/.." && git status --porcelain 2>/dev/null | grep -q . && echo 
 	echo "- Machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
 	echo "- Kernel: $(uname -sr)"
 	echo "- fdscope: $("$bin" --version 2>/dev/null | head -n 1) (git $rev$dirty)"
-	echo "- lsfd: $(lsfd --version | head -n 1); lsof: $(lsof -v 2>&1 | awk '/revision/ { print $2 }'); ls: $(ls --version | head -n 1)"
+	echo "- lsfd: $(lsfd --version | head -n 1); lsof: $(lsof -v 2>&1 | awk '$1 == "revision:" { print $2; exit }'); ls: $(ls --version | head -n 1)"
 	echo "- Hard RLIMIT_NOFILE: $hard; sizes: $sizes; $rounds rounds each after 2 warm-up rounds, commands interleaved (bench/timer.c), output to /dev/null"
 	echo "- Socket columns measured: ${sock_cols:-none (this fdscope has no socket columns)}"
 	echo

@@ -28,6 +28,7 @@
 #define MAX_CMDS 16
 #define MAX_ARGS 32
 #define MAX_ROUNDS 1000
+#define RUN_TIMEOUT_S 20	/* the alarm survives exec */
 
 struct bench_cmd {
 	const char *label;
@@ -80,6 +81,8 @@ static void run_once(struct bench_cmd *c, int round, int devnull)
 	if (pid < 0)
 		err(1, "fork");
 	if (pid == 0) {
+		/* A command that hangs is killed and shows as status 142. */
+		alarm(RUN_TIMEOUT_S);
 		dup2(devnull, STDOUT_FILENO);
 		dup2(devnull, STDERR_FILENO);
 		execvp(c->argv[0], c->argv);

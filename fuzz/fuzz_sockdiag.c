@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* malloc's alignment is what recv's buffer has. */
 	msg = fuzz_exact(data + 1, size - 1);
 	sock_table_init(&t);
-	(void)walk_replies(&t, which, 1, msg, size - 1);
+	(void)sockdiag_walk_replies(&t, which, 1, msg, size - 1);
 	(void)sockdiag_decode_unix(&t, msg, size - 1);
 	(void)sockdiag_decode_inet(&t, IPPROTO_TCP, msg, size - 1);
 	for (i = 0; i < t.cap; i++) {

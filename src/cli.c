@@ -2,7 +2,9 @@
  * check that everything written to stdout reached it. */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -88,16 +90,19 @@ int cmd_bad_option(const struct command *cmd, char **argv, int c)
 {
 	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
 	bool missing = c == ':';
+	bool is_long = arg != NULL && strncmp(arg, "--", 2) == 0;
+	char shortopt = (char)optopt, *esc;
+	int ret;
 
 	/* With a leading ':' in the option string getopt returns ':' for a
 	 * missing value and '?' for an unknown option; optopt holds the
-	 * character of a short option; a long one is named by its text. */
-	if (arg == NULL || strncmp(arg, "--", 2) != 0)
-		return cmd_usage_error(cmd, missing ?
-				       "option '-%c' needs a value" :
-				       "unknown option '-%c'", optopt);
-	return cmd_usage_error(cmd, missing ? "option '%s' needs a value" :
-			       "unknown option '%s'", arg ? arg : "?");
+	 * character of a short option; a long one is named by its text.
+	 * Either is echoed escaped: it may hold any byte. */
+	esc = is_long ? escape_str(arg) : escape_bytes(&shortopt, 1);
+	ret = cmd_usage_error(cmd, missing ? "option '%s%s' needs a value" :
+			      "unknown option '%s%s'", is_long ? "" : "-", esc);
+	free(esc);
+	return ret;
 }
 
 int cmd_help(const struct command *cmd)
@@ -118,9 +123,13 @@ static int cmd_help_run(const struct cli_env *env, int argc, char **argv)
 	if (argc > 2)
 		return cmd_usage_error(&cmd_help_entry, "too many arguments");
 	c = find_command(argv[1]);
-	if (c == NULL)
-		return cmd_usage_error(&cmd_help_entry, "unknown command '%s'",
-				       argv[1]);
+	if (c == NULL) {
+		char *esc = escape_str(argv[1]);
+
+		cmd_usage_error(&cmd_help_entry, "unknown command '%s'", esc);
+		free(esc);
+		return EXIT_USAGE;
+	}
 	return cmd_help(c);
 }
 
@@ -134,6 +143,40 @@ static int finish_stdout(int ret)
 		return ret;
 	warn("cannot write to standard output");
 	return ret == EXIT_OK ? EXIT_FAIL : ret;
+}
+
+static int main_usage_error(const char *what, const char *arg)
+{
+	char *esc = escape_str(arg);
+
+	fprintf(stderr, "fdscope: %s '%s' (see 'fdscope --help')\n", what, esc);
+	free(esc);
+	return EXIT_USAGE;
+}
+
+/* A closed standard output or error would be the first number open() hands
+ * out, and narration meant for the terminal would land in whatever fdscope
+ * opened there.  /dev/null read-only takes the slot: writes still fail, and
+ * the stdout check reports it.  Standard input is left alone: the demos show
+ * what happens when it is closed. */
+static void guard_output_descriptors(void)
+{
+	int fd;
+
+	for (fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++) {
+		int n;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* With stdin closed too, open() gives 0: move it. */
+		n = open("/dev/null", O_RDONLY);
+		if (n < 0)
+			_exit(EXIT_FAIL);
+		if (n != fd) {
+			dup2(n, fd);
+			close(n);
+		}
+	}
 }
 
 int cli_main(int argc, char **argv)
@@ -151,6 +194,9 @@ int cli_main(int argc, char **argv)
 	/* A closed pipe must surface as EPIPE so that demos can clean up and
 	 * the stdout check can tell it apart; servers must survive it. */
 	signal(SIGPIPE, SIG_IGN);
+	guard_output_descriptors();
+	/* libsmartcols measures cells with the locale's multibyte functions. */
+	setlocale(LC_CTYPE, "");
 	if (root && *root)
 		env.proc_root = root;
 
@@ -164,9 +210,7 @@ int cli_main(int argc, char **argv)
 			printf("fdscope %s\n", FDSCOPE_VERSION);
 			return finish_stdout(EXIT_OK);
 		default:
-			fprintf(stderr, "fdscope: unknown option '%s' (see 'fdscope --help')\n",
-				argv[optind - 1]);
-			return EXIT_USAGE;
+			return main_usage_error("unknown option", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc) {
@@ -174,11 +218,8 @@ int cli_main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cmd = find_command(argv[optind]);
-	if (cmd == NULL) {
-		fprintf(stderr, "fdscope: unknown command '%s' (see 'fdscope --help')\n",
-			argv[optind]);
-		return EXIT_USAGE;
-	}
+	if (cmd == NULL)
+		return main_usage_error("unknown command", argv[optind]);
 	argc -= optind;
 	argv += optind;
 	/* Each command parses its own options from a fresh getopt state. */

@@ -223,8 +223,7 @@ static int alloc_run(const struct cli_env *env, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cmd_usage_error(&cmd_alloc, "unexpected argument '%s'",
-				       argv[optind]);
+		return cmd_unexpected_argument(&cmd_alloc, argv[optind]);
 	if (demo_begin(&d, env, json, quiet) < 0)
 		return EXIT_FAIL;
 	return demo_end(&d, demo_alloc_body(&d) < 0 ? EXIT_FAIL : EXIT_OK);

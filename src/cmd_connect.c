@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "command.h"
 #include "net_sock.h"
 #include "netaddr.h"
@@ -97,9 +98,13 @@ static int open_connection(const struct connect_control *ctl, char *peer,
 	if (ctl->unix_path) {
 		socklen_t ulen;
 
+		/* The path as the user gave it, escaped, names the peer in
+		 * every message below. */
+		escape_into(peer, peerlen, ctl->unix_path,
+			    strlen(ctl->unix_path));
 		if (net_unix_addr(ctl->unix_path, &ss, &ulen) < 0) {
 			warnx("cannot use '%s' as a unix socket path: empty or "
-			      "too long", ctl->unix_path);
+			      "too long", peer);
 			return -1;
 		}
 		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -109,13 +114,12 @@ static int open_connection(const struct connect_control *ctl, char *peer,
 		}
 		if (net_connect_timeout(fd, (struct sockaddr *)&ss, ulen,
 					(int)ctl->timeout_ms) < 0) {
-			warnx("cannot connect to %s: %s%s", ctl->unix_path,
+			warnx("cannot connect to %s: %s%s", peer,
 			      strerror(errno), errno == ENOENT ?
 			      ": no such socket file" : net_hint(errno));
 			close(fd);
 			return -1;
 		}
-		snprintf(peer, peerlen, "%s", ctl->unix_path);
 	} else {
 		fd = net_connect_inet(ctl->host, ctl->port,
 				      ctl->udp ? SOCK_DGRAM : SOCK_STREAM,
@@ -191,6 +195,15 @@ static int exchange_stream(const struct connect_control *ctl, int fd,
 	return EXIT_OK;
 }
 
+static int bad_proto(const char *arg)
+{
+	char *esc = escape_str(arg);
+
+	cmd_usage_error(&cmd_connect, "invalid --proto '%s': use tcp or udp", esc);
+	free(esc);
+	return EXIT_USAGE;
+}
+
 static int parse_args(struct connect_control *ctl, int argc, char **argv)
 {
 	enum { OPT_UNIX = 0x100 };
@@ -213,8 +226,7 @@ static int parse_args(struct connect_control *ctl, int argc, char **argv)
 			else if (strcmp(optarg, "udp") == 0)
 				ctl->udp = true;
 			else
-				return cmd_usage_error(&cmd_connect, "invalid --proto "
-						       "'%s': use tcp or udp", optarg);
+				return bad_proto(optarg);
 			break;
 		case 'm':
 			ctl->message = optarg;
@@ -267,6 +279,9 @@ static int connect_run(const struct cli_env *env, int argc, char **argv)
 	ret = parse_args(&ctl, argc, argv);
 	if (ret != EXIT_OK || ctl.help)
 		return ctl.help ? cmd_help(&cmd_connect) : ret;
+	/* A client binds nothing privileged: it needs no capability. */
+	if (caps_drop_for_net(false) < 0)
+		warn("cannot drop capabilities");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fd = open_connection(&ctl, peer, sizeof(peer));
 	if (fd < 0)

@@ -230,8 +230,7 @@ static int demo_run(const struct cli_env *env, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cmd_usage_error(&cmd_demo, "unexpected argument '%s'",
-				       argv[optind]);
+		return cmd_unexpected_argument(&cmd_demo, argv[optind]);
 	if (demo_begin(&t.d, env, t.json, t.quiet) < 0)
 		return EXIT_FAIL;
 	for (i = 0; i < ARRAY_SIZE(sections); i++) {

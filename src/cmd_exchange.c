@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "command.h"
 #include "net_exchange.h"
 #include "net_sock.h"
@@ -21,26 +22,29 @@ struct exchange_control {
 
 static int parse_args(struct exchange_control *ctl, int argc, char **argv)
 {
-	enum { OPT_QUIET = 0x100 };
 	static const struct option opts[] = {
 		{ "proto", required_argument, NULL, 'P' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "message", required_argument, NULL, 'm' },
 		{ "json", no_argument, NULL, 'J' },
-		{ "quiet", no_argument, NULL, OPT_QUIET },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long long port;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":P:p:m:Jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":P:p:m:Jqh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'P':
-			if (exchange_proto_parse(optarg, &ctl->o.proto) < 0)
-				return cmd_usage_error(&cmd_exchange, "invalid --proto "
-						       "'%s': use one of %s", optarg,
-						       EXCHANGE_PROTOS);
+			if (exchange_proto_parse(optarg, &ctl->o.proto) < 0) {
+				char *esc = escape_str(optarg);
+
+				cmd_usage_error(&cmd_exchange, "invalid --proto '%s': "
+						"use one of %s", esc, EXCHANGE_PROTOS);
+				free(esc);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'p':
 			if (net_opt_ll(&cmd_exchange, "--port", optarg, 0, 65535,
@@ -54,7 +58,7 @@ static int parse_args(struct exchange_control *ctl, int argc, char **argv)
 		case 'J':
 			ctl->json = true;
 			break;
-		case OPT_QUIET:
+		case 'q':
 			ctl->quiet = true;
 			break;
 		case 'h':
@@ -65,8 +69,7 @@ static int parse_args(struct exchange_control *ctl, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cmd_usage_error(&cmd_exchange, "unexpected argument '%s'",
-				       argv[optind]);
+		return cmd_unexpected_argument(&cmd_exchange, argv[optind]);
 	if (ctl->o.client_message[0] == '\0')
 		return cmd_usage_error(&cmd_exchange, "--message may not be empty");
 	return EXIT_OK;
@@ -89,6 +92,10 @@ static int exchange_run(const struct cli_env *env, int argc, char **argv)
 		.json = ctl.json, .quiet = ctl.quiet,
 		.color = !ctl.json && out_use_color(),
 		.proc_root = env->proc_root });
+	/* Before the fork, so that neither side holds a capability; the
+	 * server keeps CAP_NET_BIND_SERVICE only to bind a port below 1024. */
+	if (caps_drop_for_net(ctl.o.port >= 1 && ctl.o.port < 1024) < 0)
+		warn("cannot drop capabilities");
 	rc = net_exchange(&s, &ctl.o);
 	if (steps_finish(&s) < 0)
 		rc = -1;
@@ -102,7 +109,7 @@ const struct command cmd_exchange = {
 	.run = exchange_run,
 	.summary = "the article's client/server exchange, every call narrated",
 	.usage =
-	"fdscope exchange [--proto P] [--port N] [--message TEXT] [-J] [--quiet]\n"
+	"fdscope exchange [--proto P] [--port N] [--message TEXT] [-J] [-q]\n"
 	"\n"
 	"Fork a server and a client that exchange two messages over loopback,\n"
 	"each side printing every call it makes with the value the kernel\n"
@@ -120,7 +127,7 @@ const struct command cmd_exchange = {
 	"  -m, --message TEXT  what the client sends (default\n"
 	"                      \"" EXCHANGE_CLIENT_MESSAGE "\")\n"
 	"  -J, --json          print {\"steps\": [...]}, each step with \"side\"\n"
-	"      --quiet         calls and results only, no narration\n"
+	"  -q, --quiet         calls and results only, no narration\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Examples:\n"

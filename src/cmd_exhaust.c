@@ -31,27 +31,57 @@ static const char *rlim_text(rlim_t v, char *buf, size_t len)
 	return buf;
 }
 
-/* How many of the open descriptors are numbered below limit. */
-static long long open_below(const struct demo_ctx *d, long long limit,
-			    long long *total)
+/* The lowest free descriptor number, and the numbers below it (all open)
+ * as text for messages ("0 1 2", shortened after a few).  A soft limit at
+ * or below that number leaves none for even one open. */
+static int lowest_free(const struct demo_ctx *d, char *list, size_t len)
 {
-	int *t = NULL, n = steps_read_table(&d->steps, &t), i;
-	long long below = 0;
+	int *t = NULL, n = steps_read_table(&d->steps, &t), low = 0;
+	size_t used = 0;
+	int w;
 
-	*total = n;
-	for (i = 0; i < n; i++)
-		if (t[i] < limit)
-			below++;
+	list[0] = '\0';
+	for (; low < n && t[low] == low; low++) {
+		if (low > 8 || used >= len)
+			continue;
+		w = snprintf(list + used, len - used, "%s%s", low ? " " : "",
+			     low == 8 ? "..." : "");
+		if (w > 0)
+			used += (size_t)w;
+		if (low < 8 && used < len) {
+			w = snprintf(list + used, len - used, "%d", low);
+			if (w > 0)
+				used += (size_t)w;
+		}
+	}
 	free(t);
-	return n < 0 ? -1 : below;
+	return n < 0 ? -1 : low;
 }
 
 int demo_exhaust_check_limit(const struct demo_ctx *d, long long limit)
 {
 	struct rlimit rl;
-	long long below, total;
-	char buf[32];
+	char buf[32], list[64];
+	int low;
 
+	low = lowest_free(d, list, sizeof(list));
+	if (low < 0) {
+		warn("cannot read the descriptor table");
+		return -1;
+	}
+	/* First, so that a negative limit is named for what it is. */
+	if (limit <= low && low == 0) {
+		warnx("--limit %lld leaves no room: a descriptor's number must "
+		      "be below the limit; use a limit of 1 or more", limit);
+		return -1;
+	}
+	if (limit <= low) {
+		warnx("--limit %lld leaves no room: %d descriptor%s already "
+		      "open (%s), so not even one open could succeed; use a "
+		      "limit above %d", limit, low,
+		      low == 1 ? " is" : "s are", list, low);
+		return -1;
+	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
 		warn("cannot read RLIMIT_NOFILE");
 		return -1;
@@ -68,18 +98,6 @@ int demo_exhaust_check_limit(const struct demo_ctx *d, long long limit)
 		warnx("--limit %lld is above %d, the most this demo opens: "
 		      "every step records the whole table, so more only takes "
 		      "longer", limit, EXHAUST_MAX);
-		return -1;
-	}
-	below = open_below(d, limit, &total);
-	if (below < 0) {
-		warn("cannot read the descriptor table");
-		return -1;
-	}
-	if (limit <= below) {
-		warnx("--limit %lld leaves no room: %lld descriptor%s already "
-		      "open below %lld, so not even one open could succeed; "
-		      "pick a number above %lld", limit, below,
-		      below == 1 ? " is" : "s are", limit, below);
 		return -1;
 	}
 	return 0;
@@ -331,8 +349,7 @@ static int exhaust_run(const struct cli_env *env, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cmd_usage_error(&cmd_exhaust, "unexpected argument '%s'",
-				       argv[optind]);
+		return cmd_unexpected_argument(&cmd_exhaust, argv[optind]);
 	if (demo_begin(&d, env, json, quiet) < 0)
 		return EXIT_FAIL;
 	if (demo_exhaust_check_limit(&d, limit) < 0)

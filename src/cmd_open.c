@@ -138,12 +138,14 @@ static void open_fifo(struct open_control *ctl)
 		return;
 	}
 	steps_call(&ctl->d.steps, "mkfifo", 0, 0, "mkfifo(\"%s\", 0600)", path);
-	/* O_RDWR so that the open does not wait for a writer (Linux). */
+	/* O_RDWR so that the open does not wait for a writer (Linux);
+	 * O_NOFOLLOW because only a FIFO we just made may answer there. */
 	want = steps_lowest_free(&ctl->d.steps, 0);
-	fd = open(path, O_RDWR | O_NONBLOCK | (ctl->cloexec ? O_CLOEXEC : 0));
+	fd = open(path, O_RDWR | O_NONBLOCK | O_NOFOLLOW |
+		  (ctl->cloexec ? O_CLOEXEC : 0));
 	e = fd < 0 ? errno : 0;
-	snprintf(call, sizeof(call), "open(\"%s\", O_RDWR|O_NONBLOCK%s)", path,
-		 cloexec_text(ctl));
+	snprintf(call, sizeof(call), "open(\"%s\", O_RDWR|O_NONBLOCK|O_NOFOLLOW%s)",
+		 path, cloexec_text(ctl));
 	record_fd(ctl, "open", want, fd, e, call);
 }
 
@@ -151,7 +153,7 @@ static void open_fifo(struct open_control *ctl)
 static void python_view(struct step *st, int fd, int family, int type,
 			int proto)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { .ss_family = AF_UNSPEC };
 	socklen_t len = sizeof(ss);
 	char host[INET6_ADDRSTRLEN] = "", laddr[INET6_ADDRSTRLEN + 16] = "''";
 
@@ -413,9 +415,14 @@ static int parse_args(struct open_control *ctl, int argc, char **argv,
 		case 'H':
 			ctl->hold = true;
 			if (optarg && parse_seconds_ms(optarg, 1, 86400000LL,
-						       &ctl->hold_ms, &why) < 0)
-				return cmd_usage_error(&cmd_open, "invalid --hold "
-						       "'%s': %s; give seconds", optarg, why);
+						       &ctl->hold_ms, &why) < 0) {
+				char *esc = escape_str(optarg);
+
+				cmd_usage_error(&cmd_open, "invalid --hold '%s': %s",
+						esc, why);
+				free(esc);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'J':
 			*json = true;

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "command.h"
 #include "fdlist.h"
 #include "net_sock.h"
@@ -439,8 +440,19 @@ static int open_listener(struct server *s)
 	if (getsockname(s->lfd, (struct sockaddr *)&ss, &len) == 0)
 		netaddr_format((struct sockaddr *)&ss, len, s->laddr, sizeof(s->laddr));
 	if (ctl->proto == SERVE_UNIX && ctl->path[0] == '@')
-		snprintf(s->laddr, sizeof(s->laddr), "%s", ctl->path);
+		escape_into(s->laddr, sizeof(s->laddr), ctl->path,
+			    strlen(ctl->path));
 	return 0;
+}
+
+static int bad_proto(const char *arg)
+{
+	char *esc = escape_str(arg);
+
+	cmd_usage_error(&cmd_serve, "invalid --proto '%s': use tcp, udp or unix",
+			esc);
+	free(esc);
+	return EXIT_USAGE;
 }
 
 static int parse_args(struct serve_control *ctl, int argc, char **argv)
@@ -481,8 +493,7 @@ static int parse_args(struct serve_control *ctl, int argc, char **argv)
 			else if (strcmp(optarg, "unix") == 0)
 				ctl->proto = SERVE_UNIX;
 			else
-				return cmd_usage_error(&cmd_serve, "invalid --proto '%s': "
-						       "use tcp, udp or unix", optarg);
+				return bad_proto(optarg);
 			break;
 		case OPT_PATH:
 			ctl->path = optarg;
@@ -516,8 +527,7 @@ static int parse_args(struct serve_control *ctl, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cmd_usage_error(&cmd_serve, "unexpected argument '%s'",
-				       argv[optind]);
+		return cmd_unexpected_argument(&cmd_serve, argv[optind]);
 	/* Conflicts, checked together once everything is known. */
 	if (ctl->path && !ctl->proto_set)
 		ctl->proto = SERVE_UNIX;
@@ -570,6 +580,10 @@ static int serve_run(const struct cli_env *env, int argc, char **argv)
 		ret = EXIT_FAIL;
 		goto cleanup;
 	}
+	/* The listener is bound, even below 1024: what the clients send is
+	 * handled without any capability. */
+	if (caps_drop_for_net(false) < 0)
+		warn("cannot drop capabilities");
 	made_path = ctl.proto == SERVE_UNIX && ctl.path[0] != '@';
 	s.reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	s.clients = xcalloc((size_t)ctl.max_clients, sizeof(*s.clients));

@@ -449,8 +449,7 @@ static int tables_run(const struct cli_env *env, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cmd_usage_error(&cmd_tables, "unexpected argument '%s'",
-				       argv[optind]);
+		return cmd_unexpected_argument(&cmd_tables, argv[optind]);
 	if (dot && json)
 		return cmd_usage_error(&cmd_tables, "--dot and --json exclude "
 				       "each other");

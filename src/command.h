@@ -28,6 +28,9 @@ int cmd_usage_error(const struct command *cmd, const char *fmt, ...)
  * from an unknown option ('?'). */
 int cmd_bad_option(const struct command *cmd, char **argv, int c);
 
+/* Reports a stray operand, escaped, and returns EXIT_USAGE. */
+int cmd_unexpected_argument(const struct command *cmd, const char *arg);
+
 /* Prints the command's help on stdout and returns EXIT_OK. */
 int cmd_help(const struct command *cmd);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "demo.h"
 #include "output.h"
 #include "tempdir.h"
@@ -29,6 +30,10 @@ int demo_begin(struct demo_ctx *d, const struct cli_env *env, bool json,
 	d->proc_root = env->proc_root;
 	d->json = json;
 	d->quiet = quiet;
+	/* A demo acts only on fdscope's own descriptors: no capability is
+	 * needed, and none should survive into what it opens or runs. */
+	if (caps_drop_for_demo() < 0)
+		warn("cannot drop capabilities");
 	if (tempdir_create() < 0) {
 		warn("cannot create a private temporary directory under %s "
 		     "(set TMPDIR to a writable directory)",

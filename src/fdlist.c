@@ -1,16 +1,18 @@
 /* Collecting descriptor tables.  One descriptor on /proc/PID/fd is held for
  * the whole walk and everything else is opened relative to it (fdinfo
- * relative to a second one on /proc/PID/fdinfo), so a listing of N
- * descriptors costs one readlinkat, one fstatat and one fdinfo open, read
- * and close per descriptor, and no path building.  Those calls are nearly
- * all of the time (bench/results.md), and they are independent of each
- * other: a large table is split between threads, one per CPU. */
+ * relative to one on /proc/PID/fdinfo): no path building.  Per descriptor,
+ * as the columns need them: fdinfo (open, one read, close), readlinkat and
+ * fstatat, the last two skipped for pipes and sockets, whose link and stat
+ * follow from fdinfo's inode and mount ID.  Those calls are nearly all of
+ * the time (bench/results.md) and independent of each other: a large table
+ * is split between threads, one per CPU. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,13 +23,17 @@
 #include "util.h"
 
 /* getdents64 fills as much as it is given: 256 KiB holds about 10000
- * /proc/PID/fd entries per call, where readdir's 32 KiB holds 1300. */
+ * /proc/PID/fd entries per call, where readdir's 32 KiB holds 1300.  Small
+ * tables (`serve` counts its own after every accept) use the stack. */
 #define DENTS_BUF_SIZE ((size_t)256 * 1024)
+#define DENTS_STACK_SIZE 8192
+#define DENT_SIZE 32		/* a /proc/PID/fd entry of up to 7 digits */
 /* Below this many descriptors a thread (some 50 µs to start) costs more
  * than it saves. */
 #define PARALLEL_MIN 512
 #define PER_THREAD_MIN 256
 #define MAX_THREADS 8
+
 static int open_fd_dir(const char *root, pid_t pid)
 {
 	char path[4096];
@@ -113,13 +119,16 @@ static int cmp_entry(const void *a, const void *b)
 }
 
 /* Since 6.2 the size of /proc/PID/fd is the number of open descriptors:
- * the array is sized once instead of grown.  Older kernels say 0. */
-static void presize_entries(struct fd_proc *p, int dfd)
+ * the array is sized once instead of grown.  Older kernels say 0, taken
+ * as "many". */
+static size_t presize_entries(struct fd_proc *p, int dfd)
 {
 	struct stat st;
 
-	if (fstat(dfd, &st) == 0 && st.st_size > 0 && st.st_size < (1 << 24))
-		reserve_entries(p, (size_t)st.st_size + 8);
+	if (fstat(dfd, &st) < 0 || st.st_size <= 0 || st.st_size >= (1 << 24))
+		return SIZE_MAX;
+	reserve_entries(p, (size_t)st.st_size + 8);
+	return (size_t)st.st_size;
 }
 
 static void add_dents(struct fd_proc *p, const char *buf, size_t len,
@@ -147,13 +156,17 @@ static void add_dents(struct fd_proc *p, const char *buf, size_t len,
  * descriptors opened for the look-ups (fdinfo) never show up as entries. */
 static int read_fd_numbers(struct fd_proc *p, int dfd)
 {
-	char *buf = xmalloc(DENTS_BUF_SIZE);
+	char stack_buf[DENTS_STACK_SIZE], *buf = stack_buf, *heap = NULL;
+	size_t size = sizeof(stack_buf), expected = presize_entries(p, dfd);
 	bool sorted = true;
 	int last = -1, ret = -1, saved = 0;
 
-	presize_entries(p, dfd);
+	if (expected > DENTS_STACK_SIZE / DENT_SIZE) {
+		buf = heap = xmalloc(DENTS_BUF_SIZE);
+		size = DENTS_BUF_SIZE;
+	}
 	for (;;) {
-		ssize_t n = getdents64(dfd, buf, DENTS_BUF_SIZE);
+		ssize_t n = getdents64(dfd, buf, size);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -169,7 +182,7 @@ static int read_fd_numbers(struct fd_proc *p, int dfd)
 		qsort(p->fds, p->n, sizeof(*p->fds), cmp_entry);
 	ret = 0;
 cleanup:
-	free(buf);
+	free(heap);
 	errno = saved;
 	return ret;
 }
@@ -218,10 +231,11 @@ static int link_kind(const char *link, unsigned long long *ino)
 	for (k = 0; k < NLINK_KINDS; k++) {
 		size_t n = strlen(prefix[k]);
 		unsigned long long v = 0;
-		const char *s = link + n;
+		const char *s;
 
 		if (strncmp(link, prefix[k], n) != 0)
 			continue;
+		s = link + n;
 		if (*s < '0' || *s > '9')
 			return LINK_OTHER;
 		for (; *s >= '0' && *s <= '9'; s++) {

@@ -85,6 +85,14 @@ const char *net_hint(int err)
 	}
 }
 
+/* The user's host name or path inside a message, escaped and shortened
+ * to what a one-line message needs. */
+static const char *shown(const char *text, char *buf, size_t len)
+{
+	escape_into(buf, len, text, strlen(text));
+	return buf;
+}
+
 static void say(char *why, size_t len, const char *what,
 		const struct sockaddr *sa, socklen_t salen, int err)
 {
@@ -127,14 +135,15 @@ int net_listen_inet(const char *host, const char *port, int family,
 {
 	struct addrinfo *res = NULL, *ai;
 	const char *gai_why, *step = "bind";
+	char esc[NETADDR_STRLEN];
 	int fd = -1;
 
 	if (strcmp(host, "*") == 0)
 		host = NULL;
 	if (netaddr_resolve(host, port, family, socktype, AI_PASSIVE, &res,
 			    &gai_why) < 0) {
-		snprintf(why, whylen, "cannot resolve '%s': %s", host ? host : "*",
-			 gai_why);
+		snprintf(why, whylen, "cannot resolve '%s': %s",
+			 shown(host ? host : "*", esc, sizeof(esc)), gai_why);
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -176,11 +185,13 @@ int net_listen_unix(const char *path, int socktype, int backlog,
 	struct sockaddr_storage ss;
 	socklen_t len;
 	const char *step;
+	char esc[NETADDR_STRLEN];
 	int fd;
 
 	if (net_unix_addr(path, &ss, &len) < 0) {
 		snprintf(why, whylen, "cannot use '%s' as a unix socket path: "
-			 "empty or longer than %zu bytes", path,
+			 "empty or longer than %zu bytes",
+			 shown(path, esc, sizeof(esc)),
 			 sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
 		return -1;
 	}
@@ -188,7 +199,8 @@ int net_listen_unix(const char *path, int socktype, int backlog,
 	if (fd < 0) {
 		if (errno == EADDRINUSE)
 			snprintf(why, whylen, "cannot bind %s: the name exists "
-				 "already; remove it or choose another --path", path);
+				 "already; remove it or choose another --path",
+				 shown(path, esc, sizeof(esc)));
 		else
 			say(why, whylen, step, (struct sockaddr *)&ss, len, errno);
 	}
@@ -209,11 +221,12 @@ int net_connect_timeout(int fd, const struct sockaddr *sa, socklen_t len,
 		do
 			rc = poll(&p, 1, timeout_ms);
 		while (rc < 0 && errno == EINTR);
+		/* SO_ERROR holds the outcome once poll says the socket is
+		 * writable; errno names a failure of poll or getsockopt. */
 		if (rc == 0)
 			err = ETIMEDOUT;
-		else if (rc < 0)
-			err = errno;
-		else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
+		else if (rc < 0 ||
+			 getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
 			err = errno;
 	} else if (rc < 0) {
 		err = errno;
@@ -231,11 +244,13 @@ int net_connect_inet(const char *host, const char *port, int socktype,
 {
 	struct addrinfo *res = NULL, *ai;
 	const char *gai_why;
+	char esc[NETADDR_STRLEN];
 	int fd = -1;
 
 	if (netaddr_resolve(host, port, AF_UNSPEC, socktype, 0, &res,
 			    &gai_why) < 0) {
-		snprintf(why, whylen, "cannot resolve '%s': %s", host, gai_why);
+		snprintf(why, whylen, "cannot resolve '%s': %s",
+			 shown(host, esc, sizeof(esc)), gai_why);
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {

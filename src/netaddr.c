@@ -95,7 +95,8 @@ const char *tcp_state_name(int state)
 		[10] = "LISTEN", [11] = "CLOSING", [12] = "NEW_SYN_RECV",
 	};
 
-	if (state <= 0 || (size_t)state >= ARRAY_SIZE(names))
+	/* The bound as an int, so that both ends are compared in one type. */
+	if (state < 1 || state >= (int)ARRAY_SIZE(names))
 		return NULL;
 	return names[state];
 }

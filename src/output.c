@@ -5,6 +5,7 @@
 #include <err.h>
 #include <errno.h>
 #include <libsmartcols.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@ struct out_table {
 	const struct out_column *cols;
 	const int *selected;
 	size_t nselected;
+	bool ascii_only;	/* escape bytes >= 0x80 in cells */
 };
 
 bool out_opts_take(struct out_opts *o, int c, const char *arg)
@@ -76,8 +78,10 @@ int out_select(const struct out_column *cols, size_t ncols,
 		int id = find_column(cols, ncols, p, len);
 
 		if (id < 0) {
-			warnx("unknown column '%.*s'; see --list-columns",
-			      (int)len, p);
+			char *esc = escape_bytes(p, len);
+
+			warnx("unknown column '%s'; see --list-columns", esc);
+			free(esc);
 			return -1;
 		}
 		if (n == OUT_MAX_COLUMNS) {
@@ -145,6 +149,10 @@ static struct libscols_table *new_scols_table(const char *json_name,
 	scols_table_enable_json(tb, o->json);
 	scols_table_enable_raw(tb, o->raw);
 	scols_table_enable_noheadings(tb, o->noheadings);
+	/* Cells are escaped by fdscope already (escape_into): encoding them
+	 * again would turn "\x0a" into "\x5cx0a".  Raw output keeps its
+	 * own convention of escaping blanks. */
+	scols_table_enable_noencoding(tb, !o->raw);
 	scols_table_enable_colors(tb, !o->json && !o->raw && out_use_color());
 	if (json_name)
 		scols_table_set_name(tb, json_name);
@@ -199,33 +207,57 @@ struct out_table *out_table_new(const char *json_name,
 	t->cols = cols;
 	t->selected = selected;
 	t->nselected = nselected;
+	/* libsmartcols measures cells with mbrtowc: in a locale without UTF-8
+	 * (C, POSIX) a non-ASCII byte makes 2.38 loop forever, so such bytes
+	 * are escaped for tables.  JSON is UTF-8 by definition, and raw
+	 * output has libsmartcols escape them itself. */
+	t->ascii_only = !o->json && !o->raw && MB_CUR_MAX == 1;
 	for (i = 0; i < nselected; i++)
 		add_column(t->tb, &cols[selected[i]], o, i == 0);
 	return t;
 }
 
-static void fill_line(struct libscols_line *ln, const int *selected,
-		      size_t nselected, const void *row, out_cell_fn cell)
+static bool has_high_byte(const char *s)
 {
-	/* Large enough for an escaped PATH_MAX name (4 bytes per byte). */
-	char buf[4 * 4096 + 64];
-	size_t i;
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return true;
+	return false;
+}
 
-	for (i = 0; i < nselected; i++) {
-		const char *v = cell(row, selected[i], buf, sizeof(buf));
+/* Escapes bytes >= 0x80 as \xHH; everything else was escaped already. */
+static const char *ascii_copy(const char *v, char *out, size_t len)
+{
+	size_t o = 0;
 
-		if (v != NULL && scols_line_set_data(ln, i, v) != 0)
-			errx(EXIT_FAIL, "cannot fill an output cell");
+	for (; *v && o + 5 < len; v++) {
+		if ((unsigned char)*v >= 0x80)
+			o += (size_t)snprintf(out + o, len - o, "\\x%02x",
+					      (unsigned char)*v);
+		else
+			out[o++] = *v;
 	}
+	out[o] = '\0';
+	return out;
 }
 
 void out_table_add(struct out_table *t, const void *row, out_cell_fn cell)
 {
 	struct libscols_line *ln = scols_table_new_line(t->tb, NULL);
+	/* Large enough for an escaped PATH_MAX name (4 bytes per byte). */
+	char buf[4 * 4096 + 64], ascii[4 * 4096 + 64];
+	size_t i;
 
 	if (ln == NULL)
 		errx(EXIT_FAIL, "cannot create an output line");
-	fill_line(ln, t->selected, t->nselected, row, cell);
+	for (i = 0; i < t->nselected; i++) {
+		const char *v = cell(row, t->selected[i], buf, sizeof(buf));
+
+		if (v != NULL && t->ascii_only && has_high_byte(v))
+			v = ascii_copy(v, ascii, sizeof(ascii));
+		if (v != NULL && scols_line_set_data(ln, i, v) != 0)
+			errx(EXIT_FAIL, "cannot fill an output cell");
+	}
 }
 
 static bool has_array_column(const struct out_table *t)
@@ -476,14 +508,11 @@ int out_record_print(const char *json_name, const struct out_column *cols,
 	t = out_table_new(NULL, meta, all, 3, o);
 	for (i = 0; i < nselected; i++) {
 		struct record_row r = { &cols[selected[i]], NULL };
-		struct libscols_line *ln = scols_table_new_line(t->tb, NULL);
 
-		if (ln == NULL)
-			errx(EXIT_FAIL, "cannot create an output line");
 		r.value = cell(row, selected[i], buf, sizeof(buf));
 		if (r.value == NULL)
 			r.value = "-";
-		fill_line(ln, all, 3, &r, record_cell);
+		out_table_add(t, &r, record_cell);
 	}
 	rc = out_table_print(t);
 	out_table_free(t);

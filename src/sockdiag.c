@@ -39,35 +39,44 @@ static size_t slot_of(unsigned long long ino, size_t cap)
 	return (size_t)((ino * 11400714819323198485ULL) >> 20) & (cap - 1);
 }
 
-static void grow(struct sock_table *t)
+/* The slot holding ino, or the empty one where it belongs (open
+ * addressing; the table is never more than half full). */
+static struct sock_info *find_slot(struct sock_info *slots, size_t cap,
+				   unsigned long long ino)
 {
-	struct sock_table bigger;
 	size_t i;
 
-	bigger.cap = t->cap ? t->cap * 2 : 256;
-	bigger.n = 0;
-	bigger.source = t->source;
-	bigger.slots = xcalloc(bigger.cap, sizeof(*bigger.slots));
+	for (i = slot_of(ino, cap); slots[i].ino != 0 && slots[i].ino != ino;
+	     i = (i + 1) & (cap - 1))
+		;
+	return &slots[i];
+}
+
+static void grow(struct sock_table *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 256, i;
+	struct sock_info *slots = xcalloc(cap, sizeof(*slots));
+
 	for (i = 0; i < t->cap; i++)
 		if (t->slots[i].ino != 0)
-			*sock_table_add(&bigger, t->slots[i].ino) = t->slots[i];
+			*find_slot(slots, cap, t->slots[i].ino) = t->slots[i];
 	free(t->slots);
-	*t = bigger;
+	t->slots = slots;
+	t->cap = cap;
 }
 
 struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino)
 {
-	size_t i;
+	struct sock_info *si;
 
 	if ((t->n + 1) * 2 > t->cap)
 		grow(t);
-	for (i = slot_of(ino, t->cap); t->slots[i].ino != 0;
-	     i = (i + 1) & (t->cap - 1))
-		if (t->slots[i].ino == ino)
-			return &t->slots[i];
-	t->slots[i].ino = ino;
-	t->n++;
-	return &t->slots[i];
+	si = find_slot(t->slots, t->cap, ino);
+	if (si->ino == 0) {
+		si->ino = ino;
+		t->n++;
+	}
+	return si;
 }
 
 const struct sock_info *sock_table_find(const struct sock_table *t,
@@ -245,8 +254,8 @@ static int send_request(int fd, enum sockdiag_dump which, uint32_t seq)
 	return 0;
 }
 
-/* Returns 1 when the dump is done, 0 to keep reading, -1 with errno. */
-static int walk_replies(struct sock_table *t, enum sockdiag_dump which,
+/* Signed lengths and the seq check follow NLMSG_OK's contract. */
+int sockdiag_walk_replies(struct sock_table *t, enum sockdiag_dump which,
 			uint32_t seq, const void *buf, size_t len)
 {
 	const struct nlmsghdr *h = buf;
@@ -267,8 +276,10 @@ static int walk_replies(struct sock_table *t, enum sockdiag_dump which,
 		if (h->nlmsg_type == NLMSG_ERROR) {
 			const struct nlmsgerr *e = data;
 
-			errno = dlen >= sizeof(*e) && e->error < 0 ?
-				-e->error : EPROTO;
+			/* Negating INT_MIN is undefined: only errno-sized
+			 * values are taken as errors. */
+			errno = dlen >= sizeof(*e) && e->error < 0 &&
+				e->error > -4096 ? -e->error : EPROTO;
 			return -1;
 		}
 		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
@@ -302,7 +313,7 @@ static int dump_one(int fd, struct sock_table *t, enum sockdiag_dump which,
 			errno = EPROTO;
 			return -1;
 		}
-		rc = walk_replies(t, which, seq, buf, (size_t)n);
+		rc = sockdiag_walk_replies(t, which, seq, buf, (size_t)n);
 	}
 	return rc < 0 ? -1 : 0;
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -63,6 +64,13 @@ int sockdiag_dump_one(struct sock_table *t, enum sockdiag_dump which);
 int sockdiag_decode_inet(struct sock_table *t, int proto, const void *msg,
 			 size_t len);
 int sockdiag_decode_unix(struct sock_table *t, const void *msg, size_t len);
+
+/* Walks one recv buffer of replies to dump request seq, decoding each
+ * SOCK_DIAG_BY_FAMILY message into t.  Returns 1 when the dump is done
+ * (NLMSG_DONE), 0 to keep reading, -1 with errno for NLMSG_ERROR.  Every
+ * length is checked before it is read. */
+int sockdiag_walk_replies(struct sock_table *t, enum sockdiag_dump which,
+			  uint32_t seq, const void *buf, size_t len);
 
 /* Fills t with every TCP, UDP and unix socket of a network namespace:
  * netlink in the current namespace first, and for each dump it refuses

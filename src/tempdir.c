@@ -54,6 +54,10 @@ static void on_signal(int sig)
 	 * shell sees the usual status. */
 	signal(sig, SIG_DFL);
 	raise(sig);
+	/* raise() does return here: sig stays blocked while its handler
+	 * runs, and is delivered when the handler returns.  cppcheck takes
+	 * raise() for noreturn. */
+	/* cppcheck-suppress unreachableCode */
 	errno = saved;
 }
 
@@ -127,9 +131,10 @@ int tempdir_path(const char *name, char *buf, size_t len)
 
 int tempdir_track(const char *name)
 {
+	size_t nl = strlen(name);
 	sig_atomic_t i;
 
-	if (strlen(name) >= TEMPDIR_NAME_LEN || strchr(name, '/') != NULL) {
+	if (nl >= TEMPDIR_NAME_LEN || strchr(name, '/') != NULL) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -142,7 +147,7 @@ int tempdir_track(const char *name)
 	}
 	/* The name is complete before the count says it exists, for the
 	 * signal handler's sake. */
-	strcpy(td.names[td.nnames], name);
+	memcpy(td.names[td.nnames], name, nl + 1);
 	td.nnames = td.nnames + 1;
 	return 0;
 }

@@ -477,6 +477,37 @@ START_TEST(test_collect_self_matches_fstat)
 }
 END_TEST
 
+/* libsmartcols 2.38 loops forever measuring a non-ASCII cell in the C
+ * locale: names are escaped there, shown as they are in a UTF-8 locale. */
+static void list_name_in_locale(const char *locale, const char *want)
+{
+	char path[] = "/tmp/fdscope-caf\xc3\xa9-XXXXXX", pid[32];
+	struct run_result r;
+	int fd = mkstemp(path);
+
+	ck_assert(fd >= 0);
+	ck_assert_int_eq(setenv("LC_ALL", locale, 1), 0);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	run_fdscope(&r, "list", "-p", pid, "-o", "fd,name", NULL);
+	unlink(path);
+	close(fd);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(strstr(r.out, want) != NULL, "no '%s' in %s", want, r.out);
+	run_result_release(&r);
+}
+
+START_TEST(test_list_non_ascii_name_in_c_locale_is_escaped)
+{
+	list_name_in_locale("C", "/tmp/fdscope-caf\\xc3\\xa9-");
+}
+END_TEST
+
+START_TEST(test_list_non_ascii_name_in_utf8_locale_is_shown)
+{
+	list_name_in_locale("C.UTF-8", "/tmp/fdscope-caf\xc3\xa9-");
+}
+END_TEST
+
 Suite *list_suite(void)
 {
 	Suite *s = suite_create("list");
@@ -491,6 +522,8 @@ Suite *list_suite(void)
 	tcase_add_test(tc, test_list_errors_and_exit_status);
 	tcase_add_test(tc, test_list_help_and_columns);
 	tcase_add_test(tc, test_main_usage_errors);
+	tcase_add_test(tc, test_list_non_ascii_name_in_c_locale_is_escaped);
+	tcase_add_test(tc, test_list_non_ascii_name_in_utf8_locale_is_shown);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("collect");
 	tcase_add_test(tc, test_collect_closes_every_descriptor);

@@ -8,6 +8,7 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -460,6 +461,62 @@ START_TEST(test_list_decodes_sockets_of_another_netns_through_proc_net)
 }
 END_TEST
 
+/* Found by fuzzing: an NLMSG_ERROR carrying INT_MIN, whose negation is
+ * undefined, must be a protocol error, not a crash. */
+START_TEST(test_walk_error_reply_int_min_is_eproto)
+{
+	struct {
+		struct nlmsghdr h;
+		struct nlmsgerr e;
+	} msg;
+	struct sock_table t;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.h.nlmsg_len = sizeof(msg);
+	msg.h.nlmsg_type = NLMSG_ERROR;
+	msg.h.nlmsg_seq = 7;
+	msg.e.error = (int)0x80000000u;
+	sock_table_init(&t);
+	errno = 0;
+	ck_assert_int_eq(sockdiag_walk_replies(&t, SOCKDIAG_TCP4, 7, &msg, sizeof(msg)), -1);
+	ck_assert_int_eq(errno, EPROTO);
+	msg.e.error = -EACCES;
+	ck_assert_int_eq(sockdiag_walk_replies(&t, SOCKDIAG_TCP4, 7, &msg, sizeof(msg)), -1);
+	ck_assert_int_eq(errno, EACCES);
+	/* Another request's reply is not ours. */
+	ck_assert_int_eq(sockdiag_walk_replies(&t, SOCKDIAG_TCP4, 8, &msg, sizeof(msg)), 0);
+	msg.h.nlmsg_type = NLMSG_DONE;
+	ck_assert_int_eq(sockdiag_walk_replies(&t, SOCKDIAG_TCP4, 7, &msg, sizeof(msg)), 1);
+	ck_assert_uint_eq(t.n, 0);
+	sock_table_release(&t);
+}
+END_TEST
+
+/* Found by fuzzing: a last message whose aligned length runs past the
+ * buffer must end the walk, not wrap the remaining length around (the
+ * buffer is allocated to its exact size so that ASan sees any over-read). */
+START_TEST(test_walk_unaligned_last_message_stops)
+{
+	const size_t len = NLMSG_HDRLEN + 2;
+	struct nlmsghdr *h = calloc(1, len);
+	struct sock_table t;
+
+	ck_assert(h != NULL);
+	h->nlmsg_len = (uint32_t)len;
+	h->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	h->nlmsg_seq = 3;
+	sock_table_init(&t);
+	ck_assert_int_eq(sockdiag_walk_replies(&t, SOCKDIAG_UNIX, 3, h, len), 0);
+	ck_assert_uint_eq(t.n, 0);
+	/* A length field larger than the buffer is not followed either. */
+	h->nlmsg_len = 4096;
+	ck_assert_int_eq(sockdiag_walk_replies(&t, SOCKDIAG_UNIX, 3, h, len), 0);
+	ck_assert_uint_eq(t.n, 0);
+	sock_table_release(&t);
+	free(h);
+}
+END_TEST
+
 Suite *sockdiag_suite(void)
 {
 	Suite *s = suite_create("sockdiag");
@@ -469,6 +526,8 @@ Suite *sockdiag_suite(void)
 	tcase_add_test(tc, test_decode_inet_rejects_short_message);
 	tcase_add_test(tc, test_decode_inet_fills_addresses_and_state);
 	tcase_add_test(tc, test_decode_unix_reads_name_and_peer_and_stops_at_bad_attr);
+	tcase_add_test(tc, test_walk_error_reply_int_min_is_eproto);
+	tcase_add_test(tc, test_walk_unaligned_last_message_stops);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("live");
 	tcase_set_timeout(tc, 60);

@@ -4,11 +4,13 @@
 # must report no error and no leak, and no descriptor fdscope opened may be
 # left open at exit (valgrind lists those with the stack that opened them;
 # the ones inherited from this script are marked as such).
-# Usage: tests/valgrind.sh FDSCOPE_BIN [HELPERS_DIR]
+# Usage: tests/valgrind.sh FDSCOPE_BIN [HELPERS_DIR [CHECK_RUNNER]]
+# With the Check runner, the unit suites run under valgrind as well.
 # Commands that are not built in yet (`fdscope help CMD` fails) are skipped.
 set -u
-bin=${1:?usage: valgrind.sh FDSCOPE_BIN [HELPERS_DIR]}
+bin=${1:?usage: valgrind.sh FDSCOPE_BIN [HELPERS_DIR [CHECK_RUNNER]]}
 helpers=${2:-}
+runner=${3:-}
 tmp=$(mktemp -d /tmp/fdscope-vg.XXXXXX) || exit 1
 runs=0 failed=0 skipped=0
 bg_pids=()
@@ -157,6 +159,35 @@ here=$(dirname "$0")
 if [ -f "$here/valgrind-cmds.sh" ]; then
 	# shellcheck source=/dev/null
 	. "$here/valgrind-cmds.sh"
+fi
+
+# The unit suites of the parsers and formatters under valgrind too, on
+# their fixtures, one process each (CK_FORK=no, so that valgrind sees the
+# tests themselves rather than Check's children).  Not the suites that
+# need real descriptors: valgrind reserves the top of the descriptor space
+# and does not know pidfd_open, which those tests rightly use.
+if [ -n "$runner" ] && [ -x "$runner" ]; then
+	echo "== unit suites"
+	for s in util procfs fdtype fuzzfound netaddr procnet; do
+		log=$tmp/unit-$s.vg
+		runs=$((runs + 1))
+		CK_FORK=no CK_RUN_SUITE=$s FDSCOPE_BIN=$bin FDSCOPE_HELPERS=$helpers \
+			valgrind -q --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect,possible \
+			--error-exitcode=99 --log-file="$log" "$runner" \
+			>"$tmp/unit-$s.out" 2>&1 </dev/null
+		rc=$?
+		if grep -q "^Running suite" "$tmp/unit-$s.out" && [ $rc -ne 0 ]; then
+			failed=$((failed + 1))
+			echo "FAIL unit suite $s: exit $rc"
+			sed 's/^/    vg: /' "$log" | head -40
+			grep -v '^Running' "$tmp/unit-$s.out" | sed 's/^/    /' | head -5
+		elif ! grep -q "^Running suite" "$tmp/unit-$s.out"; then
+			skip "unit-$s" "no such suite in this build"
+		else
+			printf 'ok   %-28s %s\n' "unit-$s" "$(grep '%' "$tmp/unit-$s.out")"
+		fi
+	done
 fi
 
 echo "valgrind: $runs runs, $failed failed, $skipped skipped"
