@@ -3,7 +3,6 @@
  * table just before each call, and a difference is pointed out. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -198,35 +197,7 @@ int demo_alloc_body(struct demo_ctx *d)
 
 static int alloc_run(const struct cli_env *env, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct demo_ctx d;
-	bool json = false, quiet = false;
-	int c;
-
-	while ((c = getopt_long(argc, argv, ":Jqh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'J':
-			json = true;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			return cmd_help(&cmd_alloc);
-		default:
-			return cmd_bad_option(&cmd_alloc, argv, c);
-		}
-	}
-	if (optind < argc)
-		return cmd_unexpected_argument(&cmd_alloc, argv[optind]);
-	if (demo_begin(&d, env, json, quiet) < 0)
-		return EXIT_FAIL;
-	return demo_end(&d, demo_alloc_body(&d) < 0 ? EXIT_FAIL : EXIT_OK);
+	return demo_run_simple(&cmd_alloc, env, argc, argv, demo_alloc_body);
 }
 
 const struct command cmd_alloc = {

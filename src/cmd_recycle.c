@@ -4,7 +4,6 @@
  * open file description alive, and a socket's number recycled. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,35 +148,7 @@ int demo_recycle_body(struct demo_ctx *d)
 
 static int recycle_run(const struct cli_env *env, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct demo_ctx d;
-	bool json = false, quiet = false;
-	int c;
-
-	while ((c = getopt_long(argc, argv, ":Jqh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'J':
-			json = true;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			return cmd_help(&cmd_recycle);
-		default:
-			return cmd_bad_option(&cmd_recycle, argv, c);
-		}
-	}
-	if (optind < argc)
-		return cmd_unexpected_argument(&cmd_recycle, argv[optind]);
-	if (demo_begin(&d, env, json, quiet) < 0)
-		return EXIT_FAIL;
-	return demo_end(&d, demo_recycle_body(&d) < 0 ? EXIT_FAIL : EXIT_OK);
+	return demo_run_simple(&cmd_recycle, env, argc, argv, demo_recycle_body);
 }
 
 const struct command cmd_recycle = {

@@ -28,6 +28,11 @@ int demo_begin(struct demo_ctx *d, const struct cli_env *env, bool json,
  * frees the record; returns the exit status given ret (EXIT_OK/FAIL). */
 int demo_end(struct demo_ctx *d, int ret);
 
+/* The whole run of a demo whose only options are -J, -q and -h: parse,
+ * begin, body, end.  Returns the exit status. */
+int demo_run_simple(const struct command *cmd, const struct cli_env *env,
+		    int argc, char **argv, int (*body)(struct demo_ctx *d));
+
 /* open(DIR/name, flags | O_CREAT | O_EXCL | O_NOFOLLOW, 0600) of a new
  * file in the temporary directory, recorded with the expected number;
  * flagtext shows the flags, e.g. "O_RDWR".  Returns the descriptor or -1. */

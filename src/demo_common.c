@@ -4,6 +4,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,4 +156,38 @@ char *demo_c_string(const char *text, size_t len)
 		start = i + 1;
 	}
 	return out;
+}
+
+int demo_run_simple(const struct command *cmd, const struct cli_env *env,
+		    int argc, char **argv, int (*body)(struct demo_ctx *d))
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct demo_ctx d;
+	bool json = false, quiet = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":Jqh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			json = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			return cmd_help(cmd);
+		default:
+			return cmd_bad_option(cmd, argv, c);
+		}
+	}
+	if (optind < argc)
+		return cmd_unexpected_argument(cmd, argv[optind]);
+	if (demo_begin(&d, env, json, quiet) < 0)
+		return EXIT_FAIL;
+	return demo_end(&d, body(&d) < 0 ? EXIT_FAIL : EXIT_OK);
 }

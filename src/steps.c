@@ -386,14 +386,13 @@ struct step *steps_call(struct steps *s, const char *syscall, long long ret,
 {
 	va_list ap;
 	int *table = NULL, n;
-	char *call = NULL;
+	char *call;
 
 	/* The table first: nothing may open or close before it is read. */
 	n = steps_read_table(s, &table);
 	steps_flush(s);
 	va_start(ap, fmt);
-	if (vasprintf(&call, fmt, ap) < 0)
-		call = NULL;
+	call = xvformat(fmt, ap);
 	va_end(ap);
 	return add_step(s, syscall, ret, err, call, table, n);
 }
@@ -430,7 +429,7 @@ struct step *steps_call_delta(struct steps *s, int added, int removed,
 {
 	va_list ap;
 	int *table = NULL, n;
-	char *call = NULL;
+	char *call;
 
 	if (s->n == 0)
 		n = steps_read_table(s, &table);
@@ -438,8 +437,7 @@ struct step *steps_call_delta(struct steps *s, int added, int removed,
 		n = derive_table(&s->v[s->n - 1], added, removed, &table);
 	steps_flush(s);
 	va_start(ap, fmt);
-	if (vasprintf(&call, fmt, ap) < 0)
-		call = NULL;
+	call = xvformat(fmt, ap);
 	va_end(ap);
 	return add_step(s, syscall, ret, err, call, table, n);
 }
@@ -470,28 +468,17 @@ void step_silence(struct step *st)
 
 void step_say(struct step *st, const char *fmt, ...)
 {
-	char *add = NULL;
+	char *add;
 	size_t len = st->narration ? strlen(st->narration) : 0;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&add, fmt, ap) < 0)
-		add = NULL;
+	add = xvformat(fmt, ap);
 	va_end(ap);
-	if (add == NULL)
-		return;
 	xappendf(&st->narration, &len, "%s%s", len ? " " : "", add);
 	free(add);
 }
 
-static char *vformat(const char *fmt, va_list ap)
-{
-	char *out = NULL;
-
-	if (vasprintf(&out, fmt, ap) < 0)
-		return xstrdup("");
-	return out;
-}
 
 void steps_heading(struct steps *s, const char *fmt, ...)
 {
@@ -503,7 +490,7 @@ void steps_heading(struct steps *s, const char *fmt, ...)
 	if (s->o.json)
 		return;
 	va_start(ap, fmt);
-	h = vformat(fmt, ap);
+	h = xvformat(fmt, ap);
 	va_end(ap);
 	xappendf(&t.buf, &t.len, "\n");
 	text_prefix(&t, s->o.side);
@@ -524,7 +511,7 @@ void steps_say(struct steps *s, const char *fmt, ...)
 	if (s->o.json || s->o.quiet)
 		return;
 	va_start(ap, fmt);
-	p = vformat(fmt, ap);
+	p = xvformat(fmt, ap);
 	va_end(ap);
 	text_wrap(&t, s, s->o.side, "", NULL, p);
 	text_write(s, &t);
@@ -543,7 +530,7 @@ void steps_text(struct steps *s, const char *fmt, ...)
 	if (s->o.json)
 		return;
 	va_start(ap, fmt);
-	p = vformat(fmt, ap);
+	p = xvformat(fmt, ap);
 	va_end(ap);
 	for (line = p; *line; ) {
 		size_t n = strcspn(line, "\n");

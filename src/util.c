@@ -182,6 +182,22 @@ char *xstrdup(const char *s)
 	return p;
 }
 
+char *xvformat(const char *fmt, va_list ap)
+{
+	va_list again;
+	char *out;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	if (n < 0)
+		errx(EXIT_FAIL, "cannot format text");
+	out = xmalloc((size_t)n + 1);
+	vsnprintf(out, (size_t)n + 1, fmt, ap);
+	return out;
+}
+
 void xappendf(char **buf, size_t *len, const char *fmt, ...)
 {
 	va_list ap;

@@ -3,6 +3,7 @@
 #ifndef FDSCOPE_UTIL_H
 #define FDSCOPE_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -33,6 +34,10 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+
+/* printf-style formatting into a new string (vsnprintf twice: POSIX, where
+ * vasprintf is a GNU extension). */
+char *xvformat(const char *fmt, va_list ap);
 
 /* Appends printf-style text to a growing string; *buf may be NULL. */
 void xappendf(char **buf, size_t *len, const char *fmt, ...)
