@@ -40,7 +40,7 @@ static size_t slot_of(unsigned long long ino, size_t cap)
 }
 
 /* The slot holding ino, or the empty one where it belongs (open
- * addressing; the table is never more than half full). */
+ * addressing; the table is never more than three quarters full). */
 static struct sock_info *find_slot(struct sock_info *slots, size_t cap,
 				   unsigned long long ino)
 {
@@ -69,7 +69,10 @@ struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino)
 {
 	struct sock_info *si;
 
-	if ((t->n + 1) * 2 > t->cap)
+	/* Up to three quarters full: each slot is ~300 bytes and a machine
+	 * may have tens of thousands of sockets, while linear probing stays
+	 * short at this load. */
+	if ((t->n + 1) * 4 > t->cap * 3)
 		grow(t);
 	si = find_slot(t->slots, t->cap, ino);
 	if (si->ino == 0) {
