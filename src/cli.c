@@ -105,6 +105,16 @@ int cmd_bad_option(const struct command *cmd, char **argv, int c)
 	return ret;
 }
 
+int cmd_unexpected_argument(const struct command *cmd, const char *arg)
+{
+	char *esc = escape_str(arg);
+	int ret;
+
+	ret = cmd_usage_error(cmd, "unexpected argument '%s'", esc);
+	free(esc);
+	return ret;
+}
+
 int cmd_help(const struct command *cmd)
 {
 	printf("Usage: %s", cmd->usage);

@@ -393,8 +393,7 @@ static int parse_args(struct limits_control *ctl, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cmd_usage_error(&cmd_limits, "unexpected argument '%s'",
-				       argv[optind]);
+		return cmd_unexpected_argument(&cmd_limits, argv[optind]);
 	return EXIT_OK;
 }
 

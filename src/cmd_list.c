@@ -501,8 +501,7 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cmd_usage_error(&cmd_list, "unexpected argument '%s'",
-				       argv[optind]);
+		return cmd_unexpected_argument(&cmd_list, argv[optind]);
 	if (ctl->all && ctl->npids)
 		return cmd_usage_error(&cmd_list, "--all and --pid exclude each other");
 	return EXIT_OK;
