@@ -1297,29 +1297,13 @@ static char *server_stop(struct server *sv, int *status)
 	return all;
 }
 
-static int count_fds_of(pid_t pid)
-{
-	char path[64];
-	DIR *d;
-	struct dirent *de;
-	int n = 0;
-
-	snprintf(path, sizeof(path), "/proc/%ld/fd", (long)pid);
-	d = opendir(path);
-	ck_assert(d != NULL);
-	while ((de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 /* Waits (at most 10 s) for the server's descriptor count to be want. */
 static void assert_fds_settle(struct server *sv, int want, const char *after)
 {
 	long long deadline = now_ms() + 10000;
 	int n;
 
-	while ((n = count_fds_of(sv->pid)) != want && now_ms() < deadline)
+	while ((n = (int)count_pid_fds(sv->pid, NULL)) != want && now_ms() < deadline)
 		usleep(20000);
 	ck_assert_msg(n == want, "after %s the server holds %d descriptors, "
 		      "not its baseline %d", after, n, want);
@@ -1392,7 +1376,7 @@ START_TEST(test_serve_survives_hostile_peers)
 	/* Loopback unless told otherwise. */
 	ck_assert_msg(strstr(sv.line, "127.0.0.1:") != NULL, "'%s'", sv.line);
 	usleep(100000);
-	base = count_fds_of(sv.pid);
+	base = (int)count_pid_fds(sv.pid, NULL);
 
 	/* Connects and never sends: closed after the idle timeout (1 s). */
 	i = tcp_connect(sv.port);
@@ -1460,7 +1444,7 @@ START_TEST(test_serve_survives_hostile_peers)
 		ck_assert_msg(poll(&pf, 1, 5000) == 1, "client %d not greeted", i);
 		ck_assert(read(fds[i], buf, sizeof(buf)) > 0);
 	}
-	ck_assert_int_eq(count_fds_of(sv.pid), base + 200);
+	ck_assert_int_eq((int)count_pid_fds(sv.pid, NULL), base + 200);
 	for (i = 0; i < 200; i++)
 		close(fds[i]);
 	assert_fds_settle(&sv, base, "200 clients held and closed");
@@ -1485,7 +1469,7 @@ START_TEST(test_serve_udp_flood)
 
 	server_start(&sv, "serve", "--proto", "udp", "--port", "0", NULL);
 	usleep(100000);
-	base = count_fds_of(sv.pid);
+	base = (int)count_pid_fds(sv.pid, NULL);
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	ck_assert(fd >= 0);
 	sa.sin_port = htons((uint16_t)sv.port);

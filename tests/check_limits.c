@@ -62,9 +62,8 @@ START_TEST(test_limits_of_a_child_match_proc)
 	struct limit_pair lp;
 	char path[64], *text = NULL, status[4096];
 	unsigned long long fdsize;
-	DIR *d;
-	struct dirent *de;
-	long long n = 0, highest = -1;
+	long long n;
+	int highest;
 
 	holder_start(&h, "fdholder", NULL);
 	doc = limits_json(&r, h.pid);
@@ -80,17 +79,7 @@ START_TEST(test_limits_of_a_child_match_proc)
 	ck_assert_int_eq(json_int(l, "file_max"), (long long)sys_ull("sys/fs/file-max"));
 	ck_assert_int_ge(json_int(l, "file_nr_allocated"), 1);
 
-	snprintf(path, sizeof(path), "/proc/%d/fd", h.pid);
-	d = opendir(path);
-	ck_assert(d != NULL);
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		n++;
-		if (atoll(de->d_name) > highest)
-			highest = atoll(de->d_name);
-	}
-	closedir(d);
+	n = (long long)count_pid_fds(h.pid, &highest);
 	ck_assert_int_eq(json_int(l, "open"), n);
 	ck_assert_int_eq(json_int(l, "highest_fd"), highest);
 	ck_assert_int_eq(json_int(l, "headroom"), (long long)lp.soft - n);

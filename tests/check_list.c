@@ -103,28 +103,6 @@ static void check_row_against_kernel(pid_t pid, const struct json *row, bool own
 			 (fi.flags & O_APPEND) != 0);
 }
 
-static size_t count_proc_fds(pid_t pid, int *highest)
-{
-	char path[64];
-	DIR *d;
-	struct dirent *de;
-	size_t n = 0;
-
-	snprintf(path, sizeof(path), "/proc/%ld/fd", (long)pid);
-	d = opendir(path);
-	ck_assert(d != NULL);
-	*highest = -1;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		n++;
-		if (atoi(de->d_name) > *highest)
-			*highest = atoi(de->d_name);
-	}
-	closedir(d);
-	return n;
-}
-
 START_TEST(test_list_child_matches_kernel_field_by_field)
 {
 	struct holder h;
@@ -138,7 +116,7 @@ START_TEST(test_list_child_matches_kernel_field_by_field)
 	doc = list_json(&r, h.pid);
 	rows = json_get(doc, "descriptors");
 	ck_assert(rows != NULL && rows->kind == JSON_ARRAY);
-	ck_assert_uint_eq(rows->n, count_proc_fds(h.pid, &highest));
+	ck_assert_uint_eq(rows->n, count_pid_fds(h.pid, &highest));
 	for (i = 0; i < rows->n; i++) {
 		int fd = (int)json_int(rows->items[i], "fd");
 		static const char *const own[] = { "pipe_r", "pipe_w", "append",
@@ -288,8 +266,8 @@ START_TEST(test_list_several_pids_adds_pid_and_command)
 	{
 		int hi;
 
-		ck_assert_uint_eq(na, count_proc_fds(a.pid, &hi));
-		ck_assert_uint_eq(nb, count_proc_fds(b.pid, &hi));
+		ck_assert_uint_eq(na, count_pid_fds(a.pid, &hi));
+		ck_assert_uint_eq(nb, count_pid_fds(b.pid, &hi));
 	}
 	json_free(doc);
 	run_result_release(&r);
@@ -318,7 +296,7 @@ START_TEST(test_list_all_includes_a_known_process)
 	{
 		int hi;
 
-		ck_assert_uint_eq(found, count_proc_fds(h.pid, &hi));
+		ck_assert_uint_eq(found, count_pid_fds(h.pid, &hi));
 	}
 	json_free(doc);
 	run_result_release(&r);

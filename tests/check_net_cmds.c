@@ -167,22 +167,6 @@ static const char *port_of(const struct bg *b, char *buf, size_t len)
 	return buf;
 }
 
-static size_t fds_of(pid_t pid)
-{
-	char path[64];
-	struct dirent *de;
-	size_t n = 0;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "/proc/%ld/fd", (long)pid);
-	d = opendir(path);
-	ck_assert(d != NULL);
-	while ((de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 static int count_lines_with(const char *text, const char *needle)
 {
 	int n = 0;
@@ -343,7 +327,7 @@ START_TEST(test_serve_raw_client_then_200_concurrent_at_soft_limit_64)
 
 	bg_start(&b, 64, true, fdscope_bin(), "serve", "--port", "0", NULL);
 	port_of(&b, port, sizeof(port));
-	baseline = fds_of(b.pid);
+	baseline = count_pid_fds(b.pid, NULL);
 	argv[0] = strdup(helper_path("netclients"));
 	argv[1] = (char *)"127.0.0.1";
 	argv[2] = port;
@@ -366,7 +350,7 @@ START_TEST(test_serve_raw_client_then_200_concurrent_at_soft_limit_64)
 	ck_assert_int_gt(served, 0);
 	ck_assert_msg(closed > 0, "with 64 descriptors some clients must be shed");
 	ck_assert_int_eq(kill(b.pid, 0), 0);
-	for (i = 0; i < 50 && (now = fds_of(b.pid)) != baseline; i++)
+	for (i = 0; i < 50 && (now = count_pid_fds(b.pid, NULL)) != baseline; i++)
 		usleep(100000);
 	ck_assert_uint_eq(now, baseline);
 	free(argv[0]);

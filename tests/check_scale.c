@@ -303,28 +303,6 @@ static void check_row(const struct json *row, const struct kernel_fd *k)
 		ck_assert_str_eq(json_str(row, "name"), k->link);
 }
 
-static size_t count_fd_dir(pid_t pid, int *highest)
-{
-	char path[64];
-	struct dirent *de;
-	size_t n = 0;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "/proc/%ld/fd", (long)pid);
-	d = opendir(path);
-	ck_assert(d != NULL);
-	*highest = -1;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		n++;
-		if (atoi(de->d_name) > *highest)
-			*highest = atoi(de->d_name);
-	}
-	closedir(d);
-	return n;
-}
-
 static struct json *run_json(struct run_result *r, char *const argv[])
 {
 	struct json *doc;
@@ -356,7 +334,7 @@ START_TEST(test_list_at_scale_matches_proc_row_by_row)
 	doc = run_json(&r, argv);
 	rows = json_get(doc, "descriptors");
 	ck_assert(rows != NULL && rows->kind == JSON_ARRAY);
-	ck_assert_uint_eq(count_fd_dir(h.pid, &highest), (size_t)h.n);
+	ck_assert_uint_eq(count_pid_fds(h.pid, &highest), (size_t)h.n);
 	ck_assert_uint_eq(rows->n, (size_t)h.n);
 	tcp = read_tcp_table(h.pid, &ntcp);
 	/* Ascending, as many as the directory holds, each one of them: the
@@ -435,7 +413,7 @@ START_TEST(test_limits_at_scale_match_proc)
 	li = json_get(doc, "limits");
 	ck_assert(li != NULL && li->kind == JSON_OBJECT);
 	read_nofile(h.pid, &soft, &hard);
-	open_now = count_fd_dir(h.pid, &highest);
+	open_now = count_pid_fds(h.pid, &highest);
 	ck_assert_uint_eq(open_now, (size_t)h.n);
 	ck_assert_int_eq(json_int(li, "pid"), h.pid);
 	ck_assert_int_eq(json_int(li, "soft"), soft);

@@ -228,18 +228,33 @@ void holder_stop(struct holder *h)
 	h->pid = 0;
 }
 
-size_t count_open_fds(void)
+size_t count_pid_fds(pid_t pid, int *highest)
 {
-	DIR *d = opendir("/proc/self/fd");
+	char path[64];
+	DIR *d;
 	struct dirent *de;
 	size_t n = 0;
+	int top = -1;
 
-	ck_assert(d != NULL);
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
+	snprintf(path, sizeof(path), "/proc/%ld/fd", (long)pid);
+	d = opendir(path);
+	ck_assert_msg(d != NULL, "cannot read %s: %s", path, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		n++;
+		if (atoi(de->d_name) > top)
+			top = atoi(de->d_name);
+	}
 	closedir(d);
-	return n - 1;	/* the directory's own descriptor */
+	if (highest)
+		*highest = top;
+	return n;
+}
+
+size_t count_open_fds(void)
+{
+	return count_pid_fds(getpid(), NULL) - 1;	/* the directory's own */
 }
 
 /* ---- JSON ---- */

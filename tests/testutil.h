@@ -45,6 +45,10 @@ long long holder_value(const struct holder *h, const char *key);
 /* Closes its stdin and reaps it. */
 void holder_stop(struct holder *h);
 
+/* Counts the entries of /proc/PID/fd and, when highest is not NULL, finds
+ * the highest number (-1 when none). */
+size_t count_pid_fds(pid_t pid, int *highest);
+
 /* Counts the descriptors open in this process (for leak checks). */
 size_t count_open_fds(void);
 
