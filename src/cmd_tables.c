@@ -194,24 +194,33 @@ static void fork_child(struct demo_ctx *d, int fd, pid_t parent, int out)
 	steps_release(&cs);
 }
 
+/* A close-on-exec pipe from a child, made and narrated as a step.
+ * Returns 0, or -1 (the demo marked failed) when pipe2 failed. */
+static int open_child_pipe(struct demo_ctx *d, int p[2], const char *why)
+{
+	int rc = pipe2(p, O_CLOEXEC);
+	struct step *st = steps_call(&d->steps, "pipe2", rc, rc < 0 ? errno : 0,
+				     "pipe2([%d, %d], O_CLOEXEC)", p[0], p[1]);
+
+	if (rc < 0) {
+		d->failed = true;
+		return -1;
+	}
+	step_fds(st, p[0], p[1]);
+	step_say(st, "%s", why);
+	return 0;
+}
+
 static void show_fork(struct demo_ctx *d, struct tables_state *ts, int fd)
 {
 	pid_t parent = getpid(), pid;
-	int p[2] = { -1, -1 }, status, rc;
-	struct step *st;
+	int p[2] = { -1, -1 }, status;
 
 	steps_say(&d->steps, "fork copies the descriptor table: the child's "
 		  "descriptors point at the same open file descriptions, so a "
 		  "read in the child moves the parent's offset.");
-	rc = pipe2(p, O_CLOEXEC);
-	st = steps_call(&d->steps, "pipe2", rc, rc < 0 ? errno : 0,
-			"pipe2([%d, %d], O_CLOEXEC)", p[0], p[1]);
-	if (rc < 0) {
-		d->failed = true;
+	if (open_child_pipe(d, p, "A pipe to carry the child's record back.") < 0)
 		return;
-	}
-	step_fds(st, p[0], p[1]);
-	step_say(st, "A pipe to carry the child's record back.");
 	steps_flush(&d->steps);
 	fflush(stdout);
 	pid = fork();
@@ -269,15 +278,9 @@ static void show_exec(struct demo_ctx *d, int keep, int drop)
 			    "fcntl(%d, F_SETFD, FD_CLOEXEC)", drop),
 		 "Close-on-exec is a flag of the descriptor, not of the "
 		 "description: %d loses it at exec, %d keeps it.", drop, keep);
-	rc = pipe2(p, O_CLOEXEC);
-	st = steps_call(&d->steps, "pipe2", rc, rc < 0 ? errno : 0,
-			"pipe2([%d, %d], O_CLOEXEC)", p[0], p[1]);
-	if (rc < 0) {
-		d->failed = true;
+	if (open_child_pipe(d, p, "A pipe to read what the child program "
+			    "reports.") < 0)
 		return;
-	}
-	step_fds(st, p[0], p[1]);
-	step_say(st, "A pipe to read what the child program reports.");
 	/* The program's own path, as /proc/self/exe names it (also right
 	 * under valgrind, which emulates this readlink). */
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
