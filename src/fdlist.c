@@ -10,8 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +18,7 @@
 #include <unistd.h>
 
 #include "fdlist.h"
+#include "parallel.h"
 #include "util.h"
 
 /* getdents64 fills as much as it is given: 256 KiB holds about 10000
@@ -32,7 +31,6 @@
  * than it saves. */
 #define PARALLEL_MIN 512
 #define PER_THREAD_MIN 256
-#define MAX_THREADS 8
 
 static int open_fd_dir(const char *root, pid_t pid)
 {
@@ -206,8 +204,6 @@ struct collect_job {
 	bool have_kind_st[NLINK_KINDS];
 	int kind_mnt[NLINK_KINDS];		/* its mount ID (fdinfo) */
 	bool have_kind_mnt[NLINK_KINDS];
-	pthread_t thread;
-	bool started;
 };
 
 static void keep_stat(struct fd_stat *to, const struct stat *st)
@@ -458,28 +454,12 @@ static void *collect_range(void *arg)
 	return NULL;
 }
 
-static size_t online_cpus(void)
-{
-	cpu_set_t set;
-	int n;
-
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return 1;
-	n = CPU_COUNT(&set);
-	return n > 0 ? (size_t)n : 1;
-}
-
 static size_t thread_count(const struct fd_proc *p, unsigned int need)
 {
-	size_t n;
-
 	/* Reading the numbers alone is done by then: nothing to share. */
 	if (p->n < PARALLEL_MIN || (need & ~(unsigned int)FDL_NEED_COMM) == 0)
 		return 1;
-	n = online_cpus();
-	if (n > p->n / PER_THREAD_MIN)
-		n = p->n / PER_THREAD_MIN;
-	return n > MAX_THREADS ? MAX_THREADS : n ? n : 1;
+	return parallel_jobs(p->n, PER_THREAD_MIN);
 }
 
 /* Joins the threads' string pools into p->strings, moving each entry's
@@ -518,7 +498,7 @@ static void merge_pools(struct fd_proc *p, struct collect_job *jobs,
 static int collect_entries(struct fd_proc *p, int dfd, int infofd,
 			   unsigned int need)
 {
-	struct collect_job jobs[MAX_THREADS];
+	struct collect_job jobs[PARALLEL_MAX_JOBS];
 	size_t njobs = thread_count(p, need), k;
 	int error = 0;
 
@@ -529,16 +509,7 @@ static int collect_entries(struct fd_proc *p, int dfd, int infofd,
 			.lo = p->n * k / njobs, .hi = p->n * (k + 1) / njobs,
 		};
 	}
-	for (k = 1; k < njobs; k++)
-		jobs[k].started = pthread_create(&jobs[k].thread, NULL,
-						 collect_range, &jobs[k]) == 0;
-	collect_range(&jobs[0]);
-	for (k = 1; k < njobs; k++) {
-		if (jobs[k].started)
-			pthread_join(jobs[k].thread, NULL);
-		else
-			collect_range(&jobs[k]);
-	}
+	parallel_run(collect_range, jobs, sizeof(jobs[0]), njobs);
 	merge_pools(p, jobs, njobs);
 	for (k = 0; k < njobs && error == 0; k++)
 		error = jobs[k].error;
