@@ -178,7 +178,7 @@ fuzz-build:
 fuzz:
 	$(MAKE) -C fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
-valgrind: fdscope $(TEST_HELPERS) $(BUILD)/tests/check_fdscope
+valgrind: fdscope $(TEST_HELPERS) $(BUILD)/tests/check_fdscope $(BUILD)/bench/holder
 	tests/valgrind.sh $(CURDIR)/$(BUILD)/fdscope $(CURDIR)/$(BUILD)/tests/helpers \
 		$(CURDIR)/$(BUILD)/tests/check_fdscope
 

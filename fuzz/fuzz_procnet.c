@@ -11,11 +11,9 @@ static void format_all(const struct sock_table *t)
 	char buf[NETADDR_STRLEN];
 	size_t i, seen = 0;
 
-	for (i = 0; i < t->cap; i++) {
-		const struct sock_info *si = &t->slots[i];
+	for (i = 0; i < t->n; i++) {
+		const struct sock_info *si = &t->entries[i];
 
-		if (si->ino == 0)
-			continue;
 		seen++;
 		FUZZ_ASSERT(sock_table_find(t, si->ino) == si);
 		if (si->local_len)

@@ -23,11 +23,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)sockdiag_walk_replies(&t, which, 1, msg, size - 1);
 	(void)sockdiag_decode_unix(&t, msg, size - 1);
 	(void)sockdiag_decode_inet(&t, IPPROTO_TCP, msg, size - 1);
-	for (i = 0; i < t.cap; i++) {
-		const struct sock_info *si = &t.slots[i];
+	for (i = 0; i < t.n; i++) {
+		const struct sock_info *si = &t.entries[i];
 
-		if (si->ino == 0)
-			continue;
+		FUZZ_ASSERT(sock_table_find(&t, si->ino) == si);
 		FUZZ_ASSERT(si->local_len <= sizeof(si->local));
 		FUZZ_ASSERT(si->remote_len <= sizeof(si->remote));
 		if (si->local_len)

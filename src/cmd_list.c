@@ -145,7 +145,9 @@ struct list_control {
 	size_t denied;		/* --all: processes we may not read */
 	struct fd_proc *procs;	/* collected, then attached, then rows */
 	size_t nprocs;
+	size_t *row_start;	/* per process: rows before its first */
 	struct net_attach *attach;
+	struct sock_prefetch *prefetch;
 };
 
 struct list_row {
@@ -308,19 +310,57 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	}
 }
 
-static void add_rows(struct list_control *ctl)
+/* Row i of the listing: the processes' tables one after the other.
+ * row_start[pi] is the number of rows before process pi. */
+static const char *row_cell(const void *ctx, size_t i, int col, char *buf,
+			    size_t len)
 {
-	size_t pi, i;
+	const struct list_control *ctl = ctx;
+	size_t lo = 0, hi = ctl->nprocs;
+	struct list_row r;
 
-	for (pi = 0; pi < ctl->nprocs; pi++) {
-		const struct fd_proc *p = &ctl->procs[pi];
+	/* The last process whose first row is at or before i. */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		for (i = 0; i < p->n; i++) {
-			struct list_row r = { ctl, pi, p, &p->fds[i] };
-
-			out_table_add(ctl->table, &r, list_cell);
-		}
+		if (ctl->row_start[mid] <= i)
+			lo = mid;
+		else
+			hi = mid;
 	}
+	r = (struct list_row){ ctl, lo, &ctl->procs[lo],
+			       &ctl->procs[lo].fds[i - ctl->row_start[lo]] };
+	return list_cell(&r, col, buf, len);
+}
+
+static int print_rows(struct list_control *ctl)
+{
+	size_t pi, n = 0;
+
+	ctl->row_start = xcalloc(ctl->nprocs + 1, sizeof(*ctl->row_start));
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		ctl->row_start[pi] = n;
+		n += ctl->procs[pi].n;
+	}
+	ctl->row_start[pi] = n;
+	return out_table_print_rows(ctl->table, ctl, n, row_cell);
+}
+
+/* Large tables take long enough to read that the socket dumps of
+ * fdscope's own namespace are made meanwhile, in a thread of their own;
+ * for small ones, only if some process turns out to hold a socket. */
+#define PREFETCH_MIN_FDS 512
+
+static void start_prefetch(struct list_control *ctl)
+{
+	size_t i, n = 0;
+
+	if ((ctl->need & LIST_NEED_SOCKETS) == 0)
+		return;
+	for (i = 0; i < ctl->npids && n < PREFETCH_MIN_FDS; i++)
+		n += procfs_fd_count_hint(ctl->proc_root, ctl->pids[i]);
+	if (ctl->all || n >= PREFETCH_MIN_FDS)
+		ctl->prefetch = sock_prefetch_start(ctl->proc_root);
 }
 
 /* Between collection and rows: what /proc/PID/fd does not say, found once
@@ -330,6 +370,8 @@ static void attach_extra(struct list_control *ctl)
 	if ((ctl->need & LIST_NEED_ATTACH) == 0)
 		return;
 	ctl->attach = net_attach_new(ctl->proc_root, ctl->procs, ctl->nprocs);
+	net_attach_take_prefetch(ctl->attach, ctl->prefetch);
+	ctl->prefetch = NULL;
 	if (ctl->need & LIST_NEED_SOCKETS)
 		net_attach_sockets(ctl->attach);
 	if (ctl->need & LIST_NEED_HOLDERS)
@@ -546,6 +588,7 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}
+	start_prefetch(&ctl);
 	if (ctl.all)
 		failed = list_all(&ctl) < 0;
 	else if (ctl.npids == 0)
@@ -556,14 +599,15 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 	attach_extra(&ctl);
 	ctl.table = out_table_new("descriptors", columns, ctl.selected,
 				  ctl.nselected, &ctl.out);
-	add_rows(&ctl);
 	/* Whatever could be read is still printed. */
-	if (out_table_print(ctl.table) < 0 && errno != EPIPE)
+	if (print_rows(&ctl) < 0 && errno != EPIPE)
 		failed = 1;
 	ret = failed ? EXIT_FAIL : EXIT_OK;
 cleanup:
 	out_table_free(ctl.table);
 	net_attach_free(ctl.attach);
+	sock_prefetch_free(ctl.prefetch);
+	free(ctl.row_start);
 	release_procs(&ctl);
 	free(ctl.pids);
 	return ret;

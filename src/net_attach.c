@@ -1,11 +1,13 @@
 /* Attaching socket and endpoint information to collected tables.  A
  * network namespace is identified by the inode of /proc/PID/ns/net; each
  * gets its own socket table, so no socket is ever decoded with another
- * namespace's data.  fdscope is single-threaded, so entering a namespace
- * with setns for the length of the dumps and returning at once is safe. */
+ * namespace's data.  setns changes the calling thread's namespace only:
+ * the main thread enters another namespace for the length of its dumps
+ * and returns at once, and the prefetch thread never leaves fdscope's. */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,8 +34,16 @@ struct holder {
 	size_t pi, ei;
 };
 
+struct sock_prefetch {
+	const char *root;
+	pthread_t thread;
+	struct sock_table t;
+	int rc, error;		/* sock_table_load's result and errno */
+};
+
 struct net_attach {
 	const char *root;
+	struct sock_prefetch *prefetch;	/* of fdscope's own namespace */
 	const struct fd_proc *procs;
 	size_t nprocs;
 	struct netns *ns;
@@ -58,12 +68,63 @@ struct net_attach *net_attach_new(const char *proc_root,
 	return a;
 }
 
+static void *prefetch_run(void *arg)
+{
+	struct sock_prefetch *pf = arg;
+
+	pf->rc = sock_table_load(&pf->t, true, pf->root, 0);
+	pf->error = errno;
+	return NULL;
+}
+
+struct sock_prefetch *sock_prefetch_start(const char *proc_root)
+{
+	struct sock_prefetch *pf = xcalloc(1, sizeof(*pf));
+
+	pf->root = proc_root;
+	sock_table_init(&pf->t);
+	if (pthread_create(&pf->thread, NULL, prefetch_run, pf) != 0) {
+		free(pf);
+		return NULL;
+	}
+	return pf;
+}
+
+/* The prefetched table, once its thread is done; returns its load's
+ * result with errno. */
+static int prefetch_finish(struct sock_prefetch *pf, struct sock_table *t)
+{
+	pthread_join(pf->thread, NULL);
+	*t = pf->t;
+	sock_table_init(&pf->t);
+	errno = pf->error;
+	return pf->rc;
+}
+
+void sock_prefetch_free(struct sock_prefetch *pf)
+{
+	struct sock_table t;
+
+	if (pf == NULL)
+		return;
+	prefetch_finish(pf, &t);
+	sock_table_release(&t);
+	free(pf);
+}
+
+void net_attach_take_prefetch(struct net_attach *a, struct sock_prefetch *pf)
+{
+	sock_prefetch_free(a->prefetch);
+	a->prefetch = pf;
+}
+
 void net_attach_free(struct net_attach *a)
 {
 	size_t i;
 
 	if (a == NULL)
 		return;
+	sock_prefetch_free(a->prefetch);
 	for (i = 0; i < a->nns; i++)
 		sock_table_release(&a->ns[i].t);
 	free(a->ns);
@@ -159,6 +220,12 @@ static size_t find_or_add_ns(struct net_attach *a, unsigned long long ino)
 static void load_ns(struct net_attach *a, struct netns *ns, pid_t pid,
 		    bool own)
 {
+	if (own && a->prefetch) {
+		ns->loaded = prefetch_finish(a->prefetch, &ns->t) == 0;
+		free(a->prefetch);
+		a->prefetch = NULL;
+		return;
+	}
 	if (own) {
 		ns->loaded = sock_table_load(&ns->t, true, a->root, pid) == 0;
 		return;

@@ -14,9 +14,23 @@
 
 struct net_attach;
 
+/* fdscope's own network namespace's sockets, dumped in a thread of their
+ * own while the tables are being collected: the dumps depend on nothing
+ * collected and take as long as reading thousands of descriptors.
+ * Returns NULL when no thread could be started (the dumps are then made
+ * when needed, as without a prefetch). */
+struct sock_prefetch *sock_prefetch_start(const char *proc_root);
+
+/* Waits for the dumps and frees them, when no net_attach took them. */
+void sock_prefetch_free(struct sock_prefetch *pf);
+
 struct net_attach *net_attach_new(const char *proc_root,
 				  const struct fd_proc *procs, size_t nprocs);
 void net_attach_free(struct net_attach *a);
+
+/* Hands the prefetch over to a, which uses it for the processes that
+ * share fdscope's namespace and frees it. */
+void net_attach_take_prefetch(struct net_attach *a, struct sock_prefetch *pf);
 
 /* Decodes every socket of the processes.  Those sharing fdscope's network
  * namespace are looked up there; another namespace is entered with setns

@@ -5,19 +5,25 @@
 #include <err.h>
 #include <errno.h>
 #include <libsmartcols.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "output.h"
+#include "parallel.h"
 #include "util.h"
+
+/* Large enough for an escaped PATH_MAX name (4 bytes per byte). */
+#define CELL_MAX (4 * 4096 + 64)
 
 struct out_table {
 	struct libscols_table *tb;
 	const struct out_column *cols;
 	const int *selected;
 	size_t nselected;
+	struct out_opts o;
 	bool ascii_only;	/* escape bytes >= 0x80 in cells */
 };
 
@@ -159,13 +165,8 @@ static struct libscols_table *new_scols_table(const char *json_name,
 	return tb;
 }
 
-static struct libscols_column *add_column(struct libscols_table *tb,
-					  const struct out_column *c,
-					  const struct out_opts *o,
-					  bool first)
+static int column_flags(const struct out_column *c)
 {
-	struct libscols_column *cl;
-	char name[64];
 	int fl = 0;
 
 	if (c->flags & OUT_RIGHT)
@@ -174,6 +175,18 @@ static struct libscols_column *add_column(struct libscols_table *tb,
 		fl |= SCOLS_FL_TRUNC;
 	if (c->flags & OUT_WRAP)
 		fl |= SCOLS_FL_WRAP;
+	return fl;
+}
+
+static struct libscols_column *add_column(struct libscols_table *tb,
+					  const struct out_column *c,
+					  const struct out_opts *o,
+					  bool first)
+{
+	struct libscols_column *cl;
+	char name[64];
+	int fl = column_flags(c);
+
 	/* JSON keys are the column names in lower case, as lsfd's are. */
 	if (o->json)
 		lower_copy(name, c->name, sizeof(name));
@@ -204,6 +217,7 @@ struct out_table *out_table_new(const char *json_name,
 	size_t i;
 
 	t->tb = new_scols_table(json_name, o);
+	t->o = *o;
 	t->cols = cols;
 	t->selected = selected;
 	t->nselected = nselected;
@@ -241,23 +255,37 @@ static const char *ascii_copy(const char *v, char *out, size_t len)
 	return out;
 }
 
-void out_table_add(struct out_table *t, const void *row, out_cell_fn cell)
+static struct libscols_line *new_line(struct libscols_table *tb)
 {
-	struct libscols_line *ln = scols_table_new_line(t->tb, NULL);
-	/* Large enough for an escaped PATH_MAX name (4 bytes per byte). */
-	char buf[4 * 4096 + 64], ascii[4 * 4096 + 64];
-	size_t i;
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
 
 	if (ln == NULL)
 		errx(EXIT_FAIL, "cannot create an output line");
-	for (i = 0; i < t->nselected; i++) {
-		const char *v = cell(row, t->selected[i], buf, sizeof(buf));
+	return ln;
+}
 
-		if (v != NULL && t->ascii_only && has_high_byte(v))
-			v = ascii_copy(v, ascii, sizeof(ascii));
-		if (v != NULL && scols_line_set_data(ln, i, v) != 0)
-			errx(EXIT_FAIL, "cannot fill an output cell");
-	}
+/* Cell i of a line; v NULL leaves it empty. */
+static void set_cell(const struct out_table *t, struct libscols_line *ln,
+		     size_t i, const char *v)
+{
+	char ascii[CELL_MAX];
+
+	if (v == NULL)
+		return;
+	if (t->ascii_only && has_high_byte(v))
+		v = ascii_copy(v, ascii, sizeof(ascii));
+	if (scols_line_set_data(ln, i, v) != 0)
+		errx(EXIT_FAIL, "cannot fill an output cell");
+}
+
+void out_table_add(struct out_table *t, const void *row, out_cell_fn cell)
+{
+	struct libscols_line *ln = new_line(t->tb);
+	char buf[CELL_MAX];
+	size_t i;
+
+	for (i = 0; i < t->nselected; i++)
+		set_cell(t, ln, i, cell(row, t->selected[i], buf, sizeof(buf)));
 }
 
 static bool has_array_column(const struct out_table *t)
@@ -346,6 +374,252 @@ int out_table_print(struct out_table *t)
 		return -1;
 	}
 	return 0;
+}
+
+/* Large tables.  libsmartcols measures every cell of a table twice, with
+ * mbrtowc and wcwidth per character, and keeps a line, a cell array and a
+ * copy of every text until the end: for 19000 rows that was half of
+ * `list`'s time and a third of its memory.  So a large table is cut into
+ * blocks of BLOCK_ROWS lines, each a libsmartcols table of its own that is
+ * printed and freed at once, and the blocks are shared between threads.
+ * Every block must come out as wide as the whole table would have: the
+ * texts are formatted first (in parallel too), the widths worked out from
+ * them, and each block's columns get those widths as strict hints and no
+ * header (a header would be a minimum width of its own); the header line
+ * is the first block's first line.  This holds when a width is a length:
+ * printable ASCII only (raw output has no widths to agree on), off a
+ * terminal (a terminal's table is fitted to its width as a whole), no
+ * JSON.  Any other table is printed in one piece. */
+#define BLOCK_ROWS 1024
+#define NO_VALUE UINT32_MAX
+
+struct out_chunk {
+	const struct out_table *t;
+	const void *ctx;
+	out_row_fn cell;
+	size_t lo, hi;			/* rows [lo, hi) */
+	char *text;			/* the cells' texts, NUL-terminated */
+	size_t len, cap;
+	uint32_t *off;			/* per row and column: into text */
+	size_t width[OUT_MAX_COLUMNS];	/* longest text of each column */
+	bool plain;			/* printable ASCII only */
+	const size_t *widths;		/* the whole table's */
+	FILE *out;			/* stdout for the first chunk */
+	char *buffered;			/* what the others printed */
+	size_t nbuffered;
+	int error;			/* errno of a failed print */
+};
+
+static uint32_t keep_text(struct out_chunk *ch, size_t col, const char *v)
+{
+	size_t len = 0;
+	uint32_t at;
+
+	for (; v[len]; len++)
+		if ((unsigned char)v[len] < 0x20 || (unsigned char)v[len] >= 0x7f)
+			ch->plain = false;
+	if (len > ch->width[col])
+		ch->width[col] = len;
+	if (len >= NO_VALUE - ch->len)
+		errx(EXIT_FAIL, "cannot hold an output table of over 4 GiB");
+	if (ch->len + len + 1 > ch->cap) {
+		ch->cap = ch->cap ? ch->cap * 2 : 65536;
+		if (ch->cap < ch->len + len + 1)
+			ch->cap = ch->len + len + 1;
+		ch->text = xrealloc(ch->text, ch->cap);
+	}
+	at = (uint32_t)ch->len;
+	memcpy(ch->text + ch->len, v, len + 1);
+	ch->len += len + 1;
+	return at;
+}
+
+static void *format_chunk(void *arg)
+{
+	struct out_chunk *ch = arg;
+	size_t n = ch->t->nselected, r, i;
+	char buf[CELL_MAX];
+
+	ch->plain = true;
+	ch->off = xcalloc((ch->hi - ch->lo) * n + 1, sizeof(*ch->off));
+	for (r = ch->lo; r < ch->hi; r++)
+		for (i = 0; i < n; i++) {
+			const char *v = ch->cell(ch->ctx, r, ch->t->selected[i],
+						 buf, sizeof(buf));
+
+			ch->off[(r - ch->lo) * n + i] =
+				v ? keep_text(ch, i, v) : NO_VALUE;
+		}
+	return NULL;
+}
+
+static const char *chunk_text(const struct out_chunk *ch, size_t r, size_t i)
+{
+	uint32_t at = ch->off[(r - ch->lo) * ch->t->nselected + i];
+
+	return at == NO_VALUE ? NULL : ch->text + at;
+}
+
+/* The width libsmartcols 2.38 gives a column off a terminal: its longest
+ * cell or its header, whichever is wider, widened to the hint when the
+ * hint is an absolute width above both. */
+static size_t table_width(const struct out_column *c, size_t longest)
+{
+	size_t head = strlen(c->name);
+
+	if (longest < head)
+		return head;
+	if (c->whint >= 1 && longest < (size_t)c->whint &&
+	    head < (size_t)c->whint)
+		return (size_t)c->whint;
+	return longest;
+}
+
+static struct libscols_table *new_block(const struct out_table *t,
+					const size_t *widths, FILE *out)
+{
+	struct libscols_table *tb = new_scols_table(NULL, &t->o);
+	size_t i;
+
+	scols_table_enable_noheadings(tb, 1);
+	if (scols_table_set_stream(tb, out) != 0)
+		errx(EXIT_FAIL, "cannot create an output table");
+	for (i = 0; i < t->nselected; i++)
+		if (scols_table_new_column(tb, NULL, (double)widths[i],
+					   column_flags(&t->cols[t->selected[i]]) |
+					   SCOLS_FL_STRICTWIDTH) == NULL)
+			errx(EXIT_FAIL, "cannot create an output column");
+	return tb;
+}
+
+static void *print_chunk(void *arg)
+{
+	struct out_chunk *ch = arg;
+	const struct out_table *t = ch->t;
+	FILE *out = ch->out ? ch->out :
+		open_memstream(&ch->buffered, &ch->nbuffered);
+	size_t r, k, i;
+
+	if (out == NULL)
+		err(EXIT_FAIL, "cannot buffer the output");
+	for (r = ch->lo; r < ch->hi && ch->error == 0; r += BLOCK_ROWS) {
+		size_t end = r + BLOCK_ROWS < ch->hi ? r + BLOCK_ROWS : ch->hi;
+		struct libscols_table *tb = new_block(t, ch->widths, out);
+		int rc;
+
+		if (r == 0 && !t->o.noheadings) {
+			struct libscols_line *ln = new_line(tb);
+
+			for (i = 0; i < t->nselected; i++)
+				set_cell(t, ln, i, t->cols[t->selected[i]].name);
+		}
+		for (k = r; k < end; k++) {
+			struct libscols_line *ln = new_line(tb);
+
+			for (i = 0; i < t->nselected; i++)
+				set_cell(t, ln, i, chunk_text(ch, k, i));
+		}
+		rc = scols_print_table(tb);
+		if (rc != 0)
+			ch->error = rc < 0 ? -rc : EIO;
+		scols_unref_table(tb);
+	}
+	if (ch->out == NULL && fclose(out) != 0 && ch->error == 0)
+		ch->error = errno;
+	return NULL;
+}
+
+/* The table in one piece, from the formatted texts. */
+static int print_whole(struct out_table *t, const struct out_chunk *chunks,
+		       size_t nchunks)
+{
+	size_t k, r, i;
+
+	for (k = 0; k < nchunks; k++)
+		for (r = chunks[k].lo; r < chunks[k].hi; r++) {
+			struct libscols_line *ln = new_line(t->tb);
+
+			for (i = 0; i < t->nselected; i++)
+				set_cell(t, ln, i, chunk_text(&chunks[k], r, i));
+		}
+	return out_table_print(t);
+}
+
+static int print_blocks(struct out_table *t, struct out_chunk *chunks,
+			size_t nchunks)
+{
+	size_t widths[OUT_MAX_COLUMNS], k, i;
+	int error = 0;
+
+	for (i = 0; i < t->nselected; i++) {
+		size_t longest = 0;
+
+		for (k = 0; k < nchunks; k++)
+			if (chunks[k].width[i] > longest)
+				longest = chunks[k].width[i];
+		widths[i] = table_width(&t->cols[t->selected[i]], longest);
+	}
+	for (k = 0; k < nchunks; k++)
+		chunks[k].widths = widths;
+	chunks[0].out = stdout;
+	parallel_run(print_chunk, chunks, sizeof(*chunks), nchunks);
+	for (k = 0; k < nchunks; k++) {
+		if (error == 0)
+			error = chunks[k].error;
+		if (error == 0 && k > 0 &&
+		    fwrite(chunks[k].buffered, 1, chunks[k].nbuffered,
+			   stdout) != chunks[k].nbuffered)
+			error = errno;
+	}
+	errno = error;
+	return error ? -1 : 0;
+}
+
+static bool blocks_apply(const struct out_table *t, size_t nrows)
+{
+	return nrows > BLOCK_ROWS && !t->o.json && !has_array_column(t) &&
+		!isatty(STDOUT_FILENO);
+}
+
+int out_table_print_rows(struct out_table *t, const void *ctx, size_t nrows,
+			 out_row_fn cell)
+{
+	struct out_chunk chunks[PARALLEL_MAX_JOBS];
+	size_t nchunks, k;
+	bool plain = true;
+	int rc;
+
+	if (!blocks_apply(t, nrows)) {
+		char buf[CELL_MAX];
+		size_t r, i;
+
+		for (r = 0; r < nrows; r++) {
+			struct libscols_line *ln = new_line(t->tb);
+
+			for (i = 0; i < t->nselected; i++)
+				set_cell(t, ln, i, cell(ctx, r, t->selected[i],
+							buf, sizeof(buf)));
+		}
+		return out_table_print(t);
+	}
+	nchunks = parallel_jobs(nrows, BLOCK_ROWS);
+	memset(chunks, 0, sizeof(chunks));
+	for (k = 0; k < nchunks; k++)
+		chunks[k] = (struct out_chunk){
+			.t = t, .ctx = ctx, .cell = cell,
+			.lo = nrows * k / nchunks, .hi = nrows * (k + 1) / nchunks,
+		};
+	parallel_run(format_chunk, chunks, sizeof(*chunks), nchunks);
+	for (k = 0; k < nchunks; k++)
+		plain = plain && chunks[k].plain;
+	rc = plain || t->o.raw ? print_blocks(t, chunks, nchunks) :
+		print_whole(t, chunks, nchunks);
+	for (k = 0; k < nchunks; k++) {
+		free(chunks[k].text);
+		free(chunks[k].off);
+		free(chunks[k].buffered);
+	}
+	return rc;
 }
 
 void out_table_free(struct out_table *t)

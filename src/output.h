@@ -92,6 +92,18 @@ struct out_table *out_table_new(const char *json_name,
 void out_table_add(struct out_table *t, const void *row, out_cell_fn cell);
 /* Prints to stdout; returns 0 or -1 with errno. */
 int out_table_print(struct out_table *t);
+
+/* Returns the text of cell (row number i, column id) as out_cell_fn does.
+ * It may be called from several threads at once: it must only read. */
+typedef const char *(*out_row_fn)(const void *ctx, size_t i, int col,
+				  char *buf, size_t len);
+
+/* Prints rows 0 to nrows - 1 to stdout, exactly as adding each with
+ * out_table_add and printing would, on a table no row was added to.  A
+ * large table is formatted and printed in parallel, in blocks, without
+ * holding all of it in libsmartcols at once.  Returns 0 or -1 with errno. */
+int out_table_print_rows(struct out_table *t, const void *ctx, size_t nrows,
+			 out_row_fn cell);
 void out_table_free(struct out_table *t);
 
 /* A single record.  As text: one line per selected field, FIELD VALUE and

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "procfs.h"
@@ -354,6 +355,18 @@ int procfs_open_pid(const char *root, pid_t pid)
 		return -1;
 	}
 	return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+size_t procfs_fd_count_hint(const char *root, pid_t pid)
+{
+	struct stat st;
+	int dfd = procfs_open_pid(root, pid), rc;
+
+	if (dfd < 0)
+		return 0;
+	rc = fstatat(dfd, "fd", &st, 0);
+	close(dfd);
+	return rc == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
 }
 
 bool procfs_is_kernel_thread(int piddir)

@@ -68,6 +68,10 @@ int procfs_read_ull(const char *root, const char *rel, unsigned long long *out);
  * descriptor; -1 with errno (ENOENT when there is no such process). */
 int procfs_open_pid(const char *root, pid_t pid);
 
+/* How many descriptors pid has open (0: fdscope), from the size the
+ * kernel gives /proc/PID/fd since 6.2; 0 when unknown or unreadable. */
+size_t procfs_fd_count_hint(const char *root, pid_t pid);
+
 /* True when a kernel thread: /proc/PID/cmdline empty and the Kthread or
  * PF_KTHREAD evidence in status. */
 bool procfs_is_kernel_thread(int piddir);

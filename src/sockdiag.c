@@ -3,6 +3,7 @@
  * trusted before it is checked; decoders fill the table keyed by inode.
  * /proc/net is tried for each dump netlink refuses, in the same function,
  * so that the two paths stay comparable. */
+#include <err.h>
 #include <errno.h>
 #include <limits.h>
 #include <linux/inet_diag.h>
@@ -29,7 +30,8 @@ void sock_table_init(struct sock_table *t)
 
 void sock_table_release(struct sock_table *t)
 {
-	free(t->slots);
+	free(t->entries);
+	free(t->index);
 	sock_table_init(t);
 }
 
@@ -39,61 +41,63 @@ static size_t slot_of(unsigned long long ino, size_t cap)
 	return (size_t)((ino * 11400714819323198485ULL) >> 20) & (cap - 1);
 }
 
-/* The slot holding ino, or the empty one where it belongs (open
- * addressing; the table is never more than three quarters full). */
-static struct sock_info *find_slot(struct sock_info *slots, size_t cap,
-				   unsigned long long ino)
+/* The index slot holding ino's position, or the empty one where it
+ * belongs (linear probing; the index is never more than half full). */
+static uint32_t *find_slot(const struct sock_table *t, unsigned long long ino)
 {
 	size_t i;
 
-	for (i = slot_of(ino, cap); slots[i].ino != 0 && slots[i].ino != ino;
-	     i = (i + 1) & (cap - 1))
+	for (i = slot_of(ino, t->index_cap);
+	     t->index[i] != 0 && t->entries[t->index[i] - 1].ino != ino;
+	     i = (i + 1) & (t->index_cap - 1))
 		;
-	return &slots[i];
+	return &t->index[i];
 }
 
-static void grow(struct sock_table *t)
+static void grow_index(struct sock_table *t)
 {
-	size_t cap = t->cap ? t->cap * 2 : 256, i;
-	struct sock_info *slots = xcalloc(cap, sizeof(*slots));
+	size_t i;
 
-	for (i = 0; i < t->cap; i++)
-		if (t->slots[i].ino != 0)
-			*find_slot(slots, cap, t->slots[i].ino) = t->slots[i];
-	free(t->slots);
-	t->slots = slots;
-	t->cap = cap;
+	t->index_cap = t->index_cap ? t->index_cap * 2 : 1024;
+	free(t->index);
+	t->index = xcalloc(t->index_cap, sizeof(*t->index));
+	for (i = 0; i < t->n; i++)
+		*find_slot(t, t->entries[i].ino) = (uint32_t)(i + 1);
 }
 
 struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino)
 {
 	struct sock_info *si;
+	uint32_t *slot;
 
-	/* Up to three quarters full: each slot is ~300 bytes and a machine
-	 * may have tens of thousands of sockets, while linear probing stays
-	 * short at this load. */
-	if ((t->n + 1) * 4 > t->cap * 3)
-		grow(t);
-	si = find_slot(t->slots, t->cap, ino);
-	if (si->ino == 0) {
-		si->ino = ino;
-		t->n++;
+	/* Half full at most: 4 bytes a slot, so probes stay short cheaply. */
+	if ((t->n + 1) * 2 > t->index_cap)
+		grow_index(t);
+	slot = find_slot(t, ino);
+	if (*slot != 0)
+		return &t->entries[*slot - 1];
+	if (t->n == UINT32_MAX - 1)
+		errx(EXIT_FAIL, "too many sockets to decode");
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->entries = xrealloc(t->entries, t->cap * sizeof(*t->entries));
 	}
+	si = &t->entries[t->n];
+	memset(si, 0, sizeof(*si));
+	si->ino = ino;
+	*slot = (uint32_t)++t->n;
 	return si;
 }
 
 const struct sock_info *sock_table_find(const struct sock_table *t,
 					unsigned long long ino)
 {
-	size_t i;
+	uint32_t *slot;
 
-	if (t->cap == 0 || ino == 0)
+	if (t->index_cap == 0 || ino == 0)
 		return NULL;
-	for (i = slot_of(ino, t->cap); t->slots[i].ino != 0;
-	     i = (i + 1) & (t->cap - 1))
-		if (t->slots[i].ino == ino)
-			return &t->slots[i];
-	return NULL;
+	slot = find_slot(t, ino);
+	return *slot ? &t->entries[*slot - 1] : NULL;
 }
 
 bool sockdiag_netlink_allowed(void)
@@ -299,8 +303,9 @@ int sockdiag_walk_replies(struct sock_table *t, enum sockdiag_dump which,
 static int dump_one(int fd, struct sock_table *t, enum sockdiag_dump which,
 		    uint32_t seq)
 {
-	/* Aligned for nlmsghdr; large enough for the kernel's dump chunks. */
-	static long buf[32768 / sizeof(long)];
+	/* Aligned for nlmsghdr; large enough for the kernel's dump chunks.
+	 * On the stack: two threads may dump at once (net_attach.c). */
+	long buf[32768 / sizeof(long)];
 	int rc = 0;
 
 	if (send_request(fd, which, seq) < 0)

@@ -12,7 +12,7 @@
 #include <sys/types.h>
 
 struct sock_info {
-	unsigned long long ino;		/* 0: free slot */
+	unsigned long long ino;
 	int family;			/* AF_INET, AF_INET6, AF_UNIX */
 	int type;			/* SOCK_STREAM, SOCK_DGRAM, ... */
 	int proto;			/* IPPROTO_TCP, IPPROTO_UDP, 0 */
@@ -31,17 +31,25 @@ enum sock_source {
 	SOCK_SRC_MIXED,		/* netlink, /proc/net for what it refused */
 };
 
-/* Open-addressing hash table of sockets by inode. */
+/* Sockets by inode: the entries one after the other, in the order they
+ * were added, and an open-addressing index of their positions.  A machine
+ * may have tens of thousands of sockets: only the entries in use are ever
+ * touched, and growing moves no entry (realloc of a large block remaps
+ * its pages), where a table of entries would be rehashed and zeroed at
+ * every doubling. */
 struct sock_table {
-	struct sock_info *slots;
-	size_t cap, n;
+	struct sock_info *entries;	/* [0, n) */
+	size_t n, cap;
+	uint32_t *index;		/* entry position + 1; 0: empty */
+	size_t index_cap;		/* a power of two, or 0 */
 	enum sock_source source;
 };
 
 void sock_table_init(struct sock_table *t);
 void sock_table_release(struct sock_table *t);
 
-/* The entry for ino, created zeroed (with ino set) when absent. */
+/* The entry for ino, created zeroed (with ino set) when absent.  The
+ * pointer is good until the next sock_table_add. */
 struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino);
 
 /* The entry for ino, or NULL. */

@@ -362,6 +362,196 @@ START_TEST(test_list_at_scale_matches_proc_row_by_row)
 }
 END_TEST
 
+/* The text forms of a large listing are printed in blocks by several
+ * threads (src/output.c); they must say what the JSON says, row for row,
+ * and the table must stay aligned across the blocks. */
+#define ALIGN_COLUMNS "FD,POS,INODE,MNTID,SIZE,TYPE"
+#define ALIGN_RIGHT 5		/* the first five are right-aligned numbers */
+#define RAW_COLUMNS "FD,TYPE,MODE,FLAGS,NAME,LADDR,RADDR,STATE,SOCK.PEER"
+
+static char *run_text(struct run_result *r, char *const argv[])
+{
+	run_argv(r, argv, 120);
+	ck_assert_msg(r->status == 0, "status %d, stderr: %s", r->status, r->err);
+	ck_assert_uint_eq(strlen(r->out), r->out_len);
+	return r->out;
+}
+
+/* The next line of text, NUL-terminated in place; NULL at the end. */
+static char *next_line(char **p)
+{
+	char *line = *p, *nl;
+
+	if (line == NULL || *line == '\0')
+		return NULL;
+	nl = strchr(line, '\n');
+	if (nl) {
+		*nl = '\0';
+		*p = nl + 1;
+	} else {
+		*p = line + strlen(line);
+	}
+	return line;
+}
+
+/* A JSON value as the table prints it: numbers in decimal, null empty. */
+static const char *json_text(const struct json *row, const char *key,
+			     char *buf, size_t len)
+{
+	const struct json *v = json_get(row, key);
+
+	ck_assert_msg(v != NULL, "no \"%s\" in a row", key);
+	if (v->kind == JSON_NUMBER) {
+		snprintf(buf, len, "%lld", json_int(row, key));
+		return buf;
+	}
+	if (v->kind == JSON_NULL)
+		return "";
+	return json_str(row, key);
+}
+
+static void lower(char *dst, const char *src, size_t len)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i + 1 < len; i++)
+		dst[i] = (char)(src[i] >= 'A' && src[i] <= 'Z' ?
+				src[i] - 'A' + 'a' : src[i]);
+	dst[i] = '\0';
+}
+
+/* One table row: each right-aligned number ends where its header ends,
+ * the last column starts where its header starts. */
+static void check_aligned_row(const char *line, const struct json *row,
+			      char names[][16], const size_t *hend,
+			      size_t last_start)
+{
+	char want[64], got[64];
+	size_t i, len = strlen(line);
+
+	for (i = 0; i < ALIGN_RIGHT; i++) {
+		size_t end = hend[i], start = end;
+
+		ck_assert_msg(end <= len && line[end - 1] != ' ' &&
+			      (end == len || line[end] == ' '),
+			      "column %s is not right-aligned in '%s'", names[i], line);
+		while (start > 0 && line[start - 1] != ' ')
+			start--;
+		snprintf(got, sizeof(got), "%.*s", (int)(end - start), line + start);
+		ck_assert_str_eq(got, json_text(row, names[i], want, sizeof(want)));
+	}
+	ck_assert_msg(last_start < len && line[last_start - 1] == ' ' &&
+		      line[last_start] != ' ', "TYPE misplaced in '%s'", line);
+	ck_assert_str_eq(line + last_start, json_str(row, names[ALIGN_RIGHT]));
+}
+
+static void check_aligned_table(char *text, const struct json *rows)
+{
+	char names[ALIGN_RIGHT + 1][16], cols[] = ALIGN_COLUMNS, *tok, *save;
+	size_t hend[ALIGN_RIGHT], last_start = 0, i = 0, n;
+	char *header = next_line(&text), *line;
+
+	ck_assert(header != NULL);
+	for (tok = strtok_r(cols, ",", &save); tok; tok = strtok_r(NULL, ",", &save), i++) {
+		const char *at = strstr(header, tok);
+
+		ck_assert_msg(at != NULL, "no %s in the header '%s'", tok, header);
+		lower(names[i], tok, sizeof(names[i]));
+		if (i < ALIGN_RIGHT)
+			hend[i] = (size_t)(at - header) + strlen(tok);
+		else
+			last_start = (size_t)(at - header);
+	}
+	for (n = 0; (line = next_line(&text)) != NULL; n++) {
+		ck_assert_uint_lt(n, rows->n);
+		check_aligned_row(line, rows->items[n], names, hend, last_start);
+	}
+	ck_assert_uint_eq(n, rows->n);
+}
+
+/* Undoes libsmartcols' raw escaping (\xHH) in place. */
+static void unescape_raw(char *s)
+{
+	char *o = s;
+	unsigned int v;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] == 'x' && sscanf(s + 2, "%2x", &v) == 1) {
+			*o++ = (char)v;
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+static void check_raw_rows(char *text, const struct json *rows)
+{
+	char cols[] = RAW_COLUMNS, names[16][16], want[64], *tok, *save, *line;
+	size_t ncols = 0, n, i;
+
+	for (tok = strtok_r(cols, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		lower(names[ncols++], tok, sizeof(names[0]));
+	ck_assert(next_line(&text) != NULL);	/* the header */
+	for (n = 0; (line = next_line(&text)) != NULL; n++) {
+		char *field = line;
+
+		ck_assert_uint_lt(n, rows->n);
+		/* Fields are separated by one space; spaces inside are \x20. */
+		for (i = 0; i < ncols; i++) {
+			char *sp = strchr(field, ' ');
+
+			ck_assert_msg((sp != NULL) == (i + 1 < ncols),
+				      "row %zu has not %zu fields: '%s'", n, ncols, line);
+			if (sp)
+				*sp = '\0';
+			unescape_raw(field);
+			ck_assert_str_eq(field, json_text(rows->items[n], names[i],
+							  want, sizeof(want)));
+			field = sp ? sp + 1 : NULL;
+		}
+	}
+	ck_assert_uint_eq(n, rows->n);
+}
+
+/* Table and raw rows against JSON, with netlink and with /proc/net. */
+START_TEST(test_list_at_scale_text_forms_match_json)
+{
+	struct scale_holder h;
+	struct run_result rj, rt;
+	struct json *doc;
+	char pid[16], bin[PATH_MAX], acols[] = ALIGN_COLUMNS, rcols[] = RAW_COLUMNS;
+	char *json_align[] = { bin, "list", "-p", pid, "-J", "-o", acols, NULL };
+	char *table[] = { bin, "list", "-p", pid, "-o", acols, NULL };
+	char *json_raw[] = { bin, "list", "-p", pid, "-J", "-o", rcols, NULL };
+	char *raw[] = { bin, "list", "-p", pid, "-r", "-o", rcols, NULL };
+	size_t before = count_open_fds();
+	int pass;
+
+	snprintf(bin, sizeof(bin), "%s", fdscope_bin());
+	holder_run(&h, scale_size());
+	snprintf(pid, sizeof(pid), "%ld", (long)h.pid);
+	doc = run_json(&rj, json_align);
+	check_aligned_table(run_text(&rt, table), json_get(doc, "descriptors"));
+	json_free(doc);
+	run_result_release(&rj);
+	run_result_release(&rt);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			setenv("FDSCOPE_NO_NETLINK", "1", 1);
+		doc = run_json(&rj, json_raw);
+		check_raw_rows(run_text(&rt, raw), json_get(doc, "descriptors"));
+		json_free(doc);
+		run_result_release(&rj);
+		run_result_release(&rt);
+	}
+	unsetenv("FDSCOPE_NO_NETLINK");
+	holder_end(&h);
+	ck_assert_uint_eq(count_open_fds(), before);
+}
+END_TEST
+
 static void read_nofile(pid_t pid, long long *soft, long long *hard)
 {
 	char path[64], line[256];
@@ -438,6 +628,7 @@ Suite *scale_suite(void)
 	/* A few seconds on 2 cores; generous for sanitizers and load. */
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_list_at_scale_matches_proc_row_by_row);
+	tcase_add_test(tc, test_list_at_scale_text_forms_match_json);
 	tcase_add_test(tc, test_limits_at_scale_match_proc);
 	suite_add_tcase(s, tc);
 	return s;

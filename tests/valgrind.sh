@@ -129,7 +129,31 @@ vg list-all-nocaps 0 list --all
 vg_prefix=()
 vg_stdin=closed
 vg list-stdin-closed 0 list
+
 vg_stdin=/dev/null
+
+# A table large enough for the threaded paths: collection in several
+# threads, the socket dumps prefetched in another, the rows formatted and
+# printed in blocks (bench/holder, built next to the binary).
+big_holder=$(dirname "$bin")/bench/holder
+if [ -x "$big_holder" ]; then
+	"$big_holder" -t 600 2500 >"$tmp/big.out" 2>/dev/null &
+	bg_pids+=("$!")
+	for _ in $(seq 100); do
+		grep -q '^ready' "$tmp/big.out" 2>/dev/null && break
+		sleep 0.1
+	done
+	big=$(head -n 1 "$tmp/big.out")
+fi
+if [ -x "$big_holder" ] && grep -q '^ready' "$tmp/big.out"; then
+	vg list-large 0 list -p "$big" -o +SOCK.FAMILY,SOCK.TYPE,SOCK.PROTO,LADDR,RADDR,STATE,SOCK.PEER,ENDPOINTS
+	vg list-large-raw 0 list -p "$big" -r -n
+	vg list-large-json 0 list -p "$big" -J
+	FDSCOPE_NO_NETLINK=1 vg list-large-procnet 0 list -p "$big" -o +LADDR,RADDR,STATE
+	vg list-large-all 0 list --all
+else
+	skip list-large "$big_holder missing or not ready (run make valgrind)"
+fi
 
 echo "== limits"
 vg limits-self 0 limits
