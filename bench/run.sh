@@ -181,12 +181,14 @@ profile() {
 		echo '```'
 		echo
 		echo "By stage (children included): collecting (fd_proc_collect in the"
-		echo "main thread, collect_range in each), decoding sockets, printing:"
+		echo "main thread, collect_range in each), decoding sockets (prefetch_run"
+		echo "in a thread of its own), formatting rows (format_chunk in each"
+		echo "thread) and printing them (print_chunk, scols_print_table):"
 		echo
 		echo '```'
 		report --children --sort sym |
-			grep -E ' (fd_proc_collect|collect_range|read_fdinfo|read_link|read_stat|read_fd_numbers|net_attach_sockets|net_attach_holders|add_rows|out_table_add|out_table_print|__x64_sys_(openat|read|readlinkat|newfstatat|close|getdents64))$' |
-			head -n 20
+			grep -E ' (fd_proc_collect|collect_range|read_fdinfo|read_link|read_stat|read_fd_numbers|prefetch_run|sock_table_load|net_attach_sockets|net_attach_holders|out_table_print_rows|format_chunk|print_chunk|scols_print_table|out_table_print|__x64_sys_(openat|read|readlinkat|newfstatat|close|getdents64))$' |
+			head -n 24
 		echo '```'
 		echo
 	} >> "$tmp/profile.md"
