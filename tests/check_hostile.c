@@ -899,6 +899,32 @@ static void assert_line_has(const char *text, const char *a, const char *b)
 	ck_abort_msg("no line with '%s' then '%s' in: %s", a, b, text);
 }
 
+/* Every line of a table after the header starts with a descriptor
+ * number (no name was split across lines), and each of fds has exactly
+ * one line.  The count of other lines is not pinned: this process's own
+ * descriptors may differ between two listings (run_argv's pipes are
+ * closed in the parent after the fork, maybe after the child has read the
+ * table). */
+static void assert_one_line_per_fd(const char *text, const int *fds, int n)
+{
+	const char *line = strchr(text, '\n');
+	int *seen = calloc((size_t)n, sizeof(*seen)), i;
+
+	ck_assert(line != NULL && seen != NULL);
+	for (line++; *line; line = strchr(line, '\n') + 1) {
+		char *end;
+		long fd = strtol(line, &end, 10);
+
+		ck_assert_msg(end != line && *end == ' ' && strchr(line, '\n'),
+			      "a line does not start with a descriptor: %.80s", line);
+		for (i = 0; i < n; i++)
+			seen[i] += fds[i] == fd;
+	}
+	for (i = 0; i < n; i++)
+		ck_assert_msg(seen[i] == 1, "fd %d is on %d lines", fds[i], seen[i]);
+	free(seen);
+}
+
 START_TEST(test_names_with_control_bytes_and_invalid_utf8)
 {
 	static const char *const names[] = {
@@ -911,7 +937,6 @@ START_TEST(test_names_with_control_bytes_and_invalid_utf8)
 	int fds[N], i;
 	struct run_result r;
 	struct json *doc;
-	size_t nrows;
 
 	ck_assert(mkdtemp(dir) != NULL);
 	for (i = 0; i < N; i++) {
@@ -945,7 +970,7 @@ START_TEST(test_names_with_control_bytes_and_invalid_utf8)
 	ck_assert(strstr(r.out, "caf\xc3\xa9") != NULL);	/* valid UTF-8 kept */
 	ck_assert(strstr(r.out, "overlong\\\\xc0\\\\xaf") != NULL);
 	ck_assert(strstr(r.out, "surrogate\\\\xed\\\\xa0\\\\x80") != NULL);
-	nrows = json_rows(doc);
+	ck_assert_uint_ge(json_rows(doc), (size_t)N);
 	json_free(doc);
 	run_result_release(&r);
 
@@ -960,15 +985,7 @@ START_TEST(test_names_with_control_bytes_and_invalid_utf8)
 	assert_line_has(r.out, "new\\x", "0aline");
 	assert_line_has(r.out, "esc\\x", "1b[2Jclear");
 	assert_line_has(r.out, "tab\\x", "09here");
-	{
-		size_t lines = 0;
-		const char *q;
-
-		for (q = r.out; *q; q++)
-			lines += *q == '\n';
-		/* The header and one line per descriptor of this process. */
-		ck_assert_uint_eq(lines, nrows + 1);
-	}
+	assert_one_line_per_fd(r.out, fds, N);
 	run_result_release(&r);
 
 	/* Raw output: the same, spaces escaped as well. */
