@@ -19,7 +19,8 @@
 struct tour {
 	struct demo_ctx d;
 	const struct cli_env *env;
-	bool step, quiet, json;
+	bool step;
+	struct steps_opts so;	/* -J and -q */
 };
 
 struct section {
@@ -46,7 +47,7 @@ static int tour_descriptor(struct tour *t)
 		  "error), unless whoever started it closed them.  The kernel "
 		  "shows the table in /proc/self/fd; here is fdscope's own, "
 		  "including the descriptor it uses to read that directory:");
-	if (t->json)
+	if (t->so.json)
 		return 0;
 	return run_command(t, &cmd_list, 3, argv) == EXIT_OK ? 0 : -1;
 }
@@ -185,7 +186,7 @@ static void wait_for_enter(struct tour *t)
 	char c;
 	int fd;
 
-	if (!t->step || t->json)
+	if (!t->step || t->so.json)
 		return;
 	fd = open("/dev/tty", O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
@@ -201,8 +202,7 @@ static int demo_run(const struct cli_env *env, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "step", no_argument, NULL, 's' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "json", no_argument, NULL, 'J' },
+		STEPS_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -212,16 +212,13 @@ static int demo_run(const struct cli_env *env, int argc, char **argv)
 
 	memset(&t, 0, sizeof(t));
 	t.env = env;
-	while ((c = getopt_long(argc, argv, ":sqJh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s" STEPS_SHORT_OPTIONS "h", opts,
+				NULL)) != -1) {
+		if (steps_opts_take(&t.so, c))
+			continue;
 		switch (c) {
 		case 's':
 			t.step = true;
-			break;
-		case 'q':
-			t.quiet = true;
-			break;
-		case 'J':
-			t.json = true;
 			break;
 		case 'h':
 			return cmd_help(&cmd_demo);
@@ -231,7 +228,7 @@ static int demo_run(const struct cli_env *env, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_unexpected_argument(&cmd_demo, argv[optind]);
-	if (demo_begin(&t.d, env, t.json, t.quiet) < 0)
+	if (demo_begin(&t.d, env, t.so.json, t.so.quiet) < 0)
 		return EXIT_FAIL;
 	for (i = 0; i < ARRAY_SIZE(sections); i++) {
 		if (i > 0)

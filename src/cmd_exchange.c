@@ -17,7 +17,8 @@
 
 struct exchange_control {
 	struct exchange_opts o;
-	bool json, quiet, help;
+	struct steps_opts so;	/* -J and -q */
+	bool help;
 };
 
 static int parse_args(struct exchange_control *ctl, int argc, char **argv)
@@ -26,15 +27,17 @@ static int parse_args(struct exchange_control *ctl, int argc, char **argv)
 		{ "proto", required_argument, NULL, 'P' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "message", required_argument, NULL, 'm' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "quiet", no_argument, NULL, 'q' },
+		STEPS_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long long port;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":P:p:m:Jqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":P:p:m:" STEPS_SHORT_OPTIONS "h",
+				opts, NULL)) != -1) {
+		if (steps_opts_take(&ctl->so, c))
+			continue;
 		switch (c) {
 		case 'P':
 			if (exchange_proto_parse(optarg, &ctl->o.proto) < 0) {
@@ -54,12 +57,6 @@ static int parse_args(struct exchange_control *ctl, int argc, char **argv)
 			break;
 		case 'm':
 			ctl->o.client_message = optarg;
-			break;
-		case 'J':
-			ctl->json = true;
-			break;
-		case 'q':
-			ctl->quiet = true;
 			break;
 		case 'h':
 			ctl->help = true;
@@ -88,10 +85,9 @@ static int exchange_run(const struct cli_env *env, int argc, char **argv)
 	ret = parse_args(&ctl, argc, argv);
 	if (ret != EXIT_OK || ctl.help)
 		return ctl.help ? cmd_help(&cmd_exchange) : ret;
-	steps_init(&s, &(struct steps_opts){
-		.json = ctl.json, .quiet = ctl.quiet,
-		.color = !ctl.json && out_use_color(),
-		.proc_root = env->proc_root });
+	ctl.so.color = !ctl.so.json && out_use_color();
+	ctl.so.proc_root = env->proc_root;
+	steps_init(&s, &ctl.so);
 	/* Before the fork, so that neither side holds a capability; the
 	 * server keeps CAP_NET_BIND_SERVICE only to bind a port below 1024. */
 	if (caps_drop_for_net(ctl.o.port >= 1 && ctl.o.port < 1024) < 0)

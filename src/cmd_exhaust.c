@@ -313,18 +313,20 @@ static int exhaust_run(const struct cli_env *env, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "limit", required_argument, NULL, 'l' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "quiet", no_argument, NULL, 'q' },
+		STEPS_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct demo_ctx d;
-	bool json = false, quiet = false;
+	struct steps_opts so = { 0 };
 	long long limit = EXHAUST_DEFAULT;
 	const char *why;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":l:Jqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":l:" STEPS_SHORT_OPTIONS "h", opts,
+				NULL)) != -1) {
+		if (steps_opts_take(&so, c))
+			continue;
 		switch (c) {
 		case 'l':
 			if (parse_ll(optarg, LLONG_MIN, LLONG_MAX, &limit, &why) < 0) {
@@ -336,12 +338,6 @@ static int exhaust_run(const struct cli_env *env, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'J':
-			json = true;
-			break;
-		case 'q':
-			quiet = true;
-			break;
 		case 'h':
 			return cmd_help(&cmd_exhaust);
 		default:
@@ -350,7 +346,7 @@ static int exhaust_run(const struct cli_env *env, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_unexpected_argument(&cmd_exhaust, argv[optind]);
-	if (demo_begin(&d, env, json, quiet) < 0)
+	if (demo_begin(&d, env, so.json, so.quiet) < 0)
 		return EXIT_FAIL;
 	if (demo_exhaust_check_limit(&d, limit) < 0)
 		return demo_end(&d, EXIT_FAIL);

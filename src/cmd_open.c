@@ -394,20 +394,22 @@ static int list_self(const struct cli_env *env)
 }
 
 static int parse_args(struct open_control *ctl, int argc, char **argv,
-		      bool *json, bool *quiet)
+		      struct steps_opts *so)
 {
 	static const struct option opts[] = {
 		{ "cloexec", no_argument, NULL, 'c' },
 		{ "hold", optional_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "quiet", no_argument, NULL, 'q' },
+		STEPS_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *why;
 	int c, i;
 
-	while ((c = getopt_long(argc, argv, ":cJqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c" STEPS_SHORT_OPTIONS "h", opts,
+				NULL)) != -1) {
+		if (steps_opts_take(so, c))
+			continue;
 		switch (c) {
 		case 'c':
 			ctl->cloexec = true;
@@ -423,12 +425,6 @@ static int parse_args(struct open_control *ctl, int argc, char **argv,
 				free(esc);
 				return EXIT_USAGE;
 			}
-			break;
-		case 'J':
-			*json = true;
-			break;
-		case 'q':
-			*quiet = true;
 			break;
 		case 'h':
 			return -1;
@@ -453,22 +449,22 @@ static int parse_args(struct open_control *ctl, int argc, char **argv,
 static int open_run(const struct cli_env *env, int argc, char **argv)
 {
 	struct open_control ctl;
-	bool json = false, quiet = false;
+	struct steps_opts so = { 0 };
 	int ret, i;
 	size_t k;
 
 	memset(&ctl, 0, sizeof(ctl));
-	ret = parse_args(&ctl, argc, argv, &json, &quiet);
+	ret = parse_args(&ctl, argc, argv, &so);
 	if (ret < 0)
 		return cmd_help(&cmd_open);
 	if (ret != EXIT_OK)
 		return ret;
-	if (demo_begin(&ctl.d, env, json, quiet) < 0)
+	if (demo_begin(&ctl.d, env, so.json, so.quiet) < 0)
 		return EXIT_FAIL;
 	for (i = optind; i < argc; i++)
 		open_one(&ctl, argv[i]);
 	steps_flush(&ctl.d.steps);
-	if (!json && list_self(env) != EXIT_OK)
+	if (!so.json && list_self(env) != EXIT_OK)
 		ret = EXIT_FAIL;
 	if (ctl.hold)
 		hold(&ctl);

@@ -425,25 +425,22 @@ static int tables_run(const struct cli_env *env, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "dot", no_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "quiet", no_argument, NULL, 'q' },
+		STEPS_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct demo_ctx d;
-	bool json = false, quiet = false, dot = false;
+	struct steps_opts so = { 0 };
+	bool dot = false;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, ":Jqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":" STEPS_SHORT_OPTIONS "h", opts,
+				NULL)) != -1) {
+		if (steps_opts_take(&so, c))
+			continue;
 		switch (c) {
 		case 'd':
 			dot = true;
-			break;
-		case 'J':
-			json = true;
-			break;
-		case 'q':
-			quiet = true;
 			break;
 		case 'h':
 			return cmd_help(&cmd_tables);
@@ -453,13 +450,13 @@ static int tables_run(const struct cli_env *env, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_unexpected_argument(&cmd_tables, argv[optind]);
-	if (dot && json)
+	if (dot && so.json)
 		return cmd_usage_error(&cmd_tables, "--dot and --json exclude "
 				       "each other");
 	/* --dot prints only the graph: the steps are collected silently. */
-	if (demo_begin(&d, env, json || dot, quiet) < 0)
+	if (demo_begin(&d, env, so.json || dot, so.quiet) < 0)
 		return EXIT_FAIL;
-	d.json = json;
+	d.json = so.json;
 	d.no_output = dot;
 	ret = demo_tables_body(&d, dot) < 0 ? EXIT_FAIL : EXIT_OK;
 	return demo_end(&d, ret);

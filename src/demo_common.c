@@ -162,23 +162,19 @@ int demo_run_simple(const struct command *cmd, const struct cli_env *env,
 		    int argc, char **argv, int (*body)(struct demo_ctx *d))
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "quiet", no_argument, NULL, 'q' },
+		STEPS_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct demo_ctx d;
-	bool json = false, quiet = false;
+	struct steps_opts so = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":Jqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":" STEPS_SHORT_OPTIONS "h", opts,
+				NULL)) != -1) {
+		if (steps_opts_take(&so, c))
+			continue;
 		switch (c) {
-		case 'J':
-			json = true;
-			break;
-		case 'q':
-			quiet = true;
-			break;
 		case 'h':
 			return cmd_help(cmd);
 		default:
@@ -187,7 +183,7 @@ int demo_run_simple(const struct command *cmd, const struct cli_env *env,
 	}
 	if (optind < argc)
 		return cmd_unexpected_argument(cmd, argv[optind]);
-	if (demo_begin(&d, env, json, quiet) < 0)
+	if (demo_begin(&d, env, so.json, so.quiet) < 0)
 		return EXIT_FAIL;
 	return demo_end(&d, body(&d) < 0 ? EXIT_FAIL : EXIT_OK);
 }

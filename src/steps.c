@@ -80,6 +80,20 @@ static unsigned long long now_ns(void)
 		(unsigned long long)ts.tv_nsec;
 }
 
+bool steps_opts_take(struct steps_opts *o, int c)
+{
+	switch (c) {
+	case 'J':
+		o->json = true;
+		return true;
+	case 'q':
+		o->quiet = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
 void steps_init(struct steps *s, const struct steps_opts *o)
 {
 	memset(s, 0, sizeof(*s));

@@ -34,6 +34,7 @@
 #ifndef FDSCOPE_STEPS_H
 #define FDSCOPE_STEPS_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -44,6 +45,16 @@ struct steps_opts {
 	const char *proc_root;	/* "/proc", or a test's root */
 	const char *side;	/* NULL, or "server"/"client": labels steps */
 };
+
+/* -J/--json and -q/--quiet: the options of every command that prints a
+ * step record, for its getopt string and long options. */
+#define STEPS_SHORT_OPTIONS "Jq"
+#define STEPS_LONG_OPTIONS \
+	{ "json", no_argument, NULL, 'J' }, \
+	{ "quiet", no_argument, NULL, 'q' }
+
+/* Takes one getopt result into o; returns true when it was -J or -q. */
+bool steps_opts_take(struct steps_opts *o, int c);
 
 struct step {
 	char *call;		/* as shown: socket(AF_INET, SOCK_STREAM, 0) */
