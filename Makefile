@@ -51,9 +51,11 @@ CONFIG_ID := $(HAVE_LIBCAP)-$(subst $(comma),_,$(SANITIZE))
 comma := ,
 BUILD ?= build/$(CONFIG_ID)
 
-SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
-OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
-MAIN_OBJ := $(BUILD)/main.o
+# src/ holds one folder per layer (cli, cmd, proc, net, teach, out, lib);
+# every .c file below it is built, objects mirror the tree.
+SRCS := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+OBJS := $(SRCS:src/%.c=$(BUILD)/src/%.o)
+MAIN_OBJ := $(BUILD)/src/cli/main.o
 TEST_SRCS := $(wildcard tests/check_*.c)
 # Every tests/*.c is linked into the runner: suites in check_*.c, shared
 # helpers (testutil.c) beside them.
@@ -70,8 +72,9 @@ fdscope: $(BUILD)/fdscope
 $(BUILD)/fdscope: $(OBJS) $(MAIN_OBJ) | configured
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/%.o: src/%.c | $(BUILD) configured
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/src/%.o: src/%.c | configured
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -Isrc $(ALL_CFLAGS) -c -o $@ $<
 
 # Suite functions are found by the generated runner, not through a header.
 TEST_CFLAGS = $(CHECK_CFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes
@@ -94,6 +97,14 @@ $(BUILD)/tests/check_fdscope: $(OBJS) $(TEST_OBJS)
 $(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests/helpers
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
+# The layers' arrows point down only (README, Layout): nothing below cmd/
+# includes cli/ or cmd/, and only out/ includes libsmartcols.
+.PHONY: check-layers
+check-layers:
+	@bad=$$(grep -rln '#include "\(cli\|cmd\)/' src/net src/proc src/teach src/out src/lib; \
+		grep -rl 'libsmartcols.h' src | grep -v '^src/out/'); \
+	if [ -n "$$bad" ]; then echo "make: layering broken in: $$bad" >&2; exit 1; fi
+
 # Missing libraries are reported when something is built, not when the
 # Makefile is read, so that `make deps demo` works on a fresh machine.
 configured:
@@ -109,7 +120,7 @@ check:
 else
 # The unit and integration suites share one runner; integration tests find
 # the binary and the helper programs through these variables.
-check: fdscope $(BUILD)/tests/check_fdscope $(TEST_HELPERS)
+check: check-layers fdscope $(BUILD)/tests/check_fdscope $(TEST_HELPERS)
 	FDSCOPE_BIN=$(CURDIR)/$(BUILD)/fdscope FDSCOPE_HELPERS=$(CURDIR)/$(BUILD)/tests/helpers \
 	FDSCOPE_HAVE_LIBCAP=$(HAVE_LIBCAP) $(BUILD)/tests/check_fdscope
 endif
@@ -151,7 +162,7 @@ deps-ci: deps
 clean:
 	rm -rf build fdscope
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/src/*/*.d $(BUILD)/tests/*.d)
 
 # The benchmark (issue 5): programs in bench/, run by bench/run.sh, which
 # writes bench/results.md.  Not part of `make check`; the holder is, since
@@ -191,11 +202,11 @@ CPPCHECK_FLAGS := --enable=warning,style,performance,portability --std=c11 \
 TIDY_FLAGS := -std=c17 -D_GNU_SOURCE -DFDSCOPE_VERSION='"lint"' -Isrc $(SCOLS_CFLAGS)
 cppcheck:
 	cppcheck $(CPPCHECK_FLAGS) -DHAVE_LIBCAP src
-	cppcheck $(CPPCHECK_FLAGS) -UHAVE_LIBCAP src/caps.c
+	cppcheck $(CPPCHECK_FLAGS) -UHAVE_LIBCAP src/lib/caps.c
 # One process per file: clang 14's analyser reports a false "uninitialized
 # va_list" when several files share one run.
 clang-tidy:
-	printf '%s\n' $(sort $(wildcard src/*.c)) | xargs -P2 -I{} \
+	printf '%s\n' $(sort $(wildcard src/*/*.c)) | xargs -P2 -I{} \
 		clang-tidy --quiet {} -- $(TIDY_FLAGS) -DHAVE_LIBCAP
 lint: lint-man cppcheck clang-tidy
 

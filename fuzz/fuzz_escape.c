@@ -2,7 +2,7 @@
  * from peers).  The output must be NUL-terminated within the buffer, valid
  * UTF-8, free of control bytes, and never cut an escape in half. */
 #include "fuzz.h"
-#include "util.h"
+#include "lib/util.h"
 
 /* Valid UTF-8 with no C0 control, no DEL and no unescaped backslash. */
 static int safe_text(const unsigned char *s, size_t n)

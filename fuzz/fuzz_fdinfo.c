@@ -1,6 +1,6 @@
 /* fdinfo_parse on /proc/PID/fdinfo/N text: any bytes, no terminator. */
 #include "fuzz.h"
-#include "procfs.h"
+#include "proc/procfs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,7 +3,7 @@
  * through fdflags_format). */
 #include <sys/stat.h>
 
-#include "fdtype.h"
+#include "proc/fdtype.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

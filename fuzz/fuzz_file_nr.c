@@ -1,6 +1,6 @@
 /* file_nr_parse on /proc/sys/fs/file-nr text. */
 #include "fuzz.h"
-#include "procfs.h"
+#include "proc/procfs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,6 +1,6 @@
 /* limits_parse_nofile on /proc/PID/limits text. */
 #include "fuzz.h"
-#include "procfs.h"
+#include "proc/procfs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

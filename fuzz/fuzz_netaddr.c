@@ -4,7 +4,7 @@
 #include <sys/un.h>
 
 #include "fuzz.h"
-#include "netaddr.h"
+#include "net/netaddr.h"
 
 static void check_text(const char *s, size_t cap)
 {

@@ -2,7 +2,7 @@
  * opened whether an argument names a resource: any bytes must get a yes or
  * no, and a yes only for the documented forms.  The command's module is
  * included so that its static checker can be reached. */
-#include "../src/cmd_open.c"
+#include "../src/cmd/open.c"
 
 #include "fuzz.h"
 

@@ -5,7 +5,7 @@
 #include <limits.h>
 
 #include "fuzz.h"
-#include "util.h"
+#include "lib/util.h"
 
 static const long long ll_bounds[][2] = {
 	{ 1, INT_MAX },			/* a PID */

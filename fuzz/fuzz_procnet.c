@@ -3,8 +3,8 @@
 #include <netinet/in.h>
 
 #include "fuzz.h"
-#include "netaddr.h"
-#include "procnet.h"
+#include "net/netaddr.h"
+#include "net/procnet.h"
 
 static void format_all(const struct sock_table *t)
 {

@@ -1,10 +1,10 @@
 /* The NETLINK_SOCK_DIAG reply walker and its decoders on any bytes, as if
  * they came from the kernel: the module is included so that the static
  * walker (NLMSG_OK/NLMSG_NEXT over a whole recv buffer) is reached too. */
-#include "../src/sockdiag.c"
+#include "../src/net/sockdiag.c"
 
 #include "fuzz.h"
-#include "netaddr.h"
+#include "net/netaddr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

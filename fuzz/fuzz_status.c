@@ -1,7 +1,7 @@
 /* status_parse_ull and status_parse_str on /proc/PID/status text, with the
  * keys fdscope asks for and a key taken from the input itself. */
 #include "fuzz.h"
-#include "procfs.h"
+#include "proc/procfs.h"
 
 static void try_key(const char *text, const char *key)
 {

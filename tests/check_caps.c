@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "caps.h"
+#include "lib/caps.h"
 
 /* Effective and permitted sets as 64-bit masks, straight from the kernel. */
 static void raw_caps(uint64_t *eff, uint64_t *prm, uint64_t *inh)

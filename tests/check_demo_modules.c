@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kcmp.h"
-#include "tempdir.h"
+#include "teach/kcmp.h"
+#include "teach/tempdir.h"
 
 START_TEST(test_tempdir_private_exclusive_and_removed)
 {

@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include "fdtype.h"
+#include "proc/fdtype.h"
 
 START_TEST(test_type_from_mode)
 {

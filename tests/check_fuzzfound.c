@@ -2,7 +2,7 @@
  * the fix stays.  The same inputs are kept in fuzz/corpus as seeds. */
 #include <check.h>
 
-#include "fdtype.h"
+#include "proc/fdtype.h"
 
 /* fuzz_fdtype: "tmpfile" parsed to the __O_TMPFILE bit alone, which
  * fdflags_format printed as an octal leftover that fdflags_parse then

@@ -32,7 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "caps.h"
+#include "lib/caps.h"
 #include "testutil.h"
 
 /* How the child's standard streams are set up before exec. */

@@ -10,7 +10,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "procfs.h"
+#include "proc/procfs.h"
 #include "testutil.h"
 
 static unsigned long long sys_ull(const char *rel)

@@ -12,8 +12,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "fdlist.h"
-#include "procfs.h"
+#include "proc/fdlist.h"
+#include "proc/procfs.h"
 #include "testutil.h"
 
 #define ALL_COLUMNS "pid,command,fd,type,mode,flags,pos,inode,dev,rdev,mntid,size,deleted,name"

@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "procfs.h"
+#include "proc/procfs.h"
 #include "testutil.h"
 
 /* A command running in the background with its output on pipes. */

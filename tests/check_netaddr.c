@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/un.h>
 
-#include "netaddr.h"
+#include "net/netaddr.h"
 
 START_TEST(test_format_ipv4_ipv6_and_wildcards)
 {

@@ -15,8 +15,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "output.h"
-#include "parallel.h"
+#include "lib/parallel.h"
+#include "out/table.h"
 
 /* The block size of output.c: row counts around its multiples. */
 #define BLOCK 1024

@@ -16,7 +16,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "parallel.h"
+#include "lib/parallel.h"
 
 /* On a machine with two CPUs parallel_jobs never says more than two, and
  * the code for three to PARALLEL_MAX_JOBS jobs and for its clamp would go

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "procfs.h"
+#include "proc/procfs.h"
 
 START_TEST(test_fdinfo_all_fields)
 {

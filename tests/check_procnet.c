@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "netaddr.h"
-#include "procnet.h"
+#include "net/netaddr.h"
+#include "net/procnet.h"
 #include "testutil.h"
 
 static const char tcp_fixture[] =

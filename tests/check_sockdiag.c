@@ -21,9 +21,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "fdtype.h"
-#include "netaddr.h"
-#include "sockdiag.h"
+#include "net/netaddr.h"
+#include "net/sockdiag.h"
+#include "proc/fdtype.h"
 #include "testutil.h"
 
 START_TEST(test_sock_table_add_find_and_grow)

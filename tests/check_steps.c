@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "steps.h"
+#include "teach/steps.h"
 #include "testutil.h"
 
 static const struct steps_opts json_opts = { .json = true };

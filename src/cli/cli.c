@@ -1,0 +1,238 @@
+/* Dispatch: global options, the table of commands, help, and the final
+ * check that everything written to stdout reached it. */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/command.h"
+#include "lib/util.h"
+#include "proc/procfs.h"
+
+static int cmd_help_run(const struct cli_env *env, int argc, char **argv);
+
+static const struct command cmd_help_entry = {
+	.name = "help",
+	.run = cmd_help_run,
+	.summary = "show help for fdscope or one command",
+	.usage = "fdscope help [COMMAND]\n"
+		 "\n"
+		 "Show the list of commands, or the help of COMMAND.\n",
+};
+
+/* The command table: `fdscope --help` lists them in this order. */
+static const struct command *const commands[] = {
+	&cmd_list,
+	&cmd_limits,
+	&cmd_open,
+	&cmd_alloc,
+	&cmd_recycle,
+	&cmd_exhaust,
+	&cmd_tables,
+	&cmd_demo,
+	&cmd_exchange,
+	&cmd_serve,
+	&cmd_connect,
+	&cmd_help_entry,
+};
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	return NULL;
+}
+
+static void print_main_usage(FILE *f)
+{
+	size_t i;
+
+	fputs("Usage: fdscope [--help] [--version] COMMAND [OPTIONS] [ARGS]\n"
+	      "\n"
+	      "Explore and diagnose file descriptors: what a process has open,\n"
+	      "the limits on how many it may open, and how the kernel hands out\n"
+	      "descriptor numbers.\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+	fputs("\n"
+	      "Run 'fdscope COMMAND --help' for a command's options, and\n"
+	      "'man fdscope' for the whole manual.\n"
+	      "Exit status: 0 success, 1 runtime failure, 2 usage error.\n", f);
+}
+
+int cmd_usage_error(const struct command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fdscope: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'fdscope %s --help')\n", cmd->name);
+	return EXIT_USAGE;
+}
+
+int cmd_bad_option(const struct command *cmd, char **argv, int c)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+	bool missing = c == ':';
+	bool is_long = arg != NULL && strncmp(arg, "--", 2) == 0;
+	char shortopt = (char)optopt, *esc;
+	int ret;
+
+	/* With a leading ':' in the option string getopt returns ':' for a
+	 * missing value and '?' for an unknown option; optopt holds the
+	 * character of a short option; a long one is named by its text.
+	 * Either is echoed escaped: it may hold any byte. */
+	esc = is_long ? escape_str(arg) : escape_bytes(&shortopt, 1);
+	ret = cmd_usage_error(cmd, missing ? "option '%s%s' needs a value" :
+			      "unknown option '%s%s'", is_long ? "" : "-", esc);
+	free(esc);
+	return ret;
+}
+
+int cmd_unexpected_argument(const struct command *cmd, const char *arg)
+{
+	char *esc = escape_str(arg);
+	int ret;
+
+	ret = cmd_usage_error(cmd, "unexpected argument '%s'", esc);
+	free(esc);
+	return ret;
+}
+
+int cmd_help(const struct command *cmd)
+{
+	printf("Usage: %s", cmd->usage);
+	return EXIT_OK;
+}
+
+static int cmd_help_run(const struct cli_env *env, int argc, char **argv)
+{
+	const struct command *c;
+
+	(void)env;
+	if (argc < 2) {
+		print_main_usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 2)
+		return cmd_usage_error(&cmd_help_entry, "too many arguments");
+	c = find_command(argv[1]);
+	if (c == NULL) {
+		char *esc = escape_str(argv[1]);
+
+		cmd_usage_error(&cmd_help_entry, "unknown command '%s'", esc);
+		free(esc);
+		return EXIT_USAGE;
+	}
+	return cmd_help(c);
+}
+
+/* Everything written to stdout must have arrived.  A reader that went away
+ * (`fdscope list --all | head -1`) is not an error worth a message. */
+static int finish_stdout(int ret)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return ret;
+	if (errno == EPIPE)
+		return ret;
+	warn("cannot write to standard output");
+	return ret == EXIT_OK ? EXIT_FAIL : ret;
+}
+
+static int main_usage_error(const char *what, const char *arg)
+{
+	char *esc = escape_str(arg);
+
+	fprintf(stderr, "fdscope: %s '%s' (see 'fdscope --help')\n", what, esc);
+	free(esc);
+	return EXIT_USAGE;
+}
+
+/* A closed standard output or error would be the first number open() hands
+ * out, and narration meant for the terminal would land in whatever fdscope
+ * opened there.  /dev/null read-only takes the slot: writes still fail, and
+ * the stdout check reports it.  Standard input is left alone: the demos show
+ * what happens when it is closed. */
+static void guard_output_descriptors(void)
+{
+	int fd;
+
+	for (fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++) {
+		int n;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* With stdin closed too, open() gives 0: move it. */
+		n = open("/dev/null", O_RDONLY);
+		if (n < 0)
+			_exit(EXIT_FAIL);
+		if (n != fd) {
+			dup2(n, fd);
+			close(n);
+		}
+	}
+}
+
+int cli_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_env env = { PROCFS_DEFAULT_ROOT, argv[0] };
+	const struct command *cmd;
+	const char *root = getenv("FDSCOPE_PROC_ROOT");
+	int c;
+
+	/* A closed pipe must surface as EPIPE so that demos can clean up and
+	 * the stdout check can tell it apart; servers must survive it. */
+	signal(SIGPIPE, SIG_IGN);
+	guard_output_descriptors();
+	/* libsmartcols measures cells with the locale's multibyte functions. */
+	setlocale(LC_CTYPE, "");
+	if (root && *root)
+		env.proc_root = root;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			print_main_usage(stdout);
+			return finish_stdout(EXIT_OK);
+		case 'V':
+			printf("fdscope %s\n", FDSCOPE_VERSION);
+			return finish_stdout(EXIT_OK);
+		default:
+			return main_usage_error("unknown option", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc) {
+		print_main_usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = find_command(argv[optind]);
+	if (cmd == NULL)
+		return main_usage_error("unknown command", argv[optind]);
+	argc -= optind;
+	argv += optind;
+	/* Each command parses its own options from a fresh getopt state. */
+	optind = 0;
+	return finish_stdout(cmd->run(&env, argc, argv));
+}

@@ -1,0 +1,500 @@
+/* `fdscope open SPEC...`: opens each resource in order, shows the call and
+ * the number the kernel returned, then lists fdscope's own table; with
+ * --hold it stays alive so that other tools can look at it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cli/command.h"
+#include "lib/util.h"
+#include "teach/demo.h"
+#include "teach/tempdir.h"
+
+#define OPEN_MAX_FDS 256
+
+struct open_control {
+	struct demo_ctx d;
+	bool cloexec;
+	bool hold;
+	long long hold_ms;	/* 0: until Ctrl-C */
+	int fds[OPEN_MAX_FDS];
+	size_t nfds;
+	unsigned int counter;	/* names of new temporary files */
+	bool spec_failed;
+};
+
+static const char *const spec_names =
+	"file[:PATH] dir[:PATH] null pipe fifo tcp tcp6 udp udp6 unix "
+	"unix-dgram socketpair eventfd epoll timerfd signalfd inotify memfd "
+	"pidfd dup:FD dup2:FD:NEWFD";
+
+static void keep(struct open_control *ctl, int fd)
+{
+	if (fd >= 0 && ctl->nfds < OPEN_MAX_FDS)
+		ctl->fds[ctl->nfds++] = fd;
+}
+
+/* Records a call returning one descriptor, predicted by the rule. */
+static int record_fd(struct open_control *ctl, const char *syscall, int want,
+		     int fd, int e, const char *call)
+{
+	struct step *st = steps_call(&ctl->d.steps, syscall, fd, e, "%s", call);
+
+	step_expect(st, want);
+	if (fd < 0)
+		ctl->spec_failed = true;
+	keep(ctl, fd);
+	return fd;
+}
+
+static const char *cloexec_text(const struct open_control *ctl)
+{
+	return ctl->cloexec ? "|O_CLOEXEC" : "";
+}
+
+static void open_file(struct open_control *ctl, const char *path, bool dir)
+{
+	int want = steps_lowest_free(&ctl->d.steps, 0), fd, e;
+	int cl = ctl->cloexec ? O_CLOEXEC : 0;
+	char call[PATH_MAX * 4 + 128], name[32], *esc;
+
+	if (path == NULL && !dir) {
+		snprintf(name, sizeof(name), "file%u", ++ctl->counter);
+		fd = tempdir_open_new(name, O_RDWR | cl);
+		e = fd < 0 ? errno : 0;
+		snprintf(call, sizeof(call), "open(\"%s\", O_RDWR|O_CREAT|O_EXCL|"
+			 "O_NOFOLLOW%s, 0600)", demo_path(name), cloexec_text(ctl));
+		record_fd(ctl, "open", want, fd, e, call);
+		return;
+	}
+	if (path == NULL)
+		path = tempdir_dir();
+	fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | cl);
+	e = fd < 0 ? errno : 0;
+	esc = demo_c_string(path, strlen(path));
+	snprintf(call, sizeof(call), "open(\"%s\", O_RDONLY%s%s)", esc,
+		 dir ? "|O_DIRECTORY" : "", cloexec_text(ctl));
+	free(esc);
+	record_fd(ctl, "open", want, fd, e, call);
+}
+
+static void open_pair(struct open_control *ctl, bool sock)
+{
+	int p[2] = { -1, -1 }, rc, e;
+	struct step *st;
+
+	if (sock)
+		rc = socketpair(AF_UNIX, SOCK_STREAM | (ctl->cloexec ? SOCK_CLOEXEC : 0),
+				0, p);
+	else
+		rc = pipe2(p, ctl->cloexec ? O_CLOEXEC : 0);
+	e = rc < 0 ? errno : 0;
+	if (sock)
+		st = steps_call(&ctl->d.steps, "socketpair", rc, e,
+				"socketpair(AF_UNIX, SOCK_STREAM%s, 0, [%d, %d])",
+				ctl->cloexec ? "|SOCK_CLOEXEC" : "", p[0], p[1]);
+	else
+		st = steps_call(&ctl->d.steps, "pipe2", rc, e,
+				"pipe2([%d, %d], %s)", p[0], p[1],
+				ctl->cloexec ? "O_CLOEXEC" : "0");
+	if (rc < 0) {
+		ctl->spec_failed = true;
+		return;
+	}
+	step_fds(st, p[0], p[1]);
+	keep(ctl, p[0]);
+	keep(ctl, p[1]);
+}
+
+static void open_fifo(struct open_control *ctl)
+{
+	char name[32], path[PATH_MAX];
+	int want, fd, e;
+	char call[PATH_MAX + 64];
+
+	snprintf(name, sizeof(name), "fifo%u", ++ctl->counter);
+	if (tempdir_path(name, path, sizeof(path)) < 0 || tempdir_track(name) < 0 ||
+	    mkfifo(path, 0600) < 0) {
+		e = errno;
+		steps_call(&ctl->d.steps, "mkfifo", -1, e, "mkfifo(\"%s\", 0600)", path);
+		ctl->spec_failed = true;
+		return;
+	}
+	steps_call(&ctl->d.steps, "mkfifo", 0, 0, "mkfifo(\"%s\", 0600)", path);
+	/* O_RDWR so that the open does not wait for a writer (Linux);
+	 * O_NOFOLLOW because only a FIFO we just made may answer there. */
+	want = steps_lowest_free(&ctl->d.steps, 0);
+	fd = open(path, O_RDWR | O_NONBLOCK | O_NOFOLLOW |
+		  (ctl->cloexec ? O_CLOEXEC : 0));
+	e = fd < 0 ? errno : 0;
+	snprintf(call, sizeof(call), "open(\"%s\", O_RDWR|O_NONBLOCK|O_NOFOLLOW%s)",
+		 path, cloexec_text(ctl));
+	record_fd(ctl, "open", want, fd, e, call);
+}
+
+/* The article's Python view of a socket. */
+static void python_view(struct step *st, int fd, int family, int type,
+			int proto)
+{
+	struct sockaddr_storage ss = { .ss_family = AF_UNSPEC };
+	socklen_t len = sizeof(ss);
+	char host[INET6_ADDRSTRLEN] = "", laddr[INET6_ADDRSTRLEN + 16] = "''";
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
+		if (ss.ss_family == AF_INET) {
+			struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+			inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+			snprintf(laddr, sizeof(laddr), "%s:%u", host, ntohs(in->sin_port));
+		} else if (ss.ss_family == AF_INET6) {
+			struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+			inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+			snprintf(laddr, sizeof(laddr), "[%s]:%u", host,
+				 ntohs(in6->sin6_port));
+		}
+	}
+	step_say(st, "<socket fd=%d, family=%s, type=%s, proto=%d, laddr=%s>", fd,
+		 family == AF_INET ? "AF_INET" : family == AF_INET6 ? "AF_INET6" :
+		 "AF_UNIX", type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM",
+		 proto, laddr);
+}
+
+static void open_socket(struct open_control *ctl, int family, int type)
+{
+	int want = steps_lowest_free(&ctl->d.steps, 0), fd, e, proto = 0;
+	const char *pn = "0";
+	struct step *st;
+
+	if (family != AF_UNIX) {
+		proto = type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+		pn = type == SOCK_STREAM ? "IPPROTO_TCP" : "IPPROTO_UDP";
+	}
+	fd = socket(family, type | (ctl->cloexec ? SOCK_CLOEXEC : 0), proto);
+	e = fd < 0 ? errno : 0;
+	st = steps_call(&ctl->d.steps, "socket", fd, e, "socket(%s, %s%s, %s)",
+			family == AF_INET ? "AF_INET" : family == AF_INET6 ?
+			"AF_INET6" : "AF_UNIX", type == SOCK_STREAM ?
+			"SOCK_STREAM" : "SOCK_DGRAM",
+			ctl->cloexec ? "|SOCK_CLOEXEC" : "", pn);
+	step_expect(st, want);
+	if (fd < 0) {
+		ctl->spec_failed = true;
+		return;
+	}
+	python_view(st, fd, family, type, proto);
+	keep(ctl, fd);
+}
+
+static void open_anon(struct open_control *ctl, const char *what)
+{
+	int want = steps_lowest_free(&ctl->d.steps, 0), fd = -1, e;
+	bool cl = ctl->cloexec;
+	char call[128];
+	const char *sys = what;
+
+	if (strcmp(what, "eventfd") == 0) {
+		fd = eventfd(0, cl ? EFD_CLOEXEC : 0);
+		snprintf(call, sizeof(call), "eventfd(0, %s)", cl ? "EFD_CLOEXEC" : "0");
+	} else if (strcmp(what, "epoll") == 0) {
+		sys = "epoll_create1";
+		fd = epoll_create1(cl ? EPOLL_CLOEXEC : 0);
+		snprintf(call, sizeof(call), "epoll_create1(%s)", cl ? "EPOLL_CLOEXEC" : "0");
+	} else if (strcmp(what, "timerfd") == 0) {
+		sys = "timerfd_create";
+		fd = timerfd_create(CLOCK_MONOTONIC, cl ? TFD_CLOEXEC : 0);
+		snprintf(call, sizeof(call), "timerfd_create(CLOCK_MONOTONIC, %s)",
+			 cl ? "TFD_CLOEXEC" : "0");
+	} else if (strcmp(what, "signalfd") == 0) {
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR1);
+		fd = signalfd(-1, &set, cl ? SFD_CLOEXEC : 0);
+		snprintf(call, sizeof(call), "signalfd(-1, [SIGUSR1], %s)",
+			 cl ? "SFD_CLOEXEC" : "0");
+	} else if (strcmp(what, "inotify") == 0) {
+		sys = "inotify_init1";
+		fd = inotify_init1(cl ? IN_CLOEXEC : 0);
+		snprintf(call, sizeof(call), "inotify_init1(%s)", cl ? "IN_CLOEXEC" : "0");
+	} else if (strcmp(what, "memfd") == 0) {
+		sys = "memfd_create";
+		fd = memfd_create("fdscope", cl ? MFD_CLOEXEC : 0);
+		snprintf(call, sizeof(call), "memfd_create(\"fdscope\", %s)",
+			 cl ? "MFD_CLOEXEC" : "0");
+	} else {
+		sys = "pidfd_open";
+		fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+		snprintf(call, sizeof(call), "pidfd_open(%ld, 0)", (long)getpid());
+	}
+	e = fd < 0 ? errno : 0;
+	record_fd(ctl, sys, want, fd, e, call);
+	/* pidfd_open has no close-on-exec flag: it is always set. */
+}
+
+static void open_dup(struct open_control *ctl, const char *arg)
+{
+	long long a, b = -1;
+	const char *why, *colon = strchr(arg, ':');
+	char tmp[32];
+	struct step *st;
+	int fd, e;
+
+	snprintf(tmp, sizeof(tmp), "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
+	parse_ll(tmp, 0, INT_MAX, &a, &why);
+	if (colon)
+		parse_ll(colon + 1, 0, INT_MAX, &b, &why);
+	if (b < 0) {
+		int want = steps_lowest_free(&ctl->d.steps, 0);
+
+		fd = dup((int)a);
+		e = fd < 0 ? errno : 0;
+		st = steps_call(&ctl->d.steps, "dup", fd, e, "dup(%lld)", a);
+		step_expect(st, want);
+	} else {
+		fd = ctl->cloexec ? dup3((int)a, (int)b, O_CLOEXEC) : dup2((int)a, (int)b);
+		e = fd < 0 ? errno : 0;
+		st = steps_call(&ctl->d.steps, ctl->cloexec ? "dup3" : "dup2", fd, e,
+				ctl->cloexec ? "dup3(%lld, %lld, O_CLOEXEC)" :
+				"dup2(%lld, %lld)", a, b);
+		step_expect(st, (int)b);
+	}
+	if (fd < 0)
+		ctl->spec_failed = true;
+	keep(ctl, fd);
+}
+
+/* Valid SPEC? (checked for all before anything is opened) */
+static bool spec_valid(const char *s)
+{
+	static const char *const plain[] = {
+		"file", "dir", "null", "pipe", "fifo", "tcp", "tcp6", "udp", "udp6",
+		"unix", "unix-dgram", "socketpair", "eventfd", "epoll", "timerfd",
+		"signalfd", "inotify", "memfd", "pidfd",
+	};
+	long long v;
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(plain); i++)
+		if (strcmp(s, plain[i]) == 0)
+			return true;
+	if (strncmp(s, "file:", 5) == 0 || strncmp(s, "dir:", 4) == 0)
+		return s[strcspn(s, ":") + 1] != '\0';
+	if (strncmp(s, "dup:", 4) == 0)
+		return parse_ll(s + 4, 0, INT_MAX, &v, &why) == 0;
+	if (strncmp(s, "dup2:", 5) == 0) {
+		const char *c = strchr(s + 5, ':');
+		char tmp[32];
+
+		if (c == NULL || (size_t)(c - s - 5) >= sizeof(tmp))
+			return false;
+		snprintf(tmp, sizeof(tmp), "%.*s", (int)(c - s - 5), s + 5);
+		return parse_ll(tmp, 0, INT_MAX, &v, &why) == 0 &&
+			parse_ll(c + 1, 0, INT_MAX, &v, &why) == 0;
+	}
+	return false;
+}
+
+static void open_one(struct open_control *ctl, const char *s)
+{
+	if (strcmp(s, "file") == 0)
+		open_file(ctl, NULL, false);
+	else if (strncmp(s, "file:", 5) == 0)
+		open_file(ctl, s + 5, false);
+	else if (strcmp(s, "dir") == 0)
+		open_file(ctl, NULL, true);
+	else if (strncmp(s, "dir:", 4) == 0)
+		open_file(ctl, s + 4, true);
+	else if (strcmp(s, "null") == 0)
+		open_file(ctl, "/dev/null", false);
+	else if (strcmp(s, "pipe") == 0)
+		open_pair(ctl, false);
+	else if (strcmp(s, "socketpair") == 0)
+		open_pair(ctl, true);
+	else if (strcmp(s, "fifo") == 0)
+		open_fifo(ctl);
+	else if (strcmp(s, "tcp") == 0)
+		open_socket(ctl, AF_INET, SOCK_STREAM);
+	else if (strcmp(s, "tcp6") == 0)
+		open_socket(ctl, AF_INET6, SOCK_STREAM);
+	else if (strcmp(s, "udp") == 0)
+		open_socket(ctl, AF_INET, SOCK_DGRAM);
+	else if (strcmp(s, "udp6") == 0)
+		open_socket(ctl, AF_INET6, SOCK_DGRAM);
+	else if (strcmp(s, "unix") == 0)
+		open_socket(ctl, AF_UNIX, SOCK_STREAM);
+	else if (strcmp(s, "unix-dgram") == 0)
+		open_socket(ctl, AF_UNIX, SOCK_DGRAM);
+	else if (strncmp(s, "dup:", 4) == 0 || strncmp(s, "dup2:", 5) == 0)
+		open_dup(ctl, strchr(s, ':') + 1);
+	else
+		open_anon(ctl, s);
+}
+
+static volatile sig_atomic_t hold_stop;
+
+static void on_hold_signal(int sig)
+{
+	(void)sig;
+	hold_stop = 1;
+}
+
+/* Waits for Ctrl-C, SIGTERM or the time; the handlers only set a flag, so
+ * cleanup runs normally afterwards. */
+static void hold(struct open_control *ctl)
+{
+	struct sigaction sa, oint, oterm;
+	long long waited = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_hold_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &oint);
+	sigaction(SIGTERM, &sa, &oterm);
+	/* Text goes with the rest of the output; with -J stdout is JSON. */
+	fprintf(ctl->d.json ? stderr : stdout, "holding %zu descriptor%s in "
+		"process %ld%s; inspect them with:\n  fdscope list -p %ld\n"
+		"  ls -l /proc/%ld/fd\n", ctl->nfds, ctl->nfds == 1 ? "" : "s",
+		(long)getpid(), ctl->hold_ms ? "" : " until Ctrl-C",
+		(long)getpid(), (long)getpid());
+	fflush(ctl->d.json ? stderr : stdout);
+	while (!hold_stop && (ctl->hold_ms == 0 || waited < ctl->hold_ms)) {
+		usleep(50 * 1000);
+		waited += 50;
+	}
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGTERM, &oterm, NULL);
+}
+
+static int list_self(const struct cli_env *env)
+{
+	char *argv[] = { "list", NULL };
+
+	fflush(stdout);
+	optind = 0;
+	return cmd_list.run(env, 1, argv);
+}
+
+static int parse_args(struct open_control *ctl, int argc, char **argv,
+		      struct steps_opts *so)
+{
+	static const struct option opts[] = {
+		{ "cloexec", no_argument, NULL, 'c' },
+		{ "hold", optional_argument, NULL, 'H' },
+		STEPS_LONG_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *why;
+	int c, i;
+
+	while ((c = getopt_long(argc, argv, ":c" STEPS_SHORT_OPTIONS "h", opts,
+				NULL)) != -1) {
+		if (steps_opts_take(so, c))
+			continue;
+		switch (c) {
+		case 'c':
+			ctl->cloexec = true;
+			break;
+		case 'H':
+			ctl->hold = true;
+			if (optarg && parse_seconds_ms(optarg, 1, 86400000LL,
+						       &ctl->hold_ms, &why) < 0) {
+				char *esc = escape_str(optarg);
+
+				cmd_usage_error(&cmd_open, "invalid --hold '%s': %s",
+						esc, why);
+				free(esc);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			return -1;
+		default:
+			return cmd_bad_option(&cmd_open, argv, c);
+		}
+	}
+	if (optind >= argc)
+		return cmd_usage_error(&cmd_open, "no SPEC given; valid: %s", spec_names);
+	for (i = optind; i < argc; i++)
+		if (!spec_valid(argv[i])) {
+			char *esc = escape_str(argv[i]);
+
+			cmd_usage_error(&cmd_open, "unknown SPEC '%s'; valid: %s", esc,
+					spec_names);
+			free(esc);
+			return EXIT_USAGE;
+		}
+	return EXIT_OK;
+}
+
+static int open_run(const struct cli_env *env, int argc, char **argv)
+{
+	struct open_control ctl;
+	struct steps_opts so = { 0 };
+	int ret, i;
+	size_t k;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ret = parse_args(&ctl, argc, argv, &so);
+	if (ret < 0)
+		return cmd_help(&cmd_open);
+	if (ret != EXIT_OK)
+		return ret;
+	if (demo_begin(&ctl.d, env->proc_root, so.json, so.quiet) < 0)
+		return EXIT_FAIL;
+	for (i = optind; i < argc; i++)
+		open_one(&ctl, argv[i]);
+	steps_flush(&ctl.d.steps);
+	if (!so.json && list_self(env) != EXIT_OK)
+		ret = EXIT_FAIL;
+	if (ctl.hold)
+		hold(&ctl);
+	if (ctl.spec_failed)
+		ret = EXIT_FAIL;
+	ret = demo_end(&ctl.d, ret);
+	for (k = 0; k < ctl.nfds; k++)
+		close(ctl.fds[k]);
+	return ret;
+}
+
+const struct command cmd_open = {
+	.name = "open",
+	.run = open_run,
+	.summary = "open resources and see the numbers the kernel hands out",
+	.usage =
+	"fdscope open [--cloexec] [--hold[=SECONDS]] [-J] [-q] SPEC...\n"
+	"\n"
+	"Opens each SPEC in order, shows each call with the number the kernel\n"
+	"returned, then lists fdscope's own descriptor table.  SPECs:\n"
+	"  file[:PATH]  (default: a new file in a private temporary directory)\n"
+	"  dir[:PATH] null pipe fifo tcp tcp6 udp udp6 unix unix-dgram\n"
+	"  socketpair eventfd epoll timerfd signalfd inotify memfd pidfd\n"
+	"  dup:FD dup2:FD:NEWFD\n"
+	"A SPEC that fails is reported and the rest still run (exit 1).\n"
+	"\n"
+	"Options:\n"
+	"      --cloexec         open everything close-on-exec\n"
+	"      --hold[=SECONDS]  stay alive (until Ctrl-C or SECONDS) so that\n"
+	"                        'fdscope list -p PID' or lsof can look\n"
+	DEMO_COMMON_HELP,
+};

@@ -1,0 +1,482 @@
+/* `fdscope tables`: the three tables behind a descriptor, live.  Per
+ * process descriptor table -> open file descriptions (offset, status
+ * flags) -> inodes: the same file opened twice, dup, fork, and
+ * close-on-exec across exec.  Which descriptors share a description is
+ * asked of the kernel with kcmp(KCMP_FILE), or found by moving one offset
+ * and watching the other when kcmp is refused. */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/command.h"
+#include "lib/util.h"
+#include "teach/demo.h"
+#include "teach/kcmp.h"
+#include "teach/tempdir.h"
+
+#define TABLES_MAX_FDS 4
+#define CONTENT "0123456789abcdef"
+
+struct tables_state {
+	int fd[TABLES_MAX_FDS];	/* the demo's descriptors, -1 when closed */
+	int desc[TABLES_MAX_FDS];	/* description number, 1-based */
+	long long pos[TABLES_MAX_FDS];
+	int flags[TABLES_MAX_FDS];
+	unsigned long long ino[TABLES_MAX_FDS];
+	bool used_probe;	/* kcmp was refused at least once */
+	int kcmp_errno;
+	bool force_probe;	/* FDSCOPE_NO_KCMP set */
+};
+
+/* Moves a's offset by one and watches b's: they move together only when
+ * they share the open file description.  Both offsets are put back. */
+static int probe_same(int a, int b)
+{
+	off_t pa = lseek(a, 0, SEEK_CUR), pb = lseek(b, 0, SEEK_CUR), nb;
+
+	if (pa < 0 || pb < 0)
+		return -1;
+	if (pa != pb)
+		return 0;
+	if (lseek(a, pa + 1, SEEK_SET) < 0)
+		return -1;
+	nb = lseek(b, 0, SEEK_CUR);
+	lseek(a, pa, SEEK_SET);
+	return nb == pa + 1;
+}
+
+static int same_description(struct tables_state *ts, int a, int b)
+{
+	int rc;
+
+	if (!ts->force_probe) {
+		rc = kcmp_same_file(getpid(), a, getpid(), b);
+		if (rc >= 0)
+			return rc;
+		ts->kcmp_errno = errno;
+	}
+	ts->used_probe = true;
+	return probe_same(a, b);
+}
+
+/* Groups the open descriptors by description and reads what each holds. */
+static void inspect(struct tables_state *ts)
+{
+	int i, j, next = 1;
+
+	for (i = 0; i < TABLES_MAX_FDS; i++) {
+		struct stat st;
+
+		ts->desc[i] = 0;
+		if (ts->fd[i] < 0)
+			continue;
+		for (j = 0; j < i && ts->desc[i] == 0; j++)
+			if (ts->fd[j] >= 0 && same_description(ts, ts->fd[j], ts->fd[i]) == 1)
+				ts->desc[i] = ts->desc[j];
+		if (ts->desc[i] == 0)
+			ts->desc[i] = next++;
+		ts->pos[i] = lseek(ts->fd[i], 0, SEEK_CUR);
+		ts->flags[i] = fcntl(ts->fd[i], F_GETFL);
+		ts->ino[i] = fstat(ts->fd[i], &st) == 0 ? (unsigned long long)st.st_ino : 0;
+	}
+}
+
+static const char *access_name(int flags)
+{
+	switch (flags & O_ACCMODE) {
+	case O_RDONLY:
+		return "O_RDONLY";
+	case O_WRONLY:
+		return "O_WRONLY";
+	default:
+		return "O_RDWR";
+	}
+}
+
+static void draw(struct demo_ctx *d, struct tables_state *ts)
+{
+	char *fig = NULL;
+	size_t len = 0;
+	int i, j;
+
+	inspect(ts);
+	xappendf(&fig, &len, "  %-12s    %-34s    %s\n", "descriptors",
+		 "open file descriptions", "inodes");
+	for (i = 0; i < TABLES_MAX_FDS; i++) {
+		bool first = true;
+
+		if (ts->fd[i] < 0)
+			continue;
+		for (j = 0; j < i; j++)
+			if (ts->fd[j] >= 0 && ts->desc[j] == ts->desc[i])
+				first = false;
+		if (first) {
+			char dbuf[64];
+
+			snprintf(dbuf, sizeof(dbuf), "#%d offset %lld %s",
+				 ts->desc[i], ts->pos[i], access_name(ts->flags[i]));
+			xappendf(&fig, &len, "  fd %-9d --> %-34s --> inode %llu\n",
+				 ts->fd[i], dbuf, ts->ino[i]);
+		} else {
+			xappendf(&fig, &len, "  fd %-9d --> #%d (shared)\n",
+				 ts->fd[i], ts->desc[i]);
+		}
+	}
+	steps_text(&d->steps, "%s", fig);
+	free(fig);
+	/* Which method decided the figure is a result: kept with --quiet. */
+	if (ts->used_probe)
+		steps_text(&d->steps, "  (sharing found by offset probing: %s)",
+			   ts->force_probe ? "FDSCOPE_NO_KCMP is set" :
+			   strerror(ts->kcmp_errno));
+	else
+		steps_text(&d->steps, "  (sharing verified with kcmp(KCMP_FILE))");
+}
+
+static ssize_t demo_rw(struct demo_ctx *d, int fd, bool writing, size_t n)
+{
+	char buf[64];
+	ssize_t r;
+
+	if (writing) {
+		r = write(fd, CONTENT, n);
+		steps_call(&d->steps, "write", r, r < 0 ? errno : 0,
+			   "write(%d, \"%.*s\", %zu)", fd, (int)n, CONTENT, n);
+	} else {
+		r = read(fd, buf, n);
+		steps_call(&d->steps, "read", r, r < 0 ? errno : 0,
+			   "read(%d, buf, %zu)", fd, n);
+	}
+	return r;
+}
+
+static off_t demo_tell(struct demo_ctx *d, int fd, const char *why)
+{
+	off_t o = lseek(fd, 0, SEEK_CUR);
+	struct step *st = steps_call(&d->steps, "lseek", o, o < 0 ? errno : 0,
+				     "lseek(%d, 0, SEEK_CUR)", fd);
+
+	if (why)
+		step_say(st, "%s", why);
+	return o;
+}
+
+/* The child's side of the fork: read through the inherited descriptor,
+ * compare it with the parent's, and hand its steps back over the pipe
+ * (text mode: already printed, the parent only merges them). */
+static void fork_child(struct demo_ctx *d, int fd, pid_t parent, int out)
+{
+	struct steps_opts o = d->steps.o;
+	struct steps cs;
+	char buf[4];
+	ssize_t r;
+	int same;
+
+	o.side = "child";
+	steps_init(&cs, &o);
+	r = read(fd, buf, sizeof(buf));
+	steps_call(&cs, "read", r, r < 0 ? errno : 0, "read(%d, buf, %zu)", fd,
+		   sizeof(buf));
+	same = kcmp_file(parent, fd, getpid(), fd);
+	step_say(steps_call(&cs, "kcmp", same, same < 0 ? errno : 0,
+			    "kcmp(%ld, %ld, KCMP_FILE, %d, %d)", (long)parent,
+			    (long)getpid(), fd, fd),
+		 same == 0 ? "0: the child's descriptor and the parent's "
+		 "refer to one open file description." :
+		 "kcmp could not compare them here.");
+	steps_send(&cs, out);
+	steps_release(&cs);
+}
+
+/* A close-on-exec pipe from a child, made and narrated as a step.
+ * Returns 0, or -1 (the demo marked failed) when pipe2 failed. */
+static int open_child_pipe(struct demo_ctx *d, int p[2], const char *why)
+{
+	int rc = pipe2(p, O_CLOEXEC);
+	struct step *st = steps_call(&d->steps, "pipe2", rc, rc < 0 ? errno : 0,
+				     "pipe2([%d, %d], O_CLOEXEC)", p[0], p[1]);
+
+	if (rc < 0) {
+		d->failed = true;
+		return -1;
+	}
+	step_fds(st, p[0], p[1]);
+	step_say(st, "%s", why);
+	return 0;
+}
+
+static void show_fork(struct demo_ctx *d, struct tables_state *ts, int fd)
+{
+	pid_t parent = getpid(), pid;
+	int p[2] = { -1, -1 }, status;
+
+	steps_say(&d->steps, "fork copies the descriptor table: the child's "
+		  "descriptors point at the same open file descriptions, so a "
+		  "read in the child moves the parent's offset.");
+	if (open_child_pipe(d, p, "A pipe to carry the child's record back.") < 0)
+		return;
+	steps_flush(&d->steps);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		fork_child(d, fd, parent, p[1]);
+		fflush(stdout);
+		_exit(0);
+	}
+	steps_call(&d->steps, "fork", pid, pid < 0 ? errno : 0, "fork()");
+	demo_close(d, p[1]);
+	if (pid > 0 && steps_receive(&d->steps, p[0]) < 0)
+		warn("cannot read the child's steps");
+	demo_close(d, p[0]);
+	if (pid < 0) {
+		d->failed = true;
+		return;
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	demo_tell(d, fd, "The parent's offset moved by the child's read.");
+	draw(d, ts);
+}
+
+/* Reads "fd": N rows with "note": null from `fdscope list -J -o FD,NOTE`
+ * output: the descriptors the exec'd program had, without its reader. */
+static char *kept_list(const char *json)
+{
+	const char *p = json;
+	char *out = NULL;
+	size_t len = 0;
+
+	xappendf(&out, &len, "%s", "");
+	while ((p = strstr(p, "\"fd\":")) != NULL) {
+		long v = strtol(p + 5, NULL, 10);
+		const char *note = strstr(p, "\"note\":");
+
+		p += 5;
+		if (note && strncmp(note + 7, " null", 5) == 0)
+			xappendf(&out, &len, "%s%ld", len ? " " : "", v);
+	}
+	return out;
+}
+
+static void show_exec(struct demo_ctx *d, int keep, int drop)
+{
+	char buf[8192], self[4096], *kept, *esc;
+	size_t got = 0;
+	ssize_t n;
+	int p[2] = { -1, -1 }, rc, status = 0;
+	struct step *st;
+	pid_t pid;
+
+	rc = fcntl(drop, F_SETFD, FD_CLOEXEC);
+	step_say(steps_call(&d->steps, "fcntl", rc, rc < 0 ? errno : 0,
+			    "fcntl(%d, F_SETFD, FD_CLOEXEC)", drop),
+		 "Close-on-exec is a flag of the descriptor, not of the "
+		 "description: %d loses it at exec, %d keeps it.", drop, keep);
+	if (open_child_pipe(d, p, "A pipe to read what the child program "
+			    "reports.") < 0)
+		return;
+	/* The program's own path, as /proc/self/exe names it (also right
+	 * under valgrind, which emulates this readlink). */
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	self[n > 0 ? n : 0] = '\0';
+	steps_flush(&d->steps);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = { "fdscope", "list", "-J", "-o", "FD,NOTE", NULL };
+
+		/* dup2 clears close-on-exec on the copy: stdout survives. */
+		if (dup2(p[1], STDOUT_FILENO) >= 0)
+			execv(self, argv);
+		_exit(127);
+	}
+	steps_call(&d->steps, "fork", pid, pid < 0 ? errno : 0, "fork()");
+	demo_close(d, p[1]);
+	while (pid > 0 && got < sizeof(buf) - 1) {
+		ssize_t r = read(p[0], buf + got, sizeof(buf) - 1 - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	demo_close(d, p[0]);
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (pid < 0) {
+		d->failed = true;
+		return;
+	}
+	kept = kept_list(buf);
+	esc = demo_c_string(self, strlen(self));
+	st = steps_call(&d->steps, "waitpid", pid, 0, "waitpid(%ld, [exit %d], 0)",
+			(long)pid, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	step_say(st, "The child ran execv(\"%s\", [\"fdscope\", \"list\", "
+		 "...]); the new program found descriptors %s open (its own "
+		 "reader left out): %d was closed by exec, %d was kept.", esc,
+		 *kept ? kept : "(none)", drop, keep);
+	if (d->quiet)
+		steps_text(&d->steps, "  after exec the program had: %s", kept);
+	free(esc);
+	free(kept);
+}
+
+static void graphviz(const struct tables_state *ts)
+{
+	int i, j;
+
+	printf("digraph fdscope_tables {\n"
+	       "\trankdir=LR;\n"
+	       "\tnode [shape=box];\n"
+	       "\tsubgraph cluster_fds { label=\"descriptor table (pid %ld)\";\n",
+	       (long)getpid());
+	for (i = 0; i < TABLES_MAX_FDS; i++)
+		if (ts->fd[i] >= 0)
+			printf("\t\tfd%d [label=\"fd %d\"];\n", ts->fd[i], ts->fd[i]);
+	printf("\t}\n\tsubgraph cluster_desc { label=\"open file descriptions\";\n");
+	for (i = 0; i < TABLES_MAX_FDS; i++) {
+		bool first = ts->fd[i] >= 0;
+
+		for (j = 0; j < i && first; j++)
+			if (ts->fd[j] >= 0 && ts->desc[j] == ts->desc[i])
+				first = false;
+		if (first)
+			printf("\t\tdesc%d [label=\"#%d\\noffset %lld\\n%s\"];\n",
+			       ts->desc[i], ts->desc[i], ts->pos[i],
+			       access_name(ts->flags[i]));
+	}
+	printf("\t}\n\tsubgraph cluster_inodes { label=\"inodes\";\n");
+	for (i = 0; i < TABLES_MAX_FDS; i++) {
+		bool first = ts->fd[i] >= 0;
+
+		for (j = 0; j < i && first; j++)
+			if (ts->fd[j] >= 0 && ts->ino[j] == ts->ino[i])
+				first = false;
+		if (first)
+			printf("\t\tino%llu [label=\"inode %llu\"];\n", ts->ino[i],
+			       ts->ino[i]);
+	}
+	printf("\t}\n");
+	for (i = 0; i < TABLES_MAX_FDS; i++)
+		if (ts->fd[i] >= 0)
+			printf("\tfd%d -> desc%d;\n\tdesc%d -> ino%llu;\n", ts->fd[i],
+			       ts->desc[i], ts->desc[i], ts->ino[i]);
+	printf("}\n");
+}
+
+int demo_tables_body(struct demo_ctx *d, bool dot)
+{
+	struct tables_state ts;
+	const char *nk = getenv("FDSCOPE_NO_KCMP");
+	int i, a, b, c;
+
+	memset(&ts, 0, sizeof(ts));
+	for (i = 0; i < TABLES_MAX_FDS; i++)
+		ts.fd[i] = -1;
+	ts.force_probe = nk && *nk;
+	steps_say(&d->steps, "A descriptor is an index into the process's "
+		  "descriptor table; the entry points at an open file "
+		  "description (offset, status flags), which points at the "
+		  "inode (the file itself).");
+	a = ts.fd[0] = demo_open_new(d, "shared", O_RDWR, "O_RDWR");
+	if (a < 0)
+		return -1;
+	demo_rw(d, a, true, 16);
+	steps_say(&d->steps, "The same file opened a second time: a second "
+		  "open file description with its own offset, the same inode.");
+	b = ts.fd[1] = demo_open_path(d, demo_path("shared"), O_RDONLY,
+				      "O_RDONLY");
+	if (b >= 0)
+		demo_rw(d, b, false, 4);
+	draw(d, &ts);
+	if (b < 0)
+		goto cleanup;
+	steps_say(&d->steps, "dup: a second descriptor for the same "
+		  "description; reading through one moves the offset seen by "
+		  "both.");
+	c = ts.fd[2] = demo_dup(d, b);
+	if (c >= 0) {
+		demo_rw(d, c, false, 4);
+		demo_tell(d, b, "The read went through the copy, yet the "
+			  "original's offset moved: they share one "
+			  "description.");
+		draw(d, &ts);
+		show_fork(d, &ts, b);
+		show_exec(d, b, c);
+	}
+	if (dot && !d->json)
+		graphviz(&ts);
+cleanup:
+	for (i = 0; i < TABLES_MAX_FDS; i++)
+		if (ts.fd[i] >= 0)
+			demo_close(d, ts.fd[i]);
+	return d->failed ? -1 : 0;
+}
+
+static int tables_run(const struct cli_env *env, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dot", no_argument, NULL, 'd' },
+		STEPS_LONG_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct demo_ctx d;
+	struct steps_opts so = { 0 };
+	bool dot = false;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, ":" STEPS_SHORT_OPTIONS "h", opts,
+				NULL)) != -1) {
+		if (steps_opts_take(&so, c))
+			continue;
+		switch (c) {
+		case 'd':
+			dot = true;
+			break;
+		case 'h':
+			return cmd_help(&cmd_tables);
+		default:
+			return cmd_bad_option(&cmd_tables, argv, c);
+		}
+	}
+	if (optind < argc)
+		return cmd_unexpected_argument(&cmd_tables, argv[optind]);
+	if (dot && so.json)
+		return cmd_usage_error(&cmd_tables, "--dot and --json exclude "
+				       "each other");
+	/* --dot prints only the graph: the steps are collected silently. */
+	if (demo_begin(&d, env->proc_root, so.json || dot, so.quiet) < 0)
+		return EXIT_FAIL;
+	d.json = so.json;
+	d.no_output = dot;
+	ret = demo_tables_body(&d, dot) < 0 ? EXIT_FAIL : EXIT_OK;
+	return demo_end(&d, ret);
+}
+
+const struct command cmd_tables = {
+	.name = "tables",
+	.run = tables_run,
+	.summary = "descriptor table, open file descriptions and inodes, live",
+	.usage =
+	"fdscope tables [--dot] [-J] [-q]\n"
+	"\n"
+	"The three tables behind a descriptor: the same file opened twice (two\n"
+	"descriptions, one inode), dup (one description, one offset), fork (the\n"
+	"child shares the descriptions) and close-on-exec across exec.  Sharing\n"
+	"is verified with kcmp(KCMP_FILE), or by offset probing when kcmp is\n"
+	"refused (or FDSCOPE_NO_KCMP is set).\n"
+	"\n"
+	"Options:\n"
+	"      --dot     print the final state as Graphviz (dot) instead\n"
+	DEMO_COMMON_HELP,
+};

@@ -1,0 +1,73 @@
+/* The "attach" step of `list`: what /proc/PID/fd does not say about a
+ * descriptor, found once for all the collected tables.  Sockets decoded
+ * per network namespace (one set of dumps each, never a query per
+ * descriptor) and the holders of each inode across the listed processes
+ * (pipe and FIFO endpoints, unix socket peers). */
+#ifndef FDSCOPE_NET_ATTACH_H
+#define FDSCOPE_NET_ATTACH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "net/sockdiag.h"
+#include "proc/fdlist.h"
+
+struct net_attach;
+
+/* fdscope's own network namespace's sockets, dumped in a thread of their
+ * own while the tables are being collected: the dumps depend on nothing
+ * collected and take as long as reading thousands of descriptors.
+ * Returns NULL when no thread could be started (the dumps are then made
+ * when needed, as without a prefetch). */
+struct sock_prefetch *sock_prefetch_start(const char *proc_root);
+
+/* Waits for the dumps and frees them, when no net_attach took them. */
+void sock_prefetch_free(struct sock_prefetch *pf);
+
+struct net_attach *net_attach_new(const char *proc_root,
+				  const struct fd_proc *procs, size_t nprocs);
+void net_attach_free(struct net_attach *a);
+
+/* Hands the prefetch over to a, which uses it for the processes that
+ * share fdscope's namespace and frees it. */
+void net_attach_take_prefetch(struct net_attach *a, struct sock_prefetch *pf);
+
+/* Decodes every socket of the processes.  Those sharing fdscope's network
+ * namespace are looked up there; another namespace is entered with setns
+ * where permitted, or read through /proc/PID/net, or left undecoded with
+ * one warning.  Does nothing when no process holds a socket. */
+void net_attach_sockets(struct net_attach *a);
+
+/* Indexes every descriptor by (device, inode) so that the other holders
+ * of a pipe, FIFO or socket can be named. */
+void net_attach_holders(struct net_attach *a);
+
+/* The inode of a socket descriptor (from its link or stat), or 0. */
+unsigned long long net_entry_sock_ino(const struct fd_proc *p,
+				      const struct fd_entry *e);
+
+/* What the kernel said about the socket behind entry e of process pi,
+ * or NULL when it is not a socket or was not decoded. */
+const struct sock_info *net_attach_sock(const struct net_attach *a, size_t pi,
+					const struct fd_entry *e);
+
+/* The unix peer of si, when it was found in the same namespace. */
+const struct sock_info *net_attach_peer(const struct net_attach *a, size_t pi,
+					const struct sock_info *si);
+
+/* Writes "PID,COMMAND,FDm; ..." for every descriptor other than (pi, fd)
+ * that refers to (dev, ino) into buf; returns the number written. */
+size_t net_attach_holders_of(const struct net_attach *a, unsigned long long dev,
+			     unsigned long long ino, size_t pi, int fd,
+			     char *buf, size_t len);
+
+/* Cell texts shared by the columns. */
+const char *net_sock_laddr(const struct sock_info *si, char *buf, size_t len);
+const char *net_sock_raddr(const struct sock_info *si,
+			   const struct sock_info *peer, char *buf, size_t len);
+const char *net_sock_state(const struct sock_info *si);
+/* "TCP 127.0.0.1:1234 -> 127.0.0.1:54321 ESTABLISHED" and the like. */
+const char *net_sock_name(const struct sock_info *si,
+			  const struct sock_info *peer, char *buf, size_t len);
+
+#endif

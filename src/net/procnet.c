@@ -1,0 +1,303 @@
+/* /proc/net parsers.  The addresses in tcp and udp files are the kernel's
+ * in-memory words printed in hex: the parsed 32-bit values are stored back
+ * as they are, which restores the network byte order on the machine that
+ * printed them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+#include "net/procnet.h"
+#include "proc/procfs.h"
+
+/* Reads exactly n hex digits; returns the end or NULL. */
+static const char *hex_field(const char *p, const char *end, size_t n,
+			     uint32_t *out)
+{
+	uint32_t v = 0;
+	size_t i;
+
+	if ((size_t)(end - p) < n)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		char c = p[i];
+		unsigned int d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned int)(c - '0');
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned int)(c - 'A' + 10);
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned int)(c - 'a' + 10);
+		else
+			return NULL;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return p + n;
+}
+
+static const char *skip_spaces(const char *p, const char *end)
+{
+	while (p < end && *p == ' ')
+		p++;
+	return p;
+}
+
+static const char *skip_word(const char *p, const char *end)
+{
+	while (p < end && *p != ' ')
+		p++;
+	return p;
+}
+
+/* "0100007F:04D2" (IPv4) or 32 hex digits and a port (IPv6) into sa. */
+static const char *parse_endpoint(const char *p, const char *end, int family,
+				  struct sockaddr_storage *ss, socklen_t *sslen)
+{
+	uint32_t words[4], port;
+	size_t i, nwords = family == AF_INET6 ? 4 : 1;
+
+	for (i = 0; i < nwords; i++)
+		if ((p = hex_field(p, end, 8, &words[i])) == NULL)
+			return NULL;
+	if (p >= end || *p++ != ':' || (p = hex_field(p, end, 4, &port)) == NULL)
+		return NULL;
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		memcpy(&in6->sin6_addr, words, 16);
+		*sslen = sizeof(*in6);
+	} else {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)port);
+		memcpy(&in->sin_addr, words, 4);
+		*sslen = sizeof(*in);
+	}
+	return p;
+}
+
+static bool endpoint_is_zero(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+
+		return in6->sin6_port == 0 && IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr);
+	}
+	return ((const struct sockaddr_in *)ss)->sin_port == 0 &&
+		((const struct sockaddr_in *)ss)->sin_addr.s_addr == 0;
+}
+
+/* Reads an unsigned decimal word; returns the end or NULL. */
+static const char *dec_field(const char *p, const char *end,
+			     unsigned long long *out)
+{
+	unsigned long long v = 0;
+	const char *start = p;
+
+	while (p < end && *p >= '0' && *p <= '9') {
+		if (v > (~0ULL - 9) / 10)
+			return NULL;
+		v = v * 10 + (unsigned long long)(*p++ - '0');
+	}
+	if (p == start)
+		return NULL;
+	*out = v;
+	return p;
+}
+
+/* "  sl  local_address rem_address   st tx_queue:rx_queue tr:when
+ *  retrnsmt   uid  timeout inode ..." */
+static int parse_inet_line(struct sock_table *t, const char *p,
+			   const char *end, int family, int proto)
+{
+	struct sockaddr_storage local, remote;
+	socklen_t llen, rlen;
+	uint32_t st;
+	unsigned long long ino = 0;
+	struct sock_info *si;
+	int i;
+
+	p = skip_word(skip_spaces(p, end), end);		/* "0:" */
+	p = skip_spaces(p, end);
+	if ((p = parse_endpoint(p, end, family, &local, &llen)) == NULL)
+		return -1;
+	p = skip_spaces(p, end);
+	if ((p = parse_endpoint(p, end, family, &remote, &rlen)) == NULL)
+		return -1;
+	p = skip_spaces(p, end);
+	if ((p = hex_field(p, end, 2, &st)) == NULL)
+		return -1;
+	/* tx:rx, tr:when, retrnsmt, uid, timeout, then the inode. */
+	for (i = 0; i < 5; i++)
+		p = skip_word(skip_spaces(p, end), end);
+	p = skip_spaces(p, end);
+	if (dec_field(p, end, &ino) == NULL || ino == 0)
+		return -1;
+	si = sock_table_add(t, ino);
+	si->family = family;
+	si->proto = proto;
+	si->type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	si->state = (int)st;
+	si->local = local;
+	si->local_len = llen;
+	si->remote = remote;
+	si->remote_len = endpoint_is_zero(&remote) ? 0 : rlen;
+	return 0;
+}
+
+typedef int (*line_fn)(struct sock_table *t, const char *p, const char *end,
+		       int family, int proto);
+
+static int parse_lines(struct sock_table *t, const char *text, size_t len,
+		       const char *header_word, line_fn fn, int family,
+		       int proto)
+{
+	const char *p = text, *end = text + len, *nl;
+	int n = 0;
+
+	nl = memchr(p, '\n', len);
+	if (nl == NULL || memmem(p, (size_t)(nl - p), header_word,
+				 strlen(header_word)) == NULL)
+		return -1;
+	for (p = nl + 1; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if (fn(t, p, nl, family, proto) == 0)
+			n++;
+	}
+	return n;
+}
+
+int procnet_parse_inet(struct sock_table *t, const char *text, size_t len,
+		       int family, int proto)
+{
+	return parse_lines(t, text, len, "local_address", parse_inet_line,
+			   family, proto);
+}
+
+/* /proc/net/unix St column: the socket layer's SS_* state. */
+enum { SS_UNCONNECTED_ = 1, SS_CONNECTING_ = 2, SS_CONNECTED_ = 3 };
+#define UNIX_ACCEPTCON 0x10000	/* __SO_ACCEPTCON: listening */
+
+static int unix_state(unsigned int st, uint32_t flags)
+{
+	if (flags & UNIX_ACCEPTCON)
+		return 10;
+	switch (st) {
+	case SS_CONNECTED_:
+		return 1;
+	case SS_CONNECTING_:
+		return 2;
+	default:
+		return 7;
+	}
+}
+
+/* "Num: RefCount Protocol Flags Type St Inode Path" */
+static int parse_unix_line(struct sock_table *t, const char *p,
+			   const char *end, int family, int proto)
+{
+	uint32_t flags, type, st;
+	unsigned long long ino;
+	struct sock_info *si;
+	struct sockaddr_un *un;
+	size_t plen;
+	int i;
+
+	(void)family;
+	(void)proto;
+	p = skip_word(skip_spaces(p, end), end);		/* "ffff...:" */
+	for (i = 0; i < 2; i++)				/* refcount, protocol */
+		p = skip_word(skip_spaces(p, end), end);
+	p = skip_spaces(p, end);
+	if ((p = hex_field(p, end, 8, &flags)) == NULL)
+		return -1;
+	p = skip_spaces(p, end);
+	if ((p = hex_field(p, end, 4, &type)) == NULL)
+		return -1;
+	p = skip_spaces(p, end);
+	if ((p = hex_field(p, end, 2, &st)) == NULL)
+		return -1;
+	p = skip_spaces(p, end);
+	if ((p = dec_field(p, end, &ino)) == NULL || ino == 0)
+		return -1;
+	si = sock_table_add(t, ino);
+	si->family = AF_UNIX;
+	si->type = (int)type;
+	si->proto = 0;
+	si->state = unix_state(st, flags);
+	if (p < end && *p == ' ') {
+		p++;
+		un = (struct sockaddr_un *)&si->local;
+		un->sun_family = AF_UNIX;
+		plen = (size_t)(end - p);
+		if (plen > sizeof(un->sun_path) - 1)
+			plen = sizeof(un->sun_path) - 1;
+		memcpy(un->sun_path, p, plen);
+		/* The kernel prints an abstract name with '@' for its NUL. */
+		if (plen > 0 && un->sun_path[0] == '@')
+			un->sun_path[0] = '\0';
+		si->local_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen);
+	}
+	return 0;
+}
+
+int procnet_parse_unix(struct sock_table *t, const char *text, size_t len)
+{
+	return parse_lines(t, text, len, "Inode", parse_unix_line, AF_UNIX, 0);
+}
+
+static const struct {
+	const char *file;
+	int family, proto;
+} procnet_files[SOCKDIAG_NDUMPS] = {
+	[SOCKDIAG_TCP4] = { "tcp", AF_INET, IPPROTO_TCP },
+	[SOCKDIAG_TCP6] = { "tcp6", AF_INET6, IPPROTO_TCP },
+	[SOCKDIAG_UDP4] = { "udp", AF_INET, IPPROTO_UDP },
+	[SOCKDIAG_UDP6] = { "udp6", AF_INET6, IPPROTO_UDP },
+	[SOCKDIAG_UNIX] = { "unix", AF_UNIX, 0 },
+};
+
+int procnet_read(struct sock_table *t, const char *root, pid_t pid,
+		 enum sockdiag_dump which)
+{
+	char path[4096];
+	char *text = NULL;
+	ssize_t n;
+	int rc;
+
+	if (pid == 0)
+		snprintf(path, sizeof(path), "%s/self/net/%s", root,
+			 procnet_files[which].file);
+	else
+		snprintf(path, sizeof(path), "%s/%ld/net/%s", root, (long)pid,
+			 procnet_files[which].file);
+	n = procfs_slurp_at(AT_FDCWD, path, &text);
+	if (n < 0)
+		return -1;
+	if (which == SOCKDIAG_UNIX)
+		rc = procnet_parse_unix(t, text, (size_t)n);
+	else
+		rc = procnet_parse_inet(t, text, (size_t)n,
+					procnet_files[which].family,
+					procnet_files[which].proto);
+	free(text);
+	if (rc < 0) {
+		errno = EPROTO;
+		return -1;
+	}
+	return 0;
+}

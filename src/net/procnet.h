@@ -1,0 +1,28 @@
+/* The /proc/net fallback: parsers for /proc/net/{tcp,tcp6,udp,udp6,unix}
+ * (pure functions over text, tested on fixtures) and the reader that finds
+ * those files for a process under a proc root. */
+#ifndef FDSCOPE_PROCNET_H
+#define FDSCOPE_PROCNET_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "net/sockdiag.h"
+
+/* Parses /proc/net/tcp-style text (tcp, tcp6, udp, udp6) and adds every
+ * socket with a non-zero inode to t.  family is AF_INET or AF_INET6, proto
+ * IPPROTO_TCP or IPPROTO_UDP.  Malformed lines are skipped.  Returns the
+ * number of sockets added, or -1 when the header line is missing. */
+int procnet_parse_inet(struct sock_table *t, const char *text, size_t len,
+		       int family, int proto);
+
+/* Parses /proc/net/unix text the same way. */
+int procnet_parse_unix(struct sock_table *t, const char *text, size_t len);
+
+/* Reads root/PID/net/FILE (root/self/net when pid is 0) for one dump:
+ * the kernel shows there the sockets of that process's network
+ * namespace.  Returns 0, or -1 with errno. */
+int procnet_read(struct sock_table *t, const char *root, pid_t pid,
+		 enum sockdiag_dump which);
+
+#endif

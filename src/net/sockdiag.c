@@ -1,0 +1,372 @@
+/* NETLINK_SOCK_DIAG: one request per family and protocol, the replies
+ * walked with NLMSG_OK/NLMSG_NEXT and RTA_OK/RTA_NEXT so that no length is
+ * trusted before it is checked; decoders fill the table keyed by inode.
+ * /proc/net is tried for each dump netlink refuses, in the same function,
+ * so that the two paths stay comparable. */
+#include <err.h>
+#include <errno.h>
+#include <limits.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+#include "net/procnet.h"
+#include "net/sockdiag.h"
+
+void sock_table_init(struct sock_table *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void sock_table_release(struct sock_table *t)
+{
+	free(t->entries);
+	free(t->index);
+	sock_table_init(t);
+}
+
+static size_t slot_of(unsigned long long ino, size_t cap)
+{
+	/* Fibonacci hashing spreads consecutive inode numbers. */
+	return (size_t)((ino * 11400714819323198485ULL) >> 20) & (cap - 1);
+}
+
+/* The index slot holding ino's position, or the empty one where it
+ * belongs (linear probing; the index is never more than half full). */
+static uint32_t *find_slot(const struct sock_table *t, unsigned long long ino)
+{
+	size_t i;
+
+	for (i = slot_of(ino, t->index_cap);
+	     t->index[i] != 0 && t->entries[t->index[i] - 1].ino != ino;
+	     i = (i + 1) & (t->index_cap - 1))
+		;
+	return &t->index[i];
+}
+
+static void grow_index(struct sock_table *t)
+{
+	size_t i;
+
+	t->index_cap = t->index_cap ? t->index_cap * 2 : 1024;
+	free(t->index);
+	t->index = xcalloc(t->index_cap, sizeof(*t->index));
+	for (i = 0; i < t->n; i++)
+		*find_slot(t, t->entries[i].ino) = (uint32_t)(i + 1);
+}
+
+struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino)
+{
+	struct sock_info *si;
+	uint32_t *slot;
+
+	/* Half full at most: 4 bytes a slot, so probes stay short cheaply. */
+	if ((t->n + 1) * 2 > t->index_cap)
+		grow_index(t);
+	slot = find_slot(t, ino);
+	if (*slot != 0)
+		return &t->entries[*slot - 1];
+	if (t->n == UINT32_MAX - 1)
+		errx(EXIT_FAIL, "too many sockets to decode");
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->entries = xrealloc(t->entries, t->cap * sizeof(*t->entries));
+	}
+	si = &t->entries[t->n];
+	memset(si, 0, sizeof(*si));
+	si->ino = ino;
+	*slot = (uint32_t)++t->n;
+	return si;
+}
+
+const struct sock_info *sock_table_find(const struct sock_table *t,
+					unsigned long long ino)
+{
+	uint32_t *slot;
+
+	if (t->index_cap == 0 || ino == 0)
+		return NULL;
+	slot = find_slot(t, ino);
+	return *slot ? &t->entries[*slot - 1] : NULL;
+}
+
+bool sockdiag_netlink_allowed(void)
+{
+	const char *v = getenv("FDSCOPE_NO_NETLINK");
+
+	return v == NULL || *v == '\0' || strcmp(v, "0") == 0;
+}
+
+static void set_inet_addr(struct sockaddr_storage *ss, socklen_t *len,
+			  int family, const __be32 *addr, __be16 port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = port;
+		memcpy(&in6->sin6_addr, addr, 16);
+		*len = sizeof(*in6);
+	} else {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = port;
+		memcpy(&in->sin_addr, addr, 4);
+		*len = sizeof(*in);
+	}
+}
+
+int sockdiag_decode_inet(struct sock_table *t, int proto, const void *msg,
+			 size_t len)
+{
+	const struct inet_diag_msg *m = msg;
+	static const __be32 zero[4];
+	struct sock_info *si;
+
+	if (len < sizeof(*m))
+		return -1;
+	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
+		return -1;
+	/* TIME_WAIT and request sockets have no inode: no descriptor can
+	 * refer to them. */
+	if (m->idiag_inode == 0)
+		return 0;
+	si = sock_table_add(t, m->idiag_inode);
+	si->family = m->idiag_family;
+	si->proto = proto;
+	si->type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	si->state = m->idiag_state;
+	set_inet_addr(&si->local, &si->local_len, si->family, m->id.idiag_src,
+		      m->id.idiag_sport);
+	if (m->id.idiag_dport == 0 &&
+	    memcmp(m->id.idiag_dst, zero,
+		   si->family == AF_INET6 ? 16 : 4) == 0)
+		si->remote_len = 0;
+	else
+		set_inet_addr(&si->remote, &si->remote_len, si->family,
+			      m->id.idiag_dst, m->id.idiag_dport);
+	return 0;
+}
+
+int sockdiag_decode_unix(struct sock_table *t, const void *msg, size_t len)
+{
+	const struct unix_diag_msg *m = msg;
+	const struct rtattr *rta;
+	struct sock_info *si;
+	size_t off = NLMSG_ALIGN(sizeof(*m));
+	int rtalen;
+
+	if (len < sizeof(*m))
+		return -1;
+	if (m->udiag_ino == 0)
+		return 0;
+	si = sock_table_add(t, m->udiag_ino);
+	si->family = AF_UNIX;
+	si->type = m->udiag_type;
+	si->proto = 0;
+	si->state = m->udiag_state;
+	if (len <= off)
+		return 0;
+	rta = (const struct rtattr *)((const char *)msg + off);
+	rtalen = (int)(len - off);
+	for (; RTA_OK(rta, rtalen); rta = RTA_NEXT(rta, rtalen)) {
+		size_t plen = RTA_PAYLOAD(rta);
+
+		switch (rta->rta_type) {
+		case UNIX_DIAG_NAME: {
+			struct sockaddr_un *un = (struct sockaddr_un *)&si->local;
+
+			if (plen > sizeof(un->sun_path))
+				plen = sizeof(un->sun_path);
+			memset(&si->local, 0, sizeof(si->local));
+			un->sun_family = AF_UNIX;
+			memcpy(un->sun_path, RTA_DATA(rta), plen);
+			si->local_len = (socklen_t)(offsetof(struct sockaddr_un,
+							     sun_path) + plen);
+			break;
+		}
+		case UNIX_DIAG_PEER:
+			if (plen >= sizeof(uint32_t)) {
+				uint32_t peer;
+
+				memcpy(&peer, RTA_DATA(rta), sizeof(peer));
+				si->peer_ino = peer;
+				si->have_peer = peer != 0;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+static int diag_open(void)
+{
+	struct timeval tv = { 5, 0 };
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+
+	if (fd < 0)
+		return -1;
+	/* The kernel always ends a dump; the timeout only bounds a bug. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+static int send_request(int fd, enum sockdiag_dump which, uint32_t seq)
+{
+	struct {
+		struct nlmsghdr nlh;
+		union {
+			struct inet_diag_req_v2 inet;
+			struct unix_diag_req unix_;
+		} r;
+	} req;
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+	size_t body;
+
+	memset(&req, 0, sizeof(req));
+	if (which == SOCKDIAG_UNIX) {
+		req.r.unix_.sdiag_family = AF_UNIX;
+		req.r.unix_.udiag_states = ~0U;
+		req.r.unix_.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER;
+		body = sizeof(req.r.unix_);
+	} else {
+		req.r.inet.sdiag_family = which == SOCKDIAG_TCP6 ||
+			which == SOCKDIAG_UDP6 ? AF_INET6 : AF_INET;
+		req.r.inet.sdiag_protocol = which == SOCKDIAG_TCP4 ||
+			which == SOCKDIAG_TCP6 ? IPPROTO_TCP : IPPROTO_UDP;
+		req.r.inet.idiag_states = ~0U;
+		body = sizeof(req.r.inet);
+	}
+	req.nlh.nlmsg_len = NLMSG_LENGTH(body);
+	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.nlh.nlmsg_seq = seq;
+	if (sendto(fd, &req, req.nlh.nlmsg_len, 0, (struct sockaddr *)&nl,
+		   sizeof(nl)) < 0)
+		return -1;
+	return 0;
+}
+
+/* Signed lengths and the seq check follow NLMSG_OK's contract. */
+int sockdiag_walk_replies(struct sock_table *t, enum sockdiag_dump which,
+			uint32_t seq, const void *buf, size_t len)
+{
+	const struct nlmsghdr *h = buf;
+	int proto = which == SOCKDIAG_TCP4 || which == SOCKDIAG_TCP6 ?
+		IPPROTO_TCP : IPPROTO_UDP;
+	/* Signed, as NLMSG_OK expects: NLMSG_NEXT past a last message whose
+	 * aligned length overshoots must make it negative, not wrap. */
+	int left = len > INT_MAX ? INT_MAX : (int)len;
+
+	for (; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+		const void *data = NLMSG_DATA(h);
+		size_t dlen = h->nlmsg_len - NLMSG_LENGTH(0);
+
+		if (h->nlmsg_seq != seq)
+			continue;
+		if (h->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = data;
+
+			/* Negating INT_MIN is undefined: only errno-sized
+			 * values are taken as errors. */
+			errno = dlen >= sizeof(*e) && e->error < 0 &&
+				e->error > -4096 ? -e->error : EPROTO;
+			return -1;
+		}
+		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+			continue;
+		/* A malformed message is skipped, not trusted. */
+		if (which == SOCKDIAG_UNIX)
+			sockdiag_decode_unix(t, data, dlen);
+		else
+			sockdiag_decode_inet(t, proto, data, dlen);
+	}
+	return 0;
+}
+
+static int dump_one(int fd, struct sock_table *t, enum sockdiag_dump which,
+		    uint32_t seq)
+{
+	/* Aligned for nlmsghdr; large enough for the kernel's dump chunks.
+	 * On the stack: two threads may dump at once (net_attach.c). */
+	long buf[32768 / sizeof(long)];
+	int rc = 0;
+
+	if (send_request(fd, which, seq) < 0)
+		return -1;
+	while (rc == 0) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = EPROTO;
+			return -1;
+		}
+		rc = sockdiag_walk_replies(t, which, seq, buf, (size_t)n);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+int sockdiag_dump_one(struct sock_table *t, enum sockdiag_dump which)
+{
+	int fd = diag_open(), rc, saved;
+
+	if (fd < 0)
+		return -1;
+	rc = dump_one(fd, t, which, 1);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
+		    pid_t pid)
+{
+	int fd = -1, i, last = ENOENT;
+	bool by_netlink = false, by_procnet = false;
+
+	if (use_netlink && sockdiag_netlink_allowed())
+		fd = diag_open();
+	for (i = 0; i < SOCKDIAG_NDUMPS; i++) {
+		if (fd >= 0 && dump_one(fd, t, (enum sockdiag_dump)i,
+					(uint32_t)i + 1) == 0) {
+			by_netlink = true;
+			continue;
+		}
+		if (procnet_read(t, root, pid, (enum sockdiag_dump)i) == 0) {
+			by_procnet = true;
+			continue;
+		}
+		last = errno;
+	}
+	if (fd >= 0)
+		close(fd);
+	t->source = by_netlink && by_procnet ? SOCK_SRC_MIXED :
+		by_netlink ? SOCK_SRC_NETLINK :
+		by_procnet ? SOCK_SRC_PROCNET : SOCK_SRC_NONE;
+	if (!by_netlink && !by_procnet) {
+		errno = last;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,794 @@
+/* Tables and JSON through libsmartcols.  Nothing else in fdscope includes
+ * libsmartcols.h: commands pass column tables and a cell callback, and the
+ * JSON types, key names and escaping are decided here once. */
+#include <ctype.h>
+#include <err.h>
+#include <errno.h>
+#include <libsmartcols.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/parallel.h"
+#include "lib/util.h"
+#include "out/table.h"
+
+/* Large enough for an escaped PATH_MAX name (4 bytes per byte). */
+#define CELL_MAX (4 * 4096 + 64)
+
+struct out_table {
+	struct libscols_table *tb;
+	const struct out_column *cols;
+	const int *selected;
+	size_t nselected;
+	struct out_opts o;
+	bool ascii_only;	/* escape bytes >= 0x80 in cells */
+};
+
+bool out_opts_take(struct out_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'J':
+		o->json = true;
+		return true;
+	case 'r':
+		o->raw = true;
+		return true;
+	case 'n':
+		o->noheadings = true;
+		return true;
+	case 'o':
+		o->columns = arg;
+		return true;
+	case OUT_OPT_LIST_COLUMNS:
+		o->list_columns = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int find_column(const struct out_column *cols, size_t ncols,
+		       const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ncols; i++)
+		if (strlen(cols[i].name) == len &&
+		    strncasecmp(cols[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+int out_select(const struct out_column *cols, size_t ncols,
+	       const int *defaults, size_t ndefaults, const char *list,
+	       int *selected, size_t *nselected)
+{
+	const char *p = list;
+	size_t n = 0;
+
+	if (list == NULL || *list == '+') {
+		memcpy(selected, defaults, ndefaults * sizeof(*defaults));
+		n = ndefaults;
+		if (list)
+			p++;
+	}
+	if (list != NULL && *p == '\0') {
+		warnx("empty column list for --output; see --list-columns");
+		return -1;
+	}
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+		int id = find_column(cols, ncols, p, len);
+
+		if (id < 0) {
+			char *esc = escape_bytes(p, len);
+
+			warnx("unknown column '%s'; see --list-columns", esc);
+			free(esc);
+			return -1;
+		}
+		if (n == OUT_MAX_COLUMNS) {
+			warnx("too many columns for --output (at most %d)",
+			      OUT_MAX_COLUMNS);
+			return -1;
+		}
+		selected[n++] = id;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	*nselected = n;
+	return 0;
+}
+
+bool out_is_selected(const int *selected, size_t nselected, int id)
+{
+	size_t i;
+
+	for (i = 0; i < nselected; i++)
+		if (selected[i] == id)
+			return true;
+	return false;
+}
+
+bool out_use_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
+}
+
+static int scols_json_type(enum out_json_type t)
+{
+	switch (t) {
+	case OUT_JSON_NUMBER:
+		return SCOLS_JSON_NUMBER;
+	case OUT_JSON_BOOLEAN:
+		/* null, not false, when the value is unknown */
+		return SCOLS_JSON_BOOLEAN_OPTIONAL;
+	case OUT_JSON_ARRAY_NUMBER:
+		return SCOLS_JSON_ARRAY_NUMBER;
+	default:
+		return SCOLS_JSON_STRING;
+	}
+}
+
+static void lower_copy(char *dst, const char *src, size_t len)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i + 1 < len; i++)
+		dst[i] = (char)tolower((unsigned char)src[i]);
+	dst[i] = '\0';
+}
+
+static struct libscols_table *new_scols_table(const char *json_name,
+					      const struct out_opts *o)
+{
+	struct libscols_table *tb = scols_new_table();
+
+	if (tb == NULL)
+		errx(EXIT_FAIL, "cannot create an output table");
+	scols_table_enable_json(tb, o->json);
+	scols_table_enable_raw(tb, o->raw);
+	scols_table_enable_noheadings(tb, o->noheadings);
+	/* Cells are escaped by fdscope already (escape_into): encoding them
+	 * again would turn "\x0a" into "\x5cx0a".  Raw output keeps its
+	 * own convention of escaping blanks. */
+	scols_table_enable_noencoding(tb, !o->raw);
+	scols_table_enable_colors(tb, !o->json && !o->raw && out_use_color());
+	if (json_name)
+		scols_table_set_name(tb, json_name);
+	return tb;
+}
+
+static int column_flags(const struct out_column *c)
+{
+	int fl = 0;
+
+	if (c->flags & OUT_RIGHT)
+		fl |= SCOLS_FL_RIGHT;
+	if (c->flags & OUT_TRUNC)
+		fl |= SCOLS_FL_TRUNC;
+	if (c->flags & OUT_WRAP)
+		fl |= SCOLS_FL_WRAP;
+	return fl;
+}
+
+static struct libscols_column *add_column(struct libscols_table *tb,
+					  const struct out_column *c,
+					  const struct out_opts *o,
+					  bool first)
+{
+	struct libscols_column *cl;
+	char name[64];
+	int fl = column_flags(c);
+
+	/* JSON keys are the column names in lower case, as lsfd's are. */
+	if (o->json)
+		lower_copy(name, c->name, sizeof(name));
+	else
+		snprintf(name, sizeof(name), "%s", c->name);
+	cl = scols_table_new_column(tb, name, c->whint, fl);
+	if (cl == NULL)
+		errx(EXIT_FAIL, "cannot create an output column");
+	scols_column_set_json_type(cl, scols_json_type(c->json));
+	/* libsmartcols splits an array cell into elements at its wrap
+	 * points: newlines. */
+	if (c->json == OUT_JSON_ARRAY_NUMBER &&
+	    (scols_column_set_flags(cl, fl | SCOLS_FL_WRAP) != 0 ||
+	     scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+				       scols_wrapnl_nextchunk, NULL) != 0))
+		errx(EXIT_FAIL, "cannot create an output column");
+	if (first)
+		scols_column_set_color(cl, "bold");
+	return cl;
+}
+
+struct out_table *out_table_new(const char *json_name,
+				const struct out_column *cols,
+				const int *selected, size_t nselected,
+				const struct out_opts *o)
+{
+	struct out_table *t = xcalloc(1, sizeof(*t));
+	size_t i;
+
+	t->tb = new_scols_table(json_name, o);
+	t->o = *o;
+	t->cols = cols;
+	t->selected = selected;
+	t->nselected = nselected;
+	/* libsmartcols measures cells with mbrtowc: in a locale without UTF-8
+	 * (C, POSIX) a non-ASCII byte makes 2.38 loop forever, so such bytes
+	 * are escaped for tables.  JSON is UTF-8 by definition, and raw
+	 * output has libsmartcols escape them itself. */
+	t->ascii_only = !o->json && !o->raw && MB_CUR_MAX == 1;
+	for (i = 0; i < nselected; i++)
+		add_column(t->tb, &cols[selected[i]], o, i == 0);
+	return t;
+}
+
+static bool has_high_byte(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return true;
+	return false;
+}
+
+/* Escapes bytes >= 0x80 as \xHH; everything else was escaped already. */
+static const char *ascii_copy(const char *v, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; *v && o + 5 < len; v++) {
+		if ((unsigned char)*v >= 0x80)
+			o += (size_t)snprintf(out + o, len - o, "\\x%02x",
+					      (unsigned char)*v);
+		else
+			out[o++] = *v;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static struct libscols_line *new_line(struct libscols_table *tb)
+{
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+	if (ln == NULL)
+		errx(EXIT_FAIL, "cannot create an output line");
+	return ln;
+}
+
+/* Cell i of a line; v NULL leaves it empty. */
+static void set_cell(const struct out_table *t, struct libscols_line *ln,
+		     size_t i, const char *v)
+{
+	char ascii[CELL_MAX];
+
+	if (v == NULL)
+		return;
+	if (t->ascii_only && has_high_byte(v))
+		v = ascii_copy(v, ascii, sizeof(ascii));
+	if (scols_line_set_data(ln, i, v) != 0)
+		errx(EXIT_FAIL, "cannot fill an output cell");
+}
+
+void out_table_add(struct out_table *t, const void *row, out_cell_fn cell)
+{
+	struct libscols_line *ln = new_line(t->tb);
+	char buf[CELL_MAX];
+	size_t i;
+
+	for (i = 0; i < t->nselected; i++)
+		set_cell(t, ln, i, cell(row, t->selected[i], buf, sizeof(buf)));
+}
+
+static bool has_array_column(const struct out_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nselected; i++)
+		if (t->cols[t->selected[i]].json == OUT_JSON_ARRAY_NUMBER)
+			return true;
+	return false;
+}
+
+/* Length of the JSON string starting at the quote s[0], quotes included. */
+static size_t json_string_len(const char *s)
+{
+	size_t i = 1;
+
+	while (s[i] && s[i] != '"')
+		i += s[i] == '\\' && s[i + 1] ? 2 : 1;
+	return s[i] ? i + 1 : i;
+}
+
+/* libsmartcols 2.38 prints an empty array cell as [null]; a number array
+ * never holds null otherwise, so every "[ null ]" outside a string
+ * becomes "[]". */
+static void print_fixing_empty_arrays(const char *s)
+{
+	const char *p = s;
+
+	while (*p) {
+		const char *q, *close;
+		size_t n = strcspn(p, "[\"");
+
+		fwrite(p, 1, n, stdout);
+		p += n;
+		if (*p == '"') {
+			n = json_string_len(p);
+			fwrite(p, 1, n, stdout);
+			p += n;
+			continue;
+		}
+		if (*p == '\0')
+			break;
+		q = p + 1 + strspn(p + 1, " \n");
+		close = q + 4;
+		if (strncmp(q, "null", 4) == 0 &&
+		    *(close += strspn(close, " \n")) == ']') {
+			fputs("[]", stdout);
+			p = close + 1;
+		} else {
+			fputc('[', stdout);
+			p++;
+		}
+	}
+}
+
+static int print_json_arrays(struct out_table *t)
+{
+	char *s = NULL;
+	int rc = scols_print_table_to_string(t->tb, &s);
+
+	if (rc != 0 || s == NULL) {
+		free(s);
+		errno = rc < 0 ? -rc : EIO;
+		return -1;
+	}
+	print_fixing_empty_arrays(s);
+	fputc('\n', stdout);
+	free(s);
+	/* fflush leaves the errno of the failed write (EPIPE...). */
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return -1;
+	return 0;
+}
+
+int out_table_print(struct out_table *t)
+{
+	int rc;
+
+	if (scols_table_is_json(t->tb) && has_array_column(t))
+		return print_json_arrays(t);
+	rc = scols_print_table(t->tb);
+
+	if (rc != 0) {
+		errno = rc < 0 ? -rc : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* Large tables.  libsmartcols measures every cell of a table twice, with
+ * mbrtowc and wcwidth per character, and keeps a line, a cell array and a
+ * copy of every text until the end: for 19000 rows that was half of
+ * `list`'s time and a third of its memory.  So a large table is cut into
+ * blocks of BLOCK_ROWS lines, each a libsmartcols table of its own that is
+ * printed and freed at once, and the blocks are shared between threads.
+ * Every block must come out as wide as the whole table would have: the
+ * texts are formatted first (in parallel too), the widths worked out from
+ * them, and each block's columns get those widths as strict hints and no
+ * header (a header would be a minimum width of its own); the header line
+ * is the first block's first line.  This holds when a width is a length:
+ * printable ASCII only (raw output has no widths to agree on), off a
+ * terminal (a terminal's table is fitted to its width as a whole), no
+ * JSON.  Any other table is printed in one piece. */
+#define BLOCK_ROWS 1024
+#define NO_VALUE UINT32_MAX
+
+struct out_chunk {
+	const struct out_table *t;
+	const void *ctx;
+	out_row_fn cell;
+	size_t lo, hi;			/* rows [lo, hi) */
+	char *text;			/* the cells' texts, NUL-terminated */
+	size_t len, cap;
+	uint32_t *off;			/* per row and column: into text */
+	size_t width[OUT_MAX_COLUMNS];	/* longest text of each column */
+	bool plain;			/* printable ASCII only */
+	const size_t *widths;		/* the whole table's */
+	FILE *out;			/* stdout for the first chunk */
+	char *buffered;			/* what the others printed */
+	size_t nbuffered;
+	int error;			/* errno of a failed print */
+};
+
+static uint32_t keep_text(struct out_chunk *ch, size_t col, const char *v)
+{
+	size_t len = 0;
+	uint32_t at;
+
+	for (; v[len]; len++)
+		if ((unsigned char)v[len] < 0x20 || (unsigned char)v[len] >= 0x7f)
+			ch->plain = false;
+	if (len > ch->width[col])
+		ch->width[col] = len;
+	if (len >= NO_VALUE - ch->len)
+		errx(EXIT_FAIL, "cannot hold an output table of over 4 GiB");
+	if (ch->len + len + 1 > ch->cap) {
+		ch->cap = ch->cap ? ch->cap * 2 : 65536;
+		if (ch->cap < ch->len + len + 1)
+			ch->cap = ch->len + len + 1;
+		ch->text = xrealloc(ch->text, ch->cap);
+	}
+	at = (uint32_t)ch->len;
+	memcpy(ch->text + ch->len, v, len + 1);
+	ch->len += len + 1;
+	return at;
+}
+
+static void *format_chunk(void *arg)
+{
+	struct out_chunk *ch = arg;
+	size_t n = ch->t->nselected, r, i;
+	char buf[CELL_MAX];
+
+	ch->plain = true;
+	ch->off = xcalloc((ch->hi - ch->lo) * n + 1, sizeof(*ch->off));
+	for (r = ch->lo; r < ch->hi; r++)
+		for (i = 0; i < n; i++) {
+			const char *v = ch->cell(ch->ctx, r, ch->t->selected[i],
+						 buf, sizeof(buf));
+
+			ch->off[(r - ch->lo) * n + i] =
+				v ? keep_text(ch, i, v) : NO_VALUE;
+		}
+	return NULL;
+}
+
+static const char *chunk_text(const struct out_chunk *ch, size_t r, size_t i)
+{
+	uint32_t at = ch->off[(r - ch->lo) * ch->t->nselected + i];
+
+	return at == NO_VALUE ? NULL : ch->text + at;
+}
+
+/* The width libsmartcols 2.38 gives a column off a terminal: its longest
+ * cell or its header, whichever is wider, widened to the hint when the
+ * hint is an absolute width above both. */
+static size_t table_width(const struct out_column *c, size_t longest)
+{
+	size_t head = strlen(c->name);
+
+	if (longest < head)
+		return head;
+	if (c->whint >= 1 && longest < (size_t)c->whint &&
+	    head < (size_t)c->whint)
+		return (size_t)c->whint;
+	return longest;
+}
+
+static struct libscols_table *new_block(const struct out_table *t,
+					const size_t *widths, FILE *out)
+{
+	struct libscols_table *tb = new_scols_table(NULL, &t->o);
+	size_t i;
+
+	scols_table_enable_noheadings(tb, 1);
+	if (scols_table_set_stream(tb, out) != 0)
+		errx(EXIT_FAIL, "cannot create an output table");
+	for (i = 0; i < t->nselected; i++)
+		if (scols_table_new_column(tb, NULL, (double)widths[i],
+					   column_flags(&t->cols[t->selected[i]]) |
+					   SCOLS_FL_STRICTWIDTH) == NULL)
+			errx(EXIT_FAIL, "cannot create an output column");
+	return tb;
+}
+
+static void *print_chunk(void *arg)
+{
+	struct out_chunk *ch = arg;
+	const struct out_table *t = ch->t;
+	FILE *out = ch->out ? ch->out :
+		open_memstream(&ch->buffered, &ch->nbuffered);
+	size_t r, k, i;
+
+	if (out == NULL)
+		err(EXIT_FAIL, "cannot buffer the output");
+	for (r = ch->lo; r < ch->hi && ch->error == 0; r += BLOCK_ROWS) {
+		size_t end = r + BLOCK_ROWS < ch->hi ? r + BLOCK_ROWS : ch->hi;
+		struct libscols_table *tb = new_block(t, ch->widths, out);
+		int rc;
+
+		if (r == 0 && !t->o.noheadings) {
+			struct libscols_line *ln = new_line(tb);
+
+			for (i = 0; i < t->nselected; i++)
+				set_cell(t, ln, i, t->cols[t->selected[i]].name);
+		}
+		for (k = r; k < end; k++) {
+			struct libscols_line *ln = new_line(tb);
+
+			for (i = 0; i < t->nselected; i++)
+				set_cell(t, ln, i, chunk_text(ch, k, i));
+		}
+		rc = scols_print_table(tb);
+		if (rc != 0)
+			ch->error = rc < 0 ? -rc : EIO;
+		scols_unref_table(tb);
+	}
+	if (ch->out == NULL && fclose(out) != 0 && ch->error == 0)
+		ch->error = errno;
+	return NULL;
+}
+
+/* The table in one piece, from the formatted texts. */
+static int print_whole(struct out_table *t, const struct out_chunk *chunks,
+		       size_t nchunks)
+{
+	size_t k, r, i;
+
+	for (k = 0; k < nchunks; k++)
+		for (r = chunks[k].lo; r < chunks[k].hi; r++) {
+			struct libscols_line *ln = new_line(t->tb);
+
+			for (i = 0; i < t->nselected; i++)
+				set_cell(t, ln, i, chunk_text(&chunks[k], r, i));
+		}
+	return out_table_print(t);
+}
+
+static int print_blocks(struct out_table *t, struct out_chunk *chunks,
+			size_t nchunks)
+{
+	size_t widths[OUT_MAX_COLUMNS], k, i;
+	int error = 0;
+
+	for (i = 0; i < t->nselected; i++) {
+		size_t longest = 0;
+
+		for (k = 0; k < nchunks; k++)
+			if (chunks[k].width[i] > longest)
+				longest = chunks[k].width[i];
+		widths[i] = table_width(&t->cols[t->selected[i]], longest);
+	}
+	for (k = 0; k < nchunks; k++)
+		chunks[k].widths = widths;
+	chunks[0].out = stdout;
+	parallel_run(print_chunk, chunks, sizeof(*chunks), nchunks);
+	for (k = 0; k < nchunks; k++) {
+		if (error == 0)
+			error = chunks[k].error;
+		if (error == 0 && k > 0 &&
+		    fwrite(chunks[k].buffered, 1, chunks[k].nbuffered,
+			   stdout) != chunks[k].nbuffered)
+			error = errno;
+	}
+	errno = error;
+	return error ? -1 : 0;
+}
+
+static bool blocks_apply(const struct out_table *t, size_t nrows)
+{
+	return nrows > BLOCK_ROWS && !t->o.json && !has_array_column(t) &&
+		!isatty(STDOUT_FILENO);
+}
+
+int out_table_print_rows(struct out_table *t, const void *ctx, size_t nrows,
+			 out_row_fn cell)
+{
+	struct out_chunk chunks[PARALLEL_MAX_JOBS];
+	size_t nchunks, k;
+	bool plain = true;
+	int rc;
+
+	if (!blocks_apply(t, nrows)) {
+		char buf[CELL_MAX];
+		size_t r, i;
+
+		for (r = 0; r < nrows; r++) {
+			struct libscols_line *ln = new_line(t->tb);
+
+			for (i = 0; i < t->nselected; i++)
+				set_cell(t, ln, i, cell(ctx, r, t->selected[i],
+							buf, sizeof(buf)));
+		}
+		return out_table_print(t);
+	}
+	nchunks = parallel_jobs(nrows, BLOCK_ROWS);
+	memset(chunks, 0, sizeof(chunks));
+	for (k = 0; k < nchunks; k++)
+		chunks[k] = (struct out_chunk){
+			.t = t, .ctx = ctx, .cell = cell,
+			.lo = nrows * k / nchunks, .hi = nrows * (k + 1) / nchunks,
+		};
+	parallel_run(format_chunk, chunks, sizeof(*chunks), nchunks);
+	for (k = 0; k < nchunks; k++)
+		plain = plain && chunks[k].plain;
+	rc = plain || t->o.raw ? print_blocks(t, chunks, nchunks) :
+		print_whole(t, chunks, nchunks);
+	for (k = 0; k < nchunks; k++) {
+		free(chunks[k].text);
+		free(chunks[k].off);
+		free(chunks[k].buffered);
+	}
+	return rc;
+}
+
+void out_table_free(struct out_table *t)
+{
+	if (t == NULL)
+		return;
+	scols_unref_table(t->tb);
+	free(t);
+}
+
+static const char *column_list_cell(const void *row, int col, char *buf,
+				    size_t len)
+{
+	const struct out_column *c = row;
+
+	switch (col) {
+	case 0:
+		return c->name;
+	case 1:
+		snprintf(buf, len, "%s", c->json == OUT_JSON_NUMBER ? "number" :
+			 c->json == OUT_JSON_BOOLEAN ? "boolean" :
+			 c->json == OUT_JSON_ARRAY_NUMBER ? "array of numbers" :
+			 "string");
+		return buf;
+	default:
+		return c->help;
+	}
+}
+
+int out_list_columns(const struct out_column *cols, size_t ncols,
+		     const struct out_opts *o)
+{
+	static const struct out_column meta[] = {
+		{ "NAME", 0, 0, OUT_JSON_STRING, "column name" },
+		{ "TYPE", 0, 0, OUT_JSON_STRING, "JSON type" },
+		{ "DESCRIPTION", 0, OUT_WRAP, OUT_JSON_STRING, "what it shows" },
+	};
+	static const int all[] = { 0, 1, 2 };
+	struct out_table *t = out_table_new("columns", meta, all, 3, o);
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ncols; i++)
+		out_table_add(t, &cols[i], column_list_cell);
+	rc = out_table_print(t);
+	out_table_free(t);
+	return rc;
+}
+
+/* libsmartcols prints a named table as {"name": [ {...} ]}.  A record is
+ * one line of such a table with its array brackets taken away, so the
+ * values are still formatted and escaped by libsmartcols. */
+static int print_json_object(struct libscols_table *tb)
+{
+	char *s = NULL, *open_br, *first, *close_br, *last;
+	int rc = scols_print_table_to_string(tb, &s);
+
+	if (rc != 0 || s == NULL) {
+		free(s);
+		errno = rc < 0 ? -rc : EIO;
+		return -1;
+	}
+	open_br = strchr(s, '[');
+	first = open_br ? strchr(open_br, '{') : NULL;
+	close_br = strrchr(s, ']');
+	last = close_br;
+	while (last && last > s && *last != '}')
+		last--;
+	if (first == NULL || last == NULL || close_br < first || last < first) {
+		free(s);
+		errno = EPROTO;
+		return -1;
+	}
+	/* "name": [\n {...}\n ]  becomes  "name": {...} */
+	fwrite(s, 1, (size_t)(open_br - s), stdout);
+	fwrite(first, 1, (size_t)(last + 1 - first), stdout);
+	fputs(close_br + 1, stdout);
+	free(s);
+	return ferror(stdout) ? -1 : 0;
+}
+
+static bool is_json_number(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* A record's number field may hold a word ("unlimited"): that one field is
+ * printed as a JSON string, which a table cannot do per row. */
+static void retype_non_numbers(struct out_table *t, const void *row,
+			       out_cell_fn cell)
+{
+	char buf[512];
+	size_t i;
+
+	for (i = 0; i < t->nselected; i++) {
+		const char *v;
+
+		if (t->cols[t->selected[i]].json != OUT_JSON_NUMBER)
+			continue;
+		v = cell(row, t->selected[i], buf, sizeof(buf));
+		if (v != NULL && !is_json_number(v))
+			scols_column_set_json_type(scols_table_get_column(t->tb, i),
+						   SCOLS_JSON_STRING);
+	}
+}
+
+struct record_row {
+	const struct out_column *col;
+	const char *value;
+};
+
+static const char *record_cell(const void *row, int col, char *buf,
+			       size_t len)
+{
+	const struct record_row *r = row;
+
+	(void)buf;
+	(void)len;
+	switch (col) {
+	case 0:
+		return r->col->name;
+	case 1:
+		return r->value;
+	default:
+		return r->col->help;
+	}
+}
+
+int out_record_print(const char *json_name, const struct out_column *cols,
+		     const int *selected, size_t nselected,
+		     const struct out_opts *o, const void *row,
+		     out_cell_fn cell)
+{
+	static const struct out_column meta[] = {
+		{ "FIELD", 0, 0, OUT_JSON_STRING, NULL },
+		{ "VALUE", 0, 0, OUT_JSON_STRING, NULL },
+		{ "DESCRIPTION", 0, OUT_WRAP, OUT_JSON_STRING, NULL },
+	};
+	static const int all[] = { 0, 1, 2 };
+	struct out_table *t;
+	char buf[512];
+	size_t i;
+	int rc;
+
+	if (o->json) {
+		t = out_table_new(json_name, cols, selected, nselected, o);
+		retype_non_numbers(t, row, cell);
+		out_table_add(t, row, cell);
+		rc = print_json_object(t->tb);
+		out_table_free(t);
+		return rc;
+	}
+	t = out_table_new(NULL, meta, all, 3, o);
+	for (i = 0; i < nselected; i++) {
+		struct record_row r = { &cols[selected[i]], NULL };
+
+		r.value = cell(row, selected[i], buf, sizeof(buf));
+		if (r.value == NULL)
+			r.value = "-";
+		out_table_add(t, &r, record_cell);
+	}
+	rc = out_table_print(t);
+	out_table_free(t);
+	return rc;
+}

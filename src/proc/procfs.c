@@ -1,0 +1,384 @@
+/* Reading /proc.  Parsers take text and never touch the file system, so the
+ * unit tests feed them fixtures; readers take a root (normally "/proc") or a
+ * directory descriptor, so that nothing here builds absolute paths twice. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+#include "proc/procfs.h"
+
+/* Parses an unsigned number in the given base at *p, advancing *p.  Returns
+ * -1 when there are no digits or the value overflows. */
+static int parse_uint_at(const char **p, int base, unsigned long long *out)
+{
+	const char *s = *p;
+	unsigned long long v = 0;
+	int digits = 0;
+
+	for (;; s++, digits++) {
+		int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else
+			break;
+		if (d >= base)
+			return -1;
+		if (v > (~0ULL - (unsigned)d) / (unsigned)base)
+			return -1;
+		v = v * (unsigned)base + (unsigned)d;
+	}
+	if (digits == 0)
+		return -1;
+	*p = s;
+	*out = v;
+	return 0;
+}
+
+static const char *skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* Matches "key:" at the start of [line, end) and returns the value's start,
+ * blanks skipped, or NULL. */
+static const char *field_value(const char *line, const char *end,
+			       const char *key)
+{
+	size_t n = strlen(key);
+
+	if ((size_t)(end - line) <= n || strncmp(line, key, n) != 0 ||
+	    line[n] != ':')
+		return NULL;
+	return skip_blanks(line + n + 1, end);
+}
+
+/* Parses a number that must fill the value up to the end of the line. */
+static int parse_line_uint(const char *v, const char *end, int base,
+			   unsigned long long *out)
+{
+	char tmp[32];
+	const char *p = tmp;
+	size_t n = (size_t)(end - v);
+
+	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r'))
+		n--;
+	if (n == 0 || n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, v, n);
+	tmp[n] = '\0';
+	if (parse_uint_at(&p, base, out) < 0 || *p != '\0')
+		return -1;
+	return 0;
+}
+
+int fdinfo_parse(const char *text, size_t len, struct fdinfo *out)
+{
+	const char *p = text, *end = text + len;
+
+	memset(out, 0, sizeof(*out));
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *v;
+		unsigned long long n;
+
+		if (eol == NULL)
+			eol = end;
+		if ((v = field_value(p, eol, "pos")) != NULL) {
+			if (parse_line_uint(v, eol, 10, &n) == 0) {
+				out->pos = n;
+				out->has_pos = true;
+			}
+		} else if ((v = field_value(p, eol, "flags")) != NULL) {
+			if (parse_line_uint(v, eol, 8, &n) == 0 && n <= 0xffffffffULL) {
+				out->flags = (unsigned int)n;
+				out->has_flags = true;
+			}
+		} else if ((v = field_value(p, eol, "mnt_id")) != NULL) {
+			if (parse_line_uint(v, eol, 10, &n) == 0 && n <= 0x7fffffffULL) {
+				out->mnt_id = (int)n;
+				out->has_mnt_id = true;
+			}
+		} else if ((v = field_value(p, eol, "ino")) != NULL) {
+			if (parse_line_uint(v, eol, 10, &n) == 0) {
+				out->ino = n;
+				out->has_ino = true;
+			}
+		}
+		p = eol + 1;
+	}
+	return out->has_pos || out->has_flags ? 0 : -1;
+}
+
+/* Reads "unlimited" or a number from p; advances p. */
+static int parse_limit_word(const char **p, bool *unlimited,
+			    unsigned long long *v)
+{
+	while (**p == ' ')
+		(*p)++;
+	if (strncmp(*p, "unlimited", 9) == 0) {
+		*unlimited = true;
+		*v = 0;
+		*p += 9;
+		return 0;
+	}
+	*unlimited = false;
+	return parse_uint_at(p, 10, v);
+}
+
+int limits_parse_nofile(const char *text, struct limit_pair *out)
+{
+	static const char key[] = "Max open files";
+	const char *line = text;
+
+	while (line && *line) {
+		if (strncmp(line, key, sizeof(key) - 1) == 0) {
+			const char *p = line + sizeof(key) - 1;
+
+			/* The columns are padded with spaces: soft, hard,
+			 * units. */
+			if (*p != ' ')
+				return -1;
+			if (parse_limit_word(&p, &out->soft_unlimited, &out->soft) < 0 ||
+			    *p != ' ' ||
+			    parse_limit_word(&p, &out->hard_unlimited, &out->hard) < 0)
+				return -1;
+			if (*p != ' ' && *p != '\n' && *p != '\0')
+				return -1;
+			return 0;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return -1;
+}
+
+static const char *status_find(const char *text, const char *key,
+			       const char **eol)
+{
+	const char *line = text;
+
+	while (line && *line) {
+		const char *end = strchr(line, '\n');
+		const char *v;
+
+		if (end == NULL)
+			end = line + strlen(line);
+		v = field_value(line, end, key);
+		if (v) {
+			*eol = end;
+			return v;
+		}
+		line = *end ? end + 1 : NULL;
+	}
+	return NULL;
+}
+
+int status_parse_ull(const char *text, const char *key,
+		     unsigned long long *out)
+{
+	const char *eol, *v = status_find(text, key, &eol);
+	const char *p = v;
+
+	if (v == NULL || parse_uint_at(&p, 10, out) < 0)
+		return -1;
+	/* The first field only: "Uid:" has four. */
+	if (p < eol && *p != ' ' && *p != '\t' && *p != '\r')
+		return -1;
+	return 0;
+}
+
+int status_parse_str(const char *text, const char *key, char *buf, size_t len)
+{
+	const char *eol, *v = status_find(text, key, &eol);
+	size_t n;
+
+	if (v == NULL || len == 0)
+		return -1;
+	n = (size_t)(eol - v);
+	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+int file_nr_parse(const char *text, unsigned long long out[3])
+{
+	const char *p = text;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (parse_uint_at(&p, 10, &out[i]) < 0)
+			return -1;
+		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\0')
+			return -1;
+	}
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	return *p == '\0' ? 0 : -1;
+}
+
+ssize_t procfs_read_at(int dirfd, const char *path, char *buf, size_t len)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t got = 0;
+	int saved;
+
+	if (fd < 0)
+		return -1;
+	while (got + 1 < len) {
+		ssize_t n = read(fd, buf + got, len - 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	close(fd);
+	return (ssize_t)got;
+}
+
+ssize_t procfs_read_head_at(int dirfd, const char *path, char *buf,
+			    size_t len)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	ssize_t n;
+	int saved;
+
+	if (fd < 0)
+		return -1;
+	do
+		n = read(fd, buf, len - 1);
+	while (n < 0 && errno == EINTR);
+	saved = errno;
+	close(fd);
+	if (n < 0) {
+		errno = saved;
+		return -1;
+	}
+	if ((size_t)n == len - 1) {
+		char *nl = memrchr(buf, '\n', (size_t)n);
+
+		n = nl ? nl + 1 - buf : 0;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+ssize_t procfs_slurp_at(int dirfd, const char *path, char **out)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t cap = 4096, got = 0;
+	char *buf;
+	int saved;
+
+	if (fd < 0)
+		return -1;
+	buf = xmalloc(cap);
+	for (;;) {
+		ssize_t n;
+
+		if (got + 1 >= cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		n = read(fd, buf + got, cap - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			saved = errno;
+			free(buf);
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*out = buf;
+	return (ssize_t)got;
+}
+
+int procfs_read_ull(const char *root, const char *rel, unsigned long long *out)
+{
+	char path[4096], buf[64];
+	const char *p = buf;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, rel) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (procfs_read_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
+		return -1;
+	if (parse_uint_at(&p, 10, out) < 0 || (*p != '\n' && *p != '\0')) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int procfs_open_pid(const char *root, pid_t pid)
+{
+	char path[4096];
+	int n;
+
+	if (pid == 0)
+		n = snprintf(path, sizeof(path), "%s/self", root);
+	else
+		n = snprintf(path, sizeof(path), "%s/%ld", root, (long)pid);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+size_t procfs_fd_count_hint(const char *root, pid_t pid)
+{
+	struct stat st;
+	int dfd = procfs_open_pid(root, pid), rc;
+
+	if (dfd < 0)
+		return 0;
+	rc = fstatat(dfd, "fd", &st, 0);
+	close(dfd);
+	return rc == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
+}
+
+bool procfs_is_kernel_thread(int piddir)
+{
+	char buf[4096];
+	unsigned long long v;
+
+	/* Kernel threads have no memory map: no VmSize line, and (6.x) a
+	 * "Kthread: 1" line. */
+	if (procfs_read_at(piddir, "status", buf, sizeof(buf)) < 0)
+		return false;
+	if (status_parse_ull(buf, "Kthread", &v) == 0)
+		return v == 1;
+	return strstr(buf, "\nVmSize:") == NULL;
+}
