@@ -256,6 +256,24 @@ done
 
 rev=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(cd "$here/.." && git status --porcelain 2>/dev/null | grep -q . && echo " plus uncommitted changes" || true)
+# Each issue's own cases: bench/case-*.sh, run in name order with the same
+# environment (FDSCOPE_BIN, BENCH_DIR, BENCH_ROUNDS, BENCH_TMP), each printing
+# one markdown section ("## ...") with its targets, measured and as ratios.
+# BENCH_CASES="scale query" runs only those.
+: > "$tmp/cases.md"
+for case_sh in "$here"/case-*.sh; do
+	[ -e "$case_sh" ] || continue
+	name=$(basename "$case_sh" .sh)
+	name=${name#case-}
+	if [ -n "${BENCH_CASES:-}" ]; then
+		case " $BENCH_CASES " in *" $name "*) ;; *) continue ;; esac
+	fi
+	echo "bench: case $name" >&2
+	mkdir -p "$tmp/$name"
+	FDSCOPE_BIN=$bin BENCH_DIR=$bdir BENCH_ROUNDS=$rounds BENCH_TMP=$tmp/$name \
+		sh "$case_sh" >> "$tmp/cases.md"
+done
+
 {
 	echo "# fdscope benchmark results"
 	echo
@@ -283,6 +301,7 @@ dirty=$(cd "$here/.." && git status --porcelain 2>/dev/null | grep -q . && echo 
 	echo
 	cat "$tmp/syscost.md"
 	cat "$tmp/profile.md"
+	cat "$tmp/cases.md"
 	if [ -f "$here/analysis.md" ]; then
 		cat "$here/analysis.md"
 	fi
