@@ -91,7 +91,8 @@ enum {
 	LIST_NEED_HOLDERS = 1 << 17,	/* every descriptor by inode */
 	LIST_NEED_ATTACH = LIST_NEED_SOCKETS | LIST_NEED_HOLDERS,
 };
-#define SOCK_NEEDS (FDL_NEED_STAT | FDL_NEED_LINK | LIST_NEED_SOCKETS)
+#define SOCK_NEEDS (FDL_NEED_STAT | FDL_NEED_LINK | FDL_NEED_PROTO | \
+		    LIST_NEED_SOCKETS)
 
 /* What each column needs collected, so that unused look-ups are skipped. */
 static const unsigned int column_needs[NCOLUMNS] = {
@@ -106,7 +107,7 @@ static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_MNTID] = FDL_NEED_FDINFO,
 	[COL_SIZE] = FDL_NEED_STAT,
 	[COL_DELETED] = FDL_NEED_STAT | FDL_NEED_LINK,
-	[COL_NAME] = FDL_NEED_LINK | LIST_NEED_SOCKETS,
+	[COL_NAME] = FDL_NEED_LINK | FDL_NEED_PROTO | LIST_NEED_SOCKETS,
 	[COL_SOCK_FAMILY] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
 	[COL_SOCK_TYPE] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
 	[COL_SOCK_PROTO] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
@@ -122,13 +123,15 @@ static const unsigned int column_needs[NCOLUMNS] = {
 static const int defaults_one[] = {
 	COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS, COL_INODE, COL_NAME,
 };
+/* NAME last in every set: the one long cell of a row then pads nothing
+ * after it, and a terminal's width cuts it rather than the others. */
 static const int defaults_self[] = {
-	COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS, COL_INODE, COL_NAME,
-	COL_NOTE,
+	COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS, COL_INODE, COL_NOTE,
+	COL_NAME,
 };
 static const int defaults_many[] = {
 	COL_PID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS,
-	COL_INODE, COL_NAME, COL_ENDPOINTS,
+	COL_INODE, COL_ENDPOINTS, COL_NAME,
 };
 
 struct list_control {
@@ -219,6 +222,12 @@ static const char *sock_cell(const struct list_row *r, int col, char *buf,
 		return e->have_sockopt ? sock_type_name(e->sock_type, buf, len) :
 			si ? sock_type_name(si->type, buf, len) : NULL;
 	case COL_SOCK_PROTO:
+		/* The kernel's own name first: it holds for every socket. */
+		if (e->proto[0] && net_sock_proto_word(e->proto)) {
+			escape_into(buf, len, net_sock_proto_word(e->proto),
+				    strlen(net_sock_proto_word(e->proto)));
+			return buf;
+		}
 		return e->have_sockopt ?
 			sock_proto_name(e->sock_family, e->sock_proto, buf, len) :
 			si ? sock_proto_name(si->family, si->proto, buf, len) : NULL;
@@ -231,6 +240,19 @@ static const char *sock_cell(const struct list_row *r, int col, char *buf,
 	default:
 		return NULL;
 	}
+}
+
+/* NAME when the link could not be read.  Past PATH_MAX the kernel
+ * returns no part of the path (d_path fails whole). */
+static const char *link_error_name(const struct fd_entry *e, char *buf,
+				   size_t len)
+{
+	if (e->link_errno == ENAMETOOLONG) {
+		snprintf(buf, len, "(path longer than %d bytes: the kernel "
+			 "returns no part of it)", PATH_MAX - 1);
+		return buf;
+	}
+	return NULL;
 }
 
 static const char *list_cell(const void *row, int col, char *buf, size_t len)
@@ -282,13 +304,18 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	case COL_DELETED:
 		/* The link text alone could be a file really named so; an
 		 * unlinked file also has no links left. */
-		return link_is_deleted(link) && st_ok && e->st.st_nlink == 0 ?
-			"yes" : "no";
+		return (link_is_deleted(link) ||
+			(link == NULL && e->link_errno == ENAMETOOLONG)) &&
+			st_ok && e->st.st_nlink == 0 ? "yes" : "no";
 	case COL_NAME:
 		if ((si = row_sock(r)) != NULL)
 			return net_sock_name(si, row_peer(r, si), buf, len);
+		if (r->ctl->attach && net_entry_sock_ino(r->proc, e))
+			return net_sock_undecoded_name(e->proto,
+				net_attach_ns_read(r->ctl->attach, r->pi),
+				net_entry_sock_ino(r->proc, e), buf, len);
 		if (link == NULL)
-			return NULL;
+			return link_error_name(e, buf, len);
 		escape_into(buf, len, link, strlen(link));
 		return buf;
 	case COL_SOCK_FAMILY:

@@ -20,6 +20,7 @@ enum {
 	FDL_NEED_FDINFO = 1 << 2,
 	FDL_NEED_SOCKOPT = 1 << 3,	/* own sockets only: SO_DOMAIN... */
 	FDL_NEED_COMM = 1 << 4,
+	FDL_NEED_PROTO = 1 << 5,	/* sockets: system.sockprotoname */
 };
 
 /* The fields of stat(2) that fdscope uses, named as in struct stat so that
@@ -49,6 +50,10 @@ struct fd_entry {
 	 * (device, mode, links, size: alike for every pipe, every socket)
 	 * is from a real stat of the first such descriptor of the table. */
 	bool st_from_link;
+	int link_errno;		/* readlink's errno when link_off is unset */
+	/* The kernel's protocol name of a socket ("TCP", "UNIXv6"...: the
+	 * system.sockprotoname attribute), "" when not a socket or unread. */
+	char proto[16];
 };
 
 struct fd_proc {
@@ -61,6 +66,8 @@ struct fd_proc {
 	size_t strings_len, strings_cap;
 	int reader_fd;		/* the descriptor used to read, when self */
 	size_t skipped;		/* closed while being read */
+	size_t changed;		/* replaced twice while being read: dropped */
+	pid_t tid;		/* listed by a thread's ID: that ID, else 0 */
 };
 
 /* Reads pid's table (pid 0: fdscope itself) under root.  Returns 0, or -1
