@@ -22,13 +22,14 @@
 #include "out/table.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
+#include "proc/hidepid.h"
 #include "proc/procfs.h"
 
 enum {
 	COL_PID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS,
 	COL_INODE, COL_DEV, COL_RDEV, COL_MNTID, COL_SIZE, COL_DELETED,
 	COL_NAME, COL_SOCK_FAMILY, COL_SOCK_TYPE, COL_SOCK_PROTO, COL_LADDR,
-	COL_RADDR, COL_STATE, COL_SOCK_PEER, COL_ENDPOINTS, COL_NOTE,
+	COL_RADDR, COL_STATE, COL_SOCK_PEER, COL_ENDPOINTS, COL_NOTE, COL_TID,
 	NCOLUMNS
 };
 
@@ -59,7 +60,7 @@ static const struct out_column columns[NCOLUMNS] = {
 		"file size in bytes (stat)" },
 	[COL_DELETED] = { "DELETED", 1, 0, OUT_JSON_BOOLEAN,
 		"the file was unlinked while open" },
-	[COL_NAME] = { "NAME", 0.5, OUT_WRAP, OUT_JSON_STRING,
+	[COL_NAME] = { "NAME", 0.5, OUT_TRUNC, OUT_JSON_STRING,
 		"what the descriptor refers to: the /proc/PID/fd link, or a "
 		"decoded socket (TCP 127.0.0.1:1234 -> 127.0.0.1:54321 ESTABLISHED)" },
 	[COL_SOCK_FAMILY] = { "SOCK.FAMILY", 7, 0, OUT_JSON_STRING,
@@ -78,11 +79,14 @@ static const struct out_column columns[NCOLUMNS] = {
 	[COL_SOCK_PEER] = { "SOCK.PEER", 0.1, 0, OUT_JSON_STRING,
 		"unix socket's peer inode, and PID,COMMAND,FD of its holders "
 		"among the listed processes" },
-	[COL_ENDPOINTS] = { "ENDPOINTS", 0.2, OUT_WRAP, OUT_JSON_STRING,
+	[COL_ENDPOINTS] = { "ENDPOINTS", 0.2, OUT_TRUNC, OUT_JSON_STRING,
 		"other holders of the same pipe or FIFO among the listed "
 		"processes: PID,COMMAND,FD and r/w" },
-	[COL_NOTE] = { "NOTE", 0.2, OUT_WRAP, OUT_JSON_STRING,
+	[COL_NOTE] = { "NOTE", 0.2, OUT_TRUNC, OUT_JSON_STRING,
 		"what fdscope itself uses the descriptor for" },
+	[COL_TID] = { "TID", 5, OUT_RIGHT, OUT_JSON_NUMBER,
+		"thread ID given to -p, when it is not the process's (PID is "
+		"then its thread group)" },
 };
 
 /* Attach steps, after collection: kept above the fdlist bits. */
@@ -132,6 +136,11 @@ static const int defaults_self[] = {
 static const int defaults_many[] = {
 	COL_PID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS,
 	COL_INODE, COL_ENDPOINTS, COL_NAME,
+};
+/* When -p names a thread that is not its process's main one. */
+static const int defaults_thread[] = {
+	COL_PID, COL_TID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS,
+	COL_POS, COL_INODE, COL_ENDPOINTS, COL_NAME,
 };
 
 struct list_control {
@@ -266,6 +275,9 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	switch (col) {
 	case COL_PID:
 		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
+	case COL_TID:
+		return r->proc->tid ?
+			fmt_ull(buf, len, (unsigned long long)r->proc->tid) : NULL;
 	case COL_COMMAND:
 		escape_into(buf, len, r->proc->comm, strlen(r->proc->comm));
 		return buf;
@@ -417,7 +429,7 @@ static void release_procs(struct list_control *ctl)
 }
 
 /* Explains a refusal the way the kernel's rules decide it. */
-static void warn_collect_error(pid_t pid, int e)
+static void warn_collect_error(const char *root, pid_t pid, int e)
 {
 	if (pid == 0)
 		pid = getpid();
@@ -425,6 +437,12 @@ static void warn_collect_error(pid_t pid, int e)
 		warnx("process %ld: cannot read its descriptors: fdscope has no "
 		      "descriptor left to read them with (%s); raise the limit "
 		      "with 'ulimit -n' or close some", (long)pid, strerror(e));
+	else if ((e == ENOENT || e == ESRCH) && root && procfs_hidepid(root))
+		warnx("process %ld: no such process, or one hidden from fdscope: "
+		      "'%s' is mounted with hidepid, which shows only the user's "
+		      "own processes; run as root, as the process's user, or in "
+		      "the group given by the mount's gid= option", (long)pid,
+		      root);
 	else if (e == ENOENT || e == ESRCH)
 		warnx("process %ld: no such process", (long)pid);
 	else if (e == EACCES || e == EPERM)
@@ -460,9 +478,25 @@ static void explain_empty_table(const char *root, pid_t pid)
 	close(dfd);
 }
 
+/* The thread group of a task ID: /proc/TID exists for every thread
+ * (hidden from listings) and its status names the group.  0 when
+ * unknown. */
+static pid_t tgid_of(const char *root, pid_t pid)
+{
+	char path[4200], buf[4096];
+	unsigned long long v;
+
+	snprintf(path, sizeof(path), "%s/%ld/status", root, (long)pid);
+	if (procfs_read_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0 ||
+	    status_parse_ull(buf, "Tgid", &v) < 0 || v == 0 || v > INT_MAX)
+		return 0;
+	return (pid_t)v;
+}
+
 static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 {
 	struct fd_proc p;
+	pid_t tgid;
 
 	if (fd_proc_collect(&p, ctl->proc_root, pid,
 			    ctl->need & ~(unsigned int)LIST_NEED_ATTACH) < 0) {
@@ -475,11 +509,18 @@ static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 		/* --all: a process that exited meanwhile is not an error. */
 		if (quiet_denied && (e == ENOENT || e == ESRCH))
 			return 0;
-		warn_collect_error(pid, e);
+		warn_collect_error(ctl->proc_root, pid, e);
 		return -1;
 	}
 	if (p.n == 0 && !quiet_denied)
 		explain_empty_table(ctl->proc_root, pid);
+	/* -p TID reads that thread's table (its own after unshare(2) of
+	 * CLONE_FILES) and labels it with its process. */
+	if (!quiet_denied && !p.self && (tgid = tgid_of(ctl->proc_root, pid)) &&
+	    tgid != pid) {
+		p.tid = pid;
+		p.pid = tgid;
+	}
 	ctl->procs = xrealloc(ctl->procs, (ctl->nprocs + 1) * sizeof(*ctl->procs));
 	ctl->procs[ctl->nprocs++] = p;
 	return 0;
@@ -545,6 +586,7 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "notruncate", no_argument, NULL, OUT_OPT_NOTRUNCATE },
 		OUT_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -581,7 +623,16 @@ static int select_columns(struct list_control *ctl)
 	const int *defs = defaults_one;
 	size_t ndefs = ARRAY_SIZE(defaults_one), i;
 
-	if (ctl->all || ctl->npids > 1) {
+	for (i = 0; i < ctl->npids; i++) {
+		pid_t tgid = tgid_of(ctl->proc_root, ctl->pids[i]);
+
+		if (tgid && tgid != ctl->pids[i])
+			break;
+	}
+	if (i < ctl->npids) {
+		defs = defaults_thread;
+		ndefs = ARRAY_SIZE(defaults_thread);
+	} else if (ctl->all || ctl->npids > 1) {
 		defs = defaults_many;
 		ndefs = ARRAY_SIZE(defaults_many);
 	} else if (ctl->npids == 0) {
@@ -657,11 +708,15 @@ const struct command cmd_list = {
 	"  -a, --all               list every process fdscope may read\n"
 	"  -h, --help              show this help\n"
 	OUT_OPTIONS_HELP
+	OUT_NOTRUNCATE_HELP
 	"\n"
-	"Default columns: FD TYPE MODE FLAGS POS INODE NAME (NOTE for fdscope\n"
-	"itself; PID and COMMAND first and ENDPOINTS last when several processes\n"
-	"are listed).  Sockets are decoded from NETLINK_SOCK_DIAG, or from\n"
-	"/proc/net when netlink is refused or FDSCOPE_NO_NETLINK=1 is set.\n"
+	"Default columns: FD TYPE MODE FLAGS POS INODE NAME (NOTE before NAME\n"
+	"for fdscope itself; PID and COMMAND first and ENDPOINTS before NAME\n"
+	"when several processes are listed; TID after PID when -p names a\n"
+	"thread).  NAME is always last; on a terminal long cells are cut to\n"
+	"its width.  Sockets are named by the kernel (TCP, UDP, UNIX, NETLINK,\n"
+	"...) and decoded from NETLINK_SOCK_DIAG, or from /proc/net when\n"
+	"netlink is refused or FDSCOPE_NO_NETLINK=1 is set.\n"
 	"Examples:\n"
 	"  fdscope list\n"
 	"  fdscope list -p $$ -o +DEV,SIZE\n"
