@@ -139,23 +139,6 @@ void net_attach_free(struct net_attach *a)
 	free(a);
 }
 
-static dev_t sockfs_device;
-static bool have_sockfs_device;
-static pthread_once_t sockfs_once = PTHREAD_ONCE_INIT;
-
-static void find_sockfs_device(void)
-{
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct stat st;
-
-	if (fd >= 0 && fstat(fd, &st) == 0) {
-		sockfs_device = st.st_dev;
-		have_sockfs_device = true;
-	}
-	if (fd >= 0)
-		close(fd);
-}
-
 /* A socket's inode number means something only on sockfs: a unix socket
  * *file* (or any file) elsewhere may carry the same number, and an
  * O_PATH descriptor of one names a path.  So the link decides ("socket:"
@@ -169,11 +152,8 @@ unsigned long long net_entry_sock_ino(const struct fd_proc *p,
 
 	if (link != NULL)
 		return link_bracket_inode(link, "socket:", &ino) ? ino : 0;
-	if (e->stat_errno != 0 || !S_ISSOCK(e->st.st_mode) ||
+	if (!fd_entry_on_sockfs(e) ||
 	    (e->have_info && e->info.has_flags && (e->info.flags & O_PATH)))
-		return 0;
-	pthread_once(&sockfs_once, find_sockfs_device);
-	if (!have_sockfs_device || e->st.st_dev != sockfs_device)
 		return 0;
 	return (unsigned long long)e->st.st_ino;
 }

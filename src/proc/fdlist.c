@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -460,24 +461,83 @@ static int read_entry_once(struct collect_job *j, struct fd_entry *e)
 	return 0;
 }
 
+static dev_t special_dev[NLINK_KINDS];
+static bool have_special_dev[NLINK_KINDS];
+static pthread_once_t special_once = PTHREAD_ONCE_INIT;
+
+/* pipefs's and sockfs's devices, from a pipe and a socket of fdscope's
+ * own: each is one superblock for the whole system. */
+static void find_special_devs(void)
+{
+	struct stat st;
+	int fds[2], s;
+
+	if (pipe2(fds, O_CLOEXEC) == 0) {
+		if (fstat(fds[0], &st) == 0) {
+			special_dev[LINK_PIPE] = st.st_dev;
+			have_special_dev[LINK_PIPE] = true;
+		}
+		close(fds[0]);
+		close(fds[1]);
+	}
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s >= 0) {
+		if (fstat(s, &st) == 0) {
+			special_dev[LINK_SOCKET] = st.st_dev;
+			have_special_dev[LINK_SOCKET] = true;
+		}
+		close(s);
+	}
+}
+
+/* LINK_PIPE or LINK_SOCKET when the stat is on pipefs or sockfs. */
+static int stat_kind(const struct fd_stat *st)
+{
+	int k;
+
+	pthread_once(&special_once, find_special_devs);
+	for (k = 0; k < NLINK_KINDS; k++)
+		if (have_special_dev[k] && st->st_dev == special_dev[k])
+			return k;
+	return LINK_OTHER;
+}
+
+bool fd_entry_on_sockfs(const struct fd_entry *e)
+{
+	return e->stat_errno == 0 && S_ISSOCK(e->st.st_mode) &&
+		stat_kind(&e->st) == LINK_SOCKET;
+}
+
 /* Whether fdinfo, the link and the stat were read from one open file:
  * fdinfo's inode must be the link's (pipe:[N], socket:[N]) and the
- * stat's.  A descriptor replaced (dup2) between two of the reads fails
- * this unless it went back to the first file in between. */
-static bool entry_consistent(const struct collect_job *j,
-			     const struct fd_entry *e)
+ * stat's, and a pipe's or socket's stat goes with its kind of link.  A
+ * descriptor replaced (dup2) between two of the reads fails this, except
+ * one replaced by another file of a kind with path links (a regular
+ * file, a directory...) and put back between the fdinfo and the stat:
+ * then the link may be the other file's. */
+static int entry_consistent(const struct collect_job *j,
+			    const struct fd_entry *e)
 {
-	const char *link = fd_link_in(j, e);
-	unsigned long long ino;
+	return fd_entry_agreement(e, fd_link_in(j, e));
+}
 
+int fd_entry_agreement(const struct fd_entry *e, const char *link)
+{
+	unsigned long long ino;
+	bool real_stat = e->stat_errno == 0 && !e->st_from_link;
+	int sk = real_stat ? stat_kind(&e->st) : LINK_OTHER;
+
+	/* An anonymous pipe or a socket has a link of its kind only: a path
+	 * beside its stat was another file's. */
+	if (link && real_stat && sk != LINK_OTHER && link_kind(link, &ino) != sk)
+		return READ_KIND_DIFFERS;
 	if (!e->have_info || !e->info.has_ino)
-		return true;
+		return READ_AGREES;
 	if (link && link_kind(link, &ino) != LINK_OTHER && ino != e->info.ino)
-		return false;
-	if (e->stat_errno == 0 && !e->st_from_link &&
-	    (unsigned long long)e->st.st_ino != e->info.ino)
-		return false;
-	return true;
+		return READ_KIND_DIFFERS;
+	if (real_stat && (unsigned long long)e->st.st_ino != e->info.ino)
+		return sk == LINK_OTHER ? READ_INO_DIFFERS : READ_KIND_DIFFERS;
+	return READ_AGREES;
 }
 
 /* What a failed check saw, to tell a changing descriptor from a stable
@@ -497,14 +557,15 @@ static void entry_seen_of(const struct fd_entry *e, struct entry_seen *s)
 
 #define READ_TRIES 3
 
-/* Reads an entry until its parts agree (at most READ_TRIES times).  A
- * disagreement seen the same way every time is the file's own (kept);
- * one that moves is a descriptor being replaced: returns 2 to drop it. */
+/* Reads an entry until its parts agree (at most READ_TRIES times).  An
+ * inode disagreement between fdinfo and a file's stat seen the same way
+ * every time is the file's own (overlayfs: kept); any other, or one that
+ * moves, is a descriptor being replaced: returns 2 to drop it. */
 static int read_entry(struct collect_job *j, struct fd_entry *e)
 {
 	struct entry_seen first = { 0, 0, 0 }, now;
 	bool stable = true;
-	int fd = e->fd, k, rc;
+	int fd = e->fd, k, rc, how;
 
 	for (k = 0; k < READ_TRIES; k++) {
 		if (k > 0) {
@@ -514,8 +575,10 @@ static int read_entry(struct collect_job *j, struct fd_entry *e)
 			e->stat_errno = ENODATA;
 		}
 		rc = read_entry_once(j, e);
-		if (rc != 0 || entry_consistent(j, e))
+		if (rc != 0 || (how = entry_consistent(j, e)) == READ_AGREES)
 			return rc;
+		if (how == READ_KIND_DIFFERS)
+			stable = false;
 		entry_seen_of(e, &now);
 		if (k == 0)
 			first = now;

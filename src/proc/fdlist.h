@@ -77,6 +77,18 @@ int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 
 void fd_proc_release(struct fd_proc *p);
 
+/* True when the entry's stat is of a socket on sockfs: a socket file
+ * elsewhere (a unix socket's path) has S_IFSOCK too. */
+bool fd_entry_on_sockfs(const struct fd_entry *e);
+
+/* Whether an entry's fdinfo, link text and stat were read from one open
+ * file (collection re-reads or drops one whose parts disagree).  An
+ * inode that differs between fdinfo and a file's stat may be the file's
+ * own (overlayfs); a pipe's or socket's stat beside a path, or a link's
+ * inode other than fdinfo's, is a descriptor replaced meanwhile. */
+enum { READ_AGREES, READ_INO_DIFFERS, READ_KIND_DIFFERS };
+int fd_entry_agreement(const struct fd_entry *e, const char *link);
+
 /* The link text of an entry, or NULL when it was not read. */
 const char *fd_entry_link(const struct fd_proc *p, const struct fd_entry *e);
 
