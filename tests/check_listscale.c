@@ -342,6 +342,61 @@ START_TEST(test_socket_of_another_namespace_is_decoded_on_every_holder)
 }
 END_TEST
 
+/* /proc/net/unix prints names raw: an abstract name holding a newline and
+ * a line of its own making claims the test's TCP listener; a path with a
+ * newline is cut there unless the next line is taken as the rest. */
+START_TEST(test_proc_net_unix_names_cannot_forge_or_cut_entries)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET };
+	struct sockaddr_un fake = { .sun_family = AF_UNIX }, nl = { .sun_family = AF_UNIX };
+	char dir[] = "/tmp/fdscope-nl-XXXXXX", want[64], pids[64], path[100];
+	const struct json *row;
+	struct run_result r, rn;
+	struct json *doc, *docn;
+	int l = socket(AF_INET, SOCK_STREAM, 0), a, b;
+	socklen_t flen;
+	struct kid k;
+
+	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert(bind(l, (struct sockaddr *)&in, sizeof(in)) == 0 && listen(l, 1) == 0);
+	snprintf(want, sizeof(want), "TCP 127.0.0.1:%d LISTEN", port_of(l));
+	flen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+		(size_t)snprintf(fake.sun_path + 1, sizeof(fake.sun_path) - 1,
+				 "x\n0000000000000000: 00000002 00000000 00010000 "
+				 "0001 01 %llu /run/FAKE-sshd.sock", ino_of(l)));
+	a = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert(bind(a, (struct sockaddr *)&fake, flen) == 0 && listen(a, 1) == 0);
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/a\nb", dir);
+	snprintf(nl.sun_path, sizeof(nl.sun_path), "%s", path);
+	b = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ck_assert(bind(b, (struct sockaddr *)&nl, sizeof(nl)) == 0);
+	kid_start(&k, NULL, NULL);
+	snprintf(pids, sizeof(pids), "%ld", (long)k.pid);
+	doc = list_json_of(&r, pids, "FD,NAME");
+	setenv("FDSCOPE_NO_NETLINK", "1", 1);
+	docn = list_json_of(&rn, pids, "FD,NAME");
+	unsetenv("FDSCOPE_NO_NETLINK");
+	kid_stop(&k);
+	row = json_find_fd(docn, l);
+	ck_assert(row != NULL);
+	ck_assert_str_eq(json_str(row, "name"), want);
+	ck_assert(strstr(rn.out, "FAKE") == NULL || strstr(json_str(json_find_fd(docn, a), "name"), "FAKE") != NULL);
+	ck_assert_str_eq(json_str(json_find_fd(docn, b), "name"),
+			 json_str(json_find_fd(doc, b), "name"));
+	ck_assert(strstr(json_str(json_find_fd(doc, b), "name"), "\\x0ab") != NULL);
+	json_free(doc);
+	json_free(docn);
+	run_result_release(&r);
+	run_result_release(&rn);
+	close(l);
+	close(a);
+	close(b);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 struct swapper {
 	int a, b;
 };
@@ -848,6 +903,7 @@ Suite *listscale_suite(void)
 	tcase_add_test(tc, test_socket_inode_counts_only_on_sockfs);
 	tcase_add_test(tc, test_o_path_of_a_socket_file_names_the_path);
 	tcase_add_test(tc, test_socket_of_another_namespace_is_decoded_on_every_holder);
+	tcase_add_test(tc, test_proc_net_unix_names_cannot_forge_or_cut_entries);
 	tcase_add_test(tc, test_rows_describe_one_file_while_a_descriptor_is_replaced);
 	tcase_add_test(tc, test_entry_parts_from_two_files_disagree);
 	tcase_add_test(tc, test_unlinked_file_past_path_max_is_named_and_deleted);
