@@ -120,6 +120,8 @@ START_TEST(test_procnet_unix_newline_in_path_continues_the_name)
 		"Num       RefCount Protocol Flags    Type St Inode Path\n"
 		"0000000000000000: 00000002 00000000 00010000 0001 01 30001 /tmp/a\n"
 		"b c\n"
+		/* A connection not yet accepted: no inode, and no name's end. */
+		"0000000000000000: 00000003 00000000 00000000 0001 02     0 /tmp/s\n"
 		"0000000000000000: 00000002 00000000 00000000 0001 01 30002\n";
 	struct sock_table t;
 	const struct sock_info *si;

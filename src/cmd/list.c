@@ -237,6 +237,8 @@ static const char *sock_cell(const struct list_row *r, int col, char *buf,
 				    strlen(net_sock_proto_word(e->proto)));
 			return buf;
 		}
+		if (si && si->family == AF_UNIX)
+			return "UNIX";
 		return e->have_sockopt ?
 			sock_proto_name(e->sock_family, e->sock_proto, buf, len) :
 			si ? sock_proto_name(si->family, si->proto, buf, len) : NULL;
@@ -402,6 +404,28 @@ static void start_prefetch(struct list_control *ctl)
 		ctl->prefetch = sock_prefetch_start(ctl->proc_root);
 }
 
+/* The kernel's protocol name for sockets that no dump decoded (unbound,
+ * of a protocol fdscope does not dump), and for all when a table came
+ * from /proc/net, where the name guards against forged lines. */
+static void fill_protos(struct list_control *ctl)
+{
+	bool all = !net_attach_all_netlink(ctl->attach);
+	size_t pi, i;
+
+	if ((ctl->need & FDL_NEED_PROTO) == 0)
+		return;
+	for (pi = 0; pi < ctl->nprocs; pi++)
+		for (i = 0; i < ctl->procs[pi].n; i++) {
+			struct fd_entry *e = &ctl->procs[pi].fds[i];
+
+			if (e->proto[0] == '\0' &&
+			    net_entry_sock_ino(&ctl->procs[pi], e) &&
+			    (all || net_attach_sock(ctl->attach, pi, e) == NULL))
+				fd_entry_read_proto(ctl->proc_root,
+						    &ctl->procs[pi], e);
+		}
+}
+
 /* Between collection and rows: what /proc/PID/fd does not say, found once
  * for every collected table together. */
 static void attach_extra(struct list_control *ctl)
@@ -411,8 +435,10 @@ static void attach_extra(struct list_control *ctl)
 	ctl->attach = net_attach_new(ctl->proc_root, ctl->procs, ctl->nprocs);
 	net_attach_take_prefetch(ctl->attach, ctl->prefetch);
 	ctl->prefetch = NULL;
-	if (ctl->need & LIST_NEED_SOCKETS)
+	if (ctl->need & LIST_NEED_SOCKETS) {
 		net_attach_sockets(ctl->attach);
+		fill_protos(ctl);
+	}
 	if (ctl->need & LIST_NEED_HOLDERS)
 		net_attach_holders(ctl->attach);
 }
@@ -498,8 +524,13 @@ static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 	struct fd_proc p;
 	pid_t tgid;
 
-	if (fd_proc_collect(&p, ctl->proc_root, pid,
-			    ctl->need & ~(unsigned int)LIST_NEED_ATTACH) < 0) {
+	unsigned int need = ctl->need & ~(unsigned int)LIST_NEED_ATTACH;
+
+	/* With every dump under way already, the protocol names are read
+	 * afterwards, for the sockets no dump holds (fill_protos). */
+	if (ctl->prefetch)
+		need &= ~(unsigned int)FDL_NEED_PROTO;
+	if (fd_proc_collect(&p, ctl->proc_root, pid, need) < 0) {
 		int e = errno;
 
 		if (quiet_denied && (e == EACCES || e == EPERM)) {

@@ -381,6 +381,16 @@ void net_attach_sockets(struct net_attach *a)
 	}
 }
 
+bool net_attach_all_netlink(const struct net_attach *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nns; i++)
+		if (a->ns[i].loaded && a->ns[i].t.source != SOCK_SRC_NETLINK)
+			return false;
+	return true;
+}
+
 int net_attach_ns_read(const struct net_attach *a, size_t pi)
 {
 	if (pi >= a->nprocs || a->proc_ns[pi] == SIZE_MAX)

@@ -61,6 +61,10 @@ size_t net_attach_holders_of(const struct net_attach *a, unsigned long long dev,
 			     unsigned long long ino, size_t pi, int fd,
 			     char *buf, size_t len);
 
+/* True when every table read came from netlink (no /proc/net text that
+ * a socket's name could forge). */
+bool net_attach_all_netlink(const struct net_attach *a);
+
 /* Whether the socket tables of pi's network namespace were read, and
  * how. */
 enum { NET_NS_UNREAD, NET_NS_NETLINK, NET_NS_PROCNET };

@@ -235,7 +235,7 @@ static int parse_unix_fields(const char *p, const char *end,
 	if ((p = hex_field(p, end, 2, &l->st)) == NULL)
 		return -1;
 	p = skip_spaces(p, end);
-	if ((p = dec_field(p, end, &l->ino)) == NULL || l->ino == 0)
+	if ((p = dec_field(p, end, &l->ino)) == NULL)
 		return -1;
 	l->name = l->name_end = NULL;
 	if (p < end && *p == ' ') {
@@ -309,6 +309,12 @@ int procnet_parse_unix(struct sock_table *t, const char *text, size_t len)
 				unix_name_append(last, "\n", 1);
 				unix_name_append(last, p, (size_t)(nl - p));
 			}
+			continue;
+		}
+		/* No inode: a connection not yet accepted, which no
+		 * descriptor refers to. */
+		if (l.ino == 0) {
+			last = NULL;
 			continue;
 		}
 		had = sock_table_find(t, l.ino);

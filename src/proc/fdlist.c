@@ -431,6 +431,22 @@ static void read_proto(const struct collect_job *j, const char *name,
 	e->proto[n > 0 ? n : 0] = '\0';
 }
 
+void fd_entry_read_proto(const char *root, const struct fd_proc *p,
+			 struct fd_entry *e)
+{
+	char path[4200];
+	ssize_t n;
+
+	if (p->self)
+		snprintf(path, sizeof(path), "%s/self/fd/%d", root, e->fd);
+	else
+		snprintf(path, sizeof(path), "%s/%ld/fd/%d", root,
+			 (long)(p->tid ? p->tid : p->pid), e->fd);
+	n = getxattr(path, "system.sockprotoname", e->proto,
+		     sizeof(e->proto) - 1);
+	e->proto[n > 0 ? n : 0] = '\0';
+}
+
 /* Fills one entry; returns 1 when the descriptor closed meanwhile, -1
  * with errno when fdscope ran out of descriptors. */
 static int read_entry_once(struct collect_job *j, struct fd_entry *e)

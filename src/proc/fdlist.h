@@ -89,6 +89,12 @@ bool fd_entry_on_sockfs(const struct fd_entry *e);
 enum { READ_AGREES, READ_INO_DIFFERS, READ_KIND_DIFFERS };
 int fd_entry_agreement(const struct fd_entry *e, const char *link);
 
+/* Reads e->proto after collection, by /proc/PID/fd/N (the descriptor
+ * may have been replaced since: callers use it for sockets that no
+ * table decoded, where a wrong name is caught by the family check). */
+void fd_entry_read_proto(const char *root, const struct fd_proc *p,
+			 struct fd_entry *e);
+
 /* The link text of an entry, or NULL when it was not read. */
 const char *fd_entry_link(const struct fd_proc *p, const struct fd_entry *e);
 
