@@ -99,9 +99,11 @@ int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
 #define SOCKDIAG_ALL ((1u << SOCKDIAG_NDUMPS) - 1)
 
 /* At most this many unix sockets of a namespace are looked up one by one
- * (unix_diag by inode) instead of dumped: bench/results.md, "unix
- * lookups", measured the crossover. */
-#define SOCKDIAG_UNIX_EXACT_MAX 64
+ * (unix_diag by inode) instead of dumped.  The kernel finds a socket by
+ * inode by walking its whole unix table, so one look-up costs a fixed
+ * share of a dump whatever the host's size: the crossover, measured in
+ * bench/analysis.md ("Unix look-ups by inode"), is near 32. */
+#define SOCKDIAG_UNIX_EXACT_MAX 32
 
 /* As sock_table_load, for the dumps in mask only.  The unix sockets
  * unix_inos (n of them) are those the caller needs: when netlink answers
