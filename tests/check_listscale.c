@@ -521,6 +521,14 @@ START_TEST(test_entry_parts_from_two_files_disagree)
 	ck_assert_int_eq(fd_entry_agreement(&e, "/dev/null"), READ_INO_DIFFERS);
 	e.st.st_ino = fs.st_ino;
 	ck_assert_int_eq(fd_entry_agreement(&e, "/dev/null"), READ_AGREES);
+	/* The same inode number on another mount: another file. */
+	e.info.has_mnt_id = true;
+	e.info.mnt_id = 20;
+	e.has_st_mnt_id = true;
+	e.st_mnt_id = 21;
+	ck_assert_int_eq(fd_entry_agreement(&e, "/dev/null"), READ_KIND_DIFFERS);
+	e.st_mnt_id = 20;
+	ck_assert_int_eq(fd_entry_agreement(&e, "/dev/null"), READ_AGREES);
 	close(s);
 	close(f);
 }

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -401,15 +403,28 @@ static int read_stat(struct collect_job *j, const char *name,
 		     struct fd_entry *e)
 {
 	const char *link = fd_link_in(j, e);
+	struct statx stx;
 	struct stat st;
 
 	if (stat_from_link(j, link, e))
 		return 0;
-	if (fstatat(j->dfd, name, &st, 0) < 0) {
+	/* statx for the mount ID too, which fdinfo's must match. */
+	if (statx(j->dfd, name, 0, STATX_BASIC_STATS | STATX_MNT_ID, &stx) < 0) {
 		e->stat_errno = errno;
 		return errno == ENOENT && (j->need & FDL_NEED_LINK) == 0;
 	}
+	memset(&st, 0, sizeof(st));
+	st.st_dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+	st.st_rdev = makedev(stx.stx_rdev_major, stx.stx_rdev_minor);
+	st.st_ino = (ino_t)stx.stx_ino;
+	st.st_nlink = (nlink_t)stx.stx_nlink;
+	st.st_size = (off_t)stx.stx_size;
+	st.st_mode = (mode_t)stx.stx_mode;
 	keep_stat(&e->st, &st);
+	if (stx.stx_mask & STATX_MNT_ID) {
+		e->st_mnt_id = (int)stx.stx_mnt_id;
+		e->has_st_mnt_id = true;
+	}
 	e->stat_errno = 0;
 	learn_kind(j, link, e);
 	return 0;
@@ -550,6 +565,10 @@ int fd_entry_agreement(const struct fd_entry *e, const char *link)
 	if (!e->have_info || !e->info.has_ino)
 		return READ_AGREES;
 	if (link && link_kind(link, &ino) != LINK_OTHER && ino != e->info.ino)
+		return READ_KIND_DIFFERS;
+	/* fdinfo's mount is the file's path's, which the stat followed. */
+	if (real_stat && e->has_st_mnt_id && e->info.has_mnt_id &&
+	    e->st_mnt_id != e->info.mnt_id)
 		return READ_KIND_DIFFERS;
 	if (real_stat && (unsigned long long)e->st.st_ino != e->info.ino)
 		return sk == LINK_OTHER ? READ_INO_DIFFERS : READ_KIND_DIFFERS;

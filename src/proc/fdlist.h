@@ -51,6 +51,8 @@ struct fd_entry {
 	 * is from a real stat of the first such descriptor of the table. */
 	bool st_from_link;
 	int link_errno;		/* readlink's errno when link_off is unset */
+	int st_mnt_id;		/* statx's mount ID, when has_st_mnt_id */
+	bool has_st_mnt_id;
 	/* The kernel's protocol name of a socket ("TCP", "UNIXv6"...: the
 	 * system.sockprotoname attribute), "" when not a socket or unread. */
 	char proto[16];
