@@ -146,6 +146,7 @@ static const int defaults_thread[] = {
 struct list_control {
 	struct out_opts out;
 	pid_t *pids;
+	pid_t *tgids;		/* per PID: its thread group if a thread's */
 	size_t npids;
 	unsigned int all : 1;
 	unsigned int help : 1;
@@ -519,10 +520,11 @@ static pid_t tgid_of(const char *root, pid_t pid)
 	return (pid_t)v;
 }
 
-static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
+/* tgid: pid's thread group when pid is another thread's ID, else 0. */
+static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
+		    bool quiet_denied)
 {
 	struct fd_proc p;
-	pid_t tgid;
 
 	unsigned int need = ctl->need & ~(unsigned int)LIST_NEED_ATTACH;
 
@@ -547,8 +549,7 @@ static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 		explain_empty_table(ctl->proc_root, pid);
 	/* -p TID reads that thread's table (its own after unshare(2) of
 	 * CLONE_FILES) and labels it with its process. */
-	if (!quiet_denied && !p.self && (tgid = tgid_of(ctl->proc_root, pid)) &&
-	    tgid != pid) {
+	if (!p.self && tgid && tgid != pid) {
 		p.tid = pid;
 		p.pid = tgid;
 	}
@@ -573,7 +574,7 @@ static int list_all(struct list_control *ctl)
 
 		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0)
 			continue;
-		if (list_one(ctl, (pid_t)v, true) < 0)
+		if (list_one(ctl, (pid_t)v, 0, true) < 0)
 			ret = -1;
 	}
 	closedir(d);
@@ -653,14 +654,18 @@ static int select_columns(struct list_control *ctl)
 {
 	const int *defs = defaults_one;
 	size_t ndefs = ARRAY_SIZE(defaults_one), i;
+	bool thread = false;
 
+	ctl->tgids = xcalloc(ctl->npids ? ctl->npids : 1, sizeof(*ctl->tgids));
 	for (i = 0; i < ctl->npids; i++) {
 		pid_t tgid = tgid_of(ctl->proc_root, ctl->pids[i]);
 
-		if (tgid && tgid != ctl->pids[i])
-			break;
+		if (tgid && tgid != ctl->pids[i]) {
+			ctl->tgids[i] = tgid;
+			thread = true;
+		}
 	}
-	if (i < ctl->npids) {
+	if (thread) {
 		defs = defaults_thread;
 		ndefs = ARRAY_SIZE(defaults_thread);
 	} else if (ctl->all || ctl->npids > 1) {
@@ -701,9 +706,9 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 	if (ctl.all)
 		failed = list_all(&ctl) < 0;
 	else if (ctl.npids == 0)
-		failed = list_one(&ctl, 0, false) < 0;
+		failed = list_one(&ctl, 0, 0, false) < 0;
 	for (i = 0; i < ctl.npids; i++)
-		if (list_one(&ctl, ctl.pids[i], false) < 0)
+		if (list_one(&ctl, ctl.pids[i], ctl.tgids[i], false) < 0)
 			failed = 1;
 	attach_extra(&ctl);
 	ctl.table = out_table_new("descriptors", columns, ctl.selected,
@@ -719,6 +724,7 @@ cleanup:
 	free(ctl.row_start);
 	release_procs(&ctl);
 	free(ctl.pids);
+	free(ctl.tgids);
 	return ret;
 }
 
