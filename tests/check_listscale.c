@@ -353,7 +353,7 @@ START_TEST(test_proc_net_unix_names_cannot_forge_or_cut_entries)
 	const struct json *row;
 	struct run_result r, rn;
 	struct json *doc, *docn;
-	int l = socket(AF_INET, SOCK_STREAM, 0), a, b;
+	int l = socket(AF_INET, SOCK_STREAM, 0), a, b, z;
 	socklen_t flen;
 	struct kid k;
 
@@ -371,6 +371,13 @@ START_TEST(test_proc_net_unix_names_cannot_forge_or_cut_entries)
 	snprintf(nl.sun_path, sizeof(nl.sun_path), "%s", path);
 	b = socket(AF_UNIX, SOCK_DGRAM, 0);
 	ck_assert(bind(b, (struct sockaddr *)&nl, sizeof(nl)) == 0);
+	/* "\0q\0r": /proc/net/unix prints "@q@r". */
+	memset(&fake, 0, sizeof(fake));
+	fake.sun_family = AF_UNIX;
+	memcpy(fake.sun_path, "\0q\0r", 4);
+	z = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ck_assert(bind(z, (struct sockaddr *)&fake,
+		       (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 4)) == 0);
 	kid_start(&k, NULL, NULL);
 	snprintf(pids, sizeof(pids), "%ld", (long)k.pid);
 	doc = list_json_of(&r, pids, "FD,NAME");
@@ -385,6 +392,11 @@ START_TEST(test_proc_net_unix_names_cannot_forge_or_cut_entries)
 	ck_assert_str_eq(json_str(json_find_fd(docn, b), "name"),
 			 json_str(json_find_fd(doc, b), "name"));
 	ck_assert(strstr(json_str(json_find_fd(doc, b), "name"), "\\x0ab") != NULL);
+	/* netlink has the NUL; the fallback says it cannot tell. */
+	ck_assert_str_eq(json_str(json_find_fd(doc, z), "name"),
+			 "UNIX-DGRAM @q\\x00r unconnected");
+	ck_assert(strstr(json_str(json_find_fd(docn, z), "name"), "@q@r") != NULL);
+	ck_assert(strstr(json_str(json_find_fd(docn, z), "name"), "may be a NUL") != NULL);
 	json_free(doc);
 	json_free(docn);
 	run_result_release(&r);
@@ -392,6 +404,7 @@ START_TEST(test_proc_net_unix_names_cannot_forge_or_cut_entries)
 	close(l);
 	close(a);
 	close(b);
+	close(z);
 	unlink(path);
 	rmdir(dir);
 }
