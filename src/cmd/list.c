@@ -62,13 +62,15 @@ static const struct out_column columns[NCOLUMNS] = {
 		"the file was unlinked while open" },
 	[COL_NAME] = { "NAME", 0.5, OUT_TRUNC, OUT_JSON_STRING,
 		"what the descriptor refers to: the /proc/PID/fd link, or a "
-		"decoded socket (TCP 127.0.0.1:1234 -> 127.0.0.1:54321 ESTABLISHED)" },
+		"decoded socket (TCP 127.0.0.1:1234 -> 127.0.0.1:54321 ESTABLISHED, "
+		"TCP (unbound), NETLINK socket:[N])" },
 	[COL_SOCK_FAMILY] = { "SOCK.FAMILY", 7, 0, OUT_JSON_STRING,
 		"socket address family: AF_INET, AF_INET6, AF_UNIX, ..." },
 	[COL_SOCK_TYPE] = { "SOCK.TYPE", 7, 0, OUT_JSON_STRING,
 		"socket type: SOCK_STREAM, SOCK_DGRAM, ..." },
 	[COL_SOCK_PROTO] = { "SOCK.PROTO", 4, 0, OUT_JSON_STRING,
-		"socket protocol: TCP, UDP, or the number" },
+		"socket protocol as the kernel names it: TCP, UDP, UNIX, NETLINK, "
+		"PACKET, RAW, ..." },
 	[COL_LADDR] = { "LADDR", 0.2, 0, OUT_JSON_STRING,
 		"socket's local address: host:port, [v6]:port, a unix path or @abstract" },
 	[COL_RADDR] = { "RADDR", 0.2, 0, OUT_JSON_STRING,
