@@ -417,6 +417,84 @@ START_TEST(test_proc_net_unix_names_cannot_forge_or_cut_entries)
 }
 END_TEST
 
+/* A socket created in a namespace that no process is in any more: only a
+ * descriptor of it tells where it is (SIOCGSKNS), so fdscope decodes it
+ * among its own descriptors, and says it cannot for another process. */
+START_TEST(test_socket_of_a_namespace_without_processes)
+{
+	char want[64], pidtext[32], name[40];
+	struct run_result r;
+	struct json *doc;
+	const struct json *row;
+	int sp[2], fd = -1, st;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		printf("skip test_socket_of_a_namespace_without_processes: "
+		       "unshare(CLONE_NEWNET) needs root\n");
+		return;
+	}
+	snprintf(name, sizeof(name), "fdscope-orphan-%ld", (long)getpid());
+	ck_assert(socketpair(AF_UNIX, SOCK_DGRAM, 0, sp) == 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		struct sockaddr_un un = { .sun_family = AF_UNIX };
+		char cbuf[CMSG_SPACE(sizeof(int))], c = 'x';
+		struct iovec iov = { &c, 1 };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+		struct cmsghdr *cm;
+		int s;
+
+		memcpy(un.sun_path + 1, name, strlen(name));
+		if (unshare(CLONE_NEWNET) != 0 ||
+		    (s = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
+		    bind(s, (struct sockaddr *)&un, (socklen_t)(offsetof(struct sockaddr_un,
+			 sun_path) + 1 + strlen(name))) != 0 || listen(s, 1) != 0)
+			_exit(3);
+		cm = CMSG_FIRSTHDR(&m);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &s, sizeof(int));
+		_exit(sendmsg(sp[1], &m, 0) == 1 ? 0 : 4);
+	}
+	{
+		char cbuf[CMSG_SPACE(sizeof(int))], c;
+		struct iovec iov = { &c, 1 };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+
+		ck_assert_int_eq(recvmsg(sp[0], &m, 0), 1);
+		ck_assert(CMSG_FIRSTHDR(&m) != NULL);
+		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(int));
+	}
+	ck_assert(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	snprintf(want, sizeof(want), "UNIX-STREAM @%s listening", name);
+	run_fdscope(&r, "list", "-J", "-o", "FD,NAME", NULL);
+	ck_assert_int_eq(r.status, 0);
+	doc = json_parse(r.out);
+	ck_assert(doc != NULL);
+	row = json_find_fd(doc, fd);
+	ck_assert(row != NULL);
+	ck_assert_str_eq(json_str(row, "name"), want);
+	json_free(doc);
+	run_result_release(&r);
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)getpid());
+	doc = list_json_of(&r, pidtext, "FD,NAME");
+	row = json_find_fd(doc, fd);
+	ck_assert(row != NULL);
+	ck_assert_msg(strstr(json_str(row, "name"), "in no network namespace") != NULL,
+		      "name: %s", json_str(row, "name"));
+	json_free(doc);
+	run_result_release(&r);
+	close(fd);
+	close(sp[0]);
+	close(sp[1]);
+}
+END_TEST
+
 struct swapper {
 	int a, b;
 };
@@ -949,6 +1027,7 @@ Suite *listscale_suite(void)
 	tcase_add_test(tc, test_socket_inode_counts_only_on_sockfs);
 	tcase_add_test(tc, test_o_path_of_a_socket_file_names_the_path);
 	tcase_add_test(tc, test_socket_of_another_namespace_is_decoded_on_every_holder);
+	tcase_add_test(tc, test_socket_of_a_namespace_without_processes);
 	tcase_add_test(tc, test_proc_net_unix_names_cannot_forge_or_cut_entries);
 	tcase_add_test(tc, test_rows_describe_one_file_while_a_descriptor_is_replaced);
 	tcase_add_test(tc, test_entry_parts_from_two_files_disagree);

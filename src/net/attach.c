@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -218,18 +220,14 @@ static unsigned long long netns_ino(const char *root, pid_t pid)
 	return stat(path, &st) == 0 ? (unsigned long long)st.st_ino : 0;
 }
 
-/* Runs the dumps inside pid's namespace and comes back.  Returns 0, or -1
- * with errno when the namespace may not be entered. */
-static int load_in_netns(struct net_attach *a, struct sock_table *t,
-			 pid_t pid)
+/* Runs the dumps inside the namespace target (a descriptor of it) and
+ * comes back.  Returns 0, or -1 with errno when it may not be entered. */
+static int load_in_netns_fd(struct net_attach *a, struct sock_table *t,
+			    int target, pid_t pid)
 {
 	char path[4096];
-	int target = -1, home = -1, ret = -1, saved = 0;
+	int home, ret = -1, saved = 0;
 
-	ns_path(a->root, pid, path, sizeof(path));
-	target = open(path, O_RDONLY | O_CLOEXEC);
-	if (target < 0)
-		goto cleanup;
 	ns_path(a->root, 0, path, sizeof(path));
 	home = open(path, O_RDONLY | O_CLOEXEC);
 	if (home < 0 || setns(target, CLONE_NEWNET) < 0)
@@ -243,10 +241,26 @@ static int load_in_netns(struct net_attach *a, struct sock_table *t,
 	errno = saved;
 cleanup:
 	saved = errno;
-	if (target >= 0)
-		close(target);
 	if (home >= 0)
 		close(home);
+	errno = saved;
+	return ret;
+}
+
+/* The same inside pid's namespace. */
+static int load_in_netns(struct net_attach *a, struct sock_table *t,
+			 pid_t pid)
+{
+	char path[4096];
+	int target, ret, saved;
+
+	ns_path(a->root, pid, path, sizeof(path));
+	target = open(path, O_RDONLY | O_CLOEXEC);
+	if (target < 0)
+		return -1;
+	ret = load_in_netns_fd(a, t, target, pid);
+	saved = errno;
+	close(target);
 	errno = saved;
 	return ret;
 }
@@ -344,6 +358,42 @@ static bool have_unfound(const struct net_attach *a)
 	return false;
 }
 
+/* fdscope's own sockets are at hand: SIOCGSKNS names the namespace each
+ * was created in, even one that no process is in any more (a socket
+ * inherited from a parent that left, or received from another process). */
+static void find_own_sockets_ns(struct net_attach *a)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < a->nprocs; i++) {
+		const struct fd_proc *p = &a->procs[i];
+
+		if (!p->self)
+			continue;
+		for (j = 0; j < p->n; j++) {
+			const struct fd_entry *e = &p->fds[j];
+			unsigned long long ino = net_entry_sock_ino(p, e);
+			struct stat st;
+			int nsfd;
+
+			if (ino == 0 || find_sock(a, a->proc_ns[i], ino, e->proto))
+				continue;
+			nsfd = ioctl(e->fd, SIOCGSKNS);
+			if (nsfd < 0)
+				continue;
+			if (fstat(nsfd, &st) == 0) {
+				k = find_or_add_ns(a, (unsigned long long)st.st_ino);
+				if (!a->ns[k].tried) {
+					a->ns[k].tried = true;
+					a->ns[k].loaded = load_in_netns_fd(a,
+						&a->ns[k].t, nsfd, 0) == 0;
+				}
+			}
+			close(nsfd);
+		}
+	}
+}
+
 void net_attach_sockets(struct net_attach *a)
 {
 	unsigned long long self_ns = netns_ino(a->root, 0);
@@ -375,6 +425,7 @@ void net_attach_sockets(struct net_attach *a)
 		if (a->ns[k].loaded)
 			a->proc_ns[i] = k;
 	}
+	find_own_sockets_ns(a);
 	if (!own_tried && self_ns != 0 && have_unfound(a)) {
 		k = find_or_add_ns(a, self_ns);
 		load_ns(a, &a->ns[k], 0, true);
