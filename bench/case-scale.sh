@@ -173,7 +173,7 @@ cleanup
 i=0
 list=
 while [ $i -lt "$nprocs" ]; do
-	sleep 900 &
+	sleep 900 < /dev/null > /dev/null 2>&1 &
 	pids="$pids $!"
 	list=${list:+$list,}$!
 	[ $i -eq 9 ] && ten=$list
