@@ -52,7 +52,7 @@ cleanup() {
 start_ready() {
 	out=$1
 	shift
-	"$@" > "$out" &
+	"$bdir/closefds" "$@" > "$out" &
 	started=$!
 	pids="$pids $started"
 	i=0
@@ -156,7 +156,7 @@ file=$path/$(printf '%*s' $((3999 - ${#path})) '' | tr ' ' f)
 for k in 1 2 3 4; do
 	start_ready "$tmp/big-$k.out" "$bdir/holder" -t 900 "$fds"
 done
-sleep 900 3< "$file" &
+"$bdir/closefds" sh -c 'exec 3< "$1"; exec sleep 900' sh "$file" &
 pids="$pids $!"
 timer -T "$tmp/all.tsv" "all" "$bin list --all" "lsfd" "lsfd"
 t=$tmp/all.tsv
@@ -173,7 +173,7 @@ cleanup
 i=0
 list=
 while [ $i -lt "$nprocs" ]; do
-	sleep 900 < /dev/null > /dev/null 2>&1 &
+	"$bdir/closefds" sleep 900 < /dev/null > /dev/null 2>&1 &
 	pids="$pids $!"
 	list=${list:+$list,}$!
 	[ $i -eq 9 ] && ten=$list
