@@ -78,6 +78,12 @@ int main(int argc, char **argv)
 			err(1, "socketpair %ld", made);
 		made += 2;
 	}
+	/* An odd count: one unbound unix datagram socket more. */
+	while (made < n) {
+		if (socket(AF_UNIX, SOCK_DGRAM, 0) < 0)
+			err(1, "unix %ld", made);
+		made++;
+	}
 	printf("%ld\nready %ld\n", (long)getpid(), made);
 	fflush(stdout);
 	alarm(seconds);
