@@ -39,6 +39,7 @@ enum {
 	COL_NOTE,	/* OUT_WRAP, spaces */
 	COL_LAST,	/* empty in every third row */
 	COL_FDS,	/* a number array: several lines in a table */
+	COL_ENDS,	/* a string array: lines of their own widths */
 	NCOLS
 };
 
@@ -55,6 +56,7 @@ static const struct out_column columns[NCOLS] = {
 	[COL_NOTE] = { "NOTE", 0.3, OUT_WRAP, OUT_JSON_STRING, "wraps" },
 	[COL_LAST] = { "LAST", 0, 0, OUT_JSON_STRING, "gaps" },
 	[COL_FDS] = { "FDS", 0, 0, OUT_JSON_ARRAY_NUMBER, "numbers" },
+	[COL_ENDS] = { "ENDS", 0.2, 0, OUT_JSON_ARRAY_STRING, "strings" },
 };
 
 /* Every column but the array; then a first column empty in whole blocks,
@@ -66,7 +68,7 @@ static const int sel_all[] = {
 };
 static const int sel_blocky_first[] = { COL_BLOCKY, COL_NOTE, COL_HINT };
 static const int sel_none_last[] = { COL_WORDS, COL_NUM, COL_NONE };
-static const int sel_array[] = { COL_NUM, COL_FDS, COL_WORDS };
+static const int sel_array[] = { COL_NUM, COL_FDS, COL_ENDS, COL_WORDS };
 
 struct selection {
 	const int *ids;
@@ -134,6 +136,18 @@ static const char *sample_cell(const struct sample *s, size_t i, int col,
 		if (i % 4 == 0)
 			return "";
 		snprintf(buf, len, "%zu\n%zu", i, i + 1);
+		return buf;
+	case COL_ENDS:
+		/* None, one, or three lines; the widest line in the last
+		 * row but one, as a widely shared pipe's holder would be. */
+		if (i % 3 == 0)
+			return NULL;
+		if (i + 2 == s->nrows)
+			snprintf(buf, len, "e%zu\nthe-widest-line-of-all\nx", i);
+		else if (i % 3 == 1)
+			snprintf(buf, len, "e%zu", i);
+		else
+			snprintf(buf, len, "e%zu,a\ne\ne%zu,bb", i, i);
 		return buf;
 	default:
 		return NULL;
@@ -543,7 +557,8 @@ START_TEST(test_rows_print_as_added_other_columns)
 }
 END_TEST
 
-/* An array column prints a cell on several lines: never in blocks. */
+/* An array column prints a cell on several lines, in blocks as in one
+ * table: each column as wide as its widest line. */
 START_TEST(test_array_rows_print_as_added)
 {
 	const struct sample s = { .nrows = 2049 };

@@ -81,9 +81,9 @@ static const struct out_column columns[NCOLUMNS] = {
 	[COL_SOCK_PEER] = { "SOCK.PEER", 0.1, 0, OUT_JSON_STRING,
 		"unix socket's peer inode, and PID,COMMAND,FD of its holders "
 		"among the listed processes" },
-	[COL_ENDPOINTS] = { "ENDPOINTS", 0.2, OUT_TRUNC, OUT_JSON_STRING,
+	[COL_ENDPOINTS] = { "ENDPOINTS", 0.2, 0, OUT_JSON_ARRAY_STRING,
 		"other holders of the same pipe or FIFO among the listed "
-		"processes: PID,COMMAND,FD and r/w" },
+		"processes: PID,COMMAND,FD and r/w, one a line" },
 	[COL_NOTE] = { "NOTE", 0.2, OUT_TRUNC, OUT_JSON_STRING,
 		"what fdscope itself uses the descriptor for" },
 	[COL_TID] = { "TID", 5, OUT_RIGHT, OUT_JSON_NUMBER,
@@ -201,7 +201,7 @@ static const char *sock_peer_cell(const struct list_row *r, char *buf,
 	n = snprintf(buf, len, "%llu", si->peer_ino);
 	if (n > 0 && (size_t)n + 1 < len && r->e->stat_errno == 0 &&
 	    net_attach_holders_of(r->ctl->attach, r->e->st.st_dev,
-				  si->peer_ino, SIZE_MAX, -1, buf + n + 1,
+				  si->peer_ino, SIZE_MAX, -1, "; ", buf + n + 1,
 				  len - (size_t)n - 1) > 0)
 		buf[n] = ' ';
 	return buf;
@@ -214,8 +214,10 @@ static const char *endpoints_cell(const struct list_row *r, char *buf,
 
 	if (e->stat_errno != 0 || !S_ISFIFO(e->st.st_mode) || r->ctl->attach == NULL)
 		return NULL;
+	/* One holder a line: the column is as wide as one holder, not as the
+	 * list of a pipe that many processes share. */
 	return net_attach_holders_of(r->ctl->attach, e->st.st_dev, e->st.st_ino,
-				     r->pi, e->fd, buf, len) ? buf : NULL;
+				     r->pi, e->fd, "\n", buf, len) ? buf : NULL;
 }
 
 static const char *sock_cell(const struct list_row *r, int col, char *buf,

@@ -544,7 +544,7 @@ static char mode_letter(const struct fd_entry *e)
 
 size_t net_attach_holders_of(const struct net_attach *a, unsigned long long dev,
 			     unsigned long long ino, size_t pi, int fd,
-			     char *buf, size_t len)
+			     const char *sep, char *buf, size_t len)
 {
 	const struct holder *h = first_holder(a, dev, ino);
 	const struct holder *end = a->holders + a->nholders;
@@ -562,7 +562,7 @@ size_t net_attach_holders_of(const struct net_attach *a, unsigned long long dev,
 			continue;
 		escape_into(comm, sizeof(comm), p->comm, strlen(p->comm));
 		w = snprintf(buf + off, len - off, "%s%ld,%s,%d%.*s",
-			     count ? "; " : "", (long)(p->self ? getpid() : p->pid),
+			     count ? sep : "", (long)(p->self ? getpid() : p->pid),
 			     comm, e->fd, m ? 1 : 0, &m);
 		if (w < 0 || (size_t)w >= len - off)
 			break;

@@ -55,11 +55,12 @@ const struct sock_info *net_attach_sock(const struct net_attach *a, size_t pi,
 const struct sock_info *net_attach_peer(const struct net_attach *a, size_t pi,
 					const struct sock_info *si);
 
-/* Writes "PID,COMMAND,FDm; ..." for every descriptor other than (pi, fd)
- * that refers to (dev, ino) into buf; returns the number written. */
+/* Writes "PID,COMMAND,FDm" for every descriptor other than (pi, fd)
+ * that refers to (dev, ino) into buf, sep between two; returns the
+ * number written. */
 size_t net_attach_holders_of(const struct net_attach *a, unsigned long long dev,
 			     unsigned long long ino, size_t pi, int fd,
-			     char *buf, size_t len);
+			     const char *sep, char *buf, size_t len);
 
 /* True when every table read came from netlink (no /proc/net text that
  * a socket's name could forge). */

@@ -137,6 +137,8 @@ static int scols_json_type(enum out_json_type t)
 		return SCOLS_JSON_BOOLEAN_OPTIONAL;
 	case OUT_JSON_ARRAY_NUMBER:
 		return SCOLS_JSON_ARRAY_NUMBER;
+	case OUT_JSON_ARRAY_STRING:
+		return SCOLS_JSON_ARRAY_STRING;
 	default:
 		return SCOLS_JSON_STRING;
 	}
@@ -192,6 +194,22 @@ static int column_flags(const struct out_column *c, const struct out_opts *o)
 	return fl;
 }
 
+static bool is_array(const struct out_column *c)
+{
+	return c->json == OUT_JSON_ARRAY_NUMBER || c->json == OUT_JSON_ARRAY_STRING;
+}
+
+/* libsmartcols splits an array cell into elements at its wrap points,
+ * newlines; a table prints each on a line of its own and makes the
+ * column as wide as the widest. */
+static void set_multiline(struct libscols_column *cl, int fl)
+{
+	if (scols_column_set_flags(cl, fl | SCOLS_FL_WRAP) != 0 ||
+	    scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+				      scols_wrapnl_nextchunk, NULL) != 0)
+		errx(EXIT_FAIL, "cannot create an output column");
+}
+
 static struct libscols_column *add_column(struct libscols_table *tb,
 					  const struct out_column *c,
 					  const struct out_opts *o,
@@ -210,13 +228,8 @@ static struct libscols_column *add_column(struct libscols_table *tb,
 	if (cl == NULL)
 		errx(EXIT_FAIL, "cannot create an output column");
 	scols_column_set_json_type(cl, scols_json_type(c->json));
-	/* libsmartcols splits an array cell into elements at its wrap
-	 * points: newlines. */
-	if (c->json == OUT_JSON_ARRAY_NUMBER &&
-	    (scols_column_set_flags(cl, fl | SCOLS_FL_WRAP) != 0 ||
-	     scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
-				       scols_wrapnl_nextchunk, NULL) != 0))
-		errx(EXIT_FAIL, "cannot create an output column");
+	if (is_array(c))
+		set_multiline(cl, fl);
 	if (first)
 		scols_column_set_color(cl, "bold");
 	return cl;
@@ -307,7 +320,7 @@ static bool has_array_column(const struct out_table *t)
 	size_t i;
 
 	for (i = 0; i < t->nselected; i++)
-		if (t->cols[t->selected[i]].json == OUT_JSON_ARRAY_NUMBER)
+		if (is_array(&t->cols[t->selected[i]]))
 			return true;
 	return false;
 }
@@ -322,8 +335,8 @@ static size_t json_string_len(const char *s)
 	return s[i] ? i + 1 : i;
 }
 
-/* libsmartcols 2.38 prints an empty array cell as [null]; a number array
- * never holds null otherwise, so every "[ null ]" outside a string
+/* libsmartcols 2.38 prints an empty array cell as [null]; an array never
+ * holds null otherwise (strings are quoted), so every "[ null ]" outside a string
  * becomes "[]". */
 static void print_fixing_empty_arrays(const char *s)
 {
@@ -401,9 +414,10 @@ int out_table_print(struct out_table *t)
  * them, and each block's columns get those widths as strict hints and no
  * header (a header would be a minimum width of its own); the header line
  * is the first block's first line.  This holds when a width is a length:
- * printable ASCII only (raw output has no widths to agree on), off a
- * terminal (a terminal's table is fitted to its width as a whole), no
- * JSON.  Any other table is printed in one piece. */
+ * printable ASCII only (raw output has no widths to agree on), a
+ * multi-line cell (an array) measured by its widest line as libsmartcols
+ * does, off a terminal (a terminal's table is fitted to its width as a
+ * whole), no JSON.  Any other table is printed in one piece. */
 #define BLOCK_ROWS 1024
 #define NO_VALUE UINT32_MAX
 
@@ -424,16 +438,28 @@ struct out_chunk {
 	int error;			/* errno of a failed print */
 };
 
-static uint32_t keep_text(struct out_chunk *ch, size_t col, const char *v)
+/* A multi-line cell's width is its widest line, as libsmartcols measures
+ * it (scols_wrapnl_chunksize); its newlines are the lines' ends. */
+static uint32_t keep_text(struct out_chunk *ch, size_t col, const char *v,
+			  bool multiline)
 {
-	size_t len = 0;
+	size_t len = 0, line = 0;
 	uint32_t at;
 
-	for (; v[len]; len++)
-		if ((unsigned char)v[len] < 0x20 || (unsigned char)v[len] >= 0x7f)
+	for (; v[len]; len++) {
+		unsigned char c = (unsigned char)v[len];
+
+		if (c == '\n' && multiline) {
+			if (len - line > ch->width[col])
+				ch->width[col] = len - line;
+			line = len + 1;
+			continue;
+		}
+		if (c < 0x20 || c >= 0x7f)
 			ch->plain = false;
-	if (len > ch->width[col])
-		ch->width[col] = len;
+	}
+	if (len - line > ch->width[col])
+		ch->width[col] = len - line;
 	if (len >= NO_VALUE - ch->len)
 		errx(EXIT_FAIL, "cannot hold an output table of over 4 GiB");
 	if (ch->len + len + 1 > ch->cap) {
@@ -454,15 +480,19 @@ static void *format_chunk(void *arg)
 	size_t n = ch->t->nselected, r, i;
 	char buf[CELL_MAX];
 
+	bool multi[OUT_MAX_COLUMNS];
+
 	ch->plain = true;
 	ch->off = xcalloc((ch->hi - ch->lo) * n + 1, sizeof(*ch->off));
+	for (i = 0; i < n; i++)
+		multi[i] = is_array(&ch->t->cols[ch->t->selected[i]]);
 	for (r = ch->lo; r < ch->hi; r++)
 		for (i = 0; i < n; i++) {
 			const char *v = ch->cell(ch->ctx, r, ch->t->selected[i],
 						 buf, sizeof(buf));
 
 			ch->off[(r - ch->lo) * n + i] =
-				v ? keep_text(ch, i, v) : NO_VALUE;
+				v ? keep_text(ch, i, v, multi[i]) : NO_VALUE;
 		}
 	return NULL;
 }
@@ -498,12 +528,17 @@ static struct libscols_table *new_block(const struct out_table *t,
 	scols_table_enable_noheadings(tb, 1);
 	if (scols_table_set_stream(tb, out) != 0)
 		errx(EXIT_FAIL, "cannot create an output table");
-	for (i = 0; i < t->nselected; i++)
-		if (scols_table_new_column(tb, NULL, (double)widths[i],
-					   column_flags(&t->cols[t->selected[i]],
-							&t->o) |
-					   SCOLS_FL_STRICTWIDTH) == NULL)
+	for (i = 0; i < t->nselected; i++) {
+		const struct out_column *c = &t->cols[t->selected[i]];
+		int fl = column_flags(c, &t->o) | SCOLS_FL_STRICTWIDTH;
+		struct libscols_column *cl =
+			scols_table_new_column(tb, NULL, (double)widths[i], fl);
+
+		if (cl == NULL)
 			errx(EXIT_FAIL, "cannot create an output column");
+		if (is_array(c))
+			set_multiline(cl, fl);
+	}
 	return tb;
 }
 
@@ -592,8 +627,7 @@ static int print_blocks(struct out_table *t, struct out_chunk *chunks,
 
 static bool blocks_apply(const struct out_table *t, size_t nrows)
 {
-	return nrows > BLOCK_ROWS && !t->o.json && !has_array_column(t) &&
-		!isatty(STDOUT_FILENO);
+	return nrows > BLOCK_ROWS && !t->o.json && !isatty(STDOUT_FILENO);
 }
 
 int out_table_print_rows(struct out_table *t, const void *ctx, size_t nrows,
@@ -657,6 +691,7 @@ static const char *column_list_cell(const void *row, int col, char *buf,
 		snprintf(buf, len, "%s", c->json == OUT_JSON_NUMBER ? "number" :
 			 c->json == OUT_JSON_BOOLEAN ? "boolean" :
 			 c->json == OUT_JSON_ARRAY_NUMBER ? "array of numbers" :
+			 c->json == OUT_JSON_ARRAY_STRING ? "array of strings" :
 			 "string");
 		return buf;
 	default:

@@ -17,6 +17,10 @@ enum out_json_type {
 	/* A cell of newline-separated numbers ("0\n1\n2"), printed in JSON
 	 * as [0, 1, 2]; an empty cell is the empty array []. */
 	OUT_JSON_ARRAY_NUMBER,
+	/* A cell of newline-separated entries, one per line in a table (the
+	 * column as wide as its widest entry), an array of strings in JSON
+	 * and one field with the newlines escaped (\x0a) in raw output. */
+	OUT_JSON_ARRAY_STRING,
 };
 
 enum {
