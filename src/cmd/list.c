@@ -172,12 +172,6 @@ struct list_row {
 	const struct fd_entry *e;
 };
 
-static const char *fmt_ull(char *buf, size_t len, unsigned long long v)
-{
-	snprintf(buf, len, "%llu", v);
-	return buf;
-}
-
 static const struct sock_info *row_sock(const struct list_row *r)
 {
 	return r->ctl->attach ? net_attach_sock(r->ctl->attach, r->pi, r->e) : NULL;

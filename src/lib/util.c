@@ -146,6 +146,23 @@ int parse_seconds_ms(const char *s, long long min_ms, long long max_ms,
 	return 0;
 }
 
+char *fmt_ull(char *buf, size_t len, unsigned long long v)
+{
+	char tmp[24];
+	size_t n = 0, i;
+
+	if (len == 0)
+		return buf;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n && i + 1 < len; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[i] = '\0';
+	return buf;
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);

@@ -30,6 +30,11 @@ int parse_ull(const char *s, unsigned long long min, unsigned long long max,
 int parse_seconds_ms(const char *s, long long min_ms, long long max_ms,
 		     long long *out_ms, const char **why);
 
+/* Writes v in decimal into buf (NUL-terminated; 21 bytes always
+ * suffice, less is cut); returns buf.  snprintf's cost was a third of a
+ * large listing's user time. */
+char *fmt_ull(char *buf, size_t len, unsigned long long v);
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);

@@ -450,6 +450,9 @@ static uint32_t keep_text(struct out_chunk *ch, size_t col, const char *v,
 		unsigned char c = (unsigned char)v[len];
 
 		if (c == '\n' && multiline) {
+			/* An empty line is left to libsmartcols. */
+			if (len == line || v[len + 1] == '\0')
+				ch->plain = false;
 			if (len - line > ch->width[col])
 				ch->width[col] = len - line;
 			line = len + 1;
@@ -579,6 +582,147 @@ static void *print_chunk(void *arg)
 	return NULL;
 }
 
+/* Plain blocks are drawn here, as libsmartcols 2.38 draws them off a
+ * terminal, since its drawing (a width per character, a line object per
+ * row) cost over 40 000 instructions a row, most of `list`'s time: cells
+ * padded with blanks to the column's width (on the left when right-
+ * aligned), one blank between columns, a left-aligned last column not
+ * padded; a multi-line cell goes on on the next lines, whose other cells
+ * are blank (nothing at all in the last column).  check_output compares
+ * every layout with libsmartcols' own. */
+struct out_buf {
+	char *s;
+	size_t len, cap;
+};
+
+static void buf_grow(struct out_buf *b, size_t more)
+{
+	if (b->len + more <= b->cap)
+		return;
+	b->cap = b->cap ? b->cap * 2 : 65536;
+	if (b->cap < b->len + more)
+		b->cap = b->len + more;
+	b->s = xrealloc(b->s, b->cap);
+}
+
+static void buf_put(struct out_buf *b, const char *s, size_t len)
+{
+	buf_grow(b, len);
+	memcpy(b->s + b->len, s, len);
+	b->len += len;
+}
+
+static void buf_pad(struct out_buf *b, size_t n)
+{
+	buf_grow(b, n);
+	memset(b->s + b->len, ' ', n);
+	b->len += n;
+}
+
+/* One row, from its cells' texts (NULL: empty). */
+static void draw_row(struct out_buf *b, const struct out_table *t,
+		     const size_t *widths, const char **cur)
+{
+	size_t n = t->nselected, i;
+	bool first = true, more;
+
+	do {
+		more = false;
+		for (i = 0; i < n; i++) {
+			const struct out_column *c = &t->cols[t->selected[i]];
+			const char *v = cur[i];
+			bool last = i + 1 == n, right = c->flags & OUT_RIGHT;
+			size_t len = 0, width = widths[i];
+
+			if (!first && v == NULL) {
+				/* A blank cell under a row's first line. */
+				if (!last) {
+					buf_pad(b, width);
+					buf_put(b, " ", 1);
+				}
+				continue;
+			}
+			if (v)
+				len = is_array(c) ? strcspn(v, "\n") : strlen(v);
+			if (last && !right && len < width)
+				width = len;
+			if (right)
+				buf_pad(b, width - len);
+			if (v)
+				buf_put(b, v, len);
+			if (!right)
+				buf_pad(b, width - len);
+			if (!last)
+				buf_put(b, " ", 1);
+			if (v && v[len] == '\n') {
+				cur[i] = v + len + 1;
+				more = true;
+			} else {
+				cur[i] = NULL;
+			}
+		}
+		buf_put(b, "\n", 1);
+		first = false;
+	} while (more);
+}
+
+static void flush_buf(struct out_chunk *ch, struct out_buf *b)
+{
+	if (ch->error == 0 && b->len &&
+	    fwrite(b->s, 1, b->len, ch->out) != b->len)
+		ch->error = errno ? errno : EIO;
+	b->len = 0;
+}
+
+static void *draw_chunk(void *arg)
+{
+	struct out_chunk *ch = arg;
+	const struct out_table *t = ch->t;
+	struct out_buf b = { 0 };
+	const char *cur[OUT_MAX_COLUMNS];
+	size_t r, i;
+
+	if (ch->lo == 0 && !t->o.noheadings) {
+		for (i = 0; i < t->nselected; i++)
+			cur[i] = t->cols[t->selected[i]].name;
+		draw_row(&b, t, ch->widths, cur);
+	}
+	for (r = ch->lo; r < ch->hi; r++) {
+		for (i = 0; i < t->nselected; i++)
+			cur[i] = chunk_text(ch, r, i);
+		draw_row(&b, t, ch->widths, cur);
+		/* The first chunk goes out as it is drawn. */
+		if (ch->out && b.len >= 65536)
+			flush_buf(ch, &b);
+	}
+	if (ch->out) {
+		flush_buf(ch, &b);
+		free(b.s);
+	} else {
+		ch->buffered = b.s;
+		ch->nbuffered = b.len;
+	}
+	return NULL;
+}
+
+/* Whether draw_chunk may draw the table: plain texts, no raw escaping,
+ * no colour, and no right-aligned multi-line column (libsmartcols puts
+ * a right-aligned cell's later lines on the left). */
+static bool drawable(const struct out_table *t)
+{
+	size_t i;
+
+	if (t->o.raw || out_use_color())
+		return false;
+	for (i = 0; i < t->nselected; i++) {
+		const struct out_column *c = &t->cols[t->selected[i]];
+
+		if (is_array(c) && (c->flags & OUT_RIGHT))
+			return false;
+	}
+	return true;
+}
+
 /* The table in one piece, from the formatted texts. */
 static int print_whole(struct out_table *t, const struct out_chunk *chunks,
 		       size_t nchunks)
@@ -596,7 +740,7 @@ static int print_whole(struct out_table *t, const struct out_chunk *chunks,
 }
 
 static int print_blocks(struct out_table *t, struct out_chunk *chunks,
-			size_t nchunks)
+			size_t nchunks, bool plain)
 {
 	size_t widths[OUT_MAX_COLUMNS], k, i;
 	int error = 0;
@@ -612,7 +756,8 @@ static int print_blocks(struct out_table *t, struct out_chunk *chunks,
 	for (k = 0; k < nchunks; k++)
 		chunks[k].widths = widths;
 	chunks[0].out = stdout;
-	parallel_run(print_chunk, chunks, sizeof(*chunks), nchunks);
+	parallel_run(plain && drawable(t) ? draw_chunk : print_chunk, chunks,
+		     sizeof(*chunks), nchunks);
 	for (k = 0; k < nchunks; k++) {
 		if (error == 0)
 			error = chunks[k].error;
@@ -661,7 +806,7 @@ int out_table_print_rows(struct out_table *t, const void *ctx, size_t nrows,
 	parallel_run(format_chunk, chunks, sizeof(*chunks), nchunks);
 	for (k = 0; k < nchunks; k++)
 		plain = plain && chunks[k].plain;
-	rc = plain || t->o.raw ? print_blocks(t, chunks, nchunks) :
+	rc = plain || t->o.raw ? print_blocks(t, chunks, nchunks, plain) :
 		print_whole(t, chunks, nchunks);
 	for (k = 0; k < nchunks; k++) {
 		free(chunks[k].text);

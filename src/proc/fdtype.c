@@ -137,6 +137,22 @@ const char *fdmode_name(unsigned int flags)
 	}
 }
 
+/* ",word" (no comma first) at buf + used, as snprintf would: cut to the
+ * buffer, the length it wanted returned. */
+static size_t append_word(char *buf, size_t len, size_t used, const char *w)
+{
+	size_t n = strlen(w) + (used ? 1 : 0);
+
+	if (used + n < len) {
+		if (used)
+			buf[used] = ',';
+		memcpy(buf + used + (used ? 1 : 0), w, strlen(w) + 1);
+	} else if (used < len) {
+		snprintf(buf + used, len - used, "%s%s", used ? "," : "", w);
+	}
+	return n;
+}
+
 void fdflags_format(unsigned int flags, char *buf, size_t len)
 {
 	unsigned int left = flags & ~(unsigned int)K_O_ACCMODE;
@@ -153,8 +169,7 @@ void fdflags_format(unsigned int flags, char *buf, size_t len)
 			continue;
 		if ((left & b) != b)
 			continue;
-		used += (size_t)snprintf(buf + used, used < len ? len - used : 0,
-					 "%s%s", used ? "," : "", flag_names[i].name);
+		used += append_word(buf, len, used, flag_names[i].name);
 		left &= ~b;
 	}
 	if (left)
