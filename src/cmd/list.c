@@ -159,7 +159,7 @@ struct list_control {
 	const char *proc_root;
 	size_t denied;		/* --all: processes we may not read */
 	struct fd_proc *procs;	/* collected, then attached, then rows */
-	size_t nprocs;
+	size_t nprocs, procs_cap;
 	size_t *row_start;	/* per process: rows before its first */
 	struct net_attach *attach;
 	struct sock_prefetch *prefetch;
@@ -450,7 +450,7 @@ static void release_procs(struct list_control *ctl)
 		fd_proc_release(&ctl->procs[i]);
 	free(ctl->procs);
 	ctl->procs = NULL;
-	ctl->nprocs = 0;
+	ctl->nprocs = ctl->procs_cap = 0;
 }
 
 /* Explains a refusal the way the kernel's rules decide it. */
@@ -551,7 +551,12 @@ static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
 		p.tid = pid;
 		p.pid = tgid;
 	}
-	ctl->procs = xrealloc(ctl->procs, (ctl->nprocs + 1) * sizeof(*ctl->procs));
+	/* Doubling: one more each time copied the array once a process. */
+	if (ctl->nprocs == ctl->procs_cap) {
+		ctl->procs_cap = ctl->procs_cap ? 2 * ctl->procs_cap : 16;
+		ctl->procs = xrealloc(ctl->procs,
+				      ctl->procs_cap * sizeof(*ctl->procs));
+	}
 	ctl->procs[ctl->nprocs++] = p;
 	return 0;
 }

@@ -364,19 +364,26 @@ static const char *fd_link_in(const struct collect_job *j,
  * link must be read. */
 static bool link_from_fdinfo(struct collect_job *j, struct fd_entry *e)
 {
-	static const char *const fmt[NLINK_KINDS] = {
-		[LINK_PIPE] = "pipe:[%llu]", [LINK_SOCKET] = "socket:[%llu]",
+	static const char *const prefix[NLINK_KINDS] = {
+		[LINK_PIPE] = "pipe:[", [LINK_SOCKET] = "socket:[",
 	};
 	char buf[64];
-	int k, n;
+	size_t n;
+	int k;
 
 	if (!e->have_info || !e->info.has_mnt_id || !e->info.has_ino)
 		return false;
 	for (k = 0; k < NLINK_KINDS; k++) {
 		if (!j->have_kind_mnt[k] || j->kind_mnt[k] != e->info.mnt_id)
 			continue;
-		n = snprintf(buf, sizeof(buf), fmt[k], e->info.ino);
-		e->link_off = pool_add(&j->pool, buf, (size_t)n);
+		/* What the kernel's link says: "pipe:[INODE]". */
+		n = strlen(prefix[k]);
+		memcpy(buf, prefix[k], n);
+		fmt_ull(buf + n, sizeof(buf) - n - 1, e->info.ino);
+		n += strlen(buf + n);
+		buf[n++] = ']';
+		buf[n] = '\0';
+		e->link_off = pool_add(&j->pool, buf, n);
 		return true;
 	}
 	return false;
@@ -471,7 +478,7 @@ static int read_entry_once(struct collect_job *j, struct fd_entry *e)
 	const char *link;
 	char name[16];
 
-	snprintf(name, sizeof(name), "%d", e->fd);
+	fmt_ull(name, sizeof(name), (unsigned long long)e->fd);
 	/* fdinfo first: for pipes and sockets it makes the link. */
 	if ((need & FDL_NEED_FDINFO) && read_fdinfo(j, name, e) < 0)
 		return -1;
