@@ -1,6 +1,8 @@
 /* Unit tests for util.c: the bounded number parsers every option goes
  * through, and the escaper for names and received bytes. */
 #include <check.h>
+#include <malloc.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +128,53 @@ START_TEST(test_xappendf_grows)
 }
 END_TEST
 
+/* Appending keeps its capacity: the allocation changes size a handful of
+ * times over 1000 appends, where a realloc per call would change it at
+ * nearly every one. */
+START_TEST(test_xappendf_grows_geometrically)
+{
+	char *s = xstrdup("start:");
+	size_t len = strlen(s), last = 0, changes = 0;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		xappendf(&s, &len, "%d,", i);
+		if (malloc_usable_size(s) != last) {
+			last = malloc_usable_size(s);
+			changes++;
+		}
+	}
+	ck_assert_uint_eq(len, strlen(s));
+	ck_assert(strncmp(s, "start:0,1,", 10) == 0);
+	ck_assert_msg(changes <= 16, "capacity changed %zu times", changes);
+	free(s);
+}
+END_TEST
+
+static char *format_twice(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvformat(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+START_TEST(test_xvformat_long_text)
+{
+	char *s = format_twice("%s=%05d/%.3s", "key", 42, "abcdef");
+	char *big = format_twice("%8000d|", 7);
+
+	ck_assert_str_eq(s, "key=00042/abc");
+	ck_assert_uint_eq(strlen(big), 8001);
+	ck_assert_str_eq(big + 7999, "7|");
+	free(s);
+	free(big);
+}
+END_TEST
+
 Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -140,6 +189,8 @@ Suite *util_suite(void)
 	tcase_add_test(tc, test_escape_control_and_invalid_utf8);
 	tcase_add_test(tc, test_escape_into_truncates_at_whole_character);
 	tcase_add_test(tc, test_xappendf_grows);
+	tcase_add_test(tc, test_xappendf_grows_geometrically);
+	tcase_add_test(tc, test_xvformat_long_text);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,6 +4,7 @@
 #include <err.h>
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -184,31 +185,36 @@ char *xstrdup(const char *s)
 
 char *xvformat(const char *fmt, va_list ap)
 {
-	va_list again;
 	char *out;
-	int n;
 
-	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, again);
-	va_end(again);
-	if (n < 0)
-		errx(EXIT_FAIL, "cannot format text");
-	out = xmalloc((size_t)n + 1);
-	vsnprintf(out, (size_t)n + 1, fmt, ap);
+	if (vasprintf(&out, fmt, ap) < 0)
+		err(EXIT_FAIL, "cannot format text");
 	return out;
 }
 
 void xappendf(char **buf, size_t *len, const char *fmt, ...)
 {
+	/* The buffer's capacity is what malloc really gave it, so that every
+	 * string built by appending needs no size of its own beside len;
+	 * growing doubles it, so n appends cost O(log n) reallocations. */
+	size_t cap = *buf ? malloc_usable_size(*buf) : 0, room;
 	va_list ap;
 	int n;
 
+	room = cap > *len ? cap - *len : 0;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room ? *buf + *len : NULL, room, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		errx(EXIT_FAIL, "cannot format text");
-	*buf = xrealloc(*buf, *len + (size_t)n + 1);
+		err(EXIT_FAIL, "cannot format text");
+	if ((size_t)n < room) {
+		*len += (size_t)n;
+		return;
+	}
+	cap = cap < 64 ? 64 : cap;
+	while (cap < *len + (size_t)n + 1)
+		cap *= 2;
+	*buf = xrealloc(*buf, cap);
 	va_start(ap, fmt);
 	vsnprintf(*buf + *len, (size_t)n + 1, fmt, ap);
 	va_end(ap);

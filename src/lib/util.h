@@ -35,11 +35,12 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
-/* printf-style formatting into a new string (vsnprintf twice: POSIX, where
- * vasprintf is a GNU extension). */
+/* printf-style formatting into a new string (vasprintf). */
 char *xvformat(const char *fmt, va_list ap);
 
-/* Appends printf-style text to a growing string; *buf may be NULL. */
+/* Appends printf-style text to a growing string; *buf may be NULL or any
+ * string from malloc, *len its length.  The capacity grows geometrically:
+ * most calls format in place without a reallocation. */
 void xappendf(char **buf, size_t *len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
