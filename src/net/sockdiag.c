@@ -326,19 +326,6 @@ static int dump_one(int fd, struct sock_table *t, enum sockdiag_dump which,
 	return rc < 0 ? -1 : 0;
 }
 
-int sockdiag_dump_one(struct sock_table *t, enum sockdiag_dump which)
-{
-	int fd = diag_open(), rc, saved;
-
-	if (fd < 0)
-		return -1;
-	rc = dump_one(fd, t, which, 1);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return rc;
-}
-
 int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
 		    pid_t pid)
 {

@@ -62,11 +62,6 @@ enum sockdiag_dump {
 	SOCKDIAG_UNIX, SOCKDIAG_NDUMPS
 };
 
-/* Runs one dump over NETLINK_SOCK_DIAG in the calling thread's network
- * namespace and adds every socket to t.  Returns 0, or -1 with errno
- * (EACCES/EPERM/EPROTONOSUPPORT/ENOENT: refused or not built in). */
-int sockdiag_dump_one(struct sock_table *t, enum sockdiag_dump which);
-
 /* The decoders for one reply message, exposed for tests: each checks the
  * lengths it is given before reading and returns -1 on a short message. */
 int sockdiag_decode_inet(struct sock_table *t, int proto, const void *msg,

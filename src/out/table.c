@@ -104,16 +104,6 @@ int out_select(const struct out_column *cols, size_t ncols,
 	return 0;
 }
 
-bool out_is_selected(const int *selected, size_t nselected, int id)
-{
-	size_t i;
-
-	for (i = 0; i < nselected; i++)
-		if (selected[i] == id)
-			return true;
-	return false;
-}
-
 bool out_use_color(void)
 {
 	const char *nc = getenv("NO_COLOR");

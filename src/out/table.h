@@ -69,9 +69,6 @@ int out_select(const struct out_column *cols, size_t ncols,
 	       const int *defaults, size_t ndefaults, const char *list,
 	       int *selected, size_t *nselected);
 
-/* True when the column id is among the selected ones. */
-bool out_is_selected(const int *selected, size_t nselected, int id);
-
 /* Prints the column table (name, JSON type, meaning) for --list-columns,
  * itself as a table or JSON. */
 int out_list_columns(const struct out_column *cols, size_t ncols,
