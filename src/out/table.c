@@ -659,38 +659,6 @@ int out_list_columns(const struct out_column *cols, size_t ncols,
 	return rc;
 }
 
-/* libsmartcols prints a named table as {"name": [ {...} ]}.  A record is
- * one line of such a table with its array brackets taken away, so the
- * values are still formatted and escaped by libsmartcols. */
-static int print_json_object(struct libscols_table *tb)
-{
-	char *s = NULL, *open_br, *first, *close_br, *last;
-	int rc = scols_print_table_to_string(tb, &s);
-
-	if (rc != 0 || s == NULL) {
-		free(s);
-		errno = rc < 0 ? -rc : EIO;
-		return -1;
-	}
-	open_br = strchr(s, '[');
-	first = open_br ? strchr(open_br, '{') : NULL;
-	close_br = strrchr(s, ']');
-	last = close_br;
-	while (last && last > s && *last != '}')
-		last--;
-	if (first == NULL || last == NULL || close_br < first || last < first) {
-		free(s);
-		errno = EPROTO;
-		return -1;
-	}
-	/* "name": [\n {...}\n ]  becomes  "name": {...} */
-	fwrite(s, 1, (size_t)(open_br - s), stdout);
-	fwrite(first, 1, (size_t)(last + 1 - first), stdout);
-	fputs(close_br + 1, stdout);
-	free(s);
-	return ferror(stdout) ? -1 : 0;
-}
-
 static bool is_json_number(const char *s)
 {
 	if (*s == '-')
@@ -763,9 +731,11 @@ int out_record_print(const char *json_name, const struct out_column *cols,
 
 	if (o->json) {
 		t = out_table_new(json_name, cols, selected, nselected, o);
+		/* A one-line table, as every JSON fdscope prints: the one
+		 * schema {"name": [ {...} ]}, formatted by libsmartcols. */
 		retype_non_numbers(t, row, cell);
 		out_table_add(t, row, cell);
-		rc = print_json_object(t->tb);
+		rc = out_table_print(t);
 		out_table_free(t);
 		return rc;
 	}

@@ -104,7 +104,8 @@ int out_table_print_rows(struct out_table *t, const void *ctx, size_t nrows,
 void out_table_free(struct out_table *t);
 
 /* A single record.  As text: one line per selected field, FIELD VALUE and
- * the column's help; as JSON: {"json_name": {"field": value, ...}}. */
+ * the column's help; as JSON a table of one line, in the schema of every
+ * table: {"json_name": [{"field": value, ...}]}. */
 int out_record_print(const char *json_name, const struct out_column *cols,
 		     const int *selected, size_t nselected,
 		     const struct out_opts *o, const void *row,
