@@ -412,25 +412,15 @@ static void warn_collect_error(pid_t pid, int e)
 /* An empty table is rare enough to deserve a word: say why, when the
  * kernel tells (a zombie has released its table, a kernel thread never
  * had one).  Not an error: that is the process's real state. */
-static void explain_empty_table(const char *root, pid_t pid)
+static void explain_empty_table(const struct fd_proc *p)
 {
-	char path[64], buf[4096], state[32];
-	int dfd;
-
-	snprintf(path, sizeof(path), "%s/%ld", root, (long)pid);
-	dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return;
-	if (procfs_is_kernel_thread(dfd))
+	if (p->task == PROCFS_TASK_KTHREAD)
 		fprintf(stderr, "fdscope: process %ld is a kernel thread: it has no "
-			"descriptor table\n", (long)pid);
-	else if (procfs_read_at(dfd, "status", buf, sizeof(buf)) > 0 &&
-		 status_parse_str(buf, "State", state, sizeof(state)) == 0 &&
-		 state[0] == 'Z')
+			"descriptor table\n", (long)p->pid);
+	else if (p->task == PROCFS_TASK_ZOMBIE)
 		fprintf(stderr, "fdscope: process %ld is a zombie (exited, not yet "
 			"reaped by its parent): its descriptors are all closed\n",
-			(long)pid);
-	close(dfd);
+			(long)p->pid);
 }
 
 static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
@@ -452,7 +442,7 @@ static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 		return -1;
 	}
 	if (p.n == 0 && !quiet_denied)
-		explain_empty_table(ctl->proc_root, pid);
+		explain_empty_table(&p);
 	ctl->procs = xrealloc(ctl->procs, (ctl->nprocs + 1) * sizeof(*ctl->procs));
 	ctl->procs[ctl->nprocs++] = p;
 	return 0;

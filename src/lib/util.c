@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -181,6 +182,49 @@ char *xstrdup(const char *s)
 	if (p == NULL)
 		err(EXIT_FAIL, "cannot allocate %zu bytes", strlen(s) + 1);
 	return p;
+}
+
+/* FDSCOPE_FAIL_ALLOC_AFTER: how many worker allocations succeed before
+ * every later one fails.  Read once, counted down atomically. */
+static bool fail_alloc_on;
+static long fail_alloc_left;
+static pthread_once_t fail_alloc_once = PTHREAD_ONCE_INIT;
+
+static void fail_alloc_init(void)
+{
+	const char *v = getenv("FDSCOPE_FAIL_ALLOC_AFTER");
+	long long n;
+	const char *why;
+
+	if (v != NULL && parse_ll(v, 0, LONG_MAX / 2, &n, &why) == 0) {
+		fail_alloc_left = (long)n;
+		fail_alloc_on = true;
+	}
+}
+
+bool try_alloc_fails(void)
+{
+	pthread_once(&fail_alloc_once, fail_alloc_init);
+	if (!fail_alloc_on ||
+	    __atomic_fetch_sub(&fail_alloc_left, 1, __ATOMIC_RELAXED) > 0)
+		return false;
+	errno = ENOMEM;
+	return true;
+}
+
+void *try_malloc(size_t n)
+{
+	return try_alloc_fails() ? NULL : malloc(n ? n : 1);
+}
+
+void *try_calloc(size_t nmemb, size_t size)
+{
+	return try_alloc_fails() ? NULL : calloc(nmemb ? nmemb : 1, size ? size : 1);
+}
+
+void *try_realloc(void *p, size_t n)
+{
+	return try_alloc_fails() ? NULL : realloc(p, n ? n : 1);
 }
 
 char *xvformat(const char *fmt, va_list ap)

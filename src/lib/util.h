@@ -35,6 +35,17 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
+/* Allocation for worker threads, which never exit: NULL with errno ENOMEM
+ * instead, for the job to hand back to the thread that started it.  The
+ * test hook FDSCOPE_FAIL_ALLOC_AFTER=N makes every call after the first N
+ * fail (counted across threads). */
+void *try_malloc(size_t n);
+void *try_calloc(size_t nmemb, size_t size);
+void *try_realloc(void *p, size_t n);
+/* Whether the hook says the next allocation fails (for allocations made
+ * by a library, such as open_memstream's). */
+bool try_alloc_fails(void);
+
 /* printf-style formatting into a new string (vasprintf). */
 char *xvformat(const char *fmt, va_list ap);
 

@@ -1,6 +1,7 @@
-/* Collecting descriptor tables.  One descriptor on /proc/PID/fd is held for
- * the whole walk and everything else is opened relative to it (fdinfo
- * relative to one on /proc/PID/fdinfo): no path building.  Per descriptor,
+/* Collecting descriptor tables.  The process is pinned once by its /proc/PID
+ * directory descriptor and everything is opened relative to it: a
+ * descriptor on its fd directory is held for the whole walk (fdinfo
+ * relative to one on its fdinfo directory), no path is rebuilt from a PID.  Per descriptor,
  * as the columns need them: fdinfo (open, one read, close), readlinkat and
  * fstatat, the last two skipped for pipes and sockets, whose link and stat
  * follow from fdinfo's inode and mount ID.  Those calls are nearly all of
@@ -32,49 +33,29 @@
 #define PARALLEL_MIN 512
 #define PER_THREAD_MIN 256
 
-static int open_fd_dir(const char *root, pid_t pid)
-{
-	char path[4096];
-	int n;
-
-	if (pid == 0)
-		n = snprintf(path, sizeof(path), "%s/self/fd", root);
-	else
-		n = snprintf(path, sizeof(path), "%s/%ld/fd", root, (long)pid);
-	if (n < 0 || (size_t)n >= sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
-/* Distinguishes "no such process" from "no permission": /proc/PID itself is
- * visible to everyone, its fd directory only to the owner and ptracers. */
-static int classify_open_error(const char *root, pid_t pid, int e)
-{
-	char path[4096];
-
-	if (e != ENOENT || pid == 0)
-		return e;
-	snprintf(path, sizeof(path), "%s/%ld", root, (long)pid);
-	return access(path, F_OK) == 0 ? EACCES : ENOENT;
-}
-
 /* Link texts, NUL-separated; each collecting thread fills its own. */
 struct str_pool {
 	char *s;
 	size_t len, cap;
 };
 
+/* Runs in collecting threads: (size_t)-1 with errno ENOMEM when out of
+ * memory, for the job to hand back. */
 static size_t pool_add(struct str_pool *sp, const char *s, size_t n)
 {
 	size_t off = sp->len;
 
 	if (sp->len + n + 1 > sp->cap) {
-		sp->cap = sp->cap ? sp->cap * 2 : 16384;
-		while (sp->len + n + 1 > sp->cap)
-			sp->cap *= 2;
-		sp->s = xrealloc(sp->s, sp->cap);
+		size_t cap = sp->cap ? sp->cap * 2 : 16384;
+		char *grown;
+
+		while (sp->len + n + 1 > cap)
+			cap *= 2;
+		grown = try_realloc(sp->s, cap);
+		if (grown == NULL)
+			return (size_t)-1;
+		sp->s = grown;
+		sp->cap = cap;
 	}
 	memcpy(sp->s + off, s, n);
 	sp->s[off + n] = '\0';
@@ -282,6 +263,8 @@ static void learn_kind(struct collect_job *j, const char *link,
 	j->have_kind_st[k] = true;
 }
 
+/* Returns 0, -1 with errno when the link cannot be read, -2 when out of
+ * memory. */
 static int read_link(struct collect_job *j, const char *name,
 		     struct fd_entry *e)
 {
@@ -291,7 +274,7 @@ static int read_link(struct collect_job *j, const char *name,
 	if (n < 0)
 		return -1;
 	e->link_off = pool_add(&j->pool, buf, (size_t)n);
-	return 0;
+	return e->link_off == (size_t)-1 ? -2 : 0;
 }
 
 /* Returns -1 only when fdscope itself ran out of descriptors: a listing
@@ -332,9 +315,9 @@ static void read_sockopt(struct fd_entry *e)
 	e->have_sockopt = true;
 }
 
-static void read_comm(struct fd_proc *p, int dfd)
+static void read_comm(struct fd_proc *p, int piddir)
 {
-	ssize_t n = procfs_read_at(dfd, "../comm", p->comm, sizeof(p->comm));
+	ssize_t n = procfs_read_at(piddir, "comm", p->comm, sizeof(p->comm));
 
 	if (n <= 0) {
 		p->comm[0] = '\0';
@@ -353,9 +336,9 @@ static const char *fd_link_in(const struct collect_job *j,
 
 /* The link text of a pipe or socket from its fdinfo, once a real readlink
  * of the same kind showed which mount ID the kind is on: readlinkat is a
- * third of the cost of a descriptor (bench/results.md).  False when the
- * link must be read. */
-static bool link_from_fdinfo(struct collect_job *j, struct fd_entry *e)
+ * third of the cost of a descriptor (bench/results.md).  0 when the link
+ * must be read, 1 when made, -1 when out of memory. */
+static int link_from_fdinfo(struct collect_job *j, struct fd_entry *e)
 {
 	static const char *const fmt[NLINK_KINDS] = {
 		[LINK_PIPE] = "pipe:[%llu]", [LINK_SOCKET] = "socket:[%llu]",
@@ -364,15 +347,15 @@ static bool link_from_fdinfo(struct collect_job *j, struct fd_entry *e)
 	int k, n;
 
 	if (!e->have_info || !e->info.has_mnt_id || !e->info.has_ino)
-		return false;
+		return 0;
 	for (k = 0; k < NLINK_KINDS; k++) {
 		if (!j->have_kind_mnt[k] || j->kind_mnt[k] != e->info.mnt_id)
 			continue;
 		n = snprintf(buf, sizeof(buf), fmt[k], e->info.ino);
 		e->link_off = pool_add(&j->pool, buf, (size_t)n);
-		return true;
+		return e->link_off == (size_t)-1 ? -1 : 1;
 	}
-	return false;
+	return 0;
 }
 
 /* After a real readlink: a pipe's or socket's mount ID, when fdinfo agrees
@@ -411,18 +394,28 @@ static int read_stat(struct collect_job *j, const char *name,
 }
 
 /* Fills one entry; returns 1 when the descriptor closed meanwhile, -1
- * with errno when fdscope ran out of descriptors. */
+ * with errno when fdscope ran out of descriptors or memory. */
 static int read_entry(struct collect_job *j, struct fd_entry *e)
 {
 	unsigned int need = j->need;
 	char name[16];
+	int rc;
 
 	snprintf(name, sizeof(name), "%d", e->fd);
 	/* fdinfo first: for pipes and sockets it makes the link. */
 	if ((need & FDL_NEED_FDINFO) && read_fdinfo(j, name, e) < 0)
 		return -1;
-	if ((need & FDL_NEED_LINK) && !link_from_fdinfo(j, e)) {
-		if (read_link(j, name, e) < 0 && errno == ENOENT)
+	if ((need & FDL_NEED_LINK) && (rc = link_from_fdinfo(j, e)) <= 0) {
+		if (rc < 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+		rc = read_link(j, name, e);
+		if (rc == -2) {
+			errno = ENOMEM;
+			return -1;
+		}
+		if (rc < 0 && errno == ENOENT)
 			return 1;
 		learn_kind_mnt(j, e);
 	}
@@ -435,7 +428,9 @@ static int read_entry(struct collect_job *j, struct fd_entry *e)
 }
 
 /* Entries whose descriptor closed meanwhile get fd -1; they are dropped
- * once every thread is done.  Running out of descriptors stops the job. */
+ * once every thread is done.  Running out of descriptors or memory stops
+ * the job: a collecting thread never exits, its error goes back to the
+ * thread that started it. */
 static void *collect_range(void *arg)
 {
 	struct collect_job *j = arg;
@@ -494,7 +489,8 @@ static void merge_pools(struct fd_proc *p, struct collect_job *jobs,
 
 /* Reads every entry, in threads when the table is large.  A thread that
  * cannot be started leaves its share to the calling thread.  Returns 0, or
- * -1 with errno when fdscope ran out of descriptors. */
+ * -1 with errno when fdscope ran out of descriptors or memory, once every
+ * thread has stopped. */
 static int collect_entries(struct fd_proc *p, int dfd, int infofd,
 			   unsigned int need)
 {
@@ -517,7 +513,9 @@ static int collect_entries(struct fd_proc *p, int dfd, int infofd,
 	return error ? -1 : 0;
 }
 
-static void drop_closed(struct fd_proc *p, int dfd)
+/* Drops what closed meanwhile, and in fdscope's own table the caller's
+ * handle on /proc/self. */
+static void drop_closed(struct fd_proc *p, int dfd, int piddir)
 {
 	size_t i, kept = 0;
 
@@ -528,6 +526,8 @@ static void drop_closed(struct fd_proc *p, int dfd)
 			p->skipped++;
 			continue;
 		}
+		if (p->self && e->fd == piddir)
+			continue;
 		e->is_reader = p->self && e->fd == dfd;
 		if (kept != i)
 			p->fds[kept] = *e;
@@ -536,8 +536,50 @@ static void drop_closed(struct fd_proc *p, int dfd)
 	p->n = kept;
 }
 
-int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
-		    unsigned int need)
+/* Opening "fd" of a process fdscope may not read fails with EACCES; with
+ * ENOENT only once it is gone, which its stat then says too. */
+static int open_fd_dir(int piddir)
+{
+	int dfd = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd < 0 && errno == ENOENT &&
+	    faccessat(piddir, "stat", F_OK, 0) == 0)
+		errno = EACCES;
+	return dfd;
+}
+
+/* The fd directory of a live thread other than the exited main thread:
+ * threads share the table (CLONE_FILES), and the kernel shows it through
+ * /proc/PID/task/TID/fd while the main thread's own is empty. */
+static int open_live_thread_fd(int piddir, pid_t pid)
+{
+	int tdir = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = tdir >= 0 ? fdopendir(tdir) : NULL;
+	struct dirent *de;
+	int dfd = -1;
+
+	if (d == NULL) {
+		if (tdir >= 0)
+			close(tdir);
+		return -1;
+	}
+	while (dfd < 0 && (de = readdir(d)) != NULL) {
+		long long tid;
+		const char *why;
+		char rel[64];
+
+		if (parse_ll(de->d_name, 1, INT_MAX, &tid, &why) < 0 ||
+		    tid == pid)
+			continue;
+		snprintf(rel, sizeof(rel), "task/%lld/fd", tid);
+		dfd = openat(piddir, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	closedir(d);
+	return dfd;
+}
+
+int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
+		       unsigned int need)
 {
 	int dfd, infofd = -1, ret = -1, saved = 0;
 
@@ -545,19 +587,34 @@ int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 	p->self = pid == 0 || pid == getpid();
 	p->pid = p->self ? getpid() : pid;
 	p->reader_fd = -1;
-	dfd = open_fd_dir(root, p->self ? 0 : pid);
-	if (dfd < 0) {
-		errno = classify_open_error(root, pid, errno);
+	dfd = open_fd_dir(piddir);
+	if (dfd < 0)
 		return -1;
-	}
 	if (read_fd_numbers(p, dfd) < 0) {
 		saved = errno;
 		goto cleanup;
 	}
+	/* An empty table is rare: say what the process is, and when only its
+	 * main thread has exited, read the table through another thread. */
+	if (p->n == 0 && !p->self) {
+		p->task = procfs_classify_at(piddir);
+		if (p->task == PROCFS_TASK_LEADER_EXITED) {
+			int tfd = open_live_thread_fd(piddir, p->pid);
+
+			if (tfd >= 0) {
+				close(dfd);
+				dfd = tfd;
+				if (read_fd_numbers(p, dfd) < 0) {
+					saved = errno;
+					goto cleanup;
+				}
+			}
+		}
+	}
 	if (p->self)
 		p->reader_fd = dfd;
 	if (need & FDL_NEED_COMM)
-		read_comm(p, dfd);
+		read_comm(p, piddir);
 	/* Opened after the numbers were read, so never listed itself; when
 	 * it cannot be opened, fdinfo is reached through "..". */
 	if (need & FDL_NEED_FDINFO)
@@ -567,7 +624,7 @@ int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 		saved = errno;
 		goto cleanup;
 	}
-	drop_closed(p, dfd);
+	drop_closed(p, dfd, piddir);
 	ret = 0;
 cleanup:
 	if (infofd >= 0)
@@ -580,6 +637,23 @@ cleanup:
 	return ret;
 }
 
+int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
+		    unsigned int need)
+{
+	bool self = pid == 0 || pid == getpid();
+	int piddir = procfs_open_pid(root, self ? 0 : pid), rc, saved;
+
+	if (piddir < 0) {
+		memset(p, 0, sizeof(*p));
+		return -1;
+	}
+	rc = fd_proc_collect_at(p, piddir, self ? 0 : pid, need);
+	saved = errno;
+	close(piddir);
+	errno = saved;
+	return rc;
+}
+
 void fd_proc_release(struct fd_proc *p)
 {
 	free(p->fds);
@@ -589,13 +663,13 @@ void fd_proc_release(struct fd_proc *p)
 	p->n = p->cap = p->strings_len = p->strings_cap = 0;
 }
 
-int fd_proc_count(const char *root, pid_t pid, unsigned long long limit,
-		  struct fd_count *out)
+int fd_proc_count_at(int piddir, pid_t pid, unsigned long long limit,
+		     struct fd_count *out)
 {
 	struct fd_proc p;
 	size_t i;
 
-	if (fd_proc_collect(&p, root, pid, 0) < 0)
+	if (fd_proc_collect_at(&p, piddir, pid, 0) < 0)
 		return -1;
 	out->open = out->below = 0;
 	out->highest = -1;
@@ -609,4 +683,19 @@ int fd_proc_count(const char *root, pid_t pid, unsigned long long limit,
 	}
 	fd_proc_release(&p);
 	return 0;
+}
+
+int fd_proc_count(const char *root, pid_t pid, unsigned long long limit,
+		  struct fd_count *out)
+{
+	bool self = pid == 0 || pid == getpid();
+	int piddir = procfs_open_pid(root, self ? 0 : pid), rc, saved;
+
+	if (piddir < 0)
+		return -1;
+	rc = fd_proc_count_at(piddir, self ? 0 : pid, limit, out);
+	saved = errno;
+	close(piddir);
+	errno = saved;
+	return rc;
 }

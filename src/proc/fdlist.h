@@ -61,12 +61,23 @@ struct fd_proc {
 	size_t strings_len, strings_cap;
 	int reader_fd;		/* the descriptor used to read, when self */
 	size_t skipped;		/* closed while being read */
+	/* For a table that read empty: zombie, kernel thread, or (then read
+	 * through another thread) an exited main thread.  LIVE otherwise. */
+	enum procfs_task_kind task;
 };
 
 /* Reads pid's table (pid 0: fdscope itself) under root.  Returns 0, or -1
- * with errno: ENOENT no such process, EACCES/EPERM not permitted. */
+ * with errno: ENOENT no such process, EACCES/EPERM not permitted, EMFILE
+ * or ENFILE out of descriptors, ENOMEM out of memory (in any collecting
+ * thread; reported by none of them). */
 int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 		    unsigned int need);
+
+/* The same for a process already pinned by its /proc/PID directory
+ * descriptor (procfs_open_pid): everything is read relative to it.  In
+ * fdscope's own table (pid 0), piddir itself is left out. */
+int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
+		       unsigned int need);
 
 void fd_proc_release(struct fd_proc *p);
 
@@ -84,5 +95,7 @@ struct fd_count {
  * the process and EMFILE. */
 int fd_proc_count(const char *root, pid_t pid, unsigned long long limit,
 		  struct fd_count *out);
+int fd_proc_count_at(int piddir, pid_t pid, unsigned long long limit,
+		     struct fd_count *out);
 
 #endif

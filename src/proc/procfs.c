@@ -369,16 +369,64 @@ size_t procfs_fd_count_hint(const char *root, pid_t pid)
 	return rc == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
 }
 
-bool procfs_is_kernel_thread(int piddir)
+int stat_parse_flags(const char *text, unsigned long long *flags)
 {
-	char buf[4096];
-	unsigned long long v;
+	/* comm (field 2) may hold blanks and parentheses: the fields go on
+	 * after its last ')'.  Then state (3), ppid, pgrp, session, tty_nr,
+	 * tpgid, and flags (9). */
+	const char *p = strrchr(text, ')');
+	int field;
 
-	/* Kernel threads have no memory map: no VmSize line, and (6.x) a
-	 * "Kthread: 1" line. */
-	if (procfs_read_at(piddir, "status", buf, sizeof(buf)) < 0)
-		return false;
-	if (status_parse_ull(buf, "Kthread", &v) == 0)
-		return v == 1;
-	return strstr(buf, "\nVmSize:") == NULL;
+	if (p == NULL)
+		return -1;
+	p++;
+	for (field = 3; field < 9; field++) {
+		if (*p != ' ')
+			return -1;
+		p++;
+		p += strcspn(p, " \n");
+	}
+	if (*p != ' ')
+		return -1;
+	p++;
+	if (parse_uint_at(&p, 10, flags) < 0 || (*p != ' ' && *p != '\n' &&
+						 *p != '\0'))
+		return -1;
+	return 0;
+}
+
+/* include/linux/sched.h: the task is a kernel thread. */
+#define PF_KTHREAD 0x00200000ULL
+
+enum procfs_task_kind procfs_classify(const char *status, const char *stat)
+{
+	unsigned long long v;
+	char state[32];
+
+	/* State first: a zombie has no memory map either, and its
+	 * descriptors are gone; unless it is only the main thread that
+	 * exited while others (counted in Threads, beside the zombie
+	 * leader) still run and hold the table. */
+	if (status != NULL &&
+	    status_parse_str(status, "State", state, sizeof(state)) == 0 &&
+	    (state[0] == 'Z' || state[0] == 'X'))
+		return status_parse_ull(status, "Threads", &v) == 0 && v > 1 ?
+			PROCFS_TASK_LEADER_EXITED : PROCFS_TASK_ZOMBIE;
+	/* "Kthread:" since Linux 6.1; PF_KTHREAD in stat on every kernel. */
+	if (status != NULL && status_parse_ull(status, "Kthread", &v) == 0)
+		return v == 1 ? PROCFS_TASK_KTHREAD : PROCFS_TASK_LIVE;
+	if (stat != NULL && stat_parse_flags(stat, &v) == 0)
+		return v & PF_KTHREAD ? PROCFS_TASK_KTHREAD : PROCFS_TASK_LIVE;
+	return PROCFS_TASK_LIVE;
+}
+
+enum procfs_task_kind procfs_classify_at(int piddir)
+{
+	char status[4096], stat[1024];
+	bool have_status = procfs_read_at(piddir, "status", status,
+					  sizeof(status)) > 0;
+	bool have_stat = procfs_read_at(piddir, "stat", stat, sizeof(stat)) > 0;
+
+	return procfs_classify(have_status ? status : NULL,
+			       have_stat ? stat : NULL);
 }

@@ -72,8 +72,26 @@ int procfs_open_pid(const char *root, pid_t pid);
  * kernel gives /proc/PID/fd since 6.2; 0 when unknown or unreadable. */
 size_t procfs_fd_count_hint(const char *root, pid_t pid);
 
-/* True when a kernel thread: /proc/PID/cmdline empty and the Kthread or
- * PF_KTHREAD evidence in status. */
-bool procfs_is_kernel_thread(int piddir);
+/* Parses the flags field (the ninth) of /proc/PID/stat text. */
+int stat_parse_flags(const char *text, unsigned long long *flags);
+
+/* What a process is, for a table that reads empty. */
+enum procfs_task_kind {
+	PROCFS_TASK_LIVE,
+	PROCFS_TASK_ZOMBIE,		/* exited, not yet reaped */
+	PROCFS_TASK_KTHREAD,		/* a kernel thread: no table at all */
+	/* The main thread exited (the kernel shows it as a zombie) while
+	 * other threads run: the table is theirs, read through one. */
+	PROCFS_TASK_LEADER_EXITED,
+};
+
+/* Classifies from /proc/PID/status and /proc/PID/stat text (either may be
+ * NULL): State first (Z, with Threads telling an exited main thread from
+ * an exited process), then Kthread: where the kernel prints it, then
+ * PF_KTHREAD in stat's flags. */
+enum procfs_task_kind procfs_classify(const char *status, const char *stat);
+
+/* The same, reading both relative to a /proc/PID directory descriptor. */
+enum procfs_task_kind procfs_classify_at(int piddir);
 
 #endif
