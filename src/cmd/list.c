@@ -423,6 +423,8 @@ static void explain_empty_table(const struct fd_proc *p)
 			(long)p->pid);
 }
 
+/* Returns 0, -1 when the process could not be read (warned), -2 when
+ * fdscope ran out of memory (warned): then nothing is printed at all. */
 static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 {
 	struct fd_proc p;
@@ -430,6 +432,11 @@ static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 	if (fd_proc_collect(&p, ctl->proc_root, pid,
 			    ctl->need & ~(unsigned int)LIST_NEED_ATTACH) < 0) {
 		int e = errno;
+
+		if (e == ENOMEM) {
+			warn_collect_error(pid, e);
+			return -2;
+		}
 
 		if (quiet_denied && (e == EACCES || e == EPERM)) {
 			ctl->denied++;
@@ -452,7 +459,7 @@ static int list_all(struct list_control *ctl)
 {
 	DIR *d = opendir(ctl->proc_root);
 	struct dirent *de;
-	int ret = 0;
+	int ret = 0, rc;
 
 	if (d == NULL) {
 		warn("cannot read '%s'", ctl->proc_root);
@@ -464,7 +471,12 @@ static int list_all(struct list_control *ctl)
 
 		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0)
 			continue;
-		if (list_one(ctl, (pid_t)v, true) < 0)
+		rc = list_one(ctl, (pid_t)v, true);
+		if (rc == -2) {
+			closedir(d);
+			return -2;
+		}
+		if (rc < 0)
 			ret = -1;
 	}
 	closedir(d);
@@ -580,18 +592,30 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 	}
 	start_prefetch(&ctl);
 	if (ctl.all)
-		failed = list_all(&ctl) < 0;
+		failed = list_all(&ctl);
 	else if (ctl.npids == 0)
-		failed = list_one(&ctl, 0, false) < 0;
-	for (i = 0; i < ctl.npids; i++)
-		if (list_one(&ctl, ctl.pids[i], false) < 0)
-			failed = 1;
+		failed = list_one(&ctl, 0, false);
+	for (i = 0; i < ctl.npids && failed != -2; i++) {
+		int rc = list_one(&ctl, ctl.pids[i], false);
+
+		if (rc < 0)
+			failed = rc;
+	}
+	/* Out of memory in a collecting thread: reported, nothing printed. */
+	if (failed == -2) {
+		ret = EXIT_FAIL;
+		goto cleanup;
+	}
 	attach_extra(&ctl);
 	ctl.table = out_table_new("descriptors", columns, ctl.selected,
 				  ctl.nselected, &ctl.out);
-	/* Whatever could be read is still printed. */
-	if (print_rows(&ctl) < 0 && errno != EPIPE)
+	/* Whatever could be read is still printed.  A failed write is the
+	 * dispatcher's to report (it checks stdout); anything else here. */
+	if (print_rows(&ctl) < 0 && errno != EPIPE) {
+		if (!ferror(stdout))
+			warn("cannot print the descriptor table");
 		failed = 1;
+	}
 	ret = failed ? EXIT_FAIL : EXIT_OK;
 cleanup:
 	out_table_free(ctl.table);

@@ -2,7 +2,10 @@
  * shows its leader as a zombie while another thread keeps the descriptor
  * table open.  Opens N descriptors (argv[1], default 5) on /dev/null,
  * starts a thread, and the main thread exits.  The thread prints "ready
- * pid=P tid=T fds=N highest=H" and waits until stdin closes (at most 60 s). */
+ * pid=P tid=T fds=N highest=H" and waits until stdin closes (at most 60 s).
+ * With "live" as argv[2], the main thread stays and does the same itself:
+ * a plain process with N more descriptors. */
+#include <string.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -12,6 +15,7 @@
 #include <unistd.h>
 
 static int nfds = 5, highest = -1;
+static int live;
 
 static void *holder(void *arg)
 {
@@ -21,7 +25,7 @@ static void *holder(void *arg)
 
 	(void)arg;
 	/* The leader is gone once its /proc/PID/fd reads empty. */
-	for (;;) {
+	while (!live) {
 		char path[64];
 		int d;
 
@@ -55,6 +59,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < nfds; i++)
 		if (open("/dev/null", O_RDONLY) < 0)
 			return 1;
+	live = argc > 2 && strcmp(argv[2], "live") == 0;
+	if (live)
+		holder(NULL);
 	if (pthread_create(&t, NULL, holder, NULL) != 0)
 		return 1;
 	pthread_exit(NULL);
