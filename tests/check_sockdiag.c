@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -517,12 +518,40 @@ START_TEST(test_walk_unaligned_last_message_stops)
 }
 END_TEST
 
+/* The table may be filled in the prefetch thread: a failed allocation is
+ * kept in t->error and returned, never an exit.  In a child, so that the
+ * hook (read once per process) starts from zero. */
+START_TEST(test_sock_table_add_hands_back_alloc_failure)
+{
+	pid_t pid = fork();
+	int status;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct sock_table t;
+		bool ok;
+
+		setenv("FDSCOPE_FAIL_ALLOC_AFTER", "1", 1);
+		sock_table_init(&t);
+		/* The index is allocated, the entries are not. */
+		ok = sock_table_add(&t, 42) == NULL && t.error == ENOMEM &&
+			t.n == 0 && sock_table_find(&t, 42) == NULL;
+		sock_table_release(&t);
+		_exit(ok ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
 Suite *sockdiag_suite(void)
 {
 	Suite *s = suite_create("sockdiag");
 	TCase *tc = tcase_create("decode");
 
 	tcase_add_test(tc, test_sock_table_add_find_and_grow);
+	tcase_add_test(tc, test_sock_table_add_hands_back_alloc_failure);
 	tcase_add_test(tc, test_decode_inet_rejects_short_message);
 	tcase_add_test(tc, test_decode_inet_fills_addresses_and_state);
 	tcase_add_test(tc, test_decode_unix_reads_name_and_peer_and_stops_at_bad_attr);

@@ -1,6 +1,9 @@
 /* Unit tests for util.c: the bounded number parsers every option goes
  * through, and the escaper for names and received bytes. */
 #include <check.h>
+#include <errno.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <malloc.h>
 #include <stdarg.h>
 #include <limits.h>
@@ -175,6 +178,39 @@ START_TEST(test_xvformat_long_text)
 }
 END_TEST
 
+/* The worker allocators and the test hook: N succeed, then every one
+ * fails with ENOMEM.  In a child: the hook is read once per process. */
+START_TEST(test_try_alloc_hook_fails_after_n)
+{
+	pid_t pid = fork();
+	int status;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		void *a, *b, *c, *d;
+		bool ok;
+
+		setenv("FDSCOPE_FAIL_ALLOC_AFTER", "2", 1);
+		a = try_malloc(10);
+		b = try_realloc(NULL, 20);
+		errno = 0;
+		c = try_calloc(2, 8);
+		ok = a && b && c == NULL && errno == ENOMEM;
+		d = try_malloc(1);
+		ok = ok && d == NULL && try_alloc_fails();
+		free(a);
+		free(b);
+		_exit(ok ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	/* Without the hook nothing fails. */
+	unsetenv("FDSCOPE_FAIL_ALLOC_AFTER");
+	ck_assert(!try_alloc_fails());
+}
+END_TEST
+
 Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -191,6 +227,7 @@ Suite *util_suite(void)
 	tcase_add_test(tc, test_xappendf_grows);
 	tcase_add_test(tc, test_xappendf_grows_geometrically);
 	tcase_add_test(tc, test_xvformat_long_text);
+	tcase_add_test(tc, test_try_alloc_hook_fails_after_n);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -224,6 +224,10 @@ static void load_ns(struct net_attach *a, struct netns *ns, pid_t pid,
 		ns->loaded = prefetch_finish(a->prefetch, &ns->t) == 0;
 		free(a->prefetch);
 		a->prefetch = NULL;
+		/* The prefetch thread hands its failure back; this thread,
+		 * the one that started it, reports it, the thread stopped. */
+		if (!ns->loaded && errno == ENOMEM)
+			errx(EXIT_FAIL, "cannot decode sockets: %s", strerror(errno));
 		return;
 	}
 	if (own) {

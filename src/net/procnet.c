@@ -146,6 +146,8 @@ static int parse_inet_line(struct sock_table *t, const char *p,
 	if (dec_field(p, end, &ino) == NULL || ino == 0)
 		return -1;
 	si = sock_table_add(t, ino);
+	if (si == NULL)
+		return -1;
 	si->family = family;
 	si->proto = proto;
 	si->type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
@@ -235,6 +237,8 @@ static int parse_unix_line(struct sock_table *t, const char *p,
 	if ((p = dec_field(p, end, &ino)) == NULL || ino == 0)
 		return -1;
 	si = sock_table_add(t, ino);
+	if (si == NULL)
+		return -1;
 	si->family = AF_UNIX;
 	si->type = (int)type;
 	si->proto = 0;

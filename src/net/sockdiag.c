@@ -54,15 +54,19 @@ static uint32_t *find_slot(const struct sock_table *t, unsigned long long ino)
 	return &t->index[i];
 }
 
-static void grow_index(struct sock_table *t)
+static int grow_index(struct sock_table *t)
 {
-	size_t i;
+	size_t i, cap = t->index_cap ? t->index_cap * 2 : 1024;
+	uint32_t *index = try_calloc(cap, sizeof(*index));
 
-	t->index_cap = t->index_cap ? t->index_cap * 2 : 1024;
+	if (index == NULL)
+		return -1;
 	free(t->index);
-	t->index = xcalloc(t->index_cap, sizeof(*t->index));
+	t->index = index;
+	t->index_cap = cap;
 	for (i = 0; i < t->n; i++)
 		*find_slot(t, t->entries[i].ino) = (uint32_t)(i + 1);
+	return 0;
 }
 
 struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino)
@@ -71,22 +75,34 @@ struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino)
 	uint32_t *slot;
 
 	/* Half full at most: 4 bytes a slot, so probes stay short cheaply. */
-	if ((t->n + 1) * 2 > t->index_cap)
-		grow_index(t);
+	if ((t->n + 1) * 2 > t->index_cap && grow_index(t) < 0)
+		goto fail;
 	slot = find_slot(t, ino);
 	if (*slot != 0)
 		return &t->entries[*slot - 1];
-	if (t->n == UINT32_MAX - 1)
-		errx(EXIT_FAIL, "too many sockets to decode");
+	if (t->n == UINT32_MAX - 1) {
+		errno = EOVERFLOW;
+		goto fail;
+	}
 	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 256;
-		t->entries = xrealloc(t->entries, t->cap * sizeof(*t->entries));
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		struct sock_info *grown = try_realloc(t->entries,
+						      cap * sizeof(*grown));
+
+		if (grown == NULL)
+			goto fail;
+		t->entries = grown;
+		t->cap = cap;
 	}
 	si = &t->entries[t->n];
 	memset(si, 0, sizeof(*si));
 	si->ino = ino;
 	*slot = (uint32_t)++t->n;
 	return si;
+fail:
+	if (t->error == 0)
+		t->error = errno;
+	return NULL;
 }
 
 const struct sock_info *sock_table_find(const struct sock_table *t,
@@ -144,6 +160,8 @@ int sockdiag_decode_inet(struct sock_table *t, int proto, const void *msg,
 	if (m->idiag_inode == 0)
 		return 0;
 	si = sock_table_add(t, m->idiag_inode);
+	if (si == NULL)
+		return -1;
 	si->family = m->idiag_family;
 	si->proto = proto;
 	si->type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
@@ -173,6 +191,8 @@ int sockdiag_decode_unix(struct sock_table *t, const void *msg, size_t len)
 	if (m->udiag_ino == 0)
 		return 0;
 	si = sock_table_add(t, m->udiag_ino);
+	if (si == NULL)
+		return -1;
 	si->family = AF_UNIX;
 	si->type = m->udiag_type;
 	si->proto = 0;
@@ -351,6 +371,10 @@ int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
 	t->source = by_netlink && by_procnet ? SOCK_SRC_MIXED :
 		by_netlink ? SOCK_SRC_NETLINK :
 		by_procnet ? SOCK_SRC_PROCNET : SOCK_SRC_NONE;
+	if (t->error != 0) {
+		errno = t->error;
+		return -1;
+	}
 	if (!by_netlink && !by_procnet) {
 		errno = last;
 		return -1;

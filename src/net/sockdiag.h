@@ -43,13 +43,17 @@ struct sock_table {
 	uint32_t *index;		/* entry position + 1; 0: empty */
 	size_t index_cap;		/* a power of two, or 0 */
 	enum sock_source source;
+	/* An add failed (out of memory, or 4 G sockets): the table may be
+	 * filled in a thread of its own, which never exits (attach.c). */
+	int error;
 };
 
 void sock_table_init(struct sock_table *t);
 void sock_table_release(struct sock_table *t);
 
 /* The entry for ino, created zeroed (with ino set) when absent.  The
- * pointer is good until the next sock_table_add. */
+ * pointer is good until the next sock_table_add.  NULL, with t->error set,
+ * when it cannot be added. */
 struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino);
 
 /* The entry for ino, or NULL. */

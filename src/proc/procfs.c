@@ -295,13 +295,20 @@ ssize_t procfs_slurp_at(int dirfd, const char *path, char **out)
 
 	if (fd < 0)
 		return -1;
-	buf = xmalloc(cap);
+	/* May run in a worker thread (the socket prefetch): no exit here. */
+	buf = try_malloc(cap);
+	if (buf == NULL)
+		goto fail;
 	for (;;) {
 		ssize_t n;
 
 		if (got + 1 >= cap) {
+			char *grown = try_realloc(buf, cap * 2);
+
+			if (grown == NULL)
+				goto fail;
+			buf = grown;
 			cap *= 2;
-			buf = xrealloc(buf, cap);
 		}
 		n = read(fd, buf + got, cap - 1 - got);
 		if (n < 0 && errno == EINTR)
@@ -321,6 +328,11 @@ ssize_t procfs_slurp_at(int dirfd, const char *path, char **out)
 	buf[got] = '\0';
 	*out = buf;
 	return (ssize_t)got;
+fail:
+	free(buf);
+	close(fd);
+	errno = ENOMEM;
+	return -1;
 }
 
 int procfs_read_ull(const char *root, const char *rel, unsigned long long *out)
