@@ -5,6 +5,7 @@
  * helper's own descriptors (pidfd_getfd). */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -26,6 +27,19 @@
 #include "net/sockdiag.h"
 #include "proc/fdtype.h"
 #include "testutil.h"
+
+
+/* sock_table_load on fdscope's own namespace, /proc/self/net as the
+ * fallback. */
+static int load_self(struct sock_table *t, bool netlink)
+{
+	int netdir = open("/proc/self/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = sock_table_load(t, netlink, netdir);
+
+	if (netdir >= 0)
+		close(netdir);
+	return rc;
+}
 
 START_TEST(test_sock_table_add_find_and_grow)
 {
@@ -178,7 +192,7 @@ static void check_live_table(bool netlink)
 	ck_assert(bind(u, (struct sockaddr *)&sa, sizeof(sa)) == 0);
 	ck_assert(socketpair(AF_UNIX, SOCK_DGRAM, 0, pair) == 0);
 	sock_table_init(&t);
-	ck_assert_int_eq(sock_table_load(&t, netlink, "/proc", 0), 0);
+	ck_assert_int_eq(load_self(&t, netlink), 0);
 	ck_assert_int_eq(t.source, netlink ? SOCK_SRC_NETLINK : SOCK_SRC_PROCNET);
 
 	si = sock_table_find(&t, inode_of(l));
@@ -236,10 +250,10 @@ START_TEST(test_load_closes_every_descriptor)
 	size_t before = count_open_fds();
 
 	sock_table_init(&t);
-	ck_assert_int_eq(sock_table_load(&t, true, "/proc", 0), 0);
+	ck_assert_int_eq(load_self(&t, true), 0);
 	sock_table_release(&t);
 	sock_table_init(&t);
-	ck_assert_int_eq(sock_table_load(&t, false, "/proc", 0), 0);
+	ck_assert_int_eq(load_self(&t, false), 0);
 	sock_table_release(&t);
 	ck_assert_uint_eq(count_open_fds(), before);
 }
@@ -432,7 +446,7 @@ static void check_other_netns(bool netlink)
 	}
 	copy = grab_fd(h.pid, (int)holder_value(&h, "udp"));
 	sock_table_init(&own);
-	ck_assert_int_eq(sock_table_load(&own, true, "/proc", 0), 0);
+	ck_assert_int_eq(load_self(&own, true), 0);
 	ck_assert_msg(sock_table_find(&own, inode_of(copy)) == NULL,
 		      "the namespace's socket shows up in fdscope's own");
 	sock_table_release(&own);

@@ -429,8 +429,12 @@ static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 {
 	struct fd_proc p;
 
-	if (fd_proc_collect(&p, ctl->proc_root, pid,
-			    ctl->need & ~(unsigned int)LIST_NEED_ATTACH) < 0) {
+	unsigned int need = ctl->need & ~(unsigned int)LIST_NEED_ATTACH;
+	size_t i;
+
+	if (ctl->need & LIST_NEED_SOCKETS)
+		need |= FDL_NEED_NETNS;
+	if (fd_proc_collect(&p, ctl->proc_root, pid, need) < 0) {
 		int e = errno;
 
 		if (e == ENOMEM) {
@@ -450,6 +454,11 @@ static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 	}
 	if (p.n == 0 && !quiet_denied)
 		explain_empty_table(&p);
+	/* One process per namespace keeps its ns/net and net/ open. */
+	for (i = 0; i < ctl->nprocs && p.netns_kept; i++)
+		if (ctl->procs[i].netns_ino == p.netns_ino &&
+		    (ctl->procs[i].self || ctl->procs[i].netns_kept))
+			fd_proc_drop_netns(&p);
 	ctl->procs = xrealloc(ctl->procs, (ctl->nprocs + 1) * sizeof(*ctl->procs));
 	ctl->procs[ctl->nprocs++] = p;
 	return 0;

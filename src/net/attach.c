@@ -21,6 +21,7 @@
 #include "net/attach.h"
 #include "net/netaddr.h"
 #include "proc/fdtype.h"
+#include "proc/procfs.h"
 
 struct netns {
 	unsigned long long ino;	/* of /proc/PID/ns/net; 0: unknown */
@@ -72,8 +73,13 @@ static void *prefetch_run(void *arg)
 {
 	struct sock_prefetch *pf = arg;
 
-	pf->rc = sock_table_load(&pf->t, true, pf->root, 0);
+	int netdir = procfs_open_pid_file(pf->root, 0, "net",
+					  O_RDONLY | O_DIRECTORY);
+
+	pf->rc = sock_table_load(&pf->t, true, netdir);
 	pf->error = errno;
+	if (netdir >= 0)
+		close(netdir);
 	return NULL;
 }
 
@@ -155,39 +161,48 @@ static bool proc_has_socket(const struct fd_proc *p)
 	return false;
 }
 
-static void ns_path(const char *root, pid_t pid, char *buf, size_t len)
+/* fdscope's own namespace: its process cannot be another one meanwhile. */
+static unsigned long long own_netns_ino(const char *root)
 {
-	if (pid == 0)
-		snprintf(buf, len, "%s/self/ns/net", root);
-	else
-		snprintf(buf, len, "%s/%ld/ns/net", root, (long)pid);
-}
-
-static unsigned long long netns_ino(const char *root, pid_t pid)
-{
-	char path[4096];
+	int fd = procfs_open_pid_file(root, 0, "ns/net", O_RDONLY);
 	struct stat st;
+	int rc;
 
-	ns_path(root, pid, path, sizeof(path));
-	return stat(path, &st) == 0 ? (unsigned long long)st.st_ino : 0;
+	if (fd < 0)
+		return 0;
+	rc = fstat(fd, &st);
+	close(fd);
+	return rc == 0 ? (unsigned long long)st.st_ino : 0;
 }
 
-/* Runs the dumps inside pid's namespace and comes back.  Returns 0, or -1
- * with errno when the namespace may not be entered. */
-static int load_in_netns(struct sock_table *t, const char *root, pid_t pid)
+static int load_own(struct sock_table *t, const char *root, bool netlink)
 {
-	char path[4096];
-	int target = -1, home = -1, ret = -1, saved = 0;
+	int netdir = procfs_open_pid_file(root, 0, "net",
+					  O_RDONLY | O_DIRECTORY);
+	int rc = sock_table_load(t, netlink, netdir), saved = errno;
 
-	ns_path(root, pid, path, sizeof(path));
-	target = open(path, O_RDONLY | O_CLOEXEC);
-	if (target < 0)
+	if (netdir >= 0)
+		close(netdir);
+	errno = saved;
+	return rc;
+}
+
+/* Runs the dumps inside p's namespace, through the descriptor collection
+ * kept on its ns/net, and comes back.  Returns 0, or -1 with errno when
+ * the namespace may not be entered. */
+static int load_in_netns(struct sock_table *t, const char *root,
+			 const struct fd_proc *p)
+{
+	int home = -1, ret = -1, saved = 0;
+
+	if (p->netns_fd < 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	home = procfs_open_pid_file(root, 0, "ns/net", O_RDONLY);
+	if (home < 0 || setns(p->netns_fd, CLONE_NEWNET) < 0)
 		goto cleanup;
-	ns_path(root, 0, path, sizeof(path));
-	home = open(path, O_RDONLY | O_CLOEXEC);
-	if (home < 0 || setns(target, CLONE_NEWNET) < 0)
-		goto cleanup;
-	ret = sock_table_load(t, true, root, pid);
+	ret = sock_table_load(t, true, p->net_dir);
 	saved = errno;
 	/* Staying in the wrong namespace would mislabel everything after. */
 	if (setns(home, CLONE_NEWNET) < 0)
@@ -195,8 +210,6 @@ static int load_in_netns(struct sock_table *t, const char *root, pid_t pid)
 	errno = saved;
 cleanup:
 	saved = errno;
-	if (target >= 0)
-		close(target);
 	if (home >= 0)
 		close(home);
 	errno = saved;
@@ -217,8 +230,8 @@ static size_t find_or_add_ns(struct net_attach *a, unsigned long long ino)
 	return a->nns++;
 }
 
-static void load_ns(struct net_attach *a, struct netns *ns, pid_t pid,
-		    bool own)
+static void load_ns(struct net_attach *a, struct netns *ns,
+		    const struct fd_proc *p, bool own)
 {
 	if (own && a->prefetch) {
 		ns->loaded = prefetch_finish(a->prefetch, &ns->t) == 0;
@@ -231,23 +244,24 @@ static void load_ns(struct net_attach *a, struct netns *ns, pid_t pid,
 		return;
 	}
 	if (own) {
-		ns->loaded = sock_table_load(&ns->t, true, a->root, pid) == 0;
+		ns->loaded = load_own(&ns->t, a->root, true) == 0;
 		return;
 	}
-	if (load_in_netns(&ns->t, a->root, pid) == 0) {
+	if (load_in_netns(&ns->t, a->root, p) == 0) {
 		ns->loaded = true;
 		return;
 	}
 	/* The kernel shows /proc/PID/net in the process's own namespace. */
-	ns->loaded = sock_table_load(&ns->t, false, a->root, pid) == 0;
+	ns->loaded = sock_table_load(&ns->t, false, p->net_dir) == 0;
 	if (!ns->loaded)
 		warnx("process %ld: its network namespace (net:[%llu]) cannot "
-		      "be read: its sockets are not decoded", (long)pid, ns->ino);
+		      "be read: its sockets are not decoded", (long)p->pid,
+		      ns->ino);
 }
 
 void net_attach_sockets(struct net_attach *a)
 {
-	unsigned long long self_ns = netns_ino(a->root, 0);
+	unsigned long long self_ns = own_netns_ino(a->root);
 	size_t i;
 
 	for (i = 0; i < a->nprocs; i++) {
@@ -257,7 +271,8 @@ void net_attach_sockets(struct net_attach *a)
 
 		if (!proc_has_socket(p))
 			continue;
-		ino = p->self ? self_ns : netns_ino(a->root, p->pid);
+		/* Read through the pinned /proc/PID at collection. */
+		ino = p->self ? self_ns : p->netns_ino;
 		/* A namespace fdscope cannot name stays unknown. */
 		if (ino == 0)
 			continue;
@@ -265,8 +280,7 @@ void net_attach_sockets(struct net_attach *a)
 		/* One load per namespace, whoever else lives there. */
 		if (!a->ns[k].tried) {
 			a->ns[k].tried = true;
-			load_ns(a, &a->ns[k], p->self ? 0 : p->pid,
-				ino == self_ns);
+			load_ns(a, &a->ns[k], p, ino == self_ns);
 		}
 		if (a->ns[k].loaded)
 			a->proc_ns[i] = k;

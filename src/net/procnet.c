@@ -275,21 +275,14 @@ static const struct {
 	[SOCKDIAG_UNIX] = { "unix", AF_UNIX, 0 },
 };
 
-int procnet_read(struct sock_table *t, const char *root, pid_t pid,
-		 enum sockdiag_dump which)
+int procnet_read_at(struct sock_table *t, int netdir,
+		    enum sockdiag_dump which)
 {
-	char path[4096];
 	char *text = NULL;
 	ssize_t n;
 	int rc;
 
-	if (pid == 0)
-		snprintf(path, sizeof(path), "%s/self/net/%s", root,
-			 procnet_files[which].file);
-	else
-		snprintf(path, sizeof(path), "%s/%ld/net/%s", root, (long)pid,
-			 procnet_files[which].file);
-	n = procfs_slurp_at(AT_FDCWD, path, &text);
+	n = procfs_slurp_at(netdir, procnet_files[which].file, &text);
 	if (n < 0)
 		return -1;
 	if (which == SOCKDIAG_UNIX)

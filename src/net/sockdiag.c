@@ -346,8 +346,7 @@ static int dump_one(int fd, struct sock_table *t, enum sockdiag_dump which,
 	return rc < 0 ? -1 : 0;
 }
 
-int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
-		    pid_t pid)
+int sock_table_load(struct sock_table *t, bool use_netlink, int netdir)
 {
 	int fd = -1, i, last = ENOENT;
 	bool by_netlink = false, by_procnet = false;
@@ -360,7 +359,8 @@ int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
 			by_netlink = true;
 			continue;
 		}
-		if (procnet_read(t, root, pid, (enum sockdiag_dump)i) == 0) {
+		if (netdir >= 0 &&
+		    procnet_read_at(t, netdir, (enum sockdiag_dump)i) == 0) {
 			by_procnet = true;
 			continue;
 		}

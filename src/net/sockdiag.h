@@ -82,10 +82,10 @@ int sockdiag_walk_replies(struct sock_table *t, enum sockdiag_dump which,
 /* Fills t with every TCP, UDP and unix socket of a network namespace:
  * netlink in the current namespace first, and for each dump it refuses
  * (or always, when FDSCOPE_NO_NETLINK is set or use_netlink is false),
- * the /proc/net file of process pid (0: self) under root.  Returns 0 when
- * at least one source answered, -1 with errno otherwise. */
-int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
-		    pid_t pid);
+ * the /proc/net file relative to netdir (a descriptor on /proc/PID/net;
+ * -1: none).  Returns 0 when at least one source answered, -1 with errno
+ * otherwise. */
+int sock_table_load(struct sock_table *t, bool use_netlink, int netdir);
 
 /* True unless FDSCOPE_NO_NETLINK is set to a non-empty value other than 0. */
 bool sockdiag_netlink_allowed(void);

@@ -536,6 +536,51 @@ static void drop_closed(struct fd_proc *p, int dfd, int piddir)
 	p->n = kept;
 }
 
+static bool has_socket(const struct fd_proc *p)
+{
+	unsigned long long ino;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		const char *link = fd_entry_link(p, &p->fds[i]);
+
+		if ((link && link_kind(link, &ino) == LINK_SOCKET) ||
+		    (p->fds[i].stat_errno == 0 && S_ISSOCK(p->fds[i].st.st_mode)))
+			return true;
+	}
+	return false;
+}
+
+/* The namespace the process is in now, read through the pinned /proc/PID:
+ * the sockets are decoded there after collection, when the PID might name
+ * another process already. */
+static void pin_netns(struct fd_proc *p, int piddir)
+{
+	struct stat st;
+
+	if (fstatat(piddir, "ns/net", &st, 0) < 0)
+		return;
+	p->netns_ino = (unsigned long long)st.st_ino;
+	if (p->self)
+		return;
+	p->netns_fd = openat(piddir, "ns/net", O_RDONLY | O_CLOEXEC);
+	p->net_dir = openat(piddir, "net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	p->netns_kept = true;
+}
+
+void fd_proc_drop_netns(struct fd_proc *p)
+{
+	/* A zeroed fd_proc holds none (0 is not one of them). */
+	if (!p->netns_kept)
+		return;
+	p->netns_kept = false;
+	if (p->netns_fd >= 0)
+		close(p->netns_fd);
+	if (p->net_dir >= 0)
+		close(p->net_dir);
+	p->netns_fd = p->net_dir = -1;
+}
+
 /* Opening "fd" of a process fdscope may not read fails with EACCES; with
  * ENOENT only once it is gone, which its stat then says too. */
 static int open_fd_dir(int piddir)
@@ -587,6 +632,7 @@ int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
 	p->self = pid == 0 || pid == getpid();
 	p->pid = p->self ? getpid() : pid;
 	p->reader_fd = -1;
+	p->netns_fd = p->net_dir = -1;
 	dfd = open_fd_dir(piddir);
 	if (dfd < 0)
 		return -1;
@@ -625,6 +671,8 @@ int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
 		goto cleanup;
 	}
 	drop_closed(p, dfd, piddir);
+	if ((need & FDL_NEED_NETNS) && has_socket(p))
+		pin_netns(p, piddir);
 	ret = 0;
 cleanup:
 	if (infofd >= 0)
@@ -645,6 +693,7 @@ int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 
 	if (piddir < 0) {
 		memset(p, 0, sizeof(*p));
+		p->netns_fd = p->net_dir = -1;
 		return -1;
 	}
 	rc = fd_proc_collect_at(p, piddir, self ? 0 : pid, need);
@@ -656,6 +705,7 @@ int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 
 void fd_proc_release(struct fd_proc *p)
 {
+	fd_proc_drop_netns(p);
 	free(p->fds);
 	free(p->strings);
 	p->fds = NULL;

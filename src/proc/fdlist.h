@@ -20,6 +20,10 @@ enum {
 	FDL_NEED_FDINFO = 1 << 2,
 	FDL_NEED_SOCKOPT = 1 << 3,	/* own sockets only: SO_DOMAIN... */
 	FDL_NEED_COMM = 1 << 4,
+	/* When the table holds a socket: its network namespace's inode, and
+	 * for another process descriptors on its ns/net and net/, opened
+	 * relative to the pinned /proc/PID, for decoding its sockets later. */
+	FDL_NEED_NETNS = 1 << 5,
 };
 
 /* The fields of stat(2) that fdscope uses, named as in struct stat so that
@@ -64,6 +68,9 @@ struct fd_proc {
 	/* For a table that read empty: zombie, kernel thread, or (then read
 	 * through another thread) an exited main thread.  LIVE otherwise. */
 	enum procfs_task_kind task;
+	unsigned long long netns_ino;	/* FDL_NEED_NETNS; 0: unknown */
+	int netns_fd, net_dir;		/* -1 when not kept */
+	bool netns_kept;
 };
 
 /* Reads pid's table (pid 0: fdscope itself) under root.  Returns 0, or -1
@@ -80,6 +87,10 @@ int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
 		       unsigned int need);
 
 void fd_proc_release(struct fd_proc *p);
+
+/* Closes netns_fd and net_dir (netns_ino stays): another process of the
+ * same namespace already holds them. */
+void fd_proc_drop_netns(struct fd_proc *p);
 
 /* The link text of an entry, or NULL when it was not read. */
 const char *fd_entry_link(const struct fd_proc *p, const struct fd_entry *e);

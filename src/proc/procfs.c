@@ -335,16 +335,42 @@ fail:
 	return -1;
 }
 
-int procfs_read_ull(const char *root, const char *rel, unsigned long long *out)
+int procfs_path(char *buf, size_t len, const char *root, pid_t pid,
+		const char *rel)
 {
-	char path[4096], buf[64];
-	const char *p = buf;
+	int n;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, rel) >= sizeof(path)) {
+	if (pid == PROCFS_NO_PID)
+		n = snprintf(buf, len, "%s/%s", root, rel ? rel : "");
+	else if (pid == 0)
+		n = snprintf(buf, len, "%s/self%s%s", root, rel ? "/" : "",
+			     rel ? rel : "");
+	else
+		n = snprintf(buf, len, "%s/%ld%s%s", root, (long)pid,
+			     rel ? "/" : "", rel ? rel : "");
+	if (n < 0 || (size_t)n >= len) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if (procfs_read_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
+	return 0;
+}
+
+ssize_t procfs_read_sys(const char *root, const char *rel, char *buf,
+			size_t len)
+{
+	char path[4096];
+
+	if (procfs_path(path, sizeof(path), root, PROCFS_NO_PID, rel) < 0)
+		return -1;
+	return procfs_read_at(AT_FDCWD, path, buf, len);
+}
+
+int procfs_read_ull(const char *root, const char *rel, unsigned long long *out)
+{
+	char buf[64];
+	const char *p = buf;
+
+	if (procfs_read_sys(root, rel, buf, sizeof(buf)) < 0)
 		return -1;
 	if (parse_uint_at(&p, 10, out) < 0 || (*p != '\n' && *p != '\0')) {
 		errno = EINVAL;
@@ -356,17 +382,20 @@ int procfs_read_ull(const char *root, const char *rel, unsigned long long *out)
 int procfs_open_pid(const char *root, pid_t pid)
 {
 	char path[4096];
-	int n;
 
-	if (pid == 0)
-		n = snprintf(path, sizeof(path), "%s/self", root);
-	else
-		n = snprintf(path, sizeof(path), "%s/%ld", root, (long)pid);
-	if (n < 0 || (size_t)n >= sizeof(path)) {
-		errno = ENAMETOOLONG;
+	if (procfs_path(path, sizeof(path), root, pid, NULL) < 0)
 		return -1;
-	}
 	return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+int procfs_open_pid_file(const char *root, pid_t pid, const char *rel,
+			 int flags)
+{
+	char path[4096];
+
+	if (procfs_path(path, sizeof(path), root, pid, rel) < 0)
+		return -1;
+	return open(path, flags | O_CLOEXEC);
 }
 
 size_t procfs_fd_count_hint(const char *root, pid_t pid)
