@@ -5,6 +5,7 @@
  * exiting (the FDSCOPE_FAIL_ALLOC_AFTER hook). */
 #include <check.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -233,6 +234,32 @@ START_TEST(test_worker_alloc_failure_one_message_no_output)
 }
 END_TEST
 
+/* The pin: once the process is gone, its pinned /proc/PID reads nothing,
+ * whatever process gets its number next. */
+START_TEST(test_pinned_process_gone_reads_nothing)
+{
+	struct fd_proc p;
+	int piddir;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	piddir = procfs_open_pid("/proc", pid);
+	ck_assert_int_ge(piddir, 0);
+	ck_assert_int_eq(fd_proc_collect_at(&p, piddir, pid, FDL_NEED_LINK), 0);
+	ck_assert_uint_eq(p.n, count_pid_fds(pid, NULL));
+	fd_proc_release(&p);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	ck_assert_int_eq(fd_proc_collect_at(&p, piddir, pid, FDL_NEED_LINK), -1);
+	ck_assert_msg(errno == ENOENT || errno == ESRCH, "errno %d", errno);
+	close(piddir);
+}
+END_TEST
+
 Suite *fdlist_suite(void)
 {
 	Suite *s = suite_create("fdlist");
@@ -242,6 +269,7 @@ Suite *fdlist_suite(void)
 	tcase_add_test(tc, test_exited_main_thread_table_read_through_live_thread);
 	tcase_add_test(tc, test_zombie_is_called_a_zombie);
 	tcase_add_test(tc, test_collect_at_self_leaves_out_the_pin);
+	tcase_add_test(tc, test_pinned_process_gone_reads_nothing);
 	tcase_add_test(tc, test_worker_alloc_failure_one_message_no_output);
 	suite_add_tcase(s, tc);
 	return s;

@@ -315,9 +315,12 @@ static void read_sockopt(struct fd_entry *e)
 	e->have_sockopt = true;
 }
 
-static void read_comm(struct fd_proc *p, int piddir)
+/* piddir -1: fdscope itself, read through its fd directory dfd. */
+static void read_comm(struct fd_proc *p, int piddir, int dfd)
 {
-	ssize_t n = procfs_read_at(piddir, "comm", p->comm, sizeof(p->comm));
+	ssize_t n = piddir >= 0 ?
+		procfs_read_at(piddir, "comm", p->comm, sizeof(p->comm)) :
+		procfs_read_at(dfd, "../comm", p->comm, sizeof(p->comm));
 
 	if (n <= 0) {
 		p->comm[0] = '\0';
@@ -554,11 +557,12 @@ static bool has_socket(const struct fd_proc *p)
 /* The namespace the process is in now, read through the pinned /proc/PID:
  * the sockets are decoded there after collection, when the PID might name
  * another process already. */
-static void pin_netns(struct fd_proc *p, int piddir)
+static void pin_netns(struct fd_proc *p, int piddir, int dfd)
 {
 	struct stat st;
 
-	if (fstatat(piddir, "ns/net", &st, 0) < 0)
+	if (piddir >= 0 ? fstatat(piddir, "ns/net", &st, 0) < 0 :
+	    fstatat(dfd, "../ns/net", &st, 0) < 0)
 		return;
 	p->netns_ino = (unsigned long long)st.st_ino;
 	if (p->self)
@@ -623,26 +627,30 @@ static int open_live_thread_fd(int piddir, pid_t pid)
 	return dfd;
 }
 
-int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
-		       unsigned int need)
+static void init_proc(struct fd_proc *p, pid_t pid)
 {
-	int dfd, infofd = -1, ret = -1, saved = 0;
-
 	memset(p, 0, sizeof(*p));
 	p->self = pid == 0 || pid == getpid();
 	p->pid = p->self ? getpid() : pid;
 	p->reader_fd = -1;
 	p->netns_fd = p->net_dir = -1;
-	dfd = open_fd_dir(piddir);
-	if (dfd < 0)
-		return -1;
+}
+
+/* Reads the table through dfd, its fd directory, and the rest relative
+ * to piddir; -1 for fdscope itself, which then needs one descriptor at a
+ * time (it may be down to its last free one).  Closes dfd. */
+static int collect_table(struct fd_proc *p, int piddir, int dfd,
+			 unsigned int need)
+{
+	int infofd = -1, ret = -1, saved = 0;
+
 	if (read_fd_numbers(p, dfd) < 0) {
 		saved = errno;
 		goto cleanup;
 	}
 	/* An empty table is rare: say what the process is, and when only its
 	 * main thread has exited, read the table through another thread. */
-	if (p->n == 0 && !p->self) {
+	if (p->n == 0 && !p->self && piddir >= 0) {
 		p->task = procfs_classify_at(piddir);
 		if (p->task == PROCFS_TASK_LEADER_EXITED) {
 			int tfd = open_live_thread_fd(piddir, p->pid);
@@ -660,7 +668,7 @@ int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
 	if (p->self)
 		p->reader_fd = dfd;
 	if (need & FDL_NEED_COMM)
-		read_comm(p, piddir);
+		read_comm(p, piddir, dfd);
 	/* Opened after the numbers were read, so never listed itself; when
 	 * it cannot be opened, fdinfo is reached through "..". */
 	if (need & FDL_NEED_FDINFO)
@@ -672,7 +680,7 @@ int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
 	}
 	drop_closed(p, dfd, piddir);
 	if ((need & FDL_NEED_NETNS) && has_socket(p))
-		pin_netns(p, piddir);
+		pin_netns(p, piddir, dfd);
 	ret = 0;
 cleanup:
 	if (infofd >= 0)
@@ -685,18 +693,33 @@ cleanup:
 	return ret;
 }
 
+int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
+		       unsigned int need)
+{
+	int dfd;
+
+	init_proc(p, pid);
+	dfd = open_fd_dir(piddir);
+	if (dfd < 0)
+		return -1;
+	return collect_table(p, piddir, dfd, need);
+}
+
 int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 		    unsigned int need)
 {
-	bool self = pid == 0 || pid == getpid();
-	int piddir = procfs_open_pid(root, self ? 0 : pid), rc, saved;
+	int piddir, dfd, rc, saved;
 
-	if (piddir < 0) {
-		memset(p, 0, sizeof(*p));
-		p->netns_fd = p->net_dir = -1;
-		return -1;
+	init_proc(p, pid);
+	/* fdscope itself cannot be another process meanwhile: no pin. */
+	if (p->self) {
+		dfd = procfs_open_pid_file(root, 0, "fd", O_RDONLY | O_DIRECTORY);
+		return dfd < 0 ? -1 : collect_table(p, -1, dfd, need);
 	}
-	rc = fd_proc_collect_at(p, piddir, self ? 0 : pid, need);
+	piddir = procfs_open_pid(root, pid);
+	if (piddir < 0)
+		return -1;
+	rc = fd_proc_collect_at(p, piddir, pid, need);
 	saved = errno;
 	close(piddir);
 	errno = saved;
@@ -713,24 +736,31 @@ void fd_proc_release(struct fd_proc *p)
 	p->n = p->cap = p->strings_len = p->strings_cap = 0;
 }
 
+static void count_table(const struct fd_proc *p, unsigned long long limit,
+			struct fd_count *out)
+{
+	size_t i;
+
+	out->open = out->below = 0;
+	out->highest = -1;
+	for (i = 0; i < p->n; i++) {
+		if (p->self && p->fds[i].fd == p->reader_fd)
+			continue;
+		out->open++;
+		if ((unsigned long long)p->fds[i].fd < limit)
+			out->below++;
+		out->highest = p->fds[i].fd;
+	}
+}
+
 int fd_proc_count_at(int piddir, pid_t pid, unsigned long long limit,
 		     struct fd_count *out)
 {
 	struct fd_proc p;
-	size_t i;
 
 	if (fd_proc_collect_at(&p, piddir, pid, 0) < 0)
 		return -1;
-	out->open = out->below = 0;
-	out->highest = -1;
-	for (i = 0; i < p.n; i++) {
-		if (p.self && p.fds[i].fd == p.reader_fd)
-			continue;
-		out->open++;
-		if ((unsigned long long)p.fds[i].fd < limit)
-			out->below++;
-		out->highest = p.fds[i].fd;
-	}
+	count_table(&p, limit, out);
 	fd_proc_release(&p);
 	return 0;
 }
@@ -738,14 +768,11 @@ int fd_proc_count_at(int piddir, pid_t pid, unsigned long long limit,
 int fd_proc_count(const char *root, pid_t pid, unsigned long long limit,
 		  struct fd_count *out)
 {
-	bool self = pid == 0 || pid == getpid();
-	int piddir = procfs_open_pid(root, self ? 0 : pid), rc, saved;
+	struct fd_proc p;
 
-	if (piddir < 0)
+	if (fd_proc_collect(&p, root, pid, 0) < 0)
 		return -1;
-	rc = fd_proc_count_at(piddir, self ? 0 : pid, limit, out);
-	saved = errno;
-	close(piddir);
-	errno = saved;
-	return rc;
+	count_table(&p, limit, out);
+	fd_proc_release(&p);
+	return 0;
 }
