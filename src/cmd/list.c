@@ -22,6 +22,7 @@
 #include "out/table.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
+#include "proc/holders.h"
 #include "proc/procfs.h"
 
 enum {
@@ -147,6 +148,7 @@ struct list_control {
 	size_t nprocs;
 	size_t *row_start;	/* per process: rows before its first */
 	struct net_attach *attach;
+	struct holder_index *holders;
 	struct sock_prefetch *prefetch;
 };
 
@@ -185,9 +187,9 @@ static const char *sock_peer_cell(const struct list_row *r, char *buf,
 		return NULL;
 	n = snprintf(buf, len, "%llu", si->peer_ino);
 	if (n > 0 && (size_t)n + 1 < len && r->e->stat_errno == 0 &&
-	    net_attach_holders_of(r->ctl->attach, r->e->st.st_dev,
-				  si->peer_ino, SIZE_MAX, -1, buf + n + 1,
-				  len - (size_t)n - 1) > 0)
+	    r->ctl->holders &&
+	    holder_index_of(r->ctl->holders, r->e->st.st_dev, si->peer_ino,
+			    SIZE_MAX, -1, buf + n + 1, len - (size_t)n - 1) > 0)
 		buf[n] = ' ';
 	return buf;
 }
@@ -197,10 +199,10 @@ static const char *endpoints_cell(const struct list_row *r, char *buf,
 {
 	const struct fd_entry *e = r->e;
 
-	if (e->stat_errno != 0 || !S_ISFIFO(e->st.st_mode) || r->ctl->attach == NULL)
+	if (e->stat_errno != 0 || !S_ISFIFO(e->st.st_mode) || r->ctl->holders == NULL)
 		return NULL;
-	return net_attach_holders_of(r->ctl->attach, e->st.st_dev, e->st.st_ino,
-				     r->pi, e->fd, buf, len) ? buf : NULL;
+	return holder_index_of(r->ctl->holders, e->st.st_dev, e->st.st_ino,
+			       r->pi, e->fd, buf, len) ? buf : NULL;
 }
 
 static const char *sock_cell(const struct list_row *r, int col, char *buf,
@@ -375,7 +377,7 @@ static void attach_extra(struct list_control *ctl)
 	if (ctl->need & LIST_NEED_SOCKETS)
 		net_attach_sockets(ctl->attach);
 	if (ctl->need & LIST_NEED_HOLDERS)
-		net_attach_holders(ctl->attach);
+		ctl->holders = holder_index_new(ctl->procs, ctl->nprocs);
 }
 
 static void release_procs(struct list_control *ctl)
@@ -629,6 +631,7 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 cleanup:
 	out_table_free(ctl.table);
 	net_attach_free(ctl.attach);
+	holder_index_free(ctl.holders);
 	sock_prefetch_free(ctl.prefetch);
 	free(ctl.row_start);
 	release_procs(&ctl);

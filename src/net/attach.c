@@ -30,11 +30,6 @@ struct netns {
 	struct sock_table t;
 };
 
-struct holder {
-	unsigned long long dev, ino;
-	size_t pi, ei;
-};
-
 struct sock_prefetch {
 	const char *root;
 	pthread_t thread;
@@ -50,8 +45,6 @@ struct net_attach {
 	struct netns *ns;
 	size_t nns;
 	size_t *proc_ns;	/* per process: index into ns, or SIZE_MAX */
-	struct holder *holders;
-	size_t nholders;
 };
 
 struct net_attach *net_attach_new(const char *proc_root,
@@ -135,7 +128,6 @@ void net_attach_free(struct net_attach *a)
 		sock_table_release(&a->ns[i].t);
 	free(a->ns);
 	free(a->proc_ns);
-	free(a->holders);
 	free(a);
 }
 
@@ -287,38 +279,6 @@ void net_attach_sockets(struct net_attach *a)
 	}
 }
 
-static int cmp_holder(const void *x, const void *y)
-{
-	const struct holder *h = x, *k = y;
-
-	if (h->dev != k->dev)
-		return h->dev < k->dev ? -1 : 1;
-	if (h->ino != k->ino)
-		return h->ino < k->ino ? -1 : 1;
-	if (h->pi != k->pi)
-		return h->pi < k->pi ? -1 : 1;
-	return (h->ei > k->ei) - (h->ei < k->ei);
-}
-
-void net_attach_holders(struct net_attach *a)
-{
-	size_t i, j, n = 0;
-
-	for (i = 0; i < a->nprocs; i++)
-		n += a->procs[i].n;
-	a->holders = xcalloc(n ? n : 1, sizeof(*a->holders));
-	for (i = 0; i < a->nprocs; i++)
-		for (j = 0; j < a->procs[i].n; j++) {
-			const struct fd_entry *e = &a->procs[i].fds[j];
-
-			if (e->stat_errno != 0)
-				continue;
-			a->holders[a->nholders++] = (struct holder){
-				e->st.st_dev, e->st.st_ino, i, j };
-		}
-	qsort(a->holders, a->nholders, sizeof(*a->holders), cmp_holder);
-}
-
 const struct sock_info *net_attach_sock(const struct net_attach *a, size_t pi,
 					const struct fd_entry *e)
 {
@@ -336,69 +296,6 @@ const struct sock_info *net_attach_peer(const struct net_attach *a, size_t pi,
 	if (si == NULL || !si->have_peer || a->proc_ns[pi] == SIZE_MAX)
 		return NULL;
 	return sock_table_find(&a->ns[a->proc_ns[pi]].t, si->peer_ino);
-}
-
-static const struct holder *first_holder(const struct net_attach *a,
-					 unsigned long long dev,
-					 unsigned long long ino)
-{
-	size_t lo = 0, hi = a->nholders;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct holder *h = &a->holders[mid];
-
-		if (h->dev < dev || (h->dev == dev && h->ino < ino))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < a->nholders && a->holders[lo].dev == dev &&
-		a->holders[lo].ino == ino ? &a->holders[lo] : NULL;
-}
-
-static char mode_letter(const struct fd_entry *e)
-{
-	if (!e->have_info || !e->info.has_flags)
-		return '\0';
-	switch (e->info.flags & 3) {
-	case 0:
-		return 'r';
-	case 1:
-		return 'w';
-	default:
-		return 'u';
-	}
-}
-
-size_t net_attach_holders_of(const struct net_attach *a, unsigned long long dev,
-			     unsigned long long ino, size_t pi, int fd,
-			     char *buf, size_t len)
-{
-	const struct holder *h = first_holder(a, dev, ino);
-	const struct holder *end = a->holders + a->nholders;
-	size_t off = 0, count = 0;
-
-	if (len)
-		buf[0] = '\0';
-	for (; h && h < end && h->dev == dev && h->ino == ino; h++) {
-		const struct fd_proc *p = &a->procs[h->pi];
-		const struct fd_entry *e = &p->fds[h->ei];
-		char comm[4 * sizeof(p->comm)], m = mode_letter(e);
-		int w;
-
-		if (h->pi == pi && e->fd == fd)
-			continue;
-		escape_into(comm, sizeof(comm), p->comm, strlen(p->comm));
-		w = snprintf(buf + off, len - off, "%s%ld,%s,%d%.*s",
-			     count ? "; " : "", (long)(p->self ? getpid() : p->pid),
-			     comm, e->fd, m ? 1 : 0, &m);
-		if (w < 0 || (size_t)w >= len - off)
-			break;
-		off += (size_t)w;
-		count++;
-	}
-	return count;
 }
 
 const char *net_sock_laddr(const struct sock_info *si, char *buf, size_t len)
