@@ -211,6 +211,50 @@ START_TEST(test_try_alloc_hook_fails_after_n)
 }
 END_TEST
 
+/* The one digit scanner under every parser of kernel text. */
+START_TEST(test_scan_ull_bases_ends_and_overflow)
+{
+	unsigned long long v = 0;
+	const char *s = "0755x", *e;
+
+	e = scan_ull(s, NULL, 8, &v);
+	ck_assert_ptr_eq(e, s + 4);
+	ck_assert_uint_eq(v, 0755);
+	/* 8 is not an octal digit: the scan stops there. */
+	e = scan_ull("178", NULL, 8, &v);
+	ck_assert_uint_eq(v, 017);
+	ck_assert_str_eq(e, "8");
+	/* Bounded by end, not by the NUL. */
+	e = scan_ull("123456", NULL, 10, &v);
+	ck_assert_uint_eq(v, 123456);
+	ck_assert_str_eq(e, "");
+	s = "123456";
+	e = scan_ull(s, s + 3, 10, &v);
+	ck_assert_ptr_eq(e, s + 3);
+	ck_assert_uint_eq(v, 123);
+	e = scan_ull("18446744073709551615]", NULL, 10, &v);
+	ck_assert_str_eq(e, "]");
+	ck_assert_uint_eq(v, 18446744073709551615ULL);
+	ck_assert_ptr_null(scan_ull("18446744073709551616", NULL, 10, &v));
+	ck_assert_ptr_null(scan_ull("x1", NULL, 10, &v));
+	ck_assert_ptr_null(scan_ull("", NULL, 10, &v));
+	ck_assert_ptr_null(scan_ull("-1", NULL, 10, &v));
+}
+END_TEST
+
+START_TEST(test_is_decimal)
+{
+	ck_assert(is_decimal("0", false));
+	ck_assert(is_decimal("-12", true));
+	ck_assert(is_decimal("+12", true));
+	ck_assert(!is_decimal("-12", false));
+	ck_assert(!is_decimal("-", true));
+	ck_assert(!is_decimal("", false));
+	ck_assert(!is_decimal("1 ", false));
+	ck_assert(!is_decimal("0x1", false));
+}
+END_TEST
+
 Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -220,6 +264,8 @@ Suite *util_suite(void)
 	tcase_add_test(tc, test_parse_ll_rejects_garbage_with_reason);
 	tcase_add_test(tc, test_parse_ull_full_range);
 	tcase_add_test(tc, test_parse_seconds_fraction_and_bounds);
+	tcase_add_test(tc, test_scan_ull_bases_ends_and_overflow);
+	tcase_add_test(tc, test_is_decimal);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("escape");
 	tcase_add_test(tc, test_escape_control_and_invalid_utf8);

@@ -14,7 +14,26 @@
 
 #include "lib/util.h"
 
-static bool is_digits(const char *s, bool allow_sign)
+const char *scan_ull(const char *s, const char *end, int base,
+		     unsigned long long *out)
+{
+	const char *start = s;
+	unsigned long long v = 0;
+
+	for (; (end == NULL || s < end) && *s >= '0' && *s < '0' + base; s++) {
+		unsigned int d = (unsigned int)(*s - '0');
+
+		if (v > (~0ULL - d) / (unsigned int)base)
+			return NULL;
+		v = v * (unsigned int)base + d;
+	}
+	if (s == start)
+		return NULL;
+	*out = v;
+	return s;
+}
+
+bool is_decimal(const char *s, bool allow_sign)
 {
 	if (allow_sign && (*s == '-' || *s == '+'))
 		s++;
@@ -37,7 +56,7 @@ int parse_ll(const char *s, long long min, long long max, long long *out,
 	}
 	/* strtoll alone accepts leading spaces, "0x" is rejected by the digit
 	 * check, and "1e3" is not silently read as 1. */
-	if (!is_digits(s, true)) {
+	if (!is_decimal(s, true)) {
 		*why = "not a whole number";
 		return -1;
 	}
@@ -68,7 +87,7 @@ int parse_ull(const char *s, unsigned long long min, unsigned long long max,
 		*why = "negative";
 		return -1;
 	}
-	if (!is_digits(s, false)) {
+	if (!is_decimal(s, false)) {
 		*why = "not a whole number";
 		return -1;
 	}

@@ -16,6 +16,18 @@ enum {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The one digit scanner: an unsigned number in base 8 or 10 at s, up to
+ * end (NULL: up to the NUL) or the first byte that is not a digit of the
+ * base.  Returns the end of the digits, or NULL when there is none or the
+ * value overflows 64 bits.  The parsers of kernel text all go through
+ * it; parse_ll and parse_ull below add whole-string and range checks. */
+const char *scan_ull(const char *s, const char *end, int base,
+		     unsigned long long *out);
+
+/* True when s is one or more decimal digits, after one '+' or '-' when
+ * allow_sign. */
+bool is_decimal(const char *s, bool allow_sign);
+
 /* Parses a whole decimal number in [min, max].  Returns 0, or -1 with
  * *why set to a short reason ("not a number", "too large", ...). */
 int parse_ll(const char *s, long long min, long long max, long long *out,

@@ -103,18 +103,7 @@ static bool endpoint_is_zero(const struct sockaddr_storage *ss)
 static const char *dec_field(const char *p, const char *end,
 			     unsigned long long *out)
 {
-	unsigned long long v = 0;
-	const char *start = p;
-
-	while (p < end && *p >= '0' && *p <= '9') {
-		if (v > (~0ULL - 9) / 10)
-			return NULL;
-		v = v * 10 + (unsigned long long)(*p++ - '0');
-	}
-	if (p == start)
-		return NULL;
-	*out = v;
-	return p;
+	return scan_ull(p, end, 10, out);
 }
 
 /* "  sl  local_address rem_address   st tx_queue:rx_queue tr:when

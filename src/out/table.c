@@ -727,18 +727,6 @@ int out_list_columns(const struct out_column *cols, size_t ncols,
 	return rc;
 }
 
-static bool is_json_number(const char *s)
-{
-	if (*s == '-')
-		s++;
-	if (*s == '\0')
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 /* A record's number field may hold a word ("unlimited"): that one field is
  * printed as a JSON string, which a table cannot do per row. */
 static void retype_non_numbers(struct out_table *t, const void *row,
@@ -753,7 +741,7 @@ static void retype_non_numbers(struct out_table *t, const void *row,
 		if (t->cols[t->selected[i]].json != OUT_JSON_NUMBER)
 			continue;
 		v = cell(row, t->selected[i], buf, sizeof(buf));
-		if (v != NULL && !is_json_number(v))
+		if (v != NULL && (*v == '+' || !is_decimal(v, true)))
 			scols_column_set_json_type(scols_table_get_column(t->tb, i),
 						   SCOLS_JSON_STRING);
 	}

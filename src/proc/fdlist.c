@@ -21,6 +21,7 @@
 #include "lib/parallel.h"
 #include "lib/util.h"
 #include "proc/fdlist.h"
+#include "proc/fdtype.h"
 
 /* getdents64 fills as much as it is given: 256 KiB holds about 10000
  * /proc/PID/fd entries per call, where readdir's 32 KiB holds 1300.  Small
@@ -201,30 +202,13 @@ static void keep_stat(struct fd_stat *to, const struct stat *st)
 static int link_kind(const char *link, unsigned long long *ino)
 {
 	static const char *const prefix[NLINK_KINDS] = {
-		[LINK_PIPE] = "pipe:[", [LINK_SOCKET] = "socket:[",
+		[LINK_PIPE] = "pipe:", [LINK_SOCKET] = "socket:",
 	};
 	int k;
 
-	for (k = 0; k < NLINK_KINDS; k++) {
-		size_t n = strlen(prefix[k]);
-		unsigned long long v = 0;
-		const char *s;
-
-		if (strncmp(link, prefix[k], n) != 0)
-			continue;
-		s = link + n;
-		if (*s < '0' || *s > '9')
-			return LINK_OTHER;
-		for (; *s >= '0' && *s <= '9'; s++) {
-			if (v > (~0ULL - 9) / 10)
-				return LINK_OTHER;
-			v = v * 10 + (unsigned long long)(*s - '0');
-		}
-		if (s[0] != ']' || s[1] != '\0')
-			return LINK_OTHER;
-		*ino = v;
-		return k;
-	}
+	for (k = 0; k < NLINK_KINDS; k++)
+		if (link_bracket_inode(link, prefix[k], ino))
+			return k;
 	return LINK_OTHER;
 }
 

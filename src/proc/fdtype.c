@@ -239,15 +239,8 @@ bool link_bracket_inode(const char *link, const char *prefix,
 
 	if (link == NULL || strncmp(link, prefix, n) != 0 || link[n] != '[')
 		return false;
-	p = link + n + 1;
-	if (*p < '0' || *p > '9')
-		return false;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (~0ULL - 9) / 10)
-			return false;
-		v = v * 10 + (unsigned long long)(*p - '0');
-	}
-	if (p[0] != ']' || p[1] != '\0')
+	p = scan_ull(link + n + 1, NULL, 10, &v);
+	if (p == NULL || p[0] != ']' || p[1] != '\0')
 		return false;
 	*ino = v;
 	return true;

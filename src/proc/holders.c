@@ -123,7 +123,8 @@ size_t holder_index_of(const struct holder_index *a, unsigned long long dev,
 			     comm, e->fd, m ? 1 : 0, &m);
 		if (w < 0 || (size_t)w >= len - off) {
 			/* Whole holders only: cut the one that did not fit. */
-			buf[off] = '\0';
+			if (len)
+				buf[off] = '\0';
 			break;
 		}
 		off += (size_t)w;

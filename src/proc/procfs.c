@@ -12,31 +12,15 @@
 #include "lib/util.h"
 #include "proc/procfs.h"
 
-/* Parses an unsigned number in the given base at *p, advancing *p.  Returns
- * -1 when there are no digits or the value overflows. */
+/* An unsigned number in the given base at *p, advancing *p past it; -1
+ * when there are no digits or the value overflows. */
 static int parse_uint_at(const char **p, int base, unsigned long long *out)
 {
-	const char *s = *p;
-	unsigned long long v = 0;
-	int digits = 0;
+	const char *end = scan_ull(*p, NULL, base, out);
 
-	for (;; s++, digits++) {
-		int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else
-			break;
-		if (d >= base)
-			return -1;
-		if (v > (~0ULL - (unsigned)d) / (unsigned)base)
-			return -1;
-		v = v * (unsigned)base + (unsigned)d;
-	}
-	if (digits == 0)
+	if (end == NULL)
 		return -1;
-	*p = s;
-	*out = v;
+	*p = end;
 	return 0;
 }
 
