@@ -260,6 +260,55 @@ START_TEST(test_pinned_process_gone_reads_nothing)
 }
 END_TEST
 
+/* A kernel thread, found by the PF_KTHREAD bit of its stat (read here
+ * with sscanf, not with fdscope's parser), is said to be one. */
+static pid_t find_kernel_thread(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t found = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while (found == 0 && (de = readdir(d)) != NULL) {
+		char path[300], line[1024], *close_paren;
+		unsigned long flags;
+		FILE *f;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		if (fgets(line, sizeof(line), f) != NULL &&
+		    (close_paren = strrchr(line, ')')) != NULL &&
+		    sscanf(close_paren + 1, " %*c %*d %*d %*d %*d %*d %lu",
+			   &flags) == 1 && (flags & 0x00200000UL))
+			found = (pid_t)atoi(de->d_name);
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+START_TEST(test_kernel_thread_is_called_a_kernel_thread)
+{
+	struct run_result r;
+	pid_t k = find_kernel_thread();
+	char pid[16];
+
+	ck_assert_msg(k > 0, "no kernel thread visible in /proc (a PID "
+		      "namespace?): this test needs one");
+	snprintf(pid, sizeof(pid), "%d", k);
+	run_fdscope(&r, "list", "-p", pid, NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(strstr(r.err, "is a kernel thread") != NULL, "%s", r.err);
+	ck_assert_msg(strstr(r.err, "zombie") == NULL, "%s", r.err);
+	ck_assert_uint_eq(r.out_len, 0);
+	run_result_release(&r);
+}
+END_TEST
+
 Suite *fdlist_suite(void)
 {
 	Suite *s = suite_create("fdlist");
@@ -268,6 +317,7 @@ Suite *fdlist_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_exited_main_thread_table_read_through_live_thread);
 	tcase_add_test(tc, test_zombie_is_called_a_zombie);
+	tcase_add_test(tc, test_kernel_thread_is_called_a_kernel_thread);
 	tcase_add_test(tc, test_collect_at_self_leaves_out_the_pin);
 	tcase_add_test(tc, test_pinned_process_gone_reads_nothing);
 	tcase_add_test(tc, test_worker_alloc_failure_one_message_no_output);

@@ -17,6 +17,7 @@
 
 #include "lib/parallel.h"
 #include "out/table.h"
+#include "testutil.h"
 
 /* The block size of output.c: row counts around its multiples. */
 #define BLOCK 1024
@@ -789,6 +790,39 @@ START_TEST(test_record_json_is_a_one_line_table)
 }
 END_TEST
 
+/* One JSON schema everywhere: an object of one member, named after what
+ * is listed, holding an array of row objects. */
+static void assert_one_schema(const char *cmd, const char *opt,
+			      const char *name)
+{
+	struct run_result r;
+	struct json *doc;
+	const struct json *rows;
+	size_t i;
+
+	run_fdscope(&r, cmd, "-J", opt, NULL);
+	ck_assert_msg(r.status == 0, "%s -J %s: %s", cmd, opt ? opt : "", r.err);
+	doc = json_parse(r.out);
+	ck_assert_msg(doc != NULL && doc->kind == JSON_OBJECT && doc->n == 1,
+		      "%s -J %s: %s", cmd, opt ? opt : "", r.out);
+	ck_assert_str_eq(doc->keys[0], name);
+	rows = json_get(doc, name);
+	ck_assert(rows->kind == JSON_ARRAY && rows->n >= 1);
+	for (i = 0; i < rows->n; i++)
+		ck_assert_int_eq(json_at(rows, i)->kind, JSON_OBJECT);
+	json_free(doc);
+	run_result_release(&r);
+}
+
+START_TEST(test_json_one_schema_for_every_command)
+{
+	assert_one_schema("list", NULL, "descriptors");
+	assert_one_schema("limits", NULL, "limits");
+	assert_one_schema("list", "--list-columns", "columns");
+	assert_one_schema("limits", "--list-columns", "columns");
+}
+END_TEST
+
 Suite *output_suite(void)
 {
 	Suite *s = suite_create("output");
@@ -817,6 +851,7 @@ Suite *output_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("record");
 	tcase_add_test(tc, test_record_json_is_a_one_line_table);
+	tcase_add_test(tc, test_json_one_schema_for_every_command);
 	suite_add_tcase(s, tc);
 	return s;
 }

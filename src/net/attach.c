@@ -222,6 +222,13 @@ static size_t find_or_add_ns(struct net_attach *a, unsigned long long ino)
 	return a->nns++;
 }
 
+/* Out of memory while the socket table was filled (in this thread or the
+ * prefetch one): the listing would lack what it cannot say it lacks. */
+static void no_memory(void)
+{
+	errx(EXIT_FAIL, "cannot decode sockets: %s", strerror(ENOMEM));
+}
+
 static void load_ns(struct net_attach *a, struct netns *ns,
 		    const struct fd_proc *p, bool own)
 {
@@ -232,19 +239,25 @@ static void load_ns(struct net_attach *a, struct netns *ns,
 		/* The prefetch thread hands its failure back; this thread,
 		 * the one that started it, reports it, the thread stopped. */
 		if (!ns->loaded && errno == ENOMEM)
-			errx(EXIT_FAIL, "cannot decode sockets: %s", strerror(errno));
+			no_memory();
 		return;
 	}
 	if (own) {
 		ns->loaded = load_own(&ns->t, a->root, true) == 0;
+		if (!ns->loaded && errno == ENOMEM)
+			no_memory();
 		return;
 	}
 	if (load_in_netns(&ns->t, a->root, p) == 0) {
 		ns->loaded = true;
 		return;
 	}
+	if (errno == ENOMEM)
+		no_memory();
 	/* The kernel shows /proc/PID/net in the process's own namespace. */
 	ns->loaded = sock_table_load(&ns->t, false, p->net_dir) == 0;
+	if (!ns->loaded && errno == ENOMEM)
+		no_memory();
 	if (!ns->loaded)
 		warnx("process %ld: its network namespace (net:[%llu]) cannot "
 		      "be read: its sockets are not decoded", (long)p->pid,
