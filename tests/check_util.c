@@ -255,6 +255,36 @@ START_TEST(test_is_decimal)
 }
 END_TEST
 
+/* The edges of long long through the one scanner. */
+START_TEST(test_parse_ll_extremes)
+{
+	long long v;
+	const char *why;
+
+	ck_assert_int_eq(parse_ll("9223372036854775807", LLONG_MIN, LLONG_MAX,
+				  &v, &why), 0);
+	ck_assert(v == LLONG_MAX);
+	ck_assert_int_eq(parse_ll("-9223372036854775808", LLONG_MIN, LLONG_MAX,
+				  &v, &why), 0);
+	ck_assert(v == LLONG_MIN);
+	ck_assert_int_eq(parse_ll("+7", 0, 10, &v, &why), 0);
+	ck_assert_int_eq(v, 7);
+	ck_assert_int_eq(parse_ll("9223372036854775808", LLONG_MIN, LLONG_MAX,
+				  &v, &why), -1);
+	ck_assert_str_eq(why, "too large");
+	ck_assert_int_eq(parse_ll("-9223372036854775809", LLONG_MIN, LLONG_MAX,
+				  &v, &why), -1);
+	ck_assert_str_eq(why, "too small");
+	ck_assert_int_eq(parse_ll("-99999999999999999999999", LLONG_MIN,
+				  LLONG_MAX, &v, &why), -1);
+	ck_assert_str_eq(why, "too small");
+	ck_assert_int_eq(parse_ll("-5", 0, 10, &v, &why), -1);
+	ck_assert_str_eq(why, "too small");
+	ck_assert_int_eq(parse_ll("11", 0, 10, &v, &why), -1);
+	ck_assert_str_eq(why, "too large");
+}
+END_TEST
+
 Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -266,6 +296,7 @@ Suite *util_suite(void)
 	tcase_add_test(tc, test_parse_seconds_fraction_and_bounds);
 	tcase_add_test(tc, test_scan_ull_bases_ends_and_overflow);
 	tcase_add_test(tc, test_is_decimal);
+	tcase_add_test(tc, test_parse_ll_extremes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("escape");
 	tcase_add_test(tc, test_escape_control_and_invalid_utf8);

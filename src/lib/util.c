@@ -48,25 +48,33 @@ bool is_decimal(const char *s, bool allow_sign)
 int parse_ll(const char *s, long long min, long long max, long long *out,
 	     const char **why)
 {
+	unsigned long long mag;
+	bool neg;
 	long long v;
 
 	if (s == NULL || *s == '\0') {
 		*why = "empty";
 		return -1;
 	}
-	/* strtoll alone accepts leading spaces, "0x" is rejected by the digit
-	 * check, and "1e3" is not silently read as 1. */
+	/* Digits only after one sign: no leading spaces, no "0x", and "1e3"
+	 * is not silently read as 1. */
 	if (!is_decimal(s, true)) {
 		*why = "not a whole number";
 		return -1;
 	}
-	errno = 0;
-	v = strtoll(s, NULL, 10);
-	if ((errno == ERANGE && v == LLONG_MIN) || v < min) {
+	neg = *s == '-';
+	if (scan_ull(s + (*s == '-' || *s == '+'), NULL, 10, &mag) == NULL ||
+	    mag > (unsigned long long)LLONG_MAX + neg) {
+		*why = neg ? "too small" : "too large";
+		return -1;
+	}
+	v = !neg ? (long long)mag : mag == (unsigned long long)LLONG_MAX + 1 ?
+		LLONG_MIN : -(long long)mag;
+	if (v < min) {
 		*why = "too small";
 		return -1;
 	}
-	if (errno == ERANGE || v > max) {
+	if (v > max) {
 		*why = "too large";
 		return -1;
 	}
@@ -91,9 +99,7 @@ int parse_ull(const char *s, unsigned long long min, unsigned long long max,
 		*why = "not a whole number";
 		return -1;
 	}
-	errno = 0;
-	v = strtoull(s, NULL, 10);
-	if (errno == ERANGE || v > max) {
+	if (scan_ull(s, NULL, 10, &v) == NULL || v > max) {
 		*why = "too large";
 		return -1;
 	}
