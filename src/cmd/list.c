@@ -132,10 +132,18 @@ static const int defaults_many[] = {
 	COL_INODE, COL_NAME, COL_ENDPOINTS,
 };
 
+/* A process of -p, resolved once: the hint, the table and the rest are
+ * read relative to its /proc/PID descriptor. */
+struct pid_pin {
+	int fd;		/* -1: fdscope itself, or not pinned (error) */
+	int error;	/* errno of a failed pin */
+};
+
 struct list_control {
 	struct out_opts out;
 	pid_t *pids;
 	size_t npids;
+	struct pid_pin *pins;	/* one per pid */
 	unsigned int all : 1;
 	unsigned int help : 1;
 	int selected[OUT_MAX_COLUMNS];
@@ -353,6 +361,36 @@ static int print_rows(struct list_control *ctl)
  * for small ones, only if some process turns out to hold a socket. */
 #define PREFETCH_MIN_FDS 512
 
+/* Resolves every PID of -p once, before anything is read: fdscope itself
+ * needs no pin.  Out of descriptors, a process is resolved when read. */
+static void pin_pids(struct list_control *ctl)
+{
+	size_t i;
+
+	ctl->pins = xcalloc(ctl->npids ? ctl->npids : 1, sizeof(*ctl->pins));
+	for (i = 0; i < ctl->npids; i++) {
+		struct pid_pin *pin = &ctl->pins[i];
+
+		pin->fd = -1;
+		if (ctl->pids[i] == getpid())
+			continue;
+		pin->fd = procfs_open_pid(ctl->proc_root, ctl->pids[i]);
+		if (pin->fd < 0 && errno != EMFILE && errno != ENFILE)
+			pin->error = errno;
+	}
+}
+
+static void unpin_pids(struct list_control *ctl)
+{
+	size_t i;
+
+	for (i = 0; ctl->pins && i < ctl->npids; i++)
+		if (ctl->pins[i].fd >= 0)
+			close(ctl->pins[i].fd);
+	free(ctl->pins);
+	ctl->pins = NULL;
+}
+
 static void start_prefetch(struct list_control *ctl)
 {
 	size_t i, n = 0;
@@ -360,7 +398,8 @@ static void start_prefetch(struct list_control *ctl)
 	if ((ctl->need & LIST_NEED_SOCKETS) == 0)
 		return;
 	for (i = 0; i < ctl->npids && n < PREFETCH_MIN_FDS; i++)
-		n += procfs_fd_count_hint(ctl->proc_root, ctl->pids[i]);
+		if (ctl->pins[i].fd >= 0)
+			n += procfs_fd_count_hint(ctl->pins[i].fd);
 	if (ctl->all || n >= PREFETCH_MIN_FDS)
 		ctl->prefetch = sock_prefetch_start(ctl->proc_root);
 }
@@ -425,18 +464,28 @@ static void explain_empty_table(const struct fd_proc *p)
 			(long)p->pid);
 }
 
-/* Returns 0, -1 when the process could not be read (warned), -2 when
+/* Reads pid's table, through pin when the caller resolved it already.
+ * Returns 0, -1 when the process could not be read (warned), -2 when
  * fdscope ran out of memory (warned): then nothing is printed at all. */
-static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
+static int list_one(struct list_control *ctl, pid_t pid,
+		    const struct pid_pin *pin, bool quiet_denied)
 {
 	struct fd_proc p;
-
 	unsigned int need = ctl->need & ~(unsigned int)LIST_NEED_ATTACH;
 	size_t i;
+	int rc;
 
 	if (ctl->need & LIST_NEED_SOCKETS)
 		need |= FDL_NEED_NETNS;
-	if (fd_proc_collect(&p, ctl->proc_root, pid, need) < 0) {
+	if (pin && pin->error) {
+		errno = pin->error;
+		rc = -1;
+	} else if (pin && pin->fd >= 0) {
+		rc = fd_proc_collect_at(&p, pin->fd, pid, need);
+	} else {
+		rc = fd_proc_collect(&p, ctl->proc_root, pid, need);
+	}
+	if (rc < 0) {
 		int e = errno;
 
 		if (e == ENOMEM) {
@@ -482,7 +531,7 @@ static int list_all(struct list_control *ctl)
 
 		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0)
 			continue;
-		rc = list_one(ctl, (pid_t)v, true);
+		rc = list_one(ctl, (pid_t)v, NULL, true);
 		if (rc == -2) {
 			closedir(d);
 			return -2;
@@ -601,17 +650,19 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}
+	pin_pids(&ctl);
 	start_prefetch(&ctl);
 	if (ctl.all)
 		failed = list_all(&ctl);
 	else if (ctl.npids == 0)
-		failed = list_one(&ctl, 0, false);
+		failed = list_one(&ctl, 0, NULL, false);
 	for (i = 0; i < ctl.npids && failed != -2; i++) {
-		int rc = list_one(&ctl, ctl.pids[i], false);
+		int rc = list_one(&ctl, ctl.pids[i], &ctl.pins[i], false);
 
 		if (rc < 0)
 			failed = rc;
 	}
+	unpin_pids(&ctl);
 	/* Out of memory in a collecting thread: reported, nothing printed. */
 	if (failed == -2) {
 		ret = EXIT_FAIL;
@@ -635,6 +686,7 @@ cleanup:
 	sock_prefetch_free(ctl.prefetch);
 	free(ctl.row_start);
 	release_procs(&ctl);
+	unpin_pids(&ctl);
 	free(ctl.pids);
 	return ret;
 }

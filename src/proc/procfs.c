@@ -382,16 +382,12 @@ int procfs_open_pid_file(const char *root, pid_t pid, const char *rel,
 	return open(path, flags | O_CLOEXEC);
 }
 
-size_t procfs_fd_count_hint(const char *root, pid_t pid)
+size_t procfs_fd_count_hint(int piddir)
 {
 	struct stat st;
-	int dfd = procfs_open_pid(root, pid), rc;
 
-	if (dfd < 0)
-		return 0;
-	rc = fstatat(dfd, "fd", &st, 0);
-	close(dfd);
-	return rc == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
+	return fstatat(piddir, "fd", &st, 0) == 0 && st.st_size > 0 ?
+		(size_t)st.st_size : 0;
 }
 
 int stat_parse_flags(const char *text, unsigned long long *flags)

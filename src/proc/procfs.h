@@ -86,9 +86,9 @@ int procfs_open_pid(const char *root, pid_t pid);
 int procfs_open_pid_file(const char *root, pid_t pid, const char *rel,
 			 int flags);
 
-/* How many descriptors pid has open (0: fdscope), from the size the
+/* How many descriptors the pinned process has open, from the size the
  * kernel gives /proc/PID/fd since 6.2; 0 when unknown or unreadable. */
-size_t procfs_fd_count_hint(const char *root, pid_t pid);
+size_t procfs_fd_count_hint(int piddir);
 
 /* Parses the flags field (the ninth) of /proc/PID/stat text. */
 int stat_parse_flags(const char *text, unsigned long long *flags);
