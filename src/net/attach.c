@@ -223,9 +223,12 @@ static size_t find_or_add_ns(struct net_attach *a, unsigned long long ino)
 }
 
 /* Out of memory while the socket table was filled (in this thread or the
- * prefetch one): the listing would lack what it cannot say it lacks. */
-static void no_memory(void)
+ * prefetch one): the listing would lack what it cannot say it lacks.  The
+ * prefetch thread, if still running, is waited for first. */
+static void no_memory(struct net_attach *a)
 {
+	sock_prefetch_free(a->prefetch);
+	a->prefetch = NULL;
 	errx(EXIT_FAIL, "cannot decode sockets: %s", strerror(ENOMEM));
 }
 
@@ -239,13 +242,13 @@ static void load_ns(struct net_attach *a, struct netns *ns,
 		/* The prefetch thread hands its failure back; this thread,
 		 * the one that started it, reports it, the thread stopped. */
 		if (!ns->loaded && errno == ENOMEM)
-			no_memory();
+			no_memory(a);
 		return;
 	}
 	if (own) {
 		ns->loaded = load_own(&ns->t, a->root, true) == 0;
 		if (!ns->loaded && errno == ENOMEM)
-			no_memory();
+			no_memory(a);
 		return;
 	}
 	if (load_in_netns(&ns->t, a->root, p) == 0) {
@@ -253,11 +256,11 @@ static void load_ns(struct net_attach *a, struct netns *ns,
 		return;
 	}
 	if (errno == ENOMEM)
-		no_memory();
+		no_memory(a);
 	/* The kernel shows /proc/PID/net in the process's own namespace. */
 	ns->loaded = sock_table_load(&ns->t, false, p->net_dir) == 0;
 	if (!ns->loaded && errno == ENOMEM)
-		no_memory();
+		no_memory(a);
 	if (!ns->loaded)
 		warnx("process %ld: its network namespace (net:[%llu]) cannot "
 		      "be read: its sockets are not decoded", (long)p->pid,
