@@ -110,16 +110,6 @@ int out_select(const struct out_column *cols, size_t ncols,
 	return 0;
 }
 
-bool out_is_selected(const int *selected, size_t nselected, int id)
-{
-	size_t i;
-
-	for (i = 0; i < nselected; i++)
-		if (selected[i] == id)
-			return true;
-	return false;
-}
-
 bool out_use_color(void)
 {
 	const char *nc = getenv("NO_COLOR");
@@ -153,13 +143,14 @@ static void lower_copy(char *dst, const char *src, size_t len)
 	dst[i] = '\0';
 }
 
+/* NULL when libsmartcols cannot: block printer threads hand that back. */
 static struct libscols_table *new_scols_table(const char *json_name,
 					      const struct out_opts *o)
 {
 	struct libscols_table *tb = scols_new_table();
 
 	if (tb == NULL)
-		errx(EXIT_FAIL, "cannot create an output table");
+		return NULL;
 	scols_table_enable_json(tb, o->json);
 	scols_table_enable_raw(tb, o->raw);
 	scols_table_enable_noheadings(tb, o->noheadings);
@@ -201,13 +192,14 @@ static bool is_array(const struct out_column *c)
 
 /* libsmartcols splits an array cell into elements at its wrap points,
  * newlines; a table prints each on a line of its own and makes the
- * column as wide as the widest. */
-static void set_multiline(struct libscols_column *cl, int fl)
+ * column as wide as the widest.  -1 when libsmartcols cannot. */
+static int set_multiline(struct libscols_column *cl, int fl)
 {
 	if (scols_column_set_flags(cl, fl | SCOLS_FL_WRAP) != 0 ||
 	    scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
 				      scols_wrapnl_nextchunk, NULL) != 0)
-		errx(EXIT_FAIL, "cannot create an output column");
+		return -1;
+	return 0;
 }
 
 static struct libscols_column *add_column(struct libscols_table *tb,
@@ -228,8 +220,8 @@ static struct libscols_column *add_column(struct libscols_table *tb,
 	if (cl == NULL)
 		errx(EXIT_FAIL, "cannot create an output column");
 	scols_column_set_json_type(cl, scols_json_type(c->json));
-	if (is_array(c))
-		set_multiline(cl, fl);
+	if (is_array(c) && set_multiline(cl, fl) < 0)
+		errx(EXIT_FAIL, "cannot create an output column");
 	if (first)
 		scols_column_set_color(cl, "bold");
 	return cl;
@@ -244,6 +236,8 @@ struct out_table *out_table_new(const char *json_name,
 	size_t i;
 
 	t->tb = new_scols_table(json_name, o);
+	if (t->tb == NULL)
+		errx(EXIT_FAIL, "cannot create an output table");
 	t->o = *o;
 	t->cols = cols;
 	t->selected = selected;
@@ -282,37 +276,47 @@ static const char *ascii_copy(const char *v, char *out, size_t len)
 	return out;
 }
 
-static struct libscols_line *new_line(struct libscols_table *tb)
-{
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
-
-	if (ln == NULL)
-		errx(EXIT_FAIL, "cannot create an output line");
-	return ln;
-}
-
-/* Cell i of a line; v NULL leaves it empty. */
-static void set_cell(const struct out_table *t, struct libscols_line *ln,
-		     size_t i, const char *v)
+/* Cell i of a line; v NULL leaves it empty.  Returns 0, or -1 when
+ * libsmartcols cannot (out of memory). */
+static int set_cell(const struct out_table *t, struct libscols_line *ln,
+		    size_t i, const char *v)
 {
 	char ascii[CELL_MAX];
 
 	if (v == NULL)
-		return;
+		return 0;
 	if (t->ascii_only && has_high_byte(v))
 		v = ascii_copy(v, ascii, sizeof(ascii));
-	if (scols_line_set_data(ln, i, v) != 0)
-		errx(EXIT_FAIL, "cannot fill an output cell");
+	return scols_line_set_data(ln, i, v) == 0 ? 0 : -1;
+}
+
+/* A line filled by cell(row...); NULL when libsmartcols cannot. */
+static struct libscols_line *try_line(const struct out_table *t,
+				      struct libscols_table *tb,
+				      const void *row, out_cell_fn cell)
+{
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	char buf[CELL_MAX];
+	size_t i;
+
+	for (i = 0; ln != NULL && i < t->nselected; i++)
+		if (set_cell(t, ln, i, cell(row, t->selected[i], buf,
+					    sizeof(buf))) < 0)
+			return NULL;
+	return ln;
+}
+
+/* In the thread that owns the table (never a worker): a failure ends
+ * fdscope here. */
+static void add_line(struct out_table *t, const void *row, out_cell_fn cell)
+{
+	if (try_line(t, t->tb, row, cell) == NULL)
+		errx(EXIT_FAIL, "cannot create an output line");
 }
 
 void out_table_add(struct out_table *t, const void *row, out_cell_fn cell)
 {
-	struct libscols_line *ln = new_line(t->tb);
-	char buf[CELL_MAX];
-	size_t i;
-
-	for (i = 0; i < t->nselected; i++)
-		set_cell(t, ln, i, cell(row, t->selected[i], buf, sizeof(buf)));
+	add_line(t, row, cell);
 }
 
 static bool has_array_column(const struct out_table *t)
@@ -432,13 +436,14 @@ struct out_chunk {
 	size_t width[OUT_MAX_COLUMNS];	/* longest text of each column */
 	bool plain;			/* printable ASCII only */
 	const size_t *widths;		/* the whole table's */
-	FILE *out;			/* stdout for the first chunk */
-	char *buffered;			/* what the others printed */
+	char *buffered;			/* what the chunk printed */
 	size_t nbuffered;
-	int error;			/* errno of a failed print */
+	int error;			/* errno of a failed format or print */
 };
 
-/* A multi-line cell's width is its widest line, as libsmartcols measures
+/* Block printer threads never exit: a failure is left in ch->error for
+ * the thread that started them, which reports it once they all stopped.
+ * A multi-line cell's width is its widest line, as libsmartcols measures
  * it (scols_wrapnl_chunksize); its newlines are the lines' ends. */
 static uint32_t keep_text(struct out_chunk *ch, size_t col, const char *v,
 			  bool multiline)
@@ -463,13 +468,23 @@ static uint32_t keep_text(struct out_chunk *ch, size_t col, const char *v,
 	}
 	if (len - line > ch->width[col])
 		ch->width[col] = len - line;
-	if (len >= NO_VALUE - ch->len)
-		errx(EXIT_FAIL, "cannot hold an output table of over 4 GiB");
+	if (len >= NO_VALUE - ch->len) {
+		ch->error = EFBIG;	/* over 4 GiB of text in one chunk */
+		return NO_VALUE;
+	}
 	if (ch->len + len + 1 > ch->cap) {
-		ch->cap = ch->cap ? ch->cap * 2 : 65536;
-		if (ch->cap < ch->len + len + 1)
-			ch->cap = ch->len + len + 1;
-		ch->text = xrealloc(ch->text, ch->cap);
+		size_t cap = ch->cap ? ch->cap * 2 : 65536;
+		char *grown;
+
+		if (cap < ch->len + len + 1)
+			cap = ch->len + len + 1;
+		grown = try_realloc(ch->text, cap);
+		if (grown == NULL) {
+			ch->error = ENOMEM;
+			return NO_VALUE;
+		}
+		ch->text = grown;
+		ch->cap = cap;
 	}
 	at = (uint32_t)ch->len;
 	memcpy(ch->text + ch->len, v, len + 1);
@@ -482,14 +497,17 @@ static void *format_chunk(void *arg)
 	struct out_chunk *ch = arg;
 	size_t n = ch->t->nselected, r, i;
 	char buf[CELL_MAX];
-
 	bool multi[OUT_MAX_COLUMNS];
 
 	ch->plain = true;
-	ch->off = xcalloc((ch->hi - ch->lo) * n + 1, sizeof(*ch->off));
+	ch->off = try_calloc((ch->hi - ch->lo) * n + 1, sizeof(*ch->off));
+	if (ch->off == NULL) {
+		ch->error = ENOMEM;
+		return NULL;
+	}
 	for (i = 0; i < n; i++)
 		multi[i] = is_array(&ch->t->cols[ch->t->selected[i]]);
-	for (r = ch->lo; r < ch->hi; r++)
+	for (r = ch->lo; r < ch->hi && ch->error == 0; r++)
 		for (i = 0; i < n; i++) {
 			const char *v = ch->cell(ch->ctx, r, ch->t->selected[i],
 						 buf, sizeof(buf));
@@ -522,62 +540,90 @@ static size_t table_width(const struct out_column *c, size_t longest)
 	return longest;
 }
 
+/* NULL when libsmartcols cannot. */
 static struct libscols_table *new_block(const struct out_table *t,
 					const size_t *widths, FILE *out)
 {
-	struct libscols_table *tb = new_scols_table(NULL, &t->o);
+	struct libscols_table *tb = try_alloc_fails() ? NULL :
+		new_scols_table(NULL, &t->o);
 	size_t i;
 
+	if (tb == NULL)
+		return NULL;
 	scols_table_enable_noheadings(tb, 1);
 	if (scols_table_set_stream(tb, out) != 0)
-		errx(EXIT_FAIL, "cannot create an output table");
+		goto fail;
 	for (i = 0; i < t->nselected; i++) {
 		const struct out_column *c = &t->cols[t->selected[i]];
 		int fl = column_flags(c, &t->o) | SCOLS_FL_STRICTWIDTH;
 		struct libscols_column *cl =
 			scols_table_new_column(tb, NULL, (double)widths[i], fl);
 
-		if (cl == NULL)
-			errx(EXIT_FAIL, "cannot create an output column");
-		if (is_array(c))
-			set_multiline(cl, fl);
+		if (cl == NULL || (is_array(c) && set_multiline(cl, fl) < 0))
+			goto fail;
 	}
 	return tb;
+fail:
+	scols_unref_table(tb);
+	return NULL;
 }
 
+/* Fills block tb with rows [r, end) of the chunk (and the header line
+ * first, in the first block); -1 when libsmartcols cannot. */
+static int fill_block(const struct out_chunk *ch, struct libscols_table *tb,
+		      size_t r, size_t end)
+{
+	const struct out_table *t = ch->t;
+	struct libscols_line *ln;
+	size_t k, i;
+
+	if (r == 0 && !t->o.noheadings) {
+		if ((ln = scols_table_new_line(tb, NULL)) == NULL)
+			return -1;
+		for (i = 0; i < t->nselected; i++)
+			if (set_cell(t, ln, i, t->cols[t->selected[i]].name) < 0)
+				return -1;
+	}
+	for (k = r; k < end; k++) {
+		if ((ln = scols_table_new_line(tb, NULL)) == NULL)
+			return -1;
+		for (i = 0; i < t->nselected; i++)
+			if (set_cell(t, ln, i, chunk_text(ch, k, i)) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* Every chunk, the first too, prints into memory: nothing reaches stdout
+ * until every thread is done and none failed, so that a failure leaves
+ * no partial line behind. */
 static void *print_chunk(void *arg)
 {
 	struct out_chunk *ch = arg;
-	const struct out_table *t = ch->t;
-	FILE *out = ch->out ? ch->out :
+	FILE *out = try_alloc_fails() ? NULL :
 		open_memstream(&ch->buffered, &ch->nbuffered);
-	size_t r, k, i;
+	size_t r;
 
-	if (out == NULL)
-		err(EXIT_FAIL, "cannot buffer the output");
+	if (out == NULL) {
+		ch->error = errno ? errno : ENOMEM;
+		return NULL;
+	}
 	for (r = ch->lo; r < ch->hi && ch->error == 0; r += BLOCK_ROWS) {
 		size_t end = r + BLOCK_ROWS < ch->hi ? r + BLOCK_ROWS : ch->hi;
-		struct libscols_table *tb = new_block(t, ch->widths, out);
+		struct libscols_table *tb = new_block(ch->t, ch->widths, out);
 		int rc;
 
-		if (r == 0 && !t->o.noheadings) {
-			struct libscols_line *ln = new_line(tb);
-
-			for (i = 0; i < t->nselected; i++)
-				set_cell(t, ln, i, t->cols[t->selected[i]].name);
-		}
-		for (k = r; k < end; k++) {
-			struct libscols_line *ln = new_line(tb);
-
-			for (i = 0; i < t->nselected; i++)
-				set_cell(t, ln, i, chunk_text(ch, k, i));
+		if (tb == NULL || fill_block(ch, tb, r, end) < 0) {
+			ch->error = ENOMEM;
+			scols_unref_table(tb);
+			break;
 		}
 		rc = scols_print_table(tb);
 		if (rc != 0)
 			ch->error = rc < 0 ? -rc : EIO;
 		scols_unref_table(tb);
 	}
-	if (ch->out == NULL && fclose(out) != 0 && ch->error == 0)
+	if (fclose(out) != 0 && ch->error == 0)
 		ch->error = errno;
 	return NULL;
 }
@@ -593,28 +639,43 @@ static void *print_chunk(void *arg)
 struct out_buf {
 	char *s;
 	size_t len, cap;
+	bool failed;		/* out of memory: the rest is dropped */
 };
 
-static void buf_grow(struct out_buf *b, size_t more)
+static bool buf_grow(struct out_buf *b, size_t more)
 {
+	size_t cap;
+	char *grown;
+
+	if (b->failed)
+		return false;
 	if (b->len + more <= b->cap)
-		return;
-	b->cap = b->cap ? b->cap * 2 : 65536;
-	if (b->cap < b->len + more)
-		b->cap = b->len + more;
-	b->s = xrealloc(b->s, b->cap);
+		return true;
+	cap = b->cap ? b->cap * 2 : 65536;
+	if (cap < b->len + more)
+		cap = b->len + more;
+	grown = try_realloc(b->s, cap);
+	if (grown == NULL) {
+		b->failed = true;
+		return false;
+	}
+	b->s = grown;
+	b->cap = cap;
+	return true;
 }
 
 static void buf_put(struct out_buf *b, const char *s, size_t len)
 {
-	buf_grow(b, len);
+	if (!buf_grow(b, len))
+		return;
 	memcpy(b->s + b->len, s, len);
 	b->len += len;
 }
 
 static void buf_pad(struct out_buf *b, size_t n)
 {
-	buf_grow(b, n);
+	if (!buf_grow(b, n))
+		return;
 	memset(b->s + b->len, ' ', n);
 	b->len += n;
 }
@@ -666,19 +727,11 @@ static void draw_row(struct out_buf *b, const struct out_table *t,
 	} while (more);
 }
 
-static void flush_buf(struct out_chunk *ch, struct out_buf *b)
-{
-	if (ch->error == 0 && b->len &&
-	    fwrite(b->s, 1, b->len, ch->out) != b->len)
-		ch->error = errno ? errno : EIO;
-	b->len = 0;
-}
-
 static void *draw_chunk(void *arg)
 {
 	struct out_chunk *ch = arg;
 	const struct out_table *t = ch->t;
-	struct out_buf b = { 0 };
+	struct out_buf b = { .failed = try_alloc_fails() };
 	const char *cur[OUT_MAX_COLUMNS];
 	size_t r, i;
 
@@ -687,21 +740,15 @@ static void *draw_chunk(void *arg)
 			cur[i] = t->cols[t->selected[i]].name;
 		draw_row(&b, t, ch->widths, cur);
 	}
-	for (r = ch->lo; r < ch->hi; r++) {
+	for (r = ch->lo; r < ch->hi && !b.failed; r++) {
 		for (i = 0; i < t->nselected; i++)
 			cur[i] = chunk_text(ch, r, i);
 		draw_row(&b, t, ch->widths, cur);
-		/* The first chunk goes out as it is drawn. */
-		if (ch->out && b.len >= 65536)
-			flush_buf(ch, &b);
 	}
-	if (ch->out) {
-		flush_buf(ch, &b);
-		free(b.s);
-	} else {
-		ch->buffered = b.s;
-		ch->nbuffered = b.len;
-	}
+	if (b.failed)
+		ch->error = ENOMEM;
+	ch->buffered = b.s;
+	ch->nbuffered = b.len;
 	return NULL;
 }
 
@@ -731,10 +778,13 @@ static int print_whole(struct out_table *t, const struct out_chunk *chunks,
 
 	for (k = 0; k < nchunks; k++)
 		for (r = chunks[k].lo; r < chunks[k].hi; r++) {
-			struct libscols_line *ln = new_line(t->tb);
+			struct libscols_line *ln = scols_table_new_line(t->tb, NULL);
 
-			for (i = 0; i < t->nselected; i++)
-				set_cell(t, ln, i, chunk_text(&chunks[k], r, i));
+			for (i = 0; ln != NULL && i < t->nselected; i++)
+				if (set_cell(t, ln, i, chunk_text(&chunks[k], r, i)) < 0)
+					ln = NULL;
+			if (ln == NULL)
+				errx(EXIT_FAIL, "cannot create an output line");
 		}
 	return out_table_print(t);
 }
@@ -755,17 +805,14 @@ static int print_blocks(struct out_table *t, struct out_chunk *chunks,
 	}
 	for (k = 0; k < nchunks; k++)
 		chunks[k].widths = widths;
-	chunks[0].out = stdout;
 	parallel_run(plain && drawable(t) ? draw_chunk : print_chunk, chunks,
 		     sizeof(*chunks), nchunks);
-	for (k = 0; k < nchunks; k++) {
-		if (error == 0)
-			error = chunks[k].error;
-		if (error == 0 && k > 0 &&
-		    fwrite(chunks[k].buffered, 1, chunks[k].nbuffered,
+	for (k = 0; k < nchunks && error == 0; k++)
+		error = chunks[k].error;
+	for (k = 0; k < nchunks && error == 0; k++)
+		if (fwrite(chunks[k].buffered, 1, chunks[k].nbuffered,
 			   stdout) != chunks[k].nbuffered)
 			error = errno;
-	}
 	errno = error;
 	return error ? -1 : 0;
 }
@@ -788,11 +835,14 @@ int out_table_print_rows(struct out_table *t, const void *ctx, size_t nrows,
 		size_t r, i;
 
 		for (r = 0; r < nrows; r++) {
-			struct libscols_line *ln = new_line(t->tb);
+			struct libscols_line *ln = scols_table_new_line(t->tb, NULL);
 
-			for (i = 0; i < t->nselected; i++)
-				set_cell(t, ln, i, cell(ctx, r, t->selected[i],
-							buf, sizeof(buf)));
+			for (i = 0; ln != NULL && i < t->nselected; i++)
+				if (set_cell(t, ln, i, cell(ctx, r, t->selected[i],
+							    buf, sizeof(buf))) < 0)
+					ln = NULL;
+			if (ln == NULL)
+				errx(EXIT_FAIL, "cannot create an output line");
 		}
 		return out_table_print(t);
 	}
@@ -804,10 +854,17 @@ int out_table_print_rows(struct out_table *t, const void *ctx, size_t nrows,
 			.lo = nrows * k / nchunks, .hi = nrows * (k + 1) / nchunks,
 		};
 	parallel_run(format_chunk, chunks, sizeof(*chunks), nchunks);
-	for (k = 0; k < nchunks; k++)
+	rc = 0;
+	for (k = 0; k < nchunks; k++) {
 		plain = plain && chunks[k].plain;
-	rc = plain || t->o.raw ? print_blocks(t, chunks, nchunks, plain) :
-		print_whole(t, chunks, nchunks);
+		if (rc == 0 && chunks[k].error != 0) {
+			errno = chunks[k].error;
+			rc = -1;
+		}
+	}
+	if (rc == 0)
+		rc = plain || t->o.raw ? print_blocks(t, chunks, nchunks, plain) :
+			print_whole(t, chunks, nchunks);
 	for (k = 0; k < nchunks; k++) {
 		free(chunks[k].text);
 		free(chunks[k].off);
@@ -864,50 +921,6 @@ int out_list_columns(const struct out_column *cols, size_t ncols,
 	return rc;
 }
 
-/* libsmartcols prints a named table as {"name": [ {...} ]}.  A record is
- * one line of such a table with its array brackets taken away, so the
- * values are still formatted and escaped by libsmartcols. */
-static int print_json_object(struct libscols_table *tb)
-{
-	char *s = NULL, *open_br, *first, *close_br, *last;
-	int rc = scols_print_table_to_string(tb, &s);
-
-	if (rc != 0 || s == NULL) {
-		free(s);
-		errno = rc < 0 ? -rc : EIO;
-		return -1;
-	}
-	open_br = strchr(s, '[');
-	first = open_br ? strchr(open_br, '{') : NULL;
-	close_br = strrchr(s, ']');
-	last = close_br;
-	while (last && last > s && *last != '}')
-		last--;
-	if (first == NULL || last == NULL || close_br < first || last < first) {
-		free(s);
-		errno = EPROTO;
-		return -1;
-	}
-	/* "name": [\n {...}\n ]  becomes  "name": {...} */
-	fwrite(s, 1, (size_t)(open_br - s), stdout);
-	fwrite(first, 1, (size_t)(last + 1 - first), stdout);
-	fputs(close_br + 1, stdout);
-	free(s);
-	return ferror(stdout) ? -1 : 0;
-}
-
-static bool is_json_number(const char *s)
-{
-	if (*s == '-')
-		s++;
-	if (*s == '\0')
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 /* A record's number field may hold a word ("unlimited"): that one field is
  * printed as a JSON string, which a table cannot do per row. */
 static void retype_non_numbers(struct out_table *t, const void *row,
@@ -922,7 +935,7 @@ static void retype_non_numbers(struct out_table *t, const void *row,
 		if (t->cols[t->selected[i]].json != OUT_JSON_NUMBER)
 			continue;
 		v = cell(row, t->selected[i], buf, sizeof(buf));
-		if (v != NULL && !is_json_number(v))
+		if (v != NULL && (*v == '+' || !is_decimal(v, true)))
 			scols_column_set_json_type(scols_table_get_column(t->tb, i),
 						   SCOLS_JSON_STRING);
 	}
@@ -968,9 +981,11 @@ int out_record_print(const char *json_name, const struct out_column *cols,
 
 	if (o->json) {
 		t = out_table_new(json_name, cols, selected, nselected, o);
+		/* A one-line table, as every JSON fdscope prints: the one
+		 * schema {"name": [ {...} ]}, formatted by libsmartcols. */
 		retype_non_numbers(t, row, cell);
 		out_table_add(t, row, cell);
-		rc = print_json_object(t->tb);
+		rc = out_table_print(t);
 		out_table_free(t);
 		return rc;
 	}
