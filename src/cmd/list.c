@@ -438,9 +438,12 @@ static void start_prefetch(struct list_control *ctl)
 
 	if ((ctl->need & LIST_NEED_SOCKETS) == 0)
 		return;
+	/* One large table, not many small ones: a list of small processes
+	 * is read too fast to hide a dump of a busy host, which would then
+	 * be a cost per listing, whatever it holds. */
 	for (i = 0; i < ctl->npids && n < PREFETCH_MIN_FDS; i++)
 		if (ctl->pins[i].fd >= 0)
-			n += procfs_fd_count_hint(ctl->pins[i].fd);
+			n = procfs_fd_count_hint(ctl->pins[i].fd);
 	if (ctl->all || n >= PREFETCH_MIN_FDS)
 		ctl->prefetch = sock_prefetch_start(ctl->proc_root);
 }
