@@ -23,6 +23,8 @@
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
 #include "proc/procfs.h"
+#include "query/counter.h"
+#include "query/select.h"
 
 enum {
 	COL_PID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS,
@@ -148,6 +150,9 @@ struct list_control {
 	size_t *row_start;	/* per process: rows before its first */
 	struct net_attach *attach;
 	struct sock_prefetch *prefetch;
+	struct query *query;	/* selections, -Q, -t, --summary */
+	bool selecting;		/* some selection or filter was given */
+	unsigned int first_need;	/* what the selections need collected */
 };
 
 struct list_row {
@@ -365,17 +370,130 @@ static void start_prefetch(struct list_control *ctl)
 
 /* Between collection and rows: what /proc/PID/fd does not say, found once
  * for every collected table together. */
-static void attach_extra(struct list_control *ctl)
+static void attach_extra(struct list_control *ctl, unsigned int need)
 {
-	if ((ctl->need & LIST_NEED_ATTACH) == 0)
+	if ((need & LIST_NEED_ATTACH) == 0)
 		return;
-	ctl->attach = net_attach_new(ctl->proc_root, ctl->procs, ctl->nprocs);
-	net_attach_take_prefetch(ctl->attach, ctl->prefetch);
-	ctl->prefetch = NULL;
-	if (ctl->need & LIST_NEED_SOCKETS)
+	if (ctl->attach == NULL) {
+		ctl->attach = net_attach_new(ctl->proc_root, ctl->procs,
+					     ctl->nprocs);
+		net_attach_take_prefetch(ctl->attach, ctl->prefetch);
+		ctl->prefetch = NULL;
+	}
+	if (need & LIST_NEED_SOCKETS)
 		net_attach_sockets(ctl->attach);
-	if (ctl->need & LIST_NEED_HOLDERS)
+	if (need & LIST_NEED_HOLDERS)
 		net_attach_holders(ctl->attach);
+}
+
+/* A cell for -Q and -C, from what collection read. */
+static int query_get(const void *ctx, int col, char *buf, size_t len,
+		     const char **val)
+{
+	*val = list_cell(ctx, col, buf, len);
+	return 0;
+}
+
+/* Drops every row the selections do not match. */
+static size_t keep_matching(struct list_control *ctl)
+{
+	size_t pi, i, total = 0;
+
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		struct fd_proc *p = &ctl->procs[pi];
+		size_t kept = 0;
+
+		for (i = 0; i < p->n; i++) {
+			struct list_row r = { ctl, pi, p, &p->fds[i] };
+			const struct sock_info *si = row_sock(&r);
+			struct query_row qr = { p, &p->fds[i], si,
+						row_peer(&r, si), query_get, &r };
+
+			if (query_match(ctl->query, &qr))
+				p->fds[kept++] = p->fds[i];
+		}
+		p->n = kept;
+		total += kept;
+	}
+	return total;
+}
+
+static int cmp_fd(const void *key, const void *elem)
+{
+	int fd = *(const int *)key, other = ((const struct fd_entry *)elem)->fd;
+
+	return (fd > other) - (fd < other);
+}
+
+static bool fd_was_kept(const void *ctx, int fd)
+{
+	const struct fd_proc *p = ctx;
+
+	return bsearch(&fd, p->fds, p->n, sizeof(*p->fds), cmp_fd) != NULL;
+}
+
+/* Selections are decided on what they need alone (a socket's inode for
+ * -i, a stat for PATH); only the rows that match are then read for the
+ * columns, and matched again on the complete rows. */
+static size_t select_rows(struct list_control *ctl)
+{
+	unsigned int fdl = ctl->need & ~(unsigned int)LIST_NEED_ATTACH;
+	size_t pi;
+
+	attach_extra(ctl, ctl->first_need);
+	if (keep_matching(ctl) == 0)
+		return 0;
+	if ((fdl & ~ctl->first_need) != 0) {
+		for (pi = 0; pi < ctl->nprocs; pi++) {
+			struct fd_proc *old = &ctl->procs[pi], fresh;
+
+			if (old->n == 0)
+				continue;
+			if (fd_proc_collect_some(&fresh, ctl->proc_root,
+						 old->self ? 0 : old->pid, fdl,
+						 fd_was_kept, old) < 0)
+				memset(&fresh, 0, sizeof(fresh));
+			fd_proc_release(old);
+			*old = fresh;
+		}
+	}
+	attach_extra(ctl, ctl->need & LIST_NEED_ATTACH);
+	return keep_matching(ctl);
+}
+
+static void print_pids(const struct list_control *ctl)
+{
+	size_t pi, k;
+
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		if (ctl->procs[pi].n == 0)
+			continue;
+		for (k = 0; k < pi; k++)
+			if (ctl->procs[k].n && ctl->procs[k].pid == ctl->procs[pi].pid)
+				break;
+		if (k == pi)
+			printf("%ld\n", (long)ctl->procs[pi].pid);
+	}
+}
+
+static void count_rows(struct list_control *ctl, struct summary *s)
+{
+	size_t pi, i;
+	char buf[64];
+
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		const struct fd_proc *p = &ctl->procs[pi];
+
+		if (p->n == 0)
+			continue;
+		for (i = 0; i < p->n; i++) {
+			struct list_row r = { ctl, pi, p, &p->fds[i] };
+
+			summary_count_row(s, list_cell(&r, COL_TYPE, buf, sizeof(buf)),
+					  query_get, &r);
+		}
+		summary_add_process(s, ctl->proc_root, p->pid, p->comm);
+	}
 }
 
 static void release_procs(struct list_control *ctl)
@@ -435,10 +553,16 @@ static void explain_empty_table(const char *root, pid_t pid)
 
 static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 {
+	unsigned int need = ctl->selecting ? ctl->first_need : ctl->need;
+	struct query_proc qp;
 	struct fd_proc p;
 
-	if (fd_proc_collect(&p, ctl->proc_root, pid,
-			    ctl->need & ~(unsigned int)LIST_NEED_ATTACH) < 0) {
+	if (ctl->selecting &&
+	    !query_want_process(ctl->query, ctl->proc_root, pid, &qp))
+		return 0;
+	if (fd_proc_collect_some(&p, ctl->proc_root, pid,
+				 need & ~(unsigned int)LIST_NEED_ATTACH,
+				 ctl->selecting ? query_keep_fd : NULL, &qp) < 0) {
 		int e = errno;
 
 		if (quiet_denied && (e == EACCES || e == EPERM)) {
@@ -451,7 +575,7 @@ static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 		warn_collect_error(pid, e);
 		return -1;
 	}
-	if (p.n == 0 && !quiet_denied)
+	if (p.n == 0 && !quiet_denied && !ctl->selecting)
 		explain_empty_table(ctl->proc_root, pid);
 	ctl->procs = xrealloc(ctl->procs, (ctl->nprocs + 1) * sizeof(*ctl->procs));
 	ctl->procs[ctl->nprocs++] = p;
@@ -519,13 +643,19 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		OUT_LONG_OPTIONS,
+		QUERY_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	char why[512];
+	int c, r;
 
-	while ((c = getopt_long(argc, argv, ":p:ah" OUT_SHORT_OPTIONS, opts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:ah" OUT_SHORT_OPTIONS
+				QUERY_SHORT_OPTIONS, opts, NULL)) != -1) {
 		if (out_opts_take(&ctl->out, c, optarg))
+			continue;
+		if ((r = query_take(ctl->query, c, optarg, why, sizeof(why))) < 0)
+			return cmd_usage_error(&cmd_list, "%s", why);
+		if (r > 0)
 			continue;
 		switch (c) {
 		case 'p':
@@ -542,10 +672,18 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 			return cmd_bad_option(&cmd_list, argv, c);
 		}
 	}
-	if (optind < argc)
-		return cmd_unexpected_argument(&cmd_list, argv[optind]);
 	if (ctl->all && ctl->npids)
 		return cmd_usage_error(&cmd_list, "--all and --pid exclude each other");
+	/* PATH operands: a file that is not there is a failure, not a
+	 * mistake in the command line. */
+	for (; optind < argc; optind++)
+		if (query_add_path(ctl->query, argv[optind], why, sizeof(why)) < 0) {
+			warnx("%s", why);
+			return EXIT_FAIL;
+		}
+	ctl->selecting = query_selects(ctl->query);
+	if (ctl->selecting && ctl->npids == 0)
+		ctl->all = 1;
 	return EXIT_OK;
 }
 
@@ -569,22 +707,52 @@ static int select_columns(struct list_control *ctl)
 	return 0;
 }
 
+/* What the selections, -Q and -C need collected for every descriptor;
+ * the columns' needs are then read for the matching ones only. */
+static int prepare_query(struct list_control *ctl)
+{
+	enum summary_mode mode = summary_mode(query_summary(ctl->query));
+	bool sockets;
+	int col;
+
+	if (query_prepare(ctl->query, columns, NCOLUMNS) < 0)
+		return -1;
+	ctl->first_need = query_need(ctl->query, &sockets);
+	if (sockets)
+		ctl->first_need |= LIST_NEED_SOCKETS;
+	for (col = 0; col < NCOLUMNS; col++)
+		if (query_uses_column(ctl->query, col))
+			ctl->first_need |= column_needs[col];
+	if (query_pids_only(ctl->query))
+		ctl->need = 0;
+	else if (mode == SUMMARY_ONLY)
+		ctl->need = column_needs[COL_TYPE];
+	else if (mode != SUMMARY_NEVER)
+		ctl->need |= column_needs[COL_TYPE];
+	ctl->need |= ctl->first_need;
+	return 0;
+}
+
 static int list_run(const struct cli_env *env, int argc, char **argv)
 {
 	struct list_control ctl = { .proc_root = env->proc_root };
+	struct summary *sum;
 	int ret, failed = 0;
-	size_t i;
+	size_t i, nrows = 1;
 
+	ctl.query = query_new();
+	sum = query_summary(ctl.query);
 	ret = parse_args(&ctl, argc, argv);
 	if (ret != EXIT_OK || ctl.help) {
 		free(ctl.pids);
+		query_free(ctl.query);
 		return ctl.help ? cmd_help(&cmd_list) : ret;
 	}
 	if (ctl.out.list_columns) {
 		ret = out_list_columns(columns, NCOLUMNS, &ctl.out) < 0 ? EXIT_FAIL : EXIT_OK;
 		goto cleanup;
 	}
-	if (select_columns(&ctl) < 0) {
+	if (select_columns(&ctl) < 0 || prepare_query(&ctl) < 0) {
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}
@@ -596,12 +764,33 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 	for (i = 0; i < ctl.npids; i++)
 		if (list_one(&ctl, ctl.pids[i], false) < 0)
 			failed = 1;
-	attach_extra(&ctl);
+	if (ctl.selecting)
+		nrows = select_rows(&ctl);
+	else
+		attach_extra(&ctl, ctl.need);
+	/* No match: nothing on stdout, and status 1, as lsof. */
+	if (nrows == 0) {
+		ret = EXIT_FAIL;
+		goto cleanup;
+	}
+	if (query_pids_only(ctl.query)) {
+		print_pids(&ctl);
+		ret = failed ? EXIT_FAIL : EXIT_OK;
+		goto cleanup;
+	}
 	ctl.table = out_table_new("descriptors", columns, ctl.selected,
 				  ctl.nselected, &ctl.out);
 	/* Whatever could be read is still printed. */
-	if (print_rows(&ctl) < 0 && errno != EPIPE)
+	if (summary_mode(sum) != SUMMARY_ONLY &&
+	    print_rows(&ctl) < 0 && errno != EPIPE)
 		failed = 1;
+	if (summary_mode(sum) != SUMMARY_NEVER) {
+		count_rows(&ctl, sum);
+		if (summary_mode(sum) == SUMMARY_APPEND && !ctl.out.json)
+			putchar('\n');
+		if (summary_print(sum, &ctl.out) < 0 && errno != EPIPE)
+			failed = 1;
+	}
 	ret = failed ? EXIT_FAIL : EXIT_OK;
 cleanup:
 	out_table_free(ctl.table);
@@ -610,6 +799,7 @@ cleanup:
 	free(ctl.row_start);
 	release_procs(&ctl);
 	free(ctl.pids);
+	query_free(ctl.query);
 	return ret;
 }
 
@@ -618,7 +808,8 @@ const struct command cmd_list = {
 	.run = list_run,
 	.summary = "list open descriptors of fdscope or of other processes",
 	.usage =
-	"fdscope list [-p PID[,PID...] | --all] [OUTPUT OPTIONS]\n"
+	"fdscope list [-p PID[,PID...] | --all] [SELECTIONS] [OUTPUT OPTIONS]\n"
+	"       [PATH...]\n"
 	"\n"
 	"List open file descriptors with their type, access mode, status flags,\n"
 	"offset, inode and name, as the kernel reports them in /proc/PID/fd and\n"
@@ -629,15 +820,23 @@ const struct command cmd_list = {
 	"  -p, --pid PID[,PID...]  list these processes\n"
 	"  -a, --all               list every process fdscope may read\n"
 	"  -h, --help              show this help\n"
+	QUERY_OPTIONS_HELP
+	"Output options:\n"
 	OUT_OPTIONS_HELP
 	"\n"
 	"Default columns: FD TYPE MODE FLAGS POS INODE NAME (NOTE for fdscope\n"
 	"itself; PID and COMMAND first and ENDPOINTS last when several processes\n"
 	"are listed).  Sockets are decoded from NETLINK_SOCK_DIAG, or from\n"
 	"/proc/net when netlink is refused or FDSCOPE_NO_NETLINK=1 is set.\n"
+	"A selection or -Q searches every process unless -p narrows it; when\n"
+	"nothing matches, nothing is printed and the exit status is 1.\n"
 	"Examples:\n"
 	"  fdscope list\n"
 	"  fdscope list -p $$ -o +DEV,SIZE\n"
 	"  fdscope list -p 1234 -J\n"
-	"  fdscope list -p 1234 -o FD,NAME,LADDR,RADDR,STATE,SOCK.PEER\n",
+	"  fdscope list -p 1234 -o FD,NAME,LADDR,RADDR,STATE,SOCK.PEER\n"
+	"  fdscope list -t -i :8080\n"
+	"  fdscope list -i tcp --listening -u ^root\n"
+	"  fdscope list --under /var/log -Q 'SIZE > 1000000'\n"
+	"  fdscope list -p 1234 --summary=only\n",
 };

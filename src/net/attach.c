@@ -286,6 +286,9 @@ void net_attach_holders(struct net_attach *a)
 {
 	size_t i, j, n = 0;
 
+	/* Again after the tables changed (list's selections drop rows). */
+	free(a->holders);
+	a->nholders = 0;
 	for (i = 0; i < a->nprocs; i++)
 		n += a->procs[i].n;
 	a->holders = xcalloc(n ? n : 1, sizeof(*a->holders));

@@ -536,8 +536,24 @@ static void drop_closed(struct fd_proc *p, int dfd)
 	p->n = kept;
 }
 
+static void keep_only(struct fd_proc *p, fd_keep_fn keep, const void *ctx)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < p->n; i++)
+		if (keep(ctx, p->fds[i].fd))
+			p->fds[kept++] = p->fds[i];
+	p->n = kept;
+}
+
 int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 		    unsigned int need)
+{
+	return fd_proc_collect_some(p, root, pid, need, NULL, NULL);
+}
+
+int fd_proc_collect_some(struct fd_proc *p, const char *root, pid_t pid,
+			 unsigned int need, fd_keep_fn keep, const void *ctx)
 {
 	int dfd, infofd = -1, ret = -1, saved = 0;
 
@@ -556,6 +572,8 @@ int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 	}
 	if (p->self)
 		p->reader_fd = dfd;
+	if (keep)
+		keep_only(p, keep, ctx);
 	if (need & FDL_NEED_COMM)
 		read_comm(p, dfd);
 	/* Opened after the numbers were read, so never listed itself; when

@@ -68,6 +68,12 @@ struct fd_proc {
 int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 		    unsigned int need);
 
+/* Same, reading further only the descriptors keep(ctx, fd) accepts: the
+ * others are dropped once the numbers are known, before any look-up. */
+typedef bool (*fd_keep_fn)(const void *ctx, int fd);
+int fd_proc_collect_some(struct fd_proc *p, const char *root, pid_t pid,
+			 unsigned int need, fd_keep_fn keep, const void *ctx);
+
 void fd_proc_release(struct fd_proc *p);
 
 /* The link text of an entry, or NULL when it was not read. */
