@@ -116,9 +116,11 @@ static bool parse_num(const char *s, size_t n, struct num *out)
 	for (; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return false;
-		if (out->mag > (~0ULL - 9) / 10)
+		unsigned long long d = (unsigned long long)(s[i] - '0');
+
+		if (out->mag > (~0ULL - d) / 10)
 			return false;
-		out->mag = out->mag * 10 + (unsigned long long)(s[i] - '0');
+		out->mag = out->mag * 10 + d;
 	}
 	if (out->mag == 0)
 		out->neg = false;
