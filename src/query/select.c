@@ -756,7 +756,8 @@ static bool needs_sockets(const struct query *q)
 	for (i = 0; i < q->nfiles; i++)
 		if (q->files[i].sock_path)
 			return true;
-	return q->ninets || q->unix_sockets || q->listening || q->nstates;
+	return q->ninets || q->unix_sockets || q->listening || q->nstates ||
+		q->ndirs;
 }
 
 unsigned int query_need(const struct query *q, bool *sockets)
@@ -960,12 +961,40 @@ static bool link_path(const char *link, size_t *len, bool *deleted)
 	return true;
 }
 
+static bool under(const struct qdir *d, const char *path, size_t n)
+{
+	return n >= d->len && memcmp(path, d->path, d->len) == 0 &&
+		(n == d->len || path[d->len] == '/');
+}
+
+/* A unix socket bound to a path under a directory is open there too, as
+ * lsof +D counts it. */
+static bool sock_under(const struct query *q, const struct sock_info *si)
+{
+	const struct sockaddr_un *un = (const void *)&si->local;
+	size_t i, n;
+
+	if (si == NULL || si->family != AF_UNIX ||
+	    si->local_len <= offsetof(struct sockaddr_un, sun_path))
+		return false;
+	n = strnlen(un->sun_path, si->local_len -
+		    offsetof(struct sockaddr_un, sun_path));
+	if (n == 0 || un->sun_path[0] != '/')
+		return false;
+	for (i = 0; i < q->ndirs; i++)
+		if (under(&q->dirs[i], un->sun_path, n))
+			return true;
+	return false;
+}
+
 static bool dir_matches(const struct query *q, const struct query_row *r)
 {
 	const char *link = fd_entry_link(r->proc, r->e);
 	bool deleted;
 	size_t n, i;
 
+	if (sock_under(q, r->si))
+		return true;
 	if (!link_path(link, &n, &deleted) || r->e->stat_errno != 0)
 		return false;
 	for (i = 0; i < q->ndirs; i++) {
@@ -973,8 +1002,7 @@ static bool dir_matches(const struct query *q, const struct query_row *r)
 		char path[PATH_MAX];
 		struct stat st;
 
-		if (n < d->len || memcmp(link, d->path, d->len) != 0 ||
-		    (n > d->len && link[d->len] != '/'))
+		if (!under(d, link, n))
 			continue;
 		/* The same file system as DIR: the name is the file's. */
 		if (r->e->st.st_dev == d->dev)
