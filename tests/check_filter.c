@@ -196,6 +196,10 @@ START_TEST(test_filter_syntax_errors_point_at_the_column)
 	expect_error("NAME =~ NAME", 8, "quoted regular expression");
 	expect_error("NAME =~ \"(\"", 8, "invalid regular expression");
 	expect_error("NAME == \"abc", 8, "unterminated string");
+	/* What glibc would compile only with unbounded memory. */
+	expect_error("NAME =~ \"^b++++a\"", 8, "a repetition follows a repetition");
+	expect_error("NAME =~ \"a*{2}\"", 8, "a repetition follows a repetition");
+	expect("NAME =~ \"[+*]+\\\\+?\"", FILTER_FALSE);
 	expect_error("(PID == 1", 9, "')' was expected (to close the '(' at column 1)");
 	expect_error("PID == 1)", 8, "')' without '('");
 	expect_error("PID == 1 PID == 2", 9, "'and', 'or' or the end");

@@ -337,7 +337,6 @@ static bool take_operand(struct parser *ps, struct operand *o)
 static bool check_cmp(struct parser *ps, struct node *n)
 {
 	struct operand *a = &n->a, *b = &n->b;
-	int rc;
 
 	if (n->op == OP_RE || n->op == OP_NRE) {
 		if (a->type != V_STR) {
@@ -349,13 +348,13 @@ static bool check_cmp(struct parser *ps, struct node *n)
 			fail(ps, b->pos, "a quoted regular expression was expected");
 			return false;
 		}
-		rc = regcomp(&n->re, b->str, REG_EXTENDED | REG_NOSUB);
-		if (rc != 0) {
+		{
 			char msg[96];
 
-			regerror(rc, &n->re, msg, sizeof(msg));
-			fail(ps, b->pos, "invalid regular expression: %s", msg);
-			return false;
+			if (filter_regex_compile(&n->re, b->str, msg, sizeof(msg)) < 0) {
+				fail(ps, b->pos, "invalid regular expression: %s", msg);
+				return false;
+			}
 		}
 		n->have_re = true;
 		return true;
@@ -370,6 +369,68 @@ static bool check_cmp(struct parser *ps, struct node *n)
 		return false;
 	}
 	return true;
+}
+
+/* A quantifier right after another ("a++", "a*{2}") is undefined in POSIX
+ * extended expressions, and glibc's regcomp takes memory exponential in
+ * their number: such a pattern is refused before it is compiled. */
+static bool stacked_quantifiers(const char *p)
+{
+	bool after_quant = false;
+
+	for (; *p; p++) {
+		bool quant = *p == '*' || *p == '+' || *p == '?' || *p == '{';
+
+		if (*p == '\\' && p[1] != '\0') {
+			p++;
+			after_quant = false;
+			continue;
+		}
+		if (*p == '[') {
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			while (*p && *p != ']')
+				p++;
+			if (*p == '\0')
+				return false;
+			after_quant = false;
+			continue;
+		}
+		if (quant && after_quant)
+			return true;
+		if (*p == '{') {
+			while (*p && *p != '}')
+				p++;
+			if (*p == '\0')
+				return false;
+		}
+		after_quant = quant;
+	}
+	return false;
+}
+
+int filter_regex_compile(regex_t *re, const char *pattern, char *msg,
+			 size_t len)
+{
+	int rc;
+
+	if (strlen(pattern) > FILTER_REGEX_MAX) {
+		snprintf(msg, len, "longer than %d bytes", FILTER_REGEX_MAX);
+		return -1;
+	}
+	if (stacked_quantifiers(pattern)) {
+		snprintf(msg, len, "a repetition follows a repetition");
+		return -1;
+	}
+	rc = regcomp(re, pattern, REG_EXTENDED | REG_NOSUB);
+	if (rc != 0) {
+		regerror(rc, re, msg, len);
+		return -1;
+	}
+	return 0;
 }
 
 static struct node *parse_or(struct parser *ps);

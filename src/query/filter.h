@@ -6,6 +6,7 @@
 #ifndef FDSCOPE_QUERY_FILTER_H
 #define FDSCOPE_QUERY_FILTER_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -41,6 +42,13 @@ enum filter_result { FILTER_FALSE, FILTER_TRUE, FILTER_UNKNOWN };
 
 enum filter_result filter_eval(const struct filter *f, filter_get_fn get,
 			       const void *ctx);
+
+/* Compiles an extended regular expression for =~, !~ and -c /REGEX/,
+ * refusing what glibc would compile only with unbounded memory.  Returns
+ * 0, or -1 with the reason in msg. */
+#define FILTER_REGEX_MAX 1024
+int filter_regex_compile(regex_t *re, const char *pattern, char *msg,
+			 size_t len);
 
 /* True when the expression names column col. */
 bool filter_uses(const struct filter *f, int col);

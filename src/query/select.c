@@ -526,17 +526,14 @@ static int add_command(struct query *q, const char *arg, char *why,
 		return -1;
 	}
 	if (n >= 2 && arg[0] == '/' && arg[n - 1] == '/') {
-		char *re = xmalloc(n - 1);
+		char *re = xmalloc(n - 1), msg[96];
 		int rc;
 
 		memcpy(re, arg + 1, n - 2);
 		re[n - 2] = '\0';
-		rc = regcomp(&c.re, re, REG_EXTENDED | REG_NOSUB);
+		rc = filter_regex_compile(&c.re, re, msg, sizeof(msg));
 		free(re);
 		if (rc != 0) {
-			char msg[96];
-
-			regerror(rc, &c.re, msg, sizeof(msg));
 			say(why, len, "invalid regular expression for -c: %s", msg);
 			return -1;
 		}
