@@ -153,6 +153,7 @@ struct list_control {
 	struct query *query;	/* selections, -Q, -t, --summary */
 	bool selecting;		/* some selection or filter was given */
 	unsigned int first_need;	/* what the selections need collected */
+	unsigned int skip_dumps;	/* socket dumps no row can need */
 };
 
 struct list_row {
@@ -365,7 +366,8 @@ static void start_prefetch(struct list_control *ctl)
 	for (i = 0; i < ctl->npids && n < PREFETCH_MIN_FDS; i++)
 		n += procfs_fd_count_hint(ctl->proc_root, ctl->pids[i]);
 	if (ctl->all || n >= PREFETCH_MIN_FDS)
-		ctl->prefetch = sock_prefetch_start(ctl->proc_root);
+		ctl->prefetch = sock_prefetch_start_some(ctl->proc_root,
+							 ctl->skip_dumps);
 }
 
 /* Between collection and rows: what /proc/PID/fd does not say, found once
@@ -377,6 +379,7 @@ static void attach_extra(struct list_control *ctl, unsigned int need)
 	if (ctl->attach == NULL) {
 		ctl->attach = net_attach_new(ctl->proc_root, ctl->procs,
 					     ctl->nprocs);
+		net_attach_skip_dumps(ctl->attach, ctl->skip_dumps);
 		net_attach_take_prefetch(ctl->attach, ctl->prefetch);
 		ctl->prefetch = NULL;
 	}
@@ -718,6 +721,7 @@ static int prepare_query(struct list_control *ctl)
 	if (query_prepare(ctl->query, columns, NCOLUMNS) < 0)
 		return -1;
 	ctl->first_need = query_need(ctl->query, &sockets);
+	ctl->skip_dumps = query_skip_dumps(ctl->query);
 	if (sockets)
 		ctl->first_need |= LIST_NEED_SOCKETS;
 	for (col = 0; col < NCOLUMNS; col++)

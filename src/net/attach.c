@@ -51,6 +51,7 @@ struct net_attach {
 	size_t *proc_ns;	/* per process: index into ns, or SIZE_MAX */
 	struct holder *holders;
 	size_t nholders;
+	unsigned int skip;	/* dumps not wanted */
 };
 
 struct net_attach *net_attach_new(const char *proc_root,
@@ -79,10 +80,17 @@ static void *prefetch_run(void *arg)
 
 struct sock_prefetch *sock_prefetch_start(const char *proc_root)
 {
+	return sock_prefetch_start_some(proc_root, 0);
+}
+
+struct sock_prefetch *sock_prefetch_start_some(const char *proc_root,
+					       unsigned int skip)
+{
 	struct sock_prefetch *pf = xcalloc(1, sizeof(*pf));
 
 	pf->root = proc_root;
 	sock_table_init(&pf->t);
+	pf->t.skip = skip;
 	if (pthread_create(&pf->thread, NULL, prefetch_run, pf) != 0) {
 		free(pf);
 		return NULL;
@@ -110,6 +118,11 @@ void sock_prefetch_free(struct sock_prefetch *pf)
 	prefetch_finish(pf, &t);
 	sock_table_release(&t);
 	free(pf);
+}
+
+void net_attach_skip_dumps(struct net_attach *a, unsigned int skip)
+{
+	a->skip = skip;
 }
 
 void net_attach_take_prefetch(struct net_attach *a, struct sock_prefetch *pf)
@@ -214,6 +227,7 @@ static size_t find_or_add_ns(struct net_attach *a, unsigned long long ino)
 	memset(&a->ns[a->nns], 0, sizeof(a->ns[a->nns]));
 	a->ns[a->nns].ino = ino;
 	sock_table_init(&a->ns[a->nns].t);
+	a->ns[a->nns].t.skip = a->skip;
 	return a->nns++;
 }
 
@@ -221,6 +235,7 @@ static void load_ns(struct net_attach *a, struct netns *ns, pid_t pid,
 		    bool own)
 {
 	if (own && a->prefetch) {
+		/* The prefetch was started with the same dumps left out. */
 		ns->loaded = prefetch_finish(a->prefetch, &ns->t) == 0;
 		free(a->prefetch);
 		a->prefetch = NULL;

@@ -348,6 +348,8 @@ int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
 	if (use_netlink && sockdiag_netlink_allowed())
 		fd = diag_open();
 	for (i = 0; i < SOCKDIAG_NDUMPS; i++) {
+		if (t->skip & (1u << i))
+			continue;
 		if (fd >= 0 && dump_one(fd, t, (enum sockdiag_dump)i,
 					(uint32_t)i + 1) == 0) {
 			by_netlink = true;

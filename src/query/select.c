@@ -774,6 +774,28 @@ unsigned int query_need(const struct query *q, bool *sockets)
 	return need;
 }
 
+unsigned int query_skip_dumps(const struct query *q)
+{
+	bool tcp = false, udp = false, v4 = false, v6 = false;
+	size_t i;
+
+	if (q->ninets == 0)
+		return 0;
+	for (i = 0; i < q->ninets; i++) {
+		const struct query_inet *qi = &q->inets[i];
+
+		tcp |= qi->proto != IPPROTO_UDP;
+		udp |= qi->proto != IPPROTO_TCP;
+		v4 |= qi->family != AF_INET6;
+		v6 |= qi->family != AF_INET;
+	}
+	return 1u << SOCKDIAG_UNIX |
+		(!tcp || !v4 ? 1u << SOCKDIAG_TCP4 : 0) |
+		(!tcp || !v6 ? 1u << SOCKDIAG_TCP6 : 0) |
+		(!udp || !v4 ? 1u << SOCKDIAG_UDP4 : 0) |
+		(!udp || !v6 ? 1u << SOCKDIAG_UDP6 : 0);
+}
+
 bool query_uses_column(const struct query *q, int col)
 {
 	return filter_uses(q->filter, col) || summary_uses(q->summary, col);

@@ -94,6 +94,10 @@ struct summary *query_summary(const struct query *q);
  * and whether sockets must be decoded. */
 unsigned int query_need(const struct query *q, bool *sockets);
 
+/* The socket dumps (1 << SOCKDIAG_*) no row can need: every row of an
+ * -i selection is an Internet socket of its families and protocols. */
+unsigned int query_skip_dumps(const struct query *q);
+
 /* True when -Q or a -C counter names column col. */
 bool query_uses_column(const struct query *q, int col);
 
