@@ -733,6 +733,9 @@ static int prepare_query(struct list_control *ctl)
 		ctl->need = column_needs[COL_TYPE];
 	else if (mode != SUMMARY_NEVER)
 		ctl->need |= column_needs[COL_TYPE];
+	/* The headroom table names each process. */
+	if (mode != SUMMARY_NEVER && !query_pids_only(ctl->query))
+		ctl->need |= FDL_NEED_COMM;
 	ctl->need |= ctl->first_need;
 	return 0;
 }
@@ -832,8 +835,11 @@ const struct command cmd_list = {
 	"itself; PID and COMMAND first and ENDPOINTS last when several processes\n"
 	"are listed).  Sockets are decoded from NETLINK_SOCK_DIAG, or from\n"
 	"/proc/net when netlink is refused or FDSCOPE_NO_NETLINK=1 is set.\n"
-	"A selection or -Q searches every process unless -p narrows it; when\n"
-	"nothing matches, nothing is printed and the exit status is 1.\n"
+	"A selection or -Q searches every process unless -p narrows it.\n"
+	"Exit status: 0 rows printed; 1 nothing matched (nothing is printed),\n"
+	"a PATH that does not exist, a process that cannot be read; 2 a bad\n"
+	"option value (-i, -u, -d, -c, --inode, --under, --summary, -C) or a -Q\n"
+	"syntax error, shown with a caret under its column.\n"
 	"Examples:\n"
 	"  fdscope list\n"
 	"  fdscope list -p $$ -o +DEV,SIZE\n"

@@ -233,7 +233,7 @@ static void lex(struct parser *ps)
 	ps->kind = T_BAD;
 	ps->next = i + 1;
 	if (ps->s[i] == '=')
-		fail(ps, i, "'=' is not an operator: equality is '=='");
+		fail(ps, i, "'=' is not an operator: use '=='");
 	else if (ps->s[i] == '&' || ps->s[i] == '|')
 		fail(ps, i, "'%c' alone is not an operator: use '%c%c'", ps->s[i],
 		     ps->s[i], ps->s[i]);
