@@ -459,6 +459,25 @@ START_TEST(test_query_port_across_namespaces_vs_lsof)
 }
 END_TEST
 
+START_TEST(test_query_listening_states_vs_lsof)
+{
+	const char *fq[] = { "-i", "tcp", "-s", "LISTEN", NULL };
+	const char *fl[] = { "-i", "tcp", "--listening", NULL };
+	const char *lq[] = { "-i", "tcp", "-s", "TCP:LISTEN", NULL };
+	struct pairs got, listening, want;
+
+	fdscope_pairs(&got, fq);
+	fdscope_pairs(&listening, fl);
+	lsof_pairs(&want, lq);
+	/* The namespace's listener, as in the -i test. */
+	if (have_root)
+		pairs_add(&want, kids[2].pid, kids[2].v[1]);
+	same_pairs("-i tcp -s LISTEN", &got, &want);
+	same_pairs("-i tcp --listening", &listening, &want);
+	ck_assert(got.n == (have_root ? 3u : 1u));
+}
+END_TEST
+
 START_TEST(test_query_port_host_proto_vs_lsof)
 {
 	char spec[64];
@@ -808,6 +827,7 @@ Suite *query_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_query_port_across_namespaces_vs_lsof);
 	tcase_add_test(tc, test_query_port_host_proto_vs_lsof);
+	tcase_add_test(tc, test_query_listening_states_vs_lsof);
 	tcase_add_test(tc, test_query_path_vs_lsof);
 	tcase_add_test(tc, test_query_under_dir_vs_lsof);
 	tcase_add_test(tc, test_query_unix_vs_lsof);

@@ -929,12 +929,13 @@ bool query_keep_fd(const void *arg, int fd)
 
 static bool unix_name_is(const struct sock_info *si, const struct qfile *f)
 {
-	const struct sockaddr_un *un = (const void *)&si->local;
+	const struct sockaddr_un *un;
 	size_t n;
 
 	if (si == NULL || si->family != AF_UNIX ||
 	    si->local_len <= offsetof(struct sockaddr_un, sun_path))
 		return false;
+	un = (const void *)&si->local;
 	n = strnlen(un->sun_path, si->local_len -
 		    offsetof(struct sockaddr_un, sun_path));
 	if (n == 0)
@@ -990,12 +991,13 @@ static bool under(const struct qdir *d, const char *path, size_t n)
  * lsof +D counts it. */
 static bool sock_under(const struct query *q, const struct sock_info *si)
 {
-	const struct sockaddr_un *un = (const void *)&si->local;
+	const struct sockaddr_un *un;
 	size_t i, n;
 
 	if (si == NULL || si->family != AF_UNIX ||
 	    si->local_len <= offsetof(struct sockaddr_un, sun_path))
 		return false;
+	un = (const void *)&si->local;
 	n = strnlen(un->sun_path, si->local_len -
 		    offsetof(struct sockaddr_un, sun_path));
 	if (n == 0 || un->sun_path[0] != '/')
