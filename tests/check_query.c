@@ -722,7 +722,11 @@ START_TEST(test_query_errors_and_no_match)
 		const char *msg;
 	} cases[] = {
 		{ { "/nonexistent/x" }, 1, "fdscope: cannot look up '/nonexistent/x': " },
-		{ { "-i", "bogus" }, 2, "fdscope: invalid -i address 'bogus'" },
+		{ { "-isctp:1" }, 2, "fdscope: invalid -i address 'sctp:1'" },
+		/* After a space, a value must look like one: this is -i alone
+		 * and a PATH. */
+		{ { "-i", "bogus" }, 1, "fdscope: cannot look up 'bogus'" },
+		{ { "-i", "tcp:nosuchservicexyz" }, 2, "unknown service 'nosuchservicexyz'" },
 		{ { "-i", ":99999" }, 2, "invalid port '99999' for -i" },
 		{ { "-u", "nosuchuserxyz" }, 2, "unknown user 'nosuchuserxyz'" },
 		{ { "-d", "5-1" }, 2, "range ends before it starts" },

@@ -116,6 +116,25 @@ static void set_in4(struct sockaddr_storage *ss, socklen_t *len,
 	*len = sizeof(*in);
 }
 
+START_TEST(test_select_inet_value_after_a_space)
+{
+	/* "-i :8080" with a space: the shape decides. */
+	ck_assert(query_inet_operand(":8080"));
+	ck_assert(query_inet_operand(":99999"));
+	ck_assert(query_inet_operand("tcp"));
+	ck_assert(query_inet_operand("UDP:53"));
+	ck_assert(query_inet_operand("6"));
+	ck_assert(query_inet_operand("4tcp@host"));
+	ck_assert(query_inet_operand("@127.0.0.1"));
+	ck_assert(!query_inet_operand("/etc/passwd"));
+	ck_assert(!query_inet_operand("tcpdump.log"));
+	ck_assert(!query_inet_operand("42"));
+	ck_assert(!query_inet_operand("-t"));
+	ck_assert(!query_inet_operand(""));
+	ck_assert(!query_inet_operand(NULL));
+}
+END_TEST
+
 START_TEST(test_select_inet_matches_either_end)
 {
 	struct sock_info si = { .family = AF_INET, .proto = IPPROTO_TCP,
@@ -420,6 +439,7 @@ Suite *select_suite(void)
 
 	tcase_add_test(tc, test_select_fd_lists_and_ranges);
 	tcase_add_test(tc, test_select_inet_syntax);
+	tcase_add_test(tc, test_select_inet_value_after_a_space);
 	tcase_add_test(tc, test_select_inet_matches_either_end);
 	tcase_add_test(tc, test_select_option_errors);
 	tcase_add_test(tc, test_select_process_stage);

@@ -656,6 +656,9 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 				QUERY_SHORT_OPTIONS, opts, NULL)) != -1) {
 		if (out_opts_take(&ctl->out, c, optarg))
 			continue;
+		if (c == 'i' && optarg == NULL && optind < argc &&
+		    query_inet_operand(argv[optind]))
+			optarg = argv[optind++];
 		if ((r = query_take(ctl->query, c, optarg, why, sizeof(why))) < 0)
 			return cmd_usage_error(&cmd_list, "%s", why);
 		if (r > 0)

@@ -638,6 +638,24 @@ int query_add_path(struct query *q, const char *path, char *why, size_t len)
 	return 0;
 }
 
+bool query_inet_operand(const char *arg)
+{
+	const char *p = arg;
+	size_t k;
+
+	if (arg == NULL || *arg == '\0')
+		return false;
+	if (*p == '4' || *p == '6')
+		p++;
+	if (*p == '\0')
+		return true;
+	/* The shape decides, not whether the value is valid: "-i :99999"
+	 * is a bad port, not a file named ":99999". */
+	k = strcspn(p, "@:");
+	return k == 0 || (k == 3 && (strncasecmp(p, "tcp", 3) == 0 ||
+				     strncasecmp(p, "udp", 3) == 0));
+}
+
 int query_take(struct query *q, int c, const char *arg, char *why,
 	       size_t len)
 {
@@ -645,7 +663,9 @@ int query_take(struct query *q, int c, const char *arg, char *why,
 
 	switch (c) {
 	case 'i':
-		if (query_parse_inet(arg, &qi, why, len) < 0)
+		if (arg == NULL)
+			memset(&qi, 0, sizeof(qi));
+		else if (query_parse_inet(arg, &qi, why, len) < 0)
 			return -1;
 		q->inets = xrealloc(q->inets, (q->ninets + 1) * sizeof(*q->inets));
 		q->inets[q->ninets++] = qi;

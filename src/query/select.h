@@ -29,7 +29,8 @@ enum {
 	QUERY_OPT_TYPE,
 };
 
-#define QUERY_SHORT_OPTIONS "i:Uc:u:d:ts:Q:C:"
+/* -i takes its value optionally, as lsof's: see query_inet_operand. */
+#define QUERY_SHORT_OPTIONS "i::Uc:u:d:ts:Q:C:"
 #define QUERY_LONG_OPTIONS \
 	{ "summary", optional_argument, NULL, QUERY_OPT_SUMMARY }, \
 	{ "under", required_argument, NULL, QUERY_OPT_UNDER }, \
@@ -47,8 +48,8 @@ enum {
 	"                          one unlinked since it was opened\n" \
 	"      --under DIR         files open under DIR, by path (lsof +D)\n" \
 	"  -i [4|6][PROTO][@HOST][:PORT[-PORT][,...]]\n" \
-	"                          Internet sockets, as lsof -i; PORT a number\n" \
-	"                          or a service name\n" \
+	"                          Internet sockets, as lsof -i (alone: all);\n" \
+	"                          PORT a number or a service name\n" \
 	"  -U                      unix sockets\n" \
 	"      --listening         listening sockets (and bound UDP ones)\n" \
 	"  -s STATE[,STATE]        sockets in these states (LISTEN, ...)\n" \
@@ -74,6 +75,11 @@ void query_free(struct query *q);
  * error). */
 int query_take(struct query *q, int c, const char *arg, char *why,
 	       size_t len);
+
+/* For "-i VALUE" with a space: true when the argument after a bare -i is
+ * an -i address (":8080", "tcp", "6@host"), which is then its value;
+ * otherwise -i alone selects every Internet socket. */
+bool query_inet_operand(const char *arg);
 
 /* A PATH operand.  Returns -1 with a message in why when it cannot be
  * looked up (no such file: a runtime failure, not a usage error). */
