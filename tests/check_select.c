@@ -190,6 +190,9 @@ START_TEST(test_select_option_errors)
 	take_fails(q, 'u', "nosuchuserxyz", "unknown user 'nosuchuserxyz' for -u");
 	take_fails(q, 'u', "", "invalid user list for -u");
 	take_fails(q, 'c', "", "empty command for -c");
+	take_fails(q, 's', "LISTEN,ESTABLISHD", "unknown state 'ESTABLISHD' for -s");
+	ck_assert_int_eq(query_take(q, 's', "tcp:time-wait,Listening", why,
+				    sizeof(why)), 1);
 	take_fails(q, 'c', "/(/", "invalid regular expression for -c");
 	take_fails(q, QUERY_OPT_INODE, "12", "invalid --inode '12'");
 	take_fails(q, QUERY_OPT_INODE, "8:1:x", "invalid --inode");
@@ -369,7 +372,7 @@ START_TEST(test_select_row_matching)
 		q = query_new();
 		ck_assert_int_eq(query_take(q, QUERY_OPT_LISTENING, NULL, why,
 					    sizeof(why)), 1);
-		ck_assert_int_eq(query_take(q, 's', "TCP:LISTEN,closed", why,
+		ck_assert_int_eq(query_take(q, 's', "TCP:LISTEN,close", why,
 					    sizeof(why)), 1);
 		ck_assert_int_eq(query_prepare(q, cols, 4), 0);
 		/* A unix socket's state is "listening", not LISTEN. */

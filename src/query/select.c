@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <pwd.h>
 #include <regex.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,46 @@ static void add_list(char ***v, size_t *n, const char *arg)
 		(*v)[(*n)++] = s;
 		p += k;
 	} while (*p++ == ',');
+}
+
+/* -s takes the names the STATE column prints (lsof's PROTO:STATE too, and
+ * ss's TIME-WAIT spelling): a misspelt one is an error, not an empty
+ * result. */
+static int add_states(struct query *q, const char *arg, char *why,
+		      size_t len)
+{
+	static const char *const words[] = {
+		"listening", "connected", "connecting", "unconnected",
+	};
+	size_t i, first = q->nstates;
+	int st;
+
+	add_list(&q->states, &q->nstates, arg);
+	for (i = first; i < q->nstates; i++) {
+		char *s = q->states[i], *colon = strchr(s, ':'), *p;
+		bool ok = false;
+		size_t k;
+
+		if (colon)
+			memmove(s, colon + 1, strlen(colon + 1) + 1);
+		for (p = s; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		for (st = 1; st < 16 && !ok; st++)
+			ok = tcp_state_name(st) && strcasecmp(s, tcp_state_name(st)) == 0;
+		for (k = 0; k < ARRAY_SIZE(words) && !ok; k++)
+			ok = strcasecmp(s, words[k]) == 0;
+		if (!ok) {
+			char *esc = shown(s, strlen(s));
+
+			say(why, len, "unknown state '%s' for -s: give a TCP state "
+			    "(LISTEN, ESTABLISHED, ...) or listening, connected, "
+			    "unconnected", esc);
+			free(esc);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* -d: "0-2,10", "^3". */
@@ -677,8 +718,7 @@ int query_take(struct query *q, int c, const char *arg, char *why,
 		q->listening = true;
 		return 1;
 	case 's':
-		add_list(&q->states, &q->nstates, arg);
-		return 1;
+		return add_states(q, arg, why, len) < 0 ? -1 : 1;
 	case 'c':
 		return add_command(q, arg, why, len) < 0 ? -1 : 1;
 	case 'u':
@@ -1088,13 +1128,9 @@ static bool state_matches(const struct query *q, const struct sock_info *si)
 
 	if (state == NULL)
 		return false;
-	for (i = 0; i < q->nstates; i++) {
-		const char *want = strchr(q->states[i], ':');
-
-		want = want ? want + 1 : q->states[i];
-		if (strcasecmp(want, state) == 0)
+	for (i = 0; i < q->nstates; i++)
+		if (strcasecmp(q->states[i], state) == 0)
 			return true;
-	}
 	return false;
 }
 
