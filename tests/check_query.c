@@ -37,6 +37,7 @@
 struct kid {
 	pid_t pid;
 	int ctl;		/* closing it lets the child exit */
+	int ctl_r;		/* its read end's number in the child */
 	long v[MAXV];		/* what it reported: port, descriptors */
 };
 
@@ -193,6 +194,7 @@ static void kid_start(struct kid *k, void (*body)(int, long), long arg)
 	close(ctl[0]);
 	close(rep[1]);
 	k->ctl = ctl[1];
+	k->ctl_r = ctl[0];
 	{
 		struct pollfd pf = { rep[0], POLLIN, 0 };
 
@@ -495,7 +497,9 @@ START_TEST(test_query_port_host_proto_vs_lsof)
 	{
 		struct run_result r;
 
-		run_fdscope(&r, "list", "-i", spec, NULL);
+		/* Among the children: another process may have a UDP socket
+		 * with that number. */
+		run_fdscope(&r, "list", "-p", pidlist, "-i", spec, NULL);
 		ck_assert_int_eq(r.status, 1);
 		ck_assert_uint_eq(r.out_len, 0);
 		run_result_release(&r);
@@ -713,6 +717,70 @@ START_TEST(test_query_filters_and_fd_lists)
 }
 END_TEST
 
+/* ENDPOINTS under a filter names the other listed holder of a pipe by its
+ * real number, after the rows that did not match were dropped. */
+START_TEST(test_query_endpoints_after_filtering)
+{
+	char pids[64], want[64];
+	struct run_result r;
+	struct json *doc;
+	const struct json *rows;
+	size_t i, found = 0;
+
+	snprintf(pids, sizeof(pids), "%ld,%ld", (long)kids[0].pid, (long)getpid());
+	run_fdscope(&r, "list", "-p", pids, "-Q", "TYPE == \"FIFO\"", "-J", "-o",
+		    "pid,fd,type,endpoints", NULL);
+	ck_assert_msg(r.status == 0, "stderr %s", r.err);
+	doc = json_parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	rows = json_get(doc, "descriptors");
+	snprintf(want, sizeof(want), "%ld,", (long)getpid());
+	for (i = 0; i < rows->n; i++) {
+		const struct json *row = rows->items[i];
+		const char *ep = json_str(row, "endpoints");
+		char fdw[32];
+
+		ck_assert_str_eq(json_str(row, "type"), "FIFO");
+		if (json_int(row, "pid") != kids[0].pid ||
+		    json_int(row, "fd") != kids[0].ctl_r)
+			continue;
+		found++;
+		snprintf(fdw, sizeof(fdw), ",%dw", kids[0].ctl);
+		ck_assert_msg(ep && strstr(ep, want) && strstr(ep, fdw) &&
+			      strchr(ep, ';') == NULL, "endpoints '%s', want %s..%s",
+			      ep ? ep : "(null)", want, fdw);
+	}
+	ck_assert_uint_eq(found, 1);
+	json_free(doc);
+	run_result_release(&r);
+
+	/* A filter on ENDPOINTS itself, where the child's fd 0 is dropped
+	 * before this process's rows are decided: its pipe end must still
+	 * be found by what it is, not by where it was. */
+	{
+		char q[160];
+
+		snprintf(q, sizeof(q), "(PID == %ld and FD != 0) or ENDPOINTS =~ "
+			 "\"^%ld,[^,]*,%dr$\"", (long)kids[0].pid, (long)kids[0].pid,
+			 kids[0].ctl_r);
+		run_fdscope(&r, "list", "-p", pids, "-Q", q, "-J", "-o", "pid,fd",
+			    NULL);
+		ck_assert_msg(r.status == 0, "stderr %s", r.err);
+		doc = json_parse(r.out);
+		ck_assert_ptr_nonnull(doc);
+		rows = json_get(doc, "descriptors");
+		for (i = 0, found = 0; i < rows->n; i++)
+			if (json_int(rows->items[i], "pid") == getpid()) {
+				ck_assert_int_eq(json_int(rows->items[i], "fd"), kids[0].ctl);
+				found++;
+			}
+		ck_assert_uint_eq(found, 1);
+		json_free(doc);
+		run_result_release(&r);
+	}
+}
+END_TEST
+
 /* Exit statuses and messages of the selections. */
 START_TEST(test_query_errors_and_no_match)
 {
@@ -841,6 +909,7 @@ Suite *query_suite(void)
 	tcase_add_test(tc, test_query_terse_pids_vs_lsof);
 	tcase_add_test(tc, test_query_deleted_by_inode_vs_lsof);
 	tcase_add_test(tc, test_query_filters_and_fd_lists);
+	tcase_add_test(tc, test_query_endpoints_after_filtering);
 	tcase_add_test(tc, test_query_errors_and_no_match);
 	tcase_add_test(tc, test_query_summary_counts_and_headroom);
 	suite_add_tcase(s, tc);

@@ -397,14 +397,18 @@ static int query_get(const void *ctx, int col, char *buf, size_t len,
 	return 0;
 }
 
-/* Drops every row the selections do not match. */
+/* Drops every row the selections do not match.  Every row is decided
+ * before any moves: ENDPOINTS and SOCK.PEER find other rows by position. */
 static size_t keep_matching(struct list_control *ctl)
 {
-	size_t pi, i, total = 0;
+	size_t pi, i, n = 0, total = 0, k = 0;
+	bool *keep;
 
+	for (pi = 0; pi < ctl->nprocs; pi++)
+		n += ctl->procs[pi].n;
+	keep = xcalloc(n ? n : 1, sizeof(*keep));
 	for (pi = 0; pi < ctl->nprocs; pi++) {
 		struct fd_proc *p = &ctl->procs[pi];
-		size_t kept = 0;
 
 		for (i = 0; i < p->n; i++) {
 			struct list_row r = { ctl, pi, p, &p->fds[i] };
@@ -412,12 +416,20 @@ static size_t keep_matching(struct list_control *ctl)
 			struct query_row qr = { p, &p->fds[i], si,
 						row_peer(&r, si), query_get, &r };
 
-			if (query_match(ctl->query, &qr))
-				p->fds[kept++] = p->fds[i];
+			keep[k++] = query_match(ctl->query, &qr);
 		}
+	}
+	for (pi = 0, k = 0; pi < ctl->nprocs; pi++) {
+		struct fd_proc *p = &ctl->procs[pi];
+		size_t kept = 0;
+
+		for (i = 0; i < p->n; i++)
+			if (keep[k++])
+				p->fds[kept++] = p->fds[i];
 		p->n = kept;
 		total += kept;
 	}
+	free(keep);
 	return total;
 }
 
@@ -441,7 +453,7 @@ static bool fd_was_kept(const void *ctx, int fd)
 static size_t select_rows(struct list_control *ctl)
 {
 	unsigned int fdl = ctl->need & ~(unsigned int)LIST_NEED_ATTACH;
-	size_t pi;
+	size_t pi, n;
 
 	attach_extra(ctl, ctl->first_need);
 	if (keep_matching(ctl) == 0)
@@ -461,7 +473,11 @@ static size_t select_rows(struct list_control *ctl)
 		}
 	}
 	attach_extra(ctl, ctl->need & LIST_NEED_ATTACH);
-	return keep_matching(ctl);
+	n = keep_matching(ctl);
+	/* The rows moved: ENDPOINTS names the other listed holders. */
+	if (ctl->attach && (ctl->need & LIST_NEED_HOLDERS))
+		net_attach_holders(ctl->attach);
+	return n;
 }
 
 static void print_pids(const struct list_control *ctl)
