@@ -212,7 +212,8 @@ START_TEST(test_select_option_errors)
 }
 END_TEST
 
-/* A proc root with one process, 4242, named "workerd", owned by us. */
+/* A proc root with one process, 4242, named "workerd-pool-12" (the 15
+ * bytes the kernel keeps), owned by us. */
 static char fixture[64];
 
 static void make_fixture(void)
@@ -227,7 +228,7 @@ static void make_fixture(void)
 	snprintf(path, sizeof(path), "%s/4242/comm", fixture);
 	fp = fopen(path, "w");
 	ck_assert_ptr_nonnull(fp);
-	fputs("workerd\n", fp);
+	fputs("workerd-pool-12\n", fp);
 	fclose(fp);
 }
 
@@ -269,10 +270,13 @@ START_TEST(test_select_process_stage)
 	snprintf(notuid, sizeof(notuid), "%u", (unsigned)getuid() + 1);
 	snprintf(exclude, sizeof(exclude), "^%u", (unsigned)getuid());
 	ck_assert(wants("-c", "work", NULL));
-	ck_assert(wants("-c", "workerd", NULL));
+	ck_assert(wants("-c", "workerd-pool-12", NULL));
 	ck_assert(!wants("-c", "workerdx", NULL));
 	ck_assert(!wants("-c", "orker", NULL));
-	ck_assert(wants("-c", "/ork.*d$/", NULL));
+	/* Only 15 bytes of a name are kept by the kernel. */
+	ck_assert(wants("-c", "workerd-pool-12-of-40", NULL));
+	ck_assert(!wants("-c", "workerd-pool-13-of-40", NULL));
+	ck_assert(wants("-c", "/ork.*12$/", NULL));
 	ck_assert(!wants("-c", "/^ork/", NULL));
 	ck_assert(wants("-u", uid, NULL));
 	ck_assert(!wants("-u", notuid, NULL));

@@ -580,7 +580,11 @@ static int add_command(struct query *q, const char *arg, char *why,
 		}
 		c.is_re = true;
 	} else {
+		/* The kernel keeps 15 bytes of a command name: a longer one
+		 * is matched by what the kernel kept of it, as lsof does. */
 		c.prefix = xstrdup(arg);
+		if (n > 15)
+			c.prefix[15] = '\0';
 	}
 	q->commands = xrealloc(q->commands,
 			       (q->ncommands + 1) * sizeof(*q->commands));
