@@ -73,7 +73,7 @@ int summary_set_mode(struct summary *s, const char *arg, char *why,
 	} else if (strcmp(arg, "never") == 0) {
 		s->mode = SUMMARY_NEVER;
 	} else {
-		char *esc = escape_str(arg);
+		char *esc = query_echo(arg, strlen(arg));
 
 		snprintf(why, len, "invalid --summary '%s': give only, append "
 			 "or never", esc);
@@ -95,7 +95,7 @@ int summary_add_counter(struct summary *s, const char *spec, char *why,
 	struct counter *c;
 
 	if (colon == NULL || colon == spec || colon[1] == '\0') {
-		char *esc = escape_str(spec);
+		char *esc = query_echo(spec, strlen(spec));
 
 		snprintf(why, len, "invalid -C '%s': give NAME:EXPR, e.g. "
 			 "'big:SIZE > 1000000'", esc);
@@ -121,7 +121,8 @@ int summary_prepare(struct summary *s, const struct out_column *cols,
 	for (i = 0; i < s->ncustom; i++) {
 		s->custom[i].f = filter_parse(s->custom[i].expr, cols, ncols, &fe);
 		if (s->custom[i].f == NULL) {
-			char prefix[96], *esc = escape_str(s->custom[i].name);
+			char prefix[96], *esc = query_echo(s->custom[i].name,
+							      strlen(s->custom[i].name));
 
 			snprintf(prefix, sizeof(prefix),
 				 "invalid expression of counter '%s'", esc);

@@ -293,7 +293,7 @@ static bool take_operand(struct parser *ps, struct operand *o)
 			if (strcasecmp(ps->cols[i].name, ps->text) == 0)
 				break;
 		if (i == ps->ncols) {
-			char *esc = escape_str(ps->text);
+			char *esc = query_echo(ps->text, strlen(ps->text));
 
 			fail(ps, ps->pos, "unknown column '%s' (see "
 			     "--list-columns); strings need quotes", esc);
@@ -572,6 +572,19 @@ bool filter_uses(const struct filter *f, int col)
 {
 	return f && col >= 0 && col < OUT_MAX_COLUMNS &&
 		(f->used[col / 64] >> (col % 64) & 1);
+}
+
+char *query_echo(const char *s, size_t n)
+{
+	char *esc = escape_bytes(s, n < QUERY_ECHO_MAX ? n : QUERY_ECHO_MAX);
+
+	if (n > QUERY_ECHO_MAX) {
+		size_t len = strlen(esc);
+
+		esc = xrealloc(esc, len + 4);
+		memcpy(esc + len, "...", 4);
+	}
+	return esc;
 }
 
 void filter_print_error(FILE *fp, const char *prefix, const char *expr,

@@ -50,6 +50,12 @@ enum filter_result filter_eval(const struct filter *f, filter_get_fn get,
 int filter_regex_compile(regex_t *re, const char *pattern, char *msg,
 			 size_t len);
 
+/* What a message echoes of a user's value: escaped, its first 64 bytes
+ * and "..." after when longer, as the command line's other echoes.  The
+ * caller frees it. */
+#define QUERY_ECHO_MAX 64
+char *query_echo(const char *s, size_t n);
+
 /* True when the expression names column col. */
 bool filter_uses(const struct filter *f, int col);
 

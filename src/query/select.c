@@ -141,12 +141,6 @@ static void say(char *why, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Quoted and escaped, at most 64 bytes of it. */
-static char *shown(const char *s, size_t n)
-{
-	return escape_bytes(s, n < 64 ? n : 64);
-}
-
 static void add_list(char ***v, size_t *n, const char *arg)
 {
 	const char *p = arg;
@@ -191,7 +185,7 @@ static int add_states(struct query *q, const char *arg, char *why,
 		for (k = 0; k < ARRAY_SIZE(words) && !ok; k++)
 			ok = strcasecmp(s, words[k]) == 0;
 		if (!ok) {
-			char *esc = shown(s, strlen(s));
+			char *esc = query_echo(s, strlen(s));
 
 			say(why, len, "unknown state '%s' for -s: give a TCP state "
 			    "(LISTEN, ESTABLISHED, ...) or listening, connected, "
@@ -232,7 +226,7 @@ int query_parse_fds(const char *arg, struct query_fdrange **out, size_t *n,
 		    parse_ll(tmp + off, 0, INT_MAX, &lo, &w) < 0 ||
 		    (dash && parse_ll(dash + 1, 0, INT_MAX, &hi, &w) < 0) ||
 		    (dash && hi < lo && (w = "range ends before it starts"))) {
-			char *esc = shown(p, k);
+			char *esc = query_echo(p, k);
 
 			say(why, len, "invalid descriptor list item '%s' for -d: %s; "
 			    "give numbers and ranges such as 0-2,10 (^N excludes)",
@@ -277,7 +271,7 @@ static int parse_port(struct query_inet *qi, const char *s, unsigned int *out,
 
 	if (isdigit((unsigned char)s[0])) {
 		if (parse_ll(s, 0, 65535, &v, &w) < 0) {
-			char *esc = shown(s, strlen(s));
+			char *esc = query_echo(s, strlen(s));
 
 			say(why, len, "invalid port '%s' for -i: %s (0 to 65535)",
 			    esc, w);
@@ -305,7 +299,7 @@ static int parse_port(struct query_inet *qi, const char *s, unsigned int *out,
 	}
 	endservent();
 	if (!found) {
-		char *esc = shown(s, strlen(s));
+		char *esc = query_echo(s, strlen(s));
 
 		say(why, len, "unknown service '%s' for -i: give a port number "
 		    "or a name from /etc/services", esc);
@@ -366,7 +360,7 @@ static int parse_host(struct query_inet *qi, const char *host, char *why,
 	const char *w;
 
 	if (netaddr_resolve(host, NULL, qi->family, 0, 0, &res, &w) < 0) {
-		char *esc = shown(host, strlen(host));
+		char *esc = query_echo(host, strlen(host));
 
 		say(why, len, "cannot resolve host '%s' for -i: %s", esc, w);
 		free(esc);
@@ -441,7 +435,7 @@ int query_parse_inet(const char *arg, struct query_inet *qi, char *why,
 	return 0;
 bad:
 	{
-		char *esc = shown(arg, strlen(arg));
+		char *esc = query_echo(arg, strlen(arg));
 
 		say(why, len, "invalid -i address '%s': the form is "
 		    "[4|6][tcp|udp][@HOST][:PORT[-PORT][,...]], e.g. :8080 or "
@@ -539,7 +533,7 @@ static int parse_users(struct query *q, const char *arg, char *why,
 		} else if ((pw = getpwnam(s)) != NULL) {
 			u.uid = pw->pw_uid;
 		} else {
-			char *esc = shown(s, strlen(s));
+			char *esc = query_echo(s, strlen(s));
 
 			say(why, len, "unknown user '%s' for -u: give a login "
 			    "name or a numeric UID", esc);
@@ -599,7 +593,7 @@ static int add_dir(struct query *q, const char *arg, char *why, size_t len)
 	struct qdir d;
 
 	if (real == NULL || stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		char *esc = escape_str(arg);
+		char *esc = query_echo(arg, strlen(arg));
 		int e = real ? ENOTDIR : errno;
 
 		say(why, len, "cannot search under '%s': %s", esc, strerror(e));
@@ -648,7 +642,7 @@ static int add_inode(struct query *q, const char *arg, char *why, size_t len)
 	}
 	if ((n != 2 && n != 3) || *p != '\0' ||
 	    (n == 3 && (v[0] > 0xfffff || v[1] > 0xfffff))) {
-		char *esc = shown(arg, strlen(arg));
+		char *esc = query_echo(arg, strlen(arg));
 
 		say(why, len, "invalid --inode '%s': give DEV:INO with DEV as "
 		    "the DEV column shows it (MAJ:MIN), e.g. 8:1:1234", esc);
@@ -668,7 +662,7 @@ int query_add_path(struct query *q, const char *path, char *why, size_t len)
 	struct stat st;
 
 	if (stat(path, &st) < 0) {
-		char *esc = escape_str(path);
+		char *esc = query_echo(path, strlen(path));
 		int e = errno;
 
 		say(why, len, "cannot look up '%s': %s", esc, strerror(e));
