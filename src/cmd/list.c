@@ -99,6 +99,11 @@ enum {
 	LIST_NEED_HOLDERS = 1 << 17,	/* every descriptor by inode */
 	LIST_NEED_ATTACH = LIST_NEED_SOCKETS | LIST_NEED_HOLDERS,
 };
+/* What a second pass over the matching rows need not read: the command
+ * and fdscope's own getsockopt are one call per process, and protocol
+ * names are read after the dumps for the sockets no dump decoded
+ * (fill_protos). */
+#define LIST_LATE_NEEDS (FDL_NEED_COMM | FDL_NEED_SOCKOPT | FDL_NEED_PROTO)
 #define SOCK_NEEDS (FDL_NEED_STAT | FDL_NEED_LINK | FDL_NEED_PROTO | \
 		    LIST_NEED_SOCKETS)
 
@@ -526,7 +531,7 @@ static size_t select_rows(struct list_control *ctl)
 	attach_extra(ctl, ctl->first_need);
 	if (keep_matching(ctl) == 0)
 		return 0;
-	if ((fdl & ~ctl->first_need) != 0) {
+	if ((fdl & ~ctl->first_need & ~(unsigned int)FDL_NEED_PROTO) != 0) {
 		for (pi = 0; pi < ctl->nprocs; pi++) {
 			struct fd_proc *old = &ctl->procs[pi], fresh;
 
@@ -870,6 +875,14 @@ static int prepare_query(struct list_control *ctl)
 	/* The headroom table names each process. */
 	if (mode != SUMMARY_NEVER && !query_pids_only(ctl->query))
 		ctl->need |= FDL_NEED_COMM;
+	/* fdlist reads fdinfo whenever it reads both link and stat; when
+	 * that leaves the columns nothing but per-process or self-only
+	 * reads, those are made at once and no second pass is needed. */
+	if ((ctl->first_need & FDL_NEED_LINK) && (ctl->first_need & FDL_NEED_STAT))
+		ctl->first_need |= FDL_NEED_FDINFO;
+	if ((ctl->need & ~ctl->first_need & ~(unsigned int)LIST_NEED_ATTACH &
+	     ~(unsigned int)LIST_LATE_NEEDS) == 0)
+		ctl->first_need |= ctl->need & (FDL_NEED_COMM | FDL_NEED_SOCKOPT);
 	ctl->need |= ctl->first_need;
 	return 0;
 }
