@@ -171,30 +171,38 @@ void summary_add_process(struct summary *s, const char *root, pid_t pid,
 	struct headroom *h;
 	struct limit_pair lim;
 	struct fd_count fc;
-	char path[4096], buf[4096];
-	size_t hint;
+	char buf[4096];
+	bool self = pid == getpid();
+	size_t hint = 0;
+	int piddir;
 
 	s->procs = xrealloc(s->procs, (s->nprocs + 1) * sizeof(*s->procs));
 	h = &s->procs[s->nprocs++];
 	memset(h, 0, sizeof(*h));
 	h->pid = pid;
 	snprintf(h->comm, sizeof(h->comm), "%s", comm);
+	/* Everything of one process read through one pin of /proc/PID. */
+	piddir = procfs_open_pid(root, self ? 0 : pid);
+	if (piddir < 0)
+		return;
 	/* fdscope's own count leaves out the handle it reads with. */
-	hint = pid == getpid() ? 0 : procfs_fd_count_hint(root, pid);
+	if (!self)
+		hint = procfs_fd_count_hint(piddir);
 	if (hint) {
 		h->open = hint;
 		h->have_open = true;
-	} else if (fd_proc_count(root, pid == getpid() ? 0 : pid, 0, &fc) == 0) {
+	} else if ((self ? fd_proc_count(root, 0, 0, &fc) :
+		    fd_proc_count_at(piddir, pid, 0, &fc)) == 0) {
 		h->open = fc.open;
 		h->have_open = true;
 	}
-	snprintf(path, sizeof(path), "%s/%ld/limits", root, (long)pid);
-	if (procfs_read_at(AT_FDCWD, path, buf, sizeof(buf)) > 0 &&
+	if (procfs_read_at(piddir, "limits", buf, sizeof(buf)) > 0 &&
 	    limits_parse_nofile(buf, &lim) == 0) {
 		h->have_soft = true;
 		h->unlimited = lim.soft_unlimited;
 		h->soft = lim.soft;
 	}
+	close(piddir);
 }
 
 enum { SC_VALUE, SC_COUNTER, NSC };
