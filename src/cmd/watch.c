@@ -78,8 +78,21 @@ static void decode(struct watched *w, const struct fd_proc *p,
 	struct stat st;
 	bool ok;
 
+	unsigned long long ino = 0;
+
 	snprintf(name, sizeof(name), "%d", e->fd);
 	ok = w->fddir >= 0 && fstatat(w->fddir, name, &st, 0) == 0;
+	/* Closed since the sample read its link: a pipe's or a socket's
+	 * link still says what it was. */
+	if (!ok && link && link_bracket_inode(link, "pipe:", &ino)) {
+		st.st_mode = S_IFIFO;
+		st.st_ino = (ino_t)ino;
+		ok = true;
+	} else if (!ok && link && link_bracket_inode(link, "socket:", &ino)) {
+		st.st_mode = S_IFSOCK;
+		st.st_ino = (ino_t)ino;
+		ok = true;
+	}
 	out->fd = e->fd;
 	out->link = link ? xstrdup(link) : NULL;
 	out->ino = ok ? (unsigned long long)st.st_ino : 0;

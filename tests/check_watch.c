@@ -1,0 +1,230 @@
+/* `fdscope watch`: the sample-to-sample difference and the least-squares
+ * rate (proc/watch) on made-up tables, then the command on a helper that
+ * opens 5 descriptors and closes 2 every 100 ms, read from its -J
+ * output: every event against the summary's counts, the net growth
+ * against the status lines, the rate against the helper's 30 per second,
+ * and the dup2 under a fixed number seen as a replacement with the
+ * inodes stat gives. */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "proc/watch.h"
+#include "testutil.h"
+
+/* A sample table of (fd, link) pairs, built as fdlist would. */
+static void make_sample(struct fd_proc *p, const int *fds, const char *const *links,
+			size_t n)
+{
+	size_t i, off = 0, len = 0;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < n; i++)
+		len += strlen(links[i]) + 1;
+	p->strings = malloc(len ? len : 1);
+	p->fds = calloc(n ? n : 1, sizeof(*p->fds));
+	for (i = 0; i < n; i++) {
+		p->fds[i].fd = fds[i];
+		p->fds[i].link_off = off;
+		strcpy(p->strings + off, links[i]);
+		off += strlen(links[i]) + 1;
+	}
+	p->n = n;
+}
+
+START_TEST(test_watch_diff_keeps_same_links_and_finds_the_rest)
+{
+	struct watch_fd old_fds[3] = {
+		{ 3, "/a", 1, NULL, NULL }, { 4, "pipe:[7]", 7, NULL, NULL },
+		{ 6, "/c", 3, NULL, NULL },
+	};
+	struct watch_table old = { old_fds, 3 };
+	static const int fds[] = { 3, 4, 5 };
+	static const char *const links[] = { "/a", "pipe:[8]", "/new" };
+	struct watch_diff d;
+	struct fd_proc p;
+
+	make_sample(&p, fds, links, 3);
+	watch_diff_compute(&old, &p, &d);
+	ck_assert_uint_eq(d.kept[0], 0);
+	ck_assert_uint_eq(d.replaced[0], SIZE_MAX);
+	ck_assert_uint_eq(d.kept[1], SIZE_MAX);
+	ck_assert_uint_eq(d.replaced[1], 1);
+	ck_assert_uint_eq(d.kept[2], SIZE_MAX);
+	ck_assert_uint_eq(d.replaced[2], SIZE_MAX);
+	ck_assert_uint_eq(d.nkept, 1);
+	ck_assert_uint_eq(d.nremoved, 1);
+	ck_assert_uint_eq(d.removed[0], 2);
+	watch_diff_release(&d);
+	free(p.fds);
+	free(p.strings);
+}
+END_TEST
+
+START_TEST(test_watch_rate_is_the_least_squares_slope)
+{
+	struct watch_rate r = { 0 };
+	double slope = 0;
+	int i;
+
+	ck_assert_int_eq(watch_rate_slope(&r, &slope), -1);
+	watch_rate_add(&r, 0, 10);
+	ck_assert_int_eq(watch_rate_slope(&r, &slope), -1);
+	/* y = 10 + 30 t with a wobble that cancels out. */
+	for (i = 1; i < 10; i++)
+		watch_rate_add(&r, i * 0.2, 10 + 30 * i * 0.2 + (i % 2 ? 1 : -1));
+	ck_assert_int_eq(watch_rate_slope(&r, &slope), 0);
+	ck_assert_msg(fabs(slope - 30) < 1.5, "slope %f", slope);
+	/* The window slides: only the last WATCH_WINDOW samples count. */
+	for (i = 0; i < WATCH_WINDOW; i++)
+		watch_rate_add(&r, 100 + i, 5);
+	ck_assert_int_eq(watch_rate_slope(&r, &slope), 0);
+	ck_assert(fabs(slope) < 1e-9);
+	ck_assert(watch_time_to_limit(100, 1024, 0) < 0);
+	ck_assert(fabs(watch_time_to_limit(100, 1000, 30) - 30) < 1e-9);
+}
+END_TEST
+
+static unsigned long long ino_of(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	return (unsigned long long)st.st_ino;
+}
+
+START_TEST(test_watch_json_events_counts_and_rate_of_a_leaking_helper)
+{
+	struct holder h;
+	struct run_result r;
+	char pidtext[32];
+	long long opened = 0, closed = 0, replaced = 0, first_open = -1,
+		last_open = -1, nstatus = 0;
+	double rate = -1;
+	unsigned long long null_ino = ino_of("/dev/null"), zero_ino = ino_of("/dev/zero");
+	char *line, *save = NULL;
+	bool summary = false;
+	pid_t pid;
+
+	holder_start(&h, "churner", NULL);
+	ck_assert_int_eq(holder_value(&h, "fixed"), 200);
+	pid = h.pid;
+	snprintf(pidtext, sizeof(pidtext), "%d", pid);
+	run_fdscope(&r, "watch", "-p", pidtext, "--interval", "0.2", "--count", "11",
+		    "-J", NULL);
+	holder_stop(&h);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct json *j = json_parse(line);
+		const char *ev;
+
+		ck_assert_msg(j != NULL, "not one JSON object per line: %s", line);
+		ck_assert_int_eq(json_int(j, "pid"), pid);
+		ev = json_str(j, "event");
+		ck_assert(ev != NULL);
+		if (strcmp(ev, "open") == 0) {
+			opened++;
+			ck_assert_msg(strcmp(json_str(j, "type"), "FIFO") == 0 ||
+				      strcmp(json_str(j, "type"), "SOCK") == 0, "%s", line);
+		} else if (strcmp(ev, "close") == 0) {
+			closed++;
+		} else if (strcmp(ev, "replace") == 0) {
+			replaced++;
+			if (json_int(j, "fd") == 200) {
+				/* /dev/null and /dev/zero by turns, as stat says. */
+				ck_assert((unsigned long long)json_int(j, "inode") ==
+					  null_ino ||
+					  (unsigned long long)json_int(j, "inode") == zero_ino);
+				ck_assert_int_ne(json_int(j, "inode"), json_int(j, "old_inode"));
+			}
+		} else if (strcmp(ev, "status") == 0) {
+			nstatus++;
+			if (first_open < 0)
+				first_open = json_int(j, "open");
+			last_open = json_int(j, "open");
+			if (json_get(j, "rate")->kind == JSON_NUMBER)
+				rate = json_get(j, "rate")->num;
+		} else if (strcmp(ev, "summary") == 0) {
+			summary = true;
+			/* A replacement is a close and an open. */
+			ck_assert_int_eq(json_int(j, "opened"), opened + replaced);
+			ck_assert_int_eq(json_int(j, "closed"), closed + replaced);
+			ck_assert_int_eq(json_int(j, "net"), last_open - first_open);
+			ck_assert_int_eq(json_int(j, "net"),
+					 json_int(j, "opened") - json_int(j, "closed"));
+			ck_assert_int_eq(json_int(j, "peak"), last_open);
+		}
+		json_free(j);
+	}
+	ck_assert(summary);
+	ck_assert_int_eq(nstatus, 11);
+	/* 2 s at 3 per 100 ms, give or take a round at each end. */
+	ck_assert_msg(last_open - first_open >= 54 && last_open - first_open <= 66,
+		      "net growth %lld", last_open - first_open);
+	/* Each round opens 5 and closes 2: a reused number is a replacement. */
+	ck_assert_int_ge(opened + replaced, (last_open - first_open) / 3 * 5);
+	ck_assert_int_ge(replaced, 3);	/* fd 200, every 500 ms */
+	ck_assert_msg(fabs(rate - 30) <= 3, "rate %f, not 30 per second within 10%%",
+		      rate);
+	run_result_release(&r);
+}
+END_TEST
+
+START_TEST(test_watch_reports_an_exit_once_and_ends)
+{
+	struct holder h;
+	struct run_result r;
+	char pidtext[32];
+	const char *p;
+	int n = 0;
+
+	holder_start(&h, "churner", NULL);
+	snprintf(pidtext, sizeof(pidtext), "%d", h.pid);
+	holder_stop(&h);
+	/* Gone before the first sample: reported once, then nothing left. */
+	run_fdscope(&r, "watch", "-p", pidtext, "--interval", "0.1", "--count", "5",
+		    "-J", NULL);
+	for (p = r.out; (p = strstr(p, "\"event\":\"exit\"")) != NULL; p++)
+		n++;
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(r.status, 0);
+	run_result_release(&r);
+}
+END_TEST
+
+START_TEST(test_watch_usage_errors)
+{
+	struct run_result r;
+
+	run_fdscope(&r, "watch", NULL);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert(strstr(r.err, "no process to watch") != NULL);
+	run_result_release(&r);
+	run_fdscope(&r, "watch", "-p", "1x", NULL);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert(strstr(r.err, "invalid PID '1x'") != NULL);
+	run_result_release(&r);
+	run_fdscope(&r, "watch", "-p", "1", "--count", "0", NULL);
+	ck_assert_int_eq(r.status, 2);
+	run_result_release(&r);
+}
+END_TEST
+
+Suite *watch_suite(void)
+{
+	Suite *s = suite_create("watch");
+	TCase *tc = tcase_create("watch");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_watch_diff_keeps_same_links_and_finds_the_rest);
+	tcase_add_test(tc, test_watch_rate_is_the_least_squares_slope);
+	tcase_add_test(tc, test_watch_json_events_counts_and_rate_of_a_leaking_helper);
+	tcase_add_test(tc, test_watch_reports_an_exit_once_and_ends);
+	tcase_add_test(tc, test_watch_usage_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
