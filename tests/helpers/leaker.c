@@ -3,7 +3,8 @@
  * 127.0.0.1, then forks twice; the grandchild execs this program again
  * ("leaker child"), which prints "grandchild pid=P pipe=W sock=S port=N"
  * and exits.  Exactly two descriptions reach it: the pipe's write end and
- * the socket. */
+ * the socket.  It ends with _exit: LeakSanitizer, in a sanitizer build,
+ * cannot run under ptrace and would fail the exit. */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -40,7 +41,8 @@ int main(int argc, char **argv)
 	if (argc == 5 && strcmp(argv[1], "child") == 0) {
 		printf("grandchild pid=%ld pipe=%s sock=%s port=%s\n",
 		       (long)getpid(), argv[2], argv[3], argv[4]);
-		return 0;
+		fflush(stdout);
+		_exit(0);
 	}
 	if (pipe2(p, O_CLOEXEC) < 0)
 		die("pipe2");
@@ -71,5 +73,5 @@ int main(int argc, char **argv)
 		}
 		_exit(wait_ok(gc));
 	}
-	return wait_ok(mid);
+	_exit(wait_ok(mid));
 }
