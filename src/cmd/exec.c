@@ -79,8 +79,8 @@ static void print_text(const struct exec_control *ctl, FILE *f,
 	const struct inherit_log *l = &ctl->log;
 	size_t i;
 
-	fprintf(f, "fdscope: %zu description%s inherited across exec, %zu "
-		"descriptor%s (%zu exec%s, %zu process%s traced)\n", ctl->ndesc,
+	fprintf(f, "fdscope: %zu description%s inherited by %zu "
+		"descriptor%s (%zu exec%s, %zu process%s)\n", ctl->ndesc,
 		ctl->ndesc == 1 ? "" : "s", l->nexecfds,
 		l->nexecfds == 1 ? "" : "s", run->nexecs,
 		run->nexecs == 1 ? "" : "s", run->nprocs,
