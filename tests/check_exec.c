@@ -5,7 +5,13 @@
  * fdscope is started with nothing open beyond 0, 1 and 2, so that every
  * descriptor the report names is one the test made. */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +22,8 @@
 
 #include "proc/procfs.h"
 #include "testutil.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static char *leaker_path(void)
 {
@@ -275,6 +283,102 @@ START_TEST(test_exec_forwards_sigterm_to_the_command)
 }
 END_TEST
 
+/* The command's process (fdscope's only child) and its state letter. */
+static pid_t only_child(pid_t parent)
+{
+	char path[96], buf[256];
+
+	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children", (long)parent,
+		 (long)parent);
+	if (procfs_read_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+		return 0;
+	return (pid_t)atol(buf);
+}
+
+static char state_of(pid_t pid)
+{
+	char path[64], buf[512], *p;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if (procfs_read_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+		return '?';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
+START_TEST(test_exec_keeps_a_group_stop_until_sigcont)
+{
+	struct tmpfiles t;
+	char *args[] = { "exec", "--", "/bin/sh", "-c", "kill -STOP $$; echo resumed",
+			 NULL };
+	long long deadline = mono_ms() + 10000;
+	pid_t pid, cmd = 0;
+	char st = '?', *out;
+
+	tmpfiles_make(&t);
+	pid = spawn_clean(args, t.out);
+	/* Stopped, and it stays stopped: fdscope must not resume it. */
+	while (mono_ms() < deadline) {
+		cmd = only_child(pid);
+		st = cmd ? state_of(cmd) : '?';
+		if (st == 't' || st == 'T')
+			break;
+		usleep(10 * 1000);
+	}
+	ck_assert_msg(st == 't' || st == 'T', "the command never stopped");
+	usleep(200 * 1000);
+	st = state_of(cmd);
+	ck_assert_msg(st == 't' || st == 'T', "resumed without SIGCONT: %c", st);
+	ck_assert_int_eq(kill(cmd, SIGCONT), 0);
+	ck_assert_int_eq(wait_status(pid, 10), 0);
+	out = slurp(t.out);
+	ck_assert_str_eq(out, "resumed\n");
+	free(out);
+	tmpfiles_remove(&t);
+}
+END_TEST
+
+/* fdscope started with a seccomp filter that refuses ptrace with EPERM,
+ * as a container's profile does. */
+START_TEST(test_exec_explains_a_refused_ptrace)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ptrace, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { ARRAY_LEN(filter), filter };
+	struct tmpfiles t;
+	char *err;
+	int st;
+	pid_t pid;
+
+	tmpfiles_make(&t);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int fd = open(t.out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		dup2(fd, 2);
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+			_exit(125);
+		execl(fdscope_bin(), "fdscope", "exec", "--", "/bin/true", (char *)NULL);
+		_exit(127);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 1);
+	err = slurp(t.out);
+	ck_assert_msg(strstr(err, "fdscope: cannot trace the command: ptrace refused") ==
+		      err, "said: %s", err);
+	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
+	free(err);
+	tmpfiles_remove(&t);
+}
+END_TEST
+
 START_TEST(test_exec_follows_200_short_children)
 {
 	struct tmpfiles t;
@@ -332,6 +436,8 @@ Suite *exec_suite(void)
 	tcase_add_test(tc, test_exec_passes_the_exit_status_through);
 	tcase_add_test(tc, test_exec_dies_of_the_commands_signal);
 	tcase_add_test(tc, test_exec_forwards_sigterm_to_the_command);
+	tcase_add_test(tc, test_exec_keeps_a_group_stop_until_sigcont);
+	tcase_add_test(tc, test_exec_explains_a_refused_ptrace);
 	tcase_add_test(tc, test_exec_follows_200_short_children);
 	tcase_add_test(tc, test_exec_usage_errors);
 	suite_add_tcase(s, tc);

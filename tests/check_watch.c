@@ -6,6 +6,10 @@
  * and the dup2 under a fixed number seen as a replacement with the
  * inodes stat gives. */
 #include <check.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "proc/procfs.h"
 #include "proc/watch.h"
 #include "testutil.h"
 
@@ -196,6 +201,42 @@ START_TEST(test_watch_reports_an_exit_once_and_ends)
 }
 END_TEST
 
+START_TEST(test_watch_sigint_prints_the_summary_and_exits_0)
+{
+	char out[] = "/tmp/check-watch-XXXXXX", pidtext[32], *text = NULL;
+	struct holder h;
+	pid_t w;
+	int fd = mkstemp(out), st;
+
+	ck_assert(fd >= 0);
+	holder_start(&h, "churner", NULL);
+	snprintf(pidtext, sizeof(pidtext), "%d", h.pid);
+	w = fork();
+	ck_assert(w >= 0);
+	if (w == 0) {
+		dup2(fd, 1);
+		execl(fdscope_bin(), "fdscope", "watch", "-p", pidtext, "--interval",
+		      "0.1", (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	usleep(700 * 1000);
+	ck_assert_int_eq(kill(w, SIGINT), 0);
+	ck_assert_int_eq(waitpid(w, &st, 0), w);
+	holder_stop(&h);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	ck_assert(procfs_slurp_at(AT_FDCWD, out, &text) > 0);
+	unlink(out);
+	/* Off a terminal: appended, no escape sequences, the summary last. */
+	ck_assert(strchr(text, '\033') == NULL);
+	ck_assert_msg(strstr(text, "churner: opened ") != NULL, "%s", text);
+	ck_assert(strstr(text, ", peak ") != NULL && strstr(text, ", net +") != NULL);
+	ck_assert(strstr(text, "\n+ ") != NULL);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_watch_usage_errors)
 {
 	struct run_result r;
@@ -224,6 +265,7 @@ Suite *watch_suite(void)
 	tcase_add_test(tc, test_watch_rate_is_the_least_squares_slope);
 	tcase_add_test(tc, test_watch_json_events_counts_and_rate_of_a_leaking_helper);
 	tcase_add_test(tc, test_watch_reports_an_exit_once_and_ends);
+	tcase_add_test(tc, test_watch_sigint_prints_the_summary_and_exits_0);
 	tcase_add_test(tc, test_watch_usage_errors);
 	suite_add_tcase(s, tc);
 	return s;
