@@ -74,8 +74,9 @@ static int read_limits(const char *root, pid_t pid, struct limit_pair *lp)
 	return rc;
 }
 
-/* Returns 0, or -1 with errno from the table's collection. */
-static int collect_one(struct metrics_control *ctl, pid_t pid)
+/* Returns 0, or -1 with errno from the table's collection.  With --all, a
+ * process without a table (kernel thread, zombie) is left out. */
+static int collect_one(struct metrics_control *ctl, pid_t pid, bool skip_empty)
 {
 	struct proc_metrics m = { .pid = pid };
 	struct fd_proc p;
@@ -84,6 +85,10 @@ static int collect_one(struct metrics_control *ctl, pid_t pid)
 	if (fd_proc_collect(&p, ctl->proc_root, pid, FDL_NEED_LINK |
 			    FDL_NEED_STAT | FDL_NEED_COMM) < 0)
 		return -1;
+	if (skip_empty && p.n == 0) {
+		fd_proc_release(&p);
+		return 0;
+	}
 	snprintf(m.pidtext, sizeof(m.pidtext), "%ld", (long)pid);
 	snprintf(m.comm, sizeof(m.comm), "%s", p.comm);
 	m.have_limits = read_limits(ctl->proc_root, pid, &m.nofile) == 0;
@@ -119,7 +124,7 @@ static void collect_all(struct metrics_control *ctl)
 		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0)
 			continue;
 		/* Gone meanwhile, or a kernel thread: nothing to report. */
-		if (collect_one(ctl, (pid_t)v) < 0 && (errno == EACCES || errno == EPERM))
+		if (collect_one(ctl, (pid_t)v, true) < 0 && (errno == EACCES || errno == EPERM))
 			ctl->denied++;
 	}
 	closedir(d);
@@ -325,7 +330,7 @@ static int metrics_run(const struct cli_env *env, int argc, char **argv)
 	if (ctl.all)
 		collect_all(&ctl);
 	for (i = 0; i < ctl.npids; i++) {
-		if (collect_one(&ctl, ctl.pids[i]) == 0)
+		if (collect_one(&ctl, ctl.pids[i], false) == 0)
 			continue;
 		if (errno == ENOENT || errno == ESRCH)
 			warnx("process %ld: no such process", (long)ctl.pids[i]);

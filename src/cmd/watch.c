@@ -32,7 +32,7 @@ struct watched {
 	pid_t pid;
 	int fddir;		/* /proc/PID/fd, for stat of new descriptors */
 	char comm[64];		/* escaped */
-	bool sampled, gone;
+	bool sampled, gone, unreadable;
 	struct watch_table tab;
 	struct watch_rate rate;
 	bool have_limit;
@@ -222,10 +222,15 @@ static void sample(struct watch_control *ctl, struct watched *w)
 
 	if (fd_proc_collect(&p, ctl->proc_root, w->pid, FDL_NEED_LINK |
 			    (w->sampled ? 0 : FDL_NEED_COMM)) < 0) {
-		if (errno == ENOENT || errno == ESRCH)
+		if (errno == ENOENT || errno == ESRCH) {
 			report_gone(ctl, w);
-		else
-			warn("process %ld: cannot read its descriptors", (long)w->pid);
+			return;
+		}
+		/* Said once: the next sample would be refused the same way. */
+		warnx("process %ld: cannot read its descriptors: %s%s", (long)w->pid,
+		      strerror(errno), errno == EACCES || errno == EPERM ?
+		      " (run as its user, or with CAP_SYS_PTRACE)" : "");
+		w->gone = w->unreadable = true;
 		return;
 	}
 	if (!w->sampled) {
@@ -484,7 +489,7 @@ static int watch_run(const struct cli_env *env, int argc, char **argv)
 		tick(&ctl);
 		taken++;
 		for (i = 0; i < ctl.nprocs; i++)
-			if (!ctl.procs[i].sampled && !ctl.procs[i].gone)
+			if (ctl.procs[i].unreadable)
 				failed = 1;
 		if (live_count(&ctl) == 0 || (ctl.count && taken >= ctl.count))
 			break;
