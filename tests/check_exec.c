@@ -405,6 +405,44 @@ START_TEST(test_exec_follows_200_short_children)
 }
 END_TEST
 
+START_TEST(test_exec_escapes_a_hostile_name_once)
+{
+	struct tmpfiles t;
+	char script[256], want[160];
+	char *json_args[] = { "exec", "-J", "--report", NULL, "--", "/bin/sh", "-c",
+			      script, NULL };
+	char *text_args[] = { "exec", "--report", NULL, "--", "/bin/sh", "-c",
+			      script, NULL };
+	struct json *doc;
+	const struct json *d;
+	char *rep;
+
+	tmpfiles_make(&t);
+	/* A file named with an ESC byte, left open across the exec of true. */
+	snprintf(script, sizeof(script), "exec 7>%s/\"$(printf 'a\\033b')\"; "
+		 "/bin/true; rm -f %s/a?b", t.dir, t.dir);
+	json_args[3] = t.report;
+	ck_assert_int_eq(run_clean(json_args, NULL, 20), 0);
+	rep = slurp(t.report);
+	doc = json_parse(rep);
+	ck_assert_msg(doc != NULL, "invalid JSON: %s", rep);
+	d = json_at(json_get(json_get(doc, "exec"), "descriptions"), 0);
+	ck_assert(d != NULL);
+	/* The escaper's \x1b, once: not \\x1b. */
+	snprintf(want, sizeof(want), "%s/a\\x1bb", t.dir);
+	ck_assert_str_eq(json_str(d, "name"), want);
+	json_free(doc);
+	free(rep);
+	text_args[2] = t.report;
+	ck_assert_int_eq(run_clean(text_args, NULL, 20), 0);
+	rep = slurp(t.report);
+	ck_assert(strchr(rep, '\033') == NULL);
+	ck_assert_msg(strstr(rep, want) != NULL, "%s", rep);
+	free(rep);
+	tmpfiles_remove(&t);
+}
+END_TEST
+
 START_TEST(test_exec_usage_errors)
 {
 	struct run_result r;
@@ -439,6 +477,7 @@ Suite *exec_suite(void)
 	tcase_add_test(tc, test_exec_keeps_a_group_stop_until_sigcont);
 	tcase_add_test(tc, test_exec_explains_a_refused_ptrace);
 	tcase_add_test(tc, test_exec_follows_200_short_children);
+	tcase_add_test(tc, test_exec_escapes_a_hostile_name_once);
 	tcase_add_test(tc, test_exec_usage_errors);
 	suite_add_tcase(s, tc);
 	return s;

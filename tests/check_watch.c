@@ -179,25 +179,49 @@ START_TEST(test_watch_json_events_counts_and_rate_of_a_leaking_helper)
 }
 END_TEST
 
-START_TEST(test_watch_reports_an_exit_once_and_ends)
+START_TEST(test_watch_reports_an_exit_once_and_goes_on_with_the_others)
 {
-	struct holder h;
-	struct run_result r;
-	char pidtext[32];
-	const char *p;
-	int n = 0;
+	char out[] = "/tmp/check-watch-XXXXXX", pids[64], *text = NULL, want[64];
+	struct holder a, b;
+	pid_t w, apid, bpid;
+	const char *p, *exit_at;
+	int fd = mkstemp(out), st, n = 0;
 
-	holder_start(&h, "churner", NULL);
-	snprintf(pidtext, sizeof(pidtext), "%d", h.pid);
-	holder_stop(&h);
-	/* Gone before the first sample: reported once, then nothing left. */
-	run_fdscope(&r, "watch", "-p", pidtext, "--interval", "0.1", "--count", "5",
-		    "-J", NULL);
-	for (p = r.out; (p = strstr(p, "\"event\":\"exit\"")) != NULL; p++)
+	ck_assert(fd >= 0);
+	holder_start(&a, "churner", NULL);
+	holder_start(&b, "churner", NULL);
+	apid = a.pid;
+	bpid = b.pid;
+	snprintf(pids, sizeof(pids), "%d,%d", apid, bpid);
+	w = fork();
+	ck_assert(w >= 0);
+	if (w == 0) {
+		dup2(fd, 1);
+		execl(fdscope_bin(), "fdscope", "watch", "-p", pids, "--interval",
+		      "0.1", "--count", "15", "-J", (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	usleep(500 * 1000);
+	holder_stop(&a);
+	ck_assert_int_eq(waitpid(w, &st, 0), w);
+	holder_stop(&b);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	ck_assert(procfs_slurp_at(AT_FDCWD, out, &text) > 0);
+	unlink(out);
+	snprintf(want, sizeof(want), "\"event\":\"exit\",\"pid\":%d}", apid);
+	for (p = text; (p = strstr(p, "\"event\":\"exit\"")) != NULL; p++)
 		n++;
 	ck_assert_int_eq(n, 1);
-	ck_assert_int_eq(r.status, 0);
-	run_result_release(&r);
+	exit_at = strstr(text, want);
+	ck_assert_msg(exit_at != NULL, "%s", text);
+	/* The other one is still sampled after it. */
+	snprintf(want, sizeof(want), "\"event\":\"status\",\"pid\":%d", bpid);
+	ck_assert_msg(strstr(exit_at, want) != NULL, "%s", text);
+	snprintf(want, sizeof(want), "\"event\":\"status\",\"pid\":%d", apid);
+	ck_assert(strstr(exit_at, want) == NULL);
+	free(text);
 }
 END_TEST
 
@@ -252,6 +276,11 @@ START_TEST(test_watch_usage_errors)
 	run_fdscope(&r, "watch", "-p", "1", "--count", "0", NULL);
 	ck_assert_int_eq(r.status, 2);
 	run_result_release(&r);
+	/* A process that is not there to begin with is an error. */
+	run_fdscope(&r, "watch", "-p", "999999999", "--count", "2", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert(strstr(r.err, "process 999999999: no such process") != NULL);
+	run_result_release(&r);
 }
 END_TEST
 
@@ -264,7 +293,7 @@ Suite *watch_suite(void)
 	tcase_add_test(tc, test_watch_diff_keeps_same_links_and_finds_the_rest);
 	tcase_add_test(tc, test_watch_rate_is_the_least_squares_slope);
 	tcase_add_test(tc, test_watch_json_events_counts_and_rate_of_a_leaking_helper);
-	tcase_add_test(tc, test_watch_reports_an_exit_once_and_ends);
+	tcase_add_test(tc, test_watch_reports_an_exit_once_and_goes_on_with_the_others);
 	tcase_add_test(tc, test_watch_sigint_prints_the_summary_and_exits_0);
 	tcase_add_test(tc, test_watch_usage_errors);
 	suite_add_tcase(s, tc);

@@ -133,16 +133,16 @@ static void print_json(const struct exec_control *ctl, FILE *f,
 			snprintf(dev, sizeof(dev), "%u:%u", major((dev_t)x->id.dev),
 				 minor((dev_t)x->id.dev));
 			putc('{', f);
-			jsonw_kv_str(f, 1, "type", x->type);
-			jsonw_kv_str(f, 0, "mode", x->mode);
-			jsonw_kv_str(f, 0, "name", x->name);
+			jsonw_kv_escaped(f, 1, "type", x->type);
+			jsonw_kv_escaped(f, 0, "mode", x->mode);
+			jsonw_kv_escaped(f, 0, "name", x->name);
 			jsonw_kv_ll(f, 0, "inode", (long long)x->id.ino);
-			jsonw_kv_str(f, 0, "dev", dev);
+			jsonw_kv_escaped(f, 0, "dev", dev);
 			if (x->outside) {
 				fputs(",\"opened_by\":null", f);
 			} else {
 				jsonw_kv_ll(f, 0, "opened_by", x->opener);
-				jsonw_kv_str(f, 0, "opened_by_command", x->opener_comm);
+				jsonw_kv_escaped(f, 0, "opened_by_command", x->opener_comm);
 			}
 			fputs(",\"before_fdscope\":", f);
 			fputs(x->outside ? "true" : "false", f);
@@ -152,8 +152,8 @@ static void print_json(const struct exec_control *ctl, FILE *f,
 		}
 		putc('{', f);
 		jsonw_kv_ll(f, 1, "pid", x->exec_pid);
-		jsonw_kv_str(f, 0, "command", x->exec_comm);
-		jsonw_kv_str(f, 0, "program", x->program);
+		jsonw_kv_escaped(f, 0, "command", x->exec_comm);
+		jsonw_kv_escaped(f, 0, "program", x->program);
 		jsonw_kv_ll(f, 0, "fd", x->id.fd);
 		fprintf(f, ",\"allowed\":%s}", is_allowed(ctl, x->id.fd) ?
 			"true" : "false");

@@ -111,15 +111,15 @@ static void print_fd_event(struct watch_control *ctl, const struct watched *w,
 {
 	if (ctl->json) {
 		fprintf(stdout, "{\"time\":%.3f", ctl->now);
-		jsonw_kv_str(stdout, 0, "event", event);
+		jsonw_kv_escaped(stdout, 0, "event", event);
 		jsonw_kv_ll(stdout, 0, "pid", w->pid);
 		jsonw_kv_ll(stdout, 0, "fd", f->fd);
-		jsonw_kv_str(stdout, 0, "type", f->type);
-		jsonw_kv_str(stdout, 0, "name", f->name);
+		jsonw_kv_escaped(stdout, 0, "type", f->type);
+		jsonw_kv_escaped(stdout, 0, "name", f->name);
 		jsonw_kv_ll(stdout, 0, "inode", (long long)f->ino);
 		if (old) {
-			jsonw_kv_str(stdout, 0, "old_type", old->type);
-			jsonw_kv_str(stdout, 0, "old_name", old->name);
+			jsonw_kv_escaped(stdout, 0, "old_type", old->type);
+			jsonw_kv_escaped(stdout, 0, "old_name", old->name);
 			jsonw_kv_ll(stdout, 0, "old_inode", (long long)old->ino);
 		}
 		fputs("}\n", stdout);
@@ -222,8 +222,13 @@ static void sample(struct watch_control *ctl, struct watched *w)
 
 	if (fd_proc_collect(&p, ctl->proc_root, w->pid, FDL_NEED_LINK |
 			    (w->sampled ? 0 : FDL_NEED_COMM)) < 0) {
-		if (errno == ENOENT || errno == ESRCH) {
+		if ((errno == ENOENT || errno == ESRCH) && w->sampled) {
 			report_gone(ctl, w);
+			return;
+		}
+		if (errno == ENOENT || errno == ESRCH) {
+			warnx("process %ld: no such process", (long)w->pid);
+			w->gone = w->unreadable = true;
 			return;
 		}
 		/* Said once: the next sample would be refused the same way. */
@@ -260,7 +265,7 @@ static void print_status(struct watch_control *ctl, const struct watched *w)
 	if (ctl->json) {
 		fprintf(stdout, "{\"time\":%.3f,\"event\":\"status\",\"pid\":%ld",
 			ctl->now, (long)w->pid);
-		jsonw_kv_str(stdout, 0, "command", w->comm);
+		jsonw_kv_escaped(stdout, 0, "command", w->comm);
 		jsonw_kv_ll(stdout, 0, "open", (long long)w->tab.n);
 		if (w->have_limit)
 			jsonw_kv_ll(stdout, 0, "soft_limit", (long long)w->lim.soft);

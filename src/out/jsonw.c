@@ -7,23 +7,40 @@
 #include "lib/util.h"
 #include "out/jsonw.h"
 
+void jsonw_escaped(FILE *f, const char *escaped)
+{
+	const char *p;
+
+	if (escaped == NULL) {
+		fputs("null", f);
+		return;
+	}
+	putc('"', f);
+	for (p = escaped; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			putc('\\', f);
+		putc(*p, f);
+	}
+	putc('"', f);
+}
+
 void jsonw_str(FILE *f, const char *text)
 {
-	char *esc, *p;
+	char *esc;
 
 	if (text == NULL) {
 		fputs("null", f);
 		return;
 	}
 	esc = escape_str(text);
-	putc('"', f);
-	for (p = esc; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			putc('\\', f);
-		putc(*p, f);
-	}
-	putc('"', f);
+	jsonw_escaped(f, esc);
 	free(esc);
+}
+
+void jsonw_kv_escaped(FILE *f, int first, const char *key, const char *escaped)
+{
+	fprintf(f, "%s\"%s\":", first ? "" : ",", key);
+	jsonw_escaped(f, escaped);
 }
 
 void jsonw_kv_str(FILE *f, int first, const char *key, const char *text)

@@ -14,4 +14,10 @@ void jsonw_str(FILE *f, const char *text);
 void jsonw_kv_str(FILE *f, int first, const char *key, const char *text);
 void jsonw_kv_ll(FILE *f, int first, const char *key, long long v);
 
+/* The same for text that already went through the escaper (names kept
+ * escaped for the table): only JSON's quoting is added, so that a
+ * backslash the escaper wrote is not escaped twice. */
+void jsonw_escaped(FILE *f, const char *escaped);
+void jsonw_kv_escaped(FILE *f, int first, const char *key, const char *escaped);
+
 #endif
