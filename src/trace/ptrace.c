@@ -55,6 +55,8 @@ static void child_exec(char *const argv[], const sigset_t *oldmask,
 	e = errno;
 	while (write(errfd, &e, sizeof(e)) < 0 && errno == EINTR)
 		;
+	close(errfd);
+	close(syncfd);
 	_exit(127);
 }
 
