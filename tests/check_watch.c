@@ -44,8 +44,9 @@ static void make_sample(struct fd_proc *p, const int *fds, const char *const *li
 START_TEST(test_watch_diff_keeps_same_links_and_finds_the_rest)
 {
 	struct watch_fd old_fds[3] = {
-		{ 3, "/a", 1, NULL, NULL }, { 4, "pipe:[7]", 7, NULL, NULL },
-		{ 6, "/c", 3, NULL, NULL },
+		{ .fd = 3, .link = "/a", .ino = 1 },
+		{ .fd = 4, .link = "pipe:[7]", .ino = 7 },
+		{ .fd = 6, .link = "/c", .ino = 3 },
 	};
 	struct watch_table old = { old_fds, 3 };
 	static const int fds[] = { 3, 4, 5 };
@@ -261,6 +262,56 @@ START_TEST(test_watch_sigint_prints_the_summary_and_exits_0)
 }
 END_TEST
 
+/* A log rotated under a process: the same path, another inode.  Only the
+ * inode tells, so the statx of a path's descriptor must be made. */
+START_TEST(test_watch_sees_a_rotated_log_under_the_same_name)
+{
+	char dir[] = "/tmp/check-watch-rot-XXXXXX", script[512], pidtext[32];
+	struct run_result r;
+	char *line, *save = NULL;
+	bool seen = false;
+	pid_t sh;
+
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(script, sizeof(script), "exec 3>%s/app.log; sleep 0.6; "
+		 "mv %s/app.log %s/app.log.1; exec 3>%s/app.log; sleep 0.8",
+		 dir, dir, dir, dir);
+	sh = fork();
+	ck_assert(sh >= 0);
+	if (sh == 0) {
+		execl("/bin/sh", "sh", "-c", script, (char *)NULL);
+		_exit(127);
+	}
+	snprintf(pidtext, sizeof(pidtext), "%d", sh);
+	run_fdscope(&r, "watch", "-p", pidtext, "--interval", "0.2", "--count", "6",
+		    "-J", NULL);
+	ck_assert_int_eq(waitpid(sh, NULL, 0), sh);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct json *j = json_parse(line);
+		char want[128];
+
+		ck_assert(j != NULL);
+		snprintf(want, sizeof(want), "%s/app.log", dir);
+		if (strcmp(json_str(j, "event"), "replace") == 0 &&
+		    json_int(j, "fd") == 3) {
+			ck_assert_str_eq(json_str(j, "name"), want);
+			ck_assert_str_eq(json_str(j, "old_name"), want);
+			ck_assert_int_ne(json_int(j, "inode"), json_int(j, "old_inode"));
+			seen = true;
+		}
+		json_free(j);
+	}
+	ck_assert_msg(seen, "no replacement of fd 3 in:\n%s", r.out);
+	run_result_release(&r);
+	snprintf(script, sizeof(script), "%s/app.log", dir);
+	unlink(script);
+	snprintf(script, sizeof(script), "%s/app.log.1", dir);
+	unlink(script);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_watch_usage_errors)
 {
 	struct run_result r;
@@ -295,6 +346,7 @@ Suite *watch_suite(void)
 	tcase_add_test(tc, test_watch_json_events_counts_and_rate_of_a_leaking_helper);
 	tcase_add_test(tc, test_watch_reports_an_exit_once_and_goes_on_with_the_others);
 	tcase_add_test(tc, test_watch_sigint_prints_the_summary_and_exits_0);
+	tcase_add_test(tc, test_watch_sees_a_rotated_log_under_the_same_name);
 	tcase_add_test(tc, test_watch_usage_errors);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,8 +1,9 @@
 /* `fdscope watch`: sample the descriptor tables of processes at an
  * interval and print what opened, closed or changed, with a status line
  * per process (open count, soft limit, growth rate, time to EMFILE).  A
- * sample reads numbers and link texts only (proc/watch keeps the last
- * decoded table); only new or changed descriptors are decoded. */
+ * sample reads numbers and link texts, and a statx of descriptors naming
+ * paths (proc/watch keeps the last decoded table); only new or changed
+ * descriptors are decoded. */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -67,6 +68,24 @@ static double mono_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* glibc takes struct statx from <linux/stat.h>, which has stx_mnt_id
+ * (Linux 5.8); an older kernel leaves STATX_MNT_ID out of the mask. */
+static unsigned long long statx_mnt_id(const struct statx *stx)
+{
+	return (stx->stx_mask & STATX_MNT_ID) ? stx->stx_mnt_id : 0;
+}
+
+/* What the descriptor's number names now: the target's inode and mount. */
+static bool fd_statx(const struct watched *w, int fd, struct statx *stx)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "%d", fd);
+	return w->fddir >= 0 && statx(w->fddir, name, 0, STATX_TYPE |
+				      STATX_MODE | STATX_INO | STATX_MNT_ID,
+				      stx) == 0;
+}
+
 /* The decoded form of sample entry e, as `list` names it. */
 static void decode(struct watched *w, const struct fd_proc *p,
 		   const struct fd_entry *e, struct net_attach *a,
@@ -74,35 +93,65 @@ static void decode(struct watched *w, const struct fd_proc *p,
 {
 	const char *link = fd_entry_link(p, e);
 	const struct sock_info *si;
-	char name[16], buf[4 * 4096 + 64];
-	struct stat st;
+	char buf[4 * 4096 + 64];
+	unsigned long long ino = 0;
+	struct statx stx;
+	mode_t mode = 0;
 	bool ok;
 
-	unsigned long long ino = 0;
-
-	snprintf(name, sizeof(name), "%d", e->fd);
-	ok = w->fddir >= 0 && fstatat(w->fddir, name, &st, 0) == 0;
-	/* Closed since the sample read its link: a pipe's or a socket's
-	 * link still says what it was. */
-	if (!ok && link && link_bracket_inode(link, "pipe:", &ino)) {
-		st.st_mode = S_IFIFO;
-		st.st_ino = (ino_t)ino;
+	memset(&stx, 0, sizeof(stx));
+	ok = fd_statx(w, e->fd, &stx);
+	if (ok) {
+		mode = stx.stx_mode;
+		ino = stx.stx_ino;
+		out->mnt_id = statx_mnt_id(&stx);
+	} else if (link && link_bracket_inode(link, "pipe:", &ino)) {
+		/* Closed since the sample read its link: a pipe's or a
+		 * socket's link still says what it was. */
+		mode = S_IFIFO;
 		ok = true;
-	} else if (!ok && link && link_bracket_inode(link, "socket:", &ino)) {
-		st.st_mode = S_IFSOCK;
-		st.st_ino = (ino_t)ino;
+	} else if (link && link_bracket_inode(link, "socket:", &ino)) {
+		mode = S_IFSOCK;
 		ok = true;
 	}
 	out->fd = e->fd;
 	out->link = link ? xstrdup(link) : NULL;
-	out->ino = ok ? (unsigned long long)st.st_ino : 0;
-	out->type = xstrdup(fdtype_name(ok ? st.st_mode : 0, ok, link));
+	out->ino = ok ? ino : 0;
+	out->type = xstrdup(fdtype_name(mode, ok, link));
 	si = a ? net_attach_sock(a, 0, e) : NULL;
 	if (si != NULL && net_sock_name(si, net_attach_peer(a, 0, si), buf,
 					sizeof(buf)) != NULL)
 		out->name = xstrdup(buf);
 	else
 		out->name = link ? escape_str(link) : xstrdup("?");
+}
+
+/* A path can name another file under the same text (a log rotated and
+ * recreated, another mount at the same place): for those the inode and
+ * mount ID decide too.  Pipes, sockets and anonymous inodes carry their
+ * identity in the link text, or have no other. */
+static void verify_kept(const struct watched *w, const struct fd_proc *p,
+			struct watch_diff *d)
+{
+	size_t j;
+
+	for (j = 0; j < p->n; j++) {
+		const struct watch_fd *o;
+		const char *link;
+		struct statx stx;
+
+		if (d->kept[j] == SIZE_MAX)
+			continue;
+		link = fd_entry_link(p, &p->fds[j]);
+		o = &w->tab.fds[d->kept[j]];
+		if (link == NULL || link[0] != '/' || !fd_statx(w, p->fds[j].fd, &stx))
+			continue;
+		if (stx.stx_ino == o->ino && statx_mnt_id(&stx) == o->mnt_id)
+			continue;
+		d->replaced[j] = d->kept[j];
+		d->kept[j] = SIZE_MAX;
+		d->nkept--;
+	}
 }
 
 static void print_fd_event(struct watch_control *ctl, const struct watched *w,
@@ -179,7 +228,8 @@ static void apply_sample(struct watch_control *ctl, struct watched *w,
 		if (old == NULL) {
 			print_fd_event(ctl, w, "open", '+', &next.fds[j], NULL);
 			w->opened++;
-		} else if (old->ino != next.fds[j].ino || old->ino == 0) {
+		} else if (old->ino != next.fds[j].ino || old->ino == 0 ||
+			   old->mnt_id != next.fds[j].mnt_id) {
 			/* Another file under the same number. */
 			print_fd_event(ctl, w, "replace", '~', &next.fds[j], old);
 			w->opened++;
@@ -245,6 +295,7 @@ static void sample(struct watch_control *ctl, struct watched *w)
 		w->sampled = true;
 	} else {
 		watch_diff_compute(&w->tab, &p, &d);
+		verify_kept(w, &p, &d);
 		apply_sample(ctl, w, &p, &d);
 		watch_diff_release(&d);
 	}

@@ -16,6 +16,7 @@ struct watch_fd {
 	int fd;
 	char *link;		/* raw link text, compared sample to sample */
 	unsigned long long ino;	/* 0 when stat failed */
+	unsigned long long mnt_id;	/* statx's, 0 when unknown */
 	char *type, *name;	/* escaped, as printed */
 };
 
