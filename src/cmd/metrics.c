@@ -124,7 +124,8 @@ static void collect_all(struct metrics_control *ctl)
 		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0)
 			continue;
 		/* Gone meanwhile, or a kernel thread: nothing to report. */
-		if (collect_one(ctl, (pid_t)v, true) < 0 && (errno == EACCES || errno == EPERM))
+		if (collect_one(ctl, (pid_t)v, true) < 0 &&
+		    (errno == EACCES || errno == EPERM))
 			ctl->denied++;
 	}
 	closedir(d);

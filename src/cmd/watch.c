@@ -201,10 +201,11 @@ static bool needs_sockets(const struct fd_proc *p, const struct watch_diff *d)
 static void apply_sample(struct watch_control *ctl, struct watched *w,
 			 const struct fd_proc *p, const struct watch_diff *d)
 {
-	struct watch_table next = { xcalloc(p->n ? p->n : 1, sizeof(*next.fds)), p->n };
+	struct watch_table next = { NULL, p->n };
 	struct net_attach *a = NULL;
 	size_t i, j;
 
+	next.fds = xcalloc(p->n ? p->n : 1, sizeof(*next.fds));
 	if (needs_sockets(p, d)) {
 		a = net_attach_new(ctl->proc_root, p, 1);
 		net_attach_sockets(a);
@@ -405,9 +406,11 @@ static int add_pid(struct watch_control *ctl, long long v)
 	for (i = 0; i < ctl->nprocs; i++)
 		if (ctl->procs[i].pid == (pid_t)v)
 			return 0;
-	if (ctl->nprocs == MAX_WATCHED)
-		return cmd_usage_error(&cmd_watch, "too many processes: at most %d",
-				       MAX_WATCHED) ? -1 : -1;
+	if (ctl->nprocs == MAX_WATCHED) {
+		cmd_usage_error(&cmd_watch, "too many processes: at most %d",
+				MAX_WATCHED);
+		return -1;
+	}
 	memset(&ctl->procs[ctl->nprocs], 0, sizeof(ctl->procs[0]));
 	ctl->procs[ctl->nprocs].pid = (pid_t)v;
 	ctl->procs[ctl->nprocs++].fddir = -1;

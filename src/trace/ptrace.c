@@ -62,7 +62,9 @@ static void child_exec(char *const argv[], const sigset_t *oldmask,
 
 static void resume(pid_t pid, int sig)
 {
-	/* ESRCH: killed while stopped (SIGKILL); its exit is still to come. */
+	/* ESRCH: killed while stopped (SIGKILL); its exit is still to come.
+	 * ptrace takes the signal number in its pointer argument. */
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr) */
 	ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig);
 }
 
@@ -122,7 +124,7 @@ static void forward(const struct trace_run *run, const siginfo_t *si)
 static void trace_loop(const struct trace_hooks *h, struct trace_run *run,
 		       const sigset_t *waitset)
 {
-	static const struct timespec poll_ts = { 0, 200 * 1000 * 1000 };
+	static const struct timespec poll_ts = { 0, 200000000L };
 
 	for (;;) {
 		siginfo_t si;
@@ -181,6 +183,7 @@ int trace_command(char *const argv[], const struct trace_hooks *h,
 	syncp[0] = errp[1] = -1;
 	run->root = pid;
 	run->nprocs = 1;
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): the options, as data */
 	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)(long)TRACE_OPTIONS) < 0) {
 		saved = errno;
 		kill(pid, SIGKILL);
