@@ -4,6 +4,7 @@
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/fdscope
 DESTDIR  ?=
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
@@ -142,9 +143,13 @@ install: fdscope
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 fdscope $(DESTDIR)$(BINDIR)/fdscope
 	install -m 0644 man/fdscope.1 $(DESTDIR)$(MANDIR)/man1/fdscope.1
+	install -d $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 examples/fdscope-metrics.service examples/fdscope-metrics.timer \
+		$(DESTDIR)$(DOCDIR)/examples/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/fdscope $(DESTDIR)$(MANDIR)/man1/fdscope.1
+	rm -rf $(DESTDIR)$(DOCDIR)/examples
 
 DEB_PACKAGES := build-essential pkg-config check libsmartcols-dev libcap-dev \
 	mandoc netcat-openbsd socat valgrind lsof util-linux procps python3 \
