@@ -2,6 +2,7 @@
  * /proc says, label values are escaped, --textfile is never seen half
  * written, and node_exporter's textfile collector serves the values. */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -14,8 +15,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <dirent.h>
 
+#include "out/prom.h"
 #include "proc/procfs.h"
 #include "testutil.h"
 
@@ -75,6 +76,28 @@ static unsigned long long sys_ull(const char *rel)
 	ck_assert_int_eq(procfs_read_ull("/proc", rel, &v), 0);
 	return v;
 }
+
+START_TEST(test_prom_writer_escapes_and_prints_inf)
+{
+	struct prom_label l[2] = { { "comm", "q\"b\\s\nx\x01" }, { "pid", "7" } };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert(f != NULL);
+	prom_family(f, "x_fds", "gauge", "Some help.");
+	prom_sample(f, "x_fds", l, 2, false, 18446744073709551615ULL);
+	prom_sample(f, "x_fds", l + 1, 1, true, 0);
+	prom_sample_ll(f, "y", NULL, 0, -3);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_str_eq(buf, "# HELP x_fds Some help.\n# TYPE x_fds gauge\n"
+			 "x_fds{comm=\"q\\\"b\\\\\\\\s\\\\x0ax\\\\x01\",pid=\"7\"} "
+			 "18446744073709551615\n"
+			 "x_fds{pid=\"7\"} +Inf\n"
+			 "y -3\n");
+	free(buf);
+}
+END_TEST
 
 START_TEST(test_metrics_promtool_accepts_the_output)
 {
@@ -361,6 +384,7 @@ Suite *metrics_suite(void)
 	TCase *tc = tcase_create("metrics");
 
 	tcase_set_timeout(tc, 90);
+	tcase_add_test(tc, test_prom_writer_escapes_and_prints_inf);
 	tcase_add_test(tc, test_metrics_promtool_accepts_the_output);
 	tcase_add_test(tc, test_metrics_values_match_proc);
 	tcase_add_test(tc, test_metrics_escapes_label_values);
