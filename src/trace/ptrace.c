@@ -82,7 +82,8 @@ static void handle_stop(const struct trace_hooks *h, struct trace_run *run,
 		if (ptrace(PTRACE_GETEVENTMSG, pid, NULL, &msg) == 0) {
 			thread = ev == PTRACE_EVENT_CLONE &&
 				read_tgid((pid_t)msg) == read_tgid(pid);
-			run->nprocs++;
+			if (!thread)
+				run->nprocs++;
 			if (h->on_spawn)
 				h->on_spawn(h->ctx, pid, (pid_t)msg, thread);
 		}

@@ -23,7 +23,7 @@ struct trace_run {
 	pid_t root;		/* the command's process */
 	int status;		/* its wait status once it ended */
 	int exec_errno;		/* the command could not be started: why */
-	size_t nprocs, nexecs;	/* processes and threads seen, execs */
+	size_t nprocs, nexecs;	/* processes (not threads) seen, execs */
 };
 
 /* Starts argv[0] (searched in PATH) with the caller's standard streams,
