@@ -329,6 +329,7 @@ START_TEST(test_metrics_reach_node_exporter_through_its_textfile_collector)
 		dup2(nul, 0);
 		dup2(nul, 1);
 		dup2(nul, 2);
+		close_range(3, ~0U, 0);
 		execl(NODE_EXPORTER, NODE_EXPORTER, listen, "--collector.disable-defaults",
 		      "--collector.textfile", textdir, (char *)NULL);
 		_exit(127);
