@@ -121,7 +121,9 @@ static void collect_all(struct metrics_control *ctl)
 		long long v;
 		const char *why;
 
-		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0)
+		/* fdscope itself is a passing process, its table mid-read. */
+		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0 ||
+		    (pid_t)v == getpid())
 			continue;
 		/* Gone meanwhile, or a kernel thread: nothing to report. */
 		if (collect_one(ctl, (pid_t)v, true) < 0 &&
