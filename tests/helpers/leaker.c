@@ -2,7 +2,7 @@
  * read end O_CLOEXEC, its write end not) and a listening TCP socket on
  * 127.0.0.1, then forks twice; the grandchild execs this program again
  * ("leaker child"), which prints "grandchild pid=P pipe=W sock=S port=N"
- * and exits.  Exactly two descriptions reach it: the pipe's write end and
+ * and exits.  The first process prints "top pid=P" before it forks.  Exactly two descriptions reach it: the pipe's write end and
  * the socket.  It ends with _exit: LeakSanitizer, in a sanitizer build,
  * cannot run under ptrace and would fail the exit. */
 #include <arpa/inet.h>
@@ -58,6 +58,7 @@ int main(int argc, char **argv)
 	snprintf(a1, sizeof(a1), "%d", p[1]);
 	snprintf(a2, sizeof(a2), "%d", s);
 	snprintf(a3, sizeof(a3), "%d", ntohs(sa.sin_port));
+	printf("top pid=%ld\n", (long)getpid());
 	fflush(stdout);
 	mid = fork();
 	if (mid < 0)
