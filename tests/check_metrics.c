@@ -231,25 +231,13 @@ START_TEST(test_metrics_textfile_is_never_seen_half_written)
 	writer = fork();
 	ck_assert(writer >= 0);
 	if (writer == 0) {
-		int i;
+		int nul = open("/dev/null", O_WRONLY);
 
-		for (i = 0; i < 1000; i++) {
-			pid_t c = fork();
-
-			if (c == 0) {
-				int nul = open("/dev/null", O_WRONLY);
-
-				dup2(nul, 1);
-				dup2(nul, 2);
-				execl(fdscope_bin(), "fdscope", "metrics", "-p", pidtext,
-				      "--textfile", path, (char *)NULL);
-				_exit(127);
-			}
-			if (c < 0 || waitpid(c, &st, 0) != c || !WIFEXITED(st) ||
-			    WEXITSTATUS(st) != 0)
-				_exit(1);
-		}
-		_exit(0);
+		dup2(nul, 1);
+		dup2(nul, 2);
+		execl(fdscope_bin(), "fdscope", "metrics", "-p", pidtext, "--textfile",
+		      path, "--count", "1000", (char *)NULL);
+		_exit(127);
 	}
 	for (;;) {
 		char *text = NULL;
@@ -274,6 +262,45 @@ START_TEST(test_metrics_textfile_is_never_seen_half_written)
 	while ((de = readdir(d)) != NULL)
 		if (de->d_name[0] != '.' || (de->d_name[1] && strcmp(de->d_name, "..")))
 			entries++;
+	closedir(d);
+	ck_assert_uint_eq(entries, 1);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_metrics_interval_rewrites_until_sigterm)
+{
+	char dir[] = "/tmp/check-metrics-int-XXXXXX", path[128], pidtext[32];
+	char *text = NULL;
+	struct dirent *de;
+	size_t entries = 0;
+	pid_t w;
+	DIR *d;
+	int st;
+
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/fdscope.prom", dir);
+	snprintf(pidtext, sizeof(pidtext), "%d", getpid());
+	w = fork();
+	ck_assert(w >= 0);
+	if (w == 0) {
+		execl(fdscope_bin(), "fdscope", "metrics", "-p", pidtext, "--textfile",
+		      path, "--interval", "0.05", (char *)NULL);
+		_exit(127);
+	}
+	usleep(400 * 1000);
+	ck_assert_int_eq(kill(w, SIGTERM), 0);
+	ck_assert_int_eq(waitpid(w, &st, 0), w);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	ck_assert(procfs_slurp_at(AT_FDCWD, path, &text) > 0);
+	ck_assert(text_is_whole(text));
+	free(text);
+	d = opendir(dir);
+	ck_assert(d != NULL);
+	while ((de = readdir(d)) != NULL)
+		entries += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
 	closedir(d);
 	ck_assert_uint_eq(entries, 1);
 	unlink(path);
@@ -371,6 +398,10 @@ START_TEST(test_metrics_usage_and_missing_process)
 	run_fdscope(&r, "metrics", "-p", "1", "--all", NULL);
 	ck_assert_int_eq(r.status, 2);
 	run_result_release(&r);
+	run_fdscope(&r, "metrics", "--count", "2", NULL);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert(strstr(r.err, "rewrite a --textfile") != NULL);
+	run_result_release(&r);
 	run_fdscope(&r, "metrics", "--textfile", "/nonexistent-dir/x.prom", "-p", "1",
 		    NULL);
 	ck_assert_int_eq(r.status, 1);
@@ -390,6 +421,7 @@ Suite *metrics_suite(void)
 	tcase_add_test(tc, test_metrics_values_match_proc);
 	tcase_add_test(tc, test_metrics_escapes_label_values);
 	tcase_add_test(tc, test_metrics_textfile_is_never_seen_half_written);
+	tcase_add_test(tc, test_metrics_interval_rewrites_until_sigterm);
 	tcase_add_test(tc, test_metrics_reach_node_exporter_through_its_textfile_collector);
 	tcase_add_test(tc, test_metrics_usage_and_missing_process);
 	suite_add_tcase(s, tc);

@@ -7,9 +7,11 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/command.h"
@@ -41,6 +43,8 @@ struct metrics_control {
 	size_t npids;
 	bool all, help;
 	const char *textfile;
+	long long interval_ms;	/* -1: write once */
+	long long count;	/* writes, 0: until SIGTERM */
 	struct proc_metrics *procs;
 	size_t nprocs;
 	bool have_nr_open, have_file_max, have_file_nr;
@@ -283,6 +287,8 @@ static int parse_args(struct metrics_control *ctl, int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "textfile", required_argument, NULL, 't' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -303,6 +309,16 @@ static int parse_args(struct metrics_control *ctl, int argc, char **argv)
 						       "needs a file name");
 			ctl->textfile = optarg;
 			break;
+		case 'i':
+			if (cli_opt_seconds(&cmd_metrics, "--interval", optarg, 0,
+					    86400000LL, &ctl->interval_ms) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'c':
+			if (cli_opt_ll(&cmd_metrics, "--count", optarg, 1, LLONG_MAX,
+				       &ctl->count) < 0)
+				return EXIT_USAGE;
+			break;
 		case 'h':
 			ctl->help = true;
 			return EXIT_OK;
@@ -316,48 +332,103 @@ static int parse_args(struct metrics_control *ctl, int argc, char **argv)
 		return cmd_usage_error(&cmd_metrics, "--all and --pid exclude each other");
 	if (!ctl->npids)
 		ctl->all = true;
+	if ((ctl->interval_ms >= 0 || ctl->count) && ctl->textfile == NULL)
+		return cmd_usage_error(&cmd_metrics, "--interval and --count "
+				       "rewrite a --textfile: give one");
+	if (ctl->count && ctl->interval_ms < 0)
+		ctl->interval_ms = 0;
 	return EXIT_OK;
+}
+
+/* One round: collect, write, forget.  Returns 0, or 1 when a listed
+ * process or the file failed. */
+static int metrics_once(struct metrics_control *ctl)
+{
+	int failed = 0;
+	size_t i;
+
+	if (ctl->all)
+		collect_all(ctl);
+	for (i = 0; i < ctl->npids; i++) {
+		if (collect_one(ctl, ctl->pids[i], false) == 0)
+			continue;
+		if (errno == ENOENT || errno == ESRCH)
+			warnx("process %ld: no such process", (long)ctl->pids[i]);
+		else
+			warn("process %ld: cannot read its descriptors",
+			     (long)ctl->pids[i]);
+		failed = 1;
+	}
+	if (ctl->denied)
+		warnx("%zu process%s left out: permission denied (run as root or "
+		      "with CAP_SYS_PTRACE)", ctl->denied, ctl->denied == 1 ? "" : "es");
+	collect_system(ctl);
+	if (ctl->textfile == NULL) {
+		write_metrics(stdout, ctl);
+		fflush(stdout);
+	} else if (prom_write_atomic(ctl->textfile, write_metrics, ctl) < 0) {
+		char *esc = escape_str(ctl->textfile);
+
+		warn("cannot write '%s'", esc);
+		free(esc);
+		failed = 1;
+	}
+	for (i = 0; i < ctl->nprocs; i++)
+		free(ctl->procs[i].types);
+	free(ctl->procs);
+	ctl->procs = NULL;
+	ctl->nprocs = 0;
+	ctl->denied = 0;
+	return failed;
+}
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+/* Sleeps the interval; false when SIGTERM or SIGINT asked to stop. */
+static bool pause_between(const struct metrics_control *ctl)
+{
+	struct timespec ts = { ctl->interval_ms / 1000,
+			       (ctl->interval_ms % 1000) * 1000000L };
+
+	while (!stop_signal && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return !stop_signal;
 }
 
 static int metrics_run(const struct cli_env *env, int argc, char **argv)
 {
-	struct metrics_control ctl = { .proc_root = env->proc_root };
+	struct metrics_control ctl = { .proc_root = env->proc_root,
+				       .interval_ms = -1 };
+	long long n = 0;
 	int ret, failed = 0;
-	size_t i;
 
 	ret = parse_args(&ctl, argc, argv);
 	if (ret != EXIT_OK || ctl.help) {
 		free(ctl.pids);
 		return ctl.help ? cmd_help(&cmd_metrics) : ret;
 	}
-	if (ctl.all)
-		collect_all(&ctl);
-	for (i = 0; i < ctl.npids; i++) {
-		if (collect_one(&ctl, ctl.pids[i], false) == 0)
-			continue;
-		if (errno == ENOENT || errno == ESRCH)
-			warnx("process %ld: no such process", (long)ctl.pids[i]);
-		else
-			warn("process %ld: cannot read its descriptors",
-			     (long)ctl.pids[i]);
-		failed = 1;
-	}
-	if (ctl.denied)
-		warnx("%zu process%s left out: permission denied (run as root or "
-		      "with CAP_SYS_PTRACE)", ctl.denied, ctl.denied == 1 ? "" : "es");
-	collect_system(&ctl);
-	if (ctl.textfile == NULL) {
-		write_metrics(stdout, &ctl);
-	} else if (prom_write_atomic(ctl.textfile, write_metrics, &ctl) < 0) {
-		char *esc = escape_str(ctl.textfile);
+	if (ctl.interval_ms >= 0) {
+		/* A write is finished, not cut, when asked to stop. */
+		struct sigaction sa;
 
-		warn("cannot write '%s'", esc);
-		free(esc);
-		failed = 1;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_stop;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
 	}
-	for (i = 0; i < ctl.nprocs; i++)
-		free(ctl.procs[i].types);
-	free(ctl.procs);
+	for (;;) {
+		failed |= metrics_once(&ctl);
+		n++;
+		if (ctl.interval_ms < 0 || (ctl.count && n >= ctl.count) ||
+		    !pause_between(&ctl))
+			break;
+	}
 	free(ctl.pids);
 	return failed ? EXIT_FAIL : EXIT_OK;
 }
@@ -367,7 +438,8 @@ const struct command cmd_metrics = {
 	.run = metrics_run,
 	.summary = "print descriptor counts and limits for Prometheus",
 	.usage =
-	"fdscope metrics [-p PID[,PID...] | --all] [--textfile PATH]\n"
+	"fdscope metrics [-p PID[,PID...] | --all]\n"
+	"                [--textfile PATH [--interval S] [--count N]]\n"
 	"\n"
 	"Print, in the Prometheus text format (0.0.4), each process's open\n"
 	"descriptors, soft and hard RLIMIT_NOFILE, headroom and counts by type\n"
@@ -380,9 +452,14 @@ const struct command cmd_metrics = {
 	"      --textfile PATH     write PATH atomically (a temporary file in\n"
 	"                          its directory, then rename) for node_exporter's\n"
 	"                          textfile collector, instead of stdout\n"
+	"      --interval S        with --textfile: rewrite it every S seconds\n"
+	"                          until SIGTERM or SIGINT\n"
+	"      --count N           with --textfile: stop after N writes\n"
 	"  -h, --help              show this help\n"
 	"\n"
 	"Examples:\n"
 	"  fdscope metrics -p 1234\n"
-	"  fdscope metrics --textfile /var/lib/node-exporter/fdscope.prom\n",
+	"  fdscope metrics --textfile /var/lib/node-exporter/fdscope.prom\n"
+	"  fdscope metrics --textfile /var/lib/node-exporter/fdscope.prom \\\n"
+	"      --interval 15\n",
 };
