@@ -175,6 +175,8 @@ if have_cmd exec && have_cmd watch && have_cmd metrics; then
 	vg watch-usage 2 watch
 	vg metrics-pid 0 metrics -p "$target"
 	vg metrics-textfile 0 metrics -p "$target" --textfile "$tmp/fdscope.prom"
+	vg metrics-count 0 metrics -p "$target" --textfile "$tmp/fdscope.prom" --count 3 \
+		--interval 0.05
 	vg metrics-unwritable 1 metrics -p "$target" --textfile /nonexistent/x.prom
 	vg metrics-usage 2 metrics -p x
 	check_tmpdir leaks
