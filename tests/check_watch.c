@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <math.h>
 #include <stdint.h>
@@ -20,6 +21,14 @@
 #include "proc/procfs.h"
 #include "proc/watch.h"
 #include "testutil.h"
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* A sample table of (fd, link) pairs, built as fdlist would. */
 static void make_sample(struct fd_proc *p, const int *fds, const char *const *links,
@@ -273,8 +282,10 @@ END_TEST
 START_TEST(test_watch_sees_a_rotated_log_under_the_same_name)
 {
 	char dir[] = "/tmp/check-watch-rot-XXXXXX", script[512], pidtext[32];
+	char want[128], fdpath[64], link[256];
 	struct run_result r;
 	char *line, *save = NULL;
+	long long deadline;
 	bool seen = false;
 	pid_t sh;
 
@@ -291,16 +302,27 @@ START_TEST(test_watch_sees_a_rotated_log_under_the_same_name)
 		_exit(127);
 	}
 	snprintf(pidtext, sizeof(pidtext), "%d", sh);
+	/* The first sample must see the shell's log, not the forked copy of
+	 * this process it was a moment before. */
+	snprintf(want, sizeof(want), "%s/app.log", dir);
+	snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/3", sh);
+	deadline = mono_ms() + 5000;
+	for (;;) {
+		ssize_t n = readlink(fdpath, link, sizeof(link) - 1);
+
+		if (n > 0 && (link[n] = '\0', strcmp(link, want) == 0))
+			break;
+		ck_assert_msg(mono_ms() < deadline, "the shell never opened its log");
+		usleep(5 * 1000);
+	}
 	run_fdscope(&r, "watch", "-p", pidtext, "--interval", "0.2", "--count", "6",
 		    "-J", NULL);
 	ck_assert_int_eq(waitpid(sh, NULL, 0), sh);
 	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
 	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		struct json *j = json_parse(line);
-		char want[128];
 
 		ck_assert(j != NULL);
-		snprintf(want, sizeof(want), "%s/app.log", dir);
 		if (strcmp(json_str(j, "event"), "replace") == 0 &&
 		    json_int(j, "fd") == 3) {
 			ck_assert_str_eq(json_str(j, "name"), want);
