@@ -808,9 +808,12 @@ START_TEST(test_unknown_names_are_echoed_cut)
 	ck_assert_msg(r.err_len < 300, "%zu bytes on stderr", r.err_len);
 	ck_assert(strstr(r.err, "XXXXXXXXXXXXXXXX") != NULL);
 	run_result_release(&r);
-	/* Every other echo of an argument is cut the same way. */
+	/* Every other echo of an argument is cut the same way.  An operand
+	 * of list is a PATH selection (issue 12): one that cannot be looked
+	 * up is a runtime failure. */
 	run_fdscope(&r, "list", cols, NULL);
-	ck_assert_int_eq(r.status, 2);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert(strstr(r.err, "XXXXXXXXXXXXXXXX...'") != NULL);
 	ck_assert_msg(r.err_len < 300, "%zu bytes on stderr", r.err_len);
 	run_result_release(&r);
 	run_fdscope(&r, cols, NULL);

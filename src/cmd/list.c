@@ -25,6 +25,8 @@
 #include "proc/hidepid.h"
 #include "proc/holders.h"
 #include "proc/procfs.h"
+#include "query/counter.h"
+#include "query/select.h"
 
 enum {
 	COL_PID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS,
@@ -98,6 +100,11 @@ enum {
 	LIST_NEED_HOLDERS = 1 << 17,	/* every descriptor by inode */
 	LIST_NEED_ATTACH = LIST_NEED_SOCKETS | LIST_NEED_HOLDERS,
 };
+/* What a second pass over the matching rows need not read: the command
+ * and fdscope's own getsockopt are one call per process, and protocol
+ * names are read after the dumps for the sockets no dump decoded
+ * (fill_protos). */
+#define LIST_LATE_NEEDS (FDL_NEED_COMM | FDL_NEED_SOCKOPT | FDL_NEED_PROTO)
 #define SOCK_NEEDS (FDL_NEED_STAT | FDL_NEED_LINK | FDL_NEED_PROTO | \
 		    LIST_NEED_SOCKETS)
 
@@ -173,6 +180,10 @@ struct list_control {
 	struct net_attach *attach;
 	struct holder_index *holders;
 	struct sock_prefetch *prefetch;
+	struct query *query;	/* selections, -Q, -t, --summary */
+	bool selecting;		/* some selection or filter was given */
+	unsigned int first_need;	/* what the selections need collected */
+	unsigned int skip_dumps;	/* socket dumps no row can need */
 };
 
 struct list_row {
@@ -445,18 +456,19 @@ static void start_prefetch(struct list_control *ctl)
 		if (ctl->pins[i].fd >= 0)
 			n = procfs_fd_count_hint(ctl->pins[i].fd);
 	if (ctl->all || n >= PREFETCH_MIN_FDS)
-		ctl->prefetch = sock_prefetch_start(ctl->proc_root);
+		ctl->prefetch = sock_prefetch_start_some(ctl->proc_root,
+							 ctl->skip_dumps);
 }
 
 /* The kernel's protocol name for sockets that no dump decoded (unbound,
  * of a protocol fdscope does not dump), and for all when a table came
  * from /proc/net, where the name guards against forged lines. */
-static void fill_protos(struct list_control *ctl)
+static void fill_protos(struct list_control *ctl, unsigned int need)
 {
 	bool all = !net_attach_all_netlink(ctl->attach);
 	size_t pi, i;
 
-	if ((ctl->need & FDL_NEED_PROTO) == 0)
+	if ((need & FDL_NEED_PROTO) == 0)
 		return;
 	for (pi = 0; pi < ctl->nprocs; pi++)
 		for (i = 0; i < ctl->procs[pi].n; i++) {
@@ -470,21 +482,179 @@ static void fill_protos(struct list_control *ctl)
 		}
 }
 
+/* One process per namespace keeps its ns/net and net/ open: p drops its
+ * pins when one of the first n processes shares its namespace. */
+static void drop_shared_netns(const struct list_control *ctl,
+			      struct fd_proc *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && p->netns_kept; i++)
+		if (ctl->procs[i].netns_ino == p->netns_ino &&
+		    (ctl->procs[i].self || ctl->procs[i].netns_kept))
+			fd_proc_drop_netns(p);
+}
+
+/* Every descriptor by inode, again whenever the selections dropped rows:
+ * the index points at rows by position. */
+static void index_holders(struct list_control *ctl)
+{
+	holder_index_free(ctl->holders);
+	ctl->holders = holder_index_new(ctl->procs, ctl->nprocs);
+}
+
 /* Between collection and rows: what /proc/PID/fd does not say, found once
  * for every collected table together. */
-static void attach_extra(struct list_control *ctl)
+static void attach_extra(struct list_control *ctl, unsigned int need)
 {
-	if ((ctl->need & LIST_NEED_ATTACH) == 0)
+	if ((need & LIST_NEED_ATTACH) == 0)
 		return;
-	ctl->attach = net_attach_new(ctl->proc_root, ctl->procs, ctl->nprocs);
-	net_attach_take_prefetch(ctl->attach, ctl->prefetch);
-	ctl->prefetch = NULL;
-	if (ctl->need & LIST_NEED_SOCKETS) {
-		net_attach_sockets(ctl->attach);
-		fill_protos(ctl);
+	if (ctl->attach == NULL) {
+		ctl->attach = net_attach_new(ctl->proc_root, ctl->procs,
+					     ctl->nprocs);
+		net_attach_skip_dumps(ctl->attach, ctl->skip_dumps);
+		net_attach_take_prefetch(ctl->attach, ctl->prefetch);
+		ctl->prefetch = NULL;
 	}
+	if (need & LIST_NEED_SOCKETS) {
+		net_attach_sockets(ctl->attach);
+		fill_protos(ctl, need);
+	}
+	if (need & LIST_NEED_HOLDERS)
+		index_holders(ctl);
+}
+
+/* A cell for -Q and -C, from what collection read. */
+static int query_get(const void *ctx, int col, char *buf, size_t len,
+		     const char **val)
+{
+	*val = list_cell(ctx, col, buf, len);
+	return 0;
+}
+
+/* Drops every row the selections do not match.  Every row is decided
+ * before any moves: ENDPOINTS and SOCK.PEER find other rows by position. */
+static size_t keep_matching(struct list_control *ctl)
+{
+	size_t pi, i, n = 0, total = 0, k = 0;
+	bool *keep;
+
+	for (pi = 0; pi < ctl->nprocs; pi++)
+		n += ctl->procs[pi].n;
+	keep = xcalloc(n ? n : 1, sizeof(*keep));
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		struct fd_proc *p = &ctl->procs[pi];
+
+		for (i = 0; i < p->n; i++) {
+			struct list_row r = { ctl, pi, p, &p->fds[i] };
+			const struct sock_info *si = row_sock(&r);
+			struct query_row qr = { p, &p->fds[i], si,
+						row_peer(&r, si), query_get, &r };
+
+			keep[k++] = query_match(ctl->query, &qr);
+		}
+	}
+	for (pi = 0, k = 0; pi < ctl->nprocs; pi++) {
+		struct fd_proc *p = &ctl->procs[pi];
+		size_t kept = 0;
+
+		for (i = 0; i < p->n; i++)
+			if (keep[k++])
+				p->fds[kept++] = p->fds[i];
+		p->n = kept;
+		total += kept;
+	}
+	free(keep);
+	return total;
+}
+
+static int cmp_fd(const void *key, const void *elem)
+{
+	int fd = *(const int *)key, other = ((const struct fd_entry *)elem)->fd;
+
+	return (fd > other) - (fd < other);
+}
+
+static bool fd_was_kept(const void *ctx, int fd)
+{
+	const struct fd_proc *p = ctx;
+
+	return bsearch(&fd, p->fds, p->n, sizeof(*p->fds), cmp_fd) != NULL;
+}
+
+/* Selections are decided on what they need alone (a socket's inode for
+ * -i, a stat for PATH); only the rows that match are then read for the
+ * columns, and matched again on the complete rows. */
+static size_t select_rows(struct list_control *ctl)
+{
+	unsigned int fdl = ctl->need & ~(unsigned int)LIST_NEED_ATTACH;
+	size_t pi, n;
+
+	bool again = (fdl & ~ctl->first_need & ~(unsigned int)FDL_NEED_PROTO) != 0;
+
+	/* The namespace of each process with sockets, pinned as list_one
+	 * pins it. */
+	if (ctl->need & LIST_NEED_SOCKETS)
+		fdl |= FDL_NEED_NETNS;
+	attach_extra(ctl, ctl->first_need);
+	if (keep_matching(ctl) == 0)
+		return 0;
+	if (again) {
+		for (pi = 0; pi < ctl->nprocs; pi++) {
+			struct fd_proc *old = &ctl->procs[pi], fresh;
+
+			if (old->n == 0)
+				continue;
+			if (fd_proc_collect_some(&fresh, ctl->proc_root,
+						 old->self ? 0 : old->pid, fdl,
+						 fd_was_kept, old) < 0)
+				memset(&fresh, 0, sizeof(fresh));
+			fd_proc_release(old);
+			*old = fresh;
+			drop_shared_netns(ctl, old, pi);
+		}
+	}
+	attach_extra(ctl, ctl->need);
+	n = keep_matching(ctl);
+	/* The rows moved: ENDPOINTS names the other listed holders. */
 	if (ctl->need & LIST_NEED_HOLDERS)
-		ctl->holders = holder_index_new(ctl->procs, ctl->nprocs);
+		index_holders(ctl);
+	return n;
+}
+
+static void print_pids(const struct list_control *ctl)
+{
+	size_t pi, k;
+
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		if (ctl->procs[pi].n == 0)
+			continue;
+		for (k = 0; k < pi; k++)
+			if (ctl->procs[k].n && ctl->procs[k].pid == ctl->procs[pi].pid)
+				break;
+		if (k == pi)
+			printf("%ld\n", (long)ctl->procs[pi].pid);
+	}
+}
+
+static void count_rows(struct list_control *ctl, struct summary *s)
+{
+	size_t pi, i;
+	char buf[64];
+
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		const struct fd_proc *p = &ctl->procs[pi];
+
+		if (p->n == 0)
+			continue;
+		for (i = 0; i < p->n; i++) {
+			struct list_row r = { ctl, pi, p, &p->fds[i] };
+
+			summary_count_row(s, list_cell(&r, COL_TYPE, buf, sizeof(buf)),
+					  query_get, &r);
+		}
+		summary_add_process(s, ctl->proc_root, p->pid, p->comm);
+	}
 }
 
 static void release_procs(struct list_control *ctl)
@@ -560,24 +730,32 @@ static pid_t tgid_of(const struct pid_pin *pin)
 static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
 		    const struct pid_pin *pin, bool quiet_denied)
 {
+	unsigned int need = ctl->selecting ? ctl->first_need : ctl->need;
+	struct query_proc qp;
 	struct fd_proc p;
-	unsigned int need = ctl->need & ~(unsigned int)LIST_NEED_ATTACH;
-	size_t i;
 	int rc;
 
+	need &= ~(unsigned int)LIST_NEED_ATTACH;
 	/* With every dump under way already, the protocol names are read
 	 * afterwards, for the sockets no dump holds (fill_protos). */
 	if (ctl->prefetch)
 		need &= ~(unsigned int)FDL_NEED_PROTO;
 	if (ctl->need & LIST_NEED_SOCKETS)
 		need |= FDL_NEED_NETNS;
+	if (ctl->selecting &&
+	    !query_want_process(ctl->query, ctl->proc_root, pid, &qp))
+		return 0;
 	if (pin && pin->error) {
 		errno = pin->error;
 		rc = -1;
 	} else if (pin && pin->fd >= 0) {
-		rc = fd_proc_collect_at(&p, pin->fd, pid, need);
+		rc = fd_proc_collect_at_some(&p, pin->fd, pid, need,
+					     ctl->selecting ? query_keep_fd : NULL,
+					     &qp);
 	} else {
-		rc = fd_proc_collect(&p, ctl->proc_root, pid, need);
+		rc = fd_proc_collect_some(&p, ctl->proc_root, pid, need,
+					  ctl->selecting ? query_keep_fd : NULL,
+					  &qp);
 	}
 	if (rc < 0) {
 		int e = errno;
@@ -597,7 +775,7 @@ static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
 		warn_collect_error(ctl->proc_root, pid, e);
 		return -1;
 	}
-	if (p.n == 0 && !quiet_denied)
+	if (p.n == 0 && !quiet_denied && !ctl->selecting)
 		explain_empty_table(&p);
 	/* -p TID reads that thread's table (its own after unshare(2) of
 	 * CLONE_FILES) and labels it with its process. */
@@ -605,11 +783,7 @@ static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
 		p.tid = pid;
 		p.pid = tgid;
 	}
-	/* One process per namespace keeps its ns/net and net/ open. */
-	for (i = 0; i < ctl->nprocs && p.netns_kept; i++)
-		if (ctl->procs[i].netns_ino == p.netns_ino &&
-		    (ctl->procs[i].self || ctl->procs[i].netns_kept))
-			fd_proc_drop_netns(&p);
+	drop_shared_netns(ctl, &p, ctl->nprocs);
 	/* Doubling: one more each time copied the array once a process. */
 	if (ctl->nprocs == ctl->procs_cap) {
 		ctl->procs_cap = ctl->procs_cap ? 2 * ctl->procs_cap : 16;
@@ -687,13 +861,22 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "notruncate", no_argument, NULL, OUT_OPT_NOTRUNCATE },
 		OUT_LONG_OPTIONS,
+		QUERY_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	char why[512];
+	int c, r;
 
-	while ((c = getopt_long(argc, argv, ":p:ah" OUT_SHORT_OPTIONS, opts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:ah" OUT_SHORT_OPTIONS
+				QUERY_SHORT_OPTIONS, opts, NULL)) != -1) {
 		if (out_opts_take(&ctl->out, c, optarg))
+			continue;
+		if (c == 'i' && optarg == NULL && optind < argc &&
+		    query_inet_operand(argv[optind]))
+			optarg = argv[optind++];
+		if ((r = query_take(ctl->query, c, optarg, why, sizeof(why))) < 0)
+			return cmd_usage_error(&cmd_list, "%s", why);
+		if (r > 0)
 			continue;
 		switch (c) {
 		case 'p':
@@ -710,10 +893,18 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 			return cmd_bad_option(&cmd_list, argv, c);
 		}
 	}
-	if (optind < argc)
-		return cmd_unexpected_argument(&cmd_list, argv[optind]);
 	if (ctl->all && ctl->npids)
 		return cmd_usage_error(&cmd_list, "--all and --pid exclude each other");
+	/* PATH operands: a file that is not there is a failure, not a
+	 * mistake in the command line. */
+	for (; optind < argc; optind++)
+		if (query_add_path(ctl->query, argv[optind], why, sizeof(why)) < 0) {
+			warnx("%s", why);
+			return EXIT_FAIL;
+		}
+	ctl->selecting = query_selects(ctl->query);
+	if (ctl->selecting && ctl->npids == 0)
+		ctl->all = 1;
 	return EXIT_OK;
 }
 
@@ -750,15 +941,57 @@ static int select_columns(struct list_control *ctl)
 	return 0;
 }
 
+/* What the selections, -Q and -C need collected for every descriptor;
+ * the columns' needs are then read for the matching ones only. */
+static int prepare_query(struct list_control *ctl)
+{
+	enum summary_mode mode = summary_mode(query_summary(ctl->query));
+	bool sockets;
+	int col;
+
+	if (query_prepare(ctl->query, columns, NCOLUMNS) < 0)
+		return -1;
+	ctl->first_need = query_need(ctl->query, &sockets);
+	ctl->skip_dumps = query_skip_dumps(ctl->query);
+	if (sockets)
+		ctl->first_need |= LIST_NEED_SOCKETS;
+	for (col = 0; col < NCOLUMNS; col++)
+		if (query_uses_column(ctl->query, col))
+			ctl->first_need |= column_needs[col];
+	if (query_pids_only(ctl->query))
+		ctl->need = 0;
+	else if (mode == SUMMARY_ONLY)
+		ctl->need = column_needs[COL_TYPE];
+	else if (mode != SUMMARY_NEVER)
+		ctl->need |= column_needs[COL_TYPE];
+	/* The headroom table names each process. */
+	if (mode != SUMMARY_NEVER && !query_pids_only(ctl->query))
+		ctl->need |= FDL_NEED_COMM;
+	/* fdlist reads fdinfo whenever it reads both link and stat; when
+	 * that leaves the columns nothing but per-process or self-only
+	 * reads, those are made at once and no second pass is needed. */
+	if ((ctl->first_need & FDL_NEED_LINK) && (ctl->first_need & FDL_NEED_STAT))
+		ctl->first_need |= FDL_NEED_FDINFO;
+	if ((ctl->need & ~ctl->first_need & ~(unsigned int)LIST_NEED_ATTACH &
+	     ~(unsigned int)LIST_LATE_NEEDS) == 0)
+		ctl->first_need |= ctl->need & (FDL_NEED_COMM | FDL_NEED_SOCKOPT);
+	ctl->need |= ctl->first_need;
+	return 0;
+}
+
 static int list_run(const struct cli_env *env, int argc, char **argv)
 {
 	struct list_control ctl = { .proc_root = env->proc_root };
+	struct summary *sum;
 	int ret, failed = 0;
-	size_t i;
+	size_t i, nrows = 1;
 
+	ctl.query = query_new();
+	sum = query_summary(ctl.query);
 	ret = parse_args(&ctl, argc, argv);
 	if (ret != EXIT_OK || ctl.help) {
 		free(ctl.pids);
+		query_free(ctl.query);
 		return ctl.help ? cmd_help(&cmd_list) : ret;
 	}
 	if (ctl.out.list_columns) {
@@ -766,7 +999,7 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 		goto cleanup;
 	}
 	pin_pids(&ctl);
-	if (select_columns(&ctl) < 0) {
+	if (select_columns(&ctl) < 0 || prepare_query(&ctl) < 0) {
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}
@@ -788,15 +1021,36 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 		ret = EXIT_FAIL;
 		goto cleanup;
 	}
-	attach_extra(&ctl);
+	if (ctl.selecting)
+		nrows = select_rows(&ctl);
+	else
+		attach_extra(&ctl, ctl.need);
+	/* No match: nothing on stdout, and status 1, as lsof. */
+	if (nrows == 0) {
+		ret = EXIT_FAIL;
+		goto cleanup;
+	}
+	if (query_pids_only(ctl.query)) {
+		print_pids(&ctl);
+		ret = failed ? EXIT_FAIL : EXIT_OK;
+		goto cleanup;
+	}
 	ctl.table = out_table_new("descriptors", columns, ctl.selected,
 				  ctl.nselected, &ctl.out);
 	/* Whatever could be read is still printed.  A failed write is the
 	 * dispatcher's to report (it checks stdout); anything else here. */
-	if (print_rows(&ctl) < 0 && errno != EPIPE) {
+	if (summary_mode(sum) != SUMMARY_ONLY &&
+	    print_rows(&ctl) < 0 && errno != EPIPE) {
 		if (!ferror(stdout))
 			warn("cannot print the descriptor table");
 		failed = 1;
+	}
+	if (summary_mode(sum) != SUMMARY_NEVER) {
+		count_rows(&ctl, sum);
+		if (summary_mode(sum) == SUMMARY_APPEND && !ctl.out.json)
+			putchar('\n');
+		if (summary_print(sum, &ctl.out) < 0 && errno != EPIPE)
+			failed = 1;
 	}
 	ret = failed ? EXIT_FAIL : EXIT_OK;
 cleanup:
@@ -809,6 +1063,7 @@ cleanup:
 	unpin_pids(&ctl);
 	free(ctl.pids);
 	free(ctl.tgids);
+	query_free(ctl.query);
 	return ret;
 }
 
@@ -817,7 +1072,8 @@ const struct command cmd_list = {
 	.run = list_run,
 	.summary = "list open descriptors of fdscope or of other processes",
 	.usage =
-	"fdscope list [-p PID[,PID...] | --all] [OUTPUT OPTIONS]\n"
+	"fdscope list [-p PID[,PID...] | --all] [SELECTIONS] [OUTPUT OPTIONS]\n"
+	"       [PATH...]\n"
 	"\n"
 	"List open file descriptors with their type, access mode, status flags,\n"
 	"offset, inode and name, as the kernel reports them in /proc/PID/fd and\n"
@@ -828,6 +1084,8 @@ const struct command cmd_list = {
 	"  -p, --pid PID[,PID...]  list these processes\n"
 	"  -a, --all               list every process fdscope may read\n"
 	"  -h, --help              show this help\n"
+	QUERY_OPTIONS_HELP
+	"Output options:\n"
 	OUT_OPTIONS_HELP
 	OUT_NOTRUNCATE_HELP
 	"\n"
@@ -838,9 +1096,18 @@ const struct command cmd_list = {
 	"its width.  Sockets are named by the kernel (TCP, UDP, UNIX, NETLINK,\n"
 	"...) and decoded from NETLINK_SOCK_DIAG, or from /proc/net when\n"
 	"netlink is refused or FDSCOPE_NO_NETLINK=1 is set.\n"
+	"A selection or -Q searches every process unless -p narrows it.\n"
+	"Exit status: 0 rows printed; 1 nothing matched (nothing is printed),\n"
+	"a PATH that does not exist, a process that cannot be read; 2 a bad\n"
+	"option value (-i, -u, -d, -c, --inode, --under, --summary, -C) or a -Q\n"
+	"syntax error, shown with a caret under its column.\n"
 	"Examples:\n"
 	"  fdscope list\n"
 	"  fdscope list -p $$ -o +DEV,SIZE\n"
 	"  fdscope list -p 1234 -J\n"
-	"  fdscope list -p 1234 -o FD,NAME,LADDR,RADDR,STATE,SOCK.PEER\n",
+	"  fdscope list -p 1234 -o FD,NAME,LADDR,RADDR,STATE,SOCK.PEER\n"
+	"  fdscope list -t -i :8080\n"
+	"  fdscope list -i tcp --listening -u ^root\n"
+	"  fdscope list --under /var/log -Q 'SIZE > 1000000'\n"
+	"  fdscope list -p 1234 --summary=only\n",
 };

@@ -826,8 +826,18 @@ static void init_proc(struct fd_proc *p, pid_t pid)
 /* Reads the table through dfd, its fd directory, and the rest relative
  * to piddir; -1 for fdscope itself, which then needs one descriptor at a
  * time (it may be down to its last free one).  Closes dfd. */
+static void keep_only(struct fd_proc *p, fd_keep_fn keep, const void *ctx)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < p->n; i++)
+		if (keep(ctx, p->fds[i].fd))
+			p->fds[kept++] = p->fds[i];
+	p->n = kept;
+}
+
 static int collect_table(struct fd_proc *p, int piddir, int dfd,
-			 unsigned int need)
+			 unsigned int need, fd_keep_fn keep, const void *ctx)
 {
 	int infofd = -1, ret = -1, saved = 0;
 
@@ -854,6 +864,8 @@ static int collect_table(struct fd_proc *p, int piddir, int dfd,
 	}
 	if (p->self)
 		p->reader_fd = dfd;
+	if (keep)
+		keep_only(p, keep, ctx);
 	if (need & FDL_NEED_COMM)
 		read_comm(p, piddir, dfd);
 	/* Opened after the numbers were read, so never listed itself; when
@@ -884,8 +896,8 @@ cleanup:
 	return ret;
 }
 
-int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
-		       unsigned int need)
+int fd_proc_collect_at_some(struct fd_proc *p, int piddir, pid_t pid,
+			    unsigned int need, fd_keep_fn keep, const void *ctx)
 {
 	int dfd;
 
@@ -893,11 +905,17 @@ int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
 	dfd = open_fd_dir(piddir);
 	if (dfd < 0)
 		return -1;
-	return collect_table(p, piddir, dfd, need);
+	return collect_table(p, piddir, dfd, need, keep, ctx);
 }
 
-int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
-		    unsigned int need)
+int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
+		       unsigned int need)
+{
+	return fd_proc_collect_at_some(p, piddir, pid, need, NULL, NULL);
+}
+
+int fd_proc_collect_some(struct fd_proc *p, const char *root, pid_t pid,
+			 unsigned int need, fd_keep_fn keep, const void *ctx)
 {
 	int piddir, dfd, rc, saved;
 
@@ -905,16 +923,22 @@ int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 	/* fdscope itself cannot be another process meanwhile: no pin. */
 	if (p->self) {
 		dfd = procfs_open_pid_file(root, 0, "fd", O_RDONLY | O_DIRECTORY);
-		return dfd < 0 ? -1 : collect_table(p, -1, dfd, need);
+		return dfd < 0 ? -1 : collect_table(p, -1, dfd, need, keep, ctx);
 	}
 	piddir = procfs_open_pid(root, pid);
 	if (piddir < 0)
 		return -1;
-	rc = fd_proc_collect_at(p, piddir, pid, need);
+	rc = fd_proc_collect_at_some(p, piddir, pid, need, keep, ctx);
 	saved = errno;
 	close(piddir);
 	errno = saved;
 	return rc;
+}
+
+int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
+		    unsigned int need)
+{
+	return fd_proc_collect_some(p, root, pid, need, NULL, NULL);
 }
 
 void fd_proc_release(struct fd_proc *p)

@@ -95,6 +95,16 @@ int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
 		       unsigned int need);
 
+/* The same, reading further only the descriptors keep(ctx, fd) accepts:
+ * the others are dropped once the numbers are known, before any look-up
+ * (list's selections). */
+typedef bool (*fd_keep_fn)(const void *ctx, int fd);
+int fd_proc_collect_some(struct fd_proc *p, const char *root, pid_t pid,
+			 unsigned int need, fd_keep_fn keep, const void *ctx);
+int fd_proc_collect_at_some(struct fd_proc *p, int piddir, pid_t pid,
+			    unsigned int need, fd_keep_fn keep,
+			    const void *ctx);
+
 void fd_proc_release(struct fd_proc *p);
 
 /* True when the entry's stat is of a socket on sockfs: a socket file
