@@ -664,9 +664,10 @@ static bool buf_grow(struct out_buf *b, size_t more)
 	return true;
 }
 
+/* Nothing to add is not a call to make: the buffer may not exist yet. */
 static void buf_put(struct out_buf *b, const char *s, size_t len)
 {
-	if (!buf_grow(b, len))
+	if (len == 0 || !buf_grow(b, len))
 		return;
 	memcpy(b->s + b->len, s, len);
 	b->len += len;
@@ -674,7 +675,7 @@ static void buf_put(struct out_buf *b, const char *s, size_t len)
 
 static void buf_pad(struct out_buf *b, size_t n)
 {
-	if (!buf_grow(b, n))
+	if (n == 0 || !buf_grow(b, n))
 		return;
 	memset(b->s + b->len, ' ', n);
 	b->len += n;
