@@ -147,7 +147,7 @@ static int tour_exhaust(struct tour *t)
 
 static int tour_tables(struct tour *t)
 {
-	return demo_tables_body(&t->d, false);
+	return demo_tables_body(&t->d, NULL);
 }
 
 /* The last section is the network work's exchange (src/net_exchange.c),

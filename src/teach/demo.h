@@ -55,8 +55,9 @@ int demo_alloc_body(struct demo_ctx *d);
 int demo_recycle_body(struct demo_ctx *d);
 /* limit: the soft limit to lower to (exhaust's --limit). */
 int demo_exhaust_body(struct demo_ctx *d, long long limit);
-/* dot: print Graphviz of the final state (text mode only). */
-int demo_tables_body(struct demo_ctx *d, bool dot);
+/* dot: NULL, or where to put the Graphviz figure of the tables at the
+ * fork (a new string; left NULL when the tables could not be read). */
+int demo_tables_body(struct demo_ctx *d, char **dot);
 
 /* Checks exhaust's --limit against what is open and the hard limit;
  * returns 0 or -1 after explaining. */
