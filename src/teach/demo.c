@@ -14,6 +14,7 @@
 #include "lib/util.h"
 #include "out/table.h"
 #include "teach/demo.h"
+#include "teach/screen.h"
 #include "teach/tempdir.h"
 
 int demo_begin(struct demo_ctx *d, const char *proc_root, bool json,
@@ -24,6 +25,7 @@ int demo_begin(struct demo_ctx *d, const char *proc_root, bool json,
 		.quiet = quiet,
 		.color = !json && out_use_color(),
 		.proc_root = proc_root,
+		.width = screen_detect_width(),
 	};
 
 	memset(d, 0, sizeof(*d));

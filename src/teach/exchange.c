@@ -106,6 +106,9 @@ static struct step *done(struct side *sd, struct step *st)
 static void show_table(struct side *sd, const char *title)
 {
 	const char *root = sd->st.o.proc_root;
+	/* The side's label, "  NNNN  " and the name. */
+	size_t room = steps_width(&sd->st) > 7 + 8 + 10 ?
+		steps_width(&sd->st) - 7 - 8 : 10;
 	struct net_attach *a;
 	struct fd_proc p;
 	char *block = NULL;
@@ -123,8 +126,9 @@ static void show_table(struct side *sd, const char *title)
 		const struct fd_entry *e = &p.fds[i];
 		const struct sock_info *si = net_attach_sock(a, 0, e);
 		const char *link = fd_entry_link(&p, e);
-		char name[2 * NETADDR_STRLEN + 64];
-		bool internal = e->fd == sd->ready_fd || e->fd == sd->steps_fd;
+		char name[2 * NETADDR_STRLEN + 64], *row = NULL;
+		int kind = steps_hidden(&sd->st, e->fd);
+		size_t rlen = 0;
 
 		if (e->is_reader)
 			continue;
@@ -133,8 +137,16 @@ static void show_table(struct side *sd, const char *title)
 		else
 			escape_into(name, sizeof(name), link ? link : "?",
 				    link ? strlen(link) : 1);
-		xappendf(&block, &len, "  %4d  %s%s\n", e->fd, name,
-			 internal ? "  (fdscope's pipe to its parent)" : "");
+		xappendf(&row, &rlen, "%s%s", name, kind == 2 ? " (fdscope's own)" :
+			 kind == 1 ? " (inherited)" : "");
+		/* Cut, never wrapped: a wrapped port is read wrong. */
+		xappendf(&block, &len, "  %4d  ", e->fd);
+		if (rlen > room) {
+			xappendf(&block, &len, "%.*s...\n", (int)(room - 3), row);
+		} else {
+			xappendf(&block, &len, "%s\n", row);
+		}
+		free(row);
 	}
 	/* One block, one write: the other side's lines stay outside it. */
 	steps_text(&sd->st, "%s", block);
@@ -720,6 +732,9 @@ int net_exchange(struct steps *s, const struct exchange_opts *o)
 		goto cleanup;
 	}
 	hide_pipes(s, ready, sjson, cjson, true);
+	steps_say(s, "fdscope holds pipes of its own at %d and above, to hear "
+		  "from its two processes: the maps count them as \"fdscope's "
+		  "own\".", ready[0] < sjson[0] ? ready[0] : sjson[0]);
 	if (o->proto == EXCHANGE_SOCKETPAIR) {
 		if (make_pair(&srv, s, sv) < 0)
 			goto cleanup;

@@ -167,8 +167,7 @@ void steps_copy_hidden(struct steps *dst, const struct steps *src)
 	dst->nhidden = src->nhidden;
 }
 
-/* 0: shown, 1: inherited, 2: fdscope's own. */
-static int hidden_kind(const struct steps *s, int fd)
+int steps_hidden(const struct steps *s, int fd)
 {
 	size_t i;
 
@@ -335,8 +334,9 @@ static void text_call_line(struct text *t, const struct steps *s,
 	text_prefix(t, st->side);
 	xappendf(&t->buf, &t->len, "%s", on ? COLOR_CALL : "");
 	for (p = line; *p; ) {
-		const char *brk = strstr(p, ", ");
-		size_t seg = brk ? (size_t)(brk - p) + 2 : strlen(p);
+		/* A break after ", " or any space (the result's words). */
+		const char *brk = strchr(p, ' ');
+		size_t seg = brk ? (size_t)(brk - p) + 1 : strlen(p);
 
 		if (col > 8 && col + seg > room) {
 			if (t->buf[t->len - 1] == ' ')
@@ -361,23 +361,24 @@ static void text_call_line(struct text *t, const struct steps *s,
 }
 
 /* The map without the descriptors counted apart, then their counts. */
-static char *shown_map(const struct steps *s, const struct step *st)
+static char *map_marked(const struct steps *s, const int *table,
+			size_t ntable, int mark, int mark2)
 {
-	int *shown = xcalloc(st->ntable + 1, sizeof(int));
+	int *shown = xcalloc(ntable + 1, sizeof(int));
 	size_t i, n = 0, inherited = 0, own = 0, len;
 	char *map;
 
-	for (i = 0; i < st->ntable; i++) {
-		int k = hidden_kind(s, st->table[i]);
+	for (i = 0; i < ntable; i++) {
+		int k = steps_hidden(s, table[i]);
 
 		if (k == 0)
-			shown[n++] = st->table[i];
+			shown[n++] = table[i];
 		else if (k == 1)
 			inherited++;
 		else
 			own++;
 	}
-	map = steps_map(shown, n, st->mark, st->has_fds ? st->fds[1] : -1);
+	map = steps_map(shown, n, mark, mark2);
 	len = strlen(map);
 	free(shown);
 	if (inherited)
@@ -385,6 +386,17 @@ static char *shown_map(const struct steps *s, const struct step *st)
 	if (own)
 		xappendf(&map, &len, " +%zu fdscope's own", own);
 	return map;
+}
+
+char *steps_shown_map(const struct steps *s, const int *t, size_t n)
+{
+	return map_marked(s, t, n, -1, -1);
+}
+
+static char *shown_map(const struct steps *s, const struct step *st)
+{
+	return map_marked(s, st->table, st->ntable, st->mark,
+			  st->has_fds ? st->fds[1] : -1);
 }
 
 static void text_step(struct text *t, const struct steps *s, const struct step *st)

@@ -170,6 +170,14 @@ void steps_flush(struct steps *s);
  * bracketed, -1 for none) into a new string. */
 char *steps_map(const int *table, size_t n, int mark, int mark2);
 
+/* The same for the table t of this record, the descriptors counted apart
+ * (steps_hide) left out and counted: "0 1 2 [3] +2 inherited". */
+char *steps_shown_map(const struct steps *s, const int *t, size_t n);
+
+/* 0: a descriptor the narration is about; 1: inherited; 2: fdscope's own
+ * (see steps_hide). */
+int steps_hidden(const struct steps *s, int fd);
+
 /* The symbolic name of an errno value ("EMFILE"), or NULL when unknown. */
 const char *steps_errno_name(int err);
 
