@@ -88,19 +88,9 @@ static void append_cut(char **buf, size_t *len, const char *s, size_t cols)
  * the tour's, so named once and counted apart in every map. */
 static void note_inherited(struct tour *t)
 {
-	int *tab = NULL, n = steps_read_table(&t->d.steps, &tab), i, k = 0;
-	char *list = NULL;
-	size_t len = 0;
+	char *list;
+	int k = demo_hide_inherited(&t->d, &list);
 
-	xappendf(&list, &len, "%s", "");
-	for (i = 0; i < n; i++)
-		if (tab[i] > 2) {
-			steps_hide(&t->d.steps, tab[i], false);
-			xappendf(&list, &len, "%s%d", k ? (i + 1 == n ? " and " :
-							   ", ") : "", tab[i]);
-			k++;
-		}
-	free(tab);
 	if (k)
 		steps_say(&t->d.steps, "Before the tour: %s %s open when fdscope "
 			  "started, inherited from the program that ran it (a "
@@ -419,8 +409,9 @@ static int tour_exchange(struct tour *t)
 	steps_say(&t->d.steps, "The article's ending: a server and a client "
 		  "process exchange two messages over TCP on loopback; every "
 		  "socket is a descriptor like the others.  Each process sends "
-		  "its steps to fdscope, which prints them in the order they "
-		  "happened.");
+		  "its steps to fdscope over a pipe of fdscope's own, numbered "
+		  "high out of the way (the maps count those as \"fdscope's "
+		  "own\"), and fdscope prints them in the order they happened.");
 	return run_exchange(t, EXCHANGE_TCP, &t->tcp);
 }
 

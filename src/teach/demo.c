@@ -61,6 +61,24 @@ int demo_end(struct demo_ctx *d, int ret)
 	return ret;
 }
 
+int demo_hide_inherited(struct demo_ctx *d, char **list)
+{
+	int *tab = NULL, n = steps_read_table(&d->steps, &tab), i, k = 0;
+	size_t len = 0;
+
+	*list = NULL;
+	xappendf(list, &len, "%s", "");
+	for (i = 0; i < n; i++)
+		if (tab[i] > 2) {
+			steps_hide(&d->steps, tab[i], false);
+			xappendf(list, &len, "%s%d", k ? (i + 1 == n ? " and " :
+							  ", ") : "", tab[i]);
+			k++;
+		}
+	free(tab);
+	return k;
+}
+
 const char *demo_path(const char *name)
 {
 	static char path[PATH_MAX];

@@ -18,6 +18,11 @@ struct demo_ctx {
 	bool no_output;		/* collect steps but print neither text nor JSON */
 };
 
+/* Counts the descriptors above 2 open now apart in the maps (inherited:
+ * not the demo's) and returns how many, with their numbers as text
+ * ("10 and 251") in *list (a new string). */
+int demo_hide_inherited(struct demo_ctx *d, char **list);
+
 /* Creates the temporary directory and the record.  Returns 0, or -1 after
  * a warning. */
 int demo_begin(struct demo_ctx *d, const char *proc_root, bool json,

@@ -732,9 +732,7 @@ int net_exchange(struct steps *s, const struct exchange_opts *o)
 		goto cleanup;
 	}
 	hide_pipes(s, ready, sjson, cjson, true);
-	steps_say(s, "fdscope holds pipes of its own at %d and above, to hear "
-		  "from its two processes: the maps count them as \"fdscope's "
-		  "own\".", ready[0] < sjson[0] ? ready[0] : sjson[0]);
+
 	if (o->proto == EXCHANGE_SOCKETPAIR) {
 		if (make_pair(&srv, s, sv) < 0)
 			goto cleanup;
