@@ -146,7 +146,7 @@ install: fdscope
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/fdscope $(DESTDIR)$(MANDIR)/man1/fdscope.1
 
-DEB_PACKAGES := build-essential pkg-config check graphviz tmux python3 libsmartcols-dev libcap-dev \
+DEB_PACKAGES := build-essential pkg-config check graphviz tmux libsmartcols-dev libcap-dev \
 	mandoc netcat-openbsd socat valgrind lsof util-linux procps python3
 # What CI adds for the sanitizer, fuzzing and static-analysis runs.
 DEB_CI_PACKAGES := clang libclang-rt-14-dev cppcheck clang-tidy

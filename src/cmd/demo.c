@@ -702,7 +702,7 @@ static int parse_args(struct tour *t, struct demo_args *a, int argc,
  * returns the exit status. */
 static int run_sections(struct tour *t, int first, int last)
 {
-	int i = first, ret = EXIT_OK;
+	int i = first, ret = EXIT_OK, jump;
 
 	while (i >= first && i <= last) {
 		enum screen_request req;
@@ -716,14 +716,14 @@ static int run_sections(struct tour *t, int first, int last)
 		steps_flush(&t->d.steps);
 		fflush(stdout);
 		req = screen_section_end(&t->screen, i == last);
+		jump = t->screen.jump;
 		screen_resume(&t->screen);
 		if (req == SCREEN_QUIT)
 			break;
 		if (req == SCREEN_BACK)
 			i = i > first ? i - 1 : first;
-		else if (req == SCREEN_JUMP && t->screen.jump >= first + 1 &&
-			 t->screen.jump <= last + 1)
-			i = t->screen.jump - 1;
+		else if (req == SCREEN_JUMP && jump >= first + 1 && jump <= last + 1)
+			i = jump - 1;
 		else if (req == SCREEN_GO_ON || req == SCREEN_JUMP)
 			i++;
 	}
