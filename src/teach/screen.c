@@ -3,6 +3,7 @@
  * shows in the descriptor tables the tour prints. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,8 +135,51 @@ static int raw_write(struct screen *sc, int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/* While a key is awaited the terminal is in non-canonical mode; a signal
+ * then (Ctrl-C, a closed window) puts it back before the handler that was
+ * there runs (the temporary directory's, which removes it and dies). */
+static const int tty_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static struct {
+	struct termios tio;
+	volatile sig_atomic_t fd;
+	struct sigaction prev[4];
+} tty_restore = { .fd = -1 };
+
+static void on_tty_signal(int sig)
+{
+	size_t i;
+
+	if (tty_restore.fd >= 0)
+		tcsetattr(tty_restore.fd, TCSANOW, &tty_restore.tio);
+	for (i = 0; i < ARRAY_SIZE(tty_signals); i++)
+		sigaction(tty_signals[i], &tty_restore.prev[i], NULL);
+	/* Delivered to the previous handler once this one returns. */
+	raise(sig);
+}
+
+static void tty_guard(int fd, const struct termios *tio, bool on)
+{
+	struct sigaction sa;
+	size_t i;
+
+	if (!on) {
+		for (i = 0; i < ARRAY_SIZE(tty_signals); i++)
+			sigaction(tty_signals[i], &tty_restore.prev[i], NULL);
+		tty_restore.fd = -1;
+		return;
+	}
+	tty_restore.tio = *tio;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_tty_signal;
+	sigfillset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(tty_signals); i++)
+		sigaction(tty_signals[i], &sa, &tty_restore.prev[i]);
+	tty_restore.fd = fd;
+}
+
 /* Reads the teacher's answer with the terminal in non-canonical mode:
- * one key acts at once, except a number, which ends with Enter. */
+ * one key acts at once, except a number, which ends with Enter.  Ctrl-C
+ * stays the terminal's interrupt. */
 static enum screen_request read_keys(int fd, int *jump)
 {
 	struct termios old, raw;
@@ -147,9 +191,10 @@ static enum screen_request read_keys(int fd, int *jump)
 
 	if (have_old) {
 		raw = old;
-		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG);
+		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
 		raw.c_cc[VMIN] = 1;
 		raw.c_cc[VTIME] = 0;
+		tty_guard(fd, &old, true);
 		tcsetattr(fd, TCSANOW, &raw);
 	}
 	for (;;) {
@@ -185,13 +230,15 @@ static enum screen_request read_keys(int fd, int *jump)
 			req = SCREEN_BACK;
 			break;
 		}
-		if (c == 'q' || c == 'Q' || c == 0x03 || c == 0x04) {
+		if (c == 'q' || c == 'Q' || c == 0x04) {
 			req = SCREEN_QUIT;
 			break;
 		}
 	}
-	if (have_old)
+	if (have_old) {
 		tcsetattr(fd, TCSANOW, &old);
+		tty_guard(fd, &old, false);
+	}
 	return req;
 }
 

@@ -24,7 +24,7 @@ enum screen_request {
 	SCREEN_GO_ON,		/* Enter, space */
 	SCREEN_BACK,		/* b: the previous section again */
 	SCREEN_JUMP,		/* a number and Enter: that section */
-	SCREEN_QUIT,		/* q (or ^C, ^D, a closed terminal) */
+	SCREEN_QUIT,		/* q (or ^D, a closed terminal) */
 };
 
 struct screen {
