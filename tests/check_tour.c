@@ -151,8 +151,12 @@ static size_t split_lines(char *text, char **lines, size_t max)
 	return n;
 }
 
-/* Waits (at most 15 s) for a prompt on the last line; returns the
- * screen. */
+/* The screen at the last prompt: a key sent, the next prompt is on
+ * another screen (the old one may still show for a moment). */
+static char last_screen[65536];
+
+/* Waits (at most 15 s) for a prompt on the last line of a new screen;
+ * returns the screen. */
 static char *wait_prompt(char **lines, size_t *nlines)
 {
 	struct timespec ts = { 0, 50 * 1000 * 1000 };
@@ -161,9 +165,17 @@ static char *wait_prompt(char **lines, size_t *nlines)
 	for (i = 0; i < 300; i++) {
 		char *scr = tmux_capture();
 
-		*nlines = split_lines(scr, lines, 200);
-		if (strncmp(last_line(lines, *nlines), "-- ", 3) == 0)
-			return scr;
+		if (strcmp(scr, last_screen) != 0) {
+			char *copy = strdup(scr);
+
+			*nlines = split_lines(scr, lines, 200);
+			if (strncmp(last_line(lines, *nlines), "-- ", 3) == 0) {
+				snprintf(last_screen, sizeof(last_screen), "%s", copy);
+				free(copy);
+				return scr;
+			}
+			free(copy);
+		}
 		free(scr);
 		nanosleep(&ts, NULL);
 	}
@@ -267,6 +279,7 @@ START_TEST(test_step_on_a_terminal)
 		free(ref);
 	}
 	tmux_kill();
+	last_screen[0] = '\0';
 	tmux_start(cols, rows, "--step");
 	/* Sections 1 to 4, page by page. */
 	while (section <= 4) {
@@ -348,6 +361,7 @@ START_TEST(test_closed_terminal_removes_directory)
 		return;
 	}
 	dirs_make();
+	last_screen[0] = '\0';
 	tmux_start(80, 24, "--step --from 3");
 	free(wait_prompt(lines, &n));
 	ck_assert_int_eq(dir_entries(tour_tmp), 1);
