@@ -90,8 +90,8 @@ static void tmux_start(int cols, int rows, const char *args)
 
 	tmux_new_name();
 	snprintf(cmd, sizeof(cmd), "tmux -L %s -f /dev/null new-session -d -s t "
-		 "-x %d -y %d \"env -u COLUMNS TMPDIR=%s %s demo %s; "
-		 "echo \\$? > %s/exit; sleep 60\"", sock, cols, rows, tour_tmp,
+		 "-x %d -y %d \"env -u COLUMNS TMPDIR=%s timeout --foreground 60 %s demo %s; "
+		 "echo \\$? > %s/exit; sleep 1\"", sock, cols, rows, tour_tmp,
 		 fdscope_bin(), args, work);
 	ck_assert_msg(system(cmd) == 0, "cannot start tmux: %s", cmd);
 }
@@ -259,7 +259,7 @@ START_TEST(test_step_on_a_terminal)
 		snprintf(cmd, sizeof(cmd), "tmux -L %s -f /dev/null new-session -d "
 			 "-s t -x %d -y %d \"env -u COLUMNS TMPDIR=%s %s demo "
 			 "--section %d --width %d > %s; echo done > %s/refdone; "
-			 "sleep 60\"", sock, cols, rows, tour_tmp, fdscope_bin(), k,
+			 "sleep 1\"", sock, cols, rows, tour_tmp, fdscope_bin(), k,
 			 cols, path, work);
 		snprintf(path + strlen(work), sizeof(path) - strlen(work), "/refdone");
 		unlink(path);
