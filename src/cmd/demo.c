@@ -794,8 +794,8 @@ const struct command cmd_demo = {
 	"      --list-sections   list the sections and exit\n"
 	"      --width N         fit the text to N columns (default: the\n"
 	"                        terminal's, else $COLUMNS, else 80)\n"
-	"  -J, --json    print {\"steps\": [...]}: call, syscall, ret, fds,\n"
-	"                errno, table, side, time_ns, section, ...\n"
-	"  -q, --quiet   calls and results only, no narration\n"
-	"  -h, --help    show this help\n",
+	"  -J, --json            print {\"steps\": [...]}: call, syscall, ret,\n"
+	"                        fds, errno, table, side, time_ns, section, ...\n"
+	"  -q, --quiet           calls and results only, no narration\n"
+	"  -h, --help            show this help\n",
 };

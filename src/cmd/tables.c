@@ -638,9 +638,13 @@ const struct command cmd_tables = {
 	"refused (or FDSCOPE_NO_KCMP is set).\n"
 	"\n"
 	"Options:\n"
-	"      --dot     print the figure of the tables at the fork as Graphviz\n"
-	"                (dot) instead: descriptors (FD_CLOEXEC marked), open\n"
-	"                file descriptions, inodes, the child's descriptors\n"
-	"      --svg FILE  write that figure rendered by Graphviz's dot to FILE\n"
-	DEMO_COMMON_HELP,
+	"      --dot       print the figure of the tables at the fork as\n"
+	"                  Graphviz (dot) instead: descriptors (FD_CLOEXEC\n"
+	"                  marked), open file descriptions, inodes, and the\n"
+	"                  child's descriptors\n"
+	"      --svg FILE  write that figure rendered by Graphviz's dot\n"
+	"  -J, --json      print {\"steps\": [...]}: call, syscall, ret, fds,\n"
+	"                  errno, table (descriptors open after the call), ...\n"
+	"  -q, --quiet     calls and results only, no narration\n"
+	"  -h, --help      show this help\n",
 };
