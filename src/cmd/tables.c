@@ -277,8 +277,15 @@ static void show_fork(struct demo_ctx *d, struct tables_state *ts, int fd)
 	steps_start(&d->steps);
 	pid = fork();
 	if (pid == 0) {
+		int i;
+
 		close(p[0]);
 		fork_child(d, fd, parent, p[1]);
+		/* The child leaves with nothing of the demo's open. */
+		close(p[1]);
+		for (i = 0; i < TABLES_MAX_FDS; i++)
+			if (ts->fd[i] >= 0)
+				close(ts->fd[i]);
 		_exit(0);
 	}
 	steps_call(&d->steps, "fork", pid, pid < 0 ? errno : 0, "fork()");

@@ -585,6 +585,9 @@ static void child_main(struct side *sd, const struct steps *parent,
 	rc = server ? run_server(sd) : run_client(sd);
 	if (steps_finish(&sd->st) < 0)
 		rc = -1;
+	/* The end of this side's record for the parent. */
+	if (sd->steps_fd >= 0)
+		close(sd->steps_fd);
 	steps_release(&sd->st);
 	fflush(stdout);
 	_exit(rc < 0 ? EXIT_FAIL : EXIT_OK);
