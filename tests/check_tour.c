@@ -168,8 +168,14 @@ static char *wait_prompt(char **lines, size_t *nlines)
 		if (strcmp(scr, last_screen) != 0) {
 			char *copy = strdup(scr);
 
+			const char *l;
+
 			*nlines = split_lines(scr, lines, 200);
-			if (strncmp(last_line(lines, *nlines), "-- ", 3) == 0) {
+			l = last_line(lines, *nlines);
+			/* A prompt ends with "--": one with a number typed
+			 * after it is not answered yet. */
+			if (strncmp(l, "-- ", 3) == 0 &&
+			    strcmp(l + strlen(l) - 2, "--") == 0) {
 				snprintf(last_screen, sizeof(last_screen), "%s", copy);
 				free(copy);
 				return scr;
@@ -321,8 +327,7 @@ START_TEST(test_step_on_a_terminal)
 		ck_assert_int_eq(heading_on(lines, n), 4);
 		free(scr);
 	}
-	tmux_keys("2");
-	tmux_keys("Enter");
+	tmux_keys("2 Enter");
 	for (;;) {
 		char *scr = wait_prompt(lines, &n);
 		int h = heading_on(lines, n);
