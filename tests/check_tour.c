@@ -380,6 +380,56 @@ START_TEST(test_closed_terminal_removes_directory)
 }
 END_TEST
 
+static bool screen_has(char **lines, size_t n, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strstr(lines[i], text))
+			return true;
+	return false;
+}
+
+/* --step=call: a pause after each call, the call on the screen. */
+START_TEST(test_step_after_each_call)
+{
+	char *lines[200], *scr, path[128];
+	size_t n;
+	int status = -1, i;
+	FILE *f;
+
+	if (!have_program("tmux")) {
+		fprintf(stderr, "skipped: tmux is not installed\n");
+		return;
+	}
+	dirs_make();
+	last_screen[0] = '\0';
+	tmux_start(80, 24, "--step=call --section 3");
+	scr = wait_prompt(lines, &n);
+	/* The first call's step is all there: the call, then its map. */
+	ck_assert_msg(strstr(last_line(lines, n), "call:") != NULL, "%s",
+		      last_line(lines, n));
+	ck_assert(n >= 2 && strstr(lines[n - 2], "table: 0 1 2 [3]") != NULL);
+	ck_assert(strstr(lines[n - 3], "open(") || strstr(lines[n - 4], "open("));
+	free(scr);
+	tmux_keys("Enter");
+	scr = wait_prompt(lines, &n);
+	ck_assert(screen_has(lines, n, "pipe2(["));
+	free(scr);
+	tmux_keys("q");
+	snprintf(path, sizeof(path), "%s/exit", work);
+	for (i = 0; i < 100 && access(path, F_OK) != 0; i++)
+		usleep(50 * 1000);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "the tour did not end on q");
+	ck_assert(fscanf(f, "%d", &status) == 1);
+	fclose(f);
+	ck_assert_int_eq(status, 0);
+	tmux_kill();
+	dirs_remove();
+}
+END_TEST
+
 /* No terminal: the tour runs through, saying so once, no prompt. */
 START_TEST(test_step_without_terminal)
 {
@@ -656,6 +706,7 @@ Suite *tour_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_step_on_a_terminal, 0, 2);
+	tcase_add_test(tc, test_step_after_each_call);
 	tcase_add_test(tc, test_closed_terminal_removes_directory);
 	tcase_add_test(tc, test_step_without_terminal);
 	tcase_add_loop_test(tc, test_exchange_order_is_kernel_order, 0,

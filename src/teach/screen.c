@@ -180,7 +180,8 @@ static void tty_guard(int fd, const struct termios *tio, bool on)
 /* Reads the teacher's answer with the terminal in non-canonical mode:
  * one key acts at once, except a number, which ends with Enter.  Ctrl-C
  * stays the terminal's interrupt. */
-static enum screen_request read_keys(int fd, int *jump)
+static enum screen_request read_keys(struct screen *sc, int fd,
+				     const char *prompt, int *jump)
 {
 	struct termios old, raw;
 	bool have_old = tcgetattr(fd, &old) == 0;
@@ -197,6 +198,9 @@ static enum screen_request read_keys(int fd, int *jump)
 		tty_guard(fd, &old, true);
 		tcsetattr(fd, TCSANOW, &raw);
 	}
+	/* The prompt only once the keys are read raw: an Enter typed at
+	 * once is not echoed as a new line. */
+	raw_write(sc, fd, prompt, strlen(prompt));
 	for (;;) {
 		ssize_t r = read(fd, &c, 1);
 
@@ -258,8 +262,7 @@ static void pause_for(struct screen *sc, const char *prompt, bool clear)
 		sc->discard = true;
 		return;
 	}
-	raw_write(sc, fd, prompt, strlen(prompt));
-	sc->req = read_keys(fd, &sc->jump);
+	sc->req = read_keys(sc, fd, prompt, &sc->jump);
 	raw_write(sc, fd, ERASE_LINE, strlen(ERASE_LINE));
 	if (clear && sc->clear)
 		raw_write(sc, fd, CLEAR_SCREEN, strlen(CLEAR_SCREEN));
