@@ -508,7 +508,8 @@ START_TEST(test_exchange_order_is_kernel_order)
 	const char *proto = protos[_i];
 	int round;
 
-	for (round = 0; round < 50; round++) {
+	/* 50 rounds, each in text and in JSON. */
+	for (round = 0; round < 100; round++) {
 		struct run_result r;
 		char *names[128];
 		int sides[128];
