@@ -430,6 +430,44 @@ START_TEST(test_step_after_each_call)
 }
 END_TEST
 
+/* demo --step > file: the prompt is on the terminal, the file holds the
+ * tour and no prompt. */
+START_TEST(test_step_prompt_never_on_stdout)
+{
+	char *lines[200], args[192], path[128], buf[8192];
+	size_t n, got;
+	int i;
+	FILE *f;
+
+	if (!have_program("tmux")) {
+		fprintf(stderr, "skipped: tmux is not installed\n");
+		return;
+	}
+	dirs_make();
+	last_screen[0] = '\0';
+	snprintf(args, sizeof(args), "--step --section 2 > %s/out", work);
+	tmux_start(80, 24, args);
+	free(wait_prompt(lines, &n));
+	ck_assert(strstr(last_line(lines, n), "-- end:") != NULL);
+	tmux_keys("Enter");
+	snprintf(path, sizeof(path), "%s/exit", work);
+	for (i = 0; i < 100 && access(path, F_OK) != 0; i++)
+		usleep(50 * 1000);
+	ck_assert(access(path, F_OK) == 0);
+	snprintf(path, sizeof(path), "%s/out", work);
+	f = fopen(path, "r");
+	ck_assert(f != NULL);
+	got = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[got] = '\0';
+	fclose(f);
+	ck_assert(strstr(buf, "getrlimit(RLIMIT_NOFILE") != NULL);
+	ck_assert_msg(strstr(buf, "-- ") == NULL && strstr(buf, "\033") == NULL,
+		      "a prompt or a terminal code in stdout: %s", buf);
+	tmux_kill();
+	dirs_remove();
+}
+END_TEST
+
 /* No terminal: the tour runs through, saying so once, no prompt. */
 START_TEST(test_step_without_terminal)
 {
@@ -708,6 +746,7 @@ Suite *tour_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_step_on_a_terminal, 0, 2);
 	tcase_add_test(tc, test_step_after_each_call);
+	tcase_add_test(tc, test_step_prompt_never_on_stdout);
 	tcase_add_test(tc, test_closed_terminal_removes_directory);
 	tcase_add_test(tc, test_step_without_terminal);
 	tcase_add_loop_test(tc, test_exchange_order_is_kernel_order, 0,
