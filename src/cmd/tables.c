@@ -229,12 +229,8 @@ static int open_child_pipe(struct demo_ctx *d, int p[2], const char *why)
 static bool skip_hidden(int fd, void *arg)
 {
 	const struct demo_ctx *d = arg;
-	size_t i;
 
-	for (i = 0; i < d->steps.nhidden; i++)
-		if (d->steps.hidden[i] == fd)
-			return true;
-	return false;
+	return steps_hidden(&d->steps, fd) != 0;
 }
 
 /* The child's table as its first step recorded it, for the figure. */

@@ -66,7 +66,7 @@ int figure_snapshot(struct figure *f, const char *proc_root,
 	f->by_kcmp = true;
 	if (fd_proc_collect(&p, proc_root, 0, FDL_NEED_LINK | FDL_NEED_FDINFO) < 0)
 		return -1;
-	for (i = 0; i < p.n && f->nfds < FIGURE_MAX_FDS; i++) {
+	for (i = 0; i < p.n; i++) {
 		const struct fd_entry *e = &p.fds[i];
 		struct figure_fd *d;
 		struct fdinfo info;
@@ -75,8 +75,12 @@ int figure_snapshot(struct figure *f, const char *proc_root,
 
 		if (e->is_reader)
 			continue;
-		if (skip && skip(e->fd, arg)) {
+		if (skip && skip(e->fd, arg) && f->nleft_out < FIGURE_MAX_FDS) {
 			f->left_out[f->nleft_out++] = e->fd;
+			continue;
+		}
+		if (f->nfds == FIGURE_MAX_FDS) {
+			f->not_drawn++;
 			continue;
 		}
 		fl = fcntl(e->fd, F_GETFD);
@@ -166,6 +170,9 @@ char *figure_dot(const struct figure *f)
 		for (i = 0; i < f->nleft_out; i++)
 			xappendf(&b, &len, " %d", f->left_out[i]);
 	}
+	if (f->not_drawn)
+		xappendf(&b, &len, "\\n%zu more descriptors not drawn",
+			 f->not_drawn);
 	xappendf(&b, &len, "\";\n");
 	for (i = 0; i < f->nfds; i++)
 		xappendf(&b, &len, "\t\tfd%d [label=\"fd %d%s\"%s];\n",

@@ -40,6 +40,7 @@ struct figure {
 	size_t ninodes;
 	int left_out[FIGURE_MAX_FDS];	/* inherited: named, not drawn */
 	size_t nleft_out;
+	size_t not_drawn;	/* beyond FIGURE_MAX_FDS: counted, said so */
 	pid_t child;		/* 0: no child drawn */
 	int child_fds[FIGURE_MAX_FDS];
 	size_t nchild;

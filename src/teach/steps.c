@@ -456,15 +456,6 @@ static void text_write(struct steps *s, struct text *t)
 	}
 }
 
-int steps_write_text(struct steps *s, const char *text)
-{
-	struct text t = { xstrdup(text), strlen(text) };
-
-	text_write(s, &t);
-	free(t.buf);
-	return s->write_failed ? -1 : 0;
-}
-
 static void render(const struct steps *s, struct step *st)
 {
 	struct text t = { NULL, 0 };

@@ -213,8 +213,5 @@ void steps_copy_hidden(struct steps *dst, const struct steps *src);
 /* The width the text is fitted to. */
 unsigned int steps_width(const struct steps *s);
 
-/* Writes text as the record writes its own (the tour's screen, or stdout);
- * for tables the caller fitted to steps_width().  Returns 0 or -1. */
-int steps_write_text(struct steps *s, const char *text);
 
 #endif
