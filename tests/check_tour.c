@@ -468,6 +468,40 @@ START_TEST(test_step_prompt_never_on_stdout)
 }
 END_TEST
 
+/* The whole tour at 40 and 60 columns (and $COLUMNS): nothing wider. */
+START_TEST(test_tour_fits_the_width)
+{
+	static const char *const widths[] = { "40", "60" };
+	size_t k;
+
+	for (k = 0; k < 3; k++) {
+		struct run_result r;
+		const char *line;
+		size_t n, w = k < 2 ? (size_t)atoi(widths[k]) : 52;
+
+		if (k < 2) {
+			run_fdscope(&r, "demo", "--width", widths[k], NULL);
+		} else {
+			setenv("COLUMNS", "52", 1);
+			run_fdscope(&r, "demo", "--from", "8", NULL);
+			unsetenv("COLUMNS");
+		}
+		ck_assert_msg(r.status == 0, "%s", r.err);
+		ck_assert(strstr(r.out, "== 11. ") != NULL);
+		for (line = r.out; *line; line += n + (line[n] == '\n')) {
+			size_t cols = 0, i;
+
+			n = strcspn(line, "\n");
+			for (i = 0; i < n; i++)
+				cols += ((unsigned char)line[i] & 0xc0) != 0x80;
+			ck_assert_msg(cols <= w, "wider than %zu: '%.*s'", w, (int)n,
+				      line);
+		}
+		run_result_release(&r);
+	}
+}
+END_TEST
+
 /* No terminal: the tour runs through, saying so once, no prompt. */
 START_TEST(test_step_without_terminal)
 {
@@ -749,6 +783,7 @@ Suite *tour_suite(void)
 	tcase_add_test(tc, test_step_prompt_never_on_stdout);
 	tcase_add_test(tc, test_closed_terminal_removes_directory);
 	tcase_add_test(tc, test_step_without_terminal);
+	tcase_add_test(tc, test_tour_fits_the_width);
 	tcase_add_loop_test(tc, test_exchange_order_is_kernel_order, 0,
 			    (int)(sizeof(protos) / sizeof(protos[0])));
 	tcase_add_test(tc, test_python_view_is_pythons);

@@ -111,16 +111,22 @@ static const char *access_name(int flags)
 
 static void draw(struct demo_ctx *d, struct tables_state *ts)
 {
+	/* 58 columns at most (a 10-digit inode), 38 when narrower: the
+	 * figure is never cut or wrapped. */
+	bool narrow = steps_width(&d->steps) < 60;
 	char *fig = NULL;
 	size_t len = 0;
 	int i, j;
 
 	inspect(ts);
-	/* 58 columns at most (a 10-digit inode): fits the narrowest tour. */
-	xappendf(&fig, &len, "  %-11s    %-22s    %s\n", "descriptor",
-		 "open file description", "inode");
-	xappendf(&fig, &len, "  %-11s    %-22s    %s\n", "table", "(\"file table\")",
-		 "table");
+	if (narrow) {
+		xappendf(&fig, &len, "  fd      description       inode\n");
+	} else {
+		xappendf(&fig, &len, "  %-11s    %-22s    %s\n", "descriptor",
+			 "open file description", "inode");
+		xappendf(&fig, &len, "  %-11s    %-22s    %s\n", "table",
+			 "(\"file table\")", "table");
+	}
 	for (i = 0; i < TABLES_MAX_FDS; i++) {
 		bool first = true;
 
@@ -132,13 +138,16 @@ static void draw(struct demo_ctx *d, struct tables_state *ts)
 		if (first) {
 			char dbuf[64];
 
-			snprintf(dbuf, sizeof(dbuf), "#%d offset %lld %s",
-				 ts->desc[i], ts->pos[i], access_name(ts->flags[i]));
-			xappendf(&fig, &len, "  fd %-7d --> %-22s --> %llu\n",
-				 ts->fd[i], dbuf, ts->ino[i]);
+			snprintf(dbuf, sizeof(dbuf), narrow ? "#%d @%lld %s" :
+				 "#%d offset %lld %s", ts->desc[i], ts->pos[i],
+				 access_name(ts->flags[i]) + (narrow ? 2 : 0));
+			xappendf(&fig, &len, narrow ? "  %-3d -> %-14s -> %llu\n" :
+				 "  fd %-7d --> %-22s --> %llu\n", ts->fd[i], dbuf,
+				 ts->ino[i]);
 		} else {
-			xappendf(&fig, &len, "  fd %-7d --> #%d (shared)\n",
-				 ts->fd[i], ts->desc[i]);
+			xappendf(&fig, &len, narrow ? "  %-3d -> #%d (shared)\n" :
+				 "  fd %-7d --> #%d (shared)\n", ts->fd[i],
+				 ts->desc[i]);
 		}
 	}
 	steps_text(&d->steps, "%s", fig);
@@ -149,7 +158,7 @@ static void draw(struct demo_ctx *d, struct tables_state *ts)
 			   ts->force_probe ? "FDSCOPE_NO_KCMP is set" :
 			   strerror(ts->kcmp_errno));
 	else
-		steps_text(&d->steps, "  (sharing verified with kcmp(KCMP_FILE))");
+		steps_text(&d->steps, "  (sharing checked with kcmp(KCMP_FILE))");
 }
 
 static ssize_t demo_rw(struct demo_ctx *d, int fd, bool writing, size_t n)
