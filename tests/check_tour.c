@@ -416,6 +416,11 @@ START_TEST(test_step_after_each_call)
 	scr = wait_prompt(lines, &n);
 	ck_assert(screen_has(lines, n, "pipe2(["));
 	free(scr);
+	/* Space goes on as Enter does. */
+	tmux_keys("Space");
+	scr = wait_prompt(lines, &n);
+	ck_assert(screen_has(lines, n, "socket(AF_INET, SOCK_STREAM, 0) = "));
+	free(scr);
 	tmux_keys("q");
 	snprintf(path, sizeof(path), "%s/exit", work);
 	for (i = 0; i < 100 && access(path, F_OK) != 0; i++)
@@ -425,6 +430,47 @@ START_TEST(test_step_after_each_call)
 	ck_assert(fscanf(f, "%d", &status) == 1);
 	fclose(f);
 	ck_assert_int_eq(status, 0);
+	tmux_kill();
+	dirs_remove();
+}
+END_TEST
+
+/* --step=page: pauses only before a page scrolls away, none at the end
+ * of a section. */
+START_TEST(test_step_by_page)
+{
+	char *lines[200], path[128];
+	size_t n;
+	int i, pages = 0, status = -1;
+	FILE *f;
+
+	if (!have_program("tmux")) {
+		fprintf(stderr, "skipped: tmux is not installed\n");
+		return;
+	}
+	dirs_make();
+	last_screen[0] = '\0';
+	tmux_start(80, 24, "--step=page --from 3");
+	snprintf(path, sizeof(path), "%s/exit", work);
+	/* Sections 3 and 4 are longer than a screen together. */
+	for (i = 0; i < 3; i++) {
+		free(wait_prompt(lines, &n));
+		ck_assert_msg(strstr(last_line(lines, n), "-- more:") != NULL,
+			      "not a page prompt: %s", last_line(lines, n));
+		ck_assert_uint_le(n, 24);
+		check_widths(lines, n, 80);
+		pages++;
+		tmux_keys("Enter");
+	}
+	tmux_keys("q");
+	for (i = 0; i < 100 && access(path, F_OK) != 0; i++)
+		usleep(50 * 1000);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "the tour did not end on q");
+	ck_assert(fscanf(f, "%d", &status) == 1);
+	fclose(f);
+	ck_assert_int_eq(status, 0);
+	ck_assert_int_eq(pages, 3);
 	tmux_kill();
 	dirs_remove();
 }
@@ -781,6 +827,7 @@ Suite *tour_suite(void)
 	tcase_add_loop_test(tc, test_step_on_a_terminal, 0, 2);
 	tcase_add_test(tc, test_step_after_each_call);
 	tcase_add_test(tc, test_step_prompt_never_on_stdout);
+	tcase_add_test(tc, test_step_by_page);
 	tcase_add_test(tc, test_closed_terminal_removes_directory);
 	tcase_add_test(tc, test_step_without_terminal);
 	tcase_add_test(tc, test_tour_fits_the_width);
