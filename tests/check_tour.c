@@ -785,6 +785,42 @@ START_TEST(test_figure_renders_in_graphviz)
 }
 END_TEST
 
+/* tables: the child's read comes after the fork that made the child, in
+ * text through a pipe as in JSON. */
+START_TEST(test_tables_child_after_fork)
+{
+	struct run_result r;
+	struct json *doc;
+	const struct json *steps;
+	const char *fork_at, *child_at;
+	size_t i, fork_i = 0, child_i = 0;
+
+	run_fdscope(&r, "tables", "-q", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	fork_at = strstr(r.out, "\nfork() = ");
+	child_at = strstr(r.out, "\nchild  read(");
+	ck_assert(fork_at && child_at && fork_at < child_at);
+	run_result_release(&r);
+	run_fdscope(&r, "tables", "-J", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	doc = json_parse(r.out);
+	steps = json_get(doc, "steps");
+	ck_assert(steps != NULL);
+	for (i = 0; i < steps->n; i++) {
+		const struct json *st = json_at(steps, i);
+		const char *side = json_str(st, "side");
+
+		if (fork_i == 0 && strcmp(json_str(st, "syscall"), "fork") == 0)
+			fork_i = i;
+		if (child_i == 0 && side && strcmp(side, "child") == 0)
+			child_i = i;
+	}
+	ck_assert(fork_i > 0 && child_i > fork_i);
+	json_free(doc);
+	run_result_release(&r);
+}
+END_TEST
+
 /* -J marks each step with its section; --list-sections lists them. */
 START_TEST(test_json_marks_sections)
 {
@@ -836,6 +872,7 @@ Suite *tour_suite(void)
 	tcase_add_test(tc, test_python_view_is_pythons);
 	tcase_add_test(tc, test_figure_renders_in_graphviz);
 	tcase_add_test(tc, test_json_marks_sections);
+	tcase_add_test(tc, test_tables_child_after_fork);
 	suite_add_tcase(s, tc);
 	return s;
 }
