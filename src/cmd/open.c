@@ -25,6 +25,7 @@
 
 #include "cli/command.h"
 #include "lib/util.h"
+#include "net/netaddr.h"
 #include "teach/demo.h"
 #include "teach/pyrepr.h"
 #include "teach/tempdir.h"
