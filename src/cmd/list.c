@@ -29,6 +29,7 @@ enum {
 	COL_INODE, COL_DEV, COL_RDEV, COL_MNTID, COL_SIZE, COL_DELETED,
 	COL_NAME, COL_SOCK_FAMILY, COL_SOCK_TYPE, COL_SOCK_PROTO, COL_LADDR,
 	COL_RADDR, COL_STATE, COL_SOCK_PEER, COL_ENDPOINTS, COL_NOTE,
+	COL_SOURCE,
 	NCOLUMNS
 };
 
@@ -83,6 +84,8 @@ static const struct out_column columns[NCOLUMNS] = {
 		"processes: PID,COMMAND,FD and r/w" },
 	[COL_NOTE] = { "NOTE", 0.2, OUT_WRAP, OUT_JSON_STRING,
 		"what fdscope itself uses the descriptor for" },
+	[COL_SOURCE] = { "SOURCE", 0.1, 0, OUT_JSON_STRING,
+		"error rows: the call that failed and its errno (readlink:EACCES)" },
 };
 
 /* Attach steps, after collection: kept above the fdlist bits. */
@@ -97,6 +100,7 @@ enum {
 static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_COMMAND] = FDL_NEED_COMM,
 	[COL_TYPE] = FDL_NEED_STAT | FDL_NEED_LINK,
+	[COL_SOURCE] = FDL_NEED_STAT | FDL_NEED_LINK,
 	[COL_MODE] = FDL_NEED_FDINFO,
 	[COL_FLAGS] = FDL_NEED_FDINFO,
 	[COL_POS] = FDL_NEED_FDINFO,
@@ -160,6 +164,23 @@ struct list_row {
 static const char *fmt_ull(char *buf, size_t len, unsigned long long v)
 {
 	snprintf(buf, len, "%llu", v);
+	return buf;
+}
+
+/* "readlink:EACCES": the failed call and the errno's name, as lsfd 2.41
+ * writes error rows; NULL when the row is not one. */
+static const char *error_cell(const struct fd_entry *e, char *buf, size_t len)
+{
+	const char *call, *name;
+	int err = fd_entry_error(e, &call);
+
+	if (err == 0)
+		return NULL;
+	name = strerrorname_np(err);
+	if (name != NULL)
+		snprintf(buf, len, "%s:%s", call, name);
+	else
+		snprintf(buf, len, "%s:%d", call, err);
 	return buf;
 }
 
@@ -250,7 +271,11 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	case COL_FD:
 		return fmt_ull(buf, len, (unsigned long long)e->fd);
 	case COL_TYPE:
+		if (error_cell(e, buf, len) != NULL)
+			return "ERROR";
 		return fdtype_name(e->st.st_mode, st_ok, link);
+	case COL_SOURCE:
+		return error_cell(e, buf, len);
 	case COL_MODE:
 		return e->have_info && e->info.has_flags ?
 			fdmode_name(e->info.flags) : NULL;
@@ -288,7 +313,7 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 		if ((si = row_sock(r)) != NULL)
 			return net_sock_name(si, row_peer(r, si), buf, len);
 		if (link == NULL)
-			return NULL;
+			return error_cell(e, buf, len);
 		escape_into(buf, len, link, strlen(link));
 		return buf;
 	case COL_SOCK_FAMILY:
@@ -376,6 +401,43 @@ static void attach_extra(struct list_control *ctl)
 		net_attach_sockets(ctl->attach);
 	if (ctl->need & LIST_NEED_HOLDERS)
 		net_attach_holders(ctl->attach);
+}
+
+/* Once per listing, off JSON: how many rows are error rows, an example
+ * (the first), and what would let fdscope read them. */
+static void explain_error_rows(const struct list_control *ctl)
+{
+	size_t pi, i, n = 0, total = 0;
+	bool denied = false;
+	char first[64] = "";
+
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		total += ctl->procs[pi].n;
+		for (i = 0; i < ctl->procs[pi].n; i++) {
+			const struct fd_entry *e = &ctl->procs[pi].fds[i];
+			const char *call;
+			int err = fd_entry_error(e, &call);
+
+			if (err == 0)
+				continue;
+			if (n++ == 0)
+				error_cell(e, first, sizeof(first));
+			if (err == EACCES || err == EPERM)
+				denied = true;
+		}
+	}
+	if (n == 0)
+		return;
+	if (denied)
+		warnx("%zu of %zu rows are error rows (TYPE ERROR, SOURCE %s): "
+		      "the table may be listed but not what its descriptors "
+		      "refer to; run as the process's user in its user "
+		      "namespace, or with CAP_SYS_PTRACE, to read them",
+		      n, total, first);
+	else
+		warnx("%zu of %zu rows are error rows (TYPE ERROR, SOURCE %s): "
+		      "the kernel refused to read their link or stat; SOURCE "
+		      "says which call failed and why", n, total, first);
 }
 
 static void release_procs(struct list_control *ctl)
@@ -602,6 +664,8 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 	/* Whatever could be read is still printed. */
 	if (print_rows(&ctl) < 0 && errno != EPIPE)
 		failed = 1;
+	if (!ctl.out.json)
+		explain_error_rows(&ctl);
 	ret = failed ? EXIT_FAIL : EXIT_OK;
 cleanup:
 	out_table_free(ctl.table);

@@ -87,6 +87,20 @@ const char *fd_entry_link(const struct fd_proc *p, const struct fd_entry *e)
 	return e->link_off == (size_t)-1 ? NULL : p->strings + e->link_off;
 }
 
+int fd_entry_error(const struct fd_entry *e, const char **call)
+{
+	if (e->link_errno != 0) {
+		*call = "readlink";
+		return e->link_errno;
+	}
+	/* ENODATA: stat was not asked for. */
+	if (e->stat_errno != 0 && e->stat_errno != ENODATA) {
+		*call = "stat";
+		return e->stat_errno;
+	}
+	return 0;
+}
+
 static void reserve_entries(struct fd_proc *p, size_t n)
 {
 	if (n <= p->cap)
@@ -400,9 +414,11 @@ static int read_stat(struct collect_job *j, const char *name,
 
 	if (stat_from_link(j, link, e))
 		return 0;
+	/* The link is magic: it resolves to the open file whatever its
+	 * path, so ENOENT means the descriptor closed meanwhile. */
 	if (fstatat(j->dfd, name, &st, 0) < 0) {
 		e->stat_errno = errno;
-		return errno == ENOENT && (j->need & FDL_NEED_LINK) == 0;
+		return errno == ENOENT;
 	}
 	keep_stat(&e->st, &st);
 	e->stat_errno = 0;
@@ -422,8 +438,12 @@ static int read_entry(struct collect_job *j, struct fd_entry *e)
 	if ((need & FDL_NEED_FDINFO) && read_fdinfo(j, name, e) < 0)
 		return -1;
 	if ((need & FDL_NEED_LINK) && !link_from_fdinfo(j, e)) {
-		if (read_link(j, name, e) < 0 && errno == ENOENT)
-			return 1;
+		if (read_link(j, name, e) < 0) {
+			if (errno == ENOENT)
+				return 1;
+			/* Kept as an error row, never dropped. */
+			e->link_errno = errno;
+		}
 		learn_kind_mnt(j, e);
 	}
 	if ((need & FDL_NEED_STAT) && read_stat(j, name, e) > 0)

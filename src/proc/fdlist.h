@@ -37,6 +37,7 @@ struct fd_stat {
 struct fd_entry {
 	int fd;
 	size_t link_off;	/* into fd_proc.strings; (size_t)-1 if unread */
+	int link_errno;		/* readlink's errno when the link was unreadable */
 	int stat_errno;		/* 0 when st holds stat of /proc/PID/fd/N */
 	struct fd_stat st;
 	bool have_info;
@@ -72,6 +73,11 @@ void fd_proc_release(struct fd_proc *p);
 
 /* The link text of an entry, or NULL when it was not read. */
 const char *fd_entry_link(const struct fd_proc *p, const struct fd_entry *e);
+
+/* An error row: the descriptor is open but its link or its stat could not
+ * be read.  Returns the errno and sets *call to "readlink" or "stat", or
+ * returns 0 when what was asked for was read. */
+int fd_entry_error(const struct fd_entry *e, const char **call);
 
 struct fd_count {
 	size_t open;		/* descriptors open */
