@@ -20,6 +20,8 @@
 #include "lib/util.h"
 #include "net/attach.h"
 #include "out/table.h"
+#include "proc/anon.h"
+#include "proc/chrdev.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
 #include "proc/procfs.h"
@@ -30,6 +32,14 @@ enum {
 	COL_NAME, COL_SOCK_FAMILY, COL_SOCK_TYPE, COL_SOCK_PROTO, COL_LADDR,
 	COL_RADDR, COL_STATE, COL_SOCK_PEER, COL_ENDPOINTS, COL_NOTE,
 	COL_SOURCE,
+	COL_EVENTFD_ID, COL_EVENTFD_COUNT, COL_EVENTPOLL_TFDS,
+	COL_EVENTPOLL_EVENTS, COL_EVENTPOLL_BY, COL_TIMERFD_CLOCKID,
+	COL_TIMERFD_INTERVAL, COL_TIMERFD_REMAINING, COL_TIMERFD_TICKS,
+	COL_SIGNALFD_MASK, COL_INOTIFY_INODES, COL_PIDFD_PID, COL_PIDFD_COMM,
+	COL_PIDFD_NSPID, COL_BPF_MAP_ID, COL_BPF_MAP_TYPE, COL_BPF_PROG_ID,
+	COL_BPF_PROG_TYPE, COL_BPF_PROG_TAG, COL_IO_URING_SQ, COL_IO_URING_CQ,
+	COL_PTMX_TTY_INDEX, COL_TUN_IFACE, COL_CHRDRV, COL_MISCDEV,
+	COL_BLKDRV, COL_PARTITION,
 	NCOLUMNS
 };
 
@@ -86,6 +96,88 @@ static const struct out_column columns[NCOLUMNS] = {
 		"what fdscope itself uses the descriptor for" },
 	[COL_SOURCE] = { "SOURCE", 0.1, 0, OUT_JSON_STRING,
 		"error rows: the call that failed and its errno (readlink:EACCES)" },
+	[COL_EVENTFD_ID] = { "EVENTFD.ID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"eventfd: its ID (fdinfo eventfd-id)" },
+	[COL_EVENTFD_COUNT] = { "EVENTFD.COUNT", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"eventfd: its counter (fdinfo eventfd-count)" },
+	[COL_EVENTPOLL_TFDS] = { "EVENTPOLL.TFDS", 3, 0, OUT_JSON_ARRAY_NUMBER,
+		"eventpoll: the descriptors it watches" },
+	[COL_EVENTPOLL_EVENTS] = { "EVENTPOLL.EVENTS", 0.1, 0, OUT_JSON_STRING,
+		"eventpoll: each watched descriptor with its event mask (5:IN,ET 6:OUT)" },
+	[COL_EVENTPOLL_BY] = { "EVENTPOLL.BY", 3, 0, OUT_JSON_ARRAY_NUMBER,
+		"the eventpoll descriptors of the same process watching this one" },
+	[COL_TIMERFD_CLOCKID] = { "TIMERFD.CLOCKID", 0.1, 0, OUT_JSON_STRING,
+		"timerfd: its clock (CLOCK_MONOTONIC, ...)" },
+	[COL_TIMERFD_INTERVAL] = { "TIMERFD.INTERVAL", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"timerfd: the period in seconds, 0 for a one-shot timer" },
+	[COL_TIMERFD_REMAINING] = { "TIMERFD.REMAINING", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"timerfd: seconds until it expires, 0 when disarmed" },
+	[COL_TIMERFD_TICKS] = { "TIMERFD.TICKS", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"timerfd: expirations not yet read" },
+	[COL_SIGNALFD_MASK] = { "SIGNALFD.MASK", 0.1, 0, OUT_JSON_STRING,
+		"signalfd: the signals it accepts (USR1,TERM)" },
+	[COL_INOTIFY_INODES] = { "INOTIFY.INODES", 3, 0, OUT_JSON_ARRAY_NUMBER,
+		"inotify or fanotify: the inodes watched" },
+	[COL_PIDFD_PID] = { "PIDFD.PID", 5, OUT_RIGHT, OUT_JSON_NUMBER,
+		"pidfd: the process's ID in fdscope's PID namespace" },
+	[COL_PIDFD_COMM] = { "PIDFD.COMM", 0.1, 0, OUT_JSON_STRING,
+		"pidfd: the process's command" },
+	[COL_PIDFD_NSPID] = { "PIDFD.NSPID", 0.1, 0, OUT_JSON_STRING,
+		"pidfd: the process's IDs in its nested PID namespaces" },
+	[COL_BPF_MAP_ID] = { "BPF-MAP.ID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"bpf map: its ID" },
+	[COL_BPF_MAP_TYPE] = { "BPF-MAP.TYPE", 0.1, 0, OUT_JSON_STRING,
+		"bpf map: its type (hash, array, ...)" },
+	[COL_BPF_PROG_ID] = { "BPF-PROG.ID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"bpf program: its ID" },
+	[COL_BPF_PROG_TYPE] = { "BPF-PROG.TYPE", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"bpf program: its type number" },
+	[COL_BPF_PROG_TAG] = { "BPF-PROG.TAG", 0.1, 0, OUT_JSON_STRING,
+		"bpf program: its tag (hex)" },
+	[COL_IO_URING_SQ] = { "IO_URING.SQ", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"io_uring: submission queue entries" },
+	[COL_IO_URING_CQ] = { "IO_URING.CQ", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"io_uring: completion queue entries" },
+	[COL_PTMX_TTY_INDEX] = { "PTMX.TTY-INDEX", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"/dev/ptmx: the index N of its peer /dev/pts/N" },
+	[COL_TUN_IFACE] = { "TUN.IFACE", 0.1, 0, OUT_JSON_STRING,
+		"/dev/net/tun: the network interface attached" },
+	[COL_CHRDRV] = { "CHRDRV", 0.1, 0, OUT_JSON_STRING,
+		"character device: its driver (/proc/devices)" },
+	[COL_MISCDEV] = { "MISCDEV", 0.1, 0, OUT_JSON_STRING,
+		"misc character device: its name (/proc/misc)" },
+	[COL_BLKDRV] = { "BLKDRV", 0.1, 0, OUT_JSON_STRING,
+		"block device: its driver (/proc/devices)" },
+	[COL_PARTITION] = { "PARTITION", 0.1, 0, OUT_JSON_STRING,
+		"block device: its name (/proc/partitions)" },
+};
+
+/* The column of each fdinfo field proc/anon decodes. */
+static const struct {
+	int col;
+	enum anon_field field;
+} anon_columns[] = {
+	{ COL_EVENTFD_ID, ANON_F_EVENTFD_ID },
+	{ COL_EVENTFD_COUNT, ANON_F_EVENTFD_COUNT },
+	{ COL_EVENTPOLL_TFDS, ANON_F_EVENTPOLL_TFDS },
+	{ COL_EVENTPOLL_EVENTS, ANON_F_EVENTPOLL_EVENTS },
+	{ COL_TIMERFD_CLOCKID, ANON_F_TIMERFD_CLOCKID },
+	{ COL_TIMERFD_INTERVAL, ANON_F_TIMERFD_INTERVAL },
+	{ COL_TIMERFD_REMAINING, ANON_F_TIMERFD_REMAINING },
+	{ COL_TIMERFD_TICKS, ANON_F_TIMERFD_TICKS },
+	{ COL_SIGNALFD_MASK, ANON_F_SIGNALFD_MASK },
+	{ COL_INOTIFY_INODES, ANON_F_INOTIFY_INODES },
+	{ COL_PIDFD_PID, ANON_F_PIDFD_PID },
+	{ COL_PIDFD_NSPID, ANON_F_PIDFD_NSPID },
+	{ COL_BPF_MAP_ID, ANON_F_BPF_MAP_ID },
+	{ COL_BPF_MAP_TYPE, ANON_F_BPF_MAP_TYPE },
+	{ COL_BPF_PROG_ID, ANON_F_BPF_PROG_ID },
+	{ COL_BPF_PROG_TYPE, ANON_F_BPF_PROG_TYPE },
+	{ COL_BPF_PROG_TAG, ANON_F_BPF_PROG_TAG },
+	{ COL_IO_URING_SQ, ANON_F_IO_URING_SQ },
+	{ COL_IO_URING_CQ, ANON_F_IO_URING_CQ },
+	{ COL_PTMX_TTY_INDEX, ANON_F_PTMX_TTY_INDEX },
+	{ COL_TUN_IFACE, ANON_F_TUN_IFACE },
 };
 
 /* Attach steps, after collection: kept above the fdlist bits. */
@@ -93,7 +185,11 @@ enum {
 	LIST_NEED_SOCKETS = 1 << 16,	/* one sock_diag dump per namespace */
 	LIST_NEED_HOLDERS = 1 << 17,	/* every descriptor by inode */
 	LIST_NEED_ATTACH = LIST_NEED_SOCKETS | LIST_NEED_HOLDERS,
+	LIST_NEED_DEVTAB = 1 << 18,	/* /proc/devices, misc, partitions */
+	LIST_NEED_EPMARKS = 1 << 19,	/* every eventpoll's targets */
+	LIST_NEED_EXTRA = LIST_NEED_ATTACH | LIST_NEED_DEVTAB | LIST_NEED_EPMARKS,
 };
+#define ANON_NEEDS (FDL_NEED_LINK | FDL_NEED_ANON)
 #define SOCK_NEEDS (FDL_NEED_STAT | FDL_NEED_LINK | LIST_NEED_SOCKETS)
 
 /* What each column needs collected, so that unused look-ups are skipped. */
@@ -110,7 +206,7 @@ static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_MNTID] = FDL_NEED_FDINFO,
 	[COL_SIZE] = FDL_NEED_STAT,
 	[COL_DELETED] = FDL_NEED_STAT | FDL_NEED_LINK,
-	[COL_NAME] = FDL_NEED_LINK | LIST_NEED_SOCKETS,
+	[COL_NAME] = FDL_NEED_LINK | LIST_NEED_SOCKETS | FDL_NEED_ANON,
 	[COL_SOCK_FAMILY] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
 	[COL_SOCK_TYPE] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
 	[COL_SOCK_PROTO] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
@@ -121,6 +217,33 @@ static const unsigned int column_needs[NCOLUMNS] = {
 		LIST_NEED_HOLDERS,
 	[COL_ENDPOINTS] = FDL_NEED_STAT | FDL_NEED_COMM | FDL_NEED_FDINFO |
 		LIST_NEED_HOLDERS,
+	[COL_EVENTFD_ID] = ANON_NEEDS,
+	[COL_EVENTFD_COUNT] = ANON_NEEDS,
+	[COL_EVENTPOLL_TFDS] = ANON_NEEDS,
+	[COL_EVENTPOLL_EVENTS] = ANON_NEEDS,
+	[COL_EVENTPOLL_BY] = ANON_NEEDS | LIST_NEED_EPMARKS,
+	[COL_TIMERFD_CLOCKID] = ANON_NEEDS,
+	[COL_TIMERFD_INTERVAL] = ANON_NEEDS,
+	[COL_TIMERFD_REMAINING] = ANON_NEEDS,
+	[COL_TIMERFD_TICKS] = ANON_NEEDS,
+	[COL_SIGNALFD_MASK] = ANON_NEEDS,
+	[COL_INOTIFY_INODES] = ANON_NEEDS,
+	[COL_PIDFD_PID] = ANON_NEEDS,
+	[COL_PIDFD_COMM] = ANON_NEEDS,
+	[COL_PIDFD_NSPID] = ANON_NEEDS,
+	[COL_BPF_MAP_ID] = ANON_NEEDS,
+	[COL_BPF_MAP_TYPE] = ANON_NEEDS,
+	[COL_BPF_PROG_ID] = ANON_NEEDS,
+	[COL_BPF_PROG_TYPE] = ANON_NEEDS,
+	[COL_BPF_PROG_TAG] = ANON_NEEDS,
+	[COL_IO_URING_SQ] = ANON_NEEDS,
+	[COL_IO_URING_CQ] = ANON_NEEDS,
+	[COL_PTMX_TTY_INDEX] = ANON_NEEDS,
+	[COL_TUN_IFACE] = ANON_NEEDS,
+	[COL_CHRDRV] = FDL_NEED_STAT | LIST_NEED_DEVTAB,
+	[COL_MISCDEV] = FDL_NEED_STAT | LIST_NEED_DEVTAB,
+	[COL_BLKDRV] = FDL_NEED_STAT | LIST_NEED_DEVTAB,
+	[COL_PARTITION] = FDL_NEED_STAT | LIST_NEED_DEVTAB,
 };
 
 static const int defaults_one[] = {
@@ -152,6 +275,15 @@ struct list_control {
 	size_t *row_start;	/* per process: rows before its first */
 	struct net_attach *attach;
 	struct sock_prefetch *prefetch;
+	struct devtab devtab;
+	struct ep_mark *epmarks;	/* by (process, target descriptor) */
+	size_t nepmarks;
+};
+
+/* Descriptor tfd of process pi is watched by eventpoll epfd. */
+struct ep_mark {
+	size_t pi;
+	int tfd, epfd;
 };
 
 struct list_row {
@@ -222,6 +354,209 @@ static const char *endpoints_cell(const struct list_row *r, char *buf,
 		return NULL;
 	return net_attach_holders_of(r->ctl->attach, e->st.st_dev, e->st.st_ino,
 				     r->pi, e->fd, buf, len) ? buf : NULL;
+}
+
+/* The kept fdinfo of an anonymous inode, ptmx or tun, with its kind.
+ * fdinfo is the kernel's: a regular file named /dev/ptmx has no
+ * tty-index there, so the link text alone cannot fake a kind. */
+static const char *anon_text(const struct list_row *r, enum anon_kind *kind,
+			     size_t *len)
+{
+	*kind = anon_kind_of_link(fd_entry_link(r->proc, r->e));
+	if (*kind == ANON_NONE)
+		return NULL;
+	return fd_entry_info_text(r->proc, r->e, len);
+}
+
+/* A pidfd's process's command, read when the cell is asked for. */
+static const char *pidfd_comm(const struct list_row *r, const char *text,
+			      size_t tlen, char *buf, size_t len)
+{
+	struct anon_pidfd pf;
+	char path[4200];
+	ssize_t n;
+
+	if (anon_parse_pidfd(text, tlen, &pf) < 0 || pf.pid <= 0)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/%lld/comm", r->ctl->proc_root, pf.pid);
+	n = procfs_read_at(AT_FDCWD, path, buf, len);
+	if (n <= 0)
+		return NULL;
+	if (buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return buf;
+}
+
+/* A path for a watched inode: the link of a descriptor of the same
+ * process on that inode. */
+static const char *path_of_inode(const void *ctx, unsigned int maj,
+				 unsigned int min, unsigned long long ino)
+{
+	const struct fd_proc *p = ctx;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		const struct fd_entry *e = &p->fds[i];
+		const char *link = fd_entry_link(p, e);
+
+		if (e->stat_errno == 0 && link != NULL && link[0] == '/' &&
+		    (unsigned long long)e->st.st_ino == ino &&
+		    major(e->st.st_dev) == maj && minor(e->st.st_dev) == min)
+			return link;
+	}
+	return NULL;
+}
+
+/* NAME of an anonymous inode, ptmx or tun: its kind's phrase, escaped. */
+static const char *anon_name(const struct list_row *r, char *buf, size_t len)
+{
+	char comm[64], phrase[4096];
+	struct anon_ctx ctx = { .path_of = path_of_inode, .path_ctx = r->proc };
+	enum anon_kind kind;
+	size_t tlen;
+	const char *text = anon_text(r, &kind, &tlen);
+
+	if (text == NULL)
+		return NULL;
+	if (kind == ANON_PIDFD)
+		ctx.pidfd_comm = pidfd_comm(r, text, tlen, comm, sizeof(comm));
+	if (anon_summary(kind, text, tlen, &ctx, phrase, sizeof(phrase)) == NULL)
+		return NULL;
+	escape_into(buf, len, phrase, strlen(phrase));
+	return buf;
+}
+
+static const char *anon_cell(const struct list_row *r, int col, char *buf,
+			     size_t len)
+{
+	enum anon_kind kind;
+	size_t tlen, i;
+	const char *text = anon_text(r, &kind, &tlen);
+	char comm[64];
+
+	if (text == NULL)
+		return NULL;
+	if (col == COL_PIDFD_COMM) {
+		if (kind != ANON_PIDFD ||
+		    pidfd_comm(r, text, tlen, comm, sizeof(comm)) == NULL)
+			return NULL;
+		escape_into(buf, len, comm, strlen(comm));
+		return buf;
+	}
+	for (i = 0; i < ARRAY_SIZE(anon_columns); i++) {
+		const char *v;
+
+		if (anon_columns[i].col != col)
+			continue;
+		v = anon_field_text(anon_columns[i].field, kind, text, tlen,
+				    buf, len);
+		/* An interface name is the only free text among them. */
+		if (v != NULL && col == COL_TUN_IFACE) {
+			char raw[64];
+
+			snprintf(raw, sizeof(raw), "%s", v);
+			escape_into(buf, len, raw, strlen(raw));
+		}
+		return v;
+	}
+	return NULL;
+}
+
+static int cmp_epmark(const void *a, const void *b)
+{
+	const struct ep_mark *x = a, *y = b;
+
+	if (x->pi != y->pi)
+		return x->pi < y->pi ? -1 : 1;
+	if (x->tfd != y->tfd)
+		return (x->tfd > y->tfd) - (x->tfd < y->tfd);
+	return (x->epfd > y->epfd) - (x->epfd < y->epfd);
+}
+
+/* Every eventpoll's targets, so that each target can name its watchers. */
+static void collect_epmarks(struct list_control *ctl)
+{
+	enum { MAX_TARGETS = 65536 };
+	struct anon_epoll_target *t = NULL;
+	size_t pi, i, cap = 0;
+
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		const struct fd_proc *p = &ctl->procs[pi];
+
+		for (i = 0; i < p->n; i++) {
+			size_t tlen;
+			const char *text = fd_entry_info_text(p, &p->fds[i], &tlen);
+			int n, k;
+
+			if (text == NULL || anon_kind_of_link(fd_entry_link(p,
+					&p->fds[i])) != ANON_EVENTPOLL)
+				continue;
+			if (t == NULL)
+				t = xcalloc(MAX_TARGETS, sizeof(*t));
+			n = anon_parse_epoll(text, tlen, t, MAX_TARGETS);
+			for (k = 0; k < n && k < MAX_TARGETS; k++) {
+				if (ctl->nepmarks == cap) {
+					cap = cap ? cap * 2 : 64;
+					ctl->epmarks = xrealloc(ctl->epmarks,
+						cap * sizeof(*ctl->epmarks));
+				}
+				ctl->epmarks[ctl->nepmarks++] = (struct ep_mark){
+					pi, t[k].tfd, p->fds[i].fd };
+			}
+		}
+	}
+	free(t);
+	if (ctl->nepmarks)
+		qsort(ctl->epmarks, ctl->nepmarks, sizeof(*ctl->epmarks),
+		      cmp_epmark);
+}
+
+static const char *epoll_by_cell(const struct list_row *r, char *buf,
+				 size_t len)
+{
+	const struct list_control *ctl = r->ctl;
+	size_t lo = 0, hi = ctl->nepmarks, used = 0;
+	struct ep_mark key = { r->pi, r->e->fd, -1 };
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_epmark(&ctl->epmarks[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == ctl->nepmarks || ctl->epmarks[lo].pi != r->pi ||
+	    ctl->epmarks[lo].tfd != r->e->fd)
+		return NULL;
+	buf[0] = '\0';
+	for (; lo < ctl->nepmarks && ctl->epmarks[lo].pi == r->pi &&
+	       ctl->epmarks[lo].tfd == r->e->fd && used + 16 < len; lo++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%d",
+					 used ? "\n" : "", ctl->epmarks[lo].epfd);
+	return buf;
+}
+
+static const char *device_cell(const struct list_row *r, int col)
+{
+	const struct fd_entry *e = r->e;
+	const struct devtab *t = &r->ctl->devtab;
+	unsigned int maj = major(e->st.st_rdev), min = minor(e->st.st_rdev);
+
+	if (e->stat_errno != 0)
+		return NULL;
+	switch (col) {
+	case COL_CHRDRV:
+		return S_ISCHR(e->st.st_mode) ? devtab_chrdrv(t, maj) : NULL;
+	case COL_MISCDEV:
+		return S_ISCHR(e->st.st_mode) && maj == 10 ? devtab_misc(t, min) : NULL;
+	case COL_BLKDRV:
+		return S_ISBLK(e->st.st_mode) ? devtab_blkdrv(t, maj) : NULL;
+	case COL_PARTITION:
+		return S_ISBLK(e->st.st_mode) ? devtab_partition(t, maj, min) : NULL;
+	default:
+		return NULL;
+	}
 }
 
 static const char *sock_cell(const struct list_row *r, int col, char *buf,
@@ -312,6 +647,8 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	case COL_NAME:
 		if ((si = row_sock(r)) != NULL)
 			return net_sock_name(si, row_peer(r, si), buf, len);
+		if (anon_name(r, buf, len) != NULL)
+			return buf;
 		if (link == NULL)
 			return error_cell(e, buf, len);
 		escape_into(buf, len, link, strlen(link));
@@ -330,7 +667,16 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	case COL_NOTE:
 		return e->is_reader ?
 			"fdscope reading /proc/self/fd" : NULL;
+	case COL_EVENTPOLL_BY:
+		return epoll_by_cell(r, buf, len);
+	case COL_CHRDRV:
+	case COL_MISCDEV:
+	case COL_BLKDRV:
+	case COL_PARTITION:
+		return device_cell(r, col);
 	default:
+		if (col >= COL_EVENTFD_ID && col <= COL_TUN_IFACE)
+			return anon_cell(r, col, buf, len);
 		return NULL;
 	}
 }
@@ -392,6 +738,10 @@ static void start_prefetch(struct list_control *ctl)
  * for every collected table together. */
 static void attach_extra(struct list_control *ctl)
 {
+	if (ctl->need & LIST_NEED_DEVTAB)
+		devtab_load(&ctl->devtab, ctl->proc_root);
+	if (ctl->need & LIST_NEED_EPMARKS)
+		collect_epmarks(ctl);
 	if ((ctl->need & LIST_NEED_ATTACH) == 0)
 		return;
 	ctl->attach = net_attach_new(ctl->proc_root, ctl->procs, ctl->nprocs);
@@ -500,7 +850,7 @@ static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 	struct fd_proc p;
 
 	if (fd_proc_collect(&p, ctl->proc_root, pid,
-			    ctl->need & ~(unsigned int)LIST_NEED_ATTACH) < 0) {
+			    ctl->need & ~(unsigned int)LIST_NEED_EXTRA) < 0) {
 		int e = errno;
 
 		if (quiet_denied && (e == EACCES || e == EPERM)) {
@@ -672,6 +1022,8 @@ cleanup:
 	net_attach_free(ctl.attach);
 	sock_prefetch_free(ctl.prefetch);
 	free(ctl.row_start);
+	free(ctl.epmarks);
+	devtab_release(&ctl.devtab);
 	release_procs(&ctl);
 	free(ctl.pids);
 	return ret;

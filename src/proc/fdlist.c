@@ -19,6 +19,7 @@
 
 #include "lib/parallel.h"
 #include "lib/util.h"
+#include "proc/anon.h"
 #include "proc/fdlist.h"
 
 /* getdents64 fills as much as it is given: 256 KiB holds about 10000
@@ -87,6 +88,17 @@ const char *fd_entry_link(const struct fd_proc *p, const struct fd_entry *e)
 	return e->link_off == (size_t)-1 ? NULL : p->strings + e->link_off;
 }
 
+const char *fd_entry_info_text(const struct fd_proc *p,
+			       const struct fd_entry *e, size_t *len)
+{
+	if (e->info_off == (size_t)-1) {
+		*len = 0;
+		return NULL;
+	}
+	*len = e->info_len;
+	return p->strings + e->info_off;
+}
+
 int fd_entry_error(const struct fd_entry *e, const char **call)
 {
 	if (e->link_errno != 0) {
@@ -119,6 +131,7 @@ static struct fd_entry *add_entry(struct fd_proc *p, int fd)
 	memset(e, 0, sizeof(*e));
 	e->fd = fd;
 	e->link_off = (size_t)-1;
+	e->info_off = (size_t)-1;
 	e->stat_errno = ENODATA;
 	return e;
 }
@@ -311,19 +324,20 @@ static int read_link(struct collect_job *j, const char *name,
 /* Returns -1 only when fdscope itself ran out of descriptors: a listing
  * with holes it does not mention would be worse than an error. */
 static int read_fdinfo(const struct collect_job *j, const char *name,
-		       struct fd_entry *e)
+		       struct fd_entry *e, char *buf, size_t len, ssize_t *got)
 {
 	/* pos, flags, mnt_id and ino are the first lines; what follows
-	 * (epoll's and inotify's watches) is not used. */
-	char path[32], buf[1024];
+	 * (epoll's and inotify's watches) is kept only for FDL_NEED_ANON. */
+	char path[32];
 	ssize_t n;
 
 	if (j->infofd >= 0) {
-		n = procfs_read_head_at(j->infofd, name, buf, sizeof(buf));
+		n = procfs_read_head_at(j->infofd, name, buf, len);
 	} else {
 		snprintf(path, sizeof(path), "../fdinfo/%s", name);
-		n = procfs_read_head_at(j->dfd, path, buf, sizeof(buf));
+		n = procfs_read_head_at(j->dfd, path, buf, len);
 	}
+	*got = n;
 	if (n < 0 && (errno == EMFILE || errno == ENFILE))
 		return -1;
 	if (n >= 0 && fdinfo_parse(buf, (size_t)n, &e->info) == 0)
@@ -426,16 +440,51 @@ static int read_stat(struct collect_job *j, const char *name,
 	return 0;
 }
 
+/* An anonymous inode's whole fdinfo, into the pool: the head already
+ * read when it was surely whole, else read again to its end.  A full
+ * head was cut after its last whole line, and no fdinfo line is longer
+ * than ANON_LINE_MAX (inotify's with a 128-byte handle in hex): a head
+ * that much shorter than the buffer was never cut. */
+#define ANON_LINE_MAX 512
+
+static int keep_anon_info(struct collect_job *j, const char *name,
+			  struct fd_entry *e, const char *head, ssize_t nhead,
+			  size_t head_size)
+{
+	char path[32], *all = NULL;
+	ssize_t n;
+
+	if (nhead >= 0 && (size_t)nhead + 1 + ANON_LINE_MAX < head_size) {
+		e->info_off = pool_add(&j->pool, head, (size_t)nhead);
+		e->info_len = (size_t)nhead;
+		return 0;
+	}
+	if (j->infofd >= 0) {
+		n = procfs_slurp_at(j->infofd, name, &all);
+	} else {
+		snprintf(path, sizeof(path), "../fdinfo/%s", name);
+		n = procfs_slurp_at(j->dfd, path, &all);
+	}
+	if (n < 0)
+		return errno == EMFILE || errno == ENFILE ? -1 : 0;
+	e->info_off = pool_add(&j->pool, all, (size_t)n);
+	e->info_len = (size_t)n;
+	free(all);
+	return 0;
+}
+
 /* Fills one entry; returns 1 when the descriptor closed meanwhile, -1
  * with errno when fdscope ran out of descriptors. */
 static int read_entry(struct collect_job *j, struct fd_entry *e)
 {
 	unsigned int need = j->need;
-	char name[16];
+	char name[16], info[1024];
+	ssize_t ninfo = -1;
 
 	snprintf(name, sizeof(name), "%d", e->fd);
 	/* fdinfo first: for pipes and sockets it makes the link. */
-	if ((need & FDL_NEED_FDINFO) && read_fdinfo(j, name, e) < 0)
+	if ((need & FDL_NEED_FDINFO) &&
+	    read_fdinfo(j, name, e, info, sizeof(info), &ninfo) < 0)
 		return -1;
 	if ((need & FDL_NEED_LINK) && !link_from_fdinfo(j, e)) {
 		if (read_link(j, name, e) < 0) {
@@ -446,6 +495,10 @@ static int read_entry(struct collect_job *j, struct fd_entry *e)
 		}
 		learn_kind_mnt(j, e);
 	}
+	if ((need & FDL_NEED_ANON) &&
+	    anon_kind_of_link(fd_link_in(j, e)) != ANON_NONE &&
+	    keep_anon_info(j, name, e, info, ninfo, sizeof(info)) < 0)
+		return -1;
 	if ((need & FDL_NEED_STAT) && read_stat(j, name, e) > 0)
 		return 1;
 	if ((need & FDL_NEED_SOCKOPT) && j->p->self && e->stat_errno == 0 &&

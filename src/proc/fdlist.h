@@ -20,6 +20,10 @@ enum {
 	FDL_NEED_FDINFO = 1 << 2,
 	FDL_NEED_SOCKOPT = 1 << 3,	/* own sockets only: SO_DOMAIN... */
 	FDL_NEED_COMM = 1 << 4,
+	/* The whole fdinfo text of anonymous inodes, ptmx and tun (their
+	 * kind's details): kept only for those, read again only when the
+	 * head read for FDL_NEED_FDINFO may have cut it.  Implies LINK. */
+	FDL_NEED_ANON = 1 << 5,
 };
 
 /* The fields of stat(2) that fdscope uses, named as in struct stat so that
@@ -42,6 +46,8 @@ struct fd_entry {
 	struct fd_stat st;
 	bool have_info;
 	struct fdinfo info;
+	size_t info_off;	/* whole fdinfo text (FDL_NEED_ANON) or -1 */
+	size_t info_len;
 	bool have_sockopt;
 	int sock_family, sock_type, sock_proto;
 	bool is_reader;		/* fdscope's own handle on /proc/self/fd */
@@ -73,6 +79,10 @@ void fd_proc_release(struct fd_proc *p);
 
 /* The link text of an entry, or NULL when it was not read. */
 const char *fd_entry_link(const struct fd_proc *p, const struct fd_entry *e);
+
+/* The fdinfo text kept for an anonymous inode, or NULL (*len 0). */
+const char *fd_entry_info_text(const struct fd_proc *p,
+			       const struct fd_entry *e, size_t *len);
 
 /* An error row: the descriptor is open but its link or its stat could not
  * be read.  Returns the errno and sets *call to "readlink" or "stat", or

@@ -1,0 +1,207 @@
+/* A process holding one descriptor of every anonymous-inode and special
+ * kind this machine lets it make, for tests/check_decode.c: eventfd,
+ * epoll watching three of the others, timerfd, signalfd, inotify watching
+ * a directory it also holds open, pidfd, fanotify, io_uring, userfaultfd,
+ * perf_event, a bpf map, /dev/null, a pty pair and /dev/net/tun.  It
+ * prints "ready NAME=FD ..." (-1 for a kind refused, with the errno as
+ * NAME_errno=N) and waits until its stdin closes (at most 60 s). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/if_tun.h>
+#include <linux/io_uring.h>
+#include <linux/perf_event.h>
+#include <linux/userfaultfd.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/fanotify.h>
+#include <sys/inotify.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+static char ready[2048];
+static size_t used;
+
+static void say(const char *name, int fd)
+{
+	int n;
+
+	if (fd < 0)
+		n = snprintf(ready + used, sizeof(ready) - used, " %s=-1 %s_errno=%d",
+			     name, name, errno);
+	else
+		n = snprintf(ready + used, sizeof(ready) - used, " %s=%d", name, fd);
+	if (n > 0 && (size_t)n < sizeof(ready) - used)
+		used += (size_t)n;
+}
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static int make_timerfd(void)
+{
+	/* 1.5 s left at first, then every 2 s: the NAME example. */
+	struct itimerspec its = { { 2, 0 }, { 1, 500000000 } };
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+
+	if (fd >= 0 && timerfd_settime(fd, 0, &its, NULL) < 0)
+		die("timerfd_settime");
+	return fd;
+}
+
+static int make_signalfd(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+static int make_bpf_map(void)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_ARRAY;
+	attr.key_size = 4;
+	attr.value_size = 8;
+	attr.max_entries = 4;
+	snprintf(attr.map_name, sizeof(attr.map_name), "kindholder");
+	return (int)syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+}
+
+static int make_perf(void)
+{
+	struct perf_event_attr pa;
+
+	memset(&pa, 0, sizeof(pa));
+	pa.type = PERF_TYPE_SOFTWARE;
+	pa.size = sizeof(pa);
+	pa.config = PERF_COUNT_SW_TASK_CLOCK;
+	pa.disabled = 1;
+	return (int)syscall(SYS_perf_event_open, &pa, 0, -1, -1,
+			    PERF_FLAG_FD_CLOEXEC);
+}
+
+static int make_tun(void)
+{
+	struct ifreq ifr;
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "fdsk%d", (int)(getpid() % 100000));
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/kindholder-XXXXXX";
+	struct io_uring_params up;
+	struct epoll_event ev = { 0 };
+	int efd, ep, tfd, sfd, ino, dfd, wd, pfd, fan, ring, uffd, perf, map;
+	int null, ptm, pts, tun, p[2];
+	struct pollfd pf = { 0, POLLIN, 0 };
+	sigset_t set;
+	char buf[64];
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (mkdtemp(dir) == NULL)
+		die("mkdtemp");
+	if (pipe(p) < 0)
+		die("pipe");
+	say("pipe_r", p[0]);
+	efd = eventfd(7, EFD_CLOEXEC);
+	if (efd < 0)
+		die("eventfd");
+	say("eventfd", efd);
+	tfd = make_timerfd();
+	say("timerfd", tfd);
+	sfd = make_signalfd();
+	say("signalfd", sfd);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0)
+		die("epoll");
+	ev.events = EPOLLIN;
+	ev.data.fd = efd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev) < 0)
+		die("epoll_ctl");
+	ev.events = EPOLLIN | EPOLLOUT;
+	ev.data.fd = p[0];
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev) < 0)
+		die("epoll_ctl");
+	if (tfd >= 0) {
+		ev.events = EPOLLIN | EPOLLET;
+		ev.data.fd = tfd;
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ev) < 0)
+			die("epoll_ctl");
+	}
+	say("epoll", ep);
+	ino = inotify_init1(IN_CLOEXEC);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ino < 0 || dfd < 0)
+		die("inotify");
+	wd = inotify_add_watch(ino, dir, IN_CREATE | IN_DELETE);
+	if (wd < 0)
+		die("inotify_add_watch");
+	say("inotify", ino);
+	say("dir", dfd);
+	pfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	say("pidfd", pfd);
+	fan = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC, O_RDONLY);
+	if (fan >= 0 && fanotify_mark(fan, FAN_MARK_ADD, FAN_OPEN, AT_FDCWD, dir) < 0)
+		die("fanotify_mark");
+	say("fanotify", fan);
+	memset(&up, 0, sizeof(up));
+	ring = (int)syscall(SYS_io_uring_setup, 8, &up);
+	say("io_uring", ring);
+	uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
+	say("userfaultfd", uffd);
+	perf = make_perf();
+	say("perf_event", perf);
+	map = make_bpf_map();
+	say("bpf_map", map);
+	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	say("null", null);
+	ptm = posix_openpt(O_RDWR | O_NOCTTY);
+	pts = -1;
+	if (ptm >= 0 && grantpt(ptm) == 0 && unlockpt(ptm) == 0)
+		pts = open(ptsname(ptm), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	say("ptmx", ptm);
+	say("pts", pts);
+	tun = make_tun();
+	say("tun", tun);
+	printf("ready dir_path=%s%s\n", dir, ready);
+	fflush(stdout);
+	/* Until the test closes our stdin; never longer than a minute. */
+	if (poll(&pf, 1, 60000) > 0)
+		(void)!read(0, buf, sizeof(buf));
+	rmdir(dir);
+	return 0;
+}
