@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "proc/anon.h"
+#include "proc/chrdev.h"
 #include "proc/procfs.h"
 #include "testutil.h"
 
@@ -200,6 +203,557 @@ START_TEST(test_error_rows_for_links_denied_say_what_would_allow_them)
 }
 END_TEST
 
+
+/* Texts as this kernel (6.18) wrote them for tests/helpers/kindholder. */
+static const char eventfd_text[] =
+	"pos:\t0\nflags:\t02000002\nmnt_id:\t17\nino:\t1038\n"
+	"eventfd-count:               1f\neventfd-id: 12\neventfd-semaphore: 1\n";
+static const char epoll_text[] =
+	"pos:\t0\nflags:\t02000002\nmnt_id:\t17\nino:\t1038\n"
+	"tfd:        6 events: 80000019 data:                6  pos:0 ino:40e sdev:10\n"
+	"tfd:        5 events:       19 data:                5  pos:0 ino:40e sdev:10\n"
+	"tfd:       12 events:       1d data: ffffffffffffffff  pos:0 ino:11b69c sdev:f\n";
+static const char timerfd_text[] =
+	"pos:\t0\nflags:\t02000002\nmnt_id:\t17\nino:\t1038\nclockid: 1\n"
+	"ticks: 3\nsettime flags: 00\nit_value: (1, 500000000)\n"
+	"it_interval: (2, 0)\n";
+static const char inotify_text[] =
+	"pos:\t0\nflags:\t02000000\nmnt_id:\t17\nino:\t1038\n"
+	"inotify wd:1 ino:a720e3 sdev:fe00001 mask:300 ignored_mask:0 "
+	"fhandle-bytes:8 fhandle-type:1 f_handle:e320a7005f32d43a\n";
+static const char fanotify_text[] =
+	"pos:\t0\nflags:\t02000002\nmnt_id:\t17\nino:\t1038\n"
+	"fanotify flags:1 event-flags:8000\n"
+	"fanotify ino:a720e3 sdev:fe00000 mflags:0 mask:20 ignored_mask:0 "
+	"fhandle-bytes:8 fhandle-type:1 f_handle:e320a7005f32d43a\n"
+	"fanotify mnt_id:1c mflags:0 mask:20 ignored_mask:0\n";
+
+START_TEST(test_anon_eventfd_count_is_hex_and_id_decimal)
+{
+	struct anon_eventfd ev;
+	char buf[256];
+
+	ck_assert_int_eq(anon_parse_eventfd(eventfd_text, strlen(eventfd_text), &ev), 0);
+	ck_assert_uint_eq(ev.count, 31);
+	ck_assert(ev.has_id);
+	ck_assert_uint_eq(ev.id, 12);
+	ck_assert(ev.semaphore);
+	ck_assert_str_eq(anon_summary(ANON_EVENTFD, eventfd_text, strlen(eventfd_text),
+				      NULL, buf, sizeof(buf)),
+			 "eventfd: id 12, count 31, semaphore");
+	/* Not an eventfd's fdinfo. */
+	ck_assert_int_eq(anon_parse_eventfd("pos:\t0\n", 7, &ev), -1);
+}
+END_TEST
+
+START_TEST(test_anon_epoll_targets_masks_and_summary)
+{
+	struct anon_epoll_target t[2];
+	char buf[256];
+	unsigned int maj, min;
+
+	/* Three lines, two kept. */
+	ck_assert_int_eq(anon_parse_epoll(epoll_text, strlen(epoll_text), t, 2), 3);
+	ck_assert_int_eq(t[0].tfd, 6);
+	ck_assert_uint_eq(t[0].events, 0x80000019);
+	ck_assert_uint_eq(t[0].ino, 0x40e);
+	ck_assert_uint_eq(t[1].tfd, 5);
+	ck_assert_uint_eq(t[1].data, 5);
+	anon_sdev_split(0xfe00001, &maj, &min);
+	ck_assert_uint_eq(maj, 254);
+	ck_assert_uint_eq(min, 1);
+	ck_assert_str_eq(anon_summary(ANON_EVENTPOLL, epoll_text, strlen(epoll_text),
+				      NULL, buf, sizeof(buf)),
+			 "eventpoll: 3 targets: 5 6 12");
+	ck_assert_str_eq(anon_field_text(ANON_F_EVENTPOLL_TFDS, ANON_EVENTPOLL,
+					 epoll_text, strlen(epoll_text), buf,
+					 sizeof(buf)), "5\n6\n12");
+	ck_assert_str_eq(anon_field_text(ANON_F_EVENTPOLL_EVENTS, ANON_EVENTPOLL,
+					 epoll_text, strlen(epoll_text), buf,
+					 sizeof(buf)),
+			 "5:IN,ERR,HUP 6:IN,ERR,HUP,ET 12:IN,OUT,ERR,HUP");
+	/* The field of another kind is absent, not wrong. */
+	ck_assert_ptr_null(anon_field_text(ANON_F_EVENTPOLL_TFDS, ANON_TIMERFD,
+					   epoll_text, strlen(epoll_text), buf,
+					   sizeof(buf)));
+	ck_assert_str_eq(anon_summary(ANON_EVENTPOLL, "pos:\t0\n", 7, NULL, buf,
+				      sizeof(buf)), "eventpoll: 0 targets");
+}
+END_TEST
+
+START_TEST(test_anon_timerfd_clock_interval_remaining)
+{
+	struct anon_timerfd tf;
+	char buf[256];
+	static const char disarmed[] = "clockid: 0\nticks: 0\nit_value: (0, 0)\n"
+		"it_interval: (0, 0)\n";
+	static const char once[] = "clockid: 7\nticks: 1\nit_value: (3, 250)\n"
+		"it_interval: (0, 0)\n";
+
+	ck_assert_int_eq(anon_parse_timerfd(timerfd_text, strlen(timerfd_text), &tf), 0);
+	ck_assert_int_eq(tf.clockid, 1);
+	ck_assert_uint_eq(tf.ticks, 3);
+	ck_assert_uint_eq(tf.value_s, 1);
+	ck_assert_uint_eq(tf.value_ns, 500000000);
+	ck_assert_uint_eq(tf.interval_s, 2);
+	ck_assert_str_eq(anon_summary(ANON_TIMERFD, timerfd_text, strlen(timerfd_text),
+				      NULL, buf, sizeof(buf)),
+			 "timerfd: CLOCK_MONOTONIC, 1.5 s left, every 2 s, 3 ticks");
+	ck_assert_str_eq(anon_field_text(ANON_F_TIMERFD_REMAINING, ANON_TIMERFD,
+					 timerfd_text, strlen(timerfd_text), buf,
+					 sizeof(buf)), "1.5");
+	ck_assert_str_eq(anon_summary(ANON_TIMERFD, disarmed, strlen(disarmed),
+				      NULL, buf, sizeof(buf)),
+			 "timerfd: CLOCK_REALTIME, disarmed");
+	ck_assert_str_eq(anon_summary(ANON_TIMERFD, once, strlen(once), NULL, buf,
+				      sizeof(buf)),
+			 "timerfd: CLOCK_BOOTTIME, 3 s left, once, 1 tick");
+	/* The column keeps the nanoseconds the kernel gave. */
+	ck_assert_str_eq(anon_field_text(ANON_F_TIMERFD_REMAINING, ANON_TIMERFD,
+					 once, strlen(once), buf, sizeof(buf)),
+			 "3.00000025");
+	/* A malformed pair is no value, not a wrong one. */
+	ck_assert_int_eq(anon_parse_timerfd("clockid: 1\nit_value: (1, 2000000000)\n",
+					    37, &tf), 0);
+	ck_assert(!tf.has_value);
+}
+END_TEST
+
+START_TEST(test_anon_signalfd_mask_names)
+{
+	char buf[256];
+	static const char text[] = "pos:\t0\nsigmask:\t0000000000004200\n";
+	static const char rt[] = "sigmask:\t0000000280000001\n";
+
+	ck_assert_str_eq(anon_summary(ANON_SIGNALFD, text, strlen(text), NULL, buf,
+				      sizeof(buf)), "signalfd: USR1,TERM");
+	anon_sigmask_format(1ULL << (SIGRTMIN - 1), buf, sizeof(buf));
+	ck_assert_str_eq(buf, "RT0");
+	ck_assert_str_eq(anon_field_text(ANON_F_SIGNALFD_MASK, ANON_SIGNALFD, rt,
+					 strlen(rt), buf, sizeof(buf)), "HUP,32,RT0");
+}
+END_TEST
+
+static const char *fake_path(const void *ctx, unsigned int maj,
+			     unsigned int min, unsigned long long ino)
+{
+	(void)ctx;
+	return maj == 254 && min == 1 && ino == 0xa720e3 ? "/watched" : NULL;
+}
+
+START_TEST(test_anon_inotify_and_fanotify_watches)
+{
+	struct anon_watch w[4];
+	struct anon_fanotify fa;
+	struct anon_ctx ctx = { .path_of = fake_path };
+	char buf[256];
+
+	ck_assert_int_eq(anon_parse_watches(inotify_text, strlen(inotify_text),
+					    "inotify", w, 4), 1);
+	ck_assert_int_eq(w[0].wd, 1);
+	ck_assert_uint_eq(w[0].ino, 0xa720e3);
+	ck_assert_uint_eq(w[0].mask, 0x300);
+	ck_assert_str_eq(anon_summary(ANON_INOTIFY, inotify_text, strlen(inotify_text),
+				      &ctx, buf, sizeof(buf)),
+			 "inotify: 1 watch: /watched");
+	ck_assert_str_eq(anon_summary(ANON_INOTIFY, inotify_text, strlen(inotify_text),
+				      NULL, buf, sizeof(buf)),
+			 "inotify: 1 watch: 254:1:10952931");
+	ck_assert_str_eq(anon_field_text(ANON_F_INOTIFY_INODES, ANON_INOTIFY,
+					 inotify_text, strlen(inotify_text), buf,
+					 sizeof(buf)), "10952931");
+	/* The flags line is no mark; a mount mark has no inode. */
+	ck_assert_int_eq(anon_parse_watches(fanotify_text, strlen(fanotify_text),
+					    "fanotify", w, 4), 2);
+	ck_assert_int_eq(w[1].mnt_id, 0x1c);
+	ck_assert_int_eq(anon_parse_fanotify(fanotify_text, strlen(fanotify_text), &fa), 0);
+	ck_assert_uint_eq(fa.flags, 1);
+	ck_assert_uint_eq(fa.event_flags, 0x8000);
+	ck_assert_str_eq(anon_summary(ANON_FANOTIFY, fanotify_text, strlen(fanotify_text),
+				      NULL, buf, sizeof(buf)),
+			 "fanotify: 2 marks: 254:0:10952931 mount 28");
+}
+END_TEST
+
+START_TEST(test_anon_pidfd_bpf_io_uring_tun_ptmx)
+{
+	struct anon_pidfd pf;
+	struct anon_ctx ctx = { .pidfd_comm = "nginx" };
+	char buf[256];
+	static const char pid[] = "pos:\t0\nPid:\t4213\nNSpid:\t4213\t1\n";
+	static const char gone[] = "Pid:\t-1\nNSpid:\t-1\n";
+	static const char map[] = "map_type:\t2\nkey_size:\t4\nmax_entries:\t4\n"
+		"map_id:\t25\n";
+	static const char prog[] = "prog_type:\t1\nprog_jited:\t1\n"
+		"prog_tag:\t3b185187f1855c4c\nprog_id:\t7\n";
+	static const char ring[] = "SqMask:\t0x7\nSqHead:\t0\nCqMask:\t0xf\n";
+	static const char tun[] = "pos:\t0\niff:\tfdsk1\n";
+	static const char ptmx[] = "pos:\t0\ntty-index:\t3\n";
+
+	ck_assert_int_eq(anon_parse_pidfd(pid, strlen(pid), &pf), 0);
+	ck_assert_int_eq(pf.pid, 4213);
+	ck_assert_str_eq(pf.nspid, "4213 1");
+	ck_assert_str_eq(anon_summary(ANON_PIDFD, pid, strlen(pid), &ctx, buf,
+				      sizeof(buf)), "pidfd: 4213 (nginx)");
+	ck_assert_str_eq(anon_summary(ANON_PIDFD, gone, strlen(gone), &ctx, buf,
+				      sizeof(buf)), "pidfd: exited");
+	ck_assert_ptr_null(anon_field_text(ANON_F_PIDFD_PID, ANON_PIDFD, gone,
+					   strlen(gone), buf, sizeof(buf)));
+	ck_assert_str_eq(anon_summary(ANON_BPF_MAP, map, strlen(map), NULL, buf,
+				      sizeof(buf)), "bpf-map: id 25, array, 4 entries");
+	ck_assert_str_eq(anon_summary(ANON_BPF_PROG, prog, strlen(prog), NULL, buf,
+				      sizeof(buf)),
+			 "bpf-prog: id 7, type 1, tag 3b185187f1855c4c");
+	ck_assert_str_eq(anon_summary(ANON_IO_URING, ring, strlen(ring), NULL, buf,
+				      sizeof(buf)), "io_uring: 8 SQ, 16 CQ entries");
+	ck_assert_str_eq(anon_summary(ANON_TUN, tun, strlen(tun), NULL, buf,
+				      sizeof(buf)), "/dev/net/tun: interface fdsk1");
+	ck_assert_str_eq(anon_summary(ANON_PTMX, ptmx, strlen(ptmx), NULL, buf,
+				      sizeof(buf)), "/dev/ptmx: pty 3 (peer /dev/pts/3)");
+	ck_assert_int_eq(anon_kind_of_link("anon_inode:[eventpoll]"), ANON_EVENTPOLL);
+	ck_assert_int_eq(anon_kind_of_link("anon_inode:inotify"), ANON_INOTIFY);
+	ck_assert_int_eq(anon_kind_of_link("anon_inode:bpf-map"), ANON_BPF_MAP);
+	ck_assert_int_eq(anon_kind_of_link("/dev/ptmx"), ANON_PTMX);
+	ck_assert_int_eq(anon_kind_of_link("anon_inode:[eventpollx]"), ANON_NONE);
+	ck_assert_int_eq(anon_kind_of_link("/tmp/anon_inode:[eventfd]"), ANON_NONE);
+}
+END_TEST
+
+START_TEST(test_devtab_parses_devices_misc_partitions)
+{
+	struct devtab t;
+	static const char devices[] = "Character devices:\n  1 mem\n  5 /dev/tty\n"
+		"  5 /dev/console\n 10 misc\n136 pts\n\nBlock devices:\n  7 loop\n"
+		"254 virtblk\n";
+	static const char misc[] = "200 tun\n183 hw_random\nbogus line here\n";
+	static const char parts[] = "major minor  #blocks  name\n\n"
+		" 254        0   10485760 vda\n 254        1    1048576 vda1\n";
+
+	devtab_init(&t);
+	ck_assert_int_eq(devtab_parse_devices(&t, devices, strlen(devices)), 7);
+	ck_assert_int_eq(devtab_parse_misc(&t, misc, strlen(misc)), 2);
+	ck_assert_int_eq(devtab_parse_partitions(&t, parts, strlen(parts)), 2);
+	ck_assert_str_eq(devtab_chrdrv(&t, 1), "mem");
+	/* The first of a shared major, as lsfd. */
+	ck_assert_str_eq(devtab_chrdrv(&t, 5), "/dev/tty");
+	ck_assert_str_eq(devtab_blkdrv(&t, 254), "virtblk");
+	ck_assert_ptr_null(devtab_chrdrv(&t, 254));
+	ck_assert_str_eq(devtab_misc(&t, 200), "tun");
+	ck_assert_str_eq(devtab_partition(&t, 254, 1), "vda1");
+	ck_assert_ptr_null(devtab_partition(&t, 254, 2));
+	devtab_release(&t);
+}
+END_TEST
+
+#define ANON_COLUMNS "FD,TYPE,NAME,INODE,MNTID,POS,EVENTFD.ID,EVENTFD.COUNT," \
+	"EVENTPOLL.TFDS,EVENTPOLL.EVENTS,EVENTPOLL.BY,TIMERFD.CLOCKID," \
+	"TIMERFD.INTERVAL,TIMERFD.REMAINING,TIMERFD.TICKS,SIGNALFD.MASK," \
+	"INOTIFY.INODES,PIDFD.PID,PIDFD.COMM,PIDFD.NSPID,BPF-MAP.ID," \
+	"BPF-MAP.TYPE,IO_URING.SQ,IO_URING.CQ,PTMX.TTY-INDEX,TUN.IFACE," \
+	"CHRDRV,MISCDEV"
+
+/* The holder's fdinfo for fd, whole. */
+static void holder_fdinfo(pid_t pid, int fd, char *buf, size_t len)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%ld/fdinfo/%d", (long)pid, fd);
+	ck_assert_int_gt(procfs_read_at(AT_FDCWD, path, buf, len), 0);
+}
+
+/* "key: VALUE" of fdinfo read with sscanf, independent of proc/anon. */
+static unsigned long long fdinfo_num(const char *text, const char *fmt)
+{
+	const char *p = strstr(text, fmt);
+	unsigned long long v = 0;
+	char spec[64];
+
+	ck_assert_msg(p != NULL, "no '%s' in %s", fmt, text);
+	snprintf(spec, sizeof(spec), "%s %%llu", fmt);
+	if (strstr(fmt, "count") != NULL)
+		snprintf(spec, sizeof(spec), "%s %%llx", fmt);
+	ck_assert_int_eq(sscanf(p, spec, &v), 1);
+	return v;
+}
+
+static const struct json *row_of(const struct json *doc, int fd)
+{
+	const struct json *row = json_find_fd(doc, fd);
+
+	ck_assert_msg(row != NULL, "no row for fd %d", fd);
+	return row;
+}
+
+static const struct json *array_of(const struct json *row, const char *key)
+{
+	const struct json *a = json_get(row, key);
+
+	ck_assert_msg(a != NULL && a->kind == JSON_ARRAY, "%s is not an array", key);
+	return a;
+}
+
+/* A kind the holder could not make: skipped visibly. */
+static bool made(const struct holder *h, const char *kind)
+{
+	if (holder_value(h, kind) >= 0)
+		return true;
+	printf("skip decode %s: this machine refused it (errno %lld)\n", kind,
+	       holder_value(h, strcat(strcpy((char[64]){ 0 }, kind), "_errno")));
+	return false;
+}
+
+START_TEST(test_kindholder_anon_columns_match_fdinfo)
+{
+	struct holder h;
+	struct run_result r;
+	struct json *doc;
+	const struct json *row, *a;
+	char pidtext[32], info[8192], expect[512], dir[256];
+	const char *p;
+	int efd, ep, tfd, sfd, ino, pfd, pipe_r;
+	struct stat st;
+	size_t i;
+
+	holder_start(&h, "kindholder", NULL);
+	p = strstr(h.line, "dir_path=");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sscanf(p, "dir_path=%255s", dir), 1);
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h.pid);
+	run_fdscope(&r, "list", "-p", pidtext, "-J", "-o", ANON_COLUMNS, NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	doc = json_parse(r.out);
+	ck_assert_msg(doc != NULL, "invalid JSON: %s", r.out);
+
+	efd = (int)holder_value(&h, "eventfd");
+	holder_fdinfo(h.pid, efd, info, sizeof(info));
+	row = row_of(doc, efd);
+	ck_assert_str_eq(json_str(row, "type"), "eventfd");
+	ck_assert_int_eq(json_int(row, "eventfd.count"),
+			 (long long)fdinfo_num(info, "eventfd-count:"));
+	ck_assert_int_eq(json_int(row, "eventfd.count"), 7);
+	ck_assert_int_eq(json_int(row, "eventfd.id"),
+			 (long long)fdinfo_num(info, "eventfd-id:"));
+	snprintf(expect, sizeof(expect), "eventfd: id %llu, count 7",
+		 fdinfo_num(info, "eventfd-id:"));
+	ck_assert_str_eq(json_str(row, "name"), expect);
+
+	/* epoll: targets sorted, each target names its watcher. */
+	ep = (int)holder_value(&h, "epoll");
+	tfd = (int)holder_value(&h, "timerfd");
+	pipe_r = (int)holder_value(&h, "pipe_r");
+	holder_fdinfo(h.pid, ep, info, sizeof(info));
+	row = row_of(doc, ep);
+	ck_assert_str_eq(json_str(row, "type"), "eventpoll");
+	a = array_of(row, "eventpoll.tfds");
+	ck_assert_uint_eq(a->n, tfd >= 0 ? 3 : 2);
+	for (i = 0; i < a->n; i++) {
+		char line[32];
+
+		snprintf(line, sizeof(line), "tfd: %8d ", (int)a->items[i]->num);
+		ck_assert_msg(strstr(info, line) != NULL, "%s not in %s", line, info);
+		if (i > 0)
+			ck_assert(a->items[i - 1]->num < a->items[i]->num);
+	}
+	snprintf(expect, sizeof(expect), "eventpoll: %zu targets:", a->n);
+	ck_assert_msg(strncmp(json_str(row, "name"), expect, strlen(expect)) == 0,
+		      "%s", json_str(row, "name"));
+	p = json_str(row, "eventpoll.events");
+	snprintf(expect, sizeof(expect), "%d:IN,OUT,ERR,HUP", pipe_r);
+	ck_assert_msg(p && strstr(p, expect) != NULL, "%s", p ? p : "null");
+	a = array_of(row_of(doc, efd), "eventpoll.by");
+	ck_assert_uint_eq(a->n, 1);
+	ck_assert_int_eq((int)a->items[0]->num, ep);
+	ck_assert_uint_eq(array_of(row_of(doc, ep), "eventpoll.by")->n, 0);
+
+	if (made(&h, "timerfd")) {
+		holder_fdinfo(h.pid, tfd, info, sizeof(info));
+		row = row_of(doc, tfd);
+		ck_assert_str_eq(json_str(row, "timerfd.clockid"), "CLOCK_MONOTONIC");
+		ck_assert_int_eq(fdinfo_num(info, "clockid:"), 1);
+		ck_assert_int_eq(json_int(row, "timerfd.interval"), 2);
+		ck_assert(json_get(row, "timerfd.remaining")->num > 0 &&
+			  json_get(row, "timerfd.remaining")->num <= 1.5);
+		ck_assert_int_eq(json_int(row, "timerfd.ticks"),
+				 (long long)fdinfo_num(info, "ticks:"));
+		ck_assert_msg(strncmp(json_str(row, "name"),
+				      "timerfd: CLOCK_MONOTONIC, ", 26) == 0 &&
+			      strstr(json_str(row, "name"), " s left, every 2 s") != NULL,
+			      "%s", json_str(row, "name"));
+	}
+	if (made(&h, "signalfd")) {
+		sfd = (int)holder_value(&h, "signalfd");
+		holder_fdinfo(h.pid, sfd, info, sizeof(info));
+		ck_assert_msg(strstr(info, "sigmask:\t0000000000004200") != NULL, "%s", info);
+		row = row_of(doc, sfd);
+		ck_assert_str_eq(json_str(row, "signalfd.mask"), "USR1,TERM");
+		ck_assert_str_eq(json_str(row, "name"), "signalfd: USR1,TERM");
+	}
+
+	/* inotify: the watched directory's inode, and its path, which the
+	 * holder also has open. */
+	ino = (int)holder_value(&h, "inotify");
+	ck_assert_int_eq(stat(dir, &st), 0);
+	row = row_of(doc, ino);
+	a = array_of(row, "inotify.inodes");
+	ck_assert_uint_eq(a->n, 1);
+	ck_assert_uint_eq((unsigned long long)a->items[0]->num,
+			  (unsigned long long)st.st_ino);
+	snprintf(expect, sizeof(expect), "inotify: 1 watch: %s", dir);
+	ck_assert_str_eq(json_str(row, "name"), expect);
+
+	if (made(&h, "pidfd")) {
+		pfd = (int)holder_value(&h, "pidfd");
+		row = row_of(doc, pfd);
+		ck_assert_int_eq(json_int(row, "pidfd.pid"), h.pid);
+		ck_assert_str_eq(json_str(row, "pidfd.comm"), "kindholder");
+		snprintf(expect, sizeof(expect), "%ld", (long)h.pid);
+		ck_assert_str_eq(json_str(row, "pidfd.nspid"), expect);
+		snprintf(expect, sizeof(expect), "pidfd: %ld (kindholder)", (long)h.pid);
+		ck_assert_str_eq(json_str(row, "name"), expect);
+	}
+	if (made(&h, "fanotify")) {
+		row = row_of(doc, (int)holder_value(&h, "fanotify"));
+		snprintf(expect, sizeof(expect), "fanotify: 1 mark: %s", dir);
+		ck_assert_str_eq(json_str(row, "name"), expect);
+	}
+	if (made(&h, "io_uring")) {
+		row = row_of(doc, (int)holder_value(&h, "io_uring"));
+		ck_assert_int_eq(json_int(row, "io_uring.sq"), 8);
+		ck_assert_int_eq(json_int(row, "io_uring.cq"), 16);
+	}
+	if (made(&h, "userfaultfd")) {
+		row = row_of(doc, (int)holder_value(&h, "userfaultfd"));
+		ck_assert_str_eq(json_str(row, "type"), "userfaultfd");
+		ck_assert_str_eq(json_str(row, "name"), "userfaultfd: 0 pending, 0 in all");
+	}
+	if (made(&h, "perf_event")) {
+		row = row_of(doc, (int)holder_value(&h, "perf_event"));
+		ck_assert_str_eq(json_str(row, "type"), "perf_event");
+	}
+	if (made(&h, "bpf_map")) {
+		int map = (int)holder_value(&h, "bpf_map");
+
+		holder_fdinfo(h.pid, map, info, sizeof(info));
+		row = row_of(doc, map);
+		ck_assert_int_eq(json_int(row, "bpf-map.id"),
+				 (long long)fdinfo_num(info, "map_id:"));
+		ck_assert_str_eq(json_str(row, "bpf-map.type"), "array");
+	}
+	row = row_of(doc, (int)holder_value(&h, "null"));
+	ck_assert_str_eq(json_str(row, "chrdrv"), "mem");
+	ck_assert_ptr_null(json_str(row, "miscdev"));
+	if (made(&h, "ptmx") && made(&h, "pts")) {
+		int ptm = (int)holder_value(&h, "ptmx");
+		char link[64], path[64];
+		ssize_t n;
+
+		holder_fdinfo(h.pid, ptm, info, sizeof(info));
+		row = row_of(doc, ptm);
+		ck_assert_int_eq(json_int(row, "ptmx.tty-index"),
+				 (long long)fdinfo_num(info, "tty-index:"));
+		/* The peer the holder opened is the one NAME names. */
+		snprintf(path, sizeof(path), "/proc/%ld/fd/%lld", (long)h.pid,
+			 holder_value(&h, "pts"));
+		n = readlink(path, link, sizeof(link) - 1);
+		ck_assert_int_gt(n, 0);
+		link[n] = '\0';
+		snprintf(expect, sizeof(expect), "(peer %s)", link);
+		ck_assert_msg(strstr(json_str(row, "name"), expect) != NULL, "%s",
+			      json_str(row, "name"));
+	}
+	if (made(&h, "tun")) {
+		int tun = (int)holder_value(&h, "tun");
+
+		holder_fdinfo(h.pid, tun, info, sizeof(info));
+		row = row_of(doc, tun);
+		snprintf(expect, sizeof(expect), "iff:\t%s\n", json_str(row, "tun.iface"));
+		ck_assert_msg(strstr(info, expect) != NULL, "%s", info);
+		ck_assert_str_eq(json_str(row, "miscdev"), "tun");
+		ck_assert_str_eq(json_str(row, "chrdrv"), "misc");
+	}
+	json_free(doc);
+	run_result_release(&r);
+	holder_stop(&h);
+}
+END_TEST
+
+/* Every column lsfd 2.38 has among these, row by row. */
+START_TEST(test_kindholder_agrees_with_lsfd)
+{
+	static const char *const cols[] = { "inode", "mntid", "pos", "chrdrv",
+					    "miscdev" };
+	struct holder h;
+	struct run_result r, l;
+	struct json *doc, *ldoc;
+	const struct json *rows;
+	char pidtext[32];
+	size_t i, k, compared = 0;
+
+	if (access("/usr/bin/lsfd", X_OK) != 0) {
+		printf("skip test_kindholder_agrees_with_lsfd: no /usr/bin/lsfd\n");
+		return;
+	}
+	holder_start(&h, "kindholder", NULL);
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h.pid);
+	run_fdscope(&r, "list", "-p", pidtext, "-J", "-o",
+		    "FD,INODE,MNTID,POS,CHRDRV,MISCDEV", NULL);
+	ck_assert_int_eq(r.status, 0);
+	{
+		char *const argv[] = { "/usr/bin/lsfd", "-J", "-p", pidtext, "-o",
+				       "FD,INODE,MNTID,POS,CHRDRV,MISCDEV", NULL };
+
+		run_argv(&l, argv, 20);
+	}
+	ck_assert_msg(l.status == 0, "lsfd: %s", l.err);
+	doc = json_parse(r.out);
+	ldoc = json_parse(l.out);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_ptr_nonnull(ldoc);
+	rows = json_get(ldoc, "lsfd");
+	ck_assert_ptr_nonnull(rows);
+	for (i = 0; i < rows->n; i++) {
+		const struct json *lrow = rows->items[i], *fd = json_get(lrow, "fd");
+		const struct json *row;
+
+		/* Memory maps, cwd...: not descriptors; and the ones the
+		 * holder inherited (the test log's offset moves meanwhile). */
+		if (fd == NULL || fd->kind != JSON_NUMBER ||
+		    fd->num < holder_value(&h, "pipe_r"))
+			continue;
+		row = row_of(doc, (int)fd->num);
+		for (k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
+			const struct json *a = json_get(row, cols[k]);
+			const struct json *b = json_get(lrow, cols[k]);
+
+			ck_assert_msg(a && b, "fd %d: column %s missing", (int)fd->num,
+				      cols[k]);
+			if (b->kind == JSON_NUMBER) {
+				ck_assert_msg(a->kind == JSON_NUMBER && a->num == b->num,
+					      "fd %d %s: fdscope %g, lsfd %g", (int)fd->num,
+					      cols[k], a->num, b->num);
+			} else if (b->kind == JSON_STRING && b->str[0] != '\0') {
+				ck_assert_msg(a->kind == JSON_STRING &&
+					      strcmp(a->str, b->str) == 0,
+					      "fd %d %s: fdscope %s, lsfd %s", (int)fd->num,
+					      cols[k], a->kind == JSON_STRING ? a->str : "null",
+					      b->str);
+			} else {
+				/* lsfd's empty string is fdscope's null. */
+				ck_assert_msg(a->kind == JSON_NULL, "fd %d %s: fdscope has "
+					      "a value lsfd has not", (int)fd->num, cols[k]);
+			}
+			compared++;
+		}
+	}
+	ck_assert_uint_ge(compared, 5 * 15);
+	json_free(doc);
+	json_free(ldoc);
+	run_result_release(&r);
+	run_result_release(&l);
+	holder_stop(&h);
+}
+END_TEST
+
 Suite *decode_suite(void)
 {
 	Suite *s = suite_create("decode");
@@ -207,6 +761,20 @@ Suite *decode_suite(void)
 
 	tcase_add_test(tc, test_error_rows_name_the_failed_call_and_errno);
 	tcase_add_test(tc, test_error_rows_for_links_denied_say_what_would_allow_them);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("parsers");
+	tcase_add_test(tc, test_anon_eventfd_count_is_hex_and_id_decimal);
+	tcase_add_test(tc, test_anon_epoll_targets_masks_and_summary);
+	tcase_add_test(tc, test_anon_timerfd_clock_interval_remaining);
+	tcase_add_test(tc, test_anon_signalfd_mask_names);
+	tcase_add_test(tc, test_anon_inotify_and_fanotify_watches);
+	tcase_add_test(tc, test_anon_pidfd_bpf_io_uring_tun_ptmx);
+	tcase_add_test(tc, test_devtab_parses_devices_misc_partitions);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("holder");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_kindholder_anon_columns_match_fdinfo);
+	tcase_add_test(tc, test_kindholder_agrees_with_lsfd);
 	suite_add_tcase(s, tc);
 	return s;
 }

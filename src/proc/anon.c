@@ -814,6 +814,18 @@ static const char *ull_text(int rc, unsigned long long v, char *buf,
 	return buf;
 }
 
+/* A "key:" number of the text as a cell. */
+static const char *num_field(const char *text, size_t len, const char *key,
+			     int base, char *buf, size_t buflen)
+{
+	unsigned long long v;
+
+	if (anon_field_ull(text, len, key, base, &v) < 0)
+		return NULL;
+	snprintf(buf, buflen, "%llu", v);
+	return buf;
+}
+
 const char *anon_field_text(enum anon_field f, enum anon_kind kind,
 			    const char *text, size_t len, char *buf,
 			    size_t buflen)
@@ -885,8 +897,7 @@ const char *anon_field_text(enum anon_field f, enum anon_kind kind,
 		return buf;
 	case ANON_F_BPF_MAP_ID:
 		return kind != ANON_BPF_MAP ? NULL :
-			ull_text(anon_field_ull(text, len, "map_id", 10, &v), v,
-				 buf, buflen);
+			num_field(text, len, "map_id", 10, buf, buflen);
 	case ANON_F_BPF_MAP_TYPE:
 		if (kind != ANON_BPF_MAP ||
 		    anon_field_ull(text, len, "map_type", 10, &v) < 0)
@@ -896,12 +907,10 @@ const char *anon_field_text(enum anon_field f, enum anon_kind kind,
 		return ull_text(0, v, buf, buflen);
 	case ANON_F_BPF_PROG_ID:
 		return kind != ANON_BPF_PROG ? NULL :
-			ull_text(anon_field_ull(text, len, "prog_id", 10, &v), v,
-				 buf, buflen);
+			num_field(text, len, "prog_id", 10, buf, buflen);
 	case ANON_F_BPF_PROG_TYPE:
 		return kind != ANON_BPF_PROG ? NULL :
-			ull_text(anon_field_ull(text, len, "prog_type", 10, &v), v,
-				 buf, buflen);
+			num_field(text, len, "prog_type", 10, buf, buflen);
 	case ANON_F_BPF_PROG_TAG:
 		return kind != ANON_BPF_PROG ||
 			anon_prog_tag(text, len, buf, buflen) < 0 ? NULL : buf;
@@ -914,8 +923,7 @@ const char *anon_field_text(enum anon_field f, enum anon_kind kind,
 		return ull_text(0, v + 1, buf, buflen);
 	case ANON_F_PTMX_TTY_INDEX:
 		return kind != ANON_PTMX ? NULL :
-			ull_text(anon_field_ull(text, len, "tty-index", 10, &v), v,
-				 buf, buflen);
+			num_field(text, len, "tty-index", 10, buf, buflen);
 	case ANON_F_TUN_IFACE:
 		return kind != ANON_TUN ||
 			anon_tun_iface(text, len, buf, buflen) < 0 ? NULL : buf;

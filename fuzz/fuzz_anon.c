@@ -1,0 +1,43 @@
+/* proc/anon's fdinfo decoders and proc/chrdev's table parsers on any
+ * bytes, no terminator.  The first byte picks the kind; every summary and
+ * every field must come back NUL-terminated inside its buffer. */
+#include "fuzz.h"
+#include "proc/anon.h"
+#include "proc/chrdev.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	enum anon_kind kind;
+	struct anon_epoll_target t[4];
+	struct anon_watch w[4];
+	struct devtab dt;
+	char buf[256], *text;
+	const char *s;
+	int f, n;
+
+	if (size == 0)
+		return 0;
+	kind = (enum anon_kind)(data[0] % (ANON_TUN + 1));
+	text = fuzz_exact(data + 1, size - 1);
+	s = anon_summary(kind, text, size - 1, NULL, buf, sizeof(buf));
+	FUZZ_ASSERT(s == NULL || (s == buf && memchr(buf, '\0', sizeof(buf))));
+	for (f = ANON_F_EVENTFD_ID; f <= ANON_F_TUN_IFACE; f++) {
+		s = anon_field_text((enum anon_field)f, kind, text, size - 1, buf,
+				    sizeof(buf));
+		FUZZ_ASSERT(s == NULL || strlen(s) < sizeof(buf) ||
+			    (s != buf && strlen(s) < 64));
+	}
+	n = anon_parse_epoll(text, size - 1, t, 4);
+	FUZZ_ASSERT(n >= 0);
+	n = anon_parse_watches(text, size - 1, "inotify", w, 4);
+	FUZZ_ASSERT(n >= 0);
+	devtab_init(&dt);
+	devtab_parse_devices(&dt, text, size - 1);
+	devtab_parse_misc(&dt, text, size - 1);
+	devtab_parse_partitions(&dt, text, size - 1);
+	for (size_t i = 0; i < dt.n; i++)
+		FUZZ_ASSERT(memchr(dt.v[i].name, '\0', sizeof(dt.v[i].name)));
+	devtab_release(&dt);
+	free(text);
+	return 0;
+}
