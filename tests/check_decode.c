@@ -16,6 +16,7 @@
 
 #include "proc/anon.h"
 #include "proc/chrdev.h"
+#include "proc/mounts.h"
 #include "proc/procfs.h"
 #include "testutil.h"
 
@@ -105,7 +106,10 @@ START_TEST(test_error_rows_name_the_failed_call_and_errno)
 
 	row = json_find_fd(doc, 3);
 	ck_assert_str_eq(json_str(row, "type"), "REG");
-	ck_assert_ptr_null(json_str(row, "source"));
+	/* Where /etc/passwd lives, not an error. */
+	ck_assert_ptr_nonnull(json_str(row, "source"));
+	ck_assert_ptr_null(strstr(json_str(row, "source"), "stat:"));
+	ck_assert_ptr_null(strstr(json_str(row, "source"), "readlink:"));
 	ck_assert_int_eq(stat("/etc/passwd", &st), 0);
 	ck_assert_int_eq(json_int(row, "inode"), (long long)st.st_ino);
 
@@ -677,11 +681,15 @@ START_TEST(test_kindholder_anon_columns_match_fdinfo)
 }
 END_TEST
 
-/* Every column lsfd 2.38 has among these, row by row. */
+#define LSFD_COLUMNS "FD,INODE,MNTID,POS,CHRDRV,MISCDEV,SOURCE,USER,UID," \
+	"NLINK,OWNER,FUID"
+
+/* Every column both have (lsfd 2.38), row by row. */
 START_TEST(test_kindholder_agrees_with_lsfd)
 {
 	static const char *const cols[] = { "inode", "mntid", "pos", "chrdrv",
-					    "miscdev" };
+					    "miscdev", "source", "user", "uid",
+					    "nlink", "owner", "fuid" };
 	struct holder h;
 	struct run_result r, l;
 	struct json *doc, *ldoc;
@@ -695,12 +703,11 @@ START_TEST(test_kindholder_agrees_with_lsfd)
 	}
 	holder_start(&h, "kindholder", NULL);
 	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h.pid);
-	run_fdscope(&r, "list", "-p", pidtext, "-J", "-o",
-		    "FD,INODE,MNTID,POS,CHRDRV,MISCDEV", NULL);
+	run_fdscope(&r, "list", "-p", pidtext, "-J", "-o", LSFD_COLUMNS, NULL);
 	ck_assert_int_eq(r.status, 0);
 	{
 		char *const argv[] = { "/usr/bin/lsfd", "-J", "-p", pidtext, "-o",
-				       "FD,INODE,MNTID,POS,CHRDRV,MISCDEV", NULL };
+				       LSFD_COLUMNS, NULL };
 
 		run_argv(&l, argv, 20);
 	}
@@ -745,12 +752,81 @@ START_TEST(test_kindholder_agrees_with_lsfd)
 			compared++;
 		}
 	}
-	ck_assert_uint_ge(compared, 5 * 15);
+	ck_assert_uint_ge(compared, 11 * 15);
 	json_free(doc);
 	json_free(ldoc);
 	run_result_release(&r);
 	run_result_release(&l);
 	holder_stop(&h);
+}
+END_TEST
+
+/* STTYPE and KNAME (lsfd 2.38 has neither) against stat and readlink. */
+START_TEST(test_kindholder_sttype_and_kname_are_the_kernels)
+{
+	struct holder h;
+	struct run_result r;
+	struct json *doc;
+	const struct json *rows;
+	char pidtext[32];
+	size_t i;
+
+	holder_start(&h, "kindholder", NULL);
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h.pid);
+	run_fdscope(&r, "list", "-p", pidtext, "-J", "-o", "FD,STTYPE,KNAME,TYPE",
+		    NULL);
+	ck_assert_int_eq(r.status, 0);
+	doc = json_parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	rows = json_get(doc, "descriptors");
+	ck_assert_uint_ge(rows->n, 15);
+	for (i = 0; i < rows->n; i++) {
+		const struct json *row = rows->items[i];
+		int fd = (int)json_int(row, "fd");
+		char path[64], link[4096];
+		struct stat st;
+		ssize_t n;
+		const char *want;
+
+		snprintf(path, sizeof(path), "/proc/%ld/fd/%d", (long)h.pid, fd);
+		n = readlink(path, link, sizeof(link) - 1);
+		ck_assert_int_gt(n, 0);
+		link[n] = '\0';
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_str_eq(json_str(row, "kname"), link);
+		want = S_ISREG(st.st_mode) ? "REG" : S_ISDIR(st.st_mode) ? "DIR" :
+			S_ISCHR(st.st_mode) ? "CHR" : S_ISFIFO(st.st_mode) ? "FIFO" :
+			S_ISSOCK(st.st_mode) ? "SOCK" : "UNKN";
+		ck_assert_msg(strcmp(json_str(row, "sttype"), want) == 0,
+			      "fd %d: %s, stat says %s", fd, json_str(row, "sttype"), want);
+		/* TYPE cooks what STTYPE leaves unknown. */
+		if (strncmp(link, "anon_inode:", 11) == 0)
+			ck_assert_str_ne(json_str(row, "type"), "UNKN");
+	}
+	json_free(doc);
+	run_result_release(&r);
+	holder_stop(&h);
+}
+END_TEST
+
+START_TEST(test_mountinfo_parse_fields_and_escapes)
+{
+	struct mount_tab t;
+	static const char text[] =
+		"22 27 0:21 / /proc rw,relatime - proc proc rw\n"
+		"25 24 0:23 / /dev/shm rw,relatime shared:1 master:2 - tmpfs "
+		"my\\040src rw\n"
+		"garbage\n"
+		"27 1 254:1 / / rw - ext4 /dev/vda1 rw\n";
+
+	mount_tab_init(&t);
+	ck_assert_uint_eq(mountinfo_parse(&t, text, strlen(text)), 3);
+	ck_assert_str_eq(mount_tab_find(&t, 22)->fstype, "proc");
+	ck_assert_str_eq(mount_tab_find(&t, 25)->source, "my src");
+	ck_assert_str_eq(mount_tab_find(&t, 25)->fstype, "tmpfs");
+	ck_assert_str_eq(mount_tab_find_dev(&t, 254, 1)->source, "/dev/vda1");
+	ck_assert_ptr_null(mount_tab_find(&t, 99));
+	mount_tab_release(&t);
 }
 END_TEST
 
@@ -770,11 +846,13 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, test_anon_inotify_and_fanotify_watches);
 	tcase_add_test(tc, test_anon_pidfd_bpf_io_uring_tun_ptmx);
 	tcase_add_test(tc, test_devtab_parses_devices_misc_partitions);
+	tcase_add_test(tc, test_mountinfo_parse_fields_and_escapes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("holder");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_kindholder_anon_columns_match_fdinfo);
 	tcase_add_test(tc, test_kindholder_agrees_with_lsfd);
+	tcase_add_test(tc, test_kindholder_sttype_and_kname_are_the_kernels);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include "proc/chrdev.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
+#include "proc/mounts.h"
 #include "proc/procfs.h"
 
 enum {
@@ -39,7 +41,8 @@ enum {
 	COL_PIDFD_NSPID, COL_BPF_MAP_ID, COL_BPF_MAP_TYPE, COL_BPF_PROG_ID,
 	COL_BPF_PROG_TYPE, COL_BPF_PROG_TAG, COL_IO_URING_SQ, COL_IO_URING_CQ,
 	COL_PTMX_TTY_INDEX, COL_TUN_IFACE, COL_CHRDRV, COL_MISCDEV,
-	COL_BLKDRV, COL_PARTITION,
+	COL_BLKDRV, COL_PARTITION, COL_USER, COL_UID, COL_NLINK, COL_OWNER,
+	COL_FUID, COL_STTYPE, COL_KNAME,
 	NCOLUMNS
 };
 
@@ -95,7 +98,9 @@ static const struct out_column columns[NCOLUMNS] = {
 	[COL_NOTE] = { "NOTE", 0.2, OUT_WRAP, OUT_JSON_STRING,
 		"what fdscope itself uses the descriptor for" },
 	[COL_SOURCE] = { "SOURCE", 0.1, 0, OUT_JSON_STRING,
-		"error rows: the call that failed and its errno (readlink:EACCES)" },
+		"where the file is: partition (vda1), mount source, pipefs, sockfs, "
+		"anon_inodefs, DRIVER:MINOR or misc:NAME for devices; for error "
+		"rows the call that failed and its errno (readlink:EACCES)" },
 	[COL_EVENTFD_ID] = { "EVENTFD.ID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
 		"eventfd: its ID (fdinfo eventfd-id)" },
 	[COL_EVENTFD_COUNT] = { "EVENTFD.COUNT", 3, OUT_RIGHT, OUT_JSON_NUMBER,
@@ -150,6 +155,21 @@ static const struct out_column columns[NCOLUMNS] = {
 		"block device: its driver (/proc/devices)" },
 	[COL_PARTITION] = { "PARTITION", 0.1, 0, OUT_JSON_STRING,
 		"block device: its name (/proc/partitions)" },
+	[COL_USER] = { "USER", 0.1, 0, OUT_JSON_STRING,
+		"user owning the process (the owner of /proc/PID)" },
+	[COL_UID] = { "UID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"user ID owning the process" },
+	[COL_NLINK] = { "NLINK", 2, OUT_RIGHT, OUT_JSON_NUMBER,
+		"the file's link count (stat)" },
+	[COL_OWNER] = { "OWNER", 0.1, 0, OUT_JSON_STRING,
+		"the file's owner (stat st_uid), by name" },
+	[COL_FUID] = { "FUID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"the file owner's user ID (stat st_uid)" },
+	[COL_STTYPE] = { "STTYPE", 4, 0, OUT_JSON_STRING,
+		"the type stat gives (REG DIR CHR BLK FIFO SOCK LNK, UNKN for "
+		"anonymous inodes)" },
+	[COL_KNAME] = { "KNAME", 0.3, OUT_WRAP, OUT_JSON_STRING,
+		"the /proc/PID/fd link text as the kernel wrote it (NAME decodes)" },
 };
 
 /* The column of each fdinfo field proc/anon decodes. */
@@ -187,7 +207,10 @@ enum {
 	LIST_NEED_ATTACH = LIST_NEED_SOCKETS | LIST_NEED_HOLDERS,
 	LIST_NEED_DEVTAB = 1 << 18,	/* /proc/devices, misc, partitions */
 	LIST_NEED_EPMARKS = 1 << 19,	/* every eventpoll's targets */
-	LIST_NEED_EXTRA = LIST_NEED_ATTACH | LIST_NEED_DEVTAB | LIST_NEED_EPMARKS,
+	LIST_NEED_MOUNTS = 1 << 20,	/* each process's mountinfo */
+	LIST_NEED_NAMES = 1 << 21,	/* user names of the UIDs */
+	LIST_NEED_EXTRA = LIST_NEED_ATTACH | LIST_NEED_DEVTAB |
+		LIST_NEED_EPMARKS | LIST_NEED_MOUNTS | LIST_NEED_NAMES,
 };
 #define ANON_NEEDS (FDL_NEED_LINK | FDL_NEED_ANON)
 #define SOCK_NEEDS (FDL_NEED_STAT | FDL_NEED_LINK | LIST_NEED_SOCKETS)
@@ -196,7 +219,15 @@ enum {
 static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_COMMAND] = FDL_NEED_COMM,
 	[COL_TYPE] = FDL_NEED_STAT | FDL_NEED_LINK,
-	[COL_SOURCE] = FDL_NEED_STAT | FDL_NEED_LINK,
+	[COL_SOURCE] = FDL_NEED_STAT | FDL_NEED_LINK | FDL_NEED_FDINFO |
+		LIST_NEED_DEVTAB | LIST_NEED_MOUNTS,
+	[COL_USER] = FDL_NEED_PROC_UID | LIST_NEED_NAMES,
+	[COL_UID] = FDL_NEED_PROC_UID,
+	[COL_NLINK] = FDL_NEED_STAT,
+	[COL_OWNER] = FDL_NEED_STAT | FDL_NEED_OWNER | LIST_NEED_NAMES,
+	[COL_FUID] = FDL_NEED_STAT | FDL_NEED_OWNER,
+	[COL_STTYPE] = FDL_NEED_STAT,
+	[COL_KNAME] = FDL_NEED_LINK,
 	[COL_MODE] = FDL_NEED_FDINFO,
 	[COL_FLAGS] = FDL_NEED_FDINFO,
 	[COL_POS] = FDL_NEED_FDINFO,
@@ -278,6 +309,14 @@ struct list_control {
 	struct devtab devtab;
 	struct ep_mark *epmarks;	/* by (process, target descriptor) */
 	size_t nepmarks;
+	struct mount_tab *mounts;	/* per process */
+	struct uid_name *names;		/* every UID a cell may name */
+	size_t nnames;
+};
+
+struct uid_name {
+	uid_t uid;
+	char name[64];			/* "" when the UID has no name */
 };
 
 /* Descriptor tfd of process pi is watched by eventpoll epfd. */
@@ -559,6 +598,154 @@ static const char *device_cell(const struct list_row *r, int col)
 	}
 }
 
+static bool have_name(const struct list_control *ctl, uid_t uid)
+{
+	size_t i;
+
+	for (i = 0; i < ctl->nnames; i++)
+		if (ctl->names[i].uid == uid)
+			return true;
+	return false;
+}
+
+static void add_name(struct list_control *ctl, uid_t uid)
+{
+	struct passwd pw, *res = NULL;
+	char tmp[4096];
+	struct uid_name *u;
+
+	if (have_name(ctl, uid))
+		return;
+	ctl->names = xrealloc(ctl->names, (ctl->nnames + 1) * sizeof(*ctl->names));
+	u = &ctl->names[ctl->nnames++];
+	u->uid = uid;
+	u->name[0] = '\0';
+	if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) == 0 && res != NULL)
+		snprintf(u->name, sizeof(u->name), "%s", res->pw_name);
+}
+
+/* Every UID of the rows resolved once: NSS look-ups are too slow for a
+ * row each. */
+static void resolve_names(struct list_control *ctl)
+{
+	bool owners = out_is_selected(ctl->selected, ctl->nselected, COL_OWNER);
+	size_t pi, i;
+
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		const struct fd_proc *p = &ctl->procs[pi];
+
+		if (p->have_uid)
+			add_name(ctl, p->uid);
+		for (i = 0; owners && i < p->n; i++)
+			if (p->fds[i].stat_errno == 0)
+				add_name(ctl, p->fds[i].st.st_uid);
+	}
+}
+
+/* The user name of uid, or its number when it has none. */
+static const char *user_cell(const struct list_control *ctl, uid_t uid,
+			     char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ctl->nnames; i++) {
+		if (ctl->names[i].uid != uid)
+			continue;
+		if (ctl->names[i].name[0] == '\0')
+			break;
+		escape_into(buf, len, ctl->names[i].name,
+			    strlen(ctl->names[i].name));
+		return buf;
+	}
+	return fmt_ull(buf, len, (unsigned long long)uid);
+}
+
+static const char *sttype_name(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return "REG";
+	case S_IFDIR:
+		return "DIR";
+	case S_IFCHR:
+		return "CHR";
+	case S_IFBLK:
+		return "BLK";
+	case S_IFIFO:
+		return "FIFO";
+	case S_IFSOCK:
+		return "SOCK";
+	case S_IFLNK:
+		return "LNK";
+	default:
+		return "UNKN";
+	}
+}
+
+/* SOURCE as lsfd has it: where the file lives, or what a device is. */
+static const char *source_cell(const struct list_row *r, char *buf, size_t len)
+{
+	const struct fd_entry *e = r->e;
+	const struct devtab *t = &r->ctl->devtab;
+	const char *link = fd_entry_link(r->proc, e), *s;
+	const struct mount_entry *m = NULL;
+	unsigned int maj, min;
+	unsigned long long ino;
+
+	if (error_cell(e, buf, len) != NULL)
+		return buf;
+	if (e->stat_errno != 0)
+		return NULL;
+	maj = major(e->st.st_rdev);
+	min = minor(e->st.st_rdev);
+	if (S_ISCHR(e->st.st_mode)) {
+		if (maj == 10 && (s = devtab_misc(t, min)) != NULL)
+			snprintf(buf, len, "misc:%s", s);
+		else if ((s = devtab_chrdrv(t, maj)) != NULL)
+			snprintf(buf, len, "%s:%u", s, min);
+		else
+			snprintf(buf, len, "%u:%u", maj, min);
+		return buf;
+	}
+	if (S_ISBLK(e->st.st_mode)) {
+		if ((s = devtab_partition(t, maj, min)) != NULL)
+			snprintf(buf, len, "%s", s);
+		else
+			snprintf(buf, len, "%u:%u", maj, min);
+		return buf;
+	}
+	if (S_ISFIFO(e->st.st_mode) && link_bracket_inode(link, "pipe:", &ino))
+		return "pipefs";
+	if (S_ISSOCK(e->st.st_mode) && link_bracket_inode(link, "socket:", &ino))
+		return "sockfs";
+	if (fdtype_is_anon(link))
+		return "anon_inodefs";
+	maj = major(e->st.st_dev);
+	min = minor(e->st.st_dev);
+	if ((s = devtab_partition(t, maj, min)) != NULL) {
+		snprintf(buf, len, "%s", s);
+		return buf;
+	}
+	if (r->ctl->mounts != NULL) {
+		const struct mount_tab *mt = &r->ctl->mounts[r->pi];
+
+		if (e->have_info && e->info.has_mnt_id)
+			m = mount_tab_find(mt, e->info.mnt_id);
+		if (m == NULL)
+			m = mount_tab_find_dev(mt, maj, min);
+	}
+	if (m != NULL && m->source[0] != '\0' && strcmp(m->source, "none") != 0) {
+		escape_into(buf, len, m->source, strlen(m->source));
+		return buf;
+	}
+	if (m != NULL) {
+		escape_into(buf, len, m->fstype, strlen(m->fstype));
+		return buf;
+	}
+	snprintf(buf, len, "%u:%u", maj, min);
+	return buf;
+}
+
 static const char *sock_cell(const struct list_row *r, int col, char *buf,
 			     size_t len)
 {
@@ -610,7 +797,25 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 			return "ERROR";
 		return fdtype_name(e->st.st_mode, st_ok, link);
 	case COL_SOURCE:
-		return error_cell(e, buf, len);
+		return source_cell(r, buf, len);
+	case COL_USER:
+		return r->proc->have_uid ? user_cell(r->ctl, r->proc->uid, buf, len) : NULL;
+	case COL_UID:
+		return r->proc->have_uid ?
+			fmt_ull(buf, len, (unsigned long long)r->proc->uid) : NULL;
+	case COL_NLINK:
+		return st_ok ? fmt_ull(buf, len, (unsigned long long)e->st.st_nlink) : NULL;
+	case COL_OWNER:
+		return st_ok ? user_cell(r->ctl, e->st.st_uid, buf, len) : NULL;
+	case COL_FUID:
+		return st_ok ? fmt_ull(buf, len, (unsigned long long)e->st.st_uid) : NULL;
+	case COL_STTYPE:
+		return st_ok ? sttype_name(e->st.st_mode) : NULL;
+	case COL_KNAME:
+		if (link == NULL)
+			return error_cell(e, buf, len);
+		escape_into(buf, len, link, strlen(link));
+		return buf;
 	case COL_MODE:
 		return e->have_info && e->info.has_flags ?
 			fdmode_name(e->info.flags) : NULL;
@@ -742,6 +947,18 @@ static void attach_extra(struct list_control *ctl)
 		devtab_load(&ctl->devtab, ctl->proc_root);
 	if (ctl->need & LIST_NEED_EPMARKS)
 		collect_epmarks(ctl);
+	if (ctl->need & LIST_NEED_NAMES)
+		resolve_names(ctl);
+	if (ctl->need & LIST_NEED_MOUNTS) {
+		size_t pi;
+
+		/* A process whose mountinfo cannot be read keeps an empty
+		 * table: SOURCE falls back to the device number. */
+		ctl->mounts = xcalloc(ctl->nprocs + 1, sizeof(*ctl->mounts));
+		for (pi = 0; pi < ctl->nprocs; pi++)
+			mount_tab_load(&ctl->mounts[pi], ctl->proc_root,
+				       (long)ctl->procs[pi].pid);
+	}
 	if ((ctl->need & LIST_NEED_ATTACH) == 0)
 		return;
 	ctl->attach = net_attach_new(ctl->proc_root, ctl->procs, ctl->nprocs);
@@ -1023,6 +1240,10 @@ cleanup:
 	sock_prefetch_free(ctl.prefetch);
 	free(ctl.row_start);
 	free(ctl.epmarks);
+	free(ctl.names);
+	for (i = 0; ctl.mounts != NULL && i < ctl.nprocs; i++)
+		mount_tab_release(&ctl.mounts[i]);
+	free(ctl.mounts);
 	devtab_release(&ctl.devtab);
 	release_procs(&ctl);
 	free(ctl.pids);

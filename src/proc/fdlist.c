@@ -241,6 +241,7 @@ static void keep_stat(struct fd_stat *to, const struct stat *st)
 	to->st_rdev = st->st_rdev;
 	to->st_size = st->st_size;
 	to->st_mode = st->st_mode;
+	to->st_uid = st->st_uid;
 }
 
 /* "pipe:[N]" or "socket:[N]": the kind and N, else LINK_OTHER. */
@@ -282,7 +283,7 @@ static bool stat_from_link(const struct collect_job *j, const char *link,
 	unsigned long long ino;
 	int k = link ? link_kind(link, &ino) : LINK_OTHER;
 
-	if (k == LINK_OTHER || !j->have_kind_st[k])
+	if (k == LINK_OTHER || !j->have_kind_st[k] || (j->need & FDL_NEED_OWNER))
 		return false;
 	e->st = j->kind_st[k];
 	e->st.st_ino = (ino_t)ino;
@@ -631,6 +632,14 @@ int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 		p->reader_fd = dfd;
 	if (need & FDL_NEED_COMM)
 		read_comm(p, dfd);
+	if (need & FDL_NEED_PROC_UID) {
+		struct stat st;
+
+		if (fstatat(dfd, "..", &st, 0) == 0) {
+			p->uid = st.st_uid;
+			p->have_uid = true;
+		}
+	}
 	/* Opened after the numbers were read, so never listed itself; when
 	 * it cannot be opened, fdinfo is reached through "..". */
 	if (need & FDL_NEED_FDINFO)
