@@ -1229,10 +1229,13 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 	ctl.table = out_table_new("descriptors", columns, ctl.selected,
 				  ctl.nselected, &ctl.out);
 	/* Whatever could be read is still printed. */
-	if (print_rows(&ctl) < 0 && errno != EPIPE)
-		failed = 1;
-	if (!ctl.out.json)
+	if (print_rows(&ctl) < 0) {
+		/* A reader that left wants no explanation either. */
+		if (errno != EPIPE)
+			failed = 1;
+	} else if (!ctl.out.json) {
 		explain_error_rows(&ctl);
+	}
 	ret = failed ? EXIT_FAIL : EXIT_OK;
 cleanup:
 	out_table_free(ctl.table);

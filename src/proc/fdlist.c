@@ -429,11 +429,9 @@ static int read_stat(struct collect_job *j, const char *name,
 
 	if (stat_from_link(j, link, e))
 		return 0;
-	/* The link is magic: it resolves to the open file whatever its
-	 * path, so ENOENT means the descriptor closed meanwhile. */
 	if (fstatat(j->dfd, name, &st, 0) < 0) {
 		e->stat_errno = errno;
-		return errno == ENOENT;
+		return errno == ENOENT && (j->need & FDL_NEED_LINK) == 0;
 	}
 	keep_stat(&e->st, &st);
 	e->stat_errno = 0;
