@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "net/sockx.h"
 #include "proc/anon.h"
 #include "proc/chrdev.h"
 #include "proc/mounts.h"
@@ -830,6 +832,168 @@ START_TEST(test_mountinfo_parse_fields_and_escapes)
 }
 END_TEST
 
+/* `ss -tanei`'s line for a socket inode: Recv-Q, Send-Q and the shutdown
+ * arrow ("<->", "<--" sending shut, "-->" receiving shut). */
+static bool ss_line(const char *ss, unsigned long long ino, unsigned int *rq,
+		    unsigned int *sq, char arrow[4])
+{
+	char key[48];
+	const char *p, *bol;
+
+	snprintf(key, sizeof(key), " ino:%llu ", ino);
+	p = strstr(ss, key);
+	if (p == NULL)
+		return false;
+	for (bol = p; bol > ss && bol[-1] != '\n'; bol--)
+		;
+	if (sscanf(bol, "%*s %u %u", rq, sq) != 2)
+		return false;
+	p = strpbrk(p, "<-");
+	while (p && !(p[0] == '<' || (p[0] == '-' && p[1] == '-') ||
+		      (p[0] == '-' && p[1] == '>')))
+		p = strpbrk(p + 1, "<-");
+	if (p == NULL)
+		return false;
+	snprintf(arrow, 4, "%.3s", p);
+	return true;
+}
+
+START_TEST(test_kindholder_sockets_match_ss_and_the_kernel)
+{
+	static const char *const tcp[] = { "tcp_listen", "tcp_conn", "tcp_acc" };
+	struct holder h;
+	struct run_result r, ss;
+	struct json *doc;
+	const struct json *row;
+	char pidtext[32], expect[64];
+	size_t i;
+
+	holder_start(&h, "kindholder", NULL);
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h.pid);
+	run_fdscope(&r, "list", "-p", pidtext, "-J", "-o",
+		    "FD,INODE,NAME,SOCK.NETNS,SOCK.SHUTDOWN,SOCK.LISTENING,"
+		    "SOCK.RECVQ,SOCK.SENDQ,SOCK.UID,TCP.TIMER,NETLINK.PROTOCOL,"
+		    "NETLINK.LPORT,NETLINK.GROUPS,PACKET.PROTOCOL,RAW.PROTOCOL", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	doc = json_parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	{
+		char *const argv[] = { "/usr/bin/ss", "-tanei", NULL };
+
+		run_argv(&ss, argv, 20);
+	}
+	ck_assert_int_eq(ss.status, 0);
+	for (i = 0; i < 3; i++) {
+		unsigned int rq, sq;
+		char arrow[4];
+		const char *shut;
+		unsigned long long ino;
+
+		row = row_of(doc, (int)holder_value(&h, tcp[i]));
+		ino = (unsigned long long)json_int(row, "inode");
+		ck_assert_msg(ss_line(ss.out, ino, &rq, &sq, arrow),
+			      "ss has no ino:%llu", ino);
+		ck_assert_int_eq(json_int(row, "sock.recvq"), rq);
+		ck_assert_int_eq(json_int(row, "sock.sendq"), sq);
+		shut = json_str(row, "sock.shutdown");
+		ck_assert_msg(strcmp(arrow, "<->") == 0 ? strcmp(shut, "--") == 0 :
+			      strcmp(arrow, "<--") == 0 ? strcmp(shut, "-w") == 0 :
+			      strcmp(shut, "r-") == 0, "%s vs ss %s", shut, arrow);
+		ck_assert_int_eq(json_int(row, "sock.uid"), getuid());
+		/* A timer moves: its shape, and none on the listener. */
+		{
+			char kind[16];
+			unsigned int ms, re;
+
+			ck_assert_int_eq(sscanf(json_str(row, "tcp.timer"),
+						"%15[a-z],%ums,%u", kind, &ms, &re), 3);
+			if (i == 0)
+				ck_assert_str_eq(json_str(row, "tcp.timer"), "off,0ms,0");
+		}
+		ck_assert_int_eq(json_get(row, "sock.listening")->b, i == 0);
+		ck_assert_int_eq(json_int(row, "sock.netns"), (long long)({
+			struct stat nst;
+
+			ck_assert_int_eq(stat("/proc/self/ns/net", &nst), 0);
+			nst.st_ino;
+		}));
+	}
+	/* 5 bytes and the FIN wait on the accepted end, as ss says. */
+	ck_assert_int_eq(json_int(row_of(doc, (int)holder_value(&h, "tcp_acc")),
+				  "sock.recvq"), 6);
+	ck_assert_str_eq(json_str(row_of(doc, (int)holder_value(&h, "tcp_conn")),
+				  "sock.shutdown"), "-w");
+
+	if (made(&h, "netlink")) {
+		row = row_of(doc, (int)holder_value(&h, "netlink"));
+		ck_assert_str_eq(json_str(row, "netlink.protocol"), "route");
+		ck_assert_int_eq(json_int(row, "netlink.lport"),
+				 holder_value(&h, "netlink_port"));
+		/* RTMGRP_LINK is group 1. */
+		ck_assert_str_eq(json_str(row, "netlink.groups"), "0x1");
+		snprintf(expect, sizeof(expect), "NETLINK route port %lld groups 0x1",
+			 holder_value(&h, "netlink_port"));
+		ck_assert_str_eq(json_str(row, "name"), expect);
+	}
+	if (made(&h, "packet")) {
+		row = row_of(doc, (int)holder_value(&h, "packet"));
+		ck_assert_str_eq(json_str(row, "packet.protocol"), "ARP");
+		ck_assert_str_eq(json_str(row, "name"), "PACKET * ARP");
+	}
+	if (made(&h, "raw")) {
+		row = row_of(doc, (int)holder_value(&h, "raw"));
+		ck_assert_int_eq(json_int(row, "raw.protocol"), 1);
+	}
+	if (made(&h, "udplite")) {
+		row = row_of(doc, (int)holder_value(&h, "udplite"));
+		ck_assert_msg(strncmp(json_str(row, "name"), "UDPLITE 127.0.0.1:", 18) == 0,
+			      "%s", json_str(row, "name"));
+		ck_assert_str_eq(json_str(row, "sock.shutdown"), "--");
+	}
+	if (made(&h, "mptcp")) {
+		row = row_of(doc, (int)holder_value(&h, "mptcp"));
+		ck_assert_int_eq(json_get(row, "sock.listening")->b, 1);
+	}
+	made(&h, "sctp");
+	made(&h, "vsock");
+	json_free(doc);
+	run_result_release(&r);
+	run_result_release(&ss);
+	holder_stop(&h);
+}
+END_TEST
+
+START_TEST(test_sockx_decoders_check_lengths_and_read_procnet_raw)
+{
+	struct sockx_table t;
+	static const char raw[] =
+		"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+		"retrnsmt   uid  timeout inode ref pointer drops\n"
+		"  7: 0100007F:0001 00000000:0000 07 00000000:00000010 00:00000000 "
+		"00000000  1000        0 4242 2 0000000000000000 0\n"
+		"  8: garbage\n";
+	char small[8] = { 0 }, buf[128];
+	const struct sockx *x;
+
+	sockx_table_init(&t);
+	ck_assert_int_eq(sockx_decode_inet(&t, 6, small, sizeof(small)), -1);
+	ck_assert_int_eq(sockx_decode_unix(&t, small, 4), -1);
+	ck_assert_int_eq(sockx_decode_netlink(&t, small, sizeof(small)), -1);
+	ck_assert_int_eq(sockx_decode_packet(&t, small, 4), -1);
+	ck_assert_int_eq(sockx_decode_vsock(&t, small, sizeof(small)), -1);
+	ck_assert_uint_eq(t.n, 0);
+	ck_assert_int_eq(sockx_parse_procnet_raw(&t, AF_INET, raw, strlen(raw)), 1);
+	x = sockx_find(&t, 4242);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(x->proto, 1);
+	ck_assert_uint_eq(x->rqueue, 16);
+	ck_assert_uint_eq(x->uid, 1000);
+	ck_assert_str_eq(sockx_name(x, buf, sizeof(buf)), "RAW proto 1 127.0.0.1:0");
+	ck_assert_ptr_null(sockx_find(&t, 4243));
+	sockx_table_release(&t);
+}
+END_TEST
+
 Suite *decode_suite(void)
 {
 	Suite *s = suite_create("decode");
@@ -847,12 +1011,14 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, test_anon_pidfd_bpf_io_uring_tun_ptmx);
 	tcase_add_test(tc, test_devtab_parses_devices_misc_partitions);
 	tcase_add_test(tc, test_mountinfo_parse_fields_and_escapes);
+	tcase_add_test(tc, test_sockx_decoders_check_lengths_and_read_procnet_raw);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("holder");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_kindholder_anon_columns_match_fdinfo);
 	tcase_add_test(tc, test_kindholder_agrees_with_lsfd);
 	tcase_add_test(tc, test_kindholder_sttype_and_kname_are_the_kernels);
+	tcase_add_test(tc, test_kindholder_sockets_match_ss_and_the_kernel);
 	suite_add_tcase(s, tc);
 	return s;
 }

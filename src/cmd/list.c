@@ -20,6 +20,7 @@
 #include "cli/command.h"
 #include "lib/util.h"
 #include "net/attach.h"
+#include "net/sockx.h"
 #include "out/table.h"
 #include "proc/anon.h"
 #include "proc/chrdev.h"
@@ -42,7 +43,12 @@ enum {
 	COL_BPF_PROG_TYPE, COL_BPF_PROG_TAG, COL_IO_URING_SQ, COL_IO_URING_CQ,
 	COL_PTMX_TTY_INDEX, COL_TUN_IFACE, COL_CHRDRV, COL_MISCDEV,
 	COL_BLKDRV, COL_PARTITION, COL_USER, COL_UID, COL_NLINK, COL_OWNER,
-	COL_FUID, COL_STTYPE, COL_KNAME,
+	COL_FUID, COL_STTYPE, COL_KNAME, COL_SOCK_NETNS, COL_SOCK_SHUTDOWN,
+	COL_SOCK_LISTENING, COL_SOCK_RECVQ, COL_SOCK_SENDQ, COL_SOCK_UID,
+	COL_TCP_TIMER, COL_NETLINK_PROTOCOL, COL_NETLINK_LPORT,
+	COL_NETLINK_RPORT, COL_NETLINK_GROUPS, COL_PACKET_IFACE,
+	COL_PACKET_PROTOCOL, COL_RAW_PROTOCOL, COL_VSOCK_LCID, COL_VSOCK_LPORT,
+	COL_VSOCK_RCID, COL_VSOCK_RPORT,
 	NCOLUMNS
 };
 
@@ -170,6 +176,42 @@ static const struct out_column columns[NCOLUMNS] = {
 		"anonymous inodes)" },
 	[COL_KNAME] = { "KNAME", 0.3, OUT_WRAP, OUT_JSON_STRING,
 		"the /proc/PID/fd link text as the kernel wrote it (NAME decodes)" },
+	[COL_SOCK_NETNS] = { "SOCK.NETNS", 5, OUT_RIGHT, OUT_JSON_NUMBER,
+		"inode of the network namespace whose socket table has the socket" },
+	[COL_SOCK_SHUTDOWN] = { "SOCK.SHUTDOWN", 2, 0, OUT_JSON_STRING,
+		"shut down for r(eceiving) and w(riting): -- r- -w rw" },
+	[COL_SOCK_LISTENING] = { "SOCK.LISTENING", 1, 0, OUT_JSON_BOOLEAN,
+		"the socket listens for connections" },
+	[COL_SOCK_RECVQ] = { "SOCK.RECVQ", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"bytes queued for receiving (a listener: connections waiting)" },
+	[COL_SOCK_SENDQ] = { "SOCK.SENDQ", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"bytes queued for sending (a listener: its backlog)" },
+	[COL_SOCK_UID] = { "SOCK.UID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"user ID owning the socket (sock_diag)" },
+	[COL_TCP_TIMER] = { "TCP.TIMER", 0.1, 0, OUT_JSON_STRING,
+		"TCP timer as ss -e: KIND,TIMEms,RETRANSMITS (on, keepalive, ...)" },
+	[COL_NETLINK_PROTOCOL] = { "NETLINK.PROTOCOL", 0.1, 0, OUT_JSON_STRING,
+		"netlink protocol: route, audit, generic, sock_diag, ..." },
+	[COL_NETLINK_LPORT] = { "NETLINK.LPORT", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"netlink port ID" },
+	[COL_NETLINK_RPORT] = { "NETLINK.RPORT", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"netlink destination port ID (0: the kernel)" },
+	[COL_NETLINK_GROUPS] = { "NETLINK.GROUPS", 0.1, 0, OUT_JSON_STRING,
+		"netlink multicast groups joined, a bitmap in hex" },
+	[COL_PACKET_IFACE] = { "PACKET.IFACE", 0.1, 0, OUT_JSON_STRING,
+		"packet socket: the interface it is bound to" },
+	[COL_PACKET_PROTOCOL] = { "PACKET.PROTOCOL", 0.1, 0, OUT_JSON_STRING,
+		"packet socket: the protocol it receives (ALL, IP, ARP, 0xNNNN)" },
+	[COL_RAW_PROTOCOL] = { "RAW.PROTOCOL", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"raw socket: its IP protocol number" },
+	[COL_VSOCK_LCID] = { "VSOCK.LCID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"vsock: local context ID" },
+	[COL_VSOCK_LPORT] = { "VSOCK.LPORT", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"vsock: local port" },
+	[COL_VSOCK_RCID] = { "VSOCK.RCID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"vsock: remote context ID" },
+	[COL_VSOCK_RPORT] = { "VSOCK.RPORT", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"vsock: remote port" },
 };
 
 /* The column of each fdinfo field proc/anon decodes. */
@@ -209,10 +251,13 @@ enum {
 	LIST_NEED_EPMARKS = 1 << 19,	/* every eventpoll's targets */
 	LIST_NEED_MOUNTS = 1 << 20,	/* each process's mountinfo */
 	LIST_NEED_NAMES = 1 << 21,	/* user names of the UIDs */
+	LIST_NEED_SOCKX = 1 << 22,	/* every family's socket details */
 	LIST_NEED_EXTRA = LIST_NEED_ATTACH | LIST_NEED_DEVTAB |
-		LIST_NEED_EPMARKS | LIST_NEED_MOUNTS | LIST_NEED_NAMES,
+		LIST_NEED_EPMARKS | LIST_NEED_MOUNTS | LIST_NEED_NAMES |
+		LIST_NEED_SOCKX,
 };
 #define ANON_NEEDS (FDL_NEED_LINK | FDL_NEED_ANON)
+#define SOCKX_NEEDS (FDL_NEED_LINK | FDL_NEED_STAT | LIST_NEED_SOCKX)
 #define SOCK_NEEDS (FDL_NEED_STAT | FDL_NEED_LINK | LIST_NEED_SOCKETS)
 
 /* What each column needs collected, so that unused look-ups are skipped. */
@@ -228,6 +273,24 @@ static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_FUID] = FDL_NEED_STAT | FDL_NEED_OWNER,
 	[COL_STTYPE] = FDL_NEED_STAT,
 	[COL_KNAME] = FDL_NEED_LINK,
+	[COL_SOCK_NETNS] = SOCKX_NEEDS,
+	[COL_SOCK_SHUTDOWN] = SOCKX_NEEDS,
+	[COL_SOCK_LISTENING] = SOCKX_NEEDS,
+	[COL_SOCK_RECVQ] = SOCKX_NEEDS,
+	[COL_SOCK_SENDQ] = SOCKX_NEEDS,
+	[COL_SOCK_UID] = SOCKX_NEEDS,
+	[COL_TCP_TIMER] = SOCKX_NEEDS,
+	[COL_NETLINK_PROTOCOL] = SOCKX_NEEDS,
+	[COL_NETLINK_LPORT] = SOCKX_NEEDS,
+	[COL_NETLINK_RPORT] = SOCKX_NEEDS,
+	[COL_NETLINK_GROUPS] = SOCKX_NEEDS,
+	[COL_PACKET_IFACE] = SOCKX_NEEDS,
+	[COL_PACKET_PROTOCOL] = SOCKX_NEEDS,
+	[COL_RAW_PROTOCOL] = SOCKX_NEEDS,
+	[COL_VSOCK_LCID] = SOCKX_NEEDS,
+	[COL_VSOCK_LPORT] = SOCKX_NEEDS,
+	[COL_VSOCK_RCID] = SOCKX_NEEDS,
+	[COL_VSOCK_RPORT] = SOCKX_NEEDS,
 	[COL_MODE] = FDL_NEED_FDINFO,
 	[COL_FLAGS] = FDL_NEED_FDINFO,
 	[COL_POS] = FDL_NEED_FDINFO,
@@ -312,6 +375,8 @@ struct list_control {
 	struct mount_tab *mounts;	/* per process */
 	struct uid_name *names;		/* every UID a cell may name */
 	size_t nnames;
+	struct sockx_table sockx;
+	bool have_sockx;
 };
 
 struct uid_name {
@@ -746,6 +811,85 @@ static const char *source_cell(const struct list_row *r, char *buf, size_t len)
 	return buf;
 }
 
+static const struct sockx *row_sockx(const struct list_row *r)
+{
+	unsigned long long ino;
+	struct sockx_table *t = (struct sockx_table *)(uintptr_t)&r->ctl->sockx;
+
+	if (!r->ctl->have_sockx || r->e->stat_errno != 0 ||
+	    !S_ISSOCK(r->e->st.st_mode))
+		return NULL;
+	ino = net_entry_sock_ino(r->proc, r->e);
+	/* Sorted once loaded: this only reads. */
+	return ino ? sockx_find(t, ino) : NULL;
+}
+
+static const char *sockx_cell(const struct list_row *r, int col, char *buf,
+			      size_t len)
+{
+	const struct sockx *x = row_sockx(r);
+	unsigned long long v;
+
+	if (x == NULL)
+		return NULL;
+	switch (col) {
+	case COL_SOCK_NETNS:
+		return x->netns ? fmt_ull(buf, len, x->netns) : NULL;
+	case COL_SOCK_SHUTDOWN:
+		return sockx_shutdown(x);
+	case COL_SOCK_LISTENING:
+		return x->family == AF_NETLINK || x->family == AF_PACKET ? NULL :
+			sockx_listening(x) ? "yes" : "no";
+	case COL_SOCK_RECVQ:
+	case COL_SOCK_SENDQ:
+		if (!x->have_queues)
+			return NULL;
+		return fmt_ull(buf, len, col == COL_SOCK_RECVQ ? x->rqueue : x->wqueue);
+	case COL_SOCK_UID:
+		return x->have_uid ? fmt_ull(buf, len, x->uid) : NULL;
+	case COL_TCP_TIMER:
+		return sockx_timer(x, buf, len);
+	case COL_RAW_PROTOCOL:
+		return x->type == SOCK_RAW && (x->family == AF_INET ||
+					       x->family == AF_INET6) ?
+			fmt_ull(buf, len, (unsigned long long)x->proto) : NULL;
+	case COL_PACKET_IFACE:
+		if (x->family != AF_PACKET || x->ifindex == 0)
+			return NULL;
+		if (x->ifname[0] == '\0')
+			return fmt_ull(buf, len, (unsigned long long)x->ifindex);
+		escape_into(buf, len, x->ifname, strlen(x->ifname));
+		return buf;
+	case COL_PACKET_PROTOCOL:
+		return x->family == AF_PACKET ?
+			sockx_packet_proto(x->proto, buf, len) : NULL;
+	default:
+		break;
+	}
+	if (x->family == AF_NETLINK) {
+		switch (col) {
+		case COL_NETLINK_PROTOCOL:
+			return sockx_netlink_proto(x->proto, buf, len);
+		case COL_NETLINK_LPORT:
+			return fmt_ull(buf, len, x->portid);
+		case COL_NETLINK_RPORT:
+			return fmt_ull(buf, len, x->dst_portid);
+		case COL_NETLINK_GROUPS:
+			if (!x->have_groups)
+				return NULL;
+			snprintf(buf, len, "0x%x", x->groups[0]);
+			return buf;
+		default:
+			return NULL;
+		}
+	}
+	if (x->family != AF_VSOCK)
+		return NULL;
+	v = col == COL_VSOCK_LCID ? x->src_cid : col == COL_VSOCK_LPORT ?
+		x->src_port : col == COL_VSOCK_RCID ? x->dst_cid : x->dst_port;
+	return fmt_ull(buf, len, v);
+}
+
 static const char *sock_cell(const struct list_row *r, int col, char *buf,
 			     size_t len)
 {
@@ -852,6 +996,8 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	case COL_NAME:
 		if ((si = row_sock(r)) != NULL)
 			return net_sock_name(si, row_peer(r, si), buf, len);
+		if (row_sockx(r) != NULL)
+			return sockx_name(row_sockx(r), buf, len);
 		if (anon_name(r, buf, len) != NULL)
 			return buf;
 		if (link == NULL)
@@ -882,6 +1028,8 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	default:
 		if (col >= COL_EVENTFD_ID && col <= COL_TUN_IFACE)
 			return anon_cell(r, col, buf, len);
+		if (col >= COL_SOCK_NETNS && col <= COL_VSOCK_RPORT)
+			return sockx_cell(r, col, buf, len);
 		return NULL;
 	}
 }
@@ -939,6 +1087,60 @@ static void start_prefetch(struct list_control *ctl)
 		ctl->prefetch = sock_prefetch_start(ctl->proc_root);
 }
 
+/* A socket NAME the main dumps (TCP, UDP, unix) left without a decoding:
+ * then the other families are dumped too. */
+static bool undecoded_sockets(const struct list_control *ctl)
+{
+	size_t pi, i;
+
+	if (!out_is_selected(ctl->selected, ctl->nselected, COL_NAME) ||
+	    ctl->attach == NULL)
+		return false;
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		const struct fd_proc *p = &ctl->procs[pi];
+
+		for (i = 0; i < p->n; i++)
+			if (p->fds[i].stat_errno == 0 &&
+			    S_ISSOCK(p->fds[i].st.st_mode) &&
+			    net_attach_sock(ctl->attach, pi, &p->fds[i]) == NULL)
+				return true;
+	}
+	return false;
+}
+
+static bool holds_socket(const struct fd_proc *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->fds[i].stat_errno == 0 && S_ISSOCK(p->fds[i].st.st_mode))
+			return true;
+	return false;
+}
+
+/* Each namespace once; one that cannot be entered is said once. */
+static void load_sockx(struct list_control *ctl)
+{
+	size_t pi;
+	bool warned = false;
+
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		if (!holds_socket(&ctl->procs[pi]))
+			continue;
+		if (sockx_load_for(&ctl->sockx, ctl->proc_root,
+				   ctl->procs[pi].self ? 0 : ctl->procs[pi].pid) < 0 &&
+		    !warned && errno != ENOENT) {
+			warn("process %ld: cannot read the socket tables of its "
+			     "network namespace (CAP_SYS_ADMIN lets fdscope enter "
+			     "it)", (long)ctl->procs[pi].pid);
+			warned = true;
+		}
+	}
+	ctl->have_sockx = true;
+	/* Sorts, so that the rows only read. */
+	sockx_find(&ctl->sockx, 0);
+}
+
 /* Between collection and rows: what /proc/PID/fd does not say, found once
  * for every collected table together. */
 static void attach_extra(struct list_control *ctl)
@@ -959,15 +1161,17 @@ static void attach_extra(struct list_control *ctl)
 			mount_tab_load(&ctl->mounts[pi], ctl->proc_root,
 				       (long)ctl->procs[pi].pid);
 	}
-	if ((ctl->need & LIST_NEED_ATTACH) == 0)
-		return;
-	ctl->attach = net_attach_new(ctl->proc_root, ctl->procs, ctl->nprocs);
-	net_attach_take_prefetch(ctl->attach, ctl->prefetch);
-	ctl->prefetch = NULL;
-	if (ctl->need & LIST_NEED_SOCKETS)
-		net_attach_sockets(ctl->attach);
-	if (ctl->need & LIST_NEED_HOLDERS)
-		net_attach_holders(ctl->attach);
+	if (ctl->need & LIST_NEED_ATTACH) {
+		ctl->attach = net_attach_new(ctl->proc_root, ctl->procs, ctl->nprocs);
+		net_attach_take_prefetch(ctl->attach, ctl->prefetch);
+		ctl->prefetch = NULL;
+		if (ctl->need & LIST_NEED_SOCKETS)
+			net_attach_sockets(ctl->attach);
+		if (ctl->need & LIST_NEED_HOLDERS)
+			net_attach_holders(ctl->attach);
+	}
+	if ((ctl->need & LIST_NEED_SOCKX) || undecoded_sockets(ctl))
+		load_sockx(ctl);
 }
 
 /* Once per listing, off JSON: how many rows are error rows, an example
@@ -1244,6 +1448,7 @@ cleanup:
 	free(ctl.row_start);
 	free(ctl.epmarks);
 	free(ctl.names);
+	sockx_table_release(&ctl.sockx);
 	for (i = 0; ctl.mounts != NULL && i < ctl.nprocs; i++)
 		mount_tab_release(&ctl.mounts[i]);
 	free(ctl.mounts);

@@ -22,7 +22,13 @@
 #include <sys/eventfd.h>
 #include <sys/fanotify.h>
 #include <sys/inotify.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/vm_sockets.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -117,6 +123,79 @@ static int make_tun(void)
 	return fd;
 }
 
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
+/* Sockets of every family this machine allows, on loopback only: a TCP
+ * pair with 5 bytes unread on the accepted end and the connecting end
+ * shut for writing, UDP-Lite, netlink route in group RTMGRP_LINK, packet,
+ * raw ICMP, MPTCP, SCTP and vsock listeners. */
+static void make_sockets(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct sockaddr_nl snl = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK };
+	socklen_t len = sizeof(sa);
+	int l, c, a, fd;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(l, 4) < 0 || getsockname(l, (struct sockaddr *)&sa, &len) < 0)
+		die("tcp listen");
+	c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		die("tcp connect");
+	a = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	if (a < 0 || write(c, "hello", 5) != 5 || shutdown(c, SHUT_WR) < 0)
+		die("tcp accept");
+	say("tcp_listen", l);
+	say("tcp_conn", c);
+	say("tcp_acc", a);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDPLITE);
+	sa.sin_port = 0;
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		die("udplite bind");
+	say("udplite", fd);
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&snl, sizeof(snl)) < 0)
+		die("netlink bind");
+	say("netlink", fd);
+	len = sizeof(snl);
+	if (fd >= 0 && getsockname(fd, (struct sockaddr *)&snl, &len) == 0)
+		say("netlink_port", (int)snl.nl_pid);
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(0x0806));
+	say("packet", fd);
+	fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+	say("raw", fd);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP);
+	if (fd >= 0 && (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+			listen(fd, 1) < 0))
+		die("mptcp listen");
+	say("mptcp", fd);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_SCTP);
+	if (fd >= 0 && (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+			listen(fd, 1) < 0))
+		die("sctp listen");
+	say("sctp", fd);
+	fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		struct sockaddr_vm vm = { .svm_family = AF_VSOCK,
+					  .svm_cid = VMADDR_CID_LOCAL,
+					  .svm_port = VMADDR_PORT_ANY };
+
+		if (bind(fd, (struct sockaddr *)&vm, sizeof(vm)) < 0 ||
+		    listen(fd, 1) < 0) {
+			int e = errno;
+
+			close(fd);
+			fd = -1;
+			errno = e;
+		}
+	}
+	say("vsock", fd);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/kindholder-XXXXXX";
@@ -197,6 +276,7 @@ int main(void)
 	say("pts", pts);
 	tun = make_tun();
 	say("tun", tun);
+	make_sockets();
 	printf("ready dir_path=%s%s\n", dir, ready);
 	fflush(stdout);
 	/* Until the test closes our stdin; never longer than a minute. */
