@@ -1,9 +1,12 @@
-/* proc/anon's fdinfo decoders and proc/chrdev's table parsers on any
+/* proc/anon's fdinfo decoders, proc/chrdev's, proc/locks' and
+ * proc/mounts' table parsers on any
  * bytes, no terminator.  The first byte picks the kind; every summary and
  * every field must come back NUL-terminated inside its buffer. */
 #include "fuzz.h"
 #include "proc/anon.h"
 #include "proc/chrdev.h"
+#include "proc/locks.h"
+#include "proc/mounts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -38,6 +41,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < dt.n; i++)
 		FUZZ_ASSERT(memchr(dt.v[i].name, '\0', sizeof(dt.v[i].name)));
 	devtab_release(&dt);
+	{
+		struct lock_tab lt;
+		struct mount_tab mt;
+		char one[128];
+
+		lock_tab_init(&lt);
+		lock_tab_parse(&lt, text, size - 1, data[0] & 1);
+		for (size_t i = 0; i < lt.n; i++) {
+			lock_format(&lt.v[i], one, sizeof(one));
+			FUZZ_ASSERT(strlen(one) < sizeof(one));
+		}
+		(void)lock_letter(lt.v, lt.n);
+		lock_tab_release(&lt);
+		mount_tab_init(&mt);
+		mountinfo_parse(&mt, text, size - 1);
+		for (size_t i = 0; i < mt.n; i++)
+			FUZZ_ASSERT(memchr(mt.v[i].source, '\0', sizeof(mt.v[i].source)));
+		mount_tab_release(&mt);
+	}
 	free(text);
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "net/sockx.h"
 #include "proc/anon.h"
 #include "proc/chrdev.h"
+#include "proc/locks.h"
 #include "proc/mounts.h"
 #include "proc/procfs.h"
 #include "testutil.h"
@@ -994,6 +995,157 @@ START_TEST(test_sockx_decoders_check_lengths_and_read_procnet_raw)
 }
 END_TEST
 
+/* The lsof lock letter of fd, from `lsof -F fl`; ' ' when none. */
+static char lsof_lock(const char *out, int fd)
+{
+	char key[32];
+	const char *p;
+
+	snprintf(key, sizeof(key), "\nf%d\n", fd);
+	p = strstr(out, key);
+	if (p == NULL)
+		return '?';
+	p += strlen(key);
+	return p[0] == 'l' ? p[1] : ' ';
+}
+
+/* /proc/locks has a line of this kind, process and inode. */
+static bool proc_locks_has(const char *kind, long long pid,
+			   unsigned long long ino, const char *rest)
+{
+	char text[65536], pat[128];
+	ssize_t n = procfs_read_at(AT_FDCWD, "/proc/locks", text, sizeof(text));
+
+	ck_assert_int_gt(n, 0);
+	snprintf(pat, sizeof(pat), " %lld ", pid);
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char ino_text[32];
+
+		snprintf(ino_text, sizeof(ino_text), ":%llu ", ino);
+		if (strstr(line, kind) && strstr(line, pat) && strstr(line, ino_text) &&
+		    strstr(line, rest))
+			return true;
+	}
+	return false;
+}
+
+START_TEST(test_kindholder_locks_match_proc_locks_and_lsof)
+{
+	static const struct {
+		const char *key, *locks, *kind, *rest;
+		char lsof;
+		char xmode[7];
+	} want[] = {
+		{ "lock_flock", "FLOCK W", "FLOCK  ADVISORY  WRITE", " 0 EOF", 'W', "rw--W-" },
+		{ "lock_posix", "POSIX W 10-29", "POSIX  ADVISORY  WRITE", " 10 29", 'w', "rw--w-" },
+		/* lsof leaves an OFD lock unmarked; fdinfo names its description. */
+		{ "lock_ofd", "OFD R", "OFDLCK ADVISORY  READ", " 0 EOF", ' ', "rw--R-" },
+		{ "lock_lease", "LEASE R", "LEASE  ACTIVE    READ", " 0 EOF", 'R', "r---R-" },
+	};
+	struct holder h;
+	struct run_result r, l;
+	struct json *doc;
+	const struct json *rows, *row;
+	char pidtext[32];
+	size_t i, lockrows = 0;
+
+	holder_start(&h, "kindholder", NULL);
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h.pid);
+	run_fdscope(&r, "list", "-p", pidtext, "-J", "-o", "PID,FD,INODE,LOCKS,XMODE,NAME",
+		    NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	doc = json_parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	{
+		char *const argv[] = { "/usr/bin/lsof", "-a", "-p", pidtext, "-d", "30-40",
+				       "-F", "fl", NULL };
+
+		run_argv(&l, argv, 30);
+	}
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		long long fd = holder_value(&h, want[i].key);
+		long long owner = strcmp(want[i].key, "lock_ofd") == 0 ? -1 : h.pid;
+
+		if (!made(&h, want[i].key))
+			continue;
+		row = row_of(doc, (int)fd);
+		ck_assert_str_eq(json_str(row, "locks"), want[i].locks);
+		ck_assert_str_eq(json_str(row, "xmode"), want[i].xmode);
+		ck_assert_msg(proc_locks_has(want[i].kind, owner,
+					     (unsigned long long)json_int(row, "inode"),
+					     want[i].rest),
+			      "no %s line in /proc/locks", want[i].kind);
+		if (l.status == 0)
+			ck_assert_msg(lsof_lock(l.out, (int)fd) == want[i].lsof,
+				      "fd %lld: lsof '%c', expected '%c'", fd,
+				      lsof_lock(l.out, (int)fd), want[i].lsof);
+	}
+	if (l.status != 0)
+		printf("skip lsof lock letters: lsof exited %d\n", l.status);
+	/* The flock whose descriptor only the child keeps: a row without FD. */
+	rows = json_get(doc, "descriptors");
+	for (i = 0; i < rows->n; i++) {
+		const struct json *fd = json_get(rows->items[i], "fd");
+
+		if (fd->kind != JSON_NULL)
+			continue;
+		row = rows->items[i];
+		lockrows++;
+		ck_assert_int_eq(json_int(row, "pid"), h.pid);
+		ck_assert_str_eq(json_str(row, "locks"), "FLOCK R");
+		ck_assert_str_eq(json_str(row, "xmode"), "----R-");
+		ck_assert(proc_locks_has("FLOCK  ADVISORY  READ", h.pid,
+					 (unsigned long long)json_int(row, "inode"), " 0 EOF"));
+	}
+	ck_assert_uint_eq(lockrows, 1);
+	/* Without a lock column, the rows are the descriptors only. */
+	json_free(doc);
+	run_result_release(&r);
+	run_fdscope(&r, "list", "-p", pidtext, "-J", "-o", "FD", NULL);
+	doc = json_parse(r.out);
+	ck_assert_uint_eq(json_get(doc, "descriptors")->n, count_pid_fds(h.pid, NULL));
+	json_free(doc);
+	run_result_release(&r);
+	run_result_release(&l);
+	holder_stop(&h);
+}
+END_TEST
+
+START_TEST(test_lock_lines_parse)
+{
+	struct file_lock fl;
+	struct lock_tab t;
+	char buf[96];
+	static const char fdinfo_locks[] = "pos:\t0\nflags:\t02\nlock:\t1: POSIX  ADVISORY  "
+		"WRITE 23541 fe:00:10956083 10 29\nlock:\t2: -> FLOCK  ADVISORY  READ 7 "
+		"08:1f:5 0 EOF\n";
+
+	static const char ofd[] = "3: OFDLCK ADVISORY  READ -1 fe:00:42 0 EOF";
+	static const char bad_pid[] = "1: POSIX ADVISORY WRITE x fe:00:1 0 EOF";
+	static const char bad_dev[] = "1: POSIX ADVISORY WRITE 1 fe00:1 0 EOF";
+
+	ck_assert_int_eq(lock_parse_line(ofd, strlen(ofd), &fl), 0);
+	ck_assert_int_eq(fl.kind, LOCK_OFD);
+	ck_assert_int_eq(fl.pid, -1);
+	ck_assert_uint_eq(fl.major, 254);
+	ck_assert_uint_eq(fl.ino, 42);
+	lock_format(&fl, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "OFD R");
+	lock_tab_init(&t);
+	ck_assert_uint_eq(lock_tab_parse(&t, fdinfo_locks, strlen(fdinfo_locks), true), 2);
+	lock_format(&t.v[0], buf, sizeof(buf));
+	ck_assert_str_eq(buf, "POSIX W 10-29");
+	ck_assert(t.v[1].blocked);
+	ck_assert_uint_eq(t.v[1].minor, 0x1f);
+	/* A waiter holds nothing. */
+	ck_assert_int_eq(lock_letter(&t.v[1], 1), ' ');
+	ck_assert_int_eq(lock_letter(t.v, 2), 'w');
+	lock_tab_release(&t);
+	ck_assert_int_eq(lock_parse_line(bad_pid, strlen(bad_pid), &fl), -1);
+	ck_assert_int_eq(lock_parse_line(bad_dev, strlen(bad_dev), &fl), -1);
+}
+END_TEST
+
 Suite *decode_suite(void)
 {
 	Suite *s = suite_create("decode");
@@ -1012,6 +1164,7 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, test_devtab_parses_devices_misc_partitions);
 	tcase_add_test(tc, test_mountinfo_parse_fields_and_escapes);
 	tcase_add_test(tc, test_sockx_decoders_check_lengths_and_read_procnet_raw);
+	tcase_add_test(tc, test_lock_lines_parse);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("holder");
 	tcase_set_timeout(tc, 30);
@@ -1019,6 +1172,7 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, test_kindholder_agrees_with_lsfd);
 	tcase_add_test(tc, test_kindholder_sttype_and_kname_are_the_kernels);
 	tcase_add_test(tc, test_kindholder_sockets_match_ss_and_the_kernel);
+	tcase_add_test(tc, test_kindholder_locks_match_proc_locks_and_lsof);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -26,6 +26,7 @@
 #include "proc/chrdev.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
+#include "proc/locks.h"
 #include "proc/mounts.h"
 #include "proc/procfs.h"
 
@@ -48,7 +49,7 @@ enum {
 	COL_TCP_TIMER, COL_NETLINK_PROTOCOL, COL_NETLINK_LPORT,
 	COL_NETLINK_RPORT, COL_NETLINK_GROUPS, COL_PACKET_IFACE,
 	COL_PACKET_PROTOCOL, COL_RAW_PROTOCOL, COL_VSOCK_LCID, COL_VSOCK_LPORT,
-	COL_VSOCK_RCID, COL_VSOCK_RPORT,
+	COL_VSOCK_RCID, COL_VSOCK_RPORT, COL_LOCKS, COL_XMODE,
 	NCOLUMNS
 };
 
@@ -212,6 +213,14 @@ static const struct out_column columns[NCOLUMNS] = {
 		"vsock: remote context ID" },
 	[COL_VSOCK_RPORT] = { "VSOCK.RPORT", 3, OUT_RIGHT, OUT_JSON_NUMBER,
 		"vsock: remote port" },
+	[COL_LOCKS] = { "LOCKS", 0.1, 0, OUT_JSON_STRING,
+		"locks held through the descriptor's open file: FLOCK, POSIX, OFD, "
+		"LEASE, R or W, and the range (fdinfo lock:); a row of its own, "
+		"without FD, for a lock of the process on a file it has no "
+		"descriptor for (/proc/locks)" },
+	[COL_XMODE] = { "XMODE", 5, 0, OUT_JSON_STRING,
+		"r w, D deleted, a lock as lsof writes it (W whole file, w part, "
+		"R r read), m watched by an eventpoll of the process" },
 };
 
 /* The column of each fdinfo field proc/anon decodes. */
@@ -252,12 +261,15 @@ enum {
 	LIST_NEED_MOUNTS = 1 << 20,	/* each process's mountinfo */
 	LIST_NEED_NAMES = 1 << 21,	/* user names of the UIDs */
 	LIST_NEED_SOCKX = 1 << 22,	/* every family's socket details */
+	LIST_NEED_LOCKTAB = 1 << 23,	/* /proc/locks */
 	LIST_NEED_EXTRA = LIST_NEED_ATTACH | LIST_NEED_DEVTAB |
 		LIST_NEED_EPMARKS | LIST_NEED_MOUNTS | LIST_NEED_NAMES |
-		LIST_NEED_SOCKX,
+		LIST_NEED_SOCKX | LIST_NEED_LOCKTAB,
 };
 #define ANON_NEEDS (FDL_NEED_LINK | FDL_NEED_ANON)
 #define SOCKX_NEEDS (FDL_NEED_LINK | FDL_NEED_STAT | LIST_NEED_SOCKX)
+#define LOCK_NEEDS (FDL_NEED_FDINFO | FDL_NEED_LOCKS | FDL_NEED_STAT | \
+		    LIST_NEED_LOCKTAB)
 #define SOCK_NEEDS (FDL_NEED_STAT | FDL_NEED_LINK | LIST_NEED_SOCKETS)
 
 /* What each column needs collected, so that unused look-ups are skipped. */
@@ -291,6 +303,8 @@ static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_VSOCK_LPORT] = SOCKX_NEEDS,
 	[COL_VSOCK_RCID] = SOCKX_NEEDS,
 	[COL_VSOCK_RPORT] = SOCKX_NEEDS,
+	[COL_LOCKS] = LOCK_NEEDS,
+	[COL_XMODE] = LOCK_NEEDS | FDL_NEED_LINK | ANON_NEEDS | LIST_NEED_EPMARKS,
 	[COL_MODE] = FDL_NEED_FDINFO,
 	[COL_FLAGS] = FDL_NEED_FDINFO,
 	[COL_POS] = FDL_NEED_FDINFO,
@@ -377,6 +391,18 @@ struct list_control {
 	size_t nnames;
 	struct sockx_table sockx;
 	bool have_sockx;
+	struct lock_tab locks;		/* /proc/locks */
+	struct lock_row *lock_rows;	/* by process: locks without a descriptor */
+	size_t nlock_rows;
+	size_t *lock_first;		/* per process: its first lock row */
+};
+
+/* A row that is no descriptor: a lock the process holds on a file it has
+ * no descriptor for (flock and OFD locks stay with the description, which
+ * a child may keep). */
+struct lock_row {
+	size_t pi;
+	const struct file_lock *lock;
 };
 
 struct uid_name {
@@ -395,6 +421,7 @@ struct list_row {
 	size_t pi;		/* index of proc in ctl->procs */
 	const struct fd_proc *proc;
 	const struct fd_entry *e;
+	const struct lock_row *lock;	/* a lock row: e is NULL */
 };
 
 static const char *fmt_ull(char *buf, size_t len, unsigned long long v)
@@ -890,6 +917,152 @@ static const char *sockx_cell(const struct list_row *r, int col, char *buf,
 	return fmt_ull(buf, len, v);
 }
 
+/* The locks fdinfo lists for the descriptor's open file description. */
+static size_t entry_locks(const struct list_row *r, struct file_lock *v,
+			  size_t max)
+{
+	struct lock_tab t;
+	size_t tlen, n;
+	const char *text = fd_entry_info_text(r->proc, r->e, &tlen);
+
+	if (text == NULL)
+		return 0;
+	lock_tab_init(&t);
+	lock_tab_parse(&t, text, tlen, true);
+	n = t.n < max ? t.n : max;
+	if (n)
+		memcpy(v, t.v, n * sizeof(*v));
+	lock_tab_release(&t);
+	return n;
+}
+
+static const char *locks_cell(const struct list_row *r, char *buf, size_t len)
+{
+	struct file_lock v[16];
+	size_t n = entry_locks(r, v, ARRAY_SIZE(v)), i, used = 0;
+
+	if (n == 0)
+		return NULL;
+	buf[0] = '\0';
+	for (i = 0; i < n && used + 1 < len; i++) {
+		char one[96];
+
+		lock_format(&v[i], one, sizeof(one));
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 i ? "; " : "", one);
+	}
+	return buf;
+}
+
+static bool watched_by_epoll(const struct list_row *r)
+{
+	char tmp[32];
+
+	return r->ctl->nepmarks && epoll_by_cell(r, tmp, sizeof(tmp)) != NULL;
+}
+
+static const char *xmode_cell(const struct list_row *r, char *buf, size_t len)
+{
+	const struct fd_entry *e = r->e;
+	const char *link = fd_entry_link(r->proc, e);
+	struct file_lock v[16];
+	size_t n = entry_locks(r, v, ARRAY_SIZE(v));
+	unsigned int acc;
+	char lk;
+
+	if (!e->have_info || !e->info.has_flags || len < 7)
+		return NULL;
+	acc = e->info.flags & 3;
+	lk = lock_letter(v, n);
+	snprintf(buf, len, "%c%c-%c%c%c", acc == 0 || acc == 2 ? 'r' : '-',
+		 acc == 1 || acc == 2 ? 'w' : '-',
+		 link_is_deleted(link) && e->stat_errno == 0 &&
+		 e->st.st_nlink == 0 ? 'D' : '-',
+		 lk == ' ' ? '-' : lk, watched_by_epoll(r) ? 'm' : '-');
+	if (e->info.flags & 010000000)		/* O_PATH: no access at all */
+		buf[0] = buf[1] = '-';
+	return buf;
+}
+
+/* A lock row's cells: the process, the locked inode and the lock. */
+static const char *lock_row_cell(const struct list_row *r, int col, char *buf,
+				 size_t len)
+{
+	const struct file_lock *l = r->lock->lock;
+	char one[96];
+
+	switch (col) {
+	case COL_PID:
+		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
+	case COL_COMMAND:
+		escape_into(buf, len, r->proc->comm, strlen(r->proc->comm));
+		return buf;
+	case COL_USER:
+		return r->proc->have_uid ? user_cell(r->ctl, r->proc->uid, buf, len) : NULL;
+	case COL_UID:
+		return r->proc->have_uid ?
+			fmt_ull(buf, len, (unsigned long long)r->proc->uid) : NULL;
+	case COL_INODE:
+		return fmt_ull(buf, len, l->ino);
+	case COL_DEV:
+		snprintf(buf, len, "%u:%u", l->major, l->minor);
+		return buf;
+	case COL_LOCKS:
+		lock_format(l, buf, len);
+		return buf;
+	case COL_XMODE:
+		snprintf(buf, len, "----%c-", lock_letter(l, 1));
+		return buf;
+	case COL_NAME:
+		lock_format(l, one, sizeof(one));
+		snprintf(buf, len, "%s on inode %llu of %u:%u, without a descriptor "
+			 "of this process", one, l->ino, l->major, l->minor);
+		return buf;
+	default:
+		return NULL;
+	}
+}
+
+static bool proc_has_inode(const struct fd_proc *p, unsigned int maj,
+			   unsigned int min, unsigned long long ino)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		const struct fd_entry *e = &p->fds[i];
+
+		if (e->stat_errno == 0 && (unsigned long long)e->st.st_ino == ino &&
+		    major(e->st.st_dev) == maj && minor(e->st.st_dev) == min)
+			return true;
+	}
+	return false;
+}
+
+/* /proc/locks' locks of the listed processes on files they hold no
+ * descriptor for.  OFD locks have no process (PID -1): fdinfo attributes
+ * them to their descriptions instead. */
+static void collect_lock_rows(struct list_control *ctl)
+{
+	size_t pi, k;
+
+	if (lock_tab_load(&ctl->locks, ctl->proc_root) < 0)
+		return;
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		const struct fd_proc *p = &ctl->procs[pi];
+
+		for (k = 0; k < ctl->locks.n; k++) {
+			const struct file_lock *l = &ctl->locks.v[k];
+
+			if (l->blocked || l->pid != (long long)p->pid ||
+			    proc_has_inode(p, l->major, l->minor, l->ino))
+				continue;
+			ctl->lock_rows = xrealloc(ctl->lock_rows, (ctl->nlock_rows + 1) *
+						  sizeof(*ctl->lock_rows));
+			ctl->lock_rows[ctl->nlock_rows++] = (struct lock_row){ pi, l };
+		}
+	}
+}
+
 static const char *sock_cell(const struct list_row *r, int col, char *buf,
 			     size_t len)
 {
@@ -924,9 +1097,14 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 {
 	const struct list_row *r = row;
 	const struct fd_entry *e = r->e;
-	const char *link = fd_entry_link(r->proc, e);
+	const char *link;
 	const struct sock_info *si;
-	bool st_ok = e->stat_errno == 0;
+	bool st_ok;
+
+	if (r->lock != NULL)
+		return lock_row_cell(r, col, buf, len);
+	link = fd_entry_link(r->proc, e);
+	st_ok = e->stat_errno == 0;
 
 	switch (col) {
 	case COL_PID:
@@ -1020,6 +1198,10 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 			"fdscope reading /proc/self/fd" : NULL;
 	case COL_EVENTPOLL_BY:
 		return epoll_by_cell(r, buf, len);
+	case COL_LOCKS:
+		return locks_cell(r, buf, len);
+	case COL_XMODE:
+		return xmode_cell(r, buf, len);
 	case COL_CHRDRV:
 	case COL_MISCDEV:
 	case COL_BLKDRV:
@@ -1052,8 +1234,20 @@ static const char *row_cell(const void *ctx, size_t i, int col, char *buf,
 		else
 			hi = mid;
 	}
-	r = (struct list_row){ ctl, lo, &ctl->procs[lo],
-			       &ctl->procs[lo].fds[i - ctl->row_start[lo]] };
+	/* A process's descriptors, then its lock rows. */
+	while (lo + 1 < ctl->nprocs && ctl->row_start[lo + 1] == ctl->row_start[lo] &&
+	       ctl->row_start[lo + 1] <= i)
+		lo++;
+	i -= ctl->row_start[lo];
+	if (i < ctl->procs[lo].n) {
+		r = (struct list_row){ ctl, lo, &ctl->procs[lo],
+				       &ctl->procs[lo].fds[i], NULL };
+	} else {
+		size_t k = ctl->lock_first[lo] + (i - ctl->procs[lo].n);
+
+		r = (struct list_row){ ctl, lo, &ctl->procs[lo], NULL,
+				       &ctl->lock_rows[k] };
+	}
 	return list_cell(&r, col, buf, len);
 }
 
@@ -1061,10 +1255,19 @@ static int print_rows(struct list_control *ctl)
 {
 	size_t pi, n = 0;
 
+	size_t k = 0;
+
 	ctl->row_start = xcalloc(ctl->nprocs + 1, sizeof(*ctl->row_start));
+	ctl->lock_first = xcalloc(ctl->nprocs + 1, sizeof(*ctl->lock_first));
 	for (pi = 0; pi < ctl->nprocs; pi++) {
 		ctl->row_start[pi] = n;
 		n += ctl->procs[pi].n;
+		/* lock_rows are in process order. */
+		ctl->lock_first[pi] = k;
+		while (k < ctl->nlock_rows && ctl->lock_rows[k].pi == pi) {
+			k++;
+			n++;
+		}
 	}
 	ctl->row_start[pi] = n;
 	return out_table_print_rows(ctl->table, ctl, n, row_cell);
@@ -1151,6 +1354,8 @@ static void attach_extra(struct list_control *ctl)
 		collect_epmarks(ctl);
 	if (ctl->need & LIST_NEED_NAMES)
 		resolve_names(ctl);
+	if (ctl->need & LIST_NEED_LOCKTAB)
+		collect_lock_rows(ctl);
 	if (ctl->need & LIST_NEED_MOUNTS) {
 		size_t pi;
 
@@ -1449,6 +1654,9 @@ cleanup:
 	free(ctl.epmarks);
 	free(ctl.names);
 	sockx_table_release(&ctl.sockx);
+	free(ctl.lock_rows);
+	free(ctl.lock_first);
+	lock_tab_release(&ctl.locks);
 	for (i = 0; ctl.mounts != NULL && i < ctl.nprocs; i++)
 		mount_tab_release(&ctl.mounts[i]);
 	free(ctl.mounts);

@@ -494,8 +494,10 @@ static int read_entry(struct collect_job *j, struct fd_entry *e)
 		}
 		learn_kind_mnt(j, e);
 	}
-	if ((need & FDL_NEED_ANON) &&
-	    anon_kind_of_link(fd_link_in(j, e)) != ANON_NONE &&
+	if ((((need & FDL_NEED_ANON) &&
+	      anon_kind_of_link(fd_link_in(j, e)) != ANON_NONE) ||
+	     ((need & FDL_NEED_LOCKS) && ninfo > 0 &&
+	      memmem(info, (size_t)ninfo, "\nlock:", 6) != NULL)) &&
 	    keep_anon_info(j, name, e, info, ninfo, sizeof(info)) < 0)
 		return -1;
 	if ((need & FDL_NEED_STAT) && read_stat(j, name, e) > 0)

@@ -28,6 +28,9 @@ enum {
 	 * owner is not its kind's (OWNER, FUID). */
 	FDL_NEED_OWNER = 1 << 6,
 	FDL_NEED_PROC_UID = 1 << 7,	/* the owner of /proc/PID */
+	/* The fdinfo text of descriptors with "lock:" lines, kept as for
+	 * FDL_NEED_ANON.  Needs FDL_NEED_FDINFO. */
+	FDL_NEED_LOCKS = 1 << 8,
 };
 
 /* The fields of stat(2) that fdscope uses, named as in struct stat so that
@@ -52,7 +55,7 @@ struct fd_entry {
 	struct fd_stat st;
 	bool have_info;
 	struct fdinfo info;
-	size_t info_off;	/* whole fdinfo text (FDL_NEED_ANON) or -1 */
+	size_t info_off;	/* whole fdinfo text (ANON, LOCKS) or -1 */
 	size_t info_len;
 	bool have_sockopt;
 	int sock_family, sock_type, sock_proto;

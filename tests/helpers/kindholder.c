@@ -20,6 +20,8 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
+#include <sys/wait.h>
 #include <sys/fanotify.h>
 #include <sys/inotify.h>
 #include <linux/netlink.h>
@@ -196,6 +198,69 @@ static void make_sockets(void)
 	say("vsock", fd);
 }
 
+static int make_file(const char *dir, const char *name, int flags)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, flags | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		die(path);
+	return fd;
+}
+
+/* flock W on lock_flock, POSIX W on bytes 10-29 of lock_posix, OFD R on
+ * lock_ofd, a read lease on lock_lease, and a flock on a file whose
+ * descriptor only a child keeps: the lock stays this process's in
+ * /proc/locks without a descriptor of it.  Returns the child. */
+static pid_t make_locks(const char *dir)
+{
+	struct flock posix = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+			       .l_start = 10, .l_len = 20 };
+	struct flock ofd = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+	int fd, gone;
+	pid_t child;
+
+	fd = make_file(dir, "lock_flock", O_RDWR);
+	if (flock(fd, LOCK_EX) < 0)
+		die("flock");
+	say("lock_flock", fd);
+	fd = make_file(dir, "lock_posix", O_RDWR);
+	if (fcntl(fd, F_SETLK, &posix) < 0)
+		die("posix lock");
+	say("lock_posix", fd);
+	fd = make_file(dir, "lock_ofd", O_RDWR);
+	if (fcntl(fd, F_OFD_SETLK, &ofd) < 0)
+		fd = -1;
+	say("lock_ofd", fd);
+	fd = make_file(dir, "lock_lease", O_RDONLY);
+	if (fcntl(fd, F_SETLEASE, F_RDLCK) < 0) {
+		int e = errno;
+
+		close(fd);
+		fd = -1;
+		errno = e;
+	}
+	say("lock_lease", fd);
+	gone = make_file(dir, "lock_gone", O_RDWR);
+	if (flock(gone, LOCK_SH) < 0)
+		die("flock");
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (child == 0) {
+		struct pollfd pf = { 0, POLLIN, 0 };
+
+		/* Keeps the description (and its lock) until stdin closes. */
+		poll(&pf, 1, 60000);
+		_exit(0);
+	}
+	close(gone);
+	say("lock_child", (int)child);
+	return child;
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/kindholder-XXXXXX";
@@ -203,6 +268,7 @@ int main(void)
 	struct epoll_event ev = { 0 };
 	int efd, ep, tfd, sfd, ino, dfd, wd, pfd, fan, ring, uffd, perf, map;
 	int null, ptm, pts, tun, p[2];
+	pid_t lock_child;
 	struct pollfd pf = { 0, POLLIN, 0 };
 	sigset_t set;
 	char buf[64];
@@ -277,11 +343,24 @@ int main(void)
 	tun = make_tun();
 	say("tun", tun);
 	make_sockets();
+	lock_child = make_locks(dir);
 	printf("ready dir_path=%s%s\n", dir, ready);
 	fflush(stdout);
 	/* Until the test closes our stdin; never longer than a minute. */
 	if (poll(&pf, 1, 60000) > 0)
 		(void)!read(0, buf, sizeof(buf));
+	waitpid(lock_child, NULL, 0);
+	{
+		static const char *const files[] = { "lock_flock", "lock_posix",
+			"lock_ofd", "lock_lease", "lock_gone" };
+		char path[256];
+		size_t i;
+
+		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+			unlink(path);
+		}
+	}
 	rmdir(dir);
 	return 0;
 }
