@@ -17,6 +17,7 @@
 
 #include "net/sockx.h"
 #include "proc/anon.h"
+#include "proc/assoc.h"
 #include "proc/chrdev.h"
 #include "proc/locks.h"
 #include "proc/mounts.h"
@@ -1146,6 +1147,200 @@ START_TEST(test_lock_lines_parse)
 }
 END_TEST
 
+static unsigned long long holder_hex(const struct holder *h, const char *key)
+{
+	char pat[64];
+	const char *p;
+	unsigned long long v = 0;
+
+	snprintf(pat, sizeof(pat), " %s=0x", key);
+	p = strstr(h->line, pat);
+	ck_assert_msg(p != NULL, "no %s in %s", key, h->line);
+	ck_assert_int_eq(sscanf(p + strlen(pat), "%llx", &v), 1);
+	return v;
+}
+
+/* The --assoc row whose column key has value want, or NULL. */
+static const struct json *assoc_row(const struct json *doc, const char *key,
+				    const char *want)
+{
+	const struct json *rows = json_get(doc, "descriptors");
+	size_t i;
+
+	for (i = 0; i < rows->n; i++) {
+		const char *v = json_str(rows->items[i], key);
+
+		if (v && strcmp(v, want) == 0)
+			return rows->items[i];
+	}
+	return NULL;
+}
+
+START_TEST(test_kindholder_assoc_rows_match_maps_and_lsfd)
+{
+	struct holder h;
+	struct run_result r, l;
+	struct json *doc, *ldoc;
+	const struct json *rows, *row;
+	char pidtext[32], path[64], range[64], *maps = NULL;
+	size_t i, nmaps = 0, nmem = 0, matched = 0;
+	ssize_t n;
+	long page = sysconf(_SC_PAGESIZE);
+
+	holder_start(&h, "kindholder", NULL);
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h.pid);
+	run_fdscope(&r, "list", "-p", pidtext, "--assoc", "-J", "-o",
+		    "ASSOC,FD,TYPE,INODE,MAPLEN,MAP.RANGE,MAP.OFFSET,MAP.PERMS,NS.TYPE,"
+		    "NS.NAME,DELETED,NAME", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	doc = json_parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	rows = json_get(doc, "descriptors");
+
+	/* Every file-backed line of maps is one mem row, in order. */
+	snprintf(path, sizeof(path), "/proc/%ld/maps", (long)h.pid);
+	n = procfs_slurp_at(AT_FDCWD, path, &maps);
+	ck_assert_int_gt(n, 0);
+	for (char *line = strtok(maps, "\n"); line; line = strtok(NULL, "\n")) {
+		unsigned long long start, end, off, ino;
+		char perms[8];
+
+		ck_assert_int_eq(sscanf(line, "%llx-%llx %7s %llx %*x:%*x %llu", &start,
+					&end, perms, &off, &ino), 5);
+		if (ino == 0)
+			continue;
+		nmaps++;
+		snprintf(range, sizeof(range), "%llx-%llx", start, end);
+		row = assoc_row(doc, "map.range", range);
+		ck_assert_msg(row != NULL, "no mem row for %s", line);
+		ck_assert_str_eq(json_str(row, "assoc"), "mem");
+		ck_assert_int_eq(json_int(row, "inode"), (long long)ino);
+		ck_assert_int_eq(json_int(row, "map.offset"), (long long)off);
+		ck_assert_str_eq(json_str(row, "map.perms"), perms);
+		ck_assert_int_eq(json_int(row, "maplen"), (long long)((end - start) / (unsigned long long)page));
+	}
+	free(maps);
+	for (i = 0; i < rows->n; i++) {
+		const char *a = json_str(rows->items[i], "assoc");
+
+		nmem += a && strcmp(a, "mem") == 0;
+	}
+	ck_assert_uint_eq(nmem, nmaps);
+
+	/* The memfd and the deleted file, mapped without a descriptor. */
+	snprintf(range, sizeof(range), "%llx-%llx", holder_hex(&h, "map_memfd"),
+		 holder_hex(&h, "map_memfd") + 8192);
+	row = assoc_row(doc, "map.range", range);
+	ck_assert_ptr_nonnull(row);
+	ck_assert_str_eq(json_str(row, "name"), "/memfd:kindholder-map (deleted)");
+	ck_assert_int_eq(json_int(row, "maplen"), 8192 / page);
+	snprintf(range, sizeof(range), "%llx-%llx", holder_hex(&h, "map_deleted"),
+		 holder_hex(&h, "map_deleted") + 4096);
+	row = assoc_row(doc, "map.range", range);
+	ck_assert_ptr_nonnull(row);
+	ck_assert(json_get(row, "deleted")->b);
+	ck_assert_msg(strstr(json_str(row, "name"), "/mapped-then-deleted (deleted)") != NULL,
+		      "%s", json_str(row, "name"));
+
+	/* cwd, rtd, exe and every namespace as lsfd has them. */
+	if (access("/usr/bin/lsfd", X_OK) == 0) {
+		char *const argv[] = { "/usr/bin/lsfd", "-J", "-p", pidtext, "-o",
+				       "ASSOC,INODE,NAME,MAPLEN", NULL };
+		const struct json *lrows;
+
+		run_argv(&l, argv, 20);
+		ck_assert_int_eq(l.status, 0);
+		ldoc = json_parse(l.out);
+		ck_assert_ptr_nonnull(ldoc);
+		lrows = json_get(ldoc, "lsfd");
+		for (i = 0; i < lrows->n; i++) {
+			const struct json *lr = lrows->items[i];
+			const char *a = json_str(lr, "assoc");
+			const struct json *mine;
+
+			if (a == NULL || (a[0] >= '0' && a[0] <= '9'))
+				continue;
+			if (strcmp(a, "mem") == 0) {
+				/* lsfd gives no range: the same file and length
+				 * must be among the mem rows. */
+				size_t k;
+				bool found = false;
+
+				for (k = 0; k < rows->n && !found; k++) {
+					const struct json *m = rows->items[k];
+					const char *ma = json_str(m, "assoc");
+
+					found = ma && strcmp(ma, "mem") == 0 &&
+						json_int(m, "inode") == json_int(lr, "inode") &&
+						json_int(m, "maplen") == json_int(lr, "maplen") &&
+						strcmp(json_str(m, "name"), json_str(lr, "name")) == 0;
+				}
+				ck_assert_msg(found, "lsfd mem %s not listed", json_str(lr, "name"));
+				matched++;
+				continue;
+			}
+			mine = assoc_row(doc, "assoc", a);
+			ck_assert_msg(mine != NULL, "no %s row", a);
+			ck_assert_int_eq(json_int(mine, "inode"), json_int(lr, "inode"));
+			ck_assert_str_eq(json_str(mine, "name"), json_str(lr, "name"));
+			matched++;
+		}
+		ck_assert_uint_ge(matched, 3 + 8);
+		json_free(ldoc);
+		run_result_release(&l);
+	} else {
+		printf("skip lsfd assoc comparison: no /usr/bin/lsfd\n");
+	}
+	row = assoc_row(doc, "assoc", "net");
+	ck_assert_ptr_nonnull(row);
+	ck_assert_str_eq(json_str(row, "ns.type"), "net");
+	ck_assert_msg(strncmp(json_str(row, "ns.name"), "net:[", 5) == 0, "%s",
+		      json_str(row, "ns.name"));
+	ck_assert(json_get(row, "fd")->kind == JSON_NULL);
+	json_free(doc);
+	run_result_release(&r);
+
+	/* Without --assoc, the rows are /proc/PID/fd exactly. */
+	run_fdscope(&r, "list", "-p", pidtext, "-J", "-o", "FD,ASSOC", NULL);
+	doc = json_parse(r.out);
+	rows = json_get(doc, "descriptors");
+	ck_assert_uint_eq(rows->n, count_pid_fds(h.pid, NULL));
+	for (i = 0; i < rows->n; i++) {
+		char fdtext[16];
+
+		snprintf(fdtext, sizeof(fdtext), "%lld", json_int(rows->items[i], "fd"));
+		ck_assert_str_eq(json_str(rows->items[i], "assoc"), fdtext);
+	}
+	json_free(doc);
+	run_result_release(&r);
+	holder_stop(&h);
+}
+END_TEST
+
+START_TEST(test_maps_parse_line)
+{
+	struct map_line m;
+	static const char line[] = "7f1c2a000000-7f1c2a022000 r-xp 00002000 fe:01 "
+		"332835                     /usr/lib/libc.so.6 (deleted)";
+	static const char anon[] = "7ffd1000-7ffd2000 rw-p 00000000 00:00 0";
+
+	ck_assert_int_eq(maps_parse_line(line, strlen(line), &m), 0);
+	ck_assert_uint_eq(m.start, 0x7f1c2a000000ULL);
+	ck_assert_uint_eq(m.end, 0x7f1c2a022000ULL);
+	ck_assert_str_eq(m.perms, "r-xp");
+	ck_assert_uint_eq(m.offset, 0x2000);
+	ck_assert_uint_eq(m.major, 254);
+	ck_assert_uint_eq(m.minor, 1);
+	ck_assert_uint_eq(m.ino, 332835);
+	ck_assert_int_eq((int)m.path_len, (int)strlen("/usr/lib/libc.so.6 (deleted)"));
+	ck_assert_int_eq(maps_parse_line(anon, strlen(anon), &m), 0);
+	ck_assert_uint_eq(m.ino, 0);
+	ck_assert_uint_eq(m.path_len, 0);
+	ck_assert_int_eq(maps_parse_line("2000-1000 r-xp 0 0:0 1", 22, &m), -1);
+	ck_assert_int_eq(maps_parse_line("zz", 2, &m), -1);
+}
+END_TEST
+
 Suite *decode_suite(void)
 {
 	Suite *s = suite_create("decode");
@@ -1165,6 +1360,7 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, test_mountinfo_parse_fields_and_escapes);
 	tcase_add_test(tc, test_sockx_decoders_check_lengths_and_read_procnet_raw);
 	tcase_add_test(tc, test_lock_lines_parse);
+	tcase_add_test(tc, test_maps_parse_line);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("holder");
 	tcase_set_timeout(tc, 30);
@@ -1173,6 +1369,7 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, test_kindholder_sttype_and_kname_are_the_kernels);
 	tcase_add_test(tc, test_kindholder_sockets_match_ss_and_the_kernel);
 	tcase_add_test(tc, test_kindholder_locks_match_proc_locks_and_lsof);
+	tcase_add_test(tc, test_kindholder_assoc_rows_match_maps_and_lsfd);
 	suite_add_tcase(s, tc);
 	return s;
 }

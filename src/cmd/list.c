@@ -23,6 +23,7 @@
 #include "net/sockx.h"
 #include "out/table.h"
 #include "proc/anon.h"
+#include "proc/assoc.h"
 #include "proc/chrdev.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
@@ -49,7 +50,9 @@ enum {
 	COL_TCP_TIMER, COL_NETLINK_PROTOCOL, COL_NETLINK_LPORT,
 	COL_NETLINK_RPORT, COL_NETLINK_GROUPS, COL_PACKET_IFACE,
 	COL_PACKET_PROTOCOL, COL_RAW_PROTOCOL, COL_VSOCK_LCID, COL_VSOCK_LPORT,
-	COL_VSOCK_RCID, COL_VSOCK_RPORT, COL_LOCKS, COL_XMODE,
+	COL_VSOCK_RCID, COL_VSOCK_RPORT, COL_LOCKS, COL_XMODE, COL_ASSOC,
+	COL_MAPLEN, COL_MAP_RANGE, COL_MAP_OFFSET, COL_MAP_PERMS, COL_NS_TYPE,
+	COL_NS_NAME,
 	NCOLUMNS
 };
 
@@ -221,6 +224,21 @@ static const struct out_column columns[NCOLUMNS] = {
 	[COL_XMODE] = { "XMODE", 5, 0, OUT_JSON_STRING,
 		"r w, D deleted, a lock as lsof writes it (W whole file, w part, "
 		"R r read), m watched by an eventpoll of the process" },
+	[COL_ASSOC] = { "ASSOC", 4, 0, OUT_JSON_STRING,
+		"the descriptor number, or with --assoc: cwd, rtd, exe, mem, or "
+		"a namespace (net, pid4c, ...)" },
+	[COL_MAPLEN] = { "MAPLEN", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"mem: length of the mapping in pages" },
+	[COL_MAP_RANGE] = { "MAP.RANGE", 0.1, 0, OUT_JSON_STRING,
+		"mem: the mapped addresses, START-END in hex" },
+	[COL_MAP_OFFSET] = { "MAP.OFFSET", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"mem: offset in the file of the mapping's start" },
+	[COL_MAP_PERMS] = { "MAP.PERMS", 4, 0, OUT_JSON_STRING,
+		"mem: the mapping's permissions as maps writes them (r-xp)" },
+	[COL_NS_TYPE] = { "NS.TYPE", 0.1, 0, OUT_JSON_STRING,
+		"namespace rows: the namespace's type (net, pid, ...)" },
+	[COL_NS_NAME] = { "NS.NAME", 0.1, 0, OUT_JSON_STRING,
+		"namespace rows: the link text, TYPE:[INODE]" },
 };
 
 /* The column of each fdinfo field proc/anon decodes. */
@@ -395,6 +413,8 @@ struct list_control {
 	struct lock_row *lock_rows;	/* by process: locks without a descriptor */
 	size_t nlock_rows;
 	size_t *lock_first;		/* per process: its first lock row */
+	unsigned int assoc : 1;		/* --assoc */
+	struct assoc_list *assocs;	/* per process, with --assoc */
 };
 
 /* A row that is no descriptor: a lock the process holds on a file it has
@@ -422,6 +442,7 @@ struct list_row {
 	const struct fd_proc *proc;
 	const struct fd_entry *e;
 	const struct lock_row *lock;	/* a lock row: e is NULL */
+	const struct assoc_entry *assoc; /* an --assoc row: e is NULL */
 };
 
 static const char *fmt_ull(char *buf, size_t len, unsigned long long v)
@@ -984,6 +1005,97 @@ static const char *xmode_cell(const struct list_row *r, char *buf, size_t len)
 	return buf;
 }
 
+/* An --assoc row's cells: as a descriptor's where they apply. */
+static const char *assoc_cell(const struct list_row *r, int col, char *buf,
+			      size_t len)
+{
+	const struct assoc_entry *a = r->assoc;
+	bool st_ok = a->stat_errno == 0, deleted;
+	const char *name;
+
+	switch (col) {
+	case COL_PID:
+		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
+	case COL_COMMAND:
+		escape_into(buf, len, r->proc->comm, strlen(r->proc->comm));
+		return buf;
+	case COL_USER:
+		return r->proc->have_uid ? user_cell(r->ctl, r->proc->uid, buf, len) : NULL;
+	case COL_UID:
+		return r->proc->have_uid ?
+			fmt_ull(buf, len, (unsigned long long)r->proc->uid) : NULL;
+	case COL_ASSOC:
+		return a->assoc;
+	case COL_TYPE:
+		if (a->link_errno)
+			return "ERROR";
+		if (a->kind == ASSOC_MEM && !st_ok)
+			return "REG";
+		return fdtype_name(a->st.st_mode, st_ok, a->name);
+	case COL_SOURCE:
+		if (a->link_errno == 0)
+			return NULL;
+		snprintf(buf, len, "readlink:%s", strerrorname_np(a->link_errno) ?
+			 strerrorname_np(a->link_errno) : "?");
+		return buf;
+	case COL_INODE:
+		return st_ok || a->kind == ASSOC_MEM ?
+			fmt_ull(buf, len, (unsigned long long)a->st.st_ino) : NULL;
+	case COL_DEV:
+		if (!st_ok && a->kind != ASSOC_MEM)
+			return NULL;
+		snprintf(buf, len, "%u:%u", major(a->st.st_dev), minor(a->st.st_dev));
+		return buf;
+	case COL_SIZE:
+		return st_ok ? fmt_ull(buf, len, (unsigned long long)a->st.st_size) : NULL;
+	case COL_NLINK:
+		return st_ok ? fmt_ull(buf, len, (unsigned long long)a->st.st_nlink) : NULL;
+	case COL_OWNER:
+		return st_ok ? user_cell(r->ctl, a->st.st_uid, buf, len) : NULL;
+	case COL_FUID:
+		return st_ok ? fmt_ull(buf, len, (unsigned long long)a->st.st_uid) : NULL;
+	case COL_STTYPE:
+		return st_ok ? sttype_name(a->st.st_mode) : NULL;
+	case COL_DELETED:
+		deleted = link_is_deleted(a->name) && (!st_ok || a->st.st_nlink == 0);
+		return deleted ? "yes" : "no";
+	case COL_NAME:
+	case COL_KNAME:
+		name = a->name;
+		if (name == NULL) {
+			snprintf(buf, len, "readlink:%s", strerrorname_np(a->link_errno) ?
+				 strerrorname_np(a->link_errno) : "?");
+			return buf;
+		}
+		escape_into(buf, len, name, strlen(name));
+		return buf;
+	case COL_MAPLEN:
+		return a->kind == ASSOC_MEM ? fmt_ull(buf, len, (a->map.end - a->map.start) /
+				(unsigned long long)sysconf(_SC_PAGESIZE)) : NULL;
+	case COL_MAP_RANGE:
+		if (a->kind != ASSOC_MEM)
+			return NULL;
+		snprintf(buf, len, "%llx-%llx", a->map.start, a->map.end);
+		return buf;
+	case COL_MAP_OFFSET:
+		return a->kind == ASSOC_MEM ? fmt_ull(buf, len, a->map.offset) : NULL;
+	case COL_MAP_PERMS:
+		return a->kind == ASSOC_MEM ? a->map.perms : NULL;
+	case COL_NS_TYPE:
+		if (a->kind != ASSOC_NS || a->name == NULL)
+			return NULL;
+		snprintf(buf, len, "%.*s", (int)strcspn(a->name, ":"), a->name);
+		return buf;
+	case COL_NS_NAME:
+		if (a->kind != ASSOC_NS || a->name == NULL)
+			return NULL;
+		escape_into(buf, len, a->name, strlen(a->name));
+		return buf;
+	default:
+		return NULL;
+	}
+}
+
 /* A lock row's cells: the process, the locked inode and the lock. */
 static const char *lock_row_cell(const struct list_row *r, int col, char *buf,
 				 size_t len)
@@ -1103,6 +1215,8 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 
 	if (r->lock != NULL)
 		return lock_row_cell(r, col, buf, len);
+	if (r->assoc != NULL)
+		return assoc_cell(r, col, buf, len);
 	link = fd_entry_link(r->proc, e);
 	st_ok = e->stat_errno == 0;
 
@@ -1200,6 +1314,8 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 		return epoll_by_cell(r, buf, len);
 	case COL_LOCKS:
 		return locks_cell(r, buf, len);
+	case COL_ASSOC:
+		return fmt_ull(buf, len, (unsigned long long)e->fd);
 	case COL_XMODE:
 		return xmode_cell(r, buf, len);
 	case COL_CHRDRV:
@@ -1214,6 +1330,11 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 			return sockx_cell(r, col, buf, len);
 		return NULL;
 	}
+}
+
+static size_t nassoc(const struct list_control *ctl, size_t pi)
+{
+	return ctl->assocs ? ctl->assocs[pi].n : 0;
 }
 
 /* Row i of the listing: the processes' tables one after the other.
@@ -1239,14 +1360,14 @@ static const char *row_cell(const void *ctx, size_t i, int col, char *buf,
 	       ctl->row_start[lo + 1] <= i)
 		lo++;
 	i -= ctl->row_start[lo];
+	r = (struct list_row){ ctl, lo, &ctl->procs[lo], NULL, NULL, NULL };
 	if (i < ctl->procs[lo].n) {
-		r = (struct list_row){ ctl, lo, &ctl->procs[lo],
-				       &ctl->procs[lo].fds[i], NULL };
+		r.e = &ctl->procs[lo].fds[i];
+	} else if (i - ctl->procs[lo].n < nassoc(ctl, lo)) {
+		r.assoc = &ctl->assocs[lo].v[i - ctl->procs[lo].n];
 	} else {
-		size_t k = ctl->lock_first[lo] + (i - ctl->procs[lo].n);
-
-		r = (struct list_row){ ctl, lo, &ctl->procs[lo], NULL,
-				       &ctl->lock_rows[k] };
+		r.lock = &ctl->lock_rows[ctl->lock_first[lo] + i - ctl->procs[lo].n -
+					 nassoc(ctl, lo)];
 	}
 	return list_cell(&r, col, buf, len);
 }
@@ -1261,7 +1382,7 @@ static int print_rows(struct list_control *ctl)
 	ctl->lock_first = xcalloc(ctl->nprocs + 1, sizeof(*ctl->lock_first));
 	for (pi = 0; pi < ctl->nprocs; pi++) {
 		ctl->row_start[pi] = n;
-		n += ctl->procs[pi].n;
+		n += ctl->procs[pi].n + nassoc(ctl, pi);
 		/* lock_rows are in process order. */
 		ctl->lock_first[pi] = k;
 		while (k < ctl->nlock_rows && ctl->lock_rows[k].pi == pi) {
@@ -1356,6 +1477,16 @@ static void attach_extra(struct list_control *ctl)
 		resolve_names(ctl);
 	if (ctl->need & LIST_NEED_LOCKTAB)
 		collect_lock_rows(ctl);
+	if (ctl->assoc) {
+		size_t pi;
+
+		ctl->assocs = xcalloc(ctl->nprocs + 1, sizeof(*ctl->assocs));
+		for (pi = 0; pi < ctl->nprocs; pi++)
+			if (assoc_collect(&ctl->assocs[pi], ctl->proc_root,
+					  ctl->procs[pi].self ? 0 : ctl->procs[pi].pid) < 0)
+				warn("process %ld: cannot read its cwd, root, exe and "
+				     "mappings", (long)ctl->procs[pi].pid);
+	}
 	if (ctl->need & LIST_NEED_MOUNTS) {
 		size_t pi;
 
@@ -1550,11 +1681,15 @@ static int parse_pid_list(struct list_control *ctl, const char *arg)
 	return 0;
 }
 
+/* Long options without a letter, apart from the output module's. */
+#define LIST_OPT_ASSOC 0x1100
+
 static int parse_args(struct list_control *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "assoc", no_argument, NULL, LIST_OPT_ASSOC },
 		{ "help", no_argument, NULL, 'h' },
 		OUT_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -1572,6 +1707,9 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 			break;
 		case 'a':
 			ctl->all = 1;
+			break;
+		case LIST_OPT_ASSOC:
+			ctl->assoc = 1;
 			break;
 		case 'h':
 			ctl->help = 1;
@@ -1598,6 +1736,20 @@ static int select_columns(struct list_control *ctl)
 	} else if (ctl->npids == 0) {
 		defs = defaults_self;
 		ndefs = ARRAY_SIZE(defaults_self);
+	}
+	int with_assoc[OUT_MAX_COLUMNS];
+
+	/* --assoc rows have no FD: ASSOC says what they are. */
+	if (ctl->assoc) {
+		size_t k, m = 0;
+
+		for (k = 0; k < ndefs && m + 1 < OUT_MAX_COLUMNS; k++) {
+			if (defs[k] == COL_FD)
+				with_assoc[m++] = COL_ASSOC;
+			with_assoc[m++] = defs[k];
+		}
+		defs = with_assoc;
+		ndefs = m;
 	}
 	if (out_select(columns, NCOLUMNS, defs, ndefs, ctl->out.columns,
 		       ctl->selected, &ctl->nselected) < 0)
@@ -1656,6 +1808,9 @@ cleanup:
 	sockx_table_release(&ctl.sockx);
 	free(ctl.lock_rows);
 	free(ctl.lock_first);
+	for (i = 0; ctl.assocs != NULL && i < ctl.nprocs; i++)
+		assoc_list_release(&ctl.assocs[i]);
+	free(ctl.assocs);
 	lock_tab_release(&ctl.locks);
 	for (i = 0; ctl.mounts != NULL && i < ctl.nprocs; i++)
 		mount_tab_release(&ctl.mounts[i]);
@@ -1681,6 +1836,8 @@ const struct command cmd_list = {
 	"Options:\n"
 	"  -p, --pid PID[,PID...]  list these processes\n"
 	"  -a, --all               list every process fdscope may read\n"
+	"      --assoc             add rows for cwd, rtd, exe, memory mappings\n"
+	"                          and namespaces (ASSOC says which)\n"
 	"  -h, --help              show this help\n"
 	OUT_OPTIONS_HELP
 	"\n"

@@ -29,6 +29,7 @@
 #include <linux/vm_sockets.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/signalfd.h>
@@ -261,6 +262,28 @@ static pid_t make_locks(const char *dir)
 	return child;
 }
 
+/* Two mappings without a descriptor: a memfd's and a deleted file's
+ * (lsfd 2.38 leaves both out of its mem rows). */
+static void make_maps(const char *dir)
+{
+	char path[256];
+	void *a, *b;
+	int fd = memfd_create("kindholder-map", MFD_CLOEXEC);
+
+	if (fd < 0 || ftruncate(fd, 8192) < 0 ||
+	    (a = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 0)) == MAP_FAILED)
+		die("memfd map");
+	close(fd);
+	snprintf(path, sizeof(path), "%s/mapped-then-deleted", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || ftruncate(fd, 4096) < 0 ||
+	    (b = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0)) == MAP_FAILED)
+		die("file map");
+	close(fd);
+	unlink(path);
+	printf("map_memfd=%p map_deleted=%p ", a, b);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/kindholder-XXXXXX";
@@ -344,7 +367,9 @@ int main(void)
 	say("tun", tun);
 	make_sockets();
 	lock_child = make_locks(dir);
-	printf("ready dir_path=%s%s\n", dir, ready);
+	printf("ready ");
+	make_maps(dir);
+	printf("dir_path=%s%s\n", dir, ready);
 	fflush(stdout);
 	/* Until the test closes our stdin; never longer than a minute. */
 	if (poll(&pf, 1, 60000) > 0)
