@@ -3,6 +3,7 @@
  * (tests/helpers/kindholder.c) checked field by field against its fdinfo
  * and against lsfd where lsfd 2.38 has the column. */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -1341,6 +1342,73 @@ START_TEST(test_maps_parse_line)
 }
 END_TEST
 
+static size_t count_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+START_TEST(test_threads_with_their_own_table_are_listed_once)
+{
+	struct holder h;
+	struct run_result r;
+	struct json *doc;
+	const struct json *rows;
+	char pidtext[32], path[96];
+	long long tid, tfd;
+	size_t i, leader_rows = 0, thread_rows = 0, threads;
+
+	holder_start(&h, "kindholder", NULL);
+	tid = holder_value(&h, "thread_tid");
+	tfd = holder_value(&h, "thread_fd");
+	ck_assert_int_ge(tfd, 0);
+	snprintf(path, sizeof(path), "/proc/%ld/task", (long)h.pid);
+	threads = count_dir(path);
+	/* The leader, one thread sharing its table, one with its own. */
+	ck_assert_uint_eq(threads, 3);
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h.pid);
+	run_fdscope(&r, "list", "-p", pidtext, "-l", "-J", "-o", "PID,TID,FD,NAME",
+		    NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	doc = json_parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	rows = json_get(doc, "descriptors");
+	for (i = 0; i < rows->n; i++) {
+		const struct json *row = rows->items[i];
+
+		ck_assert_int_eq(json_int(row, "pid"), h.pid);
+		if (json_int(row, "tid") == h.pid) {
+			leader_rows++;
+			ck_assert_int_ne(json_int(row, "fd"), tfd);
+		} else {
+			ck_assert_int_eq(json_int(row, "tid"), tid);
+			thread_rows++;
+			if (json_int(row, "fd") == tfd)
+				ck_assert_str_eq(json_str(row, "name"), "/dev/zero");
+		}
+	}
+	ck_assert_uint_eq(leader_rows, count_pid_fds(h.pid, NULL));
+	snprintf(path, sizeof(path), "/proc/%ld/task/%lld/fd", (long)h.pid, tid);
+	ck_assert_uint_eq(thread_rows, count_dir(path));
+	json_free(doc);
+	run_result_release(&r);
+	/* Without -l: the process's table only. */
+	run_fdscope(&r, "list", "-p", pidtext, "-J", "-o", "FD", NULL);
+	doc = json_parse(r.out);
+	ck_assert_uint_eq(json_get(doc, "descriptors")->n, count_pid_fds(h.pid, NULL));
+	json_free(doc);
+	run_result_release(&r);
+	holder_stop(&h);
+}
+END_TEST
+
 Suite *decode_suite(void)
 {
 	Suite *s = suite_create("decode");
@@ -1370,6 +1438,7 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, test_kindholder_sockets_match_ss_and_the_kernel);
 	tcase_add_test(tc, test_kindholder_locks_match_proc_locks_and_lsof);
 	tcase_add_test(tc, test_kindholder_assoc_rows_match_maps_and_lsfd);
+	tcase_add_test(tc, test_threads_with_their_own_table_are_listed_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

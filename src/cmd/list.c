@@ -30,6 +30,7 @@
 #include "proc/locks.h"
 #include "proc/mounts.h"
 #include "proc/procfs.h"
+#include "proc/threads.h"
 
 enum {
 	COL_PID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS,
@@ -52,7 +53,7 @@ enum {
 	COL_PACKET_PROTOCOL, COL_RAW_PROTOCOL, COL_VSOCK_LCID, COL_VSOCK_LPORT,
 	COL_VSOCK_RCID, COL_VSOCK_RPORT, COL_LOCKS, COL_XMODE, COL_ASSOC,
 	COL_MAPLEN, COL_MAP_RANGE, COL_MAP_OFFSET, COL_MAP_PERMS, COL_NS_TYPE,
-	COL_NS_NAME,
+	COL_NS_NAME, COL_TID,
 	NCOLUMNS
 };
 
@@ -239,6 +240,9 @@ static const struct out_column columns[NCOLUMNS] = {
 		"namespace rows: the namespace's type (net, pid, ...)" },
 	[COL_NS_NAME] = { "NS.NAME", 0.1, 0, OUT_JSON_STRING,
 		"namespace rows: the link text, TYPE:[INODE]" },
+	[COL_TID] = { "TID", 5, OUT_RIGHT, OUT_JSON_NUMBER,
+		"thread whose descriptor table the row is in: the PID for the "
+		"process's table, a thread's ID for one of its own (-l)" },
 };
 
 /* The column of each fdinfo field proc/anon decodes. */
@@ -414,6 +418,7 @@ struct list_control {
 	size_t nlock_rows;
 	size_t *lock_first;		/* per process: its first lock row */
 	unsigned int assoc : 1;		/* --assoc */
+	unsigned int threads : 1;	/* -l: threads with their own table */
 	struct assoc_list *assocs;	/* per process, with --assoc */
 };
 
@@ -1026,6 +1031,8 @@ static const char *assoc_cell(const struct list_row *r, int col, char *buf,
 			fmt_ull(buf, len, (unsigned long long)r->proc->uid) : NULL;
 	case COL_ASSOC:
 		return a->assoc;
+	case COL_TID:
+		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
 	case COL_TYPE:
 		if (a->link_errno)
 			return "ERROR";
@@ -1114,6 +1121,8 @@ static const char *lock_row_cell(const struct list_row *r, int col, char *buf,
 	case COL_UID:
 		return r->proc->have_uid ?
 			fmt_ull(buf, len, (unsigned long long)r->proc->uid) : NULL;
+	case COL_TID:
+		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
 	case COL_INODE:
 		return fmt_ull(buf, len, l->ino);
 	case COL_DEV:
@@ -1316,6 +1325,9 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 		return locks_cell(r, buf, len);
 	case COL_ASSOC:
 		return fmt_ull(buf, len, (unsigned long long)e->fd);
+	case COL_TID:
+		return fmt_ull(buf, len, (unsigned long long)(r->proc->tid ?
+			r->proc->tid : r->proc->pid));
 	case COL_XMODE:
 		return xmode_cell(r, buf, len);
 	case COL_CHRDRV:
@@ -1482,7 +1494,8 @@ static void attach_extra(struct list_control *ctl)
 
 		ctl->assocs = xcalloc(ctl->nprocs + 1, sizeof(*ctl->assocs));
 		for (pi = 0; pi < ctl->nprocs; pi++)
-			if (assoc_collect(&ctl->assocs[pi], ctl->proc_root,
+			if (ctl->procs[pi].tid == 0 &&
+			    assoc_collect(&ctl->assocs[pi], ctl->proc_root,
 					  ctl->procs[pi].self ? 0 : ctl->procs[pi].pid) < 0)
 				warn("process %ld: cannot read its cwd, root, exe and "
 				     "mappings", (long)ctl->procs[pi].pid);
@@ -1602,6 +1615,31 @@ static void explain_empty_table(const char *root, pid_t pid)
 	close(dfd);
 }
 
+/* -l: the tables of pid's threads that do not share its own (kcmp),
+ * each listed after the process's. */
+static void list_threads(struct list_control *ctl, pid_t pid, bool quiet)
+{
+	pid_t *tids;
+	size_t n, i;
+
+	if (threads_with_own_table(ctl->proc_root, pid, &tids, &n) < 0) {
+		if (!quiet)
+			warn("process %ld: cannot compare its threads' descriptor "
+			     "tables (kcmp needs the access ptrace needs)", (long)pid);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct fd_proc t;
+
+		if (fd_proc_collect_thread(&t, ctl->proc_root, pid, tids[i],
+					   ctl->need & ~(unsigned int)LIST_NEED_EXTRA) < 0)
+			continue;	/* exited meanwhile */
+		ctl->procs = xrealloc(ctl->procs, (ctl->nprocs + 1) * sizeof(*ctl->procs));
+		ctl->procs[ctl->nprocs++] = t;
+	}
+	free(tids);
+}
+
 static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 {
 	struct fd_proc p;
@@ -1624,6 +1662,8 @@ static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 		explain_empty_table(ctl->proc_root, pid);
 	ctl->procs = xrealloc(ctl->procs, (ctl->nprocs + 1) * sizeof(*ctl->procs));
 	ctl->procs[ctl->nprocs++] = p;
+	if (ctl->threads)
+		list_threads(ctl, p.pid, quiet_denied);
 	return 0;
 }
 
@@ -1690,13 +1730,14 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "assoc", no_argument, NULL, LIST_OPT_ASSOC },
+		{ "threads", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		OUT_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":p:ah" OUT_SHORT_OPTIONS, opts,
+	while ((c = getopt_long(argc, argv, ":p:ahl" OUT_SHORT_OPTIONS, opts,
 				NULL)) != -1) {
 		if (out_opts_take(&ctl->out, c, optarg))
 			continue;
@@ -1710,6 +1751,9 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 			break;
 		case LIST_OPT_ASSOC:
 			ctl->assoc = 1;
+			break;
+		case 'l':
+			ctl->threads = 1;
 			break;
 		case 'h':
 			ctl->help = 1;
@@ -1739,12 +1783,15 @@ static int select_columns(struct list_control *ctl)
 	}
 	int with_assoc[OUT_MAX_COLUMNS];
 
-	/* --assoc rows have no FD: ASSOC says what they are. */
-	if (ctl->assoc) {
+	/* --assoc rows have no FD: ASSOC says what they are; -l rows say
+	 * whose table they are in. */
+	if (ctl->assoc || ctl->threads) {
 		size_t k, m = 0;
 
-		for (k = 0; k < ndefs && m + 1 < OUT_MAX_COLUMNS; k++) {
-			if (defs[k] == COL_FD)
+		for (k = 0; k < ndefs && m + 2 < OUT_MAX_COLUMNS; k++) {
+			if (defs[k] == COL_FD && ctl->threads)
+				with_assoc[m++] = COL_TID;
+			if (defs[k] == COL_FD && ctl->assoc)
 				with_assoc[m++] = COL_ASSOC;
 			with_assoc[m++] = defs[k];
 		}
@@ -1826,7 +1873,7 @@ const struct command cmd_list = {
 	.run = list_run,
 	.summary = "list open descriptors of fdscope or of other processes",
 	.usage =
-	"fdscope list [-p PID[,PID...] | --all] [OUTPUT OPTIONS]\n"
+	"fdscope list [-p PID[,PID...] | --all] [-l] [--assoc] [OUTPUT OPTIONS]\n"
 	"\n"
 	"List open file descriptors with their type, access mode, status flags,\n"
 	"offset, inode and name, as the kernel reports them in /proc/PID/fd and\n"
@@ -1838,6 +1885,8 @@ const struct command cmd_list = {
 	"  -a, --all               list every process fdscope may read\n"
 	"      --assoc             add rows for cwd, rtd, exe, memory mappings\n"
 	"                          and namespaces (ASSOC says which)\n"
+	"  -l, --threads           also list threads with a descriptor table of\n"
+	"                          their own (TID says whose table a row is in)\n"
 	"  -h, --help              show this help\n"
 	OUT_OPTIONS_HELP
 	"\n"

@@ -33,12 +33,15 @@
 #define PARALLEL_MIN 512
 #define PER_THREAD_MIN 256
 
-static int open_fd_dir(const char *root, pid_t pid)
+static int open_fd_dir(const char *root, pid_t pid, pid_t tid)
 {
 	char path[4096];
 	int n;
 
-	if (pid == 0)
+	if (tid != 0)
+		n = snprintf(path, sizeof(path), "%s/%ld/task/%ld/fd", root,
+			     (long)pid, (long)tid);
+	else if (pid == 0)
 		n = snprintf(path, sizeof(path), "%s/self/fd", root);
 	else
 		n = snprintf(path, sizeof(path), "%s/%ld/fd", root, (long)pid);
@@ -610,16 +613,17 @@ static void drop_closed(struct fd_proc *p, int dfd)
 	p->n = kept;
 }
 
-int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
-		    unsigned int need)
+static int collect(struct fd_proc *p, const char *root, pid_t pid, pid_t tid,
+		   unsigned int need)
 {
 	int dfd, infofd = -1, ret = -1, saved = 0;
 
 	memset(p, 0, sizeof(*p));
-	p->self = pid == 0 || pid == getpid();
-	p->pid = p->self ? getpid() : pid;
+	p->self = tid == 0 && (pid == 0 || pid == getpid());
+	p->pid = pid == 0 ? getpid() : pid;
+	p->tid = tid;
 	p->reader_fd = -1;
-	dfd = open_fd_dir(root, p->self ? 0 : pid);
+	dfd = open_fd_dir(root, p->self ? 0 : p->pid, tid);
 	if (dfd < 0) {
 		errno = classify_open_error(root, pid, errno);
 		return -1;
@@ -660,6 +664,18 @@ cleanup:
 		errno = saved;
 	}
 	return ret;
+}
+
+int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
+		    unsigned int need)
+{
+	return collect(p, root, pid, 0, need);
+}
+
+int fd_proc_collect_thread(struct fd_proc *p, const char *root, pid_t pid,
+			   pid_t tid, unsigned int need)
+{
+	return collect(p, root, pid, tid, need);
 }
 
 void fd_proc_release(struct fd_proc *p)

@@ -69,6 +69,7 @@ struct fd_entry {
 
 struct fd_proc {
 	pid_t pid;
+	pid_t tid;		/* a thread's own table (after unshare); 0 */
 	bool self;
 	bool have_uid;
 	uid_t uid;		/* FDL_NEED_PROC_UID: owner of /proc/PID */
@@ -85,6 +86,11 @@ struct fd_proc {
  * with errno: ENOENT no such process, EACCES/EPERM not permitted. */
 int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 		    unsigned int need);
+
+/* The table of thread tid of process pid, read from
+ * root/PID/task/TID/fd: for a thread with a table of its own. */
+int fd_proc_collect_thread(struct fd_proc *p, const char *root, pid_t pid,
+			   pid_t tid, unsigned int need);
 
 void fd_proc_release(struct fd_proc *p);
 

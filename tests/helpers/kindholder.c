@@ -14,6 +14,8 @@
 #include <linux/userfaultfd.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,6 +286,53 @@ static void make_maps(const char *dir)
 	printf("map_memfd=%p map_deleted=%p ", a, b);
 }
 
+static pthread_mutex_t thread_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t thread_ready = PTHREAD_COND_INITIALIZER;
+static int thread_fd = -2;
+static pid_t thread_tid;
+
+/* A thread with a table of its own holding /dev/zero, reporting its TID
+ * and descriptor, then idle until the process exits. */
+static void *own_table_thread(void *arg)
+{
+	int fd = -1;
+
+	(void)arg;
+	if (unshare(CLONE_FILES) == 0)
+		fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	pthread_mutex_lock(&thread_lock);
+	thread_fd = fd;
+	thread_tid = gettid();
+	pthread_cond_signal(&thread_ready);
+	pthread_mutex_unlock(&thread_lock);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void *shared_table_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void make_threads(void)
+{
+	pthread_t a, b;
+
+	if (pthread_create(&b, NULL, shared_table_thread, NULL) != 0 ||
+	    pthread_create(&a, NULL, own_table_thread, NULL) != 0)
+		die("pthread_create");
+	pthread_mutex_lock(&thread_lock);
+	while (thread_fd == -2)
+		pthread_cond_wait(&thread_ready, &thread_lock);
+	pthread_mutex_unlock(&thread_lock);
+	say("thread_fd", thread_fd);
+	say("thread_tid", (int)thread_tid);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/kindholder-XXXXXX";
@@ -367,6 +416,7 @@ int main(void)
 	say("tun", tun);
 	make_sockets();
 	lock_child = make_locks(dir);
+	make_threads();
 	printf("ready ");
 	make_maps(dir);
 	printf("dir_path=%s%s\n", dir, ready);
