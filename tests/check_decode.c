@@ -1409,6 +1409,55 @@ START_TEST(test_threads_with_their_own_table_are_listed_once)
 }
 END_TEST
 
+/* The child of kindholder shares every description: asked for by name,
+ * ENDPOINTS finds it though only the parent is listed. */
+START_TEST(test_endpoints_asked_for_are_found_across_the_machine)
+{
+	static const struct {
+		const char *key, *other;
+		char mode;
+	} want[] = {
+		{ "pipe_r", "pipe_r", 'r' },
+		{ "eventfd", "eventfd", 'u' },
+		{ "ptmx", "pts", 'u' },
+		{ "pts", "ptmx", 'u' },
+		{ "tcp_conn", "tcp_acc", 'u' },
+		{ "tcp_acc", "tcp_conn", 'u' },
+	};
+	struct holder h;
+	struct run_result r;
+	struct json *doc;
+	char pidtext[32], expect[96];
+	long long child;
+	size_t i;
+
+	holder_start(&h, "kindholder", NULL);
+	child = holder_value(&h, "lock_child");
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h.pid);
+	run_fdscope(&r, "list", "-p", pidtext, "-J", "-o", "FD,ENDPOINTS", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	doc = json_parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const char *ep;
+
+		if (!made(&h, want[i].key))
+			continue;
+		ep = json_str(row_of(doc, (int)holder_value(&h, want[i].key)), "endpoints");
+		snprintf(expect, sizeof(expect), "%lld,kindholder,%lld%c", child,
+			 holder_value(&h, want[i].other), want[i].mode);
+		ck_assert_msg(ep && strstr(ep, expect) != NULL, "%s: '%s' lacks '%s'",
+			      want[i].key, ep ? ep : "null", expect);
+	}
+	/* A listener has no other end. */
+	ck_assert_ptr_null(json_str(row_of(doc, (int)holder_value(&h, "tcp_listen")),
+				    "endpoints"));
+	json_free(doc);
+	run_result_release(&r);
+	holder_stop(&h);
+}
+END_TEST
+
 Suite *decode_suite(void)
 {
 	Suite *s = suite_create("decode");
@@ -1439,6 +1488,7 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, test_kindholder_locks_match_proc_locks_and_lsof);
 	tcase_add_test(tc, test_kindholder_assoc_rows_match_maps_and_lsfd);
 	tcase_add_test(tc, test_threads_with_their_own_table_are_listed_once);
+	tcase_add_test(tc, test_endpoints_asked_for_are_found_across_the_machine);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -346,7 +346,7 @@ static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_SOCK_PEER] = SOCK_NEEDS | FDL_NEED_COMM | FDL_NEED_FDINFO |
 		LIST_NEED_HOLDERS,
 	[COL_ENDPOINTS] = FDL_NEED_STAT | FDL_NEED_COMM | FDL_NEED_FDINFO |
-		LIST_NEED_HOLDERS,
+		LIST_NEED_HOLDERS | FDL_NEED_LINK | FDL_NEED_ANON | LIST_NEED_SOCKETS,
 	[COL_EVENTFD_ID] = ANON_NEEDS,
 	[COL_EVENTFD_COUNT] = ANON_NEEDS,
 	[COL_EVENTPOLL_TFDS] = ANON_NEEDS,
@@ -401,7 +401,9 @@ struct list_control {
 	const char *proc_root;
 	size_t denied;		/* --all: processes we may not read */
 	struct fd_proc *procs;	/* collected, then attached, then rows */
-	size_t nprocs;
+	size_t nprocs;		/* listed */
+	size_t nall;		/* and after them, tables read only for
+				 * ENDPOINTS across the machine */
 	size_t *row_start;	/* per process: rows before its first */
 	struct net_attach *attach;
 	struct sock_prefetch *prefetch;
@@ -503,15 +505,8 @@ static const char *sock_peer_cell(const struct list_row *r, char *buf,
 }
 
 static const char *endpoints_cell(const struct list_row *r, char *buf,
-				  size_t len)
-{
-	const struct fd_entry *e = r->e;
+				  size_t len);
 
-	if (e->stat_errno != 0 || !S_ISFIFO(e->st.st_mode) || r->ctl->attach == NULL)
-		return NULL;
-	return net_attach_holders_of(r->ctl->attach, e->st.st_dev, e->st.st_ino,
-				     r->pi, e->fd, buf, len) ? buf : NULL;
-}
 
 /* The kept fdinfo of an anonymous inode, ptmx or tun, with its kind.
  * fdinfo is the kernel's: a regular file named /dev/ptmx has no
@@ -1184,6 +1179,146 @@ static void collect_lock_rows(struct list_control *ctl)
 	}
 }
 
+/* Appends "PID,COMMAND,FDm" of entry e of p, as net_attach_holders_of. */
+static void add_endpoint(char *buf, size_t len, size_t *off, size_t *count,
+			 const struct fd_proc *p, const struct fd_entry *e)
+{
+	char comm[4 * sizeof(p->comm)], m = 0;
+	int w;
+
+	if (e->have_info && e->info.has_flags)
+		m = "rwu"[(e->info.flags & 3) < 2 ? e->info.flags & 3 : 2];
+	escape_into(comm, sizeof(comm), p->comm, strlen(p->comm));
+	if (*off >= len)
+		return;
+	w = snprintf(buf + *off, len - *off, "%s%ld,%s,%d%.*s", *count ? "; " : "",
+		     (long)p->pid, comm, e->fd, m ? 1 : 0, &m);
+	if (w < 0 || (size_t)w >= len - *off)
+		return;
+	*off += (size_t)w;
+	(*count)++;
+}
+
+static size_t all_tables(const struct list_control *ctl)
+{
+	return ctl->nall > ctl->nprocs ? ctl->nall : ctl->nprocs;
+}
+
+/* The pty peers: a /dev/ptmx with tty-index N and the /dev/pts/N. */
+static bool pty_index(const struct fd_proc *p, const struct fd_entry *e,
+		      unsigned long long *index, bool *master)
+{
+	size_t tlen;
+	const char *text;
+	unsigned int maj;
+
+	if (e->stat_errno != 0 || !S_ISCHR(e->st.st_mode))
+		return false;
+	maj = major(e->st.st_rdev);
+	if (maj >= 136 && maj <= 143) {
+		*index = (unsigned long long)(maj - 136) * 256 + minor(e->st.st_rdev);
+		*master = false;
+		return true;
+	}
+	if (anon_kind_of_link(fd_entry_link(p, e)) != ANON_PTMX ||
+	    (text = fd_entry_info_text(p, e, &tlen)) == NULL ||
+	    anon_field_ull(text, tlen, "tty-index", 10, index) < 0)
+		return false;
+	*master = true;
+	return true;
+}
+
+static bool eventfd_id(const struct fd_proc *p, const struct fd_entry *e,
+		       unsigned long long *id)
+{
+	struct anon_eventfd ev;
+	size_t tlen;
+	const char *text;
+
+	if (anon_kind_of_link(fd_entry_link(p, e)) != ANON_EVENTFD ||
+	    (text = fd_entry_info_text(p, e, &tlen)) == NULL ||
+	    anon_parse_eventfd(text, tlen, &ev) < 0 || !ev.has_id)
+		return false;
+	*id = ev.id;
+	return true;
+}
+
+static bool same_addr(const struct sockaddr_storage *a, socklen_t alen,
+		      const struct sockaddr_storage *b, socklen_t blen)
+{
+	return alen != 0 && alen == blen && memcmp(a, b, alen) == 0;
+}
+
+/* A loopback TCP or UDP socket's other end: the socket of the same
+ * namespace whose addresses are this one's swapped. */
+static unsigned long long inet_peer_ino(const struct list_row *r)
+{
+	const struct sockx *x = row_sockx(r), *y;
+	size_t i;
+
+	if (x == NULL || (x->family != AF_INET && x->family != AF_INET6) ||
+	    x->type == SOCK_RAW || x->remote_len == 0)
+		return 0;
+	for (i = 0; i < r->ctl->sockx.n; i++) {
+		y = &r->ctl->sockx.v[i];
+		if (y->ino != x->ino && y->netns == x->netns && y->proto == x->proto &&
+		    y->state != 10 &&
+		    same_addr(&y->local, y->local_len, &x->remote, x->remote_len) &&
+		    same_addr(&y->remote, y->remote_len, &x->local, x->local_len))
+			return y->ino;
+	}
+	return 0;
+}
+
+static const char *endpoints_cell(const struct list_row *r, char *buf,
+				  size_t len)
+{
+	const struct list_control *ctl = r->ctl;
+	const struct fd_entry *e = r->e;
+	const struct sock_info *si;
+	unsigned long long key, other, peer;
+	size_t pi, i, off = 0, count = 0;
+	bool master, m2;
+
+	if (e->stat_errno != 0)
+		return NULL;
+	if (S_ISFIFO(e->st.st_mode))
+		return ctl->attach && net_attach_holders_of(ctl->attach, e->st.st_dev,
+				e->st.st_ino, r->pi, e->fd, buf, len) ? buf : NULL;
+	if (S_ISSOCK(e->st.st_mode) && ctl->attach) {
+		/* Unix: the holders of the peer; TCP/UDP on this machine:
+		 * the holders of the socket with the addresses swapped. */
+		si = row_sock(r);
+		peer = si && si->family == AF_UNIX && si->have_peer ? si->peer_ino :
+			inet_peer_ino(r);
+		return peer && net_attach_holders_of(ctl->attach, e->st.st_dev, peer,
+						     SIZE_MAX, -1, buf, len) ? buf : NULL;
+	}
+	buf[0] = '\0';
+	if (pty_index(r->proc, e, &key, &master)) {
+		for (pi = 0; pi < all_tables(ctl); pi++)
+			for (i = 0; i < ctl->procs[pi].n; i++)
+				if (pty_index(&ctl->procs[pi], &ctl->procs[pi].fds[i],
+					      &other, &m2) && other == key && m2 != master)
+					add_endpoint(buf, len, &off, &count, &ctl->procs[pi],
+						     &ctl->procs[pi].fds[i]);
+		return count ? buf : NULL;
+	}
+	if (eventfd_id(r->proc, e, &key)) {
+		for (pi = 0; pi < all_tables(ctl); pi++)
+			for (i = 0; i < ctl->procs[pi].n; i++) {
+				const struct fd_entry *o = &ctl->procs[pi].fds[i];
+
+				if ((pi != r->pi || o->fd != e->fd) &&
+				    eventfd_id(&ctl->procs[pi], o, &other) && other == key)
+					add_endpoint(buf, len, &off, &count,
+						     &ctl->procs[pi], o);
+			}
+		return count ? buf : NULL;
+	}
+	return NULL;
+}
+
 static const char *sock_cell(const struct list_row *r, int col, char *buf,
 			     size_t len)
 {
@@ -1511,7 +1646,9 @@ static void attach_extra(struct list_control *ctl)
 				       (long)ctl->procs[pi].pid);
 	}
 	if (ctl->need & LIST_NEED_ATTACH) {
-		ctl->attach = net_attach_new(ctl->proc_root, ctl->procs, ctl->nprocs);
+		ctl->attach = net_attach_new(ctl->proc_root, ctl->procs,
+					     ctl->nall > ctl->nprocs ? ctl->nall :
+					     ctl->nprocs);
 		net_attach_take_prefetch(ctl->attach, ctl->prefetch);
 		ctl->prefetch = NULL;
 		if (ctl->need & LIST_NEED_SOCKETS)
@@ -1564,11 +1701,11 @@ static void release_procs(struct list_control *ctl)
 {
 	size_t i;
 
-	for (i = 0; i < ctl->nprocs; i++)
+	for (i = 0; i < (ctl->nall > ctl->nprocs ? ctl->nall : ctl->nprocs); i++)
 		fd_proc_release(&ctl->procs[i]);
 	free(ctl->procs);
 	ctl->procs = NULL;
-	ctl->nprocs = 0;
+	ctl->nprocs = ctl->nall = 0;
 }
 
 /* Explains a refusal the way the kernel's rules decide it. */
@@ -1692,6 +1829,53 @@ static int list_all(struct list_control *ctl)
 		      "or with CAP_SYS_PTRACE to see them)", ctl->denied,
 		      ctl->denied == 1 ? "" : "es");
 	return ret;
+}
+
+/* ENDPOINTS named in -o: the other ends are looked for among every
+ * process fdscope may read, not only the listed ones (as lsof -E).  The
+ * default multi-process columns keep it to the listed ones: reading every
+ * table of the machine is not what a plain listing should cost. */
+static bool endpoints_machine_wide(const struct list_control *ctl)
+{
+	return !ctl->all && ctl->out.columns != NULL &&
+		strcasestr(ctl->out.columns, "endpoints") != NULL;
+}
+
+static bool listed(const struct list_control *ctl, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < ctl->nprocs; i++)
+		if (ctl->procs[i].pid == pid)
+			return true;
+	return false;
+}
+
+/* Every other readable table, read for ENDPOINTS only, after the listed
+ * ones in ctl->procs. */
+static void collect_peer_tables(struct list_control *ctl)
+{
+	DIR *d = opendir(ctl->proc_root);
+	struct dirent *de;
+	unsigned int need = FDL_NEED_LINK | FDL_NEED_STAT | FDL_NEED_COMM |
+		FDL_NEED_FDINFO | FDL_NEED_ANON;
+
+	ctl->nall = ctl->nprocs;
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		long long v;
+		const char *why;
+		struct fd_proc p;
+
+		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0 ||
+		    (pid_t)v == getpid() || listed(ctl, (pid_t)v) ||
+		    fd_proc_collect(&p, ctl->proc_root, (pid_t)v, need) < 0)
+			continue;
+		ctl->procs = xrealloc(ctl->procs, (ctl->nall + 1) * sizeof(*ctl->procs));
+		ctl->procs[ctl->nall++] = p;
+	}
+	closedir(d);
 }
 
 static int parse_pid_list(struct list_control *ctl, const char *arg)
@@ -1833,6 +2017,10 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 	for (i = 0; i < ctl.npids; i++)
 		if (list_one(&ctl, ctl.pids[i], false) < 0)
 			failed = 1;
+	if (endpoints_machine_wide(&ctl)) {
+		collect_peer_tables(&ctl);
+		ctl.need |= LIST_NEED_SOCKX;
+	}
 	attach_extra(&ctl);
 	ctl.table = out_table_new("descriptors", columns, ctl.selected,
 				  ctl.nselected, &ctl.out);
