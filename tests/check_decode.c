@@ -380,7 +380,8 @@ START_TEST(test_anon_inotify_and_fanotify_watches)
 	ck_assert_uint_eq(fa.event_flags, 0x8000);
 	ck_assert_str_eq(anon_summary(ANON_FANOTIFY, fanotify_text, strlen(fanotify_text),
 				      NULL, buf, sizeof(buf)),
-			 "fanotify: 2 marks: 254:0:10952931 mount 28");
+			 "fanotify: flags 0x1, event flags 0x8000, 2 marks: "
+			 "254:0:10952931 mount 28");
 }
 END_TEST
 
@@ -622,7 +623,9 @@ START_TEST(test_kindholder_anon_columns_match_fdinfo)
 	}
 	if (made(&h, "fanotify")) {
 		row = row_of(doc, (int)holder_value(&h, "fanotify"));
-		snprintf(expect, sizeof(expect), "fanotify: 1 mark: %s", dir);
+		/* FAN_CLASS_NOTIF | FAN_CLOEXEC is 0x1 here; O_RDONLY events. */
+		snprintf(expect, sizeof(expect), "fanotify: flags 0x1, event flags "
+			 "0x8000, 1 mark: %s", dir);
 		ck_assert_str_eq(json_str(row, "name"), expect);
 	}
 	if (made(&h, "io_uring")) {

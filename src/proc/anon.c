@@ -530,8 +530,14 @@ static const char *watches_summary(const char *what, const char *text,
 	struct anon_watch w[SUMMARY_MAX_TARGETS];
 	int n = anon_parse_watches(text, len, what, w, SUMMARY_MAX_TARGETS), i;
 	size_t used = 0;
+	struct anon_fanotify fa;
 
-	append(buf, buflen, &used, "%s: %d %s%s%s", what, n,
+	if (strcmp(what, "fanotify") == 0 &&
+	    anon_parse_fanotify(text, len, &fa) == 0)
+		append(buf, buflen, &used, "fanotify: flags 0x%x, event flags 0x%x,",
+		       fa.flags, fa.event_flags);
+	append(buf, buflen, &used, "%s%s %d %s%s%s",
+	       used ? "" : what, used ? "" : ":", n,
 	       strcmp(what, "inotify") == 0 ? "watch" : "mark",
 	       n == 1 ? "" : (strcmp(what, "inotify") == 0 ? "es" : "s"),
 	       n ? ":" : "");
