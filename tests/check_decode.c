@@ -455,7 +455,7 @@ START_TEST(test_devtab_parses_devices_misc_partitions)
 }
 END_TEST
 
-#define ANON_COLUMNS "FD,TYPE,NAME,INODE,MNTID,POS,EVENTFD.ID,EVENTFD.COUNT," \
+#define ANON_COLUMNS "FD,TYPE,NAME,XMODE,INODE,MNTID,POS,EVENTFD.ID,EVENTFD.COUNT," \
 	"EVENTPOLL.TFDS,EVENTPOLL.EVENTS,EVENTPOLL.BY,TIMERFD.CLOCKID," \
 	"TIMERFD.INTERVAL,TIMERFD.REMAINING,TIMERFD.TICKS,SIGNALFD.MASK," \
 	"INOTIFY.INODES,PIDFD.PID,PIDFD.COMM,PIDFD.NSPID,BPF-MAP.ID," \
@@ -571,6 +571,8 @@ START_TEST(test_kindholder_anon_columns_match_fdinfo)
 	snprintf(expect, sizeof(expect), "%d:IN,OUT,ERR,HUP", pipe_r);
 	ck_assert_msg(p && strstr(p, expect) != NULL, "%s", p ? p : "null");
 	a = array_of(row_of(doc, efd), "eventpoll.by");
+	ck_assert_str_eq(json_str(row_of(doc, efd), "xmode"), "rw---m");
+	ck_assert_str_eq(json_str(row_of(doc, ep), "xmode"), "rw----");
 	ck_assert_uint_eq(a->n, 1);
 	ck_assert_int_eq((int)a->items[0]->num, ep);
 	ck_assert_uint_eq(array_of(row_of(doc, ep), "eventpoll.by")->n, 0);
@@ -924,6 +926,11 @@ START_TEST(test_kindholder_sockets_match_ss_and_the_kernel)
 			nst.st_ino;
 		}));
 	}
+	/* A unix socket's queue: the 3 bytes written to its peer. */
+	row = row_of(doc, (int)holder_value(&h, "unix_b"));
+	ck_assert_int_eq(json_int(row, "sock.recvq"), 3);
+	ck_assert_str_eq(json_str(row, "sock.shutdown"), "--");
+	ck_assert_int_eq(json_get(row, "sock.listening")->b, 0);
 	/* 5 bytes and the FIN wait on the accepted end, as ss says. */
 	ck_assert_int_eq(json_int(row_of(doc, (int)holder_value(&h, "tcp_acc")),
 				  "sock.recvq"), 6);
@@ -1426,6 +1433,9 @@ START_TEST(test_endpoints_asked_for_are_found_across_the_machine)
 		{ "pts", "ptmx", 'u' },
 		{ "tcp_conn", "tcp_acc", 'u' },
 		{ "tcp_acc", "tcp_conn", 'u' },
+		{ "unix_a", "unix_b", 'u' },
+		{ "udp_a", "udp_b", 'u' },
+		{ "udp_b", "udp_a", 'u' },
 	};
 	struct holder h;
 	struct run_result r;

@@ -157,6 +157,31 @@ static void make_sockets(void)
 	say("tcp_listen", l);
 	say("tcp_conn", c);
 	say("tcp_acc", a);
+	{
+		int u[2], d1, d2;
+		struct sockaddr_in s1 = sa, s2 = sa;
+		socklen_t l1 = sizeof(s1), l2 = sizeof(s2);
+
+		/* 3 bytes unread on unix_b; two UDP sockets connected to
+		 * each other. */
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, u) < 0 ||
+		    write(u[0], "abc", 3) != 3)
+			die("socketpair");
+		say("unix_a", u[0]);
+		say("unix_b", u[1]);
+		s1.sin_port = s2.sin_port = 0;
+		d1 = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		d2 = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (d1 < 0 || d2 < 0 || bind(d1, (struct sockaddr *)&s1, sizeof(s1)) < 0 ||
+		    bind(d2, (struct sockaddr *)&s2, sizeof(s2)) < 0 ||
+		    getsockname(d1, (struct sockaddr *)&s1, &l1) < 0 ||
+		    getsockname(d2, (struct sockaddr *)&s2, &l2) < 0 ||
+		    connect(d1, (struct sockaddr *)&s2, sizeof(s2)) < 0 ||
+		    connect(d2, (struct sockaddr *)&s1, sizeof(s1)) < 0)
+			die("udp pair");
+		say("udp_a", d1);
+		say("udp_b", d2);
+	}
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDPLITE);
 	sa.sin_port = 0;
 	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
