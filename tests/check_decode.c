@@ -23,6 +23,7 @@
 #include "proc/locks.h"
 #include "proc/mounts.h"
 #include "proc/procfs.h"
+#include "lib/util.h"
 #include "testutil.h"
 
 #define FIXTURE_PID "4242"
@@ -459,8 +460,8 @@ END_TEST
 	"EVENTPOLL.TFDS,EVENTPOLL.EVENTS,EVENTPOLL.BY,TIMERFD.CLOCKID," \
 	"TIMERFD.INTERVAL,TIMERFD.REMAINING,TIMERFD.TICKS,SIGNALFD.MASK," \
 	"INOTIFY.INODES,PIDFD.PID,PIDFD.COMM,PIDFD.NSPID,BPF-MAP.ID," \
-	"BPF-MAP.TYPE,IO_URING.SQ,IO_URING.CQ,PTMX.TTY-INDEX,TUN.IFACE," \
-	"CHRDRV,MISCDEV"
+	"BPF-MAP.TYPE,BPF-PROG.ID,BPF-PROG.TYPE,BPF-PROG.TAG,IO_URING.SQ," \
+	"IO_URING.CQ,PTMX.TTY-INDEX,TUN.IFACE,CHRDRV,MISCDEV,BLKDRV,PARTITION"
 
 /* The holder's fdinfo for fd, whole. */
 static void holder_fdinfo(pid_t pid, int fd, char *buf, size_t len)
@@ -521,6 +522,7 @@ START_TEST(test_kindholder_anon_columns_match_fdinfo)
 	char pidtext[32], info[8192], expect[512], dir[256];
 	const char *p;
 	int efd, ep, tfd, sfd, ino, pfd, pipe_r;
+	char *blk_source = NULL;
 	struct stat st;
 	size_t i;
 
@@ -653,6 +655,44 @@ START_TEST(test_kindholder_anon_columns_match_fdinfo)
 				 (long long)fdinfo_num(info, "map_id:"));
 		ck_assert_str_eq(json_str(row, "bpf-map.type"), "array");
 	}
+	if (made(&h, "bpf_prog")) {
+		int prog = (int)holder_value(&h, "bpf_prog");
+		char tag[32];
+		const char *t;
+
+		holder_fdinfo(h.pid, prog, info, sizeof(info));
+		row = row_of(doc, prog);
+		ck_assert_str_eq(json_str(row, "type"), "bpf-prog");
+		ck_assert_int_eq(json_int(row, "bpf-prog.id"),
+				 (long long)fdinfo_num(info, "prog_id:"));
+		ck_assert_int_eq(json_int(row, "bpf-prog.type"), 1);
+		t = strstr(info, "prog_tag:");
+		ck_assert_ptr_nonnull(t);
+		ck_assert_int_eq(sscanf(t, "prog_tag: %31s", tag), 1);
+		ck_assert_str_eq(json_str(row, "bpf-prog.tag"), tag);
+	}
+	if (made(&h, "blk")) {
+		row = row_of(doc, (int)holder_value(&h, "blk"));
+		ck_assert_str_eq(json_str(row, "type"), "BLK");
+		ck_assert_ptr_nonnull(json_str(row, "blkdrv"));
+		free(blk_source);
+		blk_source = xstrdup(json_str(row, "name"));
+	}
+	if (blk_source != NULL) {
+		struct run_result b;
+		struct json *bdoc;
+
+		/* SOURCE of a block device: its /proc/partitions name, the
+		 * one the holder opened as /dev/NAME. */
+		run_fdscope(&b, "list", "-p", pidtext, "-J", "-o", "FD,SOURCE", NULL);
+		bdoc = json_parse(b.out);
+		ck_assert_ptr_nonnull(bdoc);
+		ck_assert_str_eq(json_str(row_of(bdoc, (int)holder_value(&h, "blk")),
+					  "source"), blk_source + 5);
+		json_free(bdoc);
+		run_result_release(&b);
+		free(blk_source);
+	}
 	row = row_of(doc, (int)holder_value(&h, "null"));
 	ck_assert_str_eq(json_str(row, "chrdrv"), "mem");
 	ck_assert_ptr_null(json_str(row, "miscdev"));
@@ -691,15 +731,16 @@ START_TEST(test_kindholder_anon_columns_match_fdinfo)
 }
 END_TEST
 
-#define LSFD_COLUMNS "FD,INODE,MNTID,POS,CHRDRV,MISCDEV,SOURCE,USER,UID," \
-	"NLINK,OWNER,FUID"
+#define LSFD_COLUMNS "FD,INODE,MNTID,POS,CHRDRV,MISCDEV,BLKDRV,PARTITION," \
+	"SOURCE,USER,UID,NLINK,OWNER,FUID"
 
 /* Every column both have (lsfd 2.38), row by row. */
 START_TEST(test_kindholder_agrees_with_lsfd)
 {
 	static const char *const cols[] = { "inode", "mntid", "pos", "chrdrv",
-					    "miscdev", "source", "user", "uid",
-					    "nlink", "owner", "fuid" };
+					    "miscdev", "blkdrv", "partition",
+					    "source", "user", "uid", "nlink",
+					    "owner", "fuid" };
 	struct holder h;
 	struct run_result r, l;
 	struct json *doc, *ldoc;
@@ -762,7 +803,7 @@ START_TEST(test_kindholder_agrees_with_lsfd)
 			compared++;
 		}
 	}
-	ck_assert_uint_ge(compared, 11 * 15);
+	ck_assert_uint_ge(compared, 13 * 15);
 	json_free(doc);
 	json_free(ldoc);
 	run_result_release(&r);

@@ -165,7 +165,8 @@ static const struct out_column columns[NCOLUMNS] = {
 	[COL_BLKDRV] = { "BLKDRV", 0.1, 0, OUT_JSON_STRING,
 		"block device: its driver (/proc/devices)" },
 	[COL_PARTITION] = { "PARTITION", 0.1, 0, OUT_JSON_STRING,
-		"block device: its name (/proc/partitions)" },
+		"the partition holding the file (stat st_dev) by its "
+		"/proc/partitions name, else MAJ:MIN, as lsfd" },
 	[COL_USER] = { "USER", 0.1, 0, OUT_JSON_STRING,
 		"user owning the process (the owner of /proc/PID)" },
 	[COL_UID] = { "UID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
@@ -704,11 +705,24 @@ static const char *device_cell(const struct list_row *r, int col)
 		return S_ISCHR(e->st.st_mode) && maj == 10 ? devtab_misc(t, min) : NULL;
 	case COL_BLKDRV:
 		return S_ISBLK(e->st.st_mode) ? devtab_blkdrv(t, maj) : NULL;
-	case COL_PARTITION:
-		return S_ISBLK(e->st.st_mode) ? devtab_partition(t, maj, min) : NULL;
 	default:
 		return NULL;
 	}
+}
+
+static const char *partition_cell(const struct list_row *r, char *buf,
+				  size_t len)
+{
+	const struct fd_entry *e = r->e;
+	unsigned int maj = major(e->st.st_dev), min = minor(e->st.st_dev);
+	const char *s;
+
+	if (e->stat_errno != 0)
+		return NULL;
+	if ((s = devtab_partition(&r->ctl->devtab, maj, min)) != NULL)
+		return s;
+	snprintf(buf, len, "%u:%u", maj, min);
+	return buf;
 }
 
 static bool have_name(const struct list_control *ctl, uid_t uid)
@@ -1468,8 +1482,9 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	case COL_CHRDRV:
 	case COL_MISCDEV:
 	case COL_BLKDRV:
-	case COL_PARTITION:
 		return device_cell(r, col);
+	case COL_PARTITION:
+		return partition_cell(r, buf, len);
 	default:
 		if (col >= COL_EVENTFD_ID && col <= COL_TUN_IFACE)
 			return anon_cell(r, col, buf, len);

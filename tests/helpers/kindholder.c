@@ -95,6 +95,48 @@ static int make_bpf_map(void)
 	return (int)syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
 }
 
+/* A socket filter that accepts nothing: r0 = 0; exit. */
+static int make_bpf_prog(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insn_cnt = 2;
+	attr.insns = (unsigned long)insns;
+	attr.license = (unsigned long)"GPL";
+	snprintf(attr.prog_name, sizeof(attr.prog_name), "kindholder");
+	return (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+}
+
+/* The first block device of /proc/partitions, read-only (root only). */
+static int make_blk(void)
+{
+	char line[256], name[64], path[96];
+	FILE *f = fopen("/proc/partitions", "re");
+	int fd = -1;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		unsigned int maj, min;
+		unsigned long long blocks;
+
+		if (sscanf(line, " %u %u %llu %63s", &maj, &min, &blocks, name) != 4)
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", name);
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd >= 0)
+			break;
+	}
+	fclose(f);
+	return fd;
+}
+
 static int make_perf(void)
 {
 	struct perf_event_attr pa;
@@ -429,6 +471,8 @@ int main(void)
 	say("perf_event", perf);
 	map = make_bpf_map();
 	say("bpf_map", map);
+	say("bpf_prog", make_bpf_prog());
+	say("blk", make_blk());
 	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	say("null", null);
 	ptm = posix_openpt(O_RDWR | O_NOCTTY);
