@@ -1007,6 +1007,8 @@ START_TEST(test_kindholder_sockets_match_ss_and_the_kernel)
 	if (made(&h, "mptcp")) {
 		row = row_of(doc, (int)holder_value(&h, "mptcp"));
 		ck_assert_int_eq(json_get(row, "sock.listening")->b, 1);
+		ck_assert_msg(strncmp(json_str(row, "name"), "MPTCP 127.0.0.1:", 16) == 0,
+			      "%s", json_str(row, "name"));
 	}
 	made(&h, "sctp");
 	made(&h, "vsock");
@@ -1447,6 +1449,21 @@ START_TEST(test_threads_with_their_own_table_are_listed_once)
 	}
 	ck_assert_uint_eq(leader_rows, count_pid_fds(h.pid, NULL));
 	snprintf(path, sizeof(path), "/proc/%ld/task/%lld/fd", (long)h.pid, tid);
+	ck_assert_uint_eq(thread_rows, count_dir(path));
+	json_free(doc);
+	run_result_release(&r);
+	/* --all finds the thread too, once. */
+	run_fdscope(&r, "list", "--all", "-l", "-J", "-o", "PID,TID,FD", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	doc = json_parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	rows = json_get(doc, "descriptors");
+	thread_rows = 0;
+	for (i = 0; i < rows->n; i++)
+		if (json_int(rows->items[i], "tid") == tid) {
+			ck_assert_int_eq(json_int(rows->items[i], "pid"), h.pid);
+			thread_rows++;
+		}
 	ck_assert_uint_eq(thread_rows, count_dir(path));
 	json_free(doc);
 	run_result_release(&r);

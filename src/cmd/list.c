@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1444,6 +1445,10 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 		return link_is_deleted(link) && st_ok && e->st.st_nlink == 0 ?
 			"yes" : "no";
 	case COL_NAME:
+		/* An MPTCP socket also answers the TCP dump: the MPTCP dump,
+		 * when made, knows better. */
+		if (row_sockx(r) != NULL && row_sockx(r)->proto == IPPROTO_MPTCP)
+			return sockx_name(row_sockx(r), buf, len);
 		if ((si = row_sock(r)) != NULL)
 			return net_sock_name(si, row_peer(r, si), buf, len);
 		if (row_sockx(r) != NULL)
