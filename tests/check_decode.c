@@ -1529,6 +1529,45 @@ START_TEST(test_endpoints_asked_for_are_found_across_the_machine)
 }
 END_TEST
 
+/* A child that moved to a new network namespace: its new socket is in
+ * that namespace's table, the one it inherited in the old one's. */
+START_TEST(test_sock_netns_is_the_sockets_own_namespace)
+{
+	struct holder h;
+	struct run_result r;
+	struct json *doc;
+	const struct json *row;
+	char pidtext[32], path[64];
+	struct stat child_ns, own_ns;
+	long long child;
+
+	holder_start(&h, "kindholder", NULL);
+	if (!made(&h, "netns_child")) {
+		holder_stop(&h);
+		return;
+	}
+	child = holder_value(&h, "netns_child");
+	snprintf(path, sizeof(path), "/proc/%lld/ns/net", child);
+	ck_assert_int_eq(stat(path, &child_ns), 0);
+	ck_assert_int_eq(stat("/proc/self/ns/net", &own_ns), 0);
+	ck_assert(child_ns.st_ino != own_ns.st_ino);
+	snprintf(pidtext, sizeof(pidtext), "%lld", child);
+	run_fdscope(&r, "list", "-p", pidtext, "-J", "-o", "FD,SOCK.NETNS,NAME", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	doc = json_parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	row = row_of(doc, (int)holder_value(&h, "netns_udp"));
+	ck_assert_int_eq(json_int(row, "sock.netns"), (long long)child_ns.st_ino);
+	row = row_of(doc, (int)holder_value(&h, "tcp_listen"));
+	ck_assert_int_eq(json_int(row, "sock.netns"), (long long)own_ns.st_ino);
+	ck_assert_msg(strstr(json_str(row, "name"), "LISTEN") != NULL, "%s",
+		      json_str(row, "name"));
+	json_free(doc);
+	run_result_release(&r);
+	holder_stop(&h);
+}
+END_TEST
+
 Suite *decode_suite(void)
 {
 	Suite *s = suite_create("decode");
@@ -1556,6 +1595,7 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, test_kindholder_agrees_with_lsfd);
 	tcase_add_test(tc, test_kindholder_sttype_and_kname_are_the_kernels);
 	tcase_add_test(tc, test_kindholder_sockets_match_ss_and_the_kernel);
+	tcase_add_test(tc, test_sock_netns_is_the_sockets_own_namespace);
 	tcase_add_test(tc, test_kindholder_locks_match_proc_locks_and_lsof);
 	tcase_add_test(tc, test_kindholder_assoc_rows_match_maps_and_lsfd);
 	tcase_add_test(tc, test_threads_with_their_own_table_are_listed_once);

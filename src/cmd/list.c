@@ -1609,6 +1609,26 @@ static bool holds_socket(const struct fd_proc *p)
 	return false;
 }
 
+static bool sockx_missing(struct list_control *ctl)
+{
+	size_t pi, i;
+
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		const struct fd_proc *p = &ctl->procs[pi];
+
+		for (i = 0; i < p->n; i++) {
+			unsigned long long ino;
+
+			if (p->fds[i].stat_errno != 0 || !S_ISSOCK(p->fds[i].st.st_mode))
+				continue;
+			ino = net_entry_sock_ino(p, &p->fds[i]);
+			if (ino && sockx_find(&ctl->sockx, ino) == NULL)
+				return true;
+		}
+	}
+	return false;
+}
+
 /* Each namespace once; one that cannot be entered is said once. */
 static void load_sockx(struct list_control *ctl)
 {
@@ -1627,6 +1647,11 @@ static void load_sockx(struct list_control *ctl)
 			warned = true;
 		}
 	}
+	/* A socket made before its holder moved to another namespace
+	 * stays in the one it was made in: fdscope's own is tried for
+	 * those (once; never the holder's current one by assumption). */
+	if (sockx_missing(ctl))
+		sockx_load_for(&ctl->sockx, ctl->proc_root, 0);
 	ctl->have_sockx = true;
 	/* Sorts, so that the rows only read. */
 	sockx_find(&ctl->sockx, 0);

@@ -790,7 +790,7 @@ static bool inet_unset(const struct sockx *x)
 const char *sockx_name(const struct sockx *x, char *buf, size_t len)
 {
 	char a[NETADDR_STRLEN], b[NETADDR_STRLEN], tmp[32];
-	const char *w;
+	const char *w, *st;
 
 	switch (x->family) {
 	case AF_NETLINK:
@@ -819,12 +819,16 @@ const char *sockx_name(const struct sockx *x, char *buf, size_t len)
 			return buf;
 		}
 		w = inet_proto_word(x->proto);
+		st = x->proto == IPPROTO_TCP || x->proto == IPPROTO_MPTCP ?
+			tcp_state_name(x->state) : sock_state_word(x->state);
 		if (inet_unset(x))
-			snprintf(buf, len, "%s%s %s", w ? w : "INET",
-				 x->family == AF_INET6 ? "6" : "", a);
+			snprintf(buf, len, "%s%s %s%s%s", w ? w : "INET",
+				 x->family == AF_INET6 ? "6" : "", a, st ? " " : "",
+				 st ? st : "");
 		else
-			snprintf(buf, len, "%s%s %s -> %s", w ? w : "INET",
-				 x->family == AF_INET6 ? "6" : "", a, b);
+			snprintf(buf, len, "%s%s %s -> %s%s%s", w ? w : "INET",
+				 x->family == AF_INET6 ? "6" : "", a, b, st ? " " : "",
+				 st ? st : "");
 		return buf;
 	default:
 		return NULL;

@@ -400,6 +400,55 @@ static void make_threads(void)
 	say("thread_tid", (int)thread_tid);
 }
 
+/* A child that moves to a new network namespace after inheriting the
+ * sockets made so far, and makes a UDP socket there.  Reports
+ * "netns_child=PID netns_udp=FD". */
+static pid_t make_netns_child(void)
+{
+	int p[2], fd = -1;
+	pid_t child;
+	struct {
+		int fd, err;
+	} msg;
+
+	if (pipe(p) < 0)
+		die("pipe");
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (child == 0) {
+		struct pollfd pf = { 0, POLLIN, 0 };
+
+		close(p[0]);
+		msg.err = 0;
+		if (unshare(CLONE_NEWNET) < 0)
+			msg.err = errno;
+		else if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+			msg.err = errno;
+		else {
+			/* Bound, so that the namespace's UDP table has it. */
+			struct sockaddr_in any = { .sin_family = AF_INET };
+
+			if (bind(fd, (struct sockaddr *)&any, sizeof(any)) < 0)
+				msg.err = errno;
+		}
+		msg.fd = fd;
+		if (write(p[1], &msg, sizeof(msg)) != sizeof(msg))
+			_exit(1);
+		close(p[1]);
+		poll(&pf, 1, 60000);
+		_exit(0);
+	}
+	close(p[1]);
+	if (read(p[0], &msg, sizeof(msg)) != sizeof(msg))
+		die("netns child");
+	close(p[0]);
+	errno = msg.err;
+	say("netns_child", msg.fd < 0 ? -1 : (int)child);
+	say("netns_udp", msg.fd);
+	return child;
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/kindholder-XXXXXX";
@@ -407,7 +456,7 @@ int main(void)
 	struct epoll_event ev = { 0 };
 	int efd, ep, tfd, sfd, ino, dfd, wd, pfd, fan, ring, uffd, perf, map;
 	int null, ptm, pts, tun, p[2];
-	pid_t lock_child;
+	pid_t lock_child, netns_child;
 	struct pollfd pf = { 0, POLLIN, 0 };
 	sigset_t set;
 	char buf[64];
@@ -485,6 +534,7 @@ int main(void)
 	say("tun", tun);
 	make_sockets();
 	lock_child = make_locks(dir);
+	netns_child = make_netns_child();
 	make_threads();
 	printf("ready ");
 	make_maps(dir);
@@ -494,6 +544,7 @@ int main(void)
 	if (poll(&pf, 1, 60000) > 0)
 		(void)!read(0, buf, sizeof(buf));
 	waitpid(lock_child, NULL, 0);
+	waitpid(netns_child, NULL, 0);
 	{
 		static const char *const files[] = { "lock_flock", "lock_posix",
 			"lock_ofd", "lock_lease", "lock_gone" };
