@@ -2000,6 +2000,7 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 
 static int select_columns(struct list_control *ctl)
 {
+	int with_assoc[OUT_MAX_COLUMNS];
 	const int *defs = defaults_one;
 	size_t ndefs = ARRAY_SIZE(defaults_one), i;
 
@@ -2010,8 +2011,6 @@ static int select_columns(struct list_control *ctl)
 		defs = defaults_self;
 		ndefs = ARRAY_SIZE(defaults_self);
 	}
-	int with_assoc[OUT_MAX_COLUMNS];
-
 	/* --assoc rows have no FD: ASSOC says what they are; -l rows say
 	 * whose table they are in. */
 	if (ctl->assoc || ctl->threads) {

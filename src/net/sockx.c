@@ -557,15 +557,13 @@ static int dump_all(struct sockx_table *t)
 {
 	struct timeval tv = { 5, 0 };
 	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	size_t i;
+	size_t i, first = t->n;
 	int ok = 0, last = 0;
+	bool raw_missing = false;
 
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	size_t first = t->n;
-
-	bool raw_missing = false;
 
 	for (i = 0; i < ARRAY_SIZE(dumps); i++) {
 		if (dump_one(fd, t, &dumps[i], (uint32_t)i + 1) == 0) {
@@ -776,14 +774,11 @@ static const char *inet_proto_word(int proto)
 static bool inet_unset(const struct sockx *x)
 {
 	static const unsigned char zero[16];
-
-	if (x->remote.ss_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const void *)&x->remote;
-
-		return in6->sin6_port == 0 && memcmp(&in6->sin6_addr, zero, 16) == 0;
-	}
+	const struct sockaddr_in6 *in6 = (const void *)&x->remote;
 	const struct sockaddr_in *in = (const void *)&x->remote;
 
+	if (x->remote.ss_family == AF_INET6)
+		return in6->sin6_port == 0 && memcmp(&in6->sin6_addr, zero, 16) == 0;
 	return in->sin_port == 0 && in->sin_addr.s_addr == 0;
 }
 
