@@ -30,6 +30,8 @@
 #include "proc/fdtype.h"
 #include "proc/locks.h"
 #include "proc/mounts.h"
+#include "proc/hidepid.h"
+#include "proc/holders.h"
 #include "proc/procfs.h"
 #include "proc/threads.h"
 
@@ -37,7 +39,7 @@ enum {
 	COL_PID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS,
 	COL_INODE, COL_DEV, COL_RDEV, COL_MNTID, COL_SIZE, COL_DELETED,
 	COL_NAME, COL_SOCK_FAMILY, COL_SOCK_TYPE, COL_SOCK_PROTO, COL_LADDR,
-	COL_RADDR, COL_STATE, COL_SOCK_PEER, COL_ENDPOINTS, COL_NOTE,
+	COL_RADDR, COL_STATE, COL_SOCK_PEER, COL_ENDPOINTS, COL_NOTE, COL_TID,
 	COL_SOURCE,
 	COL_EVENTFD_ID, COL_EVENTFD_COUNT, COL_EVENTPOLL_TFDS,
 	COL_EVENTPOLL_EVENTS, COL_EVENTPOLL_BY, COL_TIMERFD_CLOCKID,
@@ -54,7 +56,7 @@ enum {
 	COL_PACKET_PROTOCOL, COL_RAW_PROTOCOL, COL_VSOCK_LCID, COL_VSOCK_LPORT,
 	COL_VSOCK_RCID, COL_VSOCK_RPORT, COL_LOCKS, COL_XMODE, COL_ASSOC,
 	COL_MAPLEN, COL_MAP_RANGE, COL_MAP_OFFSET, COL_MAP_PERMS, COL_NS_TYPE,
-	COL_NS_NAME, COL_TID,
+	COL_NS_NAME,
 	NCOLUMNS
 };
 
@@ -85,15 +87,17 @@ static const struct out_column columns[NCOLUMNS] = {
 		"file size in bytes (stat)" },
 	[COL_DELETED] = { "DELETED", 1, 0, OUT_JSON_BOOLEAN,
 		"the file was unlinked while open" },
-	[COL_NAME] = { "NAME", 0.5, OUT_WRAP, OUT_JSON_STRING,
+	[COL_NAME] = { "NAME", 0.5, OUT_TRUNC, OUT_JSON_STRING,
 		"what the descriptor refers to: the /proc/PID/fd link, or a "
-		"decoded socket (TCP 127.0.0.1:1234 -> 127.0.0.1:54321 ESTABLISHED)" },
+		"decoded socket (TCP 127.0.0.1:1234 -> 127.0.0.1:54321 ESTABLISHED, "
+		"TCP (unbound), NETLINK socket:[N])" },
 	[COL_SOCK_FAMILY] = { "SOCK.FAMILY", 7, 0, OUT_JSON_STRING,
 		"socket address family: AF_INET, AF_INET6, AF_UNIX, ..." },
 	[COL_SOCK_TYPE] = { "SOCK.TYPE", 7, 0, OUT_JSON_STRING,
 		"socket type: SOCK_STREAM, SOCK_DGRAM, ..." },
 	[COL_SOCK_PROTO] = { "SOCK.PROTO", 4, 0, OUT_JSON_STRING,
-		"socket protocol: TCP, UDP, or the number" },
+		"socket protocol as the kernel names it: TCP, UDP, UNIX, NETLINK, "
+		"PACKET, RAW, ..." },
 	[COL_LADDR] = { "LADDR", 0.2, 0, OUT_JSON_STRING,
 		"socket's local address: host:port, [v6]:port, a unix path or @abstract" },
 	[COL_RADDR] = { "RADDR", 0.2, 0, OUT_JSON_STRING,
@@ -104,10 +108,10 @@ static const struct out_column columns[NCOLUMNS] = {
 	[COL_SOCK_PEER] = { "SOCK.PEER", 0.1, 0, OUT_JSON_STRING,
 		"unix socket's peer inode, and PID,COMMAND,FD of its holders "
 		"among the listed processes" },
-	[COL_ENDPOINTS] = { "ENDPOINTS", 0.2, OUT_WRAP, OUT_JSON_STRING,
+	[COL_ENDPOINTS] = { "ENDPOINTS", 0.2, OUT_TRUNC, OUT_JSON_STRING,
 		"other holders of the same pipe or FIFO among the listed "
 		"processes: PID,COMMAND,FD and r/w" },
-	[COL_NOTE] = { "NOTE", 0.2, OUT_WRAP, OUT_JSON_STRING,
+	[COL_NOTE] = { "NOTE", 0.2, OUT_TRUNC, OUT_JSON_STRING,
 		"what fdscope itself uses the descriptor for" },
 	[COL_SOURCE] = { "SOURCE", 0.1, 0, OUT_JSON_STRING,
 		"where the file is: partition (vda1), mount source, pipefs, sockfs, "
@@ -243,8 +247,9 @@ static const struct out_column columns[NCOLUMNS] = {
 	[COL_NS_NAME] = { "NS.NAME", 0.1, 0, OUT_JSON_STRING,
 		"namespace rows: the link text, TYPE:[INODE]" },
 	[COL_TID] = { "TID", 5, OUT_RIGHT, OUT_JSON_NUMBER,
-		"thread whose descriptor table the row is in: the PID for the "
-		"process's table, a thread's ID for one of its own (-l)" },
+		"thread ID: given to -p when it is not the process's (PID is "
+		"then its thread group), or with -l the thread whose own table "
+		"the row is in (the PID for the process's table)" },
 };
 
 /* The column of each fdinfo field proc/anon decodes. */
@@ -294,7 +299,8 @@ enum {
 #define SOCKX_NEEDS (FDL_NEED_LINK | FDL_NEED_STAT | LIST_NEED_SOCKX)
 #define LOCK_NEEDS (FDL_NEED_FDINFO | FDL_NEED_LOCKS | FDL_NEED_STAT | \
 		    LIST_NEED_LOCKTAB)
-#define SOCK_NEEDS (FDL_NEED_STAT | FDL_NEED_LINK | LIST_NEED_SOCKETS)
+#define SOCK_NEEDS (FDL_NEED_STAT | FDL_NEED_LINK | FDL_NEED_PROTO | \
+		    LIST_NEED_SOCKETS)
 
 /* What each column needs collected, so that unused look-ups are skipped. */
 static const unsigned int column_needs[NCOLUMNS] = {
@@ -338,7 +344,8 @@ static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_MNTID] = FDL_NEED_FDINFO,
 	[COL_SIZE] = FDL_NEED_STAT,
 	[COL_DELETED] = FDL_NEED_STAT | FDL_NEED_LINK,
-	[COL_NAME] = FDL_NEED_LINK | LIST_NEED_SOCKETS | FDL_NEED_ANON,
+	[COL_NAME] = FDL_NEED_LINK | FDL_NEED_PROTO | LIST_NEED_SOCKETS |
+		FDL_NEED_ANON,
 	[COL_SOCK_FAMILY] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
 	[COL_SOCK_TYPE] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
 	[COL_SOCK_PROTO] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
@@ -381,19 +388,35 @@ static const unsigned int column_needs[NCOLUMNS] = {
 static const int defaults_one[] = {
 	COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS, COL_INODE, COL_NAME,
 };
+/* NAME last in every set: the one long cell of a row then pads nothing
+ * after it, and a terminal's width cuts it rather than the others. */
 static const int defaults_self[] = {
-	COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS, COL_INODE, COL_NAME,
-	COL_NOTE,
+	COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS, COL_INODE, COL_NOTE,
+	COL_NAME,
 };
 static const int defaults_many[] = {
 	COL_PID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS,
-	COL_INODE, COL_NAME, COL_ENDPOINTS,
+	COL_INODE, COL_ENDPOINTS, COL_NAME,
+};
+/* When -p names a thread that is not its process's main one. */
+static const int defaults_thread[] = {
+	COL_PID, COL_TID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS,
+	COL_POS, COL_INODE, COL_ENDPOINTS, COL_NAME,
+};
+
+/* A process of -p, resolved once: the hint, the table and the rest are
+ * read relative to its /proc/PID descriptor. */
+struct pid_pin {
+	int fd;		/* -1: fdscope itself, or not pinned (error) */
+	int error;	/* errno of a failed pin */
 };
 
 struct list_control {
 	struct out_opts out;
 	pid_t *pids;
+	pid_t *tgids;		/* per PID: its thread group if a thread's */
 	size_t npids;
+	struct pid_pin *pins;	/* one per pid */
 	unsigned int all : 1;
 	unsigned int help : 1;
 	int selected[OUT_MAX_COLUMNS];
@@ -408,6 +431,7 @@ struct list_control {
 				 * ENDPOINTS across the machine */
 	size_t *row_start;	/* per process: rows before its first */
 	struct net_attach *attach;
+	struct holder_index *holders;
 	struct sock_prefetch *prefetch;
 	struct devtab devtab;
 	struct ep_mark *epmarks;	/* by (process, target descriptor) */
@@ -499,9 +523,9 @@ static const char *sock_peer_cell(const struct list_row *r, char *buf,
 		return NULL;
 	n = snprintf(buf, len, "%llu", si->peer_ino);
 	if (n > 0 && (size_t)n + 1 < len && r->e->stat_errno == 0 &&
-	    net_attach_holders_of(r->ctl->attach, r->e->st.st_dev,
-				  si->peer_ino, SIZE_MAX, -1, buf + n + 1,
-				  len - (size_t)n - 1) > 0)
+	    r->ctl->holders &&
+	    holder_index_of(r->ctl->holders, r->e->st.st_dev, si->peer_ino,
+			    SIZE_MAX, -1, buf + n + 1, len - (size_t)n - 1) > 0)
 		buf[n] = ' ';
 	return buf;
 }
@@ -726,6 +750,16 @@ static const char *partition_cell(const struct list_row *r, char *buf,
 	return buf;
 }
 
+static bool is_selected(const struct list_control *ctl, int col)
+{
+	size_t i;
+
+	for (i = 0; i < ctl->nselected; i++)
+		if (ctl->selected[i] == col)
+			return true;
+	return false;
+}
+
 static bool have_name(const struct list_control *ctl, uid_t uid)
 {
 	size_t i;
@@ -756,7 +790,7 @@ static void add_name(struct list_control *ctl, uid_t uid)
  * row each. */
 static void resolve_names(struct list_control *ctl)
 {
-	bool owners = out_is_selected(ctl->selected, ctl->nselected, COL_OWNER);
+	bool owners = is_selected(ctl, COL_OWNER);
 	size_t pi, i;
 
 	for (pi = 0; pi < ctl->nprocs; pi++) {
@@ -1194,7 +1228,7 @@ static void collect_lock_rows(struct list_control *ctl)
 	}
 }
 
-/* Appends "PID,COMMAND,FDm" of entry e of p, as net_attach_holders_of. */
+/* Appends "PID,COMMAND,FDm" of entry e of p, as holder_index_of. */
 static void add_endpoint(char *buf, size_t len, size_t *off, size_t *count,
 			 const struct fd_proc *p, const struct fd_entry *e)
 {
@@ -1298,15 +1332,15 @@ static const char *endpoints_cell(const struct list_row *r, char *buf,
 	if (e->stat_errno != 0)
 		return NULL;
 	if (S_ISFIFO(e->st.st_mode))
-		return ctl->attach && net_attach_holders_of(ctl->attach, e->st.st_dev,
+		return ctl->holders && holder_index_of(ctl->holders, e->st.st_dev,
 				e->st.st_ino, r->pi, e->fd, buf, len) ? buf : NULL;
-	if (S_ISSOCK(e->st.st_mode) && ctl->attach) {
+	if (S_ISSOCK(e->st.st_mode) && ctl->attach && ctl->holders) {
 		/* Unix: the holders of the peer; TCP/UDP on this machine:
 		 * the holders of the socket with the addresses swapped. */
 		si = row_sock(r);
 		peer = si && si->family == AF_UNIX && si->have_peer ? si->peer_ino :
 			inet_peer_ino(r);
-		return peer && net_attach_holders_of(ctl->attach, e->st.st_dev, peer,
+		return peer && holder_index_of(ctl->holders, e->st.st_dev, peer,
 						     SIZE_MAX, -1, buf, len) ? buf : NULL;
 	}
 	buf[0] = '\0';
@@ -1350,6 +1384,14 @@ static const char *sock_cell(const struct list_row *r, int col, char *buf,
 		return e->have_sockopt ? sock_type_name(e->sock_type, buf, len) :
 			si ? sock_type_name(si->type, buf, len) : NULL;
 	case COL_SOCK_PROTO:
+		/* The kernel's own name first: it holds for every socket. */
+		if (e->proto[0] && net_sock_proto_word(e->proto)) {
+			escape_into(buf, len, net_sock_proto_word(e->proto),
+				    strlen(net_sock_proto_word(e->proto)));
+			return buf;
+		}
+		if (si && si->family == AF_UNIX)
+			return "UNIX";
 		return e->have_sockopt ?
 			sock_proto_name(e->sock_family, e->sock_proto, buf, len) :
 			si ? sock_proto_name(si->family, si->proto, buf, len) : NULL;
@@ -1362,6 +1404,19 @@ static const char *sock_cell(const struct list_row *r, int col, char *buf,
 	default:
 		return NULL;
 	}
+}
+
+/* NAME when the link could not be read.  Past PATH_MAX the kernel
+ * returns no part of the path (d_path fails whole). */
+static const char *link_error_name(const struct fd_entry *e, char *buf,
+				   size_t len)
+{
+	if (e->link_errno == ENAMETOOLONG) {
+		snprintf(buf, len, "(path longer than %d bytes: the kernel "
+			 "returns no part of it)", PATH_MAX - 1);
+		return buf;
+	}
+	return NULL;
 }
 
 static const char *list_cell(const void *row, int col, char *buf, size_t len)
@@ -1382,6 +1437,12 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	switch (col) {
 	case COL_PID:
 		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
+	case COL_TID:
+		/* -l: every row says whose table it is in. */
+		if (r->proc->tid)
+			return fmt_ull(buf, len, (unsigned long long)r->proc->tid);
+		return r->ctl->threads ?
+			fmt_ull(buf, len, (unsigned long long)r->proc->pid) : NULL;
 	case COL_COMMAND:
 		escape_into(buf, len, r->proc->comm, strlen(r->proc->comm));
 		return buf;
@@ -1442,8 +1503,9 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	case COL_DELETED:
 		/* The link text alone could be a file really named so; an
 		 * unlinked file also has no links left. */
-		return link_is_deleted(link) && st_ok && e->st.st_nlink == 0 ?
-			"yes" : "no";
+		return (link_is_deleted(link) ||
+			(link == NULL && e->link_errno == ENAMETOOLONG)) &&
+			st_ok && e->st.st_nlink == 0 ? "yes" : "no";
 	case COL_NAME:
 		/* An MPTCP socket also answers the TCP dump: the MPTCP dump,
 		 * when made, knows better. */
@@ -1451,12 +1513,19 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 			return sockx_name(row_sockx(r), buf, len);
 		if ((si = row_sock(r)) != NULL)
 			return net_sock_name(si, row_peer(r, si), buf, len);
+		/* Other families, dumped when some socket was left without a
+		 * decoding; else the kernel's own name for it. */
 		if (row_sockx(r) != NULL)
 			return sockx_name(row_sockx(r), buf, len);
+		if (r->ctl->attach && net_entry_sock_ino(r->proc, e))
+			return net_sock_undecoded_name(e->proto,
+				net_attach_ns_read(r->ctl->attach, r->pi),
+				net_entry_sock_ino(r->proc, e), buf, len);
 		if (anon_name(r, buf, len) != NULL)
 			return buf;
 		if (link == NULL)
-			return error_cell(e, buf, len);
+			return e->link_errno == ENAMETOOLONG ?
+				link_error_name(e, buf, len) : error_cell(e, buf, len);
 		escape_into(buf, len, link, strlen(link));
 		return buf;
 	case COL_SOCK_FAMILY:
@@ -1479,9 +1548,6 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 		return locks_cell(r, buf, len);
 	case COL_ASSOC:
 		return fmt_ull(buf, len, (unsigned long long)e->fd);
-	case COL_TID:
-		return fmt_ull(buf, len, (unsigned long long)(r->proc->tid ?
-			r->proc->tid : r->proc->pid));
 	case COL_XMODE:
 		return xmode_cell(r, buf, len);
 	case COL_CHRDRV:
@@ -1566,6 +1632,36 @@ static int print_rows(struct list_control *ctl)
  * for small ones, only if some process turns out to hold a socket. */
 #define PREFETCH_MIN_FDS 512
 
+/* Resolves every PID of -p once, before anything is read: fdscope itself
+ * needs no pin.  Out of descriptors, a process is resolved when read. */
+static void pin_pids(struct list_control *ctl)
+{
+	size_t i;
+
+	ctl->pins = xcalloc(ctl->npids ? ctl->npids : 1, sizeof(*ctl->pins));
+	for (i = 0; i < ctl->npids; i++) {
+		struct pid_pin *pin = &ctl->pins[i];
+
+		pin->fd = -1;
+		if (ctl->pids[i] == getpid())
+			continue;
+		pin->fd = procfs_open_pid(ctl->proc_root, ctl->pids[i]);
+		if (pin->fd < 0 && errno != EMFILE && errno != ENFILE)
+			pin->error = errno;
+	}
+}
+
+static void unpin_pids(struct list_control *ctl)
+{
+	size_t i;
+
+	for (i = 0; ctl->pins && i < ctl->npids; i++)
+		if (ctl->pins[i].fd >= 0)
+			close(ctl->pins[i].fd);
+	free(ctl->pins);
+	ctl->pins = NULL;
+}
+
 static void start_prefetch(struct list_control *ctl)
 {
 	size_t i, n = 0;
@@ -1573,7 +1669,8 @@ static void start_prefetch(struct list_control *ctl)
 	if ((ctl->need & LIST_NEED_SOCKETS) == 0)
 		return;
 	for (i = 0; i < ctl->npids && n < PREFETCH_MIN_FDS; i++)
-		n += procfs_fd_count_hint(ctl->proc_root, ctl->pids[i]);
+		if (ctl->pins[i].fd >= 0)
+			n += procfs_fd_count_hint(ctl->pins[i].fd);
 	if (ctl->all || n >= PREFETCH_MIN_FDS)
 		ctl->prefetch = sock_prefetch_start(ctl->proc_root);
 }
@@ -1584,7 +1681,7 @@ static bool undecoded_sockets(const struct list_control *ctl)
 {
 	size_t pi, i;
 
-	if (!out_is_selected(ctl->selected, ctl->nselected, COL_NAME) ||
+	if (!is_selected(ctl, COL_NAME) ||
 	    ctl->attach == NULL)
 		return false;
 	for (pi = 0; pi < ctl->nprocs; pi++) {
@@ -1657,6 +1754,28 @@ static void load_sockx(struct list_control *ctl)
 	sockx_find(&ctl->sockx, 0);
 }
 
+/* The kernel's protocol name for sockets that no dump decoded (unbound,
+ * of a protocol fdscope does not dump), and for all when a table came
+ * from /proc/net, where the name guards against forged lines. */
+static void fill_protos(struct list_control *ctl)
+{
+	bool all = !net_attach_all_netlink(ctl->attach);
+	size_t pi, i;
+
+	if ((ctl->need & FDL_NEED_PROTO) == 0)
+		return;
+	for (pi = 0; pi < ctl->nprocs; pi++)
+		for (i = 0; i < ctl->procs[pi].n; i++) {
+			struct fd_entry *e = &ctl->procs[pi].fds[i];
+
+			if (e->proto[0] == '\0' &&
+			    net_entry_sock_ino(&ctl->procs[pi], e) &&
+			    (all || net_attach_sock(ctl->attach, pi, e) == NULL))
+				fd_entry_read_proto(ctl->proc_root,
+						    &ctl->procs[pi], e);
+		}
+}
+
 /* Between collection and rows: what /proc/PID/fd does not say, found once
  * for every collected table together. */
 static void attach_extra(struct list_control *ctl)
@@ -1696,10 +1815,13 @@ static void attach_extra(struct list_control *ctl)
 					     ctl->nprocs);
 		net_attach_take_prefetch(ctl->attach, ctl->prefetch);
 		ctl->prefetch = NULL;
-		if (ctl->need & LIST_NEED_SOCKETS)
+		if (ctl->need & LIST_NEED_SOCKETS) {
 			net_attach_sockets(ctl->attach);
+			fill_protos(ctl);
+		}
+		/* Every table read, the ones read for ENDPOINTS only too. */
 		if (ctl->need & LIST_NEED_HOLDERS)
-			net_attach_holders(ctl->attach);
+			ctl->holders = holder_index_new(ctl->procs, all_tables(ctl));
 	}
 	if ((ctl->need & LIST_NEED_SOCKX) || undecoded_sockets(ctl))
 		load_sockx(ctl);
@@ -1754,7 +1876,7 @@ static void release_procs(struct list_control *ctl)
 }
 
 /* Explains a refusal the way the kernel's rules decide it. */
-static void warn_collect_error(pid_t pid, int e)
+static void warn_collect_error(const char *root, pid_t pid, int e)
 {
 	if (pid == 0)
 		pid = getpid();
@@ -1762,6 +1884,12 @@ static void warn_collect_error(pid_t pid, int e)
 		warnx("process %ld: cannot read its descriptors: fdscope has no "
 		      "descriptor left to read them with (%s); raise the limit "
 		      "with 'ulimit -n' or close some", (long)pid, strerror(e));
+	else if ((e == ENOENT || e == ESRCH) && root && procfs_hidepid(root))
+		warnx("process %ld: no such process, or one hidden from fdscope: "
+		      "'%s' is mounted with hidepid, which shows only the user's "
+		      "own processes; run as root, as the process's user, or in "
+		      "the group given by the mount's gid= option", (long)pid,
+		      root);
 	else if (e == ENOENT || e == ESRCH)
 		warnx("process %ld: no such process", (long)pid);
 	else if (e == EACCES || e == EPERM)
@@ -1776,25 +1904,15 @@ static void warn_collect_error(pid_t pid, int e)
 /* An empty table is rare enough to deserve a word: say why, when the
  * kernel tells (a zombie has released its table, a kernel thread never
  * had one).  Not an error: that is the process's real state. */
-static void explain_empty_table(const char *root, pid_t pid)
+static void explain_empty_table(const struct fd_proc *p)
 {
-	char path[64], buf[4096], state[32];
-	int dfd;
-
-	snprintf(path, sizeof(path), "%s/%ld", root, (long)pid);
-	dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return;
-	if (procfs_is_kernel_thread(dfd))
+	if (p->task == PROCFS_TASK_KTHREAD)
 		fprintf(stderr, "fdscope: process %ld is a kernel thread: it has no "
-			"descriptor table\n", (long)pid);
-	else if (procfs_read_at(dfd, "status", buf, sizeof(buf)) > 0 &&
-		 status_parse_str(buf, "State", state, sizeof(state)) == 0 &&
-		 state[0] == 'Z')
+			"descriptor table\n", (long)p->pid);
+	else if (p->task == PROCFS_TASK_ZOMBIE)
 		fprintf(stderr, "fdscope: process %ld is a zombie (exited, not yet "
 			"reaped by its parent): its descriptors are all closed\n",
-			(long)pid);
-	close(dfd);
+			(long)p->pid);
 }
 
 /* -l: the tables of pid's threads that do not share its own (kcmp),
@@ -1822,13 +1940,54 @@ static void list_threads(struct list_control *ctl, pid_t pid, bool quiet)
 	free(tids);
 }
 
-static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
+/* The thread group of a task ID: /proc/TID exists for every thread
+ * (hidden from listings) and its status names the group, read through
+ * the pin of -p.  0 when unknown. */
+static pid_t tgid_of(const struct pid_pin *pin)
+{
+	char buf[4096];
+	unsigned long long v;
+
+	if (pin->fd < 0 ||
+	    procfs_read_at(pin->fd, "status", buf, sizeof(buf)) <= 0 ||
+	    status_parse_ull(buf, "Tgid", &v) < 0 || v == 0 || v > INT_MAX)
+		return 0;
+	return (pid_t)v;
+}
+
+/* Reads pid's table, through pin when the caller resolved it already;
+ * tgid: pid's thread group when pid is another thread's ID, else 0.
+ * Returns 0, -1 when the process could not be read (warned), -2 when
+ * fdscope ran out of memory (warned): then nothing is printed at all. */
+static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
+		    const struct pid_pin *pin, bool quiet_denied)
 {
 	struct fd_proc p;
+	unsigned int need = ctl->need & ~(unsigned int)LIST_NEED_EXTRA;
+	size_t i;
+	int rc;
 
-	if (fd_proc_collect(&p, ctl->proc_root, pid,
-			    ctl->need & ~(unsigned int)LIST_NEED_EXTRA) < 0) {
+	/* With every dump under way already, the protocol names are read
+	 * afterwards, for the sockets no dump holds (fill_protos). */
+	if (ctl->prefetch)
+		need &= ~(unsigned int)FDL_NEED_PROTO;
+	if (ctl->need & LIST_NEED_SOCKETS)
+		need |= FDL_NEED_NETNS;
+	if (pin && pin->error) {
+		errno = pin->error;
+		rc = -1;
+	} else if (pin && pin->fd >= 0) {
+		rc = fd_proc_collect_at(&p, pin->fd, pid, need);
+	} else {
+		rc = fd_proc_collect(&p, ctl->proc_root, pid, need);
+	}
+	if (rc < 0) {
 		int e = errno;
+
+		if (e == ENOMEM) {
+			warn_collect_error(ctl->proc_root, pid, e);
+			return -2;
+		}
 
 		if (quiet_denied && (e == EACCES || e == EPERM)) {
 			ctl->denied++;
@@ -1837,11 +1996,22 @@ static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 		/* --all: a process that exited meanwhile is not an error. */
 		if (quiet_denied && (e == ENOENT || e == ESRCH))
 			return 0;
-		warn_collect_error(pid, e);
+		warn_collect_error(ctl->proc_root, pid, e);
 		return -1;
 	}
 	if (p.n == 0 && !quiet_denied)
-		explain_empty_table(ctl->proc_root, pid);
+		explain_empty_table(&p);
+	/* -p TID reads that thread's table (its own after unshare(2) of
+	 * CLONE_FILES) and labels it with its process. */
+	if (!p.self && tgid && tgid != pid) {
+		p.tid = pid;
+		p.pid = tgid;
+	}
+	/* One process per namespace keeps its ns/net and net/ open. */
+	for (i = 0; i < ctl->nprocs && p.netns_kept; i++)
+		if (ctl->procs[i].netns_ino == p.netns_ino &&
+		    (ctl->procs[i].self || ctl->procs[i].netns_kept))
+			fd_proc_drop_netns(&p);
 	ctl->procs = xrealloc(ctl->procs, (ctl->nprocs + 1) * sizeof(*ctl->procs));
 	ctl->procs[ctl->nprocs++] = p;
 	if (ctl->threads)
@@ -1853,7 +2023,7 @@ static int list_all(struct list_control *ctl)
 {
 	DIR *d = opendir(ctl->proc_root);
 	struct dirent *de;
-	int ret = 0;
+	int ret = 0, rc;
 
 	if (d == NULL) {
 		warn("cannot read '%s'", ctl->proc_root);
@@ -1865,7 +2035,12 @@ static int list_all(struct list_control *ctl)
 
 		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0)
 			continue;
-		if (list_one(ctl, (pid_t)v, true) < 0)
+		rc = list_one(ctl, (pid_t)v, 0, NULL, true);
+		if (rc == -2) {
+			closedir(d);
+			return -2;
+		}
+		if (rc < 0)
 			ret = -1;
 	}
 	closedir(d);
@@ -1961,6 +2136,7 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 		{ "assoc", no_argument, NULL, LIST_OPT_ASSOC },
 		{ "threads", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "notruncate", no_argument, NULL, OUT_OPT_NOTRUNCATE },
 		OUT_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -2003,8 +2179,21 @@ static int select_columns(struct list_control *ctl)
 	int with_assoc[OUT_MAX_COLUMNS];
 	const int *defs = defaults_one;
 	size_t ndefs = ARRAY_SIZE(defaults_one), i;
+	bool thread = false;
 
-	if (ctl->all || ctl->npids > 1) {
+	ctl->tgids = xcalloc(ctl->npids ? ctl->npids : 1, sizeof(*ctl->tgids));
+	for (i = 0; i < ctl->npids; i++) {
+		pid_t tgid = tgid_of(&ctl->pins[i]);
+
+		if (tgid && tgid != ctl->pids[i]) {
+			ctl->tgids[i] = tgid;
+			thread = true;
+		}
+	}
+	if (thread) {
+		defs = defaults_thread;
+		ndefs = ARRAY_SIZE(defaults_thread);
+	} else if (ctl->all || ctl->npids > 1) {
 		defs = defaults_many;
 		ndefs = ARRAY_SIZE(defaults_many);
 	} else if (ctl->npids == 0) {
@@ -2049,18 +2238,29 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 		ret = out_list_columns(columns, NCOLUMNS, &ctl.out) < 0 ? EXIT_FAIL : EXIT_OK;
 		goto cleanup;
 	}
+	pin_pids(&ctl);
 	if (select_columns(&ctl) < 0) {
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}
 	start_prefetch(&ctl);
 	if (ctl.all)
-		failed = list_all(&ctl) < 0;
+		failed = list_all(&ctl);
 	else if (ctl.npids == 0)
-		failed = list_one(&ctl, 0, false) < 0;
-	for (i = 0; i < ctl.npids; i++)
-		if (list_one(&ctl, ctl.pids[i], false) < 0)
-			failed = 1;
+		failed = list_one(&ctl, 0, 0, NULL, false);
+	for (i = 0; i < ctl.npids && failed != -2; i++) {
+		int rc = list_one(&ctl, ctl.pids[i], ctl.tgids[i], &ctl.pins[i],
+				  false);
+
+		if (rc < 0)
+			failed = rc;
+	}
+	unpin_pids(&ctl);
+	/* Out of memory in a collecting thread: reported, nothing printed. */
+	if (failed == -2) {
+		ret = EXIT_FAIL;
+		goto cleanup;
+	}
 	if (endpoints_machine_wide(&ctl)) {
 		collect_peer_tables(&ctl);
 		ctl.need |= LIST_NEED_SOCKX;
@@ -2068,11 +2268,15 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 	attach_extra(&ctl);
 	ctl.table = out_table_new("descriptors", columns, ctl.selected,
 				  ctl.nselected, &ctl.out);
-	/* Whatever could be read is still printed. */
+	/* Whatever could be read is still printed.  A failed write is the
+	 * dispatcher's to report (it checks stdout); anything else here.  A
+	 * reader that left wants no explanation of error rows either. */
 	if (print_rows(&ctl) < 0) {
-		/* A reader that left wants no explanation either. */
-		if (errno != EPIPE)
+		if (errno != EPIPE) {
+			if (!ferror(stdout))
+				warn("cannot print the descriptor table");
 			failed = 1;
+		}
 	} else if (!ctl.out.json) {
 		explain_error_rows(&ctl);
 	}
@@ -2080,6 +2284,7 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 cleanup:
 	out_table_free(ctl.table);
 	net_attach_free(ctl.attach);
+	holder_index_free(ctl.holders);
 	sock_prefetch_free(ctl.prefetch);
 	free(ctl.row_start);
 	free(ctl.epmarks);
@@ -2096,7 +2301,9 @@ cleanup:
 	free(ctl.mounts);
 	devtab_release(&ctl.devtab);
 	release_procs(&ctl);
+	unpin_pids(&ctl);
 	free(ctl.pids);
+	free(ctl.tgids);
 	return ret;
 }
 
@@ -2121,11 +2328,15 @@ const struct command cmd_list = {
 	"                          their own (TID says whose table a row is in)\n"
 	"  -h, --help              show this help\n"
 	OUT_OPTIONS_HELP
+	OUT_NOTRUNCATE_HELP
 	"\n"
-	"Default columns: FD TYPE MODE FLAGS POS INODE NAME (NOTE for fdscope\n"
-	"itself; PID and COMMAND first and ENDPOINTS last when several processes\n"
-	"are listed).  Sockets are decoded from NETLINK_SOCK_DIAG, or from\n"
-	"/proc/net when netlink is refused or FDSCOPE_NO_NETLINK=1 is set.\n"
+	"Default columns: FD TYPE MODE FLAGS POS INODE NAME (NOTE before NAME\n"
+	"for fdscope itself; PID and COMMAND first and ENDPOINTS before NAME\n"
+	"when several processes are listed; TID after PID when -p names a\n"
+	"thread).  NAME is always last; on a terminal long cells are cut to\n"
+	"its width.  Sockets are named by the kernel (TCP, UDP, UNIX, NETLINK,\n"
+	"...) and decoded from NETLINK_SOCK_DIAG, or from /proc/net when\n"
+	"netlink is refused or FDSCOPE_NO_NETLINK=1 is set.\n"
 	"--list-columns shows what more can be decoded, each read only when\n"
 	"selected: anonymous inodes, devices, locks (LOCKS, XMODE), owners,\n"
 	"mount sources, sockets of every family (SOCK.*, NETLINK.*, ...).\n"

@@ -20,23 +20,28 @@ enum {
 	FDL_NEED_FDINFO = 1 << 2,
 	FDL_NEED_SOCKOPT = 1 << 3,	/* own sockets only: SO_DOMAIN... */
 	FDL_NEED_COMM = 1 << 4,
+	FDL_NEED_PROTO = 1 << 5,	/* sockets: system.sockprotoname */
+	/* When the table holds a socket: its network namespace's inode, and
+	 * for another process descriptors on its ns/net and net/, opened
+	 * relative to the pinned /proc/PID, for decoding its sockets later. */
+	FDL_NEED_NETNS = 1 << 6,
 	/* The whole fdinfo text of anonymous inodes, ptmx and tun (their
 	 * kind's details): kept only for those, read again only when the
 	 * head read for FDL_NEED_FDINFO may have cut it.  Implies LINK. */
-	FDL_NEED_ANON = 1 << 5,
+	FDL_NEED_ANON = 1 << 7,
 	/* Every descriptor's own stat, even a pipe's or a socket's, whose
 	 * owner is not its kind's (OWNER, FUID). */
-	FDL_NEED_OWNER = 1 << 6,
-	FDL_NEED_PROC_UID = 1 << 7,	/* the owner of /proc/PID */
+	FDL_NEED_OWNER = 1 << 8,
+	FDL_NEED_PROC_UID = 1 << 9,	/* the owner of /proc/PID */
 	/* The fdinfo text of descriptors with "lock:" lines, kept as for
 	 * FDL_NEED_ANON.  Needs FDL_NEED_FDINFO. */
-	FDL_NEED_LOCKS = 1 << 8,
+	FDL_NEED_LOCKS = 1 << 10,
 };
 
 /* The fields of stat(2) that fdscope uses, named as in struct stat so that
  * e->st.st_mode reads the same.  A whole struct stat is 144 bytes, this 48
- * (st_uid fills what was padding):
- * 1.8 MB less at the peak for a table of 19000 descriptors. */
+ * (st_uid fills what was padding): 1.8 MB less at the peak for a table of
+ * 19000 descriptors. */
 struct fd_stat {
 	dev_t st_dev;
 	ino_t st_ino;
@@ -50,7 +55,6 @@ struct fd_stat {
 struct fd_entry {
 	int fd;
 	size_t link_off;	/* into fd_proc.strings; (size_t)-1 if unread */
-	int link_errno;		/* readlink's errno when the link was unreadable */
 	int stat_errno;		/* 0 when st holds stat of /proc/PID/fd/N */
 	struct fd_stat st;
 	bool have_info;
@@ -65,11 +69,16 @@ struct fd_entry {
 	 * (device, mode, links, size: alike for every pipe, every socket)
 	 * is from a real stat of the first such descriptor of the table. */
 	bool st_from_link;
+	int link_errno;		/* readlink's errno when link_off is unset */
+	int st_mnt_id;		/* statx's mount ID, when has_st_mnt_id */
+	bool has_st_mnt_id;
+	/* The kernel's protocol name of a socket ("TCP", "UNIXv6"...: the
+	 * system.sockprotoname attribute), "" when not a socket or unread. */
+	char proto[16];
 };
 
 struct fd_proc {
 	pid_t pid;
-	pid_t tid;		/* a thread's own table (after unshare); 0 */
 	bool self;
 	bool have_uid;
 	uid_t uid;		/* FDL_NEED_PROC_UID: owner of /proc/PID */
@@ -80,19 +89,59 @@ struct fd_proc {
 	size_t strings_len, strings_cap;
 	int reader_fd;		/* the descriptor used to read, when self */
 	size_t skipped;		/* closed while being read */
+	size_t changed;		/* replaced twice while being read: dropped */
+	/* The thread whose table this is, else 0: listed by a thread's ID
+	 * (-p TID), or a thread with a table of its own (-l). */
+	pid_t tid;
+	/* For a table that read empty: zombie, kernel thread, or (then read
+	 * through another thread) an exited main thread.  LIVE otherwise. */
+	enum procfs_task_kind task;
+	unsigned long long netns_ino;	/* FDL_NEED_NETNS; 0: unknown */
+	int netns_fd, net_dir;		/* -1 when not kept */
+	bool netns_kept;
 };
 
 /* Reads pid's table (pid 0: fdscope itself) under root.  Returns 0, or -1
- * with errno: ENOENT no such process, EACCES/EPERM not permitted. */
+ * with errno: ENOENT no such process, EACCES/EPERM not permitted, EMFILE
+ * or ENFILE out of descriptors, ENOMEM out of memory (in any collecting
+ * thread; reported by none of them). */
 int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 		    unsigned int need);
 
-/* The table of thread tid of process pid, read from
- * root/PID/task/TID/fd: for a thread with a table of its own. */
+/* The same for a process already pinned by its /proc/PID directory
+ * descriptor (procfs_open_pid): everything is read relative to it.  In
+ * fdscope's own table (pid 0), piddir itself is left out. */
+int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
+		       unsigned int need);
+
+/* The table of thread tid of process pid, read through
+ * root/PID/task/TID: for a thread with a table of its own. */
 int fd_proc_collect_thread(struct fd_proc *p, const char *root, pid_t pid,
 			   pid_t tid, unsigned int need);
 
 void fd_proc_release(struct fd_proc *p);
+
+/* True when the entry's stat is of a socket on sockfs: a socket file
+ * elsewhere (a unix socket's path) has S_IFSOCK too. */
+bool fd_entry_on_sockfs(const struct fd_entry *e);
+
+/* Whether an entry's fdinfo, link text and stat were read from one open
+ * file (collection re-reads or drops one whose parts disagree).  An
+ * inode that differs between fdinfo and a file's stat may be the file's
+ * own (overlayfs); a pipe's or socket's stat beside a path, or a link's
+ * inode other than fdinfo's, is a descriptor replaced meanwhile. */
+enum { READ_AGREES, READ_INO_DIFFERS, READ_KIND_DIFFERS };
+int fd_entry_agreement(const struct fd_entry *e, const char *link);
+
+/* Reads e->proto after collection, by /proc/PID/fd/N (the descriptor
+ * may have been replaced since: callers use it for sockets that no
+ * table decoded, where a wrong name is caught by the family check). */
+void fd_entry_read_proto(const char *root, const struct fd_proc *p,
+			 struct fd_entry *e);
+
+/* Closes netns_fd and net_dir (netns_ino stays): another process of the
+ * same namespace already holds them. */
+void fd_proc_drop_netns(struct fd_proc *p);
 
 /* The link text of an entry, or NULL when it was not read. */
 const char *fd_entry_link(const struct fd_proc *p, const struct fd_entry *e);
@@ -103,7 +152,8 @@ const char *fd_entry_info_text(const struct fd_proc *p,
 
 /* An error row: the descriptor is open but its link or its stat could not
  * be read.  Returns the errno and sets *call to "readlink" or "stat", or
- * returns 0 when what was asked for was read. */
+ * returns 0 when what was asked for was read (a path too long to return
+ * is no error: the kernel says so, see link_errno). */
 int fd_entry_error(const struct fd_entry *e, const char **call);
 
 struct fd_count {
@@ -117,5 +167,7 @@ struct fd_count {
  * the process and EMFILE. */
 int fd_proc_count(const char *root, pid_t pid, unsigned long long limit,
 		  struct fd_count *out);
+int fd_proc_count_at(int piddir, pid_t pid, unsigned long long limit,
+		     struct fd_count *out);
 
 #endif
