@@ -4,6 +4,7 @@
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/fdscope
 DESTDIR  ?=
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
@@ -142,12 +143,17 @@ install: fdscope
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 fdscope $(DESTDIR)$(BINDIR)/fdscope
 	install -m 0644 man/fdscope.1 $(DESTDIR)$(MANDIR)/man1/fdscope.1
+	install -d $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 examples/fdscope-metrics.service examples/fdscope-metrics.timer \
+		$(DESTDIR)$(DOCDIR)/examples/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/fdscope $(DESTDIR)$(MANDIR)/man1/fdscope.1
+	rm -rf $(DESTDIR)$(DOCDIR)/examples
 
 DEB_PACKAGES := build-essential pkg-config check libsmartcols-dev libcap-dev \
-	mandoc netcat-openbsd socat valgrind lsof util-linux procps python3 iproute2
+	mandoc netcat-openbsd socat valgrind lsof util-linux procps python3 iproute2 \
+	prometheus prometheus-node-exporter curl
 # What CI adds for the sanitizer, fuzzing and static-analysis runs.
 DEB_CI_PACKAGES := clang libclang-rt-14-dev cppcheck clang-tidy
 deps:

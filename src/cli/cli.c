@@ -33,6 +33,9 @@ static const struct command cmd_help_entry = {
 static const struct command *const commands[] = {
 	&cmd_list,
 	&cmd_limits,
+	&cmd_exec,
+	&cmd_watch,
+	&cmd_metrics,
 	&cmd_open,
 	&cmd_alloc,
 	&cmd_recycle,
