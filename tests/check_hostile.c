@@ -714,6 +714,12 @@ START_TEST(test_stdout_reader_goes_away)
 		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 			      "status %d signal %d: %s", WEXITSTATUS(st),
 			      WIFSIGNALED(st) ? WTERMSIG(st) : 0, err);
+		/* The count of error rows (descriptors of processes whose
+		 * links root may not read here) is no message about the
+		 * reader. */
+		if (got > 0 && strstr(err, " rows are error rows (") != NULL &&
+		    strchr(err, '\n') == err + got - 1)
+			got = 0;
 		ck_assert_msg(got == 0, "a message for a reader that left: %s", err);
 	}
 }
