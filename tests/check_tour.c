@@ -454,11 +454,14 @@ START_TEST(test_step_by_page)
 	snprintf(path, sizeof(path), "%s/exit", work);
 	/* Sections 3 and 4 are longer than a screen together. */
 	for (i = 0; i < 3; i++) {
-		free(wait_prompt(lines, &n));
+		/* lines point into the screen: freed after they are read. */
+		char *screen = wait_prompt(lines, &n);
+
 		ck_assert_msg(strstr(last_line(lines, n), "-- more:") != NULL,
 			      "not a page prompt: %s", last_line(lines, n));
 		ck_assert_uint_le(n, 24);
 		check_widths(lines, n, 80);
+		free(screen);
 		pages++;
 		tmux_keys("Enter");
 	}
@@ -480,7 +483,7 @@ END_TEST
  * tour and no prompt. */
 START_TEST(test_step_prompt_never_on_stdout)
 {
-	char *lines[200], args[192], path[128], buf[8192];
+	char *lines[200], args[192], path[128], buf[8192], *screen;
 	size_t n, got;
 	int i;
 	FILE *f;
@@ -493,8 +496,9 @@ START_TEST(test_step_prompt_never_on_stdout)
 	last_screen[0] = '\0';
 	snprintf(args, sizeof(args), "--step --section 2 > %s/out", work);
 	tmux_start(80, 24, args);
-	free(wait_prompt(lines, &n));
+	screen = wait_prompt(lines, &n);
 	ck_assert(strstr(last_line(lines, n), "-- end:") != NULL);
+	free(screen);
 	tmux_keys("Enter");
 	snprintf(path, sizeof(path), "%s/exit", work);
 	for (i = 0; i < 100 && access(path, F_OK) != 0; i++)

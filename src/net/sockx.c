@@ -671,7 +671,9 @@ const struct sockx *sockx_find(struct sockx_table *t, unsigned long long ino)
 	size_t lo = 0, hi = t->n;
 
 	if (!t->sorted) {
-		qsort(t->v, t->n, sizeof(*t->v), cmp_ino);
+		/* An empty table has no array to sort (qsort of NULL). */
+		if (t->n > 1)
+			qsort(t->v, t->n, sizeof(*t->v), cmp_ino);
 		t->sorted = true;
 	}
 	while (lo < hi) {
