@@ -199,21 +199,23 @@ static void wait_for_enter(struct tour *t)
 	close(fd);
 }
 
+static const struct option demo_longopts[] = {
+	{ "step", no_argument, NULL, 's' },
+	STEPS_LONG_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+static const char demo_shortopts[] = ":s" STEPS_SHORT_OPTIONS "h";
+
 static int demo_run(const struct cli_env *env, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "step", no_argument, NULL, 's' },
-		STEPS_LONG_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tour t;
 	int c, ret = EXIT_OK;
 	size_t i;
 
 	memset(&t, 0, sizeof(t));
 	t.env = env;
-	while ((c = getopt_long(argc, argv, ":s" STEPS_SHORT_OPTIONS "h", opts,
+	while ((c = getopt_long(argc, argv, demo_shortopts, demo_longopts,
 				NULL)) != -1) {
 		if (steps_opts_take(&t.so, c))
 			continue;
@@ -244,6 +246,8 @@ static int demo_run(const struct cli_env *env, int argc, char **argv)
 const struct command cmd_demo = {
 	.name = "demo",
 	.run = demo_run,
+	.longopts = demo_longopts,
+	.shortopts = demo_shortopts,
 	.summary = "the guided tour: descriptors, limits, allocation, sharing",
 	.usage =
 	"fdscope demo [--step] [--quiet] [-J]\n"
@@ -253,7 +257,7 @@ const struct command cmd_demo = {
 	"real calls and what the kernel returned.\n"
 	"\n"
 	"Options:\n"
-	"  -s, --step    wait for Enter between sections (on /dev/tty; never\n"
-	"                waits when there is no terminal)\n"
+	"  -s, --step             wait for Enter between sections (on /dev/tty; never\n"
+	"                         waits when there is no terminal)\n"
 	DEMO_COMMON_HELP,
 };

@@ -485,51 +485,27 @@ static int list_all(struct list_control *ctl)
 	return ret;
 }
 
-static int parse_pid_list(struct list_control *ctl, const char *arg)
-{
-	const char *p = arg;
-
-	do {
-		size_t n = strcspn(p, ",");
-		char tmp[32];
-		long long v;
-		const char *why = "too long";
-
-		if (n >= sizeof(tmp) ||
-		    (memcpy(tmp, p, n), tmp[n] = '\0',
-		     parse_ll(tmp, 1, INT_MAX, &v, &why) < 0)) {
-			char *esc = escape_bytes(p, n < 64 ? n : 64);
-
-			cmd_usage_error(&cmd_list, "invalid PID '%s': %s; a PID is "
-					"a positive whole number", esc, why);
-			free(esc);
-			return -1;
-		}
-		ctl->pids = xrealloc(ctl->pids, (ctl->npids + 1) * sizeof(*ctl->pids));
-		ctl->pids[ctl->npids++] = (pid_t)v;
-		p += n;
-	} while (*p++ == ',');
-	return 0;
-}
+static const struct option list_longopts[] = {
+	{ "pid", required_argument, NULL, 'p' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "help", no_argument, NULL, 'h' },
+	OUT_LONG_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
+static const char list_shortopts[] = ":p:ah" OUT_SHORT_OPTIONS;
 
 static int parse_args(struct list_control *ctl, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		OUT_LONG_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":p:ah" OUT_SHORT_OPTIONS, opts,
+	while ((c = getopt_long(argc, argv, list_shortopts, list_longopts,
 				NULL)) != -1) {
 		if (out_opts_take(&ctl->out, c, optarg))
 			continue;
 		switch (c) {
 		case 'p':
-			if (parse_pid_list(ctl, optarg) < 0)
+			if (cli_opt_pids(&cmd_list, "--pid", optarg, SIZE_MAX,
+					 &ctl->pids, &ctl->npids) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'a':
@@ -617,6 +593,10 @@ const struct command cmd_list = {
 	.name = "list",
 	.run = list_run,
 	.summary = "list open descriptors of fdscope or of other processes",
+	.longopts = list_longopts,
+	.shortopts = list_shortopts,
+	.columns = columns,
+	.ncolumns = NCOLUMNS,
 	.usage =
 	"fdscope list [-p PID[,PID...] | --all] [OUTPUT OPTIONS]\n"
 	"\n"
@@ -626,9 +606,11 @@ const struct command cmd_list = {
 	"including the one it holds open on /proc/self/fd to read them.\n"
 	"\n"
 	"Options:\n"
-	"  -p, --pid PID[,PID...]  list these processes\n"
-	"  -a, --all               list every process fdscope may read\n"
-	"  -h, --help              show this help\n"
+	"  -p, --pid LIST         list these processes (PIDs separated by commas\n"
+	"                         or blanks; a PID given twice is listed once)\n"
+	"  -a, --all              list every process fdscope may read\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
 	OUT_OPTIONS_HELP
 	"\n"
 	"Default columns: FD TYPE MODE FLAGS POS INODE NAME (NOTE for fdscope\n"

@@ -422,20 +422,22 @@ cleanup:
 	return d->failed ? -1 : 0;
 }
 
+static const struct option tables_longopts[] = {
+	{ "dot", no_argument, NULL, 'd' },
+	STEPS_LONG_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+static const char tables_shortopts[] = ":" STEPS_SHORT_OPTIONS "h";
+
 static int tables_run(const struct cli_env *env, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dot", no_argument, NULL, 'd' },
-		STEPS_LONG_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct demo_ctx d;
 	struct steps_opts so = { 0 };
 	bool dot = false;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, ":" STEPS_SHORT_OPTIONS "h", opts,
+	while ((c = getopt_long(argc, argv, tables_shortopts, tables_longopts,
 				NULL)) != -1) {
 		if (steps_opts_take(&so, c))
 			continue;
@@ -466,6 +468,8 @@ static int tables_run(const struct cli_env *env, int argc, char **argv)
 const struct command cmd_tables = {
 	.name = "tables",
 	.run = tables_run,
+	.longopts = tables_longopts,
+	.shortopts = tables_shortopts,
 	.summary = "descriptor table, open file descriptions and inodes, live",
 	.usage =
 	"fdscope tables [--dot] [-J] [-q]\n"
@@ -477,6 +481,6 @@ const struct command cmd_tables = {
 	"refused (or FDSCOPE_NO_KCMP is set).\n"
 	"\n"
 	"Options:\n"
-	"      --dot     print the final state as Graphviz (dot) instead\n"
+	"      --dot              print the final state as Graphviz (dot) instead\n"
 	DEMO_COMMON_HELP,
 };
