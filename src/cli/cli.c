@@ -302,7 +302,7 @@ static bool wants_version(const struct command *cmd, int argc, char **argv)
 	static const struct option version = { "version", no_argument, NULL, 'V' };
 	struct option *lo;
 	char **av, *so;
-	size_t n = 0;
+	size_t n = 0, n_so;
 	bool found = false;
 	int c;
 
@@ -313,9 +313,9 @@ static bool wants_version(const struct command *cmd, int argc, char **argv)
 	lo = xcalloc(n + 2, sizeof(*lo));
 	memcpy(lo, cmd->longopts, n * sizeof(*lo));
 	lo[n] = version;
-	so = xmalloc(strlen(cmd->shortopts) + 2);
-	strcpy(so, cmd->shortopts);
-	strcat(so, "V");
+	n_so = strlen(cmd->shortopts) + 2;
+	so = xmalloc(n_so);
+	snprintf(so, n_so, "%sV", cmd->shortopts);
 	av = xcalloc((size_t)argc + 1, sizeof(*av));
 	memcpy(av, argv, (size_t)argc * sizeof(*av));
 	optind = 0;
