@@ -172,13 +172,14 @@ vg limits-columns 0 limits --list-columns
 vg limits-help 0 limits --help
 vg limits-gone 1 limits -p 99999999
 vg limits-pid-abc 2 limits -p abc
-vg limits-set-ok 0 limits --set 512
+vg limits-set-ok 0 limits --set 512:
 vg limits-set-pid 0 limits -p "$mine" --set 1024:4096
 vg limits-set-garbage 2 limits --set garbage
 vg limits-set-colons 2 limits --set 1:2:3
 vg limits-set-neg 2 limits --set -5
 vg limits-set-soft 0 limits -p "$mine" --set 1000:
 vg limits-set-hard 0 limits -p "$mine" --set :4000
+vg limits-set-both 0 limits -p "$mine" --set 2048
 vg limits-set-pids 2 limits -p "$mine,$$"
 vg limits-set-above-hard 1 limits --set 30000:20000
 vg limits-set-raise-hard 1 limits --set 100:2000000
@@ -203,7 +204,7 @@ fi
 # and does not know pidfd_open, which those tests rightly use.
 if [ -n "$runner" ] && [ -x "$runner" ]; then
 	echo "== unit suites"
-	for s in util procfs fdtype fuzzfound netaddr procnet parallel; do
+	for s in util procfs fdtype fuzzfound netaddr procnet parallel openspec; do
 		log=$tmp/unit-$s.vg
 		runs=$((runs + 1))
 		CK_FORK=no CK_RUN_SUITE=$s FDSCOPE_BIN=$bin FDSCOPE_HELPERS=$helpers \

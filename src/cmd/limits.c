@@ -289,6 +289,8 @@ static void explain_set_error(int e, pid_t pid, const struct rlimit *want,
 {
 	char a[32], b[32];
 
+	if (pid == 0)
+		pid = getpid();	/* named as the user sees it */
 	if (e == EINVAL && want->rlim_cur > want->rlim_max)
 		warnx("cannot set soft limit %s above hard limit %s: the soft limit "
 		      "may not exceed the hard one",
