@@ -389,6 +389,22 @@ START_TEST(test_colour_only_on_a_terminal)
 	ck_assert_msg(strchr(out, '\033') == NULL, "colour with TERM=dumb");
 	ck_assert(strstr(out, "FD") != NULL);
 	free(out);
+	/* The demos' narration follows the same rule. */
+	{
+		char *demo[] = { (char *)"fdscope", (char *)"alloc", (char *)"-q",
+				 NULL };
+
+		out = run_on_terminal(colour, demo);
+		ck_assert_msg(strstr(out, "\033[") != NULL, "alloc: no colour");
+		free(out);
+		out = run_on_terminal(dumb, demo);
+		ck_assert_msg(strchr(out, '\033') == NULL, "alloc: colour with TERM=dumb");
+		ck_assert(strstr(out, "open(") != NULL);
+		free(out);
+		out = run_on_terminal(no_color_empty, demo);
+		ck_assert_msg(strchr(out, '\033') == NULL, "alloc: colour with NO_COLOR");
+		free(out);
+	}
 	/* Not a terminal. */
 	setenv("TERM", "xterm", 1);
 	run_fdscope(&r, "list", "-o", "FD,TYPE", NULL);

@@ -111,14 +111,24 @@ START_TEST(test_kcmp_tells_dup_from_second_open)
 }
 END_TEST
 
-Suite *demo_modules_suite(void)
+/* One suite per module: teach/tempdir.c and teach/kcmp.c. */
+Suite *tempdir_suite(void)
 {
-	Suite *s = suite_create("demo_modules");
-	TCase *tc = tcase_create("tempdir_kcmp");
+	Suite *s = suite_create("tempdir");
+	TCase *tc = tcase_create("tempdir");
 
 	tcase_add_test(tc, test_tempdir_private_exclusive_and_removed);
 	tcase_add_test(tc, test_tempdir_removed_on_sigterm_and_sigint);
-	tcase_add_test_if("demo_modules", tc, can_kcmp(),
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+Suite *kcmp_suite(void)
+{
+	Suite *s = suite_create("kcmp");
+	TCase *tc = tcase_create("kcmp");
+
+	tcase_add_test_if("kcmp", tc, can_kcmp(),
 			  test_kcmp_tells_dup_from_second_open,
 			  "kcmp is refused here (the demo falls back to offsets)");
 	suite_add_tcase(s, tc);
