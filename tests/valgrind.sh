@@ -83,11 +83,13 @@ vg()
 
 skip() { skipped=$((skipped + 1)); echo "skip $1: $2"; }
 
-# A process of another user, for the permission-denied paths.
-setpriv --reuid=65534 --regid=65534 --clear-groups sleep 120 </dev/null >/dev/null 2>&1 &
+# A process of another user, for the permission-denied paths, and one of
+# ours; long enough to outlive every run before the limits cases on a
+# loaded machine (they are killed at the end).
+setpriv --reuid=65534 --regid=65534 --clear-groups sleep 600 </dev/null >/dev/null 2>&1 &
 nobody=$!
 bg_pids+=("$nobody")
-sleep 120 </dev/null >/dev/null 2>&1 &
+sleep 600 </dev/null >/dev/null 2>&1 &
 mine=$!
 bg_pids+=("$mine")
 nocaps=(setpriv --inh-caps=-all --bounding-set=-all --)
