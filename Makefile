@@ -180,10 +180,10 @@ uninstall:
 
 DEB_PACKAGES := build-essential pkg-config check libsmartcols-dev libcap-dev \
 	mandoc netcat-openbsd socat valgrind lsof util-linux procps python3 \
-	zsh fish
+	iproute2 zsh fish
 # What CI adds for the sanitizer, fuzzing and static-analysis runs.
 DEB_CI_PACKAGES := clang libclang-rt-14-dev cppcheck clang-tidy \
-	manpages manpages-dev iproute2 util-linux-extra graphviz
+	manpages manpages-dev util-linux-extra graphviz
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \
@@ -201,7 +201,8 @@ clean:
 # The benchmark (issue 5): programs in bench/, run by bench/run.sh, which
 # writes bench/results.md.  Not part of `make check`; the holder is, since
 # the scale test runs it (found next to the binary: $(BUILD)/bench/holder).
-BENCH_PROGS := $(BUILD)/bench/holder $(BUILD)/bench/timer $(BUILD)/bench/syscost
+BENCH_PROGS := $(BUILD)/bench/holder $(BUILD)/bench/timer $(BUILD)/bench/syscost \
+	$(BUILD)/bench/floor $(BUILD)/bench/sockhost $(BUILD)/bench/closefds
 .PHONY: bench
 $(BUILD)/bench/%: bench/%.c | $(BUILD)/bench
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<

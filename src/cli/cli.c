@@ -181,16 +181,29 @@ int cmd_bad_option(const struct command *cmd, char **argv, int c)
 	 * missing value and '?' for an unknown option; optopt holds the
 	 * character of a short option; a long one is named by its text.
 	 * Either is echoed escaped: it may hold any byte. */
-	esc = is_long ? escape_str(arg) : escape_bytes(&shortopt, 1);
+	esc = is_long ? cli_echo(arg) : escape_bytes(&shortopt, 1);
 	ret = cmd_usage_error(cmd, missing ? "option '%s%s' needs a value" :
 			      "unknown option '%s%s'", is_long ? "" : "-", esc);
 	free(esc);
 	return ret;
 }
 
+char *cli_echo(const char *arg)
+{
+	size_t n = strlen(arg);
+	char *esc = escape_bytes(arg, n > CLI_ECHO_MAX ? CLI_ECHO_MAX : n);
+	size_t len = strlen(esc);
+
+	if (n > CLI_ECHO_MAX) {
+		esc = xrealloc(esc, len + 4);
+		memcpy(esc + len, "...", 4);
+	}
+	return esc;
+}
+
 int cmd_unexpected_argument(const struct command *cmd, const char *arg)
 {
-	char *esc = escape_str(arg);
+	char *esc = cli_echo(arg);
 	int ret;
 
 	ret = cmd_usage_error(cmd, "unexpected argument '%s'", esc);
@@ -211,7 +224,7 @@ int cmd_help(const struct command *cmd)
 static int unknown_command(const char *name)
 {
 	const struct command *near = cli_suggest_command(name);
-	char *esc = escape_str(name);
+	char *esc = cli_echo(name);
 
 	if (near)
 		fprintf(stderr, "fdscope: unknown command '%s'; did you mean "
@@ -261,7 +274,7 @@ static int finish_stdout(int ret)
 
 static int main_usage_error(const char *what, const char *arg)
 {
-	char *esc = escape_str(arg);
+	char *esc = cli_echo(arg);
 
 	fprintf(stderr, "fdscope: %s '%s' (see 'fdscope --help')\n", what, esc);
 	free(esc);

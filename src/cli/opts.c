@@ -19,7 +19,7 @@ int cli_opt_ll(const struct command *cmd, const char *opt, const char *arg,
 
 	if (parse_ll(arg, min, max, out, &why) == 0)
 		return 0;
-	esc = escape_str(arg);
+	esc = cli_echo(arg);
 	cmd_usage_error(cmd, "invalid %s '%s': %s (%lld to %lld)", opt, esc,
 			why, min, max);
 	free(esc);
@@ -35,7 +35,7 @@ int cli_opt_seconds(const struct command *cmd, const char *opt,
 
 	if (parse_seconds_ms(arg, min_ms, max_ms, out_ms, &why) == 0)
 		return 0;
-	esc = escape_str(arg);
+	esc = cli_echo(arg);
 	cmd_usage_error(cmd, "invalid %s '%s': %s (%lld.%03lld to %lld seconds)",
 			opt, esc, why, min_ms / 1000, min_ms % 1000, max_ms / 1000);
 	free(esc);
@@ -50,7 +50,7 @@ static bool pid_sep(char c)
 static int bad_pid(const struct command *cmd, const char *opt, const char *p,
 		   size_t n, const char *why)
 {
-	char *esc = escape_bytes(p, n < 64 ? n : 64);
+	char *esc = escape_bytes(p, n < CLI_ECHO_MAX ? n : CLI_ECHO_MAX);
 
 	(void)opt;
 	cmd_usage_error(cmd, "invalid PID '%s': %s; a PID is a positive whole "
@@ -98,7 +98,7 @@ int cli_opt_pids(const struct command *cmd, const char *opt, const char *arg,
 		(*pids)[(*npids)++] = (pid_t)v;
 	}
 	if (given == 0) {
-		char *esc = escape_str(arg);
+		char *esc = cli_echo(arg);
 
 		cmd_usage_error(cmd, "invalid PID '%s': empty; give one or more "
 				"to %s, separated by commas or blanks", esc, opt);

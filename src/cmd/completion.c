@@ -396,7 +396,7 @@ static int completion_run(const struct cli_env *env, int argc, char **argv)
 	} else if (strcmp(shell, "fish") == 0) {
 		fish_script(stdout);
 	} else {
-		char *esc = escape_str(shell);
+		char *esc = cli_echo(shell);
 
 		cmd_usage_error(&cmd_completion, "unknown shell '%s': use bash, "
 				"zsh or fish", esc);

@@ -333,7 +333,7 @@ static int limits_set(const struct limits_control *ctl, const char *root)
 	if (set_hard)
 		r2 = parse_limit_value(hard, strlen(hard), &want.rlim_max);
 	if (r1 == -1 || r2 == -1 || (!set_soft && !set_hard)) {
-		char *esc = escape_str(ctl->set);
+		char *esc = cli_echo(ctl->set);
 
 		cmd_usage_error(&cmd_limits, "invalid limit '%s': expected N, "
 				"SOFT:HARD, SOFT: or :HARD, each a whole number "
@@ -342,7 +342,7 @@ static int limits_set(const struct limits_control *ctl, const char *root)
 		return EXIT_USAGE;
 	}
 	if (r1 == -2 || r2 == -2) {
-		char *esc = escape_str(ctl->set);
+		char *esc = cli_echo(ctl->set);
 
 		cmd_usage_error(&cmd_limits, "invalid limit '%s': a descriptor "
 				"limit cannot be below zero", esc);

@@ -22,13 +22,14 @@
 #include "out/table.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
+#include "proc/hidepid.h"
 #include "proc/procfs.h"
 
 enum {
 	COL_PID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS,
 	COL_INODE, COL_DEV, COL_RDEV, COL_MNTID, COL_SIZE, COL_DELETED,
 	COL_NAME, COL_SOCK_FAMILY, COL_SOCK_TYPE, COL_SOCK_PROTO, COL_LADDR,
-	COL_RADDR, COL_STATE, COL_SOCK_PEER, COL_ENDPOINTS, COL_NOTE,
+	COL_RADDR, COL_STATE, COL_SOCK_PEER, COL_ENDPOINTS, COL_NOTE, COL_TID,
 	NCOLUMNS
 };
 
@@ -59,15 +60,17 @@ static const struct out_column columns[NCOLUMNS] = {
 		"file size in bytes (stat)" },
 	[COL_DELETED] = { "DELETED", 1, 0, OUT_JSON_BOOLEAN,
 		"the file was unlinked while open" },
-	[COL_NAME] = { "NAME", 0.5, OUT_WRAP, OUT_JSON_STRING,
+	[COL_NAME] = { "NAME", 0.5, OUT_TRUNC, OUT_JSON_STRING,
 		"what the descriptor refers to: the /proc/PID/fd link, or a "
-		"decoded socket (TCP 127.0.0.1:1234 -> 127.0.0.1:54321 ESTABLISHED)" },
+		"decoded socket (TCP 127.0.0.1:1234 -> 127.0.0.1:54321 ESTABLISHED, "
+		"TCP (unbound), NETLINK socket:[N])" },
 	[COL_SOCK_FAMILY] = { "SOCK.FAMILY", 7, 0, OUT_JSON_STRING,
 		"socket address family: AF_INET, AF_INET6, AF_UNIX, ..." },
 	[COL_SOCK_TYPE] = { "SOCK.TYPE", 7, 0, OUT_JSON_STRING,
 		"socket type: SOCK_STREAM, SOCK_DGRAM, ..." },
 	[COL_SOCK_PROTO] = { "SOCK.PROTO", 4, 0, OUT_JSON_STRING,
-		"socket protocol: TCP, UDP, or the number" },
+		"socket protocol as the kernel names it: TCP, UDP, UNIX, NETLINK, "
+		"PACKET, RAW, ..." },
 	[COL_LADDR] = { "LADDR", 0.2, 0, OUT_JSON_STRING,
 		"socket's local address: host:port, [v6]:port, a unix path or @abstract" },
 	[COL_RADDR] = { "RADDR", 0.2, 0, OUT_JSON_STRING,
@@ -78,11 +81,14 @@ static const struct out_column columns[NCOLUMNS] = {
 	[COL_SOCK_PEER] = { "SOCK.PEER", 0.1, 0, OUT_JSON_STRING,
 		"unix socket's peer inode, and PID,COMMAND,FD of its holders "
 		"among the listed processes" },
-	[COL_ENDPOINTS] = { "ENDPOINTS", 0.2, OUT_WRAP, OUT_JSON_STRING,
+	[COL_ENDPOINTS] = { "ENDPOINTS", 0.2, OUT_TRUNC, OUT_JSON_STRING,
 		"other holders of the same pipe or FIFO among the listed "
 		"processes: PID,COMMAND,FD and r/w" },
-	[COL_NOTE] = { "NOTE", 0.2, OUT_WRAP, OUT_JSON_STRING,
+	[COL_NOTE] = { "NOTE", 0.2, OUT_TRUNC, OUT_JSON_STRING,
 		"what fdscope itself uses the descriptor for" },
+	[COL_TID] = { "TID", 5, OUT_RIGHT, OUT_JSON_NUMBER,
+		"thread ID given to -p, when it is not the process's (PID is "
+		"then its thread group)" },
 };
 
 /* Attach steps, after collection: kept above the fdlist bits. */
@@ -91,7 +97,8 @@ enum {
 	LIST_NEED_HOLDERS = 1 << 17,	/* every descriptor by inode */
 	LIST_NEED_ATTACH = LIST_NEED_SOCKETS | LIST_NEED_HOLDERS,
 };
-#define SOCK_NEEDS (FDL_NEED_STAT | FDL_NEED_LINK | LIST_NEED_SOCKETS)
+#define SOCK_NEEDS (FDL_NEED_STAT | FDL_NEED_LINK | FDL_NEED_PROTO | \
+		    LIST_NEED_SOCKETS)
 
 /* What each column needs collected, so that unused look-ups are skipped. */
 static const unsigned int column_needs[NCOLUMNS] = {
@@ -106,7 +113,7 @@ static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_MNTID] = FDL_NEED_FDINFO,
 	[COL_SIZE] = FDL_NEED_STAT,
 	[COL_DELETED] = FDL_NEED_STAT | FDL_NEED_LINK,
-	[COL_NAME] = FDL_NEED_LINK | LIST_NEED_SOCKETS,
+	[COL_NAME] = FDL_NEED_LINK | FDL_NEED_PROTO | LIST_NEED_SOCKETS,
 	[COL_SOCK_FAMILY] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
 	[COL_SOCK_TYPE] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
 	[COL_SOCK_PROTO] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
@@ -122,18 +129,26 @@ static const unsigned int column_needs[NCOLUMNS] = {
 static const int defaults_one[] = {
 	COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS, COL_INODE, COL_NAME,
 };
+/* NAME last in every set: the one long cell of a row then pads nothing
+ * after it, and a terminal's width cuts it rather than the others. */
 static const int defaults_self[] = {
-	COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS, COL_INODE, COL_NAME,
-	COL_NOTE,
+	COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS, COL_INODE, COL_NOTE,
+	COL_NAME,
 };
 static const int defaults_many[] = {
 	COL_PID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS,
-	COL_INODE, COL_NAME, COL_ENDPOINTS,
+	COL_INODE, COL_ENDPOINTS, COL_NAME,
+};
+/* When -p names a thread that is not its process's main one. */
+static const int defaults_thread[] = {
+	COL_PID, COL_TID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS,
+	COL_POS, COL_INODE, COL_ENDPOINTS, COL_NAME,
 };
 
 struct list_control {
 	struct out_opts out;
 	pid_t *pids;
+	pid_t *tgids;		/* per PID: its thread group if a thread's */
 	size_t npids;
 	unsigned int all : 1;
 	unsigned int help : 1;
@@ -219,6 +234,14 @@ static const char *sock_cell(const struct list_row *r, int col, char *buf,
 		return e->have_sockopt ? sock_type_name(e->sock_type, buf, len) :
 			si ? sock_type_name(si->type, buf, len) : NULL;
 	case COL_SOCK_PROTO:
+		/* The kernel's own name first: it holds for every socket. */
+		if (e->proto[0] && net_sock_proto_word(e->proto)) {
+			escape_into(buf, len, net_sock_proto_word(e->proto),
+				    strlen(net_sock_proto_word(e->proto)));
+			return buf;
+		}
+		if (si && si->family == AF_UNIX)
+			return "UNIX";
 		return e->have_sockopt ?
 			sock_proto_name(e->sock_family, e->sock_proto, buf, len) :
 			si ? sock_proto_name(si->family, si->proto, buf, len) : NULL;
@@ -233,6 +256,19 @@ static const char *sock_cell(const struct list_row *r, int col, char *buf,
 	}
 }
 
+/* NAME when the link could not be read.  Past PATH_MAX the kernel
+ * returns no part of the path (d_path fails whole). */
+static const char *link_error_name(const struct fd_entry *e, char *buf,
+				   size_t len)
+{
+	if (e->link_errno == ENAMETOOLONG) {
+		snprintf(buf, len, "(path longer than %d bytes: the kernel "
+			 "returns no part of it)", PATH_MAX - 1);
+		return buf;
+	}
+	return NULL;
+}
+
 static const char *list_cell(const void *row, int col, char *buf, size_t len)
 {
 	const struct list_row *r = row;
@@ -244,6 +280,9 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	switch (col) {
 	case COL_PID:
 		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
+	case COL_TID:
+		return r->proc->tid ?
+			fmt_ull(buf, len, (unsigned long long)r->proc->tid) : NULL;
 	case COL_COMMAND:
 		escape_into(buf, len, r->proc->comm, strlen(r->proc->comm));
 		return buf;
@@ -282,13 +321,18 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	case COL_DELETED:
 		/* The link text alone could be a file really named so; an
 		 * unlinked file also has no links left. */
-		return link_is_deleted(link) && st_ok && e->st.st_nlink == 0 ?
-			"yes" : "no";
+		return (link_is_deleted(link) ||
+			(link == NULL && e->link_errno == ENAMETOOLONG)) &&
+			st_ok && e->st.st_nlink == 0 ? "yes" : "no";
 	case COL_NAME:
 		if ((si = row_sock(r)) != NULL)
 			return net_sock_name(si, row_peer(r, si), buf, len);
+		if (r->ctl->attach && net_entry_sock_ino(r->proc, e))
+			return net_sock_undecoded_name(e->proto,
+				net_attach_ns_read(r->ctl->attach, r->pi),
+				net_entry_sock_ino(r->proc, e), buf, len);
 		if (link == NULL)
-			return NULL;
+			return link_error_name(e, buf, len);
 		escape_into(buf, len, link, strlen(link));
 		return buf;
 	case COL_SOCK_FAMILY:
@@ -363,6 +407,28 @@ static void start_prefetch(struct list_control *ctl)
 		ctl->prefetch = sock_prefetch_start(ctl->proc_root);
 }
 
+/* The kernel's protocol name for sockets that no dump decoded (unbound,
+ * of a protocol fdscope does not dump), and for all when a table came
+ * from /proc/net, where the name guards against forged lines. */
+static void fill_protos(struct list_control *ctl)
+{
+	bool all = !net_attach_all_netlink(ctl->attach);
+	size_t pi, i;
+
+	if ((ctl->need & FDL_NEED_PROTO) == 0)
+		return;
+	for (pi = 0; pi < ctl->nprocs; pi++)
+		for (i = 0; i < ctl->procs[pi].n; i++) {
+			struct fd_entry *e = &ctl->procs[pi].fds[i];
+
+			if (e->proto[0] == '\0' &&
+			    net_entry_sock_ino(&ctl->procs[pi], e) &&
+			    (all || net_attach_sock(ctl->attach, pi, e) == NULL))
+				fd_entry_read_proto(ctl->proc_root,
+						    &ctl->procs[pi], e);
+		}
+}
+
 /* Between collection and rows: what /proc/PID/fd does not say, found once
  * for every collected table together. */
 static void attach_extra(struct list_control *ctl)
@@ -372,8 +438,10 @@ static void attach_extra(struct list_control *ctl)
 	ctl->attach = net_attach_new(ctl->proc_root, ctl->procs, ctl->nprocs);
 	net_attach_take_prefetch(ctl->attach, ctl->prefetch);
 	ctl->prefetch = NULL;
-	if (ctl->need & LIST_NEED_SOCKETS)
+	if (ctl->need & LIST_NEED_SOCKETS) {
 		net_attach_sockets(ctl->attach);
+		fill_protos(ctl);
+	}
 	if (ctl->need & LIST_NEED_HOLDERS)
 		net_attach_holders(ctl->attach);
 }
@@ -390,7 +458,7 @@ static void release_procs(struct list_control *ctl)
 }
 
 /* Explains a refusal the way the kernel's rules decide it. */
-static void warn_collect_error(pid_t pid, int e)
+static void warn_collect_error(const char *root, pid_t pid, int e)
 {
 	if (pid == 0)
 		pid = getpid();
@@ -398,6 +466,12 @@ static void warn_collect_error(pid_t pid, int e)
 		warnx("process %ld: cannot read its descriptors: fdscope has no "
 		      "descriptor left to read them with (%s); raise the limit "
 		      "with 'ulimit -n' or close some", (long)pid, strerror(e));
+	else if ((e == ENOENT || e == ESRCH) && root && procfs_hidepid(root))
+		warnx("process %ld: no such process, or one hidden from fdscope: "
+		      "'%s' is mounted with hidepid, which shows only the user's "
+		      "own processes; run as root, as the process's user, or in "
+		      "the group given by the mount's gid= option", (long)pid,
+		      root);
 	else if (e == ENOENT || e == ESRCH)
 		warnx("process %ld: no such process", (long)pid);
 	else if (e == EACCES || e == EPERM)
@@ -433,12 +507,34 @@ static void explain_empty_table(const char *root, pid_t pid)
 	close(dfd);
 }
 
-static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
+/* The thread group of a task ID: /proc/TID exists for every thread
+ * (hidden from listings) and its status names the group.  0 when
+ * unknown. */
+static pid_t tgid_of(const char *root, pid_t pid)
+{
+	char path[4200], buf[4096];
+	unsigned long long v;
+
+	snprintf(path, sizeof(path), "%s/%ld/status", root, (long)pid);
+	if (procfs_read_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0 ||
+	    status_parse_ull(buf, "Tgid", &v) < 0 || v == 0 || v > INT_MAX)
+		return 0;
+	return (pid_t)v;
+}
+
+/* tgid: pid's thread group when pid is another thread's ID, else 0. */
+static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
+		    bool quiet_denied)
 {
 	struct fd_proc p;
 
-	if (fd_proc_collect(&p, ctl->proc_root, pid,
-			    ctl->need & ~(unsigned int)LIST_NEED_ATTACH) < 0) {
+	unsigned int need = ctl->need & ~(unsigned int)LIST_NEED_ATTACH;
+
+	/* With every dump under way already, the protocol names are read
+	 * afterwards, for the sockets no dump holds (fill_protos). */
+	if (ctl->prefetch)
+		need &= ~(unsigned int)FDL_NEED_PROTO;
+	if (fd_proc_collect(&p, ctl->proc_root, pid, need) < 0) {
 		int e = errno;
 
 		if (quiet_denied && (e == EACCES || e == EPERM)) {
@@ -448,11 +544,17 @@ static int list_one(struct list_control *ctl, pid_t pid, bool quiet_denied)
 		/* --all: a process that exited meanwhile is not an error. */
 		if (quiet_denied && (e == ENOENT || e == ESRCH))
 			return 0;
-		warn_collect_error(pid, e);
+		warn_collect_error(ctl->proc_root, pid, e);
 		return -1;
 	}
 	if (p.n == 0 && !quiet_denied)
 		explain_empty_table(ctl->proc_root, pid);
+	/* -p TID reads that thread's table (its own after unshare(2) of
+	 * CLONE_FILES) and labels it with its process. */
+	if (!p.self && tgid && tgid != pid) {
+		p.tid = pid;
+		p.pid = tgid;
+	}
 	ctl->procs = xrealloc(ctl->procs, (ctl->nprocs + 1) * sizeof(*ctl->procs));
 	ctl->procs[ctl->nprocs++] = p;
 	return 0;
@@ -474,7 +576,7 @@ static int list_all(struct list_control *ctl)
 
 		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0)
 			continue;
-		if (list_one(ctl, (pid_t)v, true) < 0)
+		if (list_one(ctl, (pid_t)v, 0, true) < 0)
 			ret = -1;
 	}
 	closedir(d);
@@ -489,6 +591,7 @@ static const struct option list_longopts[] = {
 	{ "pid", required_argument, NULL, 'p' },
 	{ "all", no_argument, NULL, 'a' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "notruncate", no_argument, NULL, OUT_OPT_NOTRUNCATE },
 	OUT_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -529,8 +632,21 @@ static int select_columns(struct list_control *ctl)
 {
 	const int *defs = defaults_one;
 	size_t ndefs = ARRAY_SIZE(defaults_one), i;
+	bool thread = false;
 
-	if (ctl->all || ctl->npids > 1) {
+	ctl->tgids = xcalloc(ctl->npids ? ctl->npids : 1, sizeof(*ctl->tgids));
+	for (i = 0; i < ctl->npids; i++) {
+		pid_t tgid = tgid_of(ctl->proc_root, ctl->pids[i]);
+
+		if (tgid && tgid != ctl->pids[i]) {
+			ctl->tgids[i] = tgid;
+			thread = true;
+		}
+	}
+	if (thread) {
+		defs = defaults_thread;
+		ndefs = ARRAY_SIZE(defaults_thread);
+	} else if (ctl->all || ctl->npids > 1) {
 		defs = defaults_many;
 		ndefs = ARRAY_SIZE(defaults_many);
 	} else if (ctl->npids == 0) {
@@ -568,9 +684,9 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 	if (ctl.all)
 		failed = list_all(&ctl) < 0;
 	else if (ctl.npids == 0)
-		failed = list_one(&ctl, 0, false) < 0;
+		failed = list_one(&ctl, 0, 0, false) < 0;
 	for (i = 0; i < ctl.npids; i++)
-		if (list_one(&ctl, ctl.pids[i], false) < 0)
+		if (list_one(&ctl, ctl.pids[i], ctl.tgids[i], false) < 0)
 			failed = 1;
 	attach_extra(&ctl);
 	ctl.table = out_table_new("descriptors", columns, ctl.selected,
@@ -586,6 +702,7 @@ cleanup:
 	free(ctl.row_start);
 	release_procs(&ctl);
 	free(ctl.pids);
+	free(ctl.tgids);
 	return ret;
 }
 
@@ -612,11 +729,15 @@ const struct command cmd_list = {
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	OUT_OPTIONS_HELP
+	OUT_NOTRUNCATE_HELP
 	"\n"
-	"Default columns: FD TYPE MODE FLAGS POS INODE NAME (NOTE for fdscope\n"
-	"itself; PID and COMMAND first and ENDPOINTS last when several processes\n"
-	"are listed).  Sockets are decoded from NETLINK_SOCK_DIAG, or from\n"
-	"/proc/net when netlink is refused or FDSCOPE_NO_NETLINK=1 is set.\n"
+	"Default columns: FD TYPE MODE FLAGS POS INODE NAME (NOTE before NAME\n"
+	"for fdscope itself; PID and COMMAND first and ENDPOINTS before NAME\n"
+	"when several processes are listed; TID after PID when -p names a\n"
+	"thread).  NAME is always last; on a terminal long cells are cut to\n"
+	"its width.  Sockets are named by the kernel (TCP, UDP, UNIX, NETLINK,\n"
+	"...) and decoded from NETLINK_SOCK_DIAG, or from /proc/net when\n"
+	"netlink is refused or FDSCOPE_NO_NETLINK=1 is set.\n"
 	"Examples:\n"
 	"  fdscope list\n"
 	"  fdscope list -p $$ -o +DEV,SIZE\n"

@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -20,6 +23,7 @@
 #include "lib/util.h"
 #include "net/attach.h"
 #include "net/netaddr.h"
+#include "net/sockproto.h"
 #include "proc/fdtype.h"
 
 struct netns {
@@ -51,6 +55,9 @@ struct net_attach {
 	size_t *proc_ns;	/* per process: index into ns, or SIZE_MAX */
 	struct holder *holders;
 	size_t nholders;
+	unsigned int mask;		/* the dumps the listed sockets need */
+	unsigned long long *inos;	/* their unix (or unnamed) inodes */
+	size_t ninos;
 };
 
 struct net_attach *net_attach_new(const char *proc_root,
@@ -130,19 +137,60 @@ void net_attach_free(struct net_attach *a)
 	free(a->ns);
 	free(a->proc_ns);
 	free(a->holders);
+	free(a->inos);
 	free(a);
 }
 
+/* A socket's inode number means something only on sockfs: a unix socket
+ * *file* (or any file) elsewhere may carry the same number, and an
+ * O_PATH descriptor of one names a path.  So the link decides ("socket:"
+ * is what sockfs alone prints); without a link, the stat must be on
+ * sockfs's device and the descriptor not O_PATH. */
 unsigned long long net_entry_sock_ino(const struct fd_proc *p,
 				      const struct fd_entry *e)
 {
+	const char *link = fd_entry_link(p, e);
 	unsigned long long ino;
 
-	if (link_bracket_inode(fd_entry_link(p, e), "socket:", &ino))
-		return ino;
-	if (e->stat_errno == 0 && S_ISSOCK(e->st.st_mode))
-		return (unsigned long long)e->st.st_ino;
-	return 0;
+	if (link != NULL)
+		return link_bracket_inode(link, "socket:", &ino) ? ino : 0;
+	if (!fd_entry_on_sockfs(e) ||
+	    (e->have_info && e->info.has_flags && (e->info.flags & O_PATH)))
+		return 0;
+	return (unsigned long long)e->st.st_ino;
+}
+
+/* Which dumps the process's sockets need (their protocol names say), and
+ * its unix sockets' inodes appended to *inos. */
+static unsigned int proc_socket_needs(const struct fd_proc *p,
+				      unsigned long long **inos, size_t *n,
+				      size_t *cap)
+{
+	unsigned int mask = 0;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		const struct fd_entry *e = &p->fds[i];
+		unsigned long long ino = net_entry_sock_ino(p, e);
+		struct sock_proto_desc d;
+
+		if (ino == 0)
+			continue;
+		if (!sock_proto_describe(e->proto, &d)) {
+			/* Unnamed (the attribute unread): any of them. */
+			mask |= SOCKDIAG_ALL;
+		} else if (d.dump >= 0) {
+			mask |= 1u << d.dump;
+		}
+		if (e->proto[0] == '\0' || d.dump == SOCKDIAG_UNIX) {
+			if (*n == *cap) {
+				*cap = *cap ? *cap * 2 : 64;
+				*inos = xrealloc(*inos, *cap * sizeof(**inos));
+			}
+			(*inos)[(*n)++] = ino;
+		}
+	}
+	return mask;
 }
 
 static bool proc_has_socket(const struct fd_proc *p)
@@ -172,22 +220,20 @@ static unsigned long long netns_ino(const char *root, pid_t pid)
 	return stat(path, &st) == 0 ? (unsigned long long)st.st_ino : 0;
 }
 
-/* Runs the dumps inside pid's namespace and comes back.  Returns 0, or -1
- * with errno when the namespace may not be entered. */
-static int load_in_netns(struct sock_table *t, const char *root, pid_t pid)
+/* Runs the dumps inside the namespace target (a descriptor of it) and
+ * comes back.  Returns 0, or -1 with errno when it may not be entered. */
+static int load_in_netns_fd(struct net_attach *a, struct sock_table *t,
+			    int target, pid_t pid)
 {
 	char path[4096];
-	int target = -1, home = -1, ret = -1, saved = 0;
+	int home, ret = -1, saved = 0;
 
-	ns_path(root, pid, path, sizeof(path));
-	target = open(path, O_RDONLY | O_CLOEXEC);
-	if (target < 0)
-		goto cleanup;
-	ns_path(root, 0, path, sizeof(path));
+	ns_path(a->root, 0, path, sizeof(path));
 	home = open(path, O_RDONLY | O_CLOEXEC);
 	if (home < 0 || setns(target, CLONE_NEWNET) < 0)
 		goto cleanup;
-	ret = sock_table_load(t, true, root, pid);
+	ret = sock_table_load_some(t, true, a->root, pid, a->mask, a->inos,
+				   a->ninos);
 	saved = errno;
 	/* Staying in the wrong namespace would mislabel everything after. */
 	if (setns(home, CLONE_NEWNET) < 0)
@@ -195,10 +241,26 @@ static int load_in_netns(struct sock_table *t, const char *root, pid_t pid)
 	errno = saved;
 cleanup:
 	saved = errno;
-	if (target >= 0)
-		close(target);
 	if (home >= 0)
 		close(home);
+	errno = saved;
+	return ret;
+}
+
+/* The same inside pid's namespace. */
+static int load_in_netns(struct net_attach *a, struct sock_table *t,
+			 pid_t pid)
+{
+	char path[4096];
+	int target, ret, saved;
+
+	ns_path(a->root, pid, path, sizeof(path));
+	target = open(path, O_RDONLY | O_CLOEXEC);
+	if (target < 0)
+		return -1;
+	ret = load_in_netns_fd(a, t, target, pid);
+	saved = errno;
+	close(target);
 	errno = saved;
 	return ret;
 }
@@ -220,6 +282,7 @@ static size_t find_or_add_ns(struct net_attach *a, unsigned long long ino)
 static void load_ns(struct net_attach *a, struct netns *ns, pid_t pid,
 		    bool own)
 {
+	ns->tried = true;
 	if (own && a->prefetch) {
 		ns->loaded = prefetch_finish(a->prefetch, &ns->t) == 0;
 		free(a->prefetch);
@@ -227,29 +290,124 @@ static void load_ns(struct net_attach *a, struct netns *ns, pid_t pid,
 		return;
 	}
 	if (own) {
-		ns->loaded = sock_table_load(&ns->t, true, a->root, pid) == 0;
+		ns->loaded = sock_table_load_some(&ns->t, true, a->root, 0,
+						  a->mask, a->inos,
+						  a->ninos) == 0;
 		return;
 	}
-	if (load_in_netns(&ns->t, a->root, pid) == 0) {
+	if (load_in_netns(a, &ns->t, pid) == 0) {
 		ns->loaded = true;
 		return;
 	}
 	/* The kernel shows /proc/PID/net in the process's own namespace. */
-	ns->loaded = sock_table_load(&ns->t, false, a->root, pid) == 0;
+	ns->loaded = sock_table_load_some(&ns->t, false, a->root, pid,
+					  a->mask, NULL, 0) == 0;
 	if (!ns->loaded)
 		warnx("process %ld: its network namespace (net:[%llu]) cannot "
 		      "be read: its sockets are not decoded", (long)pid, ns->ino);
 }
 
-void net_attach_sockets(struct net_attach *a)
+/* The entry for ino in any table read, the holder's namespace first: a
+ * socket stays in the namespace it was created in while its holder may
+ * move (unshare, setns) or inherit it from a parent elsewhere.  Socket
+ * inodes are numbered across namespaces (one sockfs), so the search
+ * cannot take another namespace's socket for it.  An entry of another
+ * family or protocol than the kernel names for the descriptor (a forged
+ * /proc/net line) is not it. */
+static const struct sock_info *find_sock(const struct net_attach *a,
+					 size_t home, unsigned long long ino,
+					 const char *proto)
 {
-	unsigned long long self_ns = netns_ino(a->root, 0);
+	const struct sock_info *si;
 	size_t i;
+
+	if (home != SIZE_MAX && (si = sock_table_find(&a->ns[home].t, ino)) &&
+	    (proto == NULL || sock_proto_matches(proto, si)))
+		return si;
+	for (i = 0; i < a->nns; i++) {
+		if (i == home || !a->ns[i].loaded)
+			continue;
+		si = sock_table_find(&a->ns[i].t, ino);
+		if (si && (proto == NULL || sock_proto_matches(proto, si)))
+			return si;
+	}
+	return NULL;
+}
+
+/* Sockets found in no namespace read so far, where a dump would hold
+ * them: with the listed ones elsewhere, fdscope's own namespace is the
+ * one left to look in. */
+static bool have_unfound(const struct net_attach *a)
+{
+	size_t i, j;
 
 	for (i = 0; i < a->nprocs; i++) {
 		const struct fd_proc *p = &a->procs[i];
+
+		for (j = 0; j < p->n; j++) {
+			unsigned long long ino = net_entry_sock_ino(p, &p->fds[j]);
+			struct sock_proto_desc d;
+
+			if (sock_proto_describe(p->fds[j].proto, &d) && d.dump < 0)
+				continue;
+			if (ino && find_sock(a, a->proc_ns[i], ino,
+					     p->fds[j].proto) == NULL)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* fdscope's own sockets are at hand: SIOCGSKNS names the namespace each
+ * was created in, even one that no process is in any more (a socket
+ * inherited from a parent that left, or received from another process). */
+static void find_own_sockets_ns(struct net_attach *a)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < a->nprocs; i++) {
+		const struct fd_proc *p = &a->procs[i];
+
+		if (!p->self)
+			continue;
+		for (j = 0; j < p->n; j++) {
+			const struct fd_entry *e = &p->fds[j];
+			unsigned long long ino = net_entry_sock_ino(p, e);
+			struct stat st;
+			int nsfd;
+
+			if (ino == 0 || find_sock(a, a->proc_ns[i], ino, e->proto))
+				continue;
+			nsfd = ioctl(e->fd, SIOCGSKNS);
+			if (nsfd < 0)
+				continue;
+			if (fstat(nsfd, &st) == 0) {
+				k = find_or_add_ns(a, (unsigned long long)st.st_ino);
+				if (!a->ns[k].tried) {
+					a->ns[k].tried = true;
+					a->ns[k].loaded = load_in_netns_fd(a,
+						&a->ns[k].t, nsfd, 0) == 0;
+				}
+			}
+			close(nsfd);
+		}
+	}
+}
+
+void net_attach_sockets(struct net_attach *a)
+{
+	unsigned long long self_ns = netns_ino(a->root, 0);
+	size_t i, cap = 0, k;
+	bool own_tried = false;
+
+	for (i = 0; i < a->nprocs; i++)
+		a->mask |= proc_socket_needs(&a->procs[i], &a->inos, &a->ninos,
+					     &cap);
+	if (a->mask == 0)
+		return;
+	for (i = 0; i < a->nprocs; i++) {
+		const struct fd_proc *p = &a->procs[i];
 		unsigned long long ino;
-		size_t k;
 
 		if (!proc_has_socket(p))
 			continue;
@@ -259,14 +417,37 @@ void net_attach_sockets(struct net_attach *a)
 			continue;
 		k = find_or_add_ns(a, ino);
 		/* One load per namespace, whoever else lives there. */
-		if (!a->ns[k].tried) {
-			a->ns[k].tried = true;
+		if (!a->ns[k].tried)
 			load_ns(a, &a->ns[k], p->self ? 0 : p->pid,
 				ino == self_ns);
-		}
+		if (ino == self_ns)
+			own_tried = true;
 		if (a->ns[k].loaded)
 			a->proc_ns[i] = k;
 	}
+	find_own_sockets_ns(a);
+	if (!own_tried && self_ns != 0 && have_unfound(a)) {
+		k = find_or_add_ns(a, self_ns);
+		load_ns(a, &a->ns[k], 0, true);
+	}
+}
+
+bool net_attach_all_netlink(const struct net_attach *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nns; i++)
+		if (a->ns[i].loaded && a->ns[i].t.source != SOCK_SRC_NETLINK)
+			return false;
+	return true;
+}
+
+int net_attach_ns_read(const struct net_attach *a, size_t pi)
+{
+	if (pi >= a->nprocs || a->proc_ns[pi] == SIZE_MAX)
+		return NET_NS_UNREAD;
+	return a->ns[a->proc_ns[pi]].t.source == SOCK_SRC_NETLINK ?
+		NET_NS_NETLINK : NET_NS_PROCNET;
 }
 
 static int cmp_holder(const void *x, const void *y)
@@ -306,18 +487,26 @@ const struct sock_info *net_attach_sock(const struct net_attach *a, size_t pi,
 {
 	unsigned long long ino;
 
-	if (pi >= a->nprocs || a->proc_ns[pi] == SIZE_MAX)
+	if (pi >= a->nprocs)
 		return NULL;
 	ino = net_entry_sock_ino(&a->procs[pi], e);
-	return ino ? sock_table_find(&a->ns[a->proc_ns[pi]].t, ino) : NULL;
+	return ino ? find_sock(a, a->proc_ns[pi], ino, e->proto) : NULL;
 }
 
 const struct sock_info *net_attach_peer(const struct net_attach *a, size_t pi,
 					const struct sock_info *si)
 {
-	if (si == NULL || !si->have_peer || a->proc_ns[pi] == SIZE_MAX)
+	size_t i, home = SIZE_MAX;
+
+	if (si == NULL || !si->have_peer || pi >= a->nprocs)
 		return NULL;
-	return sock_table_find(&a->ns[a->proc_ns[pi]].t, si->peer_ino);
+	/* The peer is in si's namespace: the table holding si. */
+	for (i = 0; i < a->nns; i++)
+		if (a->ns[i].t.n && si >= a->ns[i].t.entries &&
+		    si < a->ns[i].t.entries + a->ns[i].t.n)
+			home = i;
+	return home == SIZE_MAX ? NULL :
+		sock_table_find(&a->ns[home].t, si->peer_ino);
 }
 
 static const struct holder *first_holder(const struct net_attach *a,
@@ -385,7 +574,7 @@ size_t net_attach_holders_of(const struct net_attach *a, unsigned long long dev,
 
 const char *net_sock_laddr(const struct sock_info *si, char *buf, size_t len)
 {
-	if (si == NULL || si->local_len == 0)
+	if (si == NULL || si->local_len == 0 || si->ambiguous)
 		return NULL;
 	netaddr_format((const struct sockaddr *)&si->local, si->local_len,
 		       buf, len);
@@ -395,7 +584,7 @@ const char *net_sock_laddr(const struct sock_info *si, char *buf, size_t len)
 const char *net_sock_raddr(const struct sock_info *si,
 			   const struct sock_info *peer, char *buf, size_t len)
 {
-	if (si == NULL)
+	if (si == NULL || si->ambiguous)
 		return NULL;
 	if (si->family == AF_UNIX)
 		return net_sock_laddr(peer, buf, len);
@@ -441,12 +630,58 @@ const char *net_sock_name(const struct sock_info *si,
 	const char *ra = net_sock_raddr(si, peer, r, sizeof(r));
 	const char *state = net_sock_state(si);
 
+	if (si->ambiguous) {
+		snprintf(buf, len, "%s (name unknown: /proc/net/unix has two "
+			 "entries for socket:[%llu])", proto_label(si), si->ino);
+		return buf;
+	}
 	if (si->family == AF_UNIX && ra == NULL && si->have_peer) {
 		snprintf(r, sizeof(r), "socket:[%llu]", si->peer_ino);
 		ra = r;
 	}
-	snprintf(buf, len, "%s %s%s%s%s%s", proto_label(si),
+	snprintf(buf, len, "%s %s%s%s%s%s%s", proto_label(si),
 		 la ? la : "(unnamed)", ra ? " -> " : "", ra ? ra : "",
-		 state ? " " : "", state ? state : "");
+		 state ? " " : "", state ? state : "",
+		 si->name_uncertain || (peer && peer->name_uncertain) ?
+		 " (from /proc/net/unix: an @ after the first may be a NUL "
+		 "byte)" : "");
 	return buf;
+}
+
+const char *net_sock_undecoded_name(const char *proto, int ns_read,
+				    unsigned long long ino, char *buf,
+				    size_t len)
+{
+	struct sock_proto_desc d;
+	char esc[4 * sizeof(((struct fd_entry *)0)->proto)];
+
+	if (!sock_proto_describe(proto, &d)) {
+		snprintf(buf, len, "socket:[%llu]", ino);
+		return buf;
+	}
+	escape_into(esc, sizeof(esc), d.label, strlen(d.label));
+	if (d.dump < 0)
+		snprintf(buf, len, "%s socket:[%llu]", esc, ino);
+	else if (ns_read == NET_NS_UNREAD)
+		snprintf(buf, len, "%s socket:[%llu] (not decoded: its network "
+			 "namespace could not be read)", esc, ino);
+	else if (d.dump == SOCKDIAG_UNIX)
+		snprintf(buf, len, "%s socket:[%llu] (in no network namespace "
+			 "fdscope read)", esc, ino);
+	else if (ns_read == NET_NS_PROCNET)
+		/* /proc/net/tcp leaves out bound-only sockets. */
+		snprintf(buf, len, "%s socket:[%llu] (neither listening nor "
+			 "connected)", esc, ino);
+	else
+		/* inet_diag lists every bound TCP socket (bound-only ones as
+		 * BOUND_INACTIVE since Linux 6.7) and every bound UDP one. */
+		snprintf(buf, len, "%s (unbound)", esc);
+	return buf;
+}
+
+const char *net_sock_proto_word(const char *proto)
+{
+	struct sock_proto_desc d;
+
+	return sock_proto_describe(proto, &d) ? d.proto : NULL;
 }

@@ -61,6 +61,28 @@ size_t net_attach_holders_of(const struct net_attach *a, unsigned long long dev,
 			     unsigned long long ino, size_t pi, int fd,
 			     char *buf, size_t len);
 
+/* True when every table read came from netlink (no /proc/net text that
+ * a socket's name could forge). */
+bool net_attach_all_netlink(const struct net_attach *a);
+
+/* Whether the socket tables of pi's network namespace were read, and
+ * how. */
+enum { NET_NS_UNREAD, NET_NS_NETLINK, NET_NS_PROCNET };
+int net_attach_ns_read(const struct net_attach *a, size_t pi);
+
+/* NAME of a socket no table decodes, from the kernel's protocol name
+ * (fd_entry.proto): "TCP (unbound)" where the dumps of every namespace
+ * read would have listed it if bound, "NETLINK socket:[N]" for the
+ * protocols fdscope does not dump, and why when its namespace was not
+ * read. */
+const char *net_sock_undecoded_name(const char *proto, int ns_read,
+				    unsigned long long ino, char *buf,
+				    size_t len);
+
+/* SOCK.PROTO from the kernel's protocol name: TCP, UDP, UNIX, NETLINK,
+ * PACKET, RAW...; NULL when unknown (the caller escapes it). */
+const char *net_sock_proto_word(const char *proto);
+
 /* Cell texts shared by the columns. */
 const char *net_sock_laddr(const struct sock_info *si, char *buf, size_t len);
 const char *net_sock_raddr(const struct sock_info *si,

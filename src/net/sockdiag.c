@@ -225,7 +225,9 @@ static int diag_open(void)
 	return fd;
 }
 
-static int send_request(int fd, enum sockdiag_dump which, uint32_t seq)
+/* ino 0: a dump of every socket; else unix_diag's look-up of one. */
+static int send_request_ino(int fd, enum sockdiag_dump which, uint32_t seq,
+			    unsigned long long ino)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -242,6 +244,10 @@ static int send_request(int fd, enum sockdiag_dump which, uint32_t seq)
 		req.r.unix_.sdiag_family = AF_UNIX;
 		req.r.unix_.udiag_states = ~0U;
 		req.r.unix_.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER;
+		req.r.unix_.udiag_ino = (uint32_t)ino;
+		/* No cookie: the inode alone names the socket. */
+		req.r.unix_.udiag_cookie[0] = INET_DIAG_NOCOOKIE;
+		req.r.unix_.udiag_cookie[1] = INET_DIAG_NOCOOKIE;
 		body = sizeof(req.r.unix_);
 	} else {
 		req.r.inet.sdiag_family = which == SOCKDIAG_TCP6 ||
@@ -253,12 +259,17 @@ static int send_request(int fd, enum sockdiag_dump which, uint32_t seq)
 	}
 	req.nlh.nlmsg_len = NLMSG_LENGTH(body);
 	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST | (ino ? 0 : NLM_F_DUMP);
 	req.nlh.nlmsg_seq = seq;
 	if (sendto(fd, &req, req.nlh.nlmsg_len, 0, (struct sockaddr *)&nl,
 		   sizeof(nl)) < 0)
 		return -1;
 	return 0;
+}
+
+static int send_request(int fd, enum sockdiag_dump which, uint32_t seq)
+{
+	return send_request_ino(fd, which, seq, 0);
 }
 
 /* Signed lengths and the seq check follow NLMSG_OK's contract. */
@@ -326,6 +337,80 @@ static int dump_one(int fd, struct sock_table *t, enum sockdiag_dump which,
 	return rc < 0 ? -1 : 0;
 }
 
+/* One look-up's answer is one message, or an error; no NLMSG_DONE. */
+static int exact_one(int fd, struct sock_table *t, unsigned long long ino,
+		     uint32_t seq)
+{
+	long buf[8192 / sizeof(long)];
+	size_t before = t->n;
+	ssize_t n;
+
+	if (send_request_ino(fd, SOCKDIAG_UNIX, seq, ino) < 0)
+		return -1;
+	do
+		n = recv(fd, buf, sizeof(buf), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	if (sockdiag_walk_replies(t, SOCKDIAG_UNIX, seq, buf, (size_t)n) < 0)
+		return -1;
+	if (t->n == before && sock_table_find(t, ino) == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	return 0;
+}
+
+int sockdiag_unix_exact(struct sock_table *t, unsigned long long ino)
+{
+	int fd = diag_open(), rc, saved;
+
+	if (fd < 0)
+		return -1;
+	rc = exact_one(fd, t, ino, 1);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+/* The unix sockets asked for, then the peers they name; a socket of
+ * another namespace is simply not found.  Returns -1 when netlink
+ * refused outright (then the dump path decides). */
+static int unix_exact_all(int fd, struct sock_table *t,
+			  const unsigned long long *inos, size_t n)
+{
+	uint32_t seq = 100;
+	size_t i, first = t->n, end;
+
+	for (i = 0; i < n; i++) {
+		if (sock_table_find(t, inos[i]))
+			continue;
+		if (exact_one(fd, t, inos[i], seq++) < 0 && errno != ENOENT)
+			return -1;
+	}
+	end = t->n;
+	for (i = first; i < end; i++) {
+		unsigned long long peer = t->entries[i].peer_ino;
+
+		if (t->entries[i].have_peer && sock_table_find(t, peer) == NULL &&
+		    exact_one(fd, t, peer, seq++) < 0 && errno != ENOENT)
+			return -1;
+	}
+	return 0;
+}
+
+static bool unix_exact_wanted(size_t n)
+{
+	const char *v = getenv("FDSCOPE_UNIX_LOOKUP");
+
+	if (v && strcmp(v, "dump") == 0)
+		return false;
+	if (v && strcmp(v, "exact") == 0)
+		return true;
+	return n <= SOCKDIAG_UNIX_EXACT_MAX;
+}
+
 int sockdiag_dump_one(struct sock_table *t, enum sockdiag_dump which)
 {
 	int fd = diag_open(), rc, saved;
@@ -342,12 +427,28 @@ int sockdiag_dump_one(struct sock_table *t, enum sockdiag_dump which)
 int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
 		    pid_t pid)
 {
+	return sock_table_load_some(t, use_netlink, root, pid, SOCKDIAG_ALL,
+				    NULL, SIZE_MAX);
+}
+
+int sock_table_load_some(struct sock_table *t, bool use_netlink,
+			 const char *root, pid_t pid, unsigned int mask,
+			 const unsigned long long *unix_inos, size_t n)
+{
 	int fd = -1, i, last = ENOENT;
 	bool by_netlink = false, by_procnet = false;
 
 	if (use_netlink && sockdiag_netlink_allowed())
 		fd = diag_open();
 	for (i = 0; i < SOCKDIAG_NDUMPS; i++) {
+		if ((mask & (1u << i)) == 0)
+			continue;
+		if (fd >= 0 && i == SOCKDIAG_UNIX && unix_inos &&
+		    unix_exact_wanted(n) &&
+		    unix_exact_all(fd, t, unix_inos, n) == 0) {
+			by_netlink = true;
+			continue;
+		}
 		if (fd >= 0 && dump_one(fd, t, (enum sockdiag_dump)i,
 					(uint32_t)i + 1) == 0) {
 			by_netlink = true;

@@ -21,6 +21,13 @@ struct sock_info {
 	socklen_t local_len, remote_len;	/* 0: no address */
 	bool have_peer;			/* unix: peer_ino is known */
 	unsigned long long peer_ino;
+	/* /proc/net/unix prints names raw: two of its lines claimed this
+	 * inode (a name holding a newline and a forged line), so neither
+	 * is believed. */
+	bool ambiguous;
+	/* /proc/net/unix prints an abstract name's NUL bytes as '@': the
+	 * name holds an '@' after its first byte that may be either. */
+	bool name_uncertain;
 };
 
 /* Where a table's data came from. */
@@ -87,6 +94,30 @@ int sockdiag_walk_replies(struct sock_table *t, enum sockdiag_dump which,
  * at least one source answered, -1 with errno otherwise. */
 int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
 		    pid_t pid);
+
+/* Dump selection for sock_table_load_some: bit 1 << SOCKDIAG_* each. */
+#define SOCKDIAG_ALL ((1u << SOCKDIAG_NDUMPS) - 1)
+
+/* At most this many unix sockets of a namespace are looked up one by one
+ * (unix_diag by inode) instead of dumped.  The kernel finds a socket by
+ * inode by walking its whole unix table, so one look-up costs a fixed
+ * share of a dump whatever the host's size: the crossover, measured in
+ * bench/analysis.md ("Unix look-ups by inode"), is near 32. */
+#define SOCKDIAG_UNIX_EXACT_MAX 32
+
+/* As sock_table_load, for the dumps in mask only.  The unix sockets
+ * unix_inos (n of them) are those the caller needs: when netlink answers
+ * and n is at most SOCKDIAG_UNIX_EXACT_MAX, they and their peers are
+ * asked for by inode instead of dumping every unix socket.
+ * FDSCOPE_UNIX_LOOKUP=dump or =exact forces one way (tests compare). */
+int sock_table_load_some(struct sock_table *t, bool use_netlink,
+			 const char *root, pid_t pid, unsigned int mask,
+			 const unsigned long long *unix_inos, size_t n);
+
+/* Asks unix_diag in the calling thread's namespace for one socket by
+ * inode and adds it to t.  Returns 0, or -1 with errno (ENOENT: no such
+ * unix socket in this namespace). */
+int sockdiag_unix_exact(struct sock_table *t, unsigned long long ino);
 
 /* True unless FDSCOPE_NO_NETLINK is set to a non-empty value other than 0. */
 bool sockdiag_netlink_allowed(void);

@@ -46,6 +46,9 @@ bool out_opts_take(struct out_opts *o, int c, const char *arg)
 	case OUT_OPT_LIST_COLUMNS:
 		o->list_columns = true;
 		return true;
+	case OUT_OPT_NOTRUNCATE:
+		o->notruncate = true;
+		return true;
 	default:
 		return false;
 	}
@@ -85,9 +88,12 @@ int out_select(const struct out_column *cols, size_t ncols,
 		int id = find_column(cols, ncols, p, len);
 
 		if (id < 0) {
-			char *esc = escape_bytes(p, len);
+			/* A name is short: what is echoed back is too. */
+			char *esc = escape_bytes(p, len > 32 ? 32 : len);
 
-			warnx("unknown column '%s'; see --list-columns", esc);
+			warnx("unknown column '%s%s'%s; see --list-columns", esc,
+			      len > 32 ? "..." : "",
+			      len > 32 ? " (cut: no column name is that long)" : "");
 			free(esc);
 			return -1;
 		}
@@ -162,17 +168,25 @@ static struct libscols_table *new_scols_table(const char *json_name,
 	 * own convention of escaping blanks. */
 	scols_table_enable_noencoding(tb, !o->raw);
 	scols_table_enable_colors(tb, !o->json && !o->raw && out_use_color());
+	/* Whole cells on a terminal are laid out as off one: fitting the
+	 * terminal's width would otherwise break rows into several lines. */
+	if (o->notruncate)
+		scols_table_set_termforce(tb, SCOLS_TERMFORCE_NEVER);
 	if (json_name)
 		scols_table_set_name(tb, json_name);
 	return tb;
 }
 
-static int column_flags(const struct out_column *c)
+/* --notruncate keeps every cell whole on a terminal too: no column may
+ * then be cut or wrapped to fit it. */
+static int column_flags(const struct out_column *c, const struct out_opts *o)
 {
 	int fl = 0;
 
 	if (c->flags & OUT_RIGHT)
 		fl |= SCOLS_FL_RIGHT;
+	if (o->notruncate)
+		return fl;
 	if (c->flags & OUT_TRUNC)
 		fl |= SCOLS_FL_TRUNC;
 	if (c->flags & OUT_WRAP)
@@ -187,7 +201,7 @@ static struct libscols_column *add_column(struct libscols_table *tb,
 {
 	struct libscols_column *cl;
 	char name[64];
-	int fl = column_flags(c);
+	int fl = column_flags(c, o);
 
 	/* JSON keys are the column names in lower case, as lsfd's are. */
 	if (o->json)
@@ -488,7 +502,8 @@ static struct libscols_table *new_block(const struct out_table *t,
 		errx(EXIT_FAIL, "cannot create an output table");
 	for (i = 0; i < t->nselected; i++)
 		if (scols_table_new_column(tb, NULL, (double)widths[i],
-					   column_flags(&t->cols[t->selected[i]]) |
+					   column_flags(&t->cols[t->selected[i]],
+							&t->o) |
 					   SCOLS_FL_STRICTWIDTH) == NULL)
 			errx(EXIT_FAIL, "cannot create an output column");
 	return tb;

@@ -38,11 +38,18 @@ struct out_column {
 
 struct out_opts {
 	bool json, raw, noheadings, list_columns;
+	bool notruncate;	/* --notruncate: no cell cut to the terminal */
 	const char *columns;	/* the -o argument, or NULL */
 };
 
 /* Long options shared by every command that prints rows. */
 #define OUT_OPT_LIST_COLUMNS 0x1000
+/* Long only (lsof's -u is taken): { "notruncate", no_argument, NULL,
+ * OUT_OPT_NOTRUNCATE } in a command's options, OUT_NOTRUNCATE_HELP in its
+ * help. */
+#define OUT_OPT_NOTRUNCATE 0x1001
+#define OUT_NOTRUNCATE_HELP \
+	"      --notruncate       do not cut long cells to the terminal's width\n"
 #define OUT_SHORT_OPTIONS "Jrno:"
 #define OUT_LONG_OPTIONS \
 	{ "json", no_argument, NULL, 'J' }, \

@@ -10,11 +10,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "lib/parallel.h"
@@ -195,6 +199,7 @@ enum { LINK_PIPE, LINK_SOCKET, NLINK_KINDS, LINK_OTHER = NLINK_KINDS };
 /* One thread's share of the table: entries [lo, hi). */
 struct collect_job {
 	struct fd_proc *p;
+	const char *root;
 	int dfd, infofd;
 	unsigned int need;
 	size_t lo, hi;
@@ -288,8 +293,10 @@ static int read_link(struct collect_job *j, const char *name,
 	char buf[PATH_MAX + 32];
 	ssize_t n = readlinkat(j->dfd, name, buf, sizeof(buf));
 
-	if (n < 0)
+	if (n < 0) {
+		e->link_errno = errno;
 		return -1;
+	}
 	e->link_off = pool_add(&j->pool, buf, (size_t)n);
 	return 0;
 }
@@ -396,25 +403,72 @@ static int read_stat(struct collect_job *j, const char *name,
 		     struct fd_entry *e)
 {
 	const char *link = fd_link_in(j, e);
+	struct statx stx;
 	struct stat st;
 
 	if (stat_from_link(j, link, e))
 		return 0;
-	if (fstatat(j->dfd, name, &st, 0) < 0) {
+	/* statx for the mount ID too, which fdinfo's must match. */
+	if (statx(j->dfd, name, 0, STATX_BASIC_STATS | STATX_MNT_ID, &stx) < 0) {
 		e->stat_errno = errno;
 		return errno == ENOENT && (j->need & FDL_NEED_LINK) == 0;
 	}
+	memset(&st, 0, sizeof(st));
+	st.st_dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+	st.st_rdev = makedev(stx.stx_rdev_major, stx.stx_rdev_minor);
+	st.st_ino = (ino_t)stx.stx_ino;
+	st.st_nlink = (nlink_t)stx.stx_nlink;
+	st.st_size = (off_t)stx.stx_size;
+	st.st_mode = (mode_t)stx.stx_mode;
 	keep_stat(&e->st, &st);
+	if (stx.stx_mask & STATX_MNT_ID) {
+		e->st_mnt_id = (int)stx.stx_mnt_id;
+		e->has_st_mnt_id = true;
+	}
 	e->stat_errno = 0;
 	learn_kind(j, link, e);
 	return 0;
 }
 
+/* The kernel's name for a socket's protocol, as lsfd reads it: the
+ * attribute is answered by sockfs from the socket itself, so it holds for
+ * sockets that are in no table (unbound) and in any network namespace.
+ * Reached through fdscope's own handle on /proc/PID/fd. */
+static void read_proto(const struct collect_job *j, const char *name,
+		       struct fd_entry *e)
+{
+	char path[4200];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/self/fd/%d/%s", j->root, j->dfd, name);
+	n = getxattr(path, "system.sockprotoname", e->proto,
+		     sizeof(e->proto) - 1);
+	e->proto[n > 0 ? n : 0] = '\0';
+}
+
+void fd_entry_read_proto(const char *root, const struct fd_proc *p,
+			 struct fd_entry *e)
+{
+	char path[4200];
+	ssize_t n;
+
+	if (p->self)
+		snprintf(path, sizeof(path), "%s/self/fd/%d", root, e->fd);
+	else
+		snprintf(path, sizeof(path), "%s/%ld/fd/%d", root,
+			 (long)(p->tid ? p->tid : p->pid), e->fd);
+	n = getxattr(path, "system.sockprotoname", e->proto,
+		     sizeof(e->proto) - 1);
+	e->proto[n > 0 ? n : 0] = '\0';
+}
+
 /* Fills one entry; returns 1 when the descriptor closed meanwhile, -1
  * with errno when fdscope ran out of descriptors. */
-static int read_entry(struct collect_job *j, struct fd_entry *e)
+static int read_entry_once(struct collect_job *j, struct fd_entry *e)
 {
 	unsigned int need = j->need;
+	unsigned long long ino;
+	const char *link;
 	char name[16];
 
 	snprintf(name, sizeof(name), "%d", e->fd);
@@ -431,7 +485,144 @@ static int read_entry(struct collect_job *j, struct fd_entry *e)
 	if ((need & FDL_NEED_SOCKOPT) && j->p->self && e->stat_errno == 0 &&
 	    S_ISSOCK(e->st.st_mode))
 		read_sockopt(e);
+	link = fd_link_in(j, e);
+	if ((need & FDL_NEED_PROTO) && link &&
+	    link_kind(link, &ino) == LINK_SOCKET)
+		read_proto(j, name, e);
 	return 0;
+}
+
+static dev_t special_dev[NLINK_KINDS];
+static bool have_special_dev[NLINK_KINDS];
+static pthread_once_t special_once = PTHREAD_ONCE_INIT;
+
+/* pipefs's and sockfs's devices, from a pipe and a socket of fdscope's
+ * own: each is one superblock for the whole system. */
+static void find_special_devs(void)
+{
+	struct stat st;
+	int fds[2], s;
+
+	if (pipe2(fds, O_CLOEXEC) == 0) {
+		if (fstat(fds[0], &st) == 0) {
+			special_dev[LINK_PIPE] = st.st_dev;
+			have_special_dev[LINK_PIPE] = true;
+		}
+		close(fds[0]);
+		close(fds[1]);
+	}
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s >= 0) {
+		if (fstat(s, &st) == 0) {
+			special_dev[LINK_SOCKET] = st.st_dev;
+			have_special_dev[LINK_SOCKET] = true;
+		}
+		close(s);
+	}
+}
+
+/* LINK_PIPE or LINK_SOCKET when the stat is on pipefs or sockfs. */
+static int stat_kind(const struct fd_stat *st)
+{
+	int k;
+
+	pthread_once(&special_once, find_special_devs);
+	for (k = 0; k < NLINK_KINDS; k++)
+		if (have_special_dev[k] && st->st_dev == special_dev[k])
+			return k;
+	return LINK_OTHER;
+}
+
+bool fd_entry_on_sockfs(const struct fd_entry *e)
+{
+	return e->stat_errno == 0 && S_ISSOCK(e->st.st_mode) &&
+		stat_kind(&e->st) == LINK_SOCKET;
+}
+
+/* Whether fdinfo, the link and the stat were read from one open file:
+ * fdinfo's inode must be the link's (pipe:[N], socket:[N]) and the
+ * stat's, and a pipe's or socket's stat goes with its kind of link.  A
+ * descriptor replaced (dup2) between two of the reads fails this, except
+ * one replaced by another file of a kind with path links (a regular
+ * file, a directory...) and put back between the fdinfo and the stat:
+ * then the link may be the other file's. */
+static int entry_consistent(const struct collect_job *j,
+			    const struct fd_entry *e)
+{
+	return fd_entry_agreement(e, fd_link_in(j, e));
+}
+
+int fd_entry_agreement(const struct fd_entry *e, const char *link)
+{
+	unsigned long long ino;
+	bool real_stat = e->stat_errno == 0 && !e->st_from_link;
+	int sk = real_stat ? stat_kind(&e->st) : LINK_OTHER;
+
+	/* An anonymous pipe or a socket has a link of its kind only: a path
+	 * beside its stat was another file's. */
+	if (link && real_stat && sk != LINK_OTHER && link_kind(link, &ino) != sk)
+		return READ_KIND_DIFFERS;
+	if (!e->have_info || !e->info.has_ino)
+		return READ_AGREES;
+	if (link && link_kind(link, &ino) != LINK_OTHER && ino != e->info.ino)
+		return READ_KIND_DIFFERS;
+	/* fdinfo's mount is the file's path's, which the stat followed. */
+	if (real_stat && e->has_st_mnt_id && e->info.has_mnt_id &&
+	    e->st_mnt_id != e->info.mnt_id)
+		return READ_KIND_DIFFERS;
+	if (real_stat && (unsigned long long)e->st.st_ino != e->info.ino)
+		return sk == LINK_OTHER ? READ_INO_DIFFERS : READ_KIND_DIFFERS;
+	return READ_AGREES;
+}
+
+/* What a failed check saw, to tell a changing descriptor from a stable
+ * disagreement: on overlayfs fdinfo names the real file's inode and stat
+ * the overlay's, for as long as the file is open. */
+struct entry_seen {
+	unsigned long long info_ino, st_ino;
+	int stat_errno;
+};
+
+static void entry_seen_of(const struct fd_entry *e, struct entry_seen *s)
+{
+	s->info_ino = e->info.ino;
+	s->st_ino = (unsigned long long)e->st.st_ino;
+	s->stat_errno = e->stat_errno;
+}
+
+#define READ_TRIES 3
+
+/* Reads an entry until its parts agree (at most READ_TRIES times).  An
+ * inode disagreement between fdinfo and a file's stat seen the same way
+ * every time is the file's own (overlayfs: kept); any other, or one that
+ * moves, is a descriptor being replaced: returns 2 to drop it. */
+static int read_entry(struct collect_job *j, struct fd_entry *e)
+{
+	struct entry_seen first = { 0, 0, 0 }, now;
+	bool stable = true;
+	int fd = e->fd, k, rc, how;
+
+	for (k = 0; k < READ_TRIES; k++) {
+		if (k > 0) {
+			memset(e, 0, sizeof(*e));
+			e->fd = fd;
+			e->link_off = (size_t)-1;
+			e->stat_errno = ENODATA;
+		}
+		rc = read_entry_once(j, e);
+		if (rc != 0 || (how = entry_consistent(j, e)) == READ_AGREES)
+			return rc;
+		if (how == READ_KIND_DIFFERS)
+			stable = false;
+		entry_seen_of(e, &now);
+		if (k == 0)
+			first = now;
+		else if (first.info_ino != now.info_ino ||
+			 first.st_ino != now.st_ino ||
+			 first.stat_errno != now.stat_errno)
+			stable = false;
+	}
+	return stable ? 0 : 2;
 }
 
 /* Entries whose descriptor closed meanwhile get fd -1; they are dropped
@@ -449,7 +640,7 @@ static void *collect_range(void *arg)
 			break;
 		}
 		if (rc > 0)
-			j->p->fds[i].fd = -1;
+			j->p->fds[i].fd = rc == 2 ? -2 : -1;
 	}
 	return NULL;
 }
@@ -495,8 +686,8 @@ static void merge_pools(struct fd_proc *p, struct collect_job *jobs,
 /* Reads every entry, in threads when the table is large.  A thread that
  * cannot be started leaves its share to the calling thread.  Returns 0, or
  * -1 with errno when fdscope ran out of descriptors. */
-static int collect_entries(struct fd_proc *p, int dfd, int infofd,
-			   unsigned int need)
+static int collect_entries(struct fd_proc *p, const char *root, int dfd,
+			   int infofd, unsigned int need)
 {
 	struct collect_job jobs[PARALLEL_MAX_JOBS];
 	size_t njobs = thread_count(p, need), k;
@@ -505,7 +696,8 @@ static int collect_entries(struct fd_proc *p, int dfd, int infofd,
 	memset(jobs, 0, sizeof(jobs));
 	for (k = 0; k < njobs; k++) {
 		jobs[k] = (struct collect_job){
-			.p = p, .dfd = dfd, .infofd = infofd, .need = need,
+			.p = p, .root = root, .dfd = dfd, .infofd = infofd,
+			.need = need,
 			.lo = p->n * k / njobs, .hi = p->n * (k + 1) / njobs,
 		};
 	}
@@ -525,7 +717,10 @@ static void drop_closed(struct fd_proc *p, int dfd)
 		struct fd_entry *e = &p->fds[i];
 
 		if (e->fd < 0) {
-			p->skipped++;
+			if (e->fd == -2)
+				p->changed++;
+			else
+				p->skipped++;
 			continue;
 		}
 		e->is_reader = p->self && e->fd == dfd;
@@ -560,10 +755,14 @@ int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 		read_comm(p, dfd);
 	/* Opened after the numbers were read, so never listed itself; when
 	 * it cannot be opened, fdinfo is reached through "..". */
+	/* fdinfo's inode is what shows that the link and the stat were
+	 * read from one file (read_entry). */
+	if ((need & FDL_NEED_LINK) && (need & FDL_NEED_STAT))
+		need |= FDL_NEED_FDINFO;
 	if (need & FDL_NEED_FDINFO)
 		infofd = openat(dfd, "../fdinfo",
 				O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (collect_entries(p, dfd, infofd, need) < 0) {
+	if (collect_entries(p, root, dfd, infofd, need) < 0) {
 		saved = errno;
 		goto cleanup;
 	}

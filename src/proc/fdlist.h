@@ -20,6 +20,7 @@ enum {
 	FDL_NEED_FDINFO = 1 << 2,
 	FDL_NEED_SOCKOPT = 1 << 3,	/* own sockets only: SO_DOMAIN... */
 	FDL_NEED_COMM = 1 << 4,
+	FDL_NEED_PROTO = 1 << 5,	/* sockets: system.sockprotoname */
 };
 
 /* The fields of stat(2) that fdscope uses, named as in struct stat so that
@@ -49,6 +50,12 @@ struct fd_entry {
 	 * (device, mode, links, size: alike for every pipe, every socket)
 	 * is from a real stat of the first such descriptor of the table. */
 	bool st_from_link;
+	int link_errno;		/* readlink's errno when link_off is unset */
+	int st_mnt_id;		/* statx's mount ID, when has_st_mnt_id */
+	bool has_st_mnt_id;
+	/* The kernel's protocol name of a socket ("TCP", "UNIXv6"...: the
+	 * system.sockprotoname attribute), "" when not a socket or unread. */
+	char proto[16];
 };
 
 struct fd_proc {
@@ -61,6 +68,8 @@ struct fd_proc {
 	size_t strings_len, strings_cap;
 	int reader_fd;		/* the descriptor used to read, when self */
 	size_t skipped;		/* closed while being read */
+	size_t changed;		/* replaced twice while being read: dropped */
+	pid_t tid;		/* listed by a thread's ID: that ID, else 0 */
 };
 
 /* Reads pid's table (pid 0: fdscope itself) under root.  Returns 0, or -1
@@ -69,6 +78,24 @@ int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 		    unsigned int need);
 
 void fd_proc_release(struct fd_proc *p);
+
+/* True when the entry's stat is of a socket on sockfs: a socket file
+ * elsewhere (a unix socket's path) has S_IFSOCK too. */
+bool fd_entry_on_sockfs(const struct fd_entry *e);
+
+/* Whether an entry's fdinfo, link text and stat were read from one open
+ * file (collection re-reads or drops one whose parts disagree).  An
+ * inode that differs between fdinfo and a file's stat may be the file's
+ * own (overlayfs); a pipe's or socket's stat beside a path, or a link's
+ * inode other than fdinfo's, is a descriptor replaced meanwhile. */
+enum { READ_AGREES, READ_INO_DIFFERS, READ_KIND_DIFFERS };
+int fd_entry_agreement(const struct fd_entry *e, const char *link);
+
+/* Reads e->proto after collection, by /proc/PID/fd/N (the descriptor
+ * may have been replaced since: callers use it for sockets that no
+ * table decoded, where a wrong name is caught by the family check). */
+void fd_entry_read_proto(const char *root, const struct fd_proc *p,
+			 struct fd_entry *e);
 
 /* The link text of an entry, or NULL when it was not read. */
 const char *fd_entry_link(const struct fd_proc *p, const struct fd_entry *e);
