@@ -8,6 +8,7 @@ DATADIR  ?= $(PREFIX)/share
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
 FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+DOCDIR   ?= $(PREFIX)/share/doc/fdscope
 DESTDIR  ?=
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
@@ -172,15 +173,19 @@ install: fdscope $(COMPLETIONS)
 	install -m 0644 $(BUILD)/completion/fdscope.bash $(DESTDIR)$(BASHCOMPDIR)/fdscope
 	install -m 0644 $(BUILD)/completion/_fdscope $(DESTDIR)$(ZSHCOMPDIR)/_fdscope
 	install -m 0644 $(BUILD)/completion/fdscope.fish $(DESTDIR)$(FISHCOMPDIR)/fdscope.fish
+	install -d $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 examples/fdscope-metrics.service examples/fdscope-metrics.timer \
+		$(DESTDIR)$(DOCDIR)/examples/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/fdscope $(DESTDIR)$(MANDIR)/man1/fdscope.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/fdscope $(DESTDIR)$(ZSHCOMPDIR)/_fdscope \
 		$(DESTDIR)$(FISHCOMPDIR)/fdscope.fish
+	rm -rf $(DESTDIR)$(DOCDIR)/examples
 
 DEB_PACKAGES := build-essential pkg-config check libsmartcols-dev libcap-dev \
-	mandoc netcat-openbsd socat valgrind lsof util-linux procps python3 \
-	iproute2 zsh fish
+	mandoc netcat-openbsd socat valgrind lsof util-linux procps python3 iproute2 \
+	prometheus prometheus-node-exporter curl zsh fish
 # What CI adds for the sanitizer, fuzzing and static-analysis runs.
 DEB_CI_PACKAGES := clang libclang-rt-14-dev cppcheck clang-tidy \
 	manpages manpages-dev util-linux-extra graphviz

@@ -1,6 +1,6 @@
-/* The attach step of list (src/net/attach.c): the other holders of a pipe
- * are named without the row itself, and a socketpair's ends are decoded
- * as each other's unix peers. */
+/* The attach step of list (src/net/attach.c): a socketpair's ends are
+ * decoded as each other's unix peers.  (The other holders of a pipe are
+ * proc/holders.c's, in the holders suite.) */
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,35 +20,6 @@ static const struct fd_entry *entry_of(const struct fd_proc *p, int fd)
 			return &p->fds[i];
 	return NULL;
 }
-
-START_TEST(test_pipe_holders_leave_out_the_row)
-{
-	unsigned int need = FDL_NEED_LINK | FDL_NEED_STAT | FDL_NEED_FDINFO |
-		FDL_NEED_COMM;
-	struct fd_proc p;
-	struct net_attach *a;
-	struct stat st;
-	char buf[256], want[256];
-	int pfd[2], d;
-
-	ck_assert(pipe(pfd) == 0);
-	d = dup(pfd[0]);
-	ck_assert(d >= 0 && fstat(pfd[0], &st) == 0);
-	ck_assert_int_eq(fd_proc_collect(&p, "/proc", 0, need), 0);
-	a = net_attach_new("/proc", &p, 1);
-	net_attach_holders(a);
-	ck_assert_uint_eq(net_attach_holders_of(a, st.st_dev, st.st_ino, 0, pfd[0],
-						buf, sizeof(buf)), 2);
-	snprintf(want, sizeof(want), "%d,%s,%dw; %d,%s,%dr", (int)getpid(), p.comm,
-		 pfd[1], (int)getpid(), p.comm, d);
-	ck_assert_str_eq(buf, want);
-	net_attach_free(a);
-	fd_proc_release(&p);
-	close(pfd[0]);
-	close(pfd[1]);
-	close(d);
-}
-END_TEST
 
 START_TEST(test_socketpair_ends_are_peers)
 {
@@ -88,7 +59,6 @@ Suite *attach_suite(void)
 	Suite *s = suite_create("attach");
 	TCase *tc = tcase_create("self");
 
-	tcase_add_test(tc, test_pipe_holders_leave_out_the_row);
 	tcase_add_test(tc, test_socketpair_ends_are_peers);
 	suite_add_tcase(s, tc);
 	return s;

@@ -250,6 +250,7 @@ START_TEST(test_procnet_read_under_fixture_root)
 	char root[] = "/tmp/procnet-XXXXXX", path[256];
 	struct sock_table t;
 	size_t before = count_open_fds();
+	int netdir;
 
 	ck_assert(mkdtemp(root) != NULL);
 	snprintf(path, sizeof(path), "%s/4242", root);
@@ -261,19 +262,23 @@ START_TEST(test_procnet_read_under_fixture_root)
 	snprintf(path, sizeof(path), "%s/4242/net/unix", root);
 	write_file(path, unix_fixture);
 
+	snprintf(path, sizeof(path), "%s/4242/net", root);
+	netdir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(netdir, 0);
 	sock_table_init(&t);
-	ck_assert_int_eq(procnet_read(&t, root, 4242, SOCKDIAG_TCP4), 0);
-	ck_assert_int_eq(procnet_read(&t, root, 4242, SOCKDIAG_UNIX), 0);
-	ck_assert_int_eq(procnet_read(&t, root, 4242, SOCKDIAG_UDP6), -1);
+	ck_assert_int_eq(procnet_read_at(&t, netdir, SOCKDIAG_TCP4), 0);
+	ck_assert_int_eq(procnet_read_at(&t, netdir, SOCKDIAG_UNIX), 0);
+	ck_assert_int_eq(procnet_read_at(&t, netdir, SOCKDIAG_UDP6), -1);
 	ck_assert(sock_table_find(&t, 12346) != NULL);
 	ck_assert(sock_table_find(&t, 20003) != NULL);
 	/* Netlink refused: the same load takes everything from the files. */
 	sock_table_release(&t);
 	sock_table_init(&t);
-	ck_assert_int_eq(sock_table_load(&t, false, root, 4242), 0);
+	ck_assert_int_eq(sock_table_load(&t, false, netdir), 0);
 	ck_assert_int_eq(t.source, SOCK_SRC_PROCNET);
 	ck_assert_uint_eq(t.n, 6);
 	sock_table_release(&t);
+	close(netdir);
 	ck_assert_uint_eq(count_open_fds(), before);
 
 	snprintf(path, sizeof(path), "%s/4242/net/tcp", root);

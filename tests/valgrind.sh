@@ -206,7 +206,7 @@ fi
 # and does not know pidfd_open, which those tests rightly use.
 if [ -n "$runner" ] && [ -x "$runner" ]; then
 	echo "== unit suites"
-	for s in util procfs fdtype fuzzfound netaddr procnet parallel openspec; do
+	for s in util procfs fdtype fuzzfound netaddr procnet parallel holders openspec; do
 		log=$tmp/unit-$s.vg
 		runs=$((runs + 1))
 		CK_FORK=no CK_RUN_SUITE=$s FDSCOPE_BIN=$bin FDSCOPE_HELPERS=$helpers \

@@ -48,6 +48,9 @@ static const struct command cmd_help_entry = {
 const struct command *const cli_commands[] = {
 	&cmd_list,
 	&cmd_limits,
+	&cmd_exec,
+	&cmd_watch,
+	&cmd_metrics,
 	&cmd_open,
 	&cmd_alloc,
 	&cmd_recycle,

@@ -97,6 +97,8 @@ extern const struct command cmd_open, cmd_alloc, cmd_recycle, cmd_exhaust,
 	cmd_tables, cmd_demo;
 /* The network commands (issue 4). */
 extern const struct command cmd_exchange, cmd_serve, cmd_connect;
+/* Hunting descriptor leaks (issue 16). */
+extern const struct command cmd_exec, cmd_watch, cmd_metrics;
 /* Shell completion scripts, generated from the tables above. */
 extern const struct command cmd_completion;
 

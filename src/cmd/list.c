@@ -23,6 +23,7 @@
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
 #include "proc/hidepid.h"
+#include "proc/holders.h"
 #include "proc/procfs.h"
 
 enum {
@@ -145,11 +146,19 @@ static const int defaults_thread[] = {
 	COL_POS, COL_INODE, COL_ENDPOINTS, COL_NAME,
 };
 
+/* A process of -p, resolved once: the hint, the table and the rest are
+ * read relative to its /proc/PID descriptor. */
+struct pid_pin {
+	int fd;		/* -1: fdscope itself, or not pinned (error) */
+	int error;	/* errno of a failed pin */
+};
+
 struct list_control {
 	struct out_opts out;
 	pid_t *pids;
 	pid_t *tgids;		/* per PID: its thread group if a thread's */
 	size_t npids;
+	struct pid_pin *pins;	/* one per pid */
 	unsigned int all : 1;
 	unsigned int help : 1;
 	int selected[OUT_MAX_COLUMNS];
@@ -162,6 +171,7 @@ struct list_control {
 	size_t nprocs;
 	size_t *row_start;	/* per process: rows before its first */
 	struct net_attach *attach;
+	struct holder_index *holders;
 	struct sock_prefetch *prefetch;
 };
 
@@ -200,9 +210,9 @@ static const char *sock_peer_cell(const struct list_row *r, char *buf,
 		return NULL;
 	n = snprintf(buf, len, "%llu", si->peer_ino);
 	if (n > 0 && (size_t)n + 1 < len && r->e->stat_errno == 0 &&
-	    net_attach_holders_of(r->ctl->attach, r->e->st.st_dev,
-				  si->peer_ino, SIZE_MAX, -1, buf + n + 1,
-				  len - (size_t)n - 1) > 0)
+	    r->ctl->holders &&
+	    holder_index_of(r->ctl->holders, r->e->st.st_dev, si->peer_ino,
+			    SIZE_MAX, -1, buf + n + 1, len - (size_t)n - 1) > 0)
 		buf[n] = ' ';
 	return buf;
 }
@@ -212,10 +222,10 @@ static const char *endpoints_cell(const struct list_row *r, char *buf,
 {
 	const struct fd_entry *e = r->e;
 
-	if (e->stat_errno != 0 || !S_ISFIFO(e->st.st_mode) || r->ctl->attach == NULL)
+	if (e->stat_errno != 0 || !S_ISFIFO(e->st.st_mode) || r->ctl->holders == NULL)
 		return NULL;
-	return net_attach_holders_of(r->ctl->attach, e->st.st_dev, e->st.st_ino,
-				     r->pi, e->fd, buf, len) ? buf : NULL;
+	return holder_index_of(r->ctl->holders, e->st.st_dev, e->st.st_ino,
+			       r->pi, e->fd, buf, len) ? buf : NULL;
 }
 
 static const char *sock_cell(const struct list_row *r, int col, char *buf,
@@ -395,6 +405,36 @@ static int print_rows(struct list_control *ctl)
  * for small ones, only if some process turns out to hold a socket. */
 #define PREFETCH_MIN_FDS 512
 
+/* Resolves every PID of -p once, before anything is read: fdscope itself
+ * needs no pin.  Out of descriptors, a process is resolved when read. */
+static void pin_pids(struct list_control *ctl)
+{
+	size_t i;
+
+	ctl->pins = xcalloc(ctl->npids ? ctl->npids : 1, sizeof(*ctl->pins));
+	for (i = 0; i < ctl->npids; i++) {
+		struct pid_pin *pin = &ctl->pins[i];
+
+		pin->fd = -1;
+		if (ctl->pids[i] == getpid())
+			continue;
+		pin->fd = procfs_open_pid(ctl->proc_root, ctl->pids[i]);
+		if (pin->fd < 0 && errno != EMFILE && errno != ENFILE)
+			pin->error = errno;
+	}
+}
+
+static void unpin_pids(struct list_control *ctl)
+{
+	size_t i;
+
+	for (i = 0; ctl->pins && i < ctl->npids; i++)
+		if (ctl->pins[i].fd >= 0)
+			close(ctl->pins[i].fd);
+	free(ctl->pins);
+	ctl->pins = NULL;
+}
+
 static void start_prefetch(struct list_control *ctl)
 {
 	size_t i, n = 0;
@@ -402,7 +442,8 @@ static void start_prefetch(struct list_control *ctl)
 	if ((ctl->need & LIST_NEED_SOCKETS) == 0)
 		return;
 	for (i = 0; i < ctl->npids && n < PREFETCH_MIN_FDS; i++)
-		n += procfs_fd_count_hint(ctl->proc_root, ctl->pids[i]);
+		if (ctl->pins[i].fd >= 0)
+			n += procfs_fd_count_hint(ctl->pins[i].fd);
 	if (ctl->all || n >= PREFETCH_MIN_FDS)
 		ctl->prefetch = sock_prefetch_start(ctl->proc_root);
 }
@@ -443,7 +484,7 @@ static void attach_extra(struct list_control *ctl)
 		fill_protos(ctl);
 	}
 	if (ctl->need & LIST_NEED_HOLDERS)
-		net_attach_holders(ctl->attach);
+		ctl->holders = holder_index_new(ctl->procs, ctl->nprocs);
 }
 
 static void release_procs(struct list_control *ctl)
@@ -486,56 +527,65 @@ static void warn_collect_error(const char *root, pid_t pid, int e)
 /* An empty table is rare enough to deserve a word: say why, when the
  * kernel tells (a zombie has released its table, a kernel thread never
  * had one).  Not an error: that is the process's real state. */
-static void explain_empty_table(const char *root, pid_t pid)
+static void explain_empty_table(const struct fd_proc *p)
 {
-	char path[64], buf[4096], state[32];
-	int dfd;
-
-	snprintf(path, sizeof(path), "%s/%ld", root, (long)pid);
-	dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return;
-	if (procfs_is_kernel_thread(dfd))
+	if (p->task == PROCFS_TASK_KTHREAD)
 		fprintf(stderr, "fdscope: process %ld is a kernel thread: it has no "
-			"descriptor table\n", (long)pid);
-	else if (procfs_read_at(dfd, "status", buf, sizeof(buf)) > 0 &&
-		 status_parse_str(buf, "State", state, sizeof(state)) == 0 &&
-		 state[0] == 'Z')
+			"descriptor table\n", (long)p->pid);
+	else if (p->task == PROCFS_TASK_ZOMBIE)
 		fprintf(stderr, "fdscope: process %ld is a zombie (exited, not yet "
 			"reaped by its parent): its descriptors are all closed\n",
-			(long)pid);
-	close(dfd);
+			(long)p->pid);
 }
 
 /* The thread group of a task ID: /proc/TID exists for every thread
- * (hidden from listings) and its status names the group.  0 when
- * unknown. */
-static pid_t tgid_of(const char *root, pid_t pid)
+ * (hidden from listings) and its status names the group, read through
+ * the pin of -p.  0 when unknown. */
+static pid_t tgid_of(const struct pid_pin *pin)
 {
-	char path[4200], buf[4096];
+	char buf[4096];
 	unsigned long long v;
 
-	snprintf(path, sizeof(path), "%s/%ld/status", root, (long)pid);
-	if (procfs_read_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0 ||
+	if (pin->fd < 0 ||
+	    procfs_read_at(pin->fd, "status", buf, sizeof(buf)) <= 0 ||
 	    status_parse_ull(buf, "Tgid", &v) < 0 || v == 0 || v > INT_MAX)
 		return 0;
 	return (pid_t)v;
 }
 
-/* tgid: pid's thread group when pid is another thread's ID, else 0. */
+/* Reads pid's table, through pin when the caller resolved it already;
+ * tgid: pid's thread group when pid is another thread's ID, else 0.
+ * Returns 0, -1 when the process could not be read (warned), -2 when
+ * fdscope ran out of memory (warned): then nothing is printed at all. */
 static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
-		    bool quiet_denied)
+		    const struct pid_pin *pin, bool quiet_denied)
 {
 	struct fd_proc p;
-
 	unsigned int need = ctl->need & ~(unsigned int)LIST_NEED_ATTACH;
+	size_t i;
+	int rc;
 
 	/* With every dump under way already, the protocol names are read
 	 * afterwards, for the sockets no dump holds (fill_protos). */
 	if (ctl->prefetch)
 		need &= ~(unsigned int)FDL_NEED_PROTO;
-	if (fd_proc_collect(&p, ctl->proc_root, pid, need) < 0) {
+	if (ctl->need & LIST_NEED_SOCKETS)
+		need |= FDL_NEED_NETNS;
+	if (pin && pin->error) {
+		errno = pin->error;
+		rc = -1;
+	} else if (pin && pin->fd >= 0) {
+		rc = fd_proc_collect_at(&p, pin->fd, pid, need);
+	} else {
+		rc = fd_proc_collect(&p, ctl->proc_root, pid, need);
+	}
+	if (rc < 0) {
 		int e = errno;
+
+		if (e == ENOMEM) {
+			warn_collect_error(ctl->proc_root, pid, e);
+			return -2;
+		}
 
 		if (quiet_denied && (e == EACCES || e == EPERM)) {
 			ctl->denied++;
@@ -548,13 +598,18 @@ static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
 		return -1;
 	}
 	if (p.n == 0 && !quiet_denied)
-		explain_empty_table(ctl->proc_root, pid);
+		explain_empty_table(&p);
 	/* -p TID reads that thread's table (its own after unshare(2) of
 	 * CLONE_FILES) and labels it with its process. */
 	if (!p.self && tgid && tgid != pid) {
 		p.tid = pid;
 		p.pid = tgid;
 	}
+	/* One process per namespace keeps its ns/net and net/ open. */
+	for (i = 0; i < ctl->nprocs && p.netns_kept; i++)
+		if (ctl->procs[i].netns_ino == p.netns_ino &&
+		    (ctl->procs[i].self || ctl->procs[i].netns_kept))
+			fd_proc_drop_netns(&p);
 	ctl->procs = xrealloc(ctl->procs, (ctl->nprocs + 1) * sizeof(*ctl->procs));
 	ctl->procs[ctl->nprocs++] = p;
 	return 0;
@@ -564,7 +619,7 @@ static int list_all(struct list_control *ctl)
 {
 	DIR *d = opendir(ctl->proc_root);
 	struct dirent *de;
-	int ret = 0;
+	int ret = 0, rc;
 
 	if (d == NULL) {
 		warn("cannot read '%s'", ctl->proc_root);
@@ -576,7 +631,12 @@ static int list_all(struct list_control *ctl)
 
 		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0)
 			continue;
-		if (list_one(ctl, (pid_t)v, 0, true) < 0)
+		rc = list_one(ctl, (pid_t)v, 0, NULL, true);
+		if (rc == -2) {
+			closedir(d);
+			return -2;
+		}
+		if (rc < 0)
 			ret = -1;
 	}
 	closedir(d);
@@ -636,7 +696,7 @@ static int select_columns(struct list_control *ctl)
 
 	ctl->tgids = xcalloc(ctl->npids ? ctl->npids : 1, sizeof(*ctl->tgids));
 	for (i = 0; i < ctl->npids; i++) {
-		pid_t tgid = tgid_of(ctl->proc_root, ctl->pids[i]);
+		pid_t tgid = tgid_of(&ctl->pins[i]);
 
 		if (tgid && tgid != ctl->pids[i]) {
 			ctl->tgids[i] = tgid;
@@ -676,31 +736,48 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 		ret = out_list_columns(columns, NCOLUMNS, &ctl.out) < 0 ? EXIT_FAIL : EXIT_OK;
 		goto cleanup;
 	}
+	pin_pids(&ctl);
 	if (select_columns(&ctl) < 0) {
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}
 	start_prefetch(&ctl);
 	if (ctl.all)
-		failed = list_all(&ctl) < 0;
+		failed = list_all(&ctl);
 	else if (ctl.npids == 0)
-		failed = list_one(&ctl, 0, 0, false) < 0;
-	for (i = 0; i < ctl.npids; i++)
-		if (list_one(&ctl, ctl.pids[i], ctl.tgids[i], false) < 0)
-			failed = 1;
+		failed = list_one(&ctl, 0, 0, NULL, false);
+	for (i = 0; i < ctl.npids && failed != -2; i++) {
+		int rc = list_one(&ctl, ctl.pids[i], ctl.tgids[i], &ctl.pins[i],
+				  false);
+
+		if (rc < 0)
+			failed = rc;
+	}
+	unpin_pids(&ctl);
+	/* Out of memory in a collecting thread: reported, nothing printed. */
+	if (failed == -2) {
+		ret = EXIT_FAIL;
+		goto cleanup;
+	}
 	attach_extra(&ctl);
 	ctl.table = out_table_new("descriptors", columns, ctl.selected,
 				  ctl.nselected, &ctl.out);
-	/* Whatever could be read is still printed. */
-	if (print_rows(&ctl) < 0 && errno != EPIPE)
+	/* Whatever could be read is still printed.  A failed write is the
+	 * dispatcher's to report (it checks stdout); anything else here. */
+	if (print_rows(&ctl) < 0 && errno != EPIPE) {
+		if (!ferror(stdout))
+			warn("cannot print the descriptor table");
 		failed = 1;
+	}
 	ret = failed ? EXIT_FAIL : EXIT_OK;
 cleanup:
 	out_table_free(ctl.table);
 	net_attach_free(ctl.attach);
+	holder_index_free(ctl.holders);
 	sock_prefetch_free(ctl.prefetch);
 	free(ctl.row_start);
 	release_procs(&ctl);
+	unpin_pids(&ctl);
 	free(ctl.pids);
 	free(ctl.tgids);
 	return ret;

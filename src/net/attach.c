@@ -25,17 +25,13 @@
 #include "net/netaddr.h"
 #include "net/sockproto.h"
 #include "proc/fdtype.h"
+#include "proc/procfs.h"
 
 struct netns {
 	unsigned long long ino;	/* of /proc/PID/ns/net; 0: unknown */
 	bool tried;		/* loaded once, successful or not */
 	bool loaded;		/* the table holds this namespace's sockets */
 	struct sock_table t;
-};
-
-struct holder {
-	unsigned long long dev, ino;
-	size_t pi, ei;
 };
 
 struct sock_prefetch {
@@ -53,8 +49,6 @@ struct net_attach {
 	struct netns *ns;
 	size_t nns;
 	size_t *proc_ns;	/* per process: index into ns, or SIZE_MAX */
-	struct holder *holders;
-	size_t nholders;
 	unsigned int mask;		/* the dumps the listed sockets need */
 	unsigned long long *inos;	/* their unix (or unnamed) inodes */
 	size_t ninos;
@@ -79,8 +73,13 @@ static void *prefetch_run(void *arg)
 {
 	struct sock_prefetch *pf = arg;
 
-	pf->rc = sock_table_load(&pf->t, true, pf->root, 0);
+	int netdir = procfs_open_pid_file(pf->root, 0, "net",
+					  O_RDONLY | O_DIRECTORY);
+
+	pf->rc = sock_table_load(&pf->t, true, netdir);
 	pf->error = errno;
+	if (netdir >= 0)
+		close(netdir);
 	return NULL;
 }
 
@@ -136,7 +135,6 @@ void net_attach_free(struct net_attach *a)
 		sock_table_release(&a->ns[i].t);
 	free(a->ns);
 	free(a->proc_ns);
-	free(a->holders);
 	free(a->inos);
 	free(a);
 }
@@ -203,37 +201,67 @@ static bool proc_has_socket(const struct fd_proc *p)
 	return false;
 }
 
-static void ns_path(const char *root, pid_t pid, char *buf, size_t len)
+/* fdscope's own namespace: its process cannot be another one meanwhile. */
+static unsigned long long own_netns_ino(const char *root)
 {
-	if (pid == 0)
-		snprintf(buf, len, "%s/self/ns/net", root);
-	else
-		snprintf(buf, len, "%s/%ld/ns/net", root, (long)pid);
+	int fd = procfs_open_pid_file(root, 0, "ns/net", O_RDONLY);
+	struct stat st;
+	int rc;
+
+	if (fd < 0)
+		return 0;
+	rc = fstat(fd, &st);
+	close(fd);
+	return rc == 0 ? (unsigned long long)st.st_ino : 0;
 }
 
-static unsigned long long netns_ino(const char *root, pid_t pid)
+/* Out of memory while the socket table was filled (in this thread or the
+ * prefetch one): the listing would lack what it cannot say it lacks.  The
+ * prefetch thread, if still running, is waited for first. */
+static void no_memory(struct net_attach *a)
 {
-	char path[4096];
-	struct stat st;
+	sock_prefetch_free(a->prefetch);
+	a->prefetch = NULL;
+	errx(EXIT_FAIL, "cannot decode sockets: %s", strerror(ENOMEM));
+}
 
-	ns_path(root, pid, path, sizeof(path));
-	return stat(path, &st) == 0 ? (unsigned long long)st.st_ino : 0;
+/* The dumps the listed sockets need, in the calling thread's namespace;
+ * netdir is the /proc/PID/net to fall back on (-1: none). */
+static int load_here(struct net_attach *a, struct sock_table *t,
+		     bool netlink, int netdir)
+{
+	int rc = sock_table_load_some(t, netlink, netdir, a->mask,
+				      netlink ? a->inos : NULL,
+				      netlink ? a->ninos : 0);
+
+	if (rc < 0 && errno == ENOMEM)
+		no_memory(a);
+	return rc;
+}
+
+static int load_own(struct net_attach *a, struct sock_table *t)
+{
+	int netdir = procfs_open_pid_file(a->root, 0, "net",
+					  O_RDONLY | O_DIRECTORY);
+	int rc = load_here(a, t, true, netdir), saved = errno;
+
+	if (netdir >= 0)
+		close(netdir);
+	errno = saved;
+	return rc;
 }
 
 /* Runs the dumps inside the namespace target (a descriptor of it) and
  * comes back.  Returns 0, or -1 with errno when it may not be entered. */
 static int load_in_netns_fd(struct net_attach *a, struct sock_table *t,
-			    int target, pid_t pid)
+			    int target, int netdir)
 {
-	char path[4096];
 	int home, ret = -1, saved = 0;
 
-	ns_path(a->root, 0, path, sizeof(path));
-	home = open(path, O_RDONLY | O_CLOEXEC);
+	home = procfs_open_pid_file(a->root, 0, "ns/net", O_RDONLY);
 	if (home < 0 || setns(target, CLONE_NEWNET) < 0)
 		goto cleanup;
-	ret = sock_table_load_some(t, true, a->root, pid, a->mask, a->inos,
-				   a->ninos);
+	ret = load_here(a, t, true, netdir);
 	saved = errno;
 	/* Staying in the wrong namespace would mislabel everything after. */
 	if (setns(home, CLONE_NEWNET) < 0)
@@ -247,22 +275,16 @@ cleanup:
 	return ret;
 }
 
-/* The same inside pid's namespace. */
+/* The same inside p's namespace, through the descriptor collection kept
+ * on its ns/net (read through the pinned /proc/PID). */
 static int load_in_netns(struct net_attach *a, struct sock_table *t,
-			 pid_t pid)
+			 const struct fd_proc *p)
 {
-	char path[4096];
-	int target, ret, saved;
-
-	ns_path(a->root, pid, path, sizeof(path));
-	target = open(path, O_RDONLY | O_CLOEXEC);
-	if (target < 0)
+	if (p->netns_fd < 0) {
+		errno = ENOENT;
 		return -1;
-	ret = load_in_netns_fd(a, t, target, pid);
-	saved = errno;
-	close(target);
-	errno = saved;
-	return ret;
+	}
+	return load_in_netns_fd(a, t, p->netns_fd, p->net_dir);
 }
 
 static size_t find_or_add_ns(struct net_attach *a, unsigned long long ino)
@@ -279,32 +301,35 @@ static size_t find_or_add_ns(struct net_attach *a, unsigned long long ino)
 	return a->nns++;
 }
 
-static void load_ns(struct net_attach *a, struct netns *ns, pid_t pid,
-		    bool own)
+/* p: a process of that namespace (NULL for fdscope's own). */
+static void load_ns(struct net_attach *a, struct netns *ns,
+		    const struct fd_proc *p, bool own)
 {
 	ns->tried = true;
 	if (own && a->prefetch) {
 		ns->loaded = prefetch_finish(a->prefetch, &ns->t) == 0;
 		free(a->prefetch);
 		a->prefetch = NULL;
+		/* The prefetch thread hands its failure back; this thread,
+		 * the one that started it, reports it, the thread stopped. */
+		if (!ns->loaded && errno == ENOMEM)
+			no_memory(a);
 		return;
 	}
-	if (own) {
-		ns->loaded = sock_table_load_some(&ns->t, true, a->root, 0,
-						  a->mask, a->inos,
-						  a->ninos) == 0;
+	if (own || p == NULL) {
+		ns->loaded = load_own(a, &ns->t) == 0;
 		return;
 	}
-	if (load_in_netns(a, &ns->t, pid) == 0) {
+	if (load_in_netns(a, &ns->t, p) == 0) {
 		ns->loaded = true;
 		return;
 	}
 	/* The kernel shows /proc/PID/net in the process's own namespace. */
-	ns->loaded = sock_table_load_some(&ns->t, false, a->root, pid,
-					  a->mask, NULL, 0) == 0;
+	ns->loaded = load_here(a, &ns->t, false, p->net_dir) == 0;
 	if (!ns->loaded)
 		warnx("process %ld: its network namespace (net:[%llu]) cannot "
-		      "be read: its sockets are not decoded", (long)pid, ns->ino);
+		      "be read: its sockets are not decoded", (long)p->pid,
+		      ns->ino);
 }
 
 /* The entry for ino in any table read, the holder's namespace first: a
@@ -386,7 +411,7 @@ static void find_own_sockets_ns(struct net_attach *a)
 				if (!a->ns[k].tried) {
 					a->ns[k].tried = true;
 					a->ns[k].loaded = load_in_netns_fd(a,
-						&a->ns[k].t, nsfd, 0) == 0;
+						&a->ns[k].t, nsfd, -1) == 0;
 				}
 			}
 			close(nsfd);
@@ -396,7 +421,7 @@ static void find_own_sockets_ns(struct net_attach *a)
 
 void net_attach_sockets(struct net_attach *a)
 {
-	unsigned long long self_ns = netns_ino(a->root, 0);
+	unsigned long long self_ns = own_netns_ino(a->root);
 	size_t i, cap = 0, k;
 	bool own_tried = false;
 
@@ -411,14 +436,15 @@ void net_attach_sockets(struct net_attach *a)
 
 		if (!proc_has_socket(p))
 			continue;
-		ino = p->self ? self_ns : netns_ino(a->root, p->pid);
+		/* Read through the pinned /proc/PID at collection. */
+		ino = p->self ? self_ns : p->netns_ino;
 		/* A namespace fdscope cannot name stays unknown. */
 		if (ino == 0)
 			continue;
 		k = find_or_add_ns(a, ino);
 		/* One load per namespace, whoever else lives there. */
 		if (!a->ns[k].tried)
-			load_ns(a, &a->ns[k], p->self ? 0 : p->pid,
+			load_ns(a, &a->ns[k], p->self ? NULL : p,
 				ino == self_ns);
 		if (ino == self_ns)
 			own_tried = true;
@@ -428,7 +454,7 @@ void net_attach_sockets(struct net_attach *a)
 	find_own_sockets_ns(a);
 	if (!own_tried && self_ns != 0 && have_unfound(a)) {
 		k = find_or_add_ns(a, self_ns);
-		load_ns(a, &a->ns[k], 0, true);
+		load_ns(a, &a->ns[k], NULL, true);
 	}
 }
 
@@ -448,38 +474,6 @@ int net_attach_ns_read(const struct net_attach *a, size_t pi)
 		return NET_NS_UNREAD;
 	return a->ns[a->proc_ns[pi]].t.source == SOCK_SRC_NETLINK ?
 		NET_NS_NETLINK : NET_NS_PROCNET;
-}
-
-static int cmp_holder(const void *x, const void *y)
-{
-	const struct holder *h = x, *k = y;
-
-	if (h->dev != k->dev)
-		return h->dev < k->dev ? -1 : 1;
-	if (h->ino != k->ino)
-		return h->ino < k->ino ? -1 : 1;
-	if (h->pi != k->pi)
-		return h->pi < k->pi ? -1 : 1;
-	return (h->ei > k->ei) - (h->ei < k->ei);
-}
-
-void net_attach_holders(struct net_attach *a)
-{
-	size_t i, j, n = 0;
-
-	for (i = 0; i < a->nprocs; i++)
-		n += a->procs[i].n;
-	a->holders = xcalloc(n ? n : 1, sizeof(*a->holders));
-	for (i = 0; i < a->nprocs; i++)
-		for (j = 0; j < a->procs[i].n; j++) {
-			const struct fd_entry *e = &a->procs[i].fds[j];
-
-			if (e->stat_errno != 0)
-				continue;
-			a->holders[a->nholders++] = (struct holder){
-				e->st.st_dev, e->st.st_ino, i, j };
-		}
-	qsort(a->holders, a->nholders, sizeof(*a->holders), cmp_holder);
 }
 
 const struct sock_info *net_attach_sock(const struct net_attach *a, size_t pi,
@@ -507,69 +501,6 @@ const struct sock_info *net_attach_peer(const struct net_attach *a, size_t pi,
 			home = i;
 	return home == SIZE_MAX ? NULL :
 		sock_table_find(&a->ns[home].t, si->peer_ino);
-}
-
-static const struct holder *first_holder(const struct net_attach *a,
-					 unsigned long long dev,
-					 unsigned long long ino)
-{
-	size_t lo = 0, hi = a->nholders;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct holder *h = &a->holders[mid];
-
-		if (h->dev < dev || (h->dev == dev && h->ino < ino))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < a->nholders && a->holders[lo].dev == dev &&
-		a->holders[lo].ino == ino ? &a->holders[lo] : NULL;
-}
-
-static char mode_letter(const struct fd_entry *e)
-{
-	if (!e->have_info || !e->info.has_flags)
-		return '\0';
-	switch (e->info.flags & 3) {
-	case 0:
-		return 'r';
-	case 1:
-		return 'w';
-	default:
-		return 'u';
-	}
-}
-
-size_t net_attach_holders_of(const struct net_attach *a, unsigned long long dev,
-			     unsigned long long ino, size_t pi, int fd,
-			     char *buf, size_t len)
-{
-	const struct holder *h = first_holder(a, dev, ino);
-	const struct holder *end = a->holders + a->nholders;
-	size_t off = 0, count = 0;
-
-	if (len)
-		buf[0] = '\0';
-	for (; h && h < end && h->dev == dev && h->ino == ino; h++) {
-		const struct fd_proc *p = &a->procs[h->pi];
-		const struct fd_entry *e = &p->fds[h->ei];
-		char comm[4 * sizeof(p->comm)], m = mode_letter(e);
-		int w;
-
-		if (h->pi == pi && e->fd == fd)
-			continue;
-		escape_into(comm, sizeof(comm), p->comm, strlen(p->comm));
-		w = snprintf(buf + off, len - off, "%s%ld,%s,%d%.*s",
-			     count ? "; " : "", (long)(p->self ? getpid() : p->pid),
-			     comm, e->fd, m ? 1 : 0, &m);
-		if (w < 0 || (size_t)w >= len - off)
-			break;
-		off += (size_t)w;
-		count++;
-	}
-	return count;
 }
 
 const char *net_sock_laddr(const struct sock_info *si, char *buf, size_t len)

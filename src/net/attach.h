@@ -1,8 +1,7 @@
 /* The "attach" step of `list`: what /proc/PID/fd does not say about a
  * descriptor, found once for all the collected tables.  Sockets decoded
  * per network namespace (one set of dumps each, never a query per
- * descriptor) and the holders of each inode across the listed processes
- * (pipe and FIFO endpoints, unix socket peers). */
+ * descriptor).  The holders of each inode are proc/holders.h's. */
 #ifndef FDSCOPE_NET_ATTACH_H
 #define FDSCOPE_NET_ATTACH_H
 
@@ -38,10 +37,6 @@ void net_attach_take_prefetch(struct net_attach *a, struct sock_prefetch *pf);
  * one warning.  Does nothing when no process holds a socket. */
 void net_attach_sockets(struct net_attach *a);
 
-/* Indexes every descriptor by (device, inode) so that the other holders
- * of a pipe, FIFO or socket can be named. */
-void net_attach_holders(struct net_attach *a);
-
 /* The inode of a socket descriptor (from its link or stat), or 0. */
 unsigned long long net_entry_sock_ino(const struct fd_proc *p,
 				      const struct fd_entry *e);
@@ -54,12 +49,6 @@ const struct sock_info *net_attach_sock(const struct net_attach *a, size_t pi,
 /* The unix peer of si, when it was found in the same namespace. */
 const struct sock_info *net_attach_peer(const struct net_attach *a, size_t pi,
 					const struct sock_info *si);
-
-/* Writes "PID,COMMAND,FDm; ..." for every descriptor other than (pi, fd)
- * that refers to (dev, ino) into buf; returns the number written. */
-size_t net_attach_holders_of(const struct net_attach *a, unsigned long long dev,
-			     unsigned long long ino, size_t pi, int fd,
-			     char *buf, size_t len);
 
 /* True when every table read came from netlink (no /proc/net text that
  * a socket's name could forge). */

@@ -103,18 +103,7 @@ static bool endpoint_is_zero(const struct sockaddr_storage *ss)
 static const char *dec_field(const char *p, const char *end,
 			     unsigned long long *out)
 {
-	unsigned long long v = 0;
-	const char *start = p;
-
-	while (p < end && *p >= '0' && *p <= '9') {
-		if (v > (~0ULL - 9) / 10)
-			return NULL;
-		v = v * 10 + (unsigned long long)(*p++ - '0');
-	}
-	if (p == start)
-		return NULL;
-	*out = v;
-	return p;
+	return scan_ull(p, end, 10, out);
 }
 
 /* "  sl  local_address rem_address   st tx_queue:rx_queue tr:when
@@ -146,6 +135,8 @@ static int parse_inet_line(struct sock_table *t, const char *p,
 	if (dec_field(p, end, &ino) == NULL || ino == 0)
 		return -1;
 	si = sock_table_add(t, ino);
+	if (si == NULL)
+		return -1;
 	si->family = family;
 	si->proto = proto;
 	si->type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
@@ -329,6 +320,8 @@ int procnet_parse_unix(struct sock_table *t, const char *text, size_t len)
 			continue;
 		}
 		si = sock_table_add(t, l.ino);
+		if (si == NULL)		/* t->error says why */
+			return -1;
 		si->family = AF_UNIX;
 		si->type = (int)l.type;
 		si->proto = 0;
@@ -354,21 +347,14 @@ static const struct {
 	[SOCKDIAG_UNIX] = { "unix", AF_UNIX, 0 },
 };
 
-int procnet_read(struct sock_table *t, const char *root, pid_t pid,
-		 enum sockdiag_dump which)
+int procnet_read_at(struct sock_table *t, int netdir,
+		    enum sockdiag_dump which)
 {
-	char path[4096];
 	char *text = NULL;
 	ssize_t n;
 	int rc;
 
-	if (pid == 0)
-		snprintf(path, sizeof(path), "%s/self/net/%s", root,
-			 procnet_files[which].file);
-	else
-		snprintf(path, sizeof(path), "%s/%ld/net/%s", root, (long)pid,
-			 procnet_files[which].file);
-	n = procfs_slurp_at(AT_FDCWD, path, &text);
+	n = procfs_slurp_at(netdir, procnet_files[which].file, &text);
 	if (n < 0)
 		return -1;
 	if (which == SOCKDIAG_UNIX)

@@ -54,15 +54,19 @@ static uint32_t *find_slot(const struct sock_table *t, unsigned long long ino)
 	return &t->index[i];
 }
 
-static void grow_index(struct sock_table *t)
+static int grow_index(struct sock_table *t)
 {
-	size_t i;
+	size_t i, cap = t->index_cap ? t->index_cap * 2 : 1024;
+	uint32_t *index = try_calloc(cap, sizeof(*index));
 
-	t->index_cap = t->index_cap ? t->index_cap * 2 : 1024;
+	if (index == NULL)
+		return -1;
 	free(t->index);
-	t->index = xcalloc(t->index_cap, sizeof(*t->index));
+	t->index = index;
+	t->index_cap = cap;
 	for (i = 0; i < t->n; i++)
 		*find_slot(t, t->entries[i].ino) = (uint32_t)(i + 1);
+	return 0;
 }
 
 struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino)
@@ -71,22 +75,34 @@ struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino)
 	uint32_t *slot;
 
 	/* Half full at most: 4 bytes a slot, so probes stay short cheaply. */
-	if ((t->n + 1) * 2 > t->index_cap)
-		grow_index(t);
+	if ((t->n + 1) * 2 > t->index_cap && grow_index(t) < 0)
+		goto fail;
 	slot = find_slot(t, ino);
 	if (*slot != 0)
 		return &t->entries[*slot - 1];
-	if (t->n == UINT32_MAX - 1)
-		errx(EXIT_FAIL, "too many sockets to decode");
+	if (t->n == UINT32_MAX - 1) {
+		errno = EOVERFLOW;
+		goto fail;
+	}
 	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 256;
-		t->entries = xrealloc(t->entries, t->cap * sizeof(*t->entries));
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		struct sock_info *grown = try_realloc(t->entries,
+						      cap * sizeof(*grown));
+
+		if (grown == NULL)
+			goto fail;
+		t->entries = grown;
+		t->cap = cap;
 	}
 	si = &t->entries[t->n];
 	memset(si, 0, sizeof(*si));
 	si->ino = ino;
 	*slot = (uint32_t)++t->n;
 	return si;
+fail:
+	if (t->error == 0)
+		t->error = errno;
+	return NULL;
 }
 
 const struct sock_info *sock_table_find(const struct sock_table *t,
@@ -144,6 +160,8 @@ int sockdiag_decode_inet(struct sock_table *t, int proto, const void *msg,
 	if (m->idiag_inode == 0)
 		return 0;
 	si = sock_table_add(t, m->idiag_inode);
+	if (si == NULL)
+		return -1;
 	si->family = m->idiag_family;
 	si->proto = proto;
 	si->type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
@@ -173,6 +191,8 @@ int sockdiag_decode_unix(struct sock_table *t, const void *msg, size_t len)
 	if (m->udiag_ino == 0)
 		return 0;
 	si = sock_table_add(t, m->udiag_ino);
+	if (si == NULL)
+		return -1;
 	si->family = AF_UNIX;
 	si->type = m->udiag_type;
 	si->proto = 0;
@@ -361,19 +381,6 @@ static int exact_one(int fd, struct sock_table *t, unsigned long long ino,
 	return 0;
 }
 
-int sockdiag_unix_exact(struct sock_table *t, unsigned long long ino)
-{
-	int fd = diag_open(), rc, saved;
-
-	if (fd < 0)
-		return -1;
-	rc = exact_one(fd, t, ino, 1);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return rc;
-}
-
 /* The unix sockets asked for, then the peers they name; a socket of
  * another namespace is simply not found.  Returns -1 when netlink
  * refused outright (then the dump path decides). */
@@ -411,28 +418,14 @@ static bool unix_exact_wanted(size_t n)
 	return n <= SOCKDIAG_UNIX_EXACT_MAX;
 }
 
-int sockdiag_dump_one(struct sock_table *t, enum sockdiag_dump which)
+int sock_table_load(struct sock_table *t, bool use_netlink, int netdir)
 {
-	int fd = diag_open(), rc, saved;
-
-	if (fd < 0)
-		return -1;
-	rc = dump_one(fd, t, which, 1);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return rc;
-}
-
-int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
-		    pid_t pid)
-{
-	return sock_table_load_some(t, use_netlink, root, pid, SOCKDIAG_ALL,
+	return sock_table_load_some(t, use_netlink, netdir, SOCKDIAG_ALL,
 				    NULL, SIZE_MAX);
 }
 
 int sock_table_load_some(struct sock_table *t, bool use_netlink,
-			 const char *root, pid_t pid, unsigned int mask,
+			 int netdir, unsigned int mask,
 			 const unsigned long long *unix_inos, size_t n)
 {
 	int fd = -1, i, last = ENOENT;
@@ -454,7 +447,8 @@ int sock_table_load_some(struct sock_table *t, bool use_netlink,
 			by_netlink = true;
 			continue;
 		}
-		if (procnet_read(t, root, pid, (enum sockdiag_dump)i) == 0) {
+		if (netdir >= 0 &&
+		    procnet_read_at(t, netdir, (enum sockdiag_dump)i) == 0) {
 			by_procnet = true;
 			continue;
 		}
@@ -465,6 +459,10 @@ int sock_table_load_some(struct sock_table *t, bool use_netlink,
 	t->source = by_netlink && by_procnet ? SOCK_SRC_MIXED :
 		by_netlink ? SOCK_SRC_NETLINK :
 		by_procnet ? SOCK_SRC_PROCNET : SOCK_SRC_NONE;
+	if (t->error != 0) {
+		errno = t->error;
+		return -1;
+	}
 	if (!by_netlink && !by_procnet) {
 		errno = last;
 		return -1;

@@ -50,13 +50,17 @@ struct sock_table {
 	uint32_t *index;		/* entry position + 1; 0: empty */
 	size_t index_cap;		/* a power of two, or 0 */
 	enum sock_source source;
+	/* An add failed (out of memory, or 4 G sockets): the table may be
+	 * filled in a thread of its own, which never exits (attach.c). */
+	int error;
 };
 
 void sock_table_init(struct sock_table *t);
 void sock_table_release(struct sock_table *t);
 
 /* The entry for ino, created zeroed (with ino set) when absent.  The
- * pointer is good until the next sock_table_add. */
+ * pointer is good until the next sock_table_add.  NULL, with t->error set,
+ * when it cannot be added. */
 struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino);
 
 /* The entry for ino, or NULL. */
@@ -68,11 +72,6 @@ enum sockdiag_dump {
 	SOCKDIAG_TCP4, SOCKDIAG_TCP6, SOCKDIAG_UDP4, SOCKDIAG_UDP6,
 	SOCKDIAG_UNIX, SOCKDIAG_NDUMPS
 };
-
-/* Runs one dump over NETLINK_SOCK_DIAG in the calling thread's network
- * namespace and adds every socket to t.  Returns 0, or -1 with errno
- * (EACCES/EPERM/EPROTONOSUPPORT/ENOENT: refused or not built in). */
-int sockdiag_dump_one(struct sock_table *t, enum sockdiag_dump which);
 
 /* The decoders for one reply message, exposed for tests: each checks the
  * lengths it is given before reading and returns -1 on a short message. */
@@ -90,10 +89,10 @@ int sockdiag_walk_replies(struct sock_table *t, enum sockdiag_dump which,
 /* Fills t with every TCP, UDP and unix socket of a network namespace:
  * netlink in the current namespace first, and for each dump it refuses
  * (or always, when FDSCOPE_NO_NETLINK is set or use_netlink is false),
- * the /proc/net file of process pid (0: self) under root.  Returns 0 when
- * at least one source answered, -1 with errno otherwise. */
-int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
-		    pid_t pid);
+ * the /proc/net file relative to netdir (a descriptor on /proc/PID/net;
+ * -1: none).  Returns 0 when at least one source answered, -1 with errno
+ * otherwise. */
+int sock_table_load(struct sock_table *t, bool use_netlink, int netdir);
 
 /* Dump selection for sock_table_load_some: bit 1 << SOCKDIAG_* each. */
 #define SOCKDIAG_ALL ((1u << SOCKDIAG_NDUMPS) - 1)
@@ -111,13 +110,8 @@ int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
  * asked for by inode instead of dumping every unix socket.
  * FDSCOPE_UNIX_LOOKUP=dump or =exact forces one way (tests compare). */
 int sock_table_load_some(struct sock_table *t, bool use_netlink,
-			 const char *root, pid_t pid, unsigned int mask,
+			 int netdir, unsigned int mask,
 			 const unsigned long long *unix_inos, size_t n);
-
-/* Asks unix_diag in the calling thread's namespace for one socket by
- * inode and adds it to t.  Returns 0, or -1 with errno (ENOENT: no such
- * unix socket in this namespace). */
-int sockdiag_unix_exact(struct sock_table *t, unsigned long long ino);
 
 /* True unless FDSCOPE_NO_NETLINK is set to a non-empty value other than 0. */
 bool sockdiag_netlink_allowed(void);

@@ -78,9 +78,6 @@ int out_select(const struct out_column *cols, size_t ncols,
 	       const int *defaults, size_t ndefaults, const char *list,
 	       int *selected, size_t *nselected);
 
-/* True when the column id is among the selected ones. */
-bool out_is_selected(const int *selected, size_t nselected, int id);
-
 /* Prints the column table (name, JSON type, meaning) for --list-columns,
  * itself as a table or JSON. */
 int out_list_columns(const struct out_column *cols, size_t ncols,
@@ -116,7 +113,8 @@ int out_table_print_rows(struct out_table *t, const void *ctx, size_t nrows,
 void out_table_free(struct out_table *t);
 
 /* A single record.  As text: one line per selected field, FIELD VALUE and
- * the column's help; as JSON: {"json_name": {"field": value, ...}}. */
+ * the column's help; as JSON a table of one line, in the schema of every
+ * table: {"json_name": [{"field": value, ...}]}. */
 int out_record_print(const char *json_name, const struct out_column *cols,
 		     const int *selected, size_t nselected,
 		     const struct out_opts *o, const void *row,

@@ -1,6 +1,7 @@
-/* Collecting descriptor tables.  One descriptor on /proc/PID/fd is held for
- * the whole walk and everything else is opened relative to it (fdinfo
- * relative to one on /proc/PID/fdinfo): no path building.  Per descriptor,
+/* Collecting descriptor tables.  The process is pinned once by its /proc/PID
+ * directory descriptor and everything is opened relative to it: a
+ * descriptor on its fd directory is held for the whole walk (fdinfo
+ * relative to one on its fdinfo directory), no path is rebuilt from a PID.  Per descriptor,
  * as the columns need them: fdinfo (open, one read, close), readlinkat and
  * fstatat, the last two skipped for pipes and sockets, whose link and stat
  * follow from fdinfo's inode and mount ID.  Those calls are nearly all of
@@ -24,6 +25,7 @@
 #include "lib/parallel.h"
 #include "lib/util.h"
 #include "proc/fdlist.h"
+#include "proc/fdtype.h"
 
 /* getdents64 fills as much as it is given: 256 KiB holds about 10000
  * /proc/PID/fd entries per call, where readdir's 32 KiB holds 1300.  Small
@@ -36,49 +38,29 @@
 #define PARALLEL_MIN 512
 #define PER_THREAD_MIN 256
 
-static int open_fd_dir(const char *root, pid_t pid)
-{
-	char path[4096];
-	int n;
-
-	if (pid == 0)
-		n = snprintf(path, sizeof(path), "%s/self/fd", root);
-	else
-		n = snprintf(path, sizeof(path), "%s/%ld/fd", root, (long)pid);
-	if (n < 0 || (size_t)n >= sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
-/* Distinguishes "no such process" from "no permission": /proc/PID itself is
- * visible to everyone, its fd directory only to the owner and ptracers. */
-static int classify_open_error(const char *root, pid_t pid, int e)
-{
-	char path[4096];
-
-	if (e != ENOENT || pid == 0)
-		return e;
-	snprintf(path, sizeof(path), "%s/%ld", root, (long)pid);
-	return access(path, F_OK) == 0 ? EACCES : ENOENT;
-}
-
 /* Link texts, NUL-separated; each collecting thread fills its own. */
 struct str_pool {
 	char *s;
 	size_t len, cap;
 };
 
+/* Runs in collecting threads: (size_t)-1 with errno ENOMEM when out of
+ * memory, for the job to hand back. */
 static size_t pool_add(struct str_pool *sp, const char *s, size_t n)
 {
 	size_t off = sp->len;
 
 	if (sp->len + n + 1 > sp->cap) {
-		sp->cap = sp->cap ? sp->cap * 2 : 16384;
-		while (sp->len + n + 1 > sp->cap)
-			sp->cap *= 2;
-		sp->s = xrealloc(sp->s, sp->cap);
+		size_t cap = sp->cap ? sp->cap * 2 : 16384;
+		char *grown;
+
+		while (sp->len + n + 1 > cap)
+			cap *= 2;
+		grown = try_realloc(sp->s, cap);
+		if (grown == NULL)
+			return (size_t)-1;
+		sp->s = grown;
+		sp->cap = cap;
 	}
 	memcpy(sp->s + off, s, n);
 	sp->s[off + n] = '\0';
@@ -199,7 +181,6 @@ enum { LINK_PIPE, LINK_SOCKET, NLINK_KINDS, LINK_OTHER = NLINK_KINDS };
 /* One thread's share of the table: entries [lo, hi). */
 struct collect_job {
 	struct fd_proc *p;
-	const char *root;
 	int dfd, infofd;
 	unsigned int need;
 	size_t lo, hi;
@@ -225,30 +206,13 @@ static void keep_stat(struct fd_stat *to, const struct stat *st)
 static int link_kind(const char *link, unsigned long long *ino)
 {
 	static const char *const prefix[NLINK_KINDS] = {
-		[LINK_PIPE] = "pipe:[", [LINK_SOCKET] = "socket:[",
+		[LINK_PIPE] = "pipe:", [LINK_SOCKET] = "socket:",
 	};
 	int k;
 
-	for (k = 0; k < NLINK_KINDS; k++) {
-		size_t n = strlen(prefix[k]);
-		unsigned long long v = 0;
-		const char *s;
-
-		if (strncmp(link, prefix[k], n) != 0)
-			continue;
-		s = link + n;
-		if (*s < '0' || *s > '9')
-			return LINK_OTHER;
-		for (; *s >= '0' && *s <= '9'; s++) {
-			if (v > (~0ULL - 9) / 10)
-				return LINK_OTHER;
-			v = v * 10 + (unsigned long long)(*s - '0');
-		}
-		if (s[0] != ']' || s[1] != '\0')
-			return LINK_OTHER;
-		*ino = v;
-		return k;
-	}
+	for (k = 0; k < NLINK_KINDS; k++)
+		if (link_bracket_inode(link, prefix[k], ino))
+			return k;
 	return LINK_OTHER;
 }
 
@@ -287,6 +251,8 @@ static void learn_kind(struct collect_job *j, const char *link,
 	j->have_kind_st[k] = true;
 }
 
+/* Returns 0, -1 with errno when the link cannot be read, -2 when out of
+ * memory. */
 static int read_link(struct collect_job *j, const char *name,
 		     struct fd_entry *e)
 {
@@ -298,7 +264,7 @@ static int read_link(struct collect_job *j, const char *name,
 		return -1;
 	}
 	e->link_off = pool_add(&j->pool, buf, (size_t)n);
-	return 0;
+	return e->link_off == (size_t)-1 ? -2 : 0;
 }
 
 /* Returns -1 only when fdscope itself ran out of descriptors: a listing
@@ -339,9 +305,12 @@ static void read_sockopt(struct fd_entry *e)
 	e->have_sockopt = true;
 }
 
-static void read_comm(struct fd_proc *p, int dfd)
+/* piddir -1: fdscope itself, read through its fd directory dfd. */
+static void read_comm(struct fd_proc *p, int piddir, int dfd)
 {
-	ssize_t n = procfs_read_at(dfd, "../comm", p->comm, sizeof(p->comm));
+	ssize_t n = piddir >= 0 ?
+		procfs_read_at(piddir, "comm", p->comm, sizeof(p->comm)) :
+		procfs_read_at(dfd, "../comm", p->comm, sizeof(p->comm));
 
 	if (n <= 0) {
 		p->comm[0] = '\0';
@@ -360,9 +329,9 @@ static const char *fd_link_in(const struct collect_job *j,
 
 /* The link text of a pipe or socket from its fdinfo, once a real readlink
  * of the same kind showed which mount ID the kind is on: readlinkat is a
- * third of the cost of a descriptor (bench/results.md).  False when the
- * link must be read. */
-static bool link_from_fdinfo(struct collect_job *j, struct fd_entry *e)
+ * third of the cost of a descriptor (bench/results.md).  0 when the link
+ * must be read, 1 when made, -1 when out of memory. */
+static int link_from_fdinfo(struct collect_job *j, struct fd_entry *e)
 {
 	static const char *const fmt[NLINK_KINDS] = {
 		[LINK_PIPE] = "pipe:[%llu]", [LINK_SOCKET] = "socket:[%llu]",
@@ -371,15 +340,15 @@ static bool link_from_fdinfo(struct collect_job *j, struct fd_entry *e)
 	int k, n;
 
 	if (!e->have_info || !e->info.has_mnt_id || !e->info.has_ino)
-		return false;
+		return 0;
 	for (k = 0; k < NLINK_KINDS; k++) {
 		if (!j->have_kind_mnt[k] || j->kind_mnt[k] != e->info.mnt_id)
 			continue;
 		n = snprintf(buf, sizeof(buf), fmt[k], e->info.ino);
 		e->link_off = pool_add(&j->pool, buf, (size_t)n);
-		return true;
+		return e->link_off == (size_t)-1 ? -1 : 1;
 	}
-	return false;
+	return 0;
 }
 
 /* After a real readlink: a pipe's or socket's mount ID, when fdinfo agrees
@@ -433,14 +402,16 @@ static int read_stat(struct collect_job *j, const char *name,
 /* The kernel's name for a socket's protocol, as lsfd reads it: the
  * attribute is answered by sockfs from the socket itself, so it holds for
  * sockets that are in no table (unbound) and in any network namespace.
- * Reached through fdscope's own handle on /proc/PID/fd. */
+ * Reached through fdscope's own handle on /proc/PID/fd (getxattr has no
+ * *at form: the kernel's /proc/self/fd/DFD link is that directory, with
+ * any proc root). */
 static void read_proto(const struct collect_job *j, const char *name,
 		       struct fd_entry *e)
 {
-	char path[4200];
+	char path[64];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/self/fd/%d/%s", j->root, j->dfd, name);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", j->dfd, name);
 	n = getxattr(path, "system.sockprotoname", e->proto,
 		     sizeof(e->proto) - 1);
 	e->proto[n > 0 ? n : 0] = '\0';
@@ -463,20 +434,30 @@ void fd_entry_read_proto(const char *root, const struct fd_proc *p,
 }
 
 /* Fills one entry; returns 1 when the descriptor closed meanwhile, -1
- * with errno when fdscope ran out of descriptors. */
+ * with errno when fdscope ran out of descriptors or memory. */
 static int read_entry_once(struct collect_job *j, struct fd_entry *e)
 {
 	unsigned int need = j->need;
 	unsigned long long ino;
 	const char *link;
 	char name[16];
+	int rc;
 
 	snprintf(name, sizeof(name), "%d", e->fd);
 	/* fdinfo first: for pipes and sockets it makes the link. */
 	if ((need & FDL_NEED_FDINFO) && read_fdinfo(j, name, e) < 0)
 		return -1;
-	if ((need & FDL_NEED_LINK) && !link_from_fdinfo(j, e)) {
-		if (read_link(j, name, e) < 0 && errno == ENOENT)
+	if ((need & FDL_NEED_LINK) && (rc = link_from_fdinfo(j, e)) <= 0) {
+		if (rc < 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+		rc = read_link(j, name, e);
+		if (rc == -2) {
+			errno = ENOMEM;
+			return -1;
+		}
+		if (rc < 0 && errno == ENOENT)
 			return 1;
 		learn_kind_mnt(j, e);
 	}
@@ -626,7 +607,9 @@ static int read_entry(struct collect_job *j, struct fd_entry *e)
 }
 
 /* Entries whose descriptor closed meanwhile get fd -1; they are dropped
- * once every thread is done.  Running out of descriptors stops the job. */
+ * once every thread is done.  Running out of descriptors or memory stops
+ * the job: a collecting thread never exits, its error goes back to the
+ * thread that started it. */
 static void *collect_range(void *arg)
 {
 	struct collect_job *j = arg;
@@ -685,9 +668,10 @@ static void merge_pools(struct fd_proc *p, struct collect_job *jobs,
 
 /* Reads every entry, in threads when the table is large.  A thread that
  * cannot be started leaves its share to the calling thread.  Returns 0, or
- * -1 with errno when fdscope ran out of descriptors. */
-static int collect_entries(struct fd_proc *p, const char *root, int dfd,
-			   int infofd, unsigned int need)
+ * -1 with errno when fdscope ran out of descriptors or memory, once every
+ * thread has stopped. */
+static int collect_entries(struct fd_proc *p, int dfd, int infofd,
+			   unsigned int need)
 {
 	struct collect_job jobs[PARALLEL_MAX_JOBS];
 	size_t njobs = thread_count(p, need), k;
@@ -696,7 +680,7 @@ static int collect_entries(struct fd_proc *p, const char *root, int dfd,
 	memset(jobs, 0, sizeof(jobs));
 	for (k = 0; k < njobs; k++) {
 		jobs[k] = (struct collect_job){
-			.p = p, .root = root, .dfd = dfd, .infofd = infofd,
+			.p = p, .dfd = dfd, .infofd = infofd,
 			.need = need,
 			.lo = p->n * k / njobs, .hi = p->n * (k + 1) / njobs,
 		};
@@ -709,7 +693,9 @@ static int collect_entries(struct fd_proc *p, const char *root, int dfd,
 	return error ? -1 : 0;
 }
 
-static void drop_closed(struct fd_proc *p, int dfd)
+/* Drops what closed meanwhile, and in fdscope's own table the caller's
+ * handle on /proc/self. */
+static void drop_closed(struct fd_proc *p, int dfd, int piddir)
 {
 	size_t i, kept = 0;
 
@@ -723,6 +709,8 @@ static void drop_closed(struct fd_proc *p, int dfd)
 				p->skipped++;
 			continue;
 		}
+		if (p->self && e->fd == piddir)
+			continue;
 		e->is_reader = p->self && e->fd == dfd;
 		if (kept != i)
 			p->fds[kept] = *e;
@@ -731,28 +719,136 @@ static void drop_closed(struct fd_proc *p, int dfd)
 	p->n = kept;
 }
 
-int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
-		    unsigned int need)
+static bool has_socket(const struct fd_proc *p)
 {
-	int dfd, infofd = -1, ret = -1, saved = 0;
+	unsigned long long ino;
+	size_t i;
 
+	for (i = 0; i < p->n; i++) {
+		const char *link = fd_entry_link(p, &p->fds[i]);
+
+		if ((link && link_kind(link, &ino) == LINK_SOCKET) ||
+		    (p->fds[i].stat_errno == 0 && S_ISSOCK(p->fds[i].st.st_mode)))
+			return true;
+	}
+	return false;
+}
+
+/* The namespace the process is in now, read through the pinned /proc/PID:
+ * the sockets are decoded there after collection, when the PID might name
+ * another process already. */
+static void pin_netns(struct fd_proc *p, int piddir, int dfd)
+{
+	struct stat st;
+
+	if (piddir >= 0 ? fstatat(piddir, "ns/net", &st, 0) < 0 :
+	    fstatat(dfd, "../ns/net", &st, 0) < 0)
+		return;
+	p->netns_ino = (unsigned long long)st.st_ino;
+	if (p->self)
+		return;
+	p->netns_fd = openat(piddir, "ns/net", O_RDONLY | O_CLOEXEC);
+	p->net_dir = openat(piddir, "net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	p->netns_kept = true;
+}
+
+void fd_proc_drop_netns(struct fd_proc *p)
+{
+	/* A zeroed fd_proc holds none (0 is not one of them). */
+	if (!p->netns_kept)
+		return;
+	p->netns_kept = false;
+	if (p->netns_fd >= 0)
+		close(p->netns_fd);
+	if (p->net_dir >= 0)
+		close(p->net_dir);
+	p->netns_fd = p->net_dir = -1;
+}
+
+/* Opening "fd" of a process fdscope may not read fails with EACCES; with
+ * ENOENT only once it is gone, which its stat then says too. */
+static int open_fd_dir(int piddir)
+{
+	int dfd = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd < 0 && errno == ENOENT &&
+	    faccessat(piddir, "stat", F_OK, 0) == 0)
+		errno = EACCES;
+	return dfd;
+}
+
+/* The fd directory of a live thread other than the exited main thread:
+ * threads share the table (CLONE_FILES), and the kernel shows it through
+ * /proc/PID/task/TID/fd while the main thread's own is empty. */
+static int open_live_thread_fd(int piddir, pid_t pid)
+{
+	int tdir = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = tdir >= 0 ? fdopendir(tdir) : NULL;
+	struct dirent *de;
+	int dfd = -1;
+
+	if (d == NULL) {
+		if (tdir >= 0)
+			close(tdir);
+		return -1;
+	}
+	while (dfd < 0 && (de = readdir(d)) != NULL) {
+		long long tid;
+		const char *why;
+		char rel[64];
+
+		if (parse_ll(de->d_name, 1, INT_MAX, &tid, &why) < 0 ||
+		    tid == pid)
+			continue;
+		snprintf(rel, sizeof(rel), "task/%lld/fd", tid);
+		dfd = openat(piddir, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	closedir(d);
+	return dfd;
+}
+
+static void init_proc(struct fd_proc *p, pid_t pid)
+{
 	memset(p, 0, sizeof(*p));
 	p->self = pid == 0 || pid == getpid();
 	p->pid = p->self ? getpid() : pid;
 	p->reader_fd = -1;
-	dfd = open_fd_dir(root, p->self ? 0 : pid);
-	if (dfd < 0) {
-		errno = classify_open_error(root, pid, errno);
-		return -1;
-	}
+	p->netns_fd = p->net_dir = -1;
+}
+
+/* Reads the table through dfd, its fd directory, and the rest relative
+ * to piddir; -1 for fdscope itself, which then needs one descriptor at a
+ * time (it may be down to its last free one).  Closes dfd. */
+static int collect_table(struct fd_proc *p, int piddir, int dfd,
+			 unsigned int need)
+{
+	int infofd = -1, ret = -1, saved = 0;
+
 	if (read_fd_numbers(p, dfd) < 0) {
 		saved = errno;
 		goto cleanup;
 	}
+	/* An empty table is rare: say what the process is, and when only its
+	 * main thread has exited, read the table through another thread. */
+	if (p->n == 0 && !p->self && piddir >= 0) {
+		p->task = procfs_classify_at(piddir);
+		if (p->task == PROCFS_TASK_LEADER_EXITED) {
+			int tfd = open_live_thread_fd(piddir, p->pid);
+
+			if (tfd >= 0) {
+				close(dfd);
+				dfd = tfd;
+				if (read_fd_numbers(p, dfd) < 0) {
+					saved = errno;
+					goto cleanup;
+				}
+			}
+		}
+	}
 	if (p->self)
 		p->reader_fd = dfd;
 	if (need & FDL_NEED_COMM)
-		read_comm(p, dfd);
+		read_comm(p, piddir, dfd);
 	/* Opened after the numbers were read, so never listed itself; when
 	 * it cannot be opened, fdinfo is reached through "..". */
 	/* fdinfo's inode is what shows that the link and the stat were
@@ -762,11 +858,13 @@ int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 	if (need & FDL_NEED_FDINFO)
 		infofd = openat(dfd, "../fdinfo",
 				O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (collect_entries(p, root, dfd, infofd, need) < 0) {
+	if (collect_entries(p, dfd, infofd, need) < 0) {
 		saved = errno;
 		goto cleanup;
 	}
-	drop_closed(p, dfd);
+	drop_closed(p, dfd, piddir);
+	if ((need & FDL_NEED_NETNS) && has_socket(p))
+		pin_netns(p, piddir, dfd);
 	ret = 0;
 cleanup:
 	if (infofd >= 0)
@@ -779,8 +877,42 @@ cleanup:
 	return ret;
 }
 
+int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
+		       unsigned int need)
+{
+	int dfd;
+
+	init_proc(p, pid);
+	dfd = open_fd_dir(piddir);
+	if (dfd < 0)
+		return -1;
+	return collect_table(p, piddir, dfd, need);
+}
+
+int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
+		    unsigned int need)
+{
+	int piddir, dfd, rc, saved;
+
+	init_proc(p, pid);
+	/* fdscope itself cannot be another process meanwhile: no pin. */
+	if (p->self) {
+		dfd = procfs_open_pid_file(root, 0, "fd", O_RDONLY | O_DIRECTORY);
+		return dfd < 0 ? -1 : collect_table(p, -1, dfd, need);
+	}
+	piddir = procfs_open_pid(root, pid);
+	if (piddir < 0)
+		return -1;
+	rc = fd_proc_collect_at(p, piddir, pid, need);
+	saved = errno;
+	close(piddir);
+	errno = saved;
+	return rc;
+}
+
 void fd_proc_release(struct fd_proc *p)
 {
+	fd_proc_drop_netns(p);
 	free(p->fds);
 	free(p->strings);
 	p->fds = NULL;
@@ -788,24 +920,43 @@ void fd_proc_release(struct fd_proc *p)
 	p->n = p->cap = p->strings_len = p->strings_cap = 0;
 }
 
+static void count_table(const struct fd_proc *p, unsigned long long limit,
+			struct fd_count *out)
+{
+	size_t i;
+
+	out->open = out->below = 0;
+	out->highest = -1;
+	for (i = 0; i < p->n; i++) {
+		if (p->self && p->fds[i].fd == p->reader_fd)
+			continue;
+		out->open++;
+		if ((unsigned long long)p->fds[i].fd < limit)
+			out->below++;
+		out->highest = p->fds[i].fd;
+	}
+}
+
+int fd_proc_count_at(int piddir, pid_t pid, unsigned long long limit,
+		     struct fd_count *out)
+{
+	struct fd_proc p;
+
+	if (fd_proc_collect_at(&p, piddir, pid, 0) < 0)
+		return -1;
+	count_table(&p, limit, out);
+	fd_proc_release(&p);
+	return 0;
+}
+
 int fd_proc_count(const char *root, pid_t pid, unsigned long long limit,
 		  struct fd_count *out)
 {
 	struct fd_proc p;
-	size_t i;
 
 	if (fd_proc_collect(&p, root, pid, 0) < 0)
 		return -1;
-	out->open = out->below = 0;
-	out->highest = -1;
-	for (i = 0; i < p.n; i++) {
-		if (p.self && p.fds[i].fd == p.reader_fd)
-			continue;
-		out->open++;
-		if ((unsigned long long)p.fds[i].fd < limit)
-			out->below++;
-		out->highest = p.fds[i].fd;
-	}
+	count_table(&p, limit, out);
 	fd_proc_release(&p);
 	return 0;
 }
