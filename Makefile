@@ -106,7 +106,7 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests/helpers
 # includes cli/ or cmd/, and only out/ includes libsmartcols.
 .PHONY: check-layers
 check-layers:
-	@bad=$$(grep -rln '#include "\(cli\|cmd\)/' src/net src/proc src/teach src/out src/lib; \
+	@bad=$$(grep -rln '#include "\(cli\|cmd\)/' src/net src/proc src/teach src/out src/lib src/query; \
 		grep -rl 'libsmartcols.h' src | grep -v '^src/out/'); \
 	if [ -n "$$bad" ]; then echo "make: layering broken in: $$bad" >&2; exit 1; fi
 
@@ -185,7 +185,7 @@ uninstall:
 
 DEB_PACKAGES := build-essential pkg-config check libsmartcols-dev libcap-dev \
 	mandoc netcat-openbsd socat valgrind lsof util-linux procps python3 iproute2 \
-	prometheus prometheus-node-exporter curl zsh fish
+	graphviz tmux prometheus prometheus-node-exporter curl zsh fish
 # What CI adds for the sanitizer, fuzzing and static-analysis runs.
 DEB_CI_PACKAGES := clang libclang-rt-14-dev cppcheck clang-tidy \
 	manpages manpages-dev util-linux-extra graphviz

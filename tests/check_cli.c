@@ -208,13 +208,16 @@ static bool is_option_line(const char *line)
 	return strncmp(line, "  -", 3) == 0 || strncmp(line, "      --", 8) == 0;
 }
 
-/* Every line within 80 columns, plain ASCII; in the Options block, every
- * description starting in one column and continuation lines there too. */
+/* Every line within 80 columns, plain ASCII; in each block of options
+ * (from "Options:" or another header ending in ':' to a blank line or
+ * the next header), every description starting in one column, and
+ * continuation lines there too.  An option too long for the column is on
+ * a line of its own, its description on the next. */
 static void check_help_text(const char *what, const char *text)
 {
 	const char *p = text;
 	int col = -1, lineno = 0;
-	bool in_options = false;
+	bool in_options = false, seen_options = false;
 
 	while (*p) {
 		const char *eol = strchr(p, '\n');
@@ -233,29 +236,43 @@ static void check_help_text(const char *what, const char *text)
 			ck_assert_msg(line[i] >= ' ' && line[i] <= '~',
 				      "%s: line %d: byte %#x", what, lineno,
 				      (unsigned char)line[i]);
-		if (strcmp(line, "Options:") == 0) {
-			in_options = true;
-		} else if (n == 0) {
+		if (n == 0) {
 			in_options = false;
-		} else if (in_options && is_option_line(line)) {
-			int c = desc_column(line);
+		} else if (line[0] != ' ') {
+			/* Another header opens options when its first line
+			 * reads as one: "  NAME   description". */
+			char next[256];
+			const char *nl = strchr(eol + 1, '\n');
 
-			ck_assert_msg(c > 0, "%s: line %d: no description: %s",
+			snprintf(next, sizeof(next), "%.*s",
+				 nl ? (int)(nl - eol - 1) : 0, eol + 1);
+			in_options = strcmp(line, "Options:") == 0 ||
+				(seen_options && line[n - 1] == ':' &&
+				 strncmp(next, "  ", 2) == 0 && next[2] != ' ' &&
+				 desc_column(next) > 0);
+			seen_options = seen_options || in_options;
+			col = -1;
+		} else if (in_options && col < 0) {
+			col = desc_column(line);
+			ck_assert_msg(col > 0, "%s: line %d: no description: %s",
 				      what, lineno, line);
-			if (col < 0)
-				col = c;
-			ck_assert_msg(c == col, "%s: line %d: description at "
-				      "column %d, not %d: %s", what, lineno, c,
-				      col, line);
 		} else if (in_options) {
 			int lead = (int)strspn(line, " ");
+			bool starts_at_col = (int)n > col && line[col - 1] == ' ' &&
+				line[col] != ' ';
 
-			ck_assert_msg(lead == col, "%s: line %d: continuation "
-				      "at column %d, not %d: %s", what, lineno,
-				      lead, col, line);
+			/* An option alone on its line has no description. */
+			bool alone = is_option_line(line) && desc_column(line) < 0;
+
+			ck_assert_msg(lead == col || (lead < col && starts_at_col) ||
+				      alone,
+				      "%s: line %d: not at column %d: %s", what,
+				      lineno, col, line);
 		}
 		p = eol + 1;
 	}
+	ck_assert_msg(seen_options || strcmp(what, "fdscope --help") == 0,
+		      "%s: no Options block", what);
 }
 
 START_TEST(test_help_texts_fit_and_align)

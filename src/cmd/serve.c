@@ -613,6 +613,12 @@ static int serve_run(const struct cli_env *env, int argc, char **argv)
 	printf("listening on %s (fd %d, %s)\n", s.laddr, s.lfd,
 	       ctl.proto == SERVE_TCP ? "tcp" : ctl.proto == SERVE_UDP ? "udp" :
 	       "unix");
+	/* The log says what the extra descriptor in the server's table is. */
+	if (s.reserve >= 0 && ctl.proto != SERVE_UDP)
+		printf("reserve: fd %d (/dev/null) is held back: when accept "
+		       "fails with EMFILE it is closed for one accept, so that "
+		       "a waiting client is taken and closed rather than left "
+		       "to spin the loop\n", s.reserve);
 	ret = ctl.proto == SERVE_UDP ? serve_dgram(&s, &waitmask) :
 		serve_stream(&s, &waitmask);
 	if (stop_signal)

@@ -52,6 +52,7 @@ struct net_attach {
 	unsigned int mask;		/* the dumps the listed sockets need */
 	unsigned long long *inos;	/* their unix (or unnamed) inodes */
 	size_t ninos;
+	unsigned int skip;	/* dumps not wanted, whatever is listed */
 };
 
 struct net_attach *net_attach_new(const char *proc_root,
@@ -85,10 +86,17 @@ static void *prefetch_run(void *arg)
 
 struct sock_prefetch *sock_prefetch_start(const char *proc_root)
 {
+	return sock_prefetch_start_some(proc_root, 0);
+}
+
+struct sock_prefetch *sock_prefetch_start_some(const char *proc_root,
+					       unsigned int skip)
+{
 	struct sock_prefetch *pf = xcalloc(1, sizeof(*pf));
 
 	pf->root = proc_root;
 	sock_table_init(&pf->t);
+	pf->t.skip = skip;
 	if (pthread_create(&pf->thread, NULL, prefetch_run, pf) != 0) {
 		free(pf);
 		return NULL;
@@ -116,6 +124,11 @@ void sock_prefetch_free(struct sock_prefetch *pf)
 	prefetch_finish(pf, &t);
 	sock_table_release(&t);
 	free(pf);
+}
+
+void net_attach_skip_dumps(struct net_attach *a, unsigned int skip)
+{
+	a->skip = skip;
 }
 
 void net_attach_take_prefetch(struct net_attach *a, struct sock_prefetch *pf)
@@ -298,6 +311,7 @@ static size_t find_or_add_ns(struct net_attach *a, unsigned long long ino)
 	memset(&a->ns[a->nns], 0, sizeof(a->ns[a->nns]));
 	a->ns[a->nns].ino = ino;
 	sock_table_init(&a->ns[a->nns].t);
+	a->ns[a->nns].t.skip = a->skip;
 	return a->nns++;
 }
 
@@ -425,6 +439,11 @@ void net_attach_sockets(struct net_attach *a)
 	size_t i, cap = 0, k;
 	bool own_tried = false;
 
+	/* Again after the tables changed (list's selections read more of
+	 * the rows they kept): the needs are those of the tables now. */
+	free(a->inos);
+	a->inos = NULL;
+	a->ninos = 0;
 	for (i = 0; i < a->nprocs; i++)
 		a->mask |= proc_socket_needs(&a->procs[i], &a->inos, &a->ninos,
 					     &cap);

@@ -20,12 +20,20 @@ struct net_attach;
  * when needed, as without a prefetch). */
 struct sock_prefetch *sock_prefetch_start(const char *proc_root);
 
+/* Same, leaving out the dumps in skip (1 << SOCKDIAG_*). */
+struct sock_prefetch *sock_prefetch_start_some(const char *proc_root,
+					       unsigned int skip);
+
 /* Waits for the dumps and frees them, when no net_attach took them. */
 void sock_prefetch_free(struct sock_prefetch *pf);
 
 struct net_attach *net_attach_new(const char *proc_root,
 				  const struct fd_proc *procs, size_t nprocs);
 void net_attach_free(struct net_attach *a);
+
+/* Leaves the dumps in skip (1 << SOCKDIAG_*) out of every namespace's
+ * load: set before net_attach_sockets. */
+void net_attach_skip_dumps(struct net_attach *a, unsigned int skip);
 
 /* Hands the prefetch over to a, which uses it for the processes that
  * share fdscope's namespace and frees it. */

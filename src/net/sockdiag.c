@@ -434,7 +434,7 @@ int sock_table_load_some(struct sock_table *t, bool use_netlink,
 	if (use_netlink && sockdiag_netlink_allowed())
 		fd = diag_open();
 	for (i = 0; i < SOCKDIAG_NDUMPS; i++) {
-		if ((mask & (1u << i)) == 0)
+		if ((mask & (1u << i)) == 0 || (t->skip & (1u << i)))
 			continue;
 		if (fd >= 0 && i == SOCKDIAG_UNIX && unix_inos &&
 		    unix_exact_wanted(n) &&

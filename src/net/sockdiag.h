@@ -50,6 +50,9 @@ struct sock_table {
 	uint32_t *index;		/* entry position + 1; 0: empty */
 	size_t index_cap;		/* a power of two, or 0 */
 	enum sock_source source;
+	/* 1 << SOCKDIAG_*: dumps not wanted (a selection that can only
+	 * match TCP sockets needs no unix dump); set before loading. */
+	unsigned int skip;
 	/* An add failed (out of memory, or 4 G sockets): the table may be
 	 * filled in a thread of its own, which never exits (attach.c). */
 	int error;

@@ -20,11 +20,11 @@ static struct {
 	volatile sig_atomic_t nnames;
 	pid_t owner;
 	bool active;
-	struct sigaction old_int, old_term;
+	struct sigaction old_int, old_term, old_hup;
 } td;
 
 /* Only the owner removes: a child of fork() shares the directory. */
-static void remove_all(void)
+static void remove_names(void)
 {
 	char path[PATH_MAX + TEMPDIR_NAME_LEN + 2];
 	sig_atomic_t i;
@@ -41,7 +41,21 @@ static void remove_all(void)
 		memcpy(path + dl + 1, td.names[i], nl + 1);
 		unlink(path);
 	}
+}
+
+static void remove_all(void)
+{
+	if (!td.active || getpid() != td.owner)
+		return;
+	remove_names();
 	rmdir(td.dir);
+}
+
+void tempdir_clear(void)
+{
+	remove_names();
+	if (td.active && getpid() == td.owner)
+		td.nnames = 0;
 }
 
 static void on_signal(int sig)
@@ -87,6 +101,8 @@ int tempdir_create(void)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	/* A closed terminal window (demo --step) sends SIGHUP. */
+	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	/* mkdtemp creates the directory with mode 0700. */
 	if (mkdtemp(td.dir) == NULL) {
@@ -101,6 +117,7 @@ int tempdir_create(void)
 	sa.sa_mask = block;
 	sigaction(SIGINT, &sa, &td.old_int);
 	sigaction(SIGTERM, &sa, &td.old_term);
+	sigaction(SIGHUP, &sa, &td.old_hup);
 	ret = 0;
 cleanup:
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -171,4 +188,5 @@ void tempdir_remove(void)
 	td.active = false;
 	sigaction(SIGINT, &td.old_int, NULL);
 	sigaction(SIGTERM, &td.old_term, NULL);
+	sigaction(SIGHUP, &td.old_hup, NULL);
 }

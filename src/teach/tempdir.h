@@ -1,7 +1,7 @@
 /* The demos' private temporary directory: one mkdtemp directory (mode
  * 0700) under $TMPDIR or /tmp, every file in it created exclusively and
  * never through a symlink, and all of it removed on exit, on error and on
- * SIGINT/SIGTERM.  One per process; no descriptor is held open on it, so
+ * SIGINT/SIGTERM/SIGHUP.  One per process; no descriptor is held open on it, so
  * it never shows up in the tables the demos print. */
 #ifndef FDSCOPE_TEMPDIR_H
 #define FDSCOPE_TEMPDIR_H
@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* Creates the directory and installs the SIGINT/SIGTERM handlers that
+/* Creates the directory and installs the SIGINT/SIGTERM/SIGHUP handlers that
  * remove it (then die of the signal as before).  Returns 0, or -1 with
  * errno after which nothing exists. */
 int tempdir_create(void);
@@ -29,6 +29,10 @@ int tempdir_open_new(const char *name, int flags);
 /* Remembers DIR/NAME, created by some other call (mkfifo, bind of a unix
  * socket), for removal.  Returns -1 (ENOSPC) when too many names. */
 int tempdir_track(const char *name);
+
+/* Removes every remembered name, keeping the directory (the tour runs a
+ * section again from a clean state). */
+void tempdir_clear(void);
 
 /* Removes every remembered name and the directory; harmless when there
  * is none.  Called by the creating process only (a forked child's call
