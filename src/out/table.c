@@ -5,6 +5,7 @@
 #include <err.h>
 #include <errno.h>
 #include <libsmartcols.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -374,10 +375,27 @@ static int print_json_arrays(struct out_table *t)
 	print_fixing_empty_arrays(s);
 	fputc('\n', stdout);
 	free(s);
-	/* fflush leaves the errno of the failed write (EPIPE...). */
-	if (fflush(stdout) != 0 || ferror(stdout))
-		return -1;
-	return 0;
+	return out_flush_stdout();
+}
+
+/* A pipe or socket whose reader has gone: poll says POLLERR (or POLLHUP
+ * for a socket) on the writing end. */
+static bool stdout_reader_gone(void)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+int out_flush_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	/* errno is the last call's, not the failed write's when that was
+	 * earlier (stdio's buffer went out in a former call). */
+	if (errno != EPIPE)
+		errno = stdout_reader_gone() ? EPIPE : errno ? errno : EIO;
+	return -1;
 }
 
 int out_table_print(struct out_table *t)
