@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "cli/command.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "proc/procfs.h"
 
 static int cmd_help_run(const struct cli_env *env, int argc, char **argv);

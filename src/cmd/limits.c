@@ -15,6 +15,7 @@
 #include "cli/command.h"
 #include "lib/caps.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "out/table.h"
 #include "proc/fdlist.h"
 #include "proc/procfs.h"

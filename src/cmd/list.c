@@ -18,6 +18,7 @@
 
 #include "cli/command.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "net/attach.h"
 #include "out/table.h"
 #include "proc/fdlist.h"

@@ -25,6 +25,7 @@
 
 #include "cli/command.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "teach/demo.h"
 #include "teach/tempdir.h"
 
@@ -80,8 +81,10 @@ static void open_file(struct open_control *ctl, const char *path, bool dir)
 		snprintf(name, sizeof(name), "file%u", ++ctl->counter);
 		fd = tempdir_open_new(name, O_RDWR | cl);
 		e = fd < 0 ? errno : 0;
+		esc = demo_c_string(demo_path(name), strlen(demo_path(name)));
 		snprintf(call, sizeof(call), "open(\"%s\", O_RDWR|O_CREAT|O_EXCL|"
-			 "O_NOFOLLOW%s, 0600)", demo_path(name), cloexec_text(ctl));
+			 "O_NOFOLLOW%s, 0600)", esc, cloexec_text(ctl));
+		free(esc);
 		record_fd(ctl, "open", want, fd, e, call);
 		return;
 	}
@@ -126,19 +129,22 @@ static void open_pair(struct open_control *ctl, bool sock)
 
 static void open_fifo(struct open_control *ctl)
 {
-	char name[32], path[PATH_MAX];
+	char name[32], path[PATH_MAX] = "", *esc;
 	int want, fd, e;
-	char call[PATH_MAX + 64];
+	char call[PATH_MAX * 4 + 64];
 
 	snprintf(name, sizeof(name), "fifo%u", ++ctl->counter);
 	if (tempdir_path(name, path, sizeof(path)) < 0 || tempdir_track(name) < 0 ||
 	    mkfifo(path, 0600) < 0) {
 		e = errno;
-		steps_call(&ctl->d.steps, "mkfifo", -1, e, "mkfifo(\"%s\", 0600)", path);
+		esc = demo_c_string(path, strnlen(path, sizeof(path)));
+		steps_call(&ctl->d.steps, "mkfifo", -1, e, "mkfifo(\"%s\", 0600)", esc);
+		free(esc);
 		ctl->spec_failed = true;
 		return;
 	}
-	steps_call(&ctl->d.steps, "mkfifo", 0, 0, "mkfifo(\"%s\", 0600)", path);
+	esc = demo_c_string(path, strlen(path));
+	steps_call(&ctl->d.steps, "mkfifo", 0, 0, "mkfifo(\"%s\", 0600)", esc);
 	/* O_RDWR so that the open does not wait for a writer (Linux);
 	 * O_NOFOLLOW because only a FIFO we just made may answer there. */
 	want = steps_lowest_free(&ctl->d.steps, 0);
@@ -146,7 +152,8 @@ static void open_fifo(struct open_control *ctl)
 		  (ctl->cloexec ? O_CLOEXEC : 0));
 	e = fd < 0 ? errno : 0;
 	snprintf(call, sizeof(call), "open(\"%s\", O_RDWR|O_NONBLOCK|O_NOFOLLOW%s)",
-		 path, cloexec_text(ctl));
+		 esc, cloexec_text(ctl));
+	free(esc);
 	record_fd(ctl, "open", want, fd, e, call);
 }
 

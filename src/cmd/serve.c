@@ -19,6 +19,7 @@
 #include "cli/command.h"
 #include "lib/caps.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "net/netaddr.h"
 #include "net/sock.h"
 #include "proc/fdlist.h"

@@ -7,6 +7,7 @@
 #include <sys/un.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "net/netaddr.h"
 
 const char *netaddr_format_ip(int family, const void *addr,

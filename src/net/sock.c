@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "net/netaddr.h"
 #include "net/sock.h"
 

@@ -13,6 +13,7 @@
 
 #include "lib/parallel.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "out/table.h"
 
 /* Large enough for an escaped PATH_MAX name (4 bytes per byte). */
@@ -156,8 +157,8 @@ static struct libscols_table *new_scols_table(const char *json_name,
 	scols_table_enable_raw(tb, o->raw);
 	scols_table_enable_noheadings(tb, o->noheadings);
 	/* Cells are escaped by fdscope already (escape_into): encoding them
-	 * again would turn "\x0a" into "\x5cx0a".  Raw output keeps its
-	 * own convention of escaping blanks. */
+	 * again would turn "\x0a" into "\x5cx0a".  Raw cells are decoded
+	 * back to bytes and escaped by libsmartcols alone (set_decoded). */
 	scols_table_enable_noencoding(tb, !o->raw);
 	scols_table_enable_colors(tb, !o->json && !o->raw && out_use_color());
 	if (json_name)
@@ -195,7 +196,11 @@ static struct libscols_column *add_column(struct libscols_table *tb,
 	cl = scols_table_new_column(tb, name, c->whint, fl);
 	if (cl == NULL)
 		errx(EXIT_FAIL, "cannot create an output column");
-	scols_column_set_json_type(cl, scols_json_type(c->json));
+	/* A string cell is given as a JSON literal made by escape_json_into:
+	 * libsmartcols' own string escaping passes C1, bidi controls and
+	 * invalid UTF-8 through, and would double ours. */
+	scols_column_set_json_type(cl, c->json == OUT_JSON_STRING ?
+				   SCOLS_JSON_NUMBER : scols_json_type(c->json));
 	/* libsmartcols splits an array cell into elements at its wrap
 	 * points: newlines. */
 	if (c->json == OUT_JSON_ARRAY_NUMBER &&
@@ -264,7 +269,37 @@ static struct libscols_line *new_line(struct libscols_table *tb)
 	return ln;
 }
 
-/* Cell i of a line; v NULL leaves it empty. */
+/* A cell for JSON or raw output: back to the kernel's bytes, then JSON's
+ * escaping (a string literal libsmartcols prints as it is) or
+ * libsmartcols' raw escaping, so that either is escaped once. */
+static void set_decoded(const struct out_table *t, struct libscols_line *ln,
+			size_t i, const char *v)
+{
+	size_t n = strlen(v), k;
+	char *bytes = xmalloc(n + 1), *json = NULL;
+	int rc;
+
+	n = escape_decode(bytes, n, v);
+	if (t->o.json) {
+		json = xmalloc(6 * n + 3);
+		escape_json_into(json, 6 * n + 3, bytes, n);
+		rc = scols_line_set_data(ln, i, json);
+	} else {
+		/* A NUL inside an abstract socket name: '@', as ss shows it. */
+		for (k = 0; k < n; k++)
+			if (bytes[k] == '\0')
+				bytes[k] = '@';
+		bytes[n] = '\0';
+		rc = scols_line_set_data(ln, i, bytes);
+	}
+	free(json);
+	free(bytes);
+	if (rc != 0)
+		errx(EXIT_FAIL, "cannot fill an output cell");
+}
+
+/* Cell i of a line; v NULL leaves it empty.  Cells hold the text form of
+ * out/escape.h, which a terminal table prints as it is. */
 static void set_cell(const struct out_table *t, struct libscols_line *ln,
 		     size_t i, const char *v)
 {
@@ -272,6 +307,11 @@ static void set_cell(const struct out_table *t, struct libscols_line *ln,
 
 	if (v == NULL)
 		return;
+	if (*v != '\0' && (t->o.raw ||
+	    (t->o.json && t->cols[t->selected[i]].json == OUT_JSON_STRING))) {
+		set_decoded(t, ln, i, v);
+		return;
+	}
 	if (t->ascii_only && has_high_byte(v))
 		v = ascii_copy(v, ascii, sizeof(ascii));
 	if (scols_line_set_data(ln, i, v) != 0)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "net/attach.h"
 #include "net/netaddr.h"
 #include "net/sock.h"
