@@ -15,9 +15,11 @@
 int net_listen_inet(const char *host, const char *port, int family,
 		    int socktype, int backlog, char *why, size_t whylen);
 
-/* Same on a unix socket path ("@name" for the abstract namespace). */
+/* Same on a unix socket path ("@name" for the abstract namespace).  A
+ * socket file nobody listens on (connect refused) is replaced, with a line
+ * for the user in note (else note is ""); a live one is refused. */
 int net_listen_unix(const char *path, int socktype, int backlog,
-		    char *why, size_t whylen);
+		    char *why, size_t whylen, char *note, size_t notelen);
 
 /* Fills a sockaddr_un from a path or "@abstract"; returns its length or
  * -1 (ENAMETOOLONG). */
@@ -39,8 +41,5 @@ const char *net_hint(int err);
 
 /* Milliseconds of CLOCK_MONOTONIC. */
 long long net_now_ms(void);
-
-/* True for a host that means every interface: "*", "0.0.0.0", "::". */
-bool net_host_is_any(const char *host);
 
 #endif
