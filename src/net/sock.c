@@ -57,20 +57,21 @@ static const char *shown(const char *text, char *buf, size_t len)
 	return buf;
 }
 
-/* The hint that matches the cause: a unix path is refused by its
- * directory, an inet address by the port range. */
-static const char *hint_for(const struct sockaddr *sa, int err)
+const char *net_hint_for(const struct sockaddr *sa, int err, bool binding)
 {
 	if (sa->sa_family != AF_UNIX)
 		return net_hint(err);
 	switch (err) {
 	case EACCES:
 	case EPERM:
-		return ": its directory is not writable (or not searchable) by "
-			"this user; choose a --path in a directory you own";
+		return binding ? ": its directory is not writable (or not "
+			"searchable) by this user; choose a --path in a "
+			"directory you own" : ": the socket file or its "
+			"directory does not let this user in";
 	case ENOENT:
 	case ENOTDIR:
-		return ": its directory does not exist";
+		return binding ? ": its directory does not exist" :
+			": no such socket file";
 	case EROFS:
 		return ": its file system is read-only";
 	case ECONNREFUSED:
@@ -87,7 +88,7 @@ static void say(char *why, size_t len, const char *what,
 
 	netaddr_format(sa, salen, addr, sizeof(addr));
 	snprintf(why, len, "cannot %s %s: %s%s", what, addr, strerror(err),
-		 hint_for(sa, err));
+		 net_hint_for(sa, err, strcmp(what, "bind") == 0));
 }
 
 /* socket, SO_REUSEADDR, bind, listen on one address.  -1 with errno and

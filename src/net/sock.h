@@ -39,6 +39,10 @@ int net_connect_inet(const char *host, const char *port, int socktype,
 /* What a user can do about err after bind/connect, or "". */
 const char *net_hint(int err);
 
+/* The hint for err that matches its cause on that address: for a unix
+ * path (binding: the directory must be writable) or an inet one. */
+const char *net_hint_for(const struct sockaddr *sa, int err, bool binding);
+
 /* Milliseconds of CLOCK_MONOTONIC. */
 long long net_now_ms(void);
 
