@@ -1799,6 +1799,115 @@ START_TEST(test_demos_interrupted_leave_nothing)
 }
 END_TEST
 
+/* ---- signal storm ---------------------------------------------------- */
+
+/* Runs argv (own process group, TMPDIR=tmp) and sends sig to fdscope
+ * alone, not its group, after delay_us: its children must die with it.
+ * Returns the status; fails when a process of the group outlives it by
+ * more than a second. */
+static int run_signalled(char *const argv[], const char *tmp, int delay_us,
+			 int sig)
+{
+	long long deadline;
+	sigset_t all, old;
+	pid_t pid;
+	int st, execd[2];
+	char c;
+
+	ck_assert(pipe2(execd, O_CLOEXEC) == 0);
+	/* The child gets default actions before any signal can reach it:
+	 * the test process's own handlers are not fdscope's. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR), k;
+
+		struct rlimit nocore = { 0, 0 };
+
+		/* SIGQUIT's default action dumps core: not here. */
+		setrlimit(RLIMIT_CORE, &nocore);
+		for (k = 1; k < NSIG; k++)
+			signal(k, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		setpgid(0, 0);
+		setenv("TMPDIR", tmp, 1);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	setpgid(pid, pid);
+	close(execd[1]);
+	while (read(execd[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(execd[0]);
+	usleep((useconds_t)delay_us);
+	kill(pid, sig);
+	ck_assert(waitpid(pid, &st, 0) == pid);
+	deadline = now_ms() + 1000;
+	while (group_alive(pid) && now_ms() < deadline) {
+		while (waitpid(-pid, NULL, WNOHANG) > 0)
+			;
+		usleep(1000);
+	}
+	ck_assert_msg(!group_alive(pid), "%s %s: a process outlived fdscope by "
+		      "a second after signal %d at %d us", argv[1],
+		      argv[2] ? argv[2] : "", sig, delay_us);
+	return st;
+}
+
+START_TEST(test_signal_storm_leaves_nothing)
+{
+	static const char *const cmds[][6] = {
+		{ "exchange", "-P", "tcp", NULL }, { "exchange", "-P", "tcp6", NULL },
+		{ "exchange", "-P", "udp", NULL }, { "exchange", "-P", "udp6", NULL },
+		{ "exchange", "-P", "unix", NULL },
+		{ "exchange", "-P", "unix-dgram", NULL },
+		{ "exchange", "-P", "socketpair", NULL },
+		{ "demo", NULL }, { "tables", NULL },
+		{ "open", "--hold", "file", "fifo", "unix", NULL },
+	};
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
+				    SIGALRM };
+	enum { NCMDS = sizeof(cmds) / sizeof(cmds[0]), RUNS = 250 };
+	char tmp[] = "/tmp/fdscope-storm-XXXXXX";
+	unsigned int seed = (unsigned int)getpid();
+	long long t0 = now_ms();
+	int run, by_signal = 0;
+
+	ck_assert(mkdtemp(tmp) != NULL);
+	ck_assert(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0);
+	/* Bounded in count and in time: 250 runs or 60 s. */
+	for (run = 0; run < RUNS && now_ms() - t0 < 60000; run++) {
+		char **argv = argv_of(cmds[run % NCMDS]);
+		int sig = sigs[rand_r(&seed) % 6];
+		int delay = rand_r(&seed) % 20001, st;
+
+		st = run_signalled(argv, tmp, delay, sig);
+		ck_assert_msg(WIFEXITED(st) ? WEXITSTATUS(st) == 0 :
+			      WTERMSIG(st) == sig, "%s %s %s: status 0x%x after "
+			      "signal %d at %d us", argv[1], argv[2] ? argv[2] : "",
+			      argv[2] && argv[3] ? argv[3] : "", st, sig, delay);
+		ck_assert_msg(entries_in(tmp) == 0, "%s %s %s: TMPDIR not empty "
+			      "after signal %d at %d us", argv[1],
+			      argv[2] ? argv[2] : "", argv[2] && argv[3] ? argv[3] : "",
+			      sig, delay);
+		by_signal += WIFSIGNALED(st) || WEXITSTATUS(st) != 0;
+		free_argv(argv);
+	}
+	ck_assert(prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0) == 0);
+	ck_assert_msg(run == RUNS, "only %d runs within 60 s", run);
+	ck_assert(rmdir(tmp) == 0);
+	printf("test_signal_storm_leaves_nothing: %d runs in %lld ms, %d ended "
+	       "by the signal, no file and no process left\n", run,
+	       now_ms() - t0, by_signal);
+}
+END_TEST
+
 /* Reads from a pty master until text appears (or 10 s); returns whether
  * it did.  Everything read is appended to *all. */
 static bool pty_wait_for(int master, const char *text, char **all, size_t *len)
@@ -2171,6 +2280,11 @@ Suite *hostile_suite(void)
 	tcase_add_test(tc, test_demos_with_closed_streams);
 	tcase_add_test(tc, test_demo_step_ctrl_c_on_a_terminal);
 	tcase_add_test(tc, test_demo_files_private_and_exclusive);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("signals");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_signal_storm_leaves_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }

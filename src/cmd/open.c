@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cli/command.h"
+#include "lib/termsig.h"
 #include "lib/util.h"
 #include "out/escape.h"
 #include "teach/demo.h"
@@ -365,18 +366,17 @@ static void on_hold_signal(int sig)
 	hold_stop = 1;
 }
 
-/* Waits for Ctrl-C, SIGTERM or the time; the handlers only set a flag, so
- * cleanup runs normally afterwards. */
+/* Waits for Ctrl-C, SIGTERM (or any other signal that would end the
+ * process: SIGHUP of a closed terminal, SIGQUIT...) or the time; the
+ * handlers only set a flag, so cleanup runs normally afterwards. */
 static void hold(struct open_control *ctl)
 {
-	struct sigaction sa, oint, oterm;
+	struct termsig_saved saved;
 	long long waited = 0;
+	sigset_t mask;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_hold_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &oint);
-	sigaction(SIGTERM, &sa, &oterm);
+	sigemptyset(&mask);
+	termsig_catch(on_hold_signal, &mask, &saved);
 	/* Text goes with the rest of the output; with -J stdout is JSON. */
 	fprintf(ctl->d.json ? stderr : stdout, "holding %zu descriptor%s in "
 		"process %ld%s; inspect them with:\n  fdscope list -p %ld\n"
@@ -388,8 +388,8 @@ static void hold(struct open_control *ctl)
 		usleep(50 * 1000);
 		waited += 50;
 	}
-	sigaction(SIGINT, &oint, NULL);
-	sigaction(SIGTERM, &oterm, NULL);
+	/* The tempdir's own handlers come back for the rest of the run. */
+	termsig_restore(&saved);
 }
 
 static int list_self(const struct cli_env *env)

@@ -224,10 +224,11 @@ static void show_fork(struct demo_ctx *d, struct tables_state *ts, int fd)
 		return;
 	steps_flush(&d->steps);
 	fflush(stdout);
-	pid = fork();
+	pid = tempdir_fork();
 	if (pid == 0) {
 		fork_child(d, fd, parent, p[1]);
 		fflush(stdout);
+		close_range(3, ~0U, 0);
 		_exit(0);
 	}
 	steps_call(&d->steps, "fork", pid, pid < 0 ? errno : 0, "fork()");
@@ -239,8 +240,7 @@ static void show_fork(struct demo_ctx *d, struct tables_state *ts, int fd)
 		d->failed = true;
 		return;
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	tempdir_reap(pid, &status);
 	demo_tell(d, fd, "The parent's offset moved by the child's read.");
 	draw(d, ts);
 }
@@ -288,13 +288,14 @@ static void show_exec(struct demo_ctx *d, int keep, int drop)
 	self[n > 0 ? n : 0] = '\0';
 	steps_flush(&d->steps);
 	fflush(stdout);
-	pid = fork();
+	pid = tempdir_fork();
 	if (pid == 0) {
 		char *argv[] = { "fdscope", "list", "-J", "-o", "FD,NOTE", NULL };
 
 		/* dup2 clears close-on-exec on the copy: stdout survives. */
 		if (dup2(p[1], STDOUT_FILENO) >= 0)
 			execv(self, argv);
+		close_range(3, ~0U, 0);
 		_exit(127);
 	}
 	steps_call(&d->steps, "fork", pid, pid < 0 ? errno : 0, "fork()");
@@ -310,8 +311,8 @@ static void show_exec(struct demo_ctx *d, int keep, int drop)
 	}
 	buf[got] = '\0';
 	demo_close(d, p[0]);
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (pid > 0)
+		tempdir_reap(pid, &status);
 	if (pid < 0) {
 		d->failed = true;
 		return;

@@ -159,8 +159,12 @@ void linelog_polled(struct linelog *l, short revents)
 		l->head = l->len = 0;
 		return;
 	}
-	if (revents & POLLOUT)
+	if (revents & POLLOUT) {
 		linelog_flush(l);
+		/* The reader caught up: the gap is said where it is. */
+		note_dropped(l);
+		linelog_flush(l);
+	}
 }
 
 bool linelog_pending(const struct linelog *l)
