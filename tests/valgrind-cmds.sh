@@ -185,7 +185,7 @@ if have_cmd serve && have_cmd connect; then
 		fi
 	}
 	# A UDP port taken: the second server says so, exit 1.
-	if vg_bg_start serve-udp -P udp --port 0; then
+	if vg_bg_start serve-udp serve -P udp --port 0; then
 		p=$(sed -n '1s/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/serve-udp.out")
 		vg serve-udp-taken 1 serve -P udp --port "$p"
 		"$bin" connect -P udp 127.0.0.1 "$p" -t 2 >/dev/null 2>&1
@@ -194,7 +194,7 @@ if have_cmd serve && have_cmd connect; then
 	# A stale socket file replaced, then SIGQUIT removes it.
 	python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
 		"$tmp/stale.sock"
-	vg_bg_start serve-stale --path "$tmp/stale.sock"
+	vg_bg_start serve-stale serve --path "$tmp/stale.sock"
 	vg serve-path-live 1 serve --path "$tmp/stale.sock"
 	vg_bg_finish serve-stale QUIT 0
 	[ -e "$tmp/stale.sock" ] && { failed=$((failed + 1)); echo "FAIL serve-stale: socket file left"; }

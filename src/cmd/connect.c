@@ -132,9 +132,9 @@ static int open_connection(const struct connect_control *ctl, char *peer,
 		}
 		if (net_connect_timeout(fd, (struct sockaddr *)&ss, ulen,
 					(int)ctl->timeout_ms) < 0) {
-			warnx("cannot connect to %s: %s%s", peer,
-			      strerror(errno),
-			      net_hint_for((struct sockaddr *)&ss, errno, false));
+			warnx("cannot connect to %s: %s%s", peer, strerror(errno),
+			      net_hint_for((struct sockaddr *)&ss, errno,
+					   false));
 			close(fd);
 			return -1;
 		}
@@ -252,8 +252,8 @@ static int exchange_stream(struct connect_control *ctl, int fd,
 			continue;
 		if (r == 0)
 			break;
-		why = r > 0 ? "it kept sending for the whole timeout (--timeout)" :
-			recv_failure(r);
+		why = r > 0 ? "it kept sending for the whole timeout "
+			"(--timeout)" : recv_failure(r);
 		if (ctl->received > ctl->shown)
 			warnx("%s did not close the connection: %s (%llu bytes "
 			      "received, %llu not printed)", peer, why,

@@ -139,7 +139,8 @@ static void open_fifo(struct open_control *ctl)
 	    mkfifo(path, 0600) < 0) {
 		e = errno;
 		esc = demo_c_string(path, strnlen(path, sizeof(path)));
-		steps_call(&ctl->d.steps, "mkfifo", -1, e, "mkfifo(\"%s\", 0600)", esc);
+		steps_call(&ctl->d.steps, "mkfifo", -1, e,
+			   "mkfifo(\"%s\", 0600)", esc);
 		free(esc);
 		ctl->spec_failed = true;
 		return;

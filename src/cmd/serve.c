@@ -113,8 +113,9 @@ static void client_close(struct server *s, size_t i, const char *why)
 	s->served++;
 	s->n--;
 	linelog_printf(s->log, "close(%d) = 0: %s %s: %llu bytes in, %zu out; "
-		       "%zu client%s, %zu descriptors open", fd, c->addr, why, c->in, c->out_off,
-	       s->n, s->n == 1 ? "" : "s", count_open(s));
+		       "%zu client%s, %zu descriptors open", fd, c->addr, why,
+		       c->in, c->out_off, s->n, s->n == 1 ? "" : "s",
+		       count_open(s));
 	s->clients[i] = s->clients[s->n];
 }
 
@@ -136,7 +137,8 @@ static bool client_greet(struct server *s, struct client *c)
 		if (c->out_off == s->msglen) {
 			char *esc = escape_bytes(s->ctl->message, s->msglen);
 
-			linelog_printf(s->log, "send(%d, \"%s\") = %zu", c->fd, esc, s->msglen);
+			linelog_printf(s->log, "send(%d, \"%s\") = %zu", c->fd,
+				       esc, s->msglen);
 			free(esc);
 		}
 	}
@@ -171,9 +173,9 @@ static const char *client_read(struct server *s, struct client *c)
 		snprintf(call, sizeof(call), "recv(%d)", c->fd);
 		print_data(s, call, buf, show);
 		if (show < (size_t)r)
-			linelog_printf(s->log, "recv(%d): %zd bytes, %zu shown; the rest of this "
-			       "client's data is counted, not printed", c->fd,
-			       r, show);
+			linelog_printf(s->log, "recv(%d): %zd bytes, %zu shown; "
+				       "the rest of this client's data is counted, "
+				       "not printed", c->fd, r, show);
 	}
 	c->in += (unsigned long long)r;
 	s->bytes_in += (unsigned long long)r;
@@ -194,8 +196,9 @@ static void client_add(struct server *s, int fd,
 	    netaddr_format((const struct sockaddr *)ss, len, c->addr,
 			   sizeof(c->addr))[0] == '\0')
 		snprintf(c->addr, sizeof(c->addr), "unix client");
-	linelog_printf(s->log, "accept(%d) = %d from %s: %zu client%s, %zu descriptors open",
-	       s->lfd, fd, c->addr, s->n, s->n == 1 ? "" : "s", count_open(s));
+	linelog_printf(s->log, "accept(%d) = %d from %s: %zu client%s, %zu "
+		       "descriptors open", s->lfd, fd, c->addr, s->n,
+		       s->n == 1 ? "" : "s", count_open(s));
 	if (!client_greet(s, c))
 		client_close(s, s->n - 1, "gone before the greeting");
 }
@@ -204,8 +207,9 @@ static void end_burst(struct server *s)
 {
 	if (!s->in_burst)
 		return;
-	linelog_printf(s->log, "descriptor limit burst over: %llu pending connection%s shed",
-	       s->burst_shed, s->burst_shed == 1 ? "" : "s");
+	linelog_printf(s->log, "descriptor limit burst over: %llu pending "
+		       "connection%s shed", s->burst_shed,
+		       s->burst_shed == 1 ? "" : "s");
 	s->in_burst = false;
 	s->burst_shed = 0;
 }
@@ -218,10 +222,11 @@ static void shed_pending(struct server *s, int err)
 	int i;
 
 	if (!s->in_burst) {
-		linelog_printf(s->log, "accept(%d) = -1 %s (%s): at the descriptor limit with "
-		       "%zu client%s; shedding pending connections", s->lfd,
-		       err == EMFILE ? "EMFILE" : "ENFILE", strerror(err), s->n,
-		       s->n == 1 ? "" : "s");
+		linelog_printf(s->log, "accept(%d) = -1 %s (%s): at the "
+			       "descriptor limit with %zu client%s; shedding "
+			       "pending connections", s->lfd,
+			       err == EMFILE ? "EMFILE" : "ENFILE", strerror(err),
+			       s->n, s->n == 1 ? "" : "s");
 		s->in_burst = true;
 	}
 	for (i = 0; i < SHED_PER_ROUND && s->reserve >= 0; i++) {
@@ -307,8 +312,9 @@ static int poll_timeout(const struct server *s, long long now)
  * that a reader gone away is seen at once. */
 static struct pollfd log_pollfd(const struct server *s)
 {
-	return (struct pollfd){ linelog_broken(s->log) ? -1 : linelog_fd(s->log),
-		linelog_pending(s->log) ? POLLOUT : 0, 0 };
+	int fd = linelog_broken(s->log) ? -1 : linelog_fd(s->log);
+
+	return (struct pollfd){ fd, linelog_pending(s->log) ? POLLOUT : 0, 0 };
 }
 
 static bool serving(const struct server *s)
@@ -378,10 +384,11 @@ static void serve_round(struct server *s, const sigset_t *waitmask)
 static void print_summary(struct server *s)
 {
 	end_burst(s);
-	linelog_printf(s->log, "summary: %llu client%s served, %llu shed at the descriptor "
-	       "limit, %llu bytes in, %llu bytes out, peak %zu descriptors open",
-	       s->served, s->served == 1 ? "" : "s", s->shed, s->bytes_in,
-	       s->bytes_out, s->peak);
+	linelog_printf(s->log, "summary: %llu client%s served, %llu shed at the "
+		       "descriptor limit, %llu bytes in, %llu bytes out, peak "
+		       "%zu descriptors open", s->served,
+		       s->served == 1 ? "" : "s", s->shed, s->bytes_in,
+		       s->bytes_out, s->peak);
 }
 
 static int serve_stream(struct server *s, const sigset_t *waitmask)
@@ -431,17 +438,18 @@ static int serve_dgram(struct server *s, const sigset_t *waitmask)
 		snprintf(call, sizeof(call), "recvfrom(%d) from %s", s->lfd, addr);
 		print_data(s, call, buf, (size_t)r < cap ? (size_t)r : cap);
 		if ((size_t)r > cap)
-			linelog_printf(s->log, "  (datagram of %zd bytes cut to the byte cap, %zu)", r, cap);
+			linelog_printf(s->log, "  (datagram of %zd bytes cut to "
+				       "the byte cap, %zu)", r, cap);
 		s->bytes_in += (unsigned long long)r;
 		w = sendto(s->lfd, s->ctl->message, s->msglen, 0,
 			   (struct sockaddr *)&ss, len);
 		esc = escape_bytes(s->ctl->message, s->msglen);
 		if (w < 0)
-			linelog_printf(s->log, "sendto(%d, \"%s\", %s) = -1 %s", s->lfd, esc,
-			       addr, strerror(errno));
+			linelog_printf(s->log, "sendto(%d, \"%s\", %s) = -1 %s",
+				       s->lfd, esc, addr, strerror(errno));
 		else
-			linelog_printf(s->log, "sendto(%d, \"%s\", %s) = %zd", s->lfd, esc,
-			       addr, w);
+			linelog_printf(s->log, "sendto(%d, \"%s\", %s) = %zd",
+				       s->lfd, esc, addr, w);
 		free(esc);
 		s->bytes_out += w > 0 ? (unsigned long long)w : 0;
 		s->served++;
@@ -487,9 +495,9 @@ static int open_listener(struct server *s)
 		if (netaddr_is_any((struct sockaddr *)&ss, len)) {
 			char *esc = escape_str(ctl->host);
 
-			warnx("warning: listening on every interface (%s as %s): "
-			      "any machine that can reach this one may connect",
-			      esc, s->laddr);
+			warnx("warning: listening on every interface (%s as "
+			      "%s): any machine that can reach this one may "
+			      "connect", esc, s->laddr);
 			free(esc);
 		}
 	}
@@ -706,12 +714,16 @@ const struct command cmd_serve = {
 	"and close with descriptor numbers and the count of open descriptors.\n"
 	"The first line names the listening descriptor and the actual address.\n"
 	"At the descriptor limit (EMFILE, ENFILE) connected clients keep being\n"
-	"served and pending ones are closed at once.  SIGINT or SIGTERM closes\n"
-	"everything and prints a summary.\n"
+	"served and pending ones are closed at once.  The log never blocks the\n"
+	"clients: lines a slow reader cannot take are dropped and counted, and a\n"
+	"reader that goes away ends the server quietly.  SIGINT, SIGTERM, SIGHUP\n"
+	"or any other terminating signal closes everything, prints a summary\n"
+	"and removes the socket file this server bound (a stale one found at\n"
+	"start, with nothing listening, is replaced).\n"
 	"\n"
 	"Options:\n"
-	"  -H, --host H          address to listen on (0.0.0.0 or :: for every\n"
-	"                        interface, with a warning)\n"
+	"  -H, --host H          address to listen on (every interface, 0.0.0.0\n"
+	"                        or :: however spelled, with a warning)\n"
 	"  -p, --port P          port, 0 to 65535 (default 1234)\n"
 	"  -P, --proto PROTO     tcp (default), udp (no listen/accept: recvfrom and\n"
 	"                        sendto) or unix (needs --path)\n"

@@ -41,9 +41,10 @@ void termsig_catch(void (*handler)(int), const sigset_t *mask,
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = handler;
 	sa.sa_mask = *mask;
+	memset(saved, 0, sizeof(*saved));
 	saved->n = each(sigs, TERMSIG_MAX);
 	for (i = 0; i < saved->n; i++)
-		sigaction(sigs[i], &sa, &saved->old[i]);
+		saved->caught[i] = sigaction(sigs[i], &sa, &saved->old[i]) == 0;
 }
 
 void termsig_restore(const struct termsig_saved *saved)
@@ -52,7 +53,8 @@ void termsig_restore(const struct termsig_saved *saved)
 	size_t n = each(sigs, TERMSIG_MAX), i;
 
 	for (i = 0; i < n && i < saved->n; i++)
-		sigaction(sigs[i], &saved->old[i], NULL);
+		if (saved->caught[i])
+			sigaction(sigs[i], &saved->old[i], NULL);
 }
 
 const char *termsig_name(int sig)

@@ -8,12 +8,14 @@
 #define FDSCOPE_TERMSIG_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define TERMSIG_MAX 64
 
 struct termsig_saved {
 	struct sigaction old[TERMSIG_MAX];
+	bool caught[TERMSIG_MAX];	/* sigaction took it (valgrind keeps some) */
 	size_t n;
 };
 

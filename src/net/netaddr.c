@@ -73,13 +73,16 @@ const char *netaddr_format(const struct sockaddr *sa, socklen_t salen,
 
 		char ifname[IF_NAMESIZE] = "", host[INET6_ADDRSTRLEN];
 
-		if (in6->sin6_scope_id == 0 ||
-		    inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host)) == NULL)
+		unsigned int zone = in6->sin6_scope_id;
+
+		if (zone == 0 || inet_ntop(AF_INET6, &in6->sin6_addr, host,
+					   sizeof(host)) == NULL)
 			return netaddr_format_ip(AF_INET6, &in6->sin6_addr,
-						 ntohs(in6->sin6_port), buf, len);
+						 ntohs(in6->sin6_port), buf,
+						 len);
 		/* A link-local address means nothing without its zone. */
-		if (if_indextoname(in6->sin6_scope_id, ifname) == NULL)
-			snprintf(ifname, sizeof(ifname), "%u", in6->sin6_scope_id);
+		if (if_indextoname(zone, ifname) == NULL)
+			snprintf(ifname, sizeof(ifname), "%u", zone);
 		snprintf(buf, len, "[%s%%%s]:%u", host, ifname,
 			 ntohs(in6->sin6_port));
 		return buf;
