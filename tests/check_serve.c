@@ -770,6 +770,54 @@ START_TEST(test_ipv6_zone_kept_in_addresses)
 }
 END_TEST
 
+/* What serve logs and what connect prints of hostile bytes, in the C
+ * locale: no C1 byte (0x9B raw, or inside UTF-8), no bidi control, no
+ * control byte reaches the terminal; each is shown as \xHH. */
+START_TEST(test_serve_and_connect_print_escaped)
+{
+	static const char *const sargs[] = { "serve", "--port", "0", "--once",
+					     "-m", "g\xc2\x9b\x9b\xe2\x80\xae\x1b]0;x\x07",
+					     NULL };
+	const char *cargs[] = { "connect", "127.0.0.1", NULL, "-m",
+				"c\x9b\xe2\x80\xae\x1b[2J", NULL };
+	struct proc srv, cli;
+	char port[16], *log, *out;
+	size_t loglen, outlen, i;
+	int st;
+
+	setenv("LC_ALL", "C", 1);
+	ck_assert(proc_start(&srv, NS_NONE, NULL, true, sargs));
+	snprintf(port, sizeof(port), "%d", proc_port(&srv));
+	cargs[2] = port;
+	ck_assert(proc_start(&cli, NS_NONE, NULL, false, cargs));
+	st = proc_wait(&cli, 5000, NULL);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	out = drain(cli.out, 500, &outlen);
+	proc_wait(&srv, 5000, NULL);
+	log = drain(srv.out, 500, &loglen);
+	for (i = 0; i < loglen; i++)
+		ck_assert_msg(((unsigned char)log[i] >= 0x20 || log[i] == '\n') &&
+			      (unsigned char)log[i] < 0x7f, "serve log: byte "
+			      "0x%02x: %s", (unsigned char)log[i], log);
+	for (i = 0; i < outlen; i++)
+		ck_assert_msg(((unsigned char)out[i] >= 0x20 || out[i] == '\n') &&
+			      (unsigned char)out[i] < 0x7f, "connect: byte 0x%02x: "
+			      "%s", (unsigned char)out[i], out);
+	ck_assert_msg(strstr(log, "send(5, \"g\\xc2\\x9b\\x9b\\xe2\\x80\\xae"
+			     "\\x1b]0;x\\x07\") = 10") != NULL ||
+		      strstr(log, "\"g\\xc2\\x9b\\x9b\\xe2\\x80\\xae\\x1b]0;x"
+			     "\\x07\"") != NULL, "serve log: %s", log);
+	ck_assert_msg(strstr(log, "\"c\\x9b\\xe2\\x80\\xae\\x1b[2J\"") != NULL,
+		      "serve log: %s", log);
+	ck_assert_msg(strstr(out, "\"g\\xc2\\x9b\\x9b\\xe2\\x80\\xae\\x1b]0;x"
+			     "\\x07\"") != NULL, "connect: %s", out);
+	free(log);
+	free(out);
+	proc_close(&cli);
+	proc_close(&srv);
+}
+END_TEST
+
 Suite *serve_suite(void)
 {
 	Suite *s = suite_create("serve");
@@ -789,6 +837,7 @@ Suite *serve_suite(void)
 	tcase_add_test(tc, test_connect_endless_stream_stops_at_the_timeout);
 	tcase_add_test(tc, test_connect_udp_tries_every_address);
 	tcase_add_test(tc, test_ipv6_zone_kept_in_addresses);
+	tcase_add_test(tc, test_serve_and_connect_print_escaped);
 	suite_add_tcase(s, tc);
 	return s;
 }
