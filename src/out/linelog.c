@@ -19,6 +19,7 @@
 
 struct linelog {
 	int fd;
+	int shared_flags;		/* to put back, or -1 */
 	bool sock, broken;
 	char *buf;
 	size_t head, len, cap;		/* bytes [head, len) wait */
@@ -33,6 +34,7 @@ struct linelog *linelog_open(int fd, size_t cap)
 	char path[64];
 
 	l->fd = fd;
+	l->shared_flags = -1;
 	l->cap = cap;
 	l->buf = xmalloc(cap);
 	if (fstat(fd, &st) < 0)
@@ -46,11 +48,19 @@ struct linelog *linelog_open(int fd, size_t cap)
 		 * shell and every other process sharing it. */
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 		nfd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-		if (nfd >= 0) {
-			if (dup3(nfd, fd, 0) < 0)
-				fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+		if (nfd >= 0 && dup3(nfd, fd, 0) >= 0) {
 			close(nfd);
+			return l;
 		}
+		if (nfd >= 0)
+			close(nfd);
+		/* Not reopenable (another user's pipe): the shared description
+		 * gets the flag for the run, and its old flags back at the
+		 * end, rather than a log that can stall the server. */
+		l->shared_flags = fcntl(fd, F_GETFL);
+		if (l->shared_flags >= 0 &&
+		    fcntl(fd, F_SETFL, l->shared_flags | O_NONBLOCK) < 0)
+			l->shared_flags = -1;
 	}
 	return l;
 }
@@ -210,6 +220,8 @@ void linelog_close(struct linelog *l, int timeout_ms)
 			break;
 		poll(&p, 1, (int)left);
 	}
+	if (l->shared_flags >= 0)
+		fcntl(l->fd, F_SETFL, l->shared_flags);
 	free(l->buf);
 	free(l);
 }
