@@ -1871,7 +1871,7 @@ START_TEST(test_signal_storm_leaves_nothing)
 		{ "exchange", "-P", "unix", NULL },
 		{ "exchange", "-P", "unix-dgram", NULL },
 		{ "exchange", "-P", "socketpair", NULL },
-		{ "demo", NULL }, { "tables", NULL },
+		{ "demo", NULL }, { "demo", "--step", NULL }, { "tables", NULL },
 		{ "open", "--hold", "file", "fifo", "unix", NULL },
 	};
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
