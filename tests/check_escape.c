@@ -129,6 +129,20 @@ START_TEST(test_escape_into_truncates_at_whole_character)
 }
 END_TEST
 
+START_TEST(test_escape_raw_form)
+{
+	char out[128];
+
+	use_locale("C.UTF-8");
+	escape_raw_into(out, sizeof(out), "a b\tc\\" CSI8 RLO CJK "\xff", 15);
+	ck_assert_str_eq(out, "a\\x20b\\x09c\\x5c\\xc2\\x9b\\xe2\\x80\\xae" CJK
+			 "\\xff");
+	use_locale("C");
+	escape_raw_into(out, sizeof(out), CJK, 3);
+	ck_assert_str_eq(out, "\\xe4\\xb8\\xad");
+}
+END_TEST
+
 static void assert_json(const char *in, size_t len, const char *want)
 {
 	char out[256];
@@ -248,18 +262,25 @@ START_TEST(test_list_name_and_command_bytes)
 			 "\\xe4\\xb8\\xad\\\\\\x1b\\xff q\n") != NULL);
 	run_result_release(&r);
 
-	/* Raw: libsmartcols' escaping, once (no "\x5cx"). */
+	/* Raw: escaped once (no "\x5cx"), every escape a byte, blanks and
+	 * the backslash as libsmartcols writes them, printable CJK as it is. */
 	setenv("LC_ALL", "C.UTF-8", 1);
 	run_fdscope(&r, "list", "-p", pid, "-r", "-n", "-o", "COMMAND,NAME", NULL);
 	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-	assert_inert("raw", r.out, r.out_len, true);
+	assert_inert("raw", r.out, r.out_len, false);
 	ck_assert_msg(strstr(r.out, "c\\xc2\\x9b\\xe2\\x80\\xaem ") != NULL, "%s",
 		      r.out);
 	ck_assert_msg(strstr(r.out, "/n\\xc2\\x9b\\xe2\\x80\\xaex\\xe2\\x80\\x8b"
-			     "\\xe4\\xb8\\xad\\x5c\\x1b\\xff\\x20q\n") != NULL,
-		      "%s", r.out);
+			     CJK "\\x5c\\x1b\\xff\\x20q\n") != NULL, "%s", r.out);
 	ck_assert(strstr(r.out, "\\x5cx") == NULL);
 	run_result_release(&r);
+	setenv("LC_ALL", "C", 1);
+	run_fdscope(&r, "list", "-p", pid, "-r", "-n", "-o", "NAME", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	assert_inert("raw (C)", r.out, r.out_len, true);
+	ck_assert(strstr(r.out, "\\xe2\\x80\\x8b\\xe4\\xb8\\xad\\x5c") != NULL);
+	run_result_release(&r);
+	setenv("LC_ALL", "C.UTF-8", 1);
 
 	/* JSON: the exact string, hidden characters as \uHHHH. */
 	run_fdscope(&r, "list", "-p", pid, "-J", "-o", "FD,COMMAND,NAME", NULL);
@@ -370,6 +391,7 @@ Suite *escape_suite(void)
 	tcase_add_test(tc, test_escape_decode_round_trip);
 	tcase_add_test(tc, test_escape_into_truncates_at_whole_character);
 	tcase_add_test(tc, test_escape_json_literal);
+	tcase_add_test(tc, test_escape_raw_form);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("written");
 	tcase_set_timeout(tc, 60);

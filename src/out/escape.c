@@ -111,7 +111,11 @@ static size_t printable_mb(const unsigned char *p, size_t avail, bool utf8,
 	return n;
 }
 
-size_t escape_into(char *out, size_t outlen, const char *in, size_t len)
+/* The text form, or with raw the form of raw output: blanks and the
+ * backslash as \xHH too (libsmartcols' raw convention, so that a value
+ * stays one field), and every escaped character as its bytes' \xHH. */
+static size_t escape_form(char *out, size_t outlen, const char *in, size_t len,
+			  bool raw)
 {
 	const unsigned char *p = (const unsigned char *)in;
 	bool utf8 = locale_is_utf8();
@@ -121,21 +125,31 @@ size_t escape_into(char *out, size_t outlen, const char *in, size_t len)
 		return 0;
 	while (i < len) {
 		char tmp[16];
-		size_t n = 1, tn;
+		size_t n = 1, tn, k;
 		uint32_t cp;
 
-		if (p[i] == '\\') {
+		if (p[i] == '\\' && !raw) {
 			tn = 2;
 			tmp[0] = tmp[1] = '\\';
-		} else if (p[i] >= 0x20 && p[i] < 0x7f) {
+		} else if (p[i] > 0x20 && p[i] < 0x7f && p[i] != '\\') {
 			tn = 1;
 			tmp[0] = (char)p[i];
+		} else if (p[i] == ' ' && !raw) {
+			tn = 1;
+			tmp[0] = ' ';
 		} else if (p[i] < 0x80 ||
 			   (n = printable_mb(p + i, len - i, utf8, &cp)) == 0) {
 			n = 1;
 			tn = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", p[i]);
 		} else if (utf8 && (escape_is_hidden(cp) || !iswprint((wint_t)cp))) {
-			tn = (size_t)snprintf(tmp, sizeof(tmp), "\\u{%04x}", cp);
+			if (raw)
+				for (k = 0, tn = 0; k < n; k++)
+					tn += (size_t)snprintf(tmp + tn,
+							       sizeof(tmp) - tn,
+							       "\\x%02x", p[i + k]);
+			else
+				tn = (size_t)snprintf(tmp, sizeof(tmp), "\\u{%04x}",
+						      cp);
 		} else {
 			tn = n;
 			memcpy(tmp, p + i, n);
@@ -149,6 +163,16 @@ size_t escape_into(char *out, size_t outlen, const char *in, size_t len)
 	}
 	out[o] = '\0';
 	return o;
+}
+
+size_t escape_into(char *out, size_t outlen, const char *in, size_t len)
+{
+	return escape_form(out, outlen, in, len, false);
+}
+
+size_t escape_raw_into(char *out, size_t outlen, const char *in, size_t len)
+{
+	return escape_form(out, outlen, in, len, true);
 }
 
 char *escape_bytes(const char *in, size_t len)

@@ -21,6 +21,12 @@ size_t escape_into(char *out, size_t outlen, const char *in, size_t len);
 /* Same, for a NUL-terminated string. */
 char *escape_str(const char *in);
 
+/* The form of raw output (-r): the same rule, with blanks and the
+ * backslash written \x20, \x09, \x5c as libsmartcols writes them, and
+ * each escaped character as the \xHH of its bytes, so that every escape
+ * of a raw field is a byte.  4*len+1 bytes always suffice. */
+size_t escape_raw_into(char *out, size_t outlen, const char *in, size_t len);
+
 /* Undoes escape_into: writes the original bytes (which may hold NUL) into
  * out, at most outlen bytes, and returns their number.  A backslash that
  * starts no escape is kept as it is. */

@@ -154,11 +154,12 @@ static struct libscols_table *new_scols_table(const char *json_name,
 	if (tb == NULL)
 		errx(EXIT_FAIL, "cannot create an output table");
 	scols_table_enable_json(tb, o->json);
-	scols_table_enable_raw(tb, o->raw);
+	/* -J wins over -r, as in lsfd. */
+	scols_table_enable_raw(tb, o->raw && !o->json);
 	scols_table_enable_noheadings(tb, o->noheadings);
 	/* Cells are escaped by fdscope already (escape_into): encoding them
 	 * again would turn "\x0a" into "\x5cx0a".  Raw cells are decoded
-	 * back to bytes and escaped by libsmartcols alone (set_decoded). */
+	 * back to bytes (set_decoded) and escaped once by print_raw. */
 	scols_table_enable_noencoding(tb, !o->raw);
 	scols_table_enable_colors(tb, !o->json && !o->raw && out_use_color());
 	if (json_name)
@@ -270,8 +271,8 @@ static struct libscols_line *new_line(struct libscols_table *tb)
 }
 
 /* A cell for JSON or raw output: back to the kernel's bytes, then JSON's
- * escaping (a string literal libsmartcols prints as it is) or
- * libsmartcols' raw escaping, so that either is escaped once. */
+ * escaping (a string literal libsmartcols prints as it is) or, for raw,
+ * the bytes themselves for print_raw: either is escaped once. */
 static void set_decoded(const struct out_table *t, struct libscols_line *ln,
 			size_t i, const char *v)
 {
@@ -307,8 +308,8 @@ static void set_cell(const struct out_table *t, struct libscols_line *ln,
 
 	if (v == NULL)
 		return;
-	if (*v != '\0' && (t->o.raw ||
-	    (t->o.json && t->cols[t->selected[i]].json == OUT_JSON_STRING))) {
+	if (*v != '\0' && (t->o.json ?
+	    t->cols[t->selected[i]].json == OUT_JSON_STRING : t->o.raw)) {
 		set_decoded(t, ln, i, v);
 		return;
 	}
@@ -401,12 +402,58 @@ static int print_json_arrays(struct out_table *t)
 	return 0;
 }
 
+/* One raw field: the cell's bytes in escape_raw_into's form. */
+static void put_raw_field(FILE *out, const char *v, bool first)
+{
+	char buf[CELL_MAX];
+
+	if (!first)
+		fputc(' ', out);
+	if (v == NULL)
+		return;
+	escape_raw_into(buf, sizeof(buf), v, strlen(v));
+	fputs(buf, out);
+}
+
+/* Raw rows.  libsmartcols 2.38's raw output escapes every byte above 0x7f,
+ * printable CJK included, so fdscope writes raw rows itself from the
+ * table's cells (the kernel's bytes, see set_decoded), with the same \xHH
+ * convention for blanks and the backslash and the one rule for the rest:
+ * escaped once. */
+static int print_raw(struct libscols_table *tb, FILE *out, bool header)
+{
+	struct libscols_iter *it = scols_new_iter(SCOLS_ITER_FORWARD);
+	size_t n = scols_table_get_ncols(tb), i;
+	struct libscols_line *ln;
+
+	if (it == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (header) {
+		for (i = 0; i < n; i++)
+			put_raw_field(out, scols_cell_get_data(scols_column_get_header(
+				scols_table_get_column(tb, i))), i == 0);
+		fputc('\n', out);
+	}
+	while (scols_table_next_line(tb, it, &ln) == 0) {
+		for (i = 0; i < n; i++)
+			put_raw_field(out, scols_cell_get_data(scols_line_get_cell(ln, i)),
+				      i == 0);
+		fputc('\n', out);
+	}
+	scols_free_iter(it);
+	return ferror(out) ? -1 : 0;
+}
+
 int out_table_print(struct out_table *t)
 {
 	int rc;
 
 	if (scols_table_is_json(t->tb) && has_array_column(t))
 		return print_json_arrays(t);
+	if (t->o.raw && !t->o.json)
+		return print_raw(t->tb, stdout, !t->o.noheadings);
 	rc = scols_print_table(t->tb);
 
 	if (rc != 0) {
@@ -559,9 +606,15 @@ static void *print_chunk(void *arg)
 			for (i = 0; i < t->nselected; i++)
 				set_cell(t, ln, i, chunk_text(ch, k, i));
 		}
-		rc = scols_print_table(tb);
-		if (rc != 0)
-			ch->error = rc < 0 ? -rc : EIO;
+		if (t->o.raw && !t->o.json) {
+			rc = print_raw(tb, out, false) < 0 ? errno : 0;
+			if (rc != 0)
+				ch->error = rc;
+		} else {
+			rc = scols_print_table(tb);
+			if (rc != 0)
+				ch->error = rc < 0 ? -rc : EIO;
+		}
 		scols_unref_table(tb);
 	}
 	if (ch->out == NULL && fclose(out) != 0 && ch->error == 0)
