@@ -218,7 +218,7 @@ static size_t decode_one(const char *s, char *tmp, size_t *tn)
 	}
 	if (s[1] != 'u' || s[2] != '{')
 		return 0;
-	for (k = 3; hexval(s[k]) >= 0 && k < 9; k++)
+	for (k = 3; k < 9 && hexval(s[k]) >= 0; k++)
 		cp = cp << 4 | (uint32_t)hexval(s[k]);
 	if (k == 3 || s[k] != '}' || cp > 0x10ffff)
 		return 0;
