@@ -4,6 +4,7 @@
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/fdscope
 DESTDIR  ?=
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
@@ -101,7 +102,7 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests/helpers
 # includes cli/ or cmd/, and only out/ includes libsmartcols.
 .PHONY: check-layers
 check-layers:
-	@bad=$$(grep -rln '#include "\(cli\|cmd\)/' src/net src/proc src/teach src/out src/lib; \
+	@bad=$$(grep -rln '#include "\(cli\|cmd\)/' src/net src/proc src/teach src/out src/lib src/query; \
 		grep -rl 'libsmartcols.h' src | grep -v '^src/out/'); \
 	if [ -n "$$bad" ]; then echo "make: layering broken in: $$bad" >&2; exit 1; fi
 
@@ -142,12 +143,17 @@ install: fdscope
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 fdscope $(DESTDIR)$(BINDIR)/fdscope
 	install -m 0644 man/fdscope.1 $(DESTDIR)$(MANDIR)/man1/fdscope.1
+	install -d $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 examples/fdscope-metrics.service examples/fdscope-metrics.timer \
+		$(DESTDIR)$(DOCDIR)/examples/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/fdscope $(DESTDIR)$(MANDIR)/man1/fdscope.1
+	rm -rf $(DESTDIR)$(DOCDIR)/examples
 
 DEB_PACKAGES := build-essential pkg-config check libsmartcols-dev libcap-dev \
-	mandoc netcat-openbsd socat valgrind lsof util-linux procps python3
+	mandoc netcat-openbsd socat valgrind lsof util-linux procps python3 iproute2 \
+	prometheus prometheus-node-exporter curl
 # What CI adds for the sanitizer, fuzzing and static-analysis runs.
 DEB_CI_PACKAGES := clang libclang-rt-14-dev cppcheck clang-tidy
 deps:
@@ -167,7 +173,8 @@ clean:
 # The benchmark (issue 5): programs in bench/, run by bench/run.sh, which
 # writes bench/results.md.  Not part of `make check`; the holder is, since
 # the scale test runs it (found next to the binary: $(BUILD)/bench/holder).
-BENCH_PROGS := $(BUILD)/bench/holder $(BUILD)/bench/timer $(BUILD)/bench/syscost
+BENCH_PROGS := $(BUILD)/bench/holder $(BUILD)/bench/timer $(BUILD)/bench/syscost \
+	$(BUILD)/bench/floor $(BUILD)/bench/sockhost $(BUILD)/bench/closefds
 .PHONY: bench
 $(BUILD)/bench/%: bench/%.c | $(BUILD)/bench
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<

@@ -98,14 +98,21 @@ static void raise_limit(int want)
 static void make_files(struct holder *h)
 {
 	static char block[FILE_SIZE];
+	/* A copy: GCC's -Wrestrict cannot tell h->dir from h->files[i]. */
+	static char dir[PATH_MAX];
 	int i;
 
+	memcpy(dir, h->dir, sizeof(dir));
 	memset(block, 'x', sizeof(block));
 	for (i = 0; i < NFILES; i++) {
 		int fd;
 
-		snprintf(h->files[i], sizeof(h->files[i]), "%s/data-%02d.bin",
-			 h->dir, i);
+		int n = snprintf(h->files[i], sizeof(h->files[i]),
+				 "%.*s/data-%02u.bin", PATH_MAX - 1, dir,
+				 (unsigned int)i % 100u);
+
+		if (n < 0 || (size_t)n >= sizeof(h->files[i]))
+			errx(1, "directory name too long: '%s'", dir);
 		fd = open(h->files[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 			  0644);
 		if (fd < 0)

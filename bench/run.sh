@@ -187,7 +187,7 @@ profile() {
 		echo
 		echo '```'
 		report --children --sort sym |
-			grep -E ' (fd_proc_collect|collect_range|read_fdinfo|read_link|read_stat|read_fd_numbers|prefetch_run|sock_table_load|net_attach_sockets|net_attach_holders|out_table_print_rows|format_chunk|print_chunk|scols_print_table|out_table_print|__x64_sys_(openat|read|readlinkat|newfstatat|close|getdents64))$' |
+			grep -E ' (fd_proc_collect|collect_range|read_fdinfo|read_link|read_stat|read_fd_numbers|prefetch_run|sock_table_load|net_attach_sockets|holder_index_new|out_table_print_rows|format_chunk|print_chunk|scols_print_table|out_table_print|__x64_sys_(openat|read|readlinkat|newfstatat|close|getdents64))$' |
 			head -n 24
 		echo '```'
 		echo

@@ -70,15 +70,12 @@ START_TEST(test_mode_names)
 }
 END_TEST
 
-START_TEST(test_flag_names_round_trip)
+START_TEST(test_flag_names)
 {
 	char buf[256];
-	unsigned int f;
 
 	fdflags_format(02106002, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "cloexec,nonblock,append,largefile");
-	ck_assert_int_eq(fdflags_parse(buf, &f), 0);
-	ck_assert_uint_eq(f, 02106000);
 	fdflags_format(0, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "");
 	/* O_SYNC carries O_DSYNC's bit: one name, not two. */
@@ -90,7 +87,6 @@ START_TEST(test_flag_names_round_trip)
 	ck_assert_str_eq(buf, "path");
 	fdflags_format(0240000, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "direct,directory");
-	ck_assert_int_eq(fdflags_parse("cloexec,bogus", &f), -1);
 }
 END_TEST
 
@@ -162,7 +158,7 @@ Suite *fdtype_suite(void)
 	tcase_add_test(tc, test_type_from_anon_inode_link);
 	tcase_add_test(tc, test_type_memfd_only_for_regular_files);
 	tcase_add_test(tc, test_mode_names);
-	tcase_add_test(tc, test_flag_names_round_trip);
+	tcase_add_test(tc, test_flag_names);
 	tcase_add_test(tc, test_flag_names_match_libc_values);
 	tcase_add_test(tc, test_flag_unknown_bits_shown_in_octal);
 	tcase_add_test(tc, test_socket_names);

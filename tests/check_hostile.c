@@ -343,7 +343,7 @@ START_TEST(test_pid_zombie_has_no_descriptors)
 	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
 	doc = json_parse(r.out);
 	ck_assert(doc != NULL);
-	ck_assert_int_eq(json_int(json_get(doc, "limits"), "open"), 0);
+	ck_assert_int_eq(json_int(json_at(json_get(doc, "limits"), 0), "open"), 0);
 	json_free(doc);
 	run_result_release(&r);
 	ck_assert(waitpid(pid, NULL, 0) == pid);
@@ -407,8 +407,8 @@ START_TEST(test_pid_kernel_thread)
 	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
 	doc = json_parse(r.out);
 	ck_assert(doc != NULL);
-	ck_assert_int_eq(json_int(json_get(doc, "limits"), "open"), 0);
-	ck_assert_int_eq(json_int(json_get(doc, "limits"), "pid"), k);
+	ck_assert_int_eq(json_int(json_at(json_get(doc, "limits"), 0), "open"), 0);
+	ck_assert_int_eq(json_int(json_at(json_get(doc, "limits"), 0), "pid"), k);
 	json_free(doc);
 	run_result_release(&r);
 }
@@ -813,8 +813,8 @@ START_TEST(test_started_with_1000_descriptors)
 	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
 	doc = json_parse(r.out);
 	ck_assert(doc != NULL);
-	ck_assert_int_eq(json_int(json_get(doc, "limits"), "open"), 1003);
-	ck_assert_int_eq(json_int(json_get(doc, "limits"), "highest_fd"), 1002);
+	ck_assert_int_eq(json_int(json_at(json_get(doc, "limits"), 0), "open"), 1003);
+	ck_assert_int_eq(json_int(json_at(json_get(doc, "limits"), 0), "highest_fd"), 1002);
 	json_free(doc);
 	run_result_release(&r);
 }
@@ -857,9 +857,9 @@ START_TEST(test_soft_limit_exhausted_at_start)
 	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
 	doc = json_parse(r.out);
 	ck_assert_msg(doc != NULL, "invalid JSON: %s", r.out);
-	ck_assert_int_eq(json_int(json_get(doc, "limits"), "soft"), 64);
-	ck_assert_int_eq(json_int(json_get(doc, "limits"), "open"), 63);
-	ck_assert_int_eq(json_int(json_get(doc, "limits"), "headroom"), 1);
+	ck_assert_int_eq(json_int(json_at(json_get(doc, "limits"), 0), "soft"), 64);
+	ck_assert_int_eq(json_int(json_at(json_get(doc, "limits"), 0), "open"), 63);
+	ck_assert_int_eq(json_int(json_at(json_get(doc, "limits"), 0), "headroom"), 1);
 	json_free(doc);
 	run_result_release(&r);
 
@@ -1201,7 +1201,7 @@ START_TEST(test_fake_proc_root_with_garbage)
 	assert_messages(&r, "cannot read its limits");
 	doc = json_parse(r.out);
 	ck_assert_msg(doc != NULL, "invalid JSON: %s", r.out);
-	lim = json_get(doc, "limits");
+	lim = json_at(json_get(doc, "limits"), 0);
 	ck_assert(lim != NULL);
 	ck_assert(json_get(lim, "soft")->kind == JSON_NULL);
 	ck_assert(json_get(lim, "nr_open")->kind == JSON_NULL);

@@ -35,8 +35,11 @@ static struct json *limits_json(struct run_result *r, pid_t pid)
 	ck_assert_msg(r->status == 0, "status %d: %s", r->status, r->err);
 	doc = json_parse(r->out);
 	ck_assert_msg(doc != NULL, "invalid JSON: %s", r->out);
+	/* The one JSON schema: a table, here of one line. */
 	ck_assert(json_get(doc, "limits") != NULL);
-	ck_assert(json_get(doc, "limits")->kind == JSON_OBJECT);
+	ck_assert(json_get(doc, "limits")->kind == JSON_ARRAY);
+	ck_assert_uint_eq(json_get(doc, "limits")->n, 1);
+	ck_assert(json_at(json_get(doc, "limits"), 0)->kind == JSON_OBJECT);
 	return doc;
 }
 
@@ -67,7 +70,7 @@ START_TEST(test_limits_of_a_child_match_proc)
 
 	holder_start(&h, "fdholder", NULL);
 	doc = limits_json(&r, h.pid);
-	l = json_get(doc, "limits");
+	l = json_at(json_get(doc, "limits"), 0);
 	snprintf(path, sizeof(path), "/proc/%d/limits", h.pid);
 	ck_assert(procfs_slurp_at(AT_FDCWD, path, &text) > 0);
 	ck_assert_int_eq(limits_parse_nofile(text, &lp), 0);
@@ -102,7 +105,7 @@ START_TEST(test_limits_self_matches_getrlimit)
 
 	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
 	doc = limits_json(&r, 0);
-	l = json_get(doc, "limits");
+	l = json_at(json_get(doc, "limits"), 0);
 	ck_assert_int_eq(json_int(l, "soft"), (long long)rl.rlim_cur);
 	ck_assert_int_eq(json_int(l, "hard"), (long long)rl.rlim_max);
 	/* run_argv gives it 0, 1 and 2 only (its pipes are close-on-exec),
@@ -156,8 +159,8 @@ START_TEST(test_limits_set_changes_a_child)
 	run_fdscope(&r, "limits", "-p", pid, "--set", want, "-J", NULL);
 	ck_assert_msg(r.status == 0, "%s", r.err);
 	doc = json_parse(r.out);
-	ck_assert_int_eq(json_int(json_get(doc, "limits"), "soft"), 100);
-	ck_assert_int_eq(json_int(json_get(doc, "limits"), "hard"), (long long)rl.rlim_max - 1);
+	ck_assert_int_eq(json_int(json_at(json_get(doc, "limits"), 0), "soft"), 100);
+	ck_assert_int_eq(json_int(json_at(json_get(doc, "limits"), 0), "hard"), (long long)rl.rlim_max - 1);
 	json_free(doc);
 	run_result_release(&r);
 	snprintf(path, sizeof(path), "/proc/%d/limits", h.pid);

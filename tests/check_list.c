@@ -333,7 +333,9 @@ START_TEST(test_list_errors_and_exit_status)
 		{ { "-p" }, 2, "fdscope: option '-p' needs a value" },
 		{ { "-o", "fd,nosuch" }, 2, "fdscope: unknown column 'nosuch'" },
 		{ { "--all", "-p", "1" }, 2, "exclude each other" },
-		{ { "extra" }, 2, "unexpected argument 'extra'" },
+		/* An operand is a PATH selection (issue 12): one that is not there
+		 * is a failure, not a usage error. */
+		{ { "extra" }, 1, "fdscope: cannot look up 'extra': " },
 	};
 	size_t i;
 

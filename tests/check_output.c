@@ -17,6 +17,7 @@
 
 #include "lib/parallel.h"
 #include "out/table.h"
+#include "testutil.h"
 
 /* The block size of output.c: row counts around its multiples. */
 #define BLOCK 1024
@@ -716,6 +717,112 @@ START_TEST(test_json_rows_print_as_added)
 }
 END_TEST
 
+/* A record's JSON is libsmartcols' own one-line table: the same bytes as
+ * a table of that one row, in the one schema {"name": [{...}]}, with a
+ * number field holding a word printed as a string. */
+static const char *record_cell(const void *row, int col, char *buf,
+			       size_t len)
+{
+	(void)row;
+	(void)buf;
+	(void)len;
+	switch (col) {
+	case COL_NUM:
+		return "42";
+	case COL_WORDS:
+		return "two words";
+	case COL_HINT:
+		return NULL;
+	default:
+		return "x";
+	}
+}
+
+static const struct out_column record_cols[] = {
+	{ "NUM", 0, OUT_RIGHT, OUT_JSON_NUMBER, "a number" },
+	{ "SOFT", 0, OUT_RIGHT, OUT_JSON_NUMBER, "a word in a number field" },
+};
+
+static const char *record_word_cell(const void *row, int col, char *buf,
+				    size_t len)
+{
+	(void)row;
+	(void)buf;
+	(void)len;
+	return col == 0 ? "7" : "unlimited";
+}
+
+START_TEST(test_record_json_is_a_one_line_table)
+{
+	static const int sel[] = { COL_NUM, COL_WORDS, COL_HINT };
+	static const int both[] = { 0, 1 };
+	const struct out_opts o = { .json = true };
+	struct capture c;
+	struct out_table *t;
+	char *record, *table;
+	size_t rlen, tlen;
+
+	capture_start(&c);
+	ck_assert_int_eq(out_record_print("rec", columns, sel, 3, &o, NULL,
+					  record_cell), 0);
+	record = capture_end(&c, &rlen);
+	capture_start(&c);
+	t = out_table_new("rec", columns, sel, 3, &o);
+	out_table_add(t, NULL, record_cell);
+	ck_assert_int_eq(out_table_print(t), 0);
+	out_table_free(t);
+	table = capture_end(&c, &tlen);
+	ck_assert_str_eq(record, table);
+	ck_assert_str_eq(record, "{\n   \"rec\": [\n      {\n"
+			 "         \"num\": 42,\n"
+			 "         \"words\": \"two words\",\n"
+			 "         \"hint\": null\n      }\n   ]\n}\n");
+	free(record);
+	free(table);
+	capture_start(&c);
+	ck_assert_int_eq(out_record_print("limits", record_cols, both, 2, &o,
+					  NULL, record_word_cell), 0);
+	record = capture_end(&c, &rlen);
+	ck_assert_str_eq(record, "{\n   \"limits\": [\n      {\n"
+			 "         \"num\": 7,\n"
+			 "         \"soft\": \"unlimited\"\n      }\n   ]\n}\n");
+	free(record);
+}
+END_TEST
+
+/* One JSON schema everywhere: an object of one member, named after what
+ * is listed, holding an array of row objects. */
+static void assert_one_schema(const char *cmd, const char *opt,
+			      const char *name)
+{
+	struct run_result r;
+	struct json *doc;
+	const struct json *rows;
+	size_t i;
+
+	run_fdscope(&r, cmd, "-J", opt, NULL);
+	ck_assert_msg(r.status == 0, "%s -J %s: %s", cmd, opt ? opt : "", r.err);
+	doc = json_parse(r.out);
+	ck_assert_msg(doc != NULL && doc->kind == JSON_OBJECT && doc->n == 1,
+		      "%s -J %s: %s", cmd, opt ? opt : "", r.out);
+	ck_assert_str_eq(doc->keys[0], name);
+	rows = json_get(doc, name);
+	ck_assert(rows->kind == JSON_ARRAY && rows->n >= 1);
+	for (i = 0; i < rows->n; i++)
+		ck_assert_int_eq(json_at(rows, i)->kind, JSON_OBJECT);
+	json_free(doc);
+	run_result_release(&r);
+}
+
+START_TEST(test_json_one_schema_for_every_command)
+{
+	assert_one_schema("list", NULL, "descriptors");
+	assert_one_schema("limits", NULL, "limits");
+	assert_one_schema("list", "--list-columns", "columns");
+	assert_one_schema("limits", "--list-columns", "columns");
+}
+END_TEST
+
 Suite *output_suite(void)
 {
 	Suite *s = suite_create("output");
@@ -741,6 +848,10 @@ Suite *output_suite(void)
 			    (int)NMODES);
 	tcase_add_loop_test(tc, test_json_rows_print_as_added, 0, 2);
 	tcase_add_loop_test(tc, test_tty_rows_print_as_added, 0, (int)NMODES);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("record");
+	tcase_add_test(tc, test_record_json_is_a_one_line_table);
+	tcase_add_test(tc, test_json_one_schema_for_every_command);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,6 +1,7 @@
 /* Unit tests for the /proc parsers, fed with fixtures shaped as the kernel
  * prints them, and with the damaged forms a hostile or future kernel may. */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,6 +205,124 @@ START_TEST(test_read_ull_from_fixture_root)
 }
 END_TEST
 
+/* Shaped as Linux 5.15 prints them (no "Kthread:" line): what tells a
+ * zombie from a kernel thread is State and stat's flags, never the
+ * missing VmSize both share. */
+static const char status_zombie_5[] =
+	"Name:\tworker\nUmask:\t0022\nState:\tZ (zombie)\nTgid:\t4242\n"
+	"Pid:\t4242\nPPid:\t4200\nThreads:\t1\nSigQ:\t0/63437\n";
+static const char stat_zombie[] =
+	"4242 (worker) Z 4200 4242 4200 0 -1 4227084 120 0 0 0 0 0 0 0 20 0 "
+	"1 0 70279 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1\n";
+static const char status_kthread_5[] =
+	"Name:\tkworker/0:1\nUmask:\t0000\nState:\tI (idle)\nTgid:\t17\n"
+	"Pid:\t17\nPPid:\t2\nThreads:\t1\nSigQ:\t0/63437\n";
+static const char stat_kthread[] =
+	"2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 23 0 0 "
+	"18446744073709551615 0 0 0 0 0 0 0 2147483647 0 1 0 0 0 0 0\n";
+static const char status_live_5[] =
+	"Name:\tsleep\nState:\tS (sleeping)\nTgid:\t77\nPid:\t77\n"
+	"VmPeak:\t    5484 kB\nVmSize:\t    5484 kB\nThreads:\t1\n";
+static const char stat_live[] =
+	"77 (a) b (c) S 1 77 77 0 -1 4194304 98 0 0 0 0 0 0 0 20 0 1 0 5 0\n";
+
+START_TEST(test_classify_zombie_is_not_a_kernel_thread)
+{
+	ck_assert_int_eq(procfs_classify(status_zombie_5, stat_zombie),
+			 PROCFS_TASK_ZOMBIE);
+	ck_assert_int_eq(procfs_classify(status_zombie_5, NULL),
+			 PROCFS_TASK_ZOMBIE);
+	/* 6.x prints Kthread: 0 for it; State still comes first. */
+	ck_assert_int_eq(procfs_classify("State:\tZ (zombie)\nKthread:\t0\n"
+					 "Threads:\t1\n", stat_zombie),
+			 PROCFS_TASK_ZOMBIE);
+}
+END_TEST
+
+START_TEST(test_classify_kernel_thread_old_and_new)
+{
+	/* 5.x: PF_KTHREAD (0x00200000) in stat's ninth field. */
+	ck_assert_int_eq(procfs_classify(status_kthread_5, stat_kthread),
+			 PROCFS_TASK_KTHREAD);
+	/* 6.x: the Kthread line. */
+	ck_assert_int_eq(procfs_classify("State:\tS (sleeping)\nKthread:\t1\n",
+					 NULL), PROCFS_TASK_KTHREAD);
+	ck_assert_int_eq(procfs_classify("State:\tS (sleeping)\nKthread:\t0\n",
+					 stat_kthread), PROCFS_TASK_LIVE);
+	ck_assert_int_eq(procfs_classify(status_live_5, stat_live),
+			 PROCFS_TASK_LIVE);
+	/* Without stat nor Kthread, nothing says kernel thread. */
+	ck_assert_int_eq(procfs_classify(status_kthread_5, NULL),
+			 PROCFS_TASK_LIVE);
+}
+END_TEST
+
+START_TEST(test_classify_exited_main_thread)
+{
+	/* The main thread called pthread_exit: the kernel shows the leader
+	 * as a zombie, and Threads counts it with the live ones. */
+	ck_assert_int_eq(procfs_classify("State:\tZ (zombie)\nThreads:\t2\n",
+					 stat_zombie),
+			 PROCFS_TASK_LEADER_EXITED);
+}
+END_TEST
+
+START_TEST(test_stat_flags_after_odd_comm)
+{
+	unsigned long long f;
+
+	ck_assert_int_eq(stat_parse_flags(stat_live, &f), 0);
+	ck_assert_uint_eq(f, 4194304);
+	ck_assert_int_eq(stat_parse_flags(stat_kthread, &f), 0);
+	ck_assert_uint_eq(f, 2129984);
+	ck_assert_int_eq(stat_parse_flags("1 (x) S 0 0", &f), -1);
+	ck_assert_int_eq(stat_parse_flags("1 x S 0 0 0 0 -1 5 0", &f), -1);
+	ck_assert_int_eq(stat_parse_flags("1 (x) S 0 0 0 0 -1 5x 0", &f), -1);
+}
+END_TEST
+
+/* The reader: status and stat relative to a directory descriptor. */
+START_TEST(test_classify_at_fixture_dir)
+{
+	char dir[] = "/tmp/fdscope-classify-XXXXXX", path[128];
+	FILE *f;
+	int d;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/status", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(status_kthread_5, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/stat", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(stat_kthread, f);
+	fclose(f);
+	d = open(dir, O_PATH | O_DIRECTORY);
+	ck_assert_int_ge(d, 0);
+	ck_assert_int_eq(procfs_classify_at(d), PROCFS_TASK_KTHREAD);
+	close(d);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/status", dir);
+	unlink(path);
+	rmdir(dir);
+	/* And the real thing: this process is live, kthreadd is not. */
+	d = open("/proc/self", O_PATH | O_DIRECTORY);
+	ck_assert_int_eq(procfs_classify_at(d), PROCFS_TASK_LIVE);
+	close(d);
+	d = open("/proc/2", O_PATH | O_DIRECTORY);
+	if (d >= 0) {
+		char comm[32] = "";
+
+		procfs_read_at(d, "comm", comm, sizeof(comm));
+		if (strcmp(comm, "kthreadd\n") == 0)
+			ck_assert_int_eq(procfs_classify_at(d), PROCFS_TASK_KTHREAD);
+		close(d);
+	}
+}
+END_TEST
+
 Suite *procfs_suite(void)
 {
 	Suite *s = suite_create("procfs");
@@ -215,6 +334,11 @@ Suite *procfs_suite(void)
 	tcase_add_test(tc, test_fdinfo_garbage_rejected);
 	tcase_add_test(tc, test_fdinfo_no_trailing_newline_and_not_nul_terminated);
 	tcase_add_test(tc, test_fdinfo_malformed_field_left_unset);
+	tcase_add_test(tc, test_classify_zombie_is_not_a_kernel_thread);
+	tcase_add_test(tc, test_classify_kernel_thread_old_and_new);
+	tcase_add_test(tc, test_classify_exited_main_thread);
+	tcase_add_test(tc, test_stat_flags_after_odd_comm);
+	tcase_add_test(tc, test_classify_at_fixture_dir);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("limits-status-filenr");
 	tcase_add_test(tc, test_limits_nofile_numbers);

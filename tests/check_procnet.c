@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "net/netaddr.h"
@@ -30,9 +31,11 @@ static const char unix_fixture[] =
 	"Num       RefCount Protocol Flags    Type St Inode Path\n"
 	"0000000000000000: 00000002 00000000 00010000 0001 01 20001 /run/test.sock\n"
 	"0000000000000000: 00000003 00000000 00000000 0001 03 20002\n"
+	/* A line that is no entry after an unnamed one: skipped (after a
+	 * named one it would continue the name). */
+	"0000000000000000: 00000002 00000000 0001000Z 0001 01 20005 /bad\n"
 	"0000000000000000: 00000002 00000000 00000000 0002 01 20003 @abstract-name\n"
-	"0000000000000000: 00000002 00000000 00000000 0005 03 20004 /path with space\n"
-	"0000000000000000: 00000002 00000000 0001000Z 0001 01 20005 /bad\n";
+	"0000000000000000: 00000002 00000000 00000000 0005 03 20004 /path with space\n";
 
 static const char *laddr(const struct sock_info *si, char *buf, size_t len)
 {
@@ -109,6 +112,85 @@ START_TEST(test_procnet_udp_is_dgram)
 }
 END_TEST
 
+/* The kernel prints a name's newline raw: the next line is the rest of
+ * the name, as netlink would give it whole. */
+START_TEST(test_procnet_unix_newline_in_path_continues_the_name)
+{
+	static const char text[] =
+		"Num       RefCount Protocol Flags    Type St Inode Path\n"
+		"0000000000000000: 00000002 00000000 00010000 0001 01 30001 /tmp/a\n"
+		"b c\n"
+		/* A connection not yet accepted: no inode, and no name's end. */
+		"0000000000000000: 00000003 00000000 00000000 0001 02     0 /tmp/s\n"
+		"0000000000000000: 00000002 00000000 00000000 0001 01 30002\n";
+	struct sock_table t;
+	const struct sock_info *si;
+	char buf[NETADDR_STRLEN];
+
+	sock_table_init(&t);
+	ck_assert_int_eq(procnet_parse_unix(&t, text, strlen(text)), 2);
+	si = sock_table_find(&t, 30001);
+	ck_assert(si != NULL);
+	ck_assert_uint_eq(si->local_len, offsetof(struct sockaddr_un, sun_path) + 10);
+	ck_assert(memcmp(((const struct sockaddr_un *)&si->local)->sun_path,
+			 "/tmp/a\nb c", 10) == 0);
+	ck_assert_str_eq(laddr(si, buf, sizeof(buf)), "/tmp/a\\x0ab c");
+	ck_assert(sock_table_find(&t, 30002) != NULL);
+	sock_table_release(&t);
+}
+END_TEST
+
+/* An abstract name "x\n<a line of its own choosing>" forges an entry: it
+ * may neither replace a socket another file listed (tcp) nor take over
+ * one this file lists. */
+START_TEST(test_procnet_unix_forged_line_replaces_no_entry)
+{
+	static const char tcp[] =
+		"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+		"   0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 40001 1 0000000000000000 100 0 0 10 0\n";
+	static const char text[] =
+		"Num       RefCount Protocol Flags    Type St Inode Path\n"
+		"0000000000000000: 00000002 00000000 00010000 0001 01 40002 @x\n"
+		"0000000000000000: 00000002 00000000 00010000 0001 01 40001 /run/FAKE-sshd.sock\n"
+		"0000000000000000: 00000002 00000000 00010000 0001 01 40003 @y\n"
+		"0000000000000000: 00000002 00000000 00010000 0001 01 40004 /run/FAKE-2.sock\n"
+		"0000000000000000: 00000002 00000000 00010000 0001 01 40004 /run/real.sock\n";
+	struct sock_table t;
+	const struct sock_info *si;
+	char buf[NETADDR_STRLEN];
+
+	sock_table_init(&t);
+	ck_assert_int_eq(procnet_parse_inet(&t, tcp, strlen(tcp), AF_INET, IPPROTO_TCP), 1);
+	procnet_parse_unix(&t, text, strlen(text));
+	si = sock_table_find(&t, 40001);
+	ck_assert(si != NULL);
+	ck_assert_int_eq(si->family, AF_INET);
+	ck_assert_int_eq(si->proto, IPPROTO_TCP);
+	ck_assert_str_eq(laddr(si, buf, sizeof(buf)), "127.0.0.1:22");
+	si = sock_table_find(&t, 40004);
+	ck_assert(si != NULL);
+	ck_assert(si->ambiguous);
+	sock_table_release(&t);
+}
+END_TEST
+
+/* "@a@b" may be "\0a\0b" or "\0a@b": the fallback says it cannot know. */
+START_TEST(test_procnet_unix_abstract_at_is_marked_uncertain)
+{
+	static const char text[] =
+		"Num       RefCount Protocol Flags    Type St Inode Path\n"
+		"0000000000000000: 00000002 00000000 00010000 0001 01 50001 @a@b\n"
+		"0000000000000000: 00000002 00000000 00010000 0001 01 50002 @ab\n";
+	struct sock_table t;
+
+	sock_table_init(&t);
+	ck_assert_int_eq(procnet_parse_unix(&t, text, strlen(text)), 2);
+	ck_assert(sock_table_find(&t, 50001)->name_uncertain);
+	ck_assert(!sock_table_find(&t, 50002)->name_uncertain);
+	sock_table_release(&t);
+}
+END_TEST
+
 START_TEST(test_procnet_unix_fixture)
 {
 	struct sock_table t;
@@ -168,6 +250,7 @@ START_TEST(test_procnet_read_under_fixture_root)
 	char root[] = "/tmp/procnet-XXXXXX", path[256];
 	struct sock_table t;
 	size_t before = count_open_fds();
+	int netdir;
 
 	ck_assert(mkdtemp(root) != NULL);
 	snprintf(path, sizeof(path), "%s/4242", root);
@@ -179,19 +262,23 @@ START_TEST(test_procnet_read_under_fixture_root)
 	snprintf(path, sizeof(path), "%s/4242/net/unix", root);
 	write_file(path, unix_fixture);
 
+	snprintf(path, sizeof(path), "%s/4242/net", root);
+	netdir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(netdir, 0);
 	sock_table_init(&t);
-	ck_assert_int_eq(procnet_read(&t, root, 4242, SOCKDIAG_TCP4), 0);
-	ck_assert_int_eq(procnet_read(&t, root, 4242, SOCKDIAG_UNIX), 0);
-	ck_assert_int_eq(procnet_read(&t, root, 4242, SOCKDIAG_UDP6), -1);
+	ck_assert_int_eq(procnet_read_at(&t, netdir, SOCKDIAG_TCP4), 0);
+	ck_assert_int_eq(procnet_read_at(&t, netdir, SOCKDIAG_UNIX), 0);
+	ck_assert_int_eq(procnet_read_at(&t, netdir, SOCKDIAG_UDP6), -1);
 	ck_assert(sock_table_find(&t, 12346) != NULL);
 	ck_assert(sock_table_find(&t, 20003) != NULL);
 	/* Netlink refused: the same load takes everything from the files. */
 	sock_table_release(&t);
 	sock_table_init(&t);
-	ck_assert_int_eq(sock_table_load(&t, false, root, 4242), 0);
+	ck_assert_int_eq(sock_table_load(&t, false, netdir), 0);
 	ck_assert_int_eq(t.source, SOCK_SRC_PROCNET);
 	ck_assert_uint_eq(t.n, 6);
 	sock_table_release(&t);
+	close(netdir);
 	ck_assert_uint_eq(count_open_fds(), before);
 
 	snprintf(path, sizeof(path), "%s/4242/net/tcp", root);
@@ -215,6 +302,9 @@ Suite *procnet_suite(void)
 	tcase_add_test(tc, test_procnet_tcp6_fixture);
 	tcase_add_test(tc, test_procnet_udp_is_dgram);
 	tcase_add_test(tc, test_procnet_unix_fixture);
+	tcase_add_test(tc, test_procnet_unix_newline_in_path_continues_the_name);
+	tcase_add_test(tc, test_procnet_unix_forged_line_replaces_no_entry);
+	tcase_add_test(tc, test_procnet_unix_abstract_at_is_marked_uncertain);
 	tcase_add_test(tc, test_procnet_missing_header_is_refused);
 	tcase_add_test(tc, test_procnet_read_under_fixture_root);
 	suite_add_tcase(s, tc);

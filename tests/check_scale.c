@@ -600,7 +600,7 @@ START_TEST(test_limits_at_scale_match_proc)
 	holder_run(&h, scale_size());
 	snprintf(pid, sizeof(pid), "%ld", (long)h.pid);
 	doc = run_json(&r, argv);
-	li = json_get(doc, "limits");
+	li = json_at(json_get(doc, "limits"), 0);
 	ck_assert(li != NULL && li->kind == JSON_OBJECT);
 	read_nofile(h.pid, &soft, &hard);
 	open_now = count_pid_fds(h.pid, &highest);

@@ -5,6 +5,7 @@
  * helper's own descriptors (pidfd_getfd). */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -18,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -25,6 +27,19 @@
 #include "net/sockdiag.h"
 #include "proc/fdtype.h"
 #include "testutil.h"
+
+
+/* sock_table_load on fdscope's own namespace, /proc/self/net as the
+ * fallback. */
+static int load_self(struct sock_table *t, bool netlink)
+{
+	int netdir = open("/proc/self/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = sock_table_load(t, netlink, netdir);
+
+	if (netdir >= 0)
+		close(netdir);
+	return rc;
+}
 
 START_TEST(test_sock_table_add_find_and_grow)
 {
@@ -177,7 +192,7 @@ static void check_live_table(bool netlink)
 	ck_assert(bind(u, (struct sockaddr *)&sa, sizeof(sa)) == 0);
 	ck_assert(socketpair(AF_UNIX, SOCK_DGRAM, 0, pair) == 0);
 	sock_table_init(&t);
-	ck_assert_int_eq(sock_table_load(&t, netlink, "/proc", 0), 0);
+	ck_assert_int_eq(load_self(&t, netlink), 0);
 	ck_assert_int_eq(t.source, netlink ? SOCK_SRC_NETLINK : SOCK_SRC_PROCNET);
 
 	si = sock_table_find(&t, inode_of(l));
@@ -235,10 +250,10 @@ START_TEST(test_load_closes_every_descriptor)
 	size_t before = count_open_fds();
 
 	sock_table_init(&t);
-	ck_assert_int_eq(sock_table_load(&t, true, "/proc", 0), 0);
+	ck_assert_int_eq(load_self(&t, true), 0);
 	sock_table_release(&t);
 	sock_table_init(&t);
-	ck_assert_int_eq(sock_table_load(&t, false, "/proc", 0), 0);
+	ck_assert_int_eq(load_self(&t, false), 0);
 	sock_table_release(&t);
 	ck_assert_uint_eq(count_open_fds(), before);
 }
@@ -300,7 +315,9 @@ static void check_socket_row(pid_t pid, const struct json *doc, int fd,
 	ck_assert_str_eq(json_str(row, "sock.type"), sock_type_name(v, b, sizeof(b)));
 	len = sizeof(int);
 	ck_assert(getsockopt(copy, SOL_SOCKET, SO_PROTOCOL, &v, &len) == 0);
-	ck_assert_str_eq(json_str(row, "sock.proto"), sock_proto_name(family, v, b, sizeof(b)));
+	/* The kernel's protocol name: UNIX for every unix socket. */
+	ck_assert_str_eq(json_str(row, "sock.proto"), family == AF_UNIX ? "UNIX" :
+			 sock_proto_name(family, v, b, sizeof(b)));
 	assert_str_or_null(json_str(row, "laddr"), addr_of(copy, false, a, sizeof(a)),
 			   "laddr", fd);
 	/* A unix socket's remote name comes from its peer, which only
@@ -431,7 +448,7 @@ static void check_other_netns(bool netlink)
 	}
 	copy = grab_fd(h.pid, (int)holder_value(&h, "udp"));
 	sock_table_init(&own);
-	ck_assert_int_eq(sock_table_load(&own, true, "/proc", 0), 0);
+	ck_assert_int_eq(load_self(&own, true), 0);
 	ck_assert_msg(sock_table_find(&own, inode_of(copy)) == NULL,
 		      "the namespace's socket shows up in fdscope's own");
 	sock_table_release(&own);
@@ -517,12 +534,40 @@ START_TEST(test_walk_unaligned_last_message_stops)
 }
 END_TEST
 
+/* The table may be filled in the prefetch thread: a failed allocation is
+ * kept in t->error and returned, never an exit.  In a child, so that the
+ * hook (read once per process) starts from zero. */
+START_TEST(test_sock_table_add_hands_back_alloc_failure)
+{
+	pid_t pid = fork();
+	int status;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct sock_table t;
+		bool ok;
+
+		setenv("FDSCOPE_FAIL_ALLOC_AFTER", "1", 1);
+		sock_table_init(&t);
+		/* The index is allocated, the entries are not. */
+		ok = sock_table_add(&t, 42) == NULL && t.error == ENOMEM &&
+			t.n == 0 && sock_table_find(&t, 42) == NULL;
+		sock_table_release(&t);
+		_exit(ok ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
 Suite *sockdiag_suite(void)
 {
 	Suite *s = suite_create("sockdiag");
 	TCase *tc = tcase_create("decode");
 
 	tcase_add_test(tc, test_sock_table_add_find_and_grow);
+	tcase_add_test(tc, test_sock_table_add_hands_back_alloc_failure);
 	tcase_add_test(tc, test_decode_inet_rejects_short_message);
 	tcase_add_test(tc, test_decode_inet_fills_addresses_and_state);
 	tcase_add_test(tc, test_decode_unix_reads_name_and_peer_and_stops_at_bad_attr);

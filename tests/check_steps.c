@@ -66,6 +66,20 @@ START_TEST(test_errno_names)
 }
 END_TEST
 
+/* Names come from glibc: one for ENOTSUP (== EOPNOTSUPP on Linux), names
+ * the old hand-made table lacked, and the kernel's internal ENOTSUPP. */
+START_TEST(test_errno_names_from_libc)
+{
+	ck_assert_int_eq(ENOTSUP, EOPNOTSUPP);
+	ck_assert_str_eq(steps_errno_name(ENOTSUP), "EOPNOTSUPP");
+	ck_assert_str_eq(steps_errno_name(EHWPOISON), "EHWPOISON");
+	ck_assert_str_eq(steps_errno_name(EOWNERDEAD), "EOWNERDEAD");
+	ck_assert_str_eq(steps_errno_name(524), "ENOTSUPP");
+	ck_assert_ptr_null(steps_errno_name(-1));
+	ck_assert_ptr_null(steps_errno_name(523));
+}
+END_TEST
+
 /* The first step reads /proc for real; a delta step adds and removes. */
 START_TEST(test_delta_table_follows_real_one)
 {
@@ -252,6 +266,7 @@ Suite *steps_suite(void)
 
 	tcase_add_test(tc, test_map_marks_and_compresses_holes);
 	tcase_add_test(tc, test_errno_names);
+	tcase_add_test(tc, test_errno_names_from_libc);
 	tcase_add_test(tc, test_delta_table_follows_real_one);
 	tcase_add_test(tc, test_lowest_free_is_what_open_returns);
 	tcase_add_test(tc, test_json_arrays_are_arrays);

@@ -1,6 +1,11 @@
 /* Unit tests for util.c: the bounded number parsers every option goes
  * through, and the escaper for names and received bytes. */
 #include <check.h>
+#include <errno.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <malloc.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +103,160 @@ START_TEST(test_xappendf_grows)
 }
 END_TEST
 
+/* Appending keeps its capacity: the allocation changes size a handful of
+ * times over 1000 appends, where a realloc per call would change it at
+ * nearly every one. */
+START_TEST(test_xappendf_grows_geometrically)
+{
+	char *s = xstrdup("start:");
+	size_t len = strlen(s), last = 0, changes = 0;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		xappendf(&s, &len, "%d,", i);
+		if (malloc_usable_size(s) != last) {
+			last = malloc_usable_size(s);
+			changes++;
+		}
+	}
+	ck_assert_uint_eq(len, strlen(s));
+	ck_assert(strncmp(s, "start:0,1,", 10) == 0);
+	ck_assert_msg(changes <= 16, "capacity changed %zu times", changes);
+	free(s);
+}
+END_TEST
+
+static char *format_twice(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvformat(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+START_TEST(test_xvformat_long_text)
+{
+	char *s = format_twice("%s=%05d/%.3s", "key", 42, "abcdef");
+	char *big = format_twice("%8000d|", 7);
+
+	ck_assert_str_eq(s, "key=00042/abc");
+	ck_assert_uint_eq(strlen(big), 8001);
+	ck_assert_str_eq(big + 7999, "7|");
+	free(s);
+	free(big);
+}
+END_TEST
+
+/* The worker allocators and the test hook: N succeed, then every one
+ * fails with ENOMEM.  In a child: the hook is read once per process. */
+START_TEST(test_try_alloc_hook_fails_after_n)
+{
+	pid_t pid = fork();
+	int status;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		void *a, *b, *c, *d;
+		bool ok;
+
+		setenv("FDSCOPE_FAIL_ALLOC_AFTER", "2", 1);
+		a = try_malloc(10);
+		b = try_realloc(NULL, 20);
+		errno = 0;
+		c = try_calloc(2, 8);
+		ok = a && b && c == NULL && errno == ENOMEM;
+		d = try_malloc(1);
+		ok = ok && d == NULL && try_alloc_fails();
+		free(a);
+		free(b);
+		_exit(ok ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	/* Without the hook nothing fails. */
+	unsetenv("FDSCOPE_FAIL_ALLOC_AFTER");
+	ck_assert(!try_alloc_fails());
+}
+END_TEST
+
+/* The one digit scanner under every parser of kernel text. */
+START_TEST(test_scan_ull_bases_ends_and_overflow)
+{
+	unsigned long long v = 0;
+	const char *s = "0755x", *e;
+
+	e = scan_ull(s, NULL, 8, &v);
+	ck_assert_ptr_eq(e, s + 4);
+	ck_assert_uint_eq(v, 0755);
+	/* 8 is not an octal digit: the scan stops there. */
+	e = scan_ull("178", NULL, 8, &v);
+	ck_assert_uint_eq(v, 017);
+	ck_assert_str_eq(e, "8");
+	/* Bounded by end, not by the NUL. */
+	e = scan_ull("123456", NULL, 10, &v);
+	ck_assert_uint_eq(v, 123456);
+	ck_assert_str_eq(e, "");
+	s = "123456";
+	e = scan_ull(s, s + 3, 10, &v);
+	ck_assert_ptr_eq(e, s + 3);
+	ck_assert_uint_eq(v, 123);
+	e = scan_ull("18446744073709551615]", NULL, 10, &v);
+	ck_assert_str_eq(e, "]");
+	ck_assert_uint_eq(v, 18446744073709551615ULL);
+	ck_assert_ptr_null(scan_ull("18446744073709551616", NULL, 10, &v));
+	ck_assert_ptr_null(scan_ull("x1", NULL, 10, &v));
+	ck_assert_ptr_null(scan_ull("", NULL, 10, &v));
+	ck_assert_ptr_null(scan_ull("-1", NULL, 10, &v));
+}
+END_TEST
+
+START_TEST(test_is_decimal)
+{
+	ck_assert(is_decimal("0", false));
+	ck_assert(is_decimal("-12", true));
+	ck_assert(is_decimal("+12", true));
+	ck_assert(!is_decimal("-12", false));
+	ck_assert(!is_decimal("-", true));
+	ck_assert(!is_decimal("", false));
+	ck_assert(!is_decimal("1 ", false));
+	ck_assert(!is_decimal("0x1", false));
+}
+END_TEST
+
+/* The edges of long long through the one scanner. */
+START_TEST(test_parse_ll_extremes)
+{
+	long long v;
+	const char *why;
+
+	ck_assert_int_eq(parse_ll("9223372036854775807", LLONG_MIN, LLONG_MAX,
+				  &v, &why), 0);
+	ck_assert(v == LLONG_MAX);
+	ck_assert_int_eq(parse_ll("-9223372036854775808", LLONG_MIN, LLONG_MAX,
+				  &v, &why), 0);
+	ck_assert(v == LLONG_MIN);
+	ck_assert_int_eq(parse_ll("+7", 0, 10, &v, &why), 0);
+	ck_assert_int_eq(v, 7);
+	ck_assert_int_eq(parse_ll("9223372036854775808", LLONG_MIN, LLONG_MAX,
+				  &v, &why), -1);
+	ck_assert_str_eq(why, "too large");
+	ck_assert_int_eq(parse_ll("-9223372036854775809", LLONG_MIN, LLONG_MAX,
+				  &v, &why), -1);
+	ck_assert_str_eq(why, "too small");
+	ck_assert_int_eq(parse_ll("-99999999999999999999999", LLONG_MIN,
+				  LLONG_MAX, &v, &why), -1);
+	ck_assert_str_eq(why, "too small");
+	ck_assert_int_eq(parse_ll("-5", 0, 10, &v, &why), -1);
+	ck_assert_str_eq(why, "too small");
+	ck_assert_int_eq(parse_ll("11", 0, 10, &v, &why), -1);
+	ck_assert_str_eq(why, "too large");
+}
+END_TEST
+
 Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -107,9 +266,15 @@ Suite *util_suite(void)
 	tcase_add_test(tc, test_parse_ll_rejects_garbage_with_reason);
 	tcase_add_test(tc, test_parse_ull_full_range);
 	tcase_add_test(tc, test_parse_seconds_fraction_and_bounds);
+	tcase_add_test(tc, test_scan_ull_bases_ends_and_overflow);
+	tcase_add_test(tc, test_is_decimal);
+	tcase_add_test(tc, test_parse_ll_extremes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("format");
 	tcase_add_test(tc, test_xappendf_grows);
+	tcase_add_test(tc, test_xappendf_grows_geometrically);
+	tcase_add_test(tc, test_xvformat_long_text);
+	tcase_add_test(tc, test_try_alloc_hook_fails_after_n);
 	suite_add_tcase(s, tc);
 	return s;
 }

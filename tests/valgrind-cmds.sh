@@ -228,3 +228,30 @@ if have_cmd serve && have_cmd connect; then
 else
 	skip serve "not built in"
 fi
+
+if have_cmd exec && have_cmd watch && have_cmd metrics; then
+	echo "== exec, watch, metrics"
+	# exec traces: valgrind's fdscope is the tracer, the command runs
+	# natively.
+	vg exec-true 0 exec -- /bin/true
+	vg exec-status 7 exec -- /bin/sh -c 'exit 7'
+	vg exec-json 0 exec -J --report "$tmp/exec.json" -- /bin/sh -c /bin/true
+	vg exec-strict 1 exec --strict -- /bin/sh -c 'exec 7>/dev/null; /bin/true'
+	vg exec-missing 127 exec -- /nonexistent/cmd
+	vg exec-usage 2 exec
+	sleep 30 &
+	target=$!
+	bg_pids+=("$target")
+	vg watch-count 0 watch -p "$target" --interval 0.1 --count 3 -J
+	vg watch-gone 1 watch -p 999999999 --count 2
+	vg watch-usage 2 watch
+	vg metrics-pid 0 metrics -p "$target"
+	vg metrics-textfile 0 metrics -p "$target" --textfile "$tmp/fdscope.prom"
+	vg metrics-count 0 metrics -p "$target" --textfile "$tmp/fdscope.prom" --count 3 \
+		--interval 0.05
+	vg metrics-unwritable 1 metrics -p "$target" --textfile /nonexistent/x.prom
+	vg metrics-usage 2 metrics -p x
+	check_tmpdir leaks
+else
+	skip exec "not built in"
+fi

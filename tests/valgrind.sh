@@ -132,6 +132,22 @@ vg list-pid-missing 2 list -p
 vg list-pid-gone 1 list -p 99999999
 vg list-bad-column 2 list -o nosuchcolumn
 vg list-all-and-pid 2 list --all -p 1
+# Issue 12's selections, filters and counters, on their success and
+# error paths.
+vg list-sel-port 1 list -i tcp:1 -s SYN_SENT
+vg list-sel-fds 0 list -d 0-2 -p "$mine" -o pid,fd,name --summary
+vg list-sel-inet-unix 1 list -i -U -p "$mine"
+vg list-sel-path 0 list /dev/null -t
+vg list-sel-under 0 list --under /dev -c /./ -u "$(id -u),^65534" -d 0-2,^1
+vg list-sel-filter 0 list -p "$mine" -Q 'FD >= 0 and (TYPE == "CHR" or NAME =~ "^/")' -J
+vg list-sel-summary 0 list -p "$mine" --summary=only -C 'low:FD < 3' -J
+vg list-sel-inode 1 list --inode 0:0:1
+vg list-sel-path-gone 1 list /nonexistent/fdscope-vg
+vg list-sel-bad-inet 2 list -i tcp:nosuchservicexyz
+vg list-sel-bad-user 2 list -u nosuchuserxyz
+vg list-sel-bad-fds 2 list -d 3-1
+vg list-sel-bad-filter 2 list -Q 'FD > "x"'
+vg list-sel-bad-counter 2 list -C 'n:(' --summary
 vg list-extra-arg 2 list extra
 vg list-unknown-opt 2 list --frob
 vg_prefix=("${nocaps[@]}")
@@ -203,7 +219,7 @@ fi
 # and does not know pidfd_open, which those tests rightly use.
 if [ -n "$runner" ] && [ -x "$runner" ]; then
 	echo "== unit suites"
-	for s in util procfs fdtype fuzzfound netaddr procnet parallel; do
+	for s in util procfs fdtype fuzzfound netaddr procnet parallel holders; do
 		log=$tmp/unit-$s.vg
 		runs=$((runs + 1))
 		CK_FORK=no CK_RUN_SUITE=$s FDSCOPE_BIN=$bin FDSCOPE_HELPERS=$helpers \

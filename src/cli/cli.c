@@ -34,6 +34,9 @@ static const struct command cmd_help_entry = {
 static const struct command *const commands[] = {
 	&cmd_list,
 	&cmd_limits,
+	&cmd_exec,
+	&cmd_watch,
+	&cmd_metrics,
 	&cmd_open,
 	&cmd_alloc,
 	&cmd_recycle,
@@ -99,16 +102,29 @@ int cmd_bad_option(const struct command *cmd, char **argv, int c)
 	 * missing value and '?' for an unknown option; optopt holds the
 	 * character of a short option; a long one is named by its text.
 	 * Either is echoed escaped: it may hold any byte. */
-	esc = is_long ? escape_str(arg) : escape_bytes(&shortopt, 1);
+	esc = is_long ? cli_echo(arg) : escape_bytes(&shortopt, 1);
 	ret = cmd_usage_error(cmd, missing ? "option '%s%s' needs a value" :
 			      "unknown option '%s%s'", is_long ? "" : "-", esc);
 	free(esc);
 	return ret;
 }
 
+char *cli_echo(const char *arg)
+{
+	size_t n = strlen(arg);
+	char *esc = escape_bytes(arg, n > CLI_ECHO_MAX ? CLI_ECHO_MAX : n);
+	size_t len = strlen(esc);
+
+	if (n > CLI_ECHO_MAX) {
+		esc = xrealloc(esc, len + 4);
+		memcpy(esc + len, "...", 4);
+	}
+	return esc;
+}
+
 int cmd_unexpected_argument(const struct command *cmd, const char *arg)
 {
-	char *esc = escape_str(arg);
+	char *esc = cli_echo(arg);
 	int ret;
 
 	ret = cmd_usage_error(cmd, "unexpected argument '%s'", esc);
@@ -135,7 +151,7 @@ static int cmd_help_run(const struct cli_env *env, int argc, char **argv)
 		return cmd_usage_error(&cmd_help_entry, "too many arguments");
 	c = find_command(argv[1]);
 	if (c == NULL) {
-		char *esc = escape_str(argv[1]);
+		char *esc = cli_echo(argv[1]);
 
 		cmd_usage_error(&cmd_help_entry, "unknown command '%s'", esc);
 		free(esc);
@@ -158,7 +174,7 @@ static int finish_stdout(int ret)
 
 static int main_usage_error(const char *what, const char *arg)
 {
-	char *esc = escape_str(arg);
+	char *esc = cli_echo(arg);
 
 	fprintf(stderr, "fdscope: %s '%s' (see 'fdscope --help')\n", what, esc);
 	free(esc);

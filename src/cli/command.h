@@ -28,6 +28,12 @@ int cmd_usage_error(const struct command *cmd, const char *fmt, ...)
  * from an unknown option ('?'). */
 int cmd_bad_option(const struct command *cmd, char **argv, int c);
 
+/* What a message echoes of a user's argument: escaped, and cut to its
+ * first CLI_ECHO_MAX bytes with "..." after (an argument may be 100,000
+ * bytes long).  Free the result. */
+#define CLI_ECHO_MAX 64
+char *cli_echo(const char *arg);
+
 /* Reports a stray operand, escaped, and returns EXIT_USAGE. */
 int cmd_unexpected_argument(const struct command *cmd, const char *arg);
 
@@ -50,5 +56,7 @@ extern const struct command cmd_open, cmd_alloc, cmd_recycle, cmd_exhaust,
 	cmd_tables, cmd_demo;
 /* The network commands (issue 4). */
 extern const struct command cmd_exchange, cmd_serve, cmd_connect;
+/* Hunting descriptor leaks (issue 16). */
+extern const struct command cmd_exec, cmd_watch, cmd_metrics;
 
 #endif

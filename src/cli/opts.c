@@ -15,7 +15,7 @@ int cli_opt_ll(const struct command *cmd, const char *opt, const char *arg,
 
 	if (parse_ll(arg, min, max, out, &why) == 0)
 		return 0;
-	esc = escape_str(arg);
+	esc = cli_echo(arg);
 	cmd_usage_error(cmd, "invalid %s '%s': %s (%lld to %lld)", opt, esc,
 			why, min, max);
 	free(esc);
@@ -31,7 +31,7 @@ int cli_opt_seconds(const struct command *cmd, const char *opt,
 
 	if (parse_seconds_ms(arg, min_ms, max_ms, out_ms, &why) == 0)
 		return 0;
-	esc = escape_str(arg);
+	esc = cli_echo(arg);
 	cmd_usage_error(cmd, "invalid %s '%s': %s (%lld.%03lld to %lld seconds)",
 			opt, esc, why, min_ms / 1000, min_ms % 1000, max_ms / 1000);
 	free(esc);

@@ -248,11 +248,10 @@ static void raise_above_hard(struct demo_ctx *d, const struct rlimit *orig)
 static void contrast_enfile(struct demo_ctx *d)
 {
 	unsigned long long fmax = 0, nr[3] = { 0, 0, 0 };
-	char path[4096], buf[128];
+	char buf[128];
 
 	procfs_read_ull(d->proc_root, "sys/fs/file-max", &fmax);
-	snprintf(path, sizeof(path), "%s/sys/fs/file-nr", d->proc_root);
-	if (procfs_read_at(-100, path, buf, sizeof(buf)) >= 0)
+	if (procfs_read_sys(d->proc_root, "sys/fs/file-nr", buf, sizeof(buf)) >= 0)
 		file_nr_parse(buf, nr);
 	steps_say(&d->steps, "EMFILE is this process's limit.  ENFILE is the "
 		  "whole system's: fs.file-max = %llu open files, %llu in use "

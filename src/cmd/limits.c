@@ -3,7 +3,6 @@
  * limit with prlimit(2), explaining which rule refuses a change. */
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -17,8 +16,7 @@
 #include "lib/util.h"
 #include "out/escape.h"
 #include "out/table.h"
-#include "proc/fdlist.h"
-#include "proc/procfs.h"
+#include "proc/limits.h"
 
 enum {
 	F_PID, F_SOFT, F_HARD, F_NR_OPEN, F_FILE_MAX, F_FILE_NR_ALLOCATED,
@@ -67,14 +65,9 @@ static const int default_fields[] = {
 	F_CAPABILITIES,
 };
 
-/* What was found; a has_ flag is false when the kernel would not tell. */
+/* What was found, and what fdscope may do. */
 struct limits_info {
-	pid_t pid;
-	bool has_nofile, has_nr_open, has_file_max, has_file_nr, has_count,
-	     has_fdsize;
-	struct limit_pair nofile;
-	unsigned long long nr_open, file_max, file_nr[3], fdsize;
-	struct fd_count count;
+	struct proc_limits pl;
 	int caps[3];
 };
 
@@ -101,7 +94,7 @@ static const char *fmt_cap(int v)
 	return v < 0 ? NULL : v ? "yes" : "no";
 }
 
-static long long headroom(const struct limits_info *li)
+static long long headroom(const struct proc_limits *li)
 {
 	unsigned long long cap = li->nofile.soft_unlimited ? li->nr_open :
 		li->nofile.soft;
@@ -113,7 +106,8 @@ static long long headroom(const struct limits_info *li)
 
 static const char *limits_cell(const void *row, int col, char *buf, size_t len)
 {
-	const struct limits_info *li = row;
+	const struct limits_info *info = row;
+	const struct proc_limits *li = &info->pl;
 
 	switch (col) {
 	case F_PID:
@@ -147,107 +141,48 @@ static const char *limits_cell(const void *row, int col, char *buf, size_t len)
 		snprintf(buf, len, "%lld", headroom(li));
 		return buf;
 	case F_CAP_SYS_RESOURCE:
-		return fmt_cap(li->caps[0]);
+		return fmt_cap(info->caps[0]);
 	case F_CAP_SYS_PTRACE:
-		return fmt_cap(li->caps[1]);
+		return fmt_cap(info->caps[1]);
 	case F_CAP_DAC_READ_SEARCH:
-		return fmt_cap(li->caps[2]);
+		return fmt_cap(info->caps[2]);
 	case F_CAPABILITIES:
 		if (!caps_supported())
 			return "not examined: fdscope was built without libcap";
-		return li->caps[0] < 0 ? "libcap could not read them" :
+		return info->caps[0] < 0 ? "libcap could not read them" :
 			"effective set, read with libcap";
 	default:
 		return NULL;
 	}
 }
 
-static int read_nofile(const char *root, pid_t pid, struct limit_pair *lp)
-{
-	struct rlimit rl;
-	char path[64], *buf = NULL;
-	int rc;
-
-	if (pid == 0) {
-		if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-			return -1;
-		lp->soft_unlimited = rl.rlim_cur == RLIM_INFINITY;
-		lp->hard_unlimited = rl.rlim_max == RLIM_INFINITY;
-		lp->soft = rl.rlim_cur;
-		lp->hard = rl.rlim_max;
-		return 0;
-	}
-	/* /proc/PID/limits is readable by anyone; prlimit needs permission. */
-	snprintf(path, sizeof(path), "%s/%ld/limits", root, (long)pid);
-	if (procfs_slurp_at(AT_FDCWD, path, &buf) < 0)
-		return -1;
-	rc = limits_parse_nofile(buf, lp);
-	free(buf);
-	if (rc < 0)
-		errno = EPROTO;
-	return rc;
-}
-
-static void read_status(const char *root, pid_t pid, struct limits_info *li)
-{
-	char path[64], *buf = NULL;
-
-	if (pid == 0)
-		snprintf(path, sizeof(path), "%s/self/status", root);
-	else
-		snprintf(path, sizeof(path), "%s/%ld/status", root, (long)pid);
-	if (procfs_slurp_at(AT_FDCWD, path, &buf) < 0)
-		return;
-	li->has_fdsize = status_parse_ull(buf, "FDSize", &li->fdsize) == 0;
-	free(buf);
-}
-
-static void read_system(const char *root, struct limits_info *li)
-{
-	char path[4096], buf[128];
-
-	li->has_nr_open = procfs_read_ull(root, "sys/fs/nr_open", &li->nr_open) == 0;
-	li->has_file_max = procfs_read_ull(root, "sys/fs/file-max", &li->file_max) == 0;
-	snprintf(path, sizeof(path), "%s/sys/fs/file-nr", root);
-	li->has_file_nr = procfs_read_at(AT_FDCWD, path, buf, sizeof(buf)) >= 0 &&
-		file_nr_parse(buf, li->file_nr) == 0;
-}
-
 /* Collects everything; returns -1 after a warning when the process does
  * not exist, 1 when some of it could not be read (warned), 0 otherwise. */
-static int limits_collect(const char *root, pid_t pid, struct limits_info *li)
+static int limits_collect(const char *root, pid_t pid, struct limits_info *info)
 {
+	struct proc_limits *li = &info->pl;
 	int ret = 0;
 
-	memset(li, 0, sizeof(*li));
-	li->pid = pid ? pid : getpid();
-	if (read_nofile(root, pid, &li->nofile) < 0) {
-		if (errno == ENOENT || errno == ESRCH) {
-			warnx("process %ld: no such process", (long)li->pid);
-			return -1;
-		}
+	if (proc_limits_read(root, pid, li) < 0) {
+		warnx("process %ld: no such process", (long)(pid ? pid : getpid()));
+		return -1;
+	}
+	if (!li->has_nofile) {
+		errno = li->nofile_errno;
 		warn("process %ld: cannot read its limits", (long)li->pid);
 		ret = 1;
-	} else {
-		li->has_nofile = true;
 	}
-	read_system(root, li);
-	read_status(root, pid, li);
-	if (fd_proc_count(root, pid, li->nofile.soft_unlimited ?
-			  ULLONG_MAX : li->nofile.soft, &li->count) == 0) {
-		li->has_count = true;
-	} else if (errno == ENOENT) {
-		warnx("process %ld: no such process", (long)li->pid);
-		return -1;
-	} else {
+	if (!li->has_count) {
+		int e = li->count_errno;
+
 		warnx("process %ld: cannot count its descriptors: %s%s", (long)li->pid,
-		      strerror(errno), errno == EACCES || errno == EPERM ?
+		      strerror(e), e == EACCES || e == EPERM ?
 		      " (run as its user, or with CAP_SYS_PTRACE)" : "");
 		ret = 1;
 	}
-	li->caps[0] = caps_effective(FDS_CAP_SYS_RESOURCE);
-	li->caps[1] = caps_effective(FDS_CAP_SYS_PTRACE);
-	li->caps[2] = caps_effective(FDS_CAP_DAC_READ_SEARCH);
+	info->caps[0] = caps_effective(FDS_CAP_SYS_RESOURCE);
+	info->caps[1] = caps_effective(FDS_CAP_SYS_PTRACE);
+	info->caps[2] = caps_effective(FDS_CAP_DAC_READ_SEARCH);
 	return ret;
 }
 
@@ -286,7 +221,7 @@ static const char *rlim_text(rlim_t v, char *buf, size_t len)
 /* Explains, from the rules the kernel applies in do_prlimit(), why it said
  * no. */
 static void explain_set_error(int e, pid_t pid, const struct rlimit *want,
-			      const struct rlimit *old, const struct limits_info *li)
+			      const struct rlimit *old, const struct proc_limits *li)
 {
 	char a[32], b[32];
 
@@ -320,7 +255,7 @@ static int limits_set(const struct limits_control *ctl, const char *root)
 	const char *colon = strchr(ctl->set, ':');
 	size_t soft_len = colon ? (size_t)(colon - ctl->set) : strlen(ctl->set);
 	struct rlimit want = { 0, 0 }, old = { 0, 0 };
-	struct limits_info li;
+	struct proc_limits li;
 	int r1, r2 = 0;
 
 	r1 = parse_limit_value(ctl->set, soft_len, &want.rlim_cur);
@@ -346,7 +281,7 @@ static int limits_set(const struct limits_control *ctl, const char *root)
 	}
 	if (!colon)
 		want.rlim_max = old.rlim_max;
-	li.has_nr_open = procfs_read_ull(root, "sys/fs/nr_open", &li.nr_open) == 0;
+	li.has_nr_open = proc_limits_nr_open(root, &li.nr_open) == 0;
 	if (prlimit(ctl->pid, RLIMIT_NOFILE, &want, NULL) < 0) {
 		explain_set_error(errno, ctl->pid, &want, &old, &li);
 		return EXIT_FAIL;

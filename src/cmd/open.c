@@ -26,6 +26,7 @@
 #include "cli/command.h"
 #include "lib/termsig.h"
 #include "lib/util.h"
+#include "net/netaddr.h"
 #include "out/escape.h"
 #include "teach/demo.h"
 #include "teach/tempdir.h"
@@ -165,22 +166,13 @@ static void python_view(struct step *st, int fd, int family, int type,
 {
 	struct sockaddr_storage ss = { .ss_family = AF_UNSPEC };
 	socklen_t len = sizeof(ss);
-	char host[INET6_ADDRSTRLEN] = "", laddr[INET6_ADDRSTRLEN + 16] = "''";
+	char laddr[NETADDR_STRLEN] = "''";
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
-		if (ss.ss_family == AF_INET) {
-			struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-
-			inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
-			snprintf(laddr, sizeof(laddr), "%s:%u", host, ntohs(in->sin_port));
-		} else if (ss.ss_family == AF_INET6) {
-			struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-
-			inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
-			snprintf(laddr, sizeof(laddr), "[%s]:%u", host,
-				 ntohs(in6->sin6_port));
-		}
-	}
+	/* Python shows an unnamed unix socket's name as ''. */
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
+	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6))
+		netaddr_format((const struct sockaddr *)&ss, len, laddr,
+			       sizeof(laddr));
 	step_say(st, "<socket fd=%d, family=%s, type=%s, proto=%d, laddr=%s>", fd,
 		 family == AF_INET ? "AF_INET" : family == AF_INET6 ? "AF_INET6" :
 		 "AF_UNIX", type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM",

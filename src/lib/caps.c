@@ -16,13 +16,6 @@
 
 #include "lib/caps.h"
 
-static const char *const cap_names[FDS_CAP_COUNT] = {
-	[FDS_CAP_SYS_RESOURCE] = "CAP_SYS_RESOURCE",
-	[FDS_CAP_SYS_PTRACE] = "CAP_SYS_PTRACE",
-	[FDS_CAP_DAC_READ_SEARCH] = "CAP_DAC_READ_SEARCH",
-	[FDS_CAP_NET_BIND_SERVICE] = "CAP_NET_BIND_SERVICE",
-};
-
 bool caps_supported(void)
 {
 #ifdef HAVE_LIBCAP
@@ -30,11 +23,6 @@ bool caps_supported(void)
 #else
 	return false;
 #endif
-}
-
-const char *caps_name(enum fds_cap c)
-{
-	return c < FDS_CAP_COUNT ? cap_names[c] : "?";
 }
 
 #ifdef HAVE_LIBCAP
@@ -67,40 +55,6 @@ int caps_effective(enum fds_cap c)
 	return rc == 0 ? v == CAP_SET : -1;
 #else
 	(void)c;
-	return -1;
-#endif
-}
-
-int caps_keep_only(const enum fds_cap *keep)
-{
-#ifdef HAVE_LIBCAP
-	cap_t caps = cap_init();	/* all clear */
-	cap_value_t vals[FDS_CAP_COUNT];
-	int n = 0, rc, saved;
-
-	if (caps == NULL)
-		return -1;
-	for (; keep && *keep != FDS_CAP_COUNT; keep++) {
-		if (caps_effective(*keep) != 1)
-			continue;
-		vals[n++] = cap_value(*keep);
-	}
-	if (n > 0 &&
-	    (cap_set_flag(caps, CAP_EFFECTIVE, n, vals, CAP_SET) < 0 ||
-	     cap_set_flag(caps, CAP_PERMITTED, n, vals, CAP_SET) < 0)) {
-		saved = errno;
-		cap_free(caps);
-		errno = saved;
-		return -1;
-	}
-	rc = cap_set_proc(caps);
-	saved = errno;
-	cap_free(caps);
-	errno = saved;
-	return rc;
-#else
-	(void)keep;
-	errno = ENOTSUP;
 	return -1;
 #endif
 }
@@ -153,27 +107,4 @@ int caps_drop_for_demo(void)
 int caps_drop_for_net(bool keep_bind)
 {
 	return caps_limit_to(keep_bind ? UINT64_C(1) << CAP_NET_BIND_SERVICE : 0);
-}
-
-void caps_describe_effective(char *buf, size_t len)
-{
-	size_t used = 0;
-	int c, v;
-
-	if (len == 0)
-		return;
-	buf[0] = '\0';
-	for (c = 0; c < FDS_CAP_COUNT; c++) {
-		v = caps_effective((enum fds_cap)c);
-		if (v < 0) {
-			/* Built without libcap, or libcap failed. */
-			snprintf(buf, len, "unknown");
-			return;
-		}
-		if (v == 1 && used < len)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s",
-						 used ? "," : "", cap_names[c]);
-	}
-	if (used == 0)
-		snprintf(buf, len, "none");
 }

@@ -17,17 +17,9 @@ enum fds_cap {
 /* True when built with libcap, so the functions below can answer. */
 bool caps_supported(void);
 
-/* The capability's name as the kernel documents it ("CAP_SYS_RESOURCE"). */
-const char *caps_name(enum fds_cap c);
-
 /* 1 when effective in this process, 0 when not, -1 when unknown (built
  * without libcap, or libcap failed). */
 int caps_effective(enum fds_cap c);
-
-/* Drops every capability from the effective, permitted and inheritable
- * sets except those listed (terminated by FDS_CAP_COUNT).  Returns 0, or -1
- * with errno (ENOTSUP when built without libcap). */
-int caps_keep_only(const enum fds_cap *keep);
 
 /* Before a demo: fdscope then acts only on its own descriptors and needs no
  * capability.  Drops every one from the bounding, ambient, inheritable,
@@ -41,10 +33,5 @@ int caps_drop_for_demo(void);
  * CAP_NET_BIND_SERVICE stays when keep_bind is true and the process has it
  * (binding a port below 1024). */
 int caps_drop_for_net(bool keep_bind);
-
-/* Writes the names of the capabilities in fds_cap that are effective, comma-
- * separated ("none" when none; "unknown" without libcap), for messages that
- * say with what fdscope read another process. */
-void caps_describe_effective(char *buf, size_t len);
 
 #endif

@@ -18,7 +18,9 @@ size_t parallel_jobs(size_t n, size_t per_job);
 /* Runs fn on each of njobs jobs (an array of job_size-byte elements): the
  * first in the calling thread, each other in a thread of its own, and
  * returns when all are done.  A job whose thread cannot be started runs
- * in the calling thread, so every job always runs once. */
+ * in the calling thread, so every job always runs once.  fn never exits
+ * (no exit, err, errx, nor x-allocation): it leaves its error in its job,
+ * and the caller reports it once every job is done. */
 void parallel_run(void *(*fn)(void *), void *jobs, size_t job_size,
 		  size_t njobs);
 

@@ -3,6 +3,8 @@
 #include <err.h>
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,7 +13,26 @@
 
 #include "lib/util.h"
 
-static bool is_digits(const char *s, bool allow_sign)
+const char *scan_ull(const char *s, const char *end, int base,
+		     unsigned long long *out)
+{
+	const char *start = s;
+	unsigned long long v = 0;
+
+	for (; (end == NULL || s < end) && *s >= '0' && *s < '0' + base; s++) {
+		unsigned int d = (unsigned int)(*s - '0');
+
+		if (v > (~0ULL - d) / (unsigned int)base)
+			return NULL;
+		v = v * (unsigned int)base + d;
+	}
+	if (s == start)
+		return NULL;
+	*out = v;
+	return s;
+}
+
+bool is_decimal(const char *s, bool allow_sign)
 {
 	if (allow_sign && (*s == '-' || *s == '+'))
 		s++;
@@ -26,25 +47,33 @@ static bool is_digits(const char *s, bool allow_sign)
 int parse_ll(const char *s, long long min, long long max, long long *out,
 	     const char **why)
 {
+	unsigned long long mag;
+	bool neg;
 	long long v;
 
 	if (s == NULL || *s == '\0') {
 		*why = "empty";
 		return -1;
 	}
-	/* strtoll alone accepts leading spaces, "0x" is rejected by the digit
-	 * check, and "1e3" is not silently read as 1. */
-	if (!is_digits(s, true)) {
+	/* Digits only after one sign: no leading spaces, no "0x", and "1e3"
+	 * is not silently read as 1. */
+	if (!is_decimal(s, true)) {
 		*why = "not a whole number";
 		return -1;
 	}
-	errno = 0;
-	v = strtoll(s, NULL, 10);
-	if ((errno == ERANGE && v == LLONG_MIN) || v < min) {
+	neg = *s == '-';
+	if (scan_ull(s + (*s == '-' || *s == '+'), NULL, 10, &mag) == NULL ||
+	    mag > (unsigned long long)LLONG_MAX + neg) {
+		*why = neg ? "too small" : "too large";
+		return -1;
+	}
+	v = !neg ? (long long)mag : mag == (unsigned long long)LLONG_MAX + 1 ?
+		LLONG_MIN : -(long long)mag;
+	if (v < min) {
 		*why = "too small";
 		return -1;
 	}
-	if (errno == ERANGE || v > max) {
+	if (v > max) {
 		*why = "too large";
 		return -1;
 	}
@@ -65,13 +94,11 @@ int parse_ull(const char *s, unsigned long long min, unsigned long long max,
 		*why = "negative";
 		return -1;
 	}
-	if (!is_digits(s, false)) {
+	if (!is_decimal(s, false)) {
 		*why = "not a whole number";
 		return -1;
 	}
-	errno = 0;
-	v = strtoull(s, NULL, 10);
-	if (errno == ERANGE || v > max) {
+	if (scan_ull(s, NULL, 10, &v) == NULL || v > max) {
 		*why = "too large";
 		return -1;
 	}
@@ -181,33 +208,81 @@ char *xstrdup(const char *s)
 	return p;
 }
 
+/* FDSCOPE_FAIL_ALLOC_AFTER: how many worker allocations succeed before
+ * every later one fails.  Read once, counted down atomically. */
+static bool fail_alloc_on;
+static long fail_alloc_left;
+static pthread_once_t fail_alloc_once = PTHREAD_ONCE_INIT;
+
+static void fail_alloc_init(void)
+{
+	const char *v = getenv("FDSCOPE_FAIL_ALLOC_AFTER");
+	long long n;
+	const char *why;
+
+	if (v != NULL && parse_ll(v, 0, LONG_MAX / 2, &n, &why) == 0) {
+		fail_alloc_left = (long)n;
+		fail_alloc_on = true;
+	}
+}
+
+bool try_alloc_fails(void)
+{
+	pthread_once(&fail_alloc_once, fail_alloc_init);
+	if (!fail_alloc_on ||
+	    __atomic_fetch_sub(&fail_alloc_left, 1, __ATOMIC_RELAXED) > 0)
+		return false;
+	errno = ENOMEM;
+	return true;
+}
+
+void *try_malloc(size_t n)
+{
+	return try_alloc_fails() ? NULL : malloc(n ? n : 1);
+}
+
+void *try_calloc(size_t nmemb, size_t size)
+{
+	return try_alloc_fails() ? NULL : calloc(nmemb ? nmemb : 1, size ? size : 1);
+}
+
+void *try_realloc(void *p, size_t n)
+{
+	return try_alloc_fails() ? NULL : realloc(p, n ? n : 1);
+}
+
 char *xvformat(const char *fmt, va_list ap)
 {
-	va_list again;
 	char *out;
-	int n;
 
-	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, again);
-	va_end(again);
-	if (n < 0)
-		errx(EXIT_FAIL, "cannot format text");
-	out = xmalloc((size_t)n + 1);
-	vsnprintf(out, (size_t)n + 1, fmt, ap);
+	if (vasprintf(&out, fmt, ap) < 0)
+		err(EXIT_FAIL, "cannot format text");
 	return out;
 }
 
 void xappendf(char **buf, size_t *len, const char *fmt, ...)
 {
+	/* The buffer's capacity is what malloc really gave it, so that every
+	 * string built by appending needs no size of its own beside len;
+	 * growing doubles it, so n appends cost O(log n) reallocations. */
+	size_t cap = *buf ? malloc_usable_size(*buf) : 0, room;
 	va_list ap;
 	int n;
 
+	room = cap > *len ? cap - *len : 0;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room ? *buf + *len : NULL, room, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		errx(EXIT_FAIL, "cannot format text");
-	*buf = xrealloc(*buf, *len + (size_t)n + 1);
+		err(EXIT_FAIL, "cannot format text");
+	if ((size_t)n < room) {
+		*len += (size_t)n;
+		return;
+	}
+	cap = cap < 64 ? 64 : cap;
+	while (cap < *len + (size_t)n + 1)
+		cap *= 2;
+	*buf = xrealloc(*buf, cap);
 	va_start(ap, fmt);
 	vsnprintf(*buf + *len, (size_t)n + 1, fmt, ap);
 	va_end(ap);

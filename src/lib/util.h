@@ -16,6 +16,18 @@ enum {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The one digit scanner: an unsigned number in base 8 or 10 at s, up to
+ * end (NULL: up to the NUL) or the first byte that is not a digit of the
+ * base.  Returns the end of the digits, or NULL when there is none or the
+ * value overflows 64 bits.  The parsers of kernel text all go through
+ * it; parse_ll and parse_ull below add whole-string and range checks. */
+const char *scan_ull(const char *s, const char *end, int base,
+		     unsigned long long *out);
+
+/* True when s is one or more decimal digits, after one '+' or '-' when
+ * allow_sign. */
+bool is_decimal(const char *s, bool allow_sign);
+
 /* Parses a whole decimal number in [min, max].  Returns 0, or -1 with
  * *why set to a short reason ("not a number", "too large", ...). */
 int parse_ll(const char *s, long long min, long long max, long long *out,
@@ -35,11 +47,23 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
-/* printf-style formatting into a new string (vsnprintf twice: POSIX, where
- * vasprintf is a GNU extension). */
+/* Allocation for worker threads, which never exit: NULL with errno ENOMEM
+ * instead, for the job to hand back to the thread that started it.  The
+ * test hook FDSCOPE_FAIL_ALLOC_AFTER=N makes every call after the first N
+ * fail (counted across threads). */
+void *try_malloc(size_t n);
+void *try_calloc(size_t nmemb, size_t size);
+void *try_realloc(void *p, size_t n);
+/* Whether the hook says the next allocation fails (for allocations made
+ * by a library, such as open_memstream's). */
+bool try_alloc_fails(void);
+
+/* printf-style formatting into a new string (vasprintf). */
 char *xvformat(const char *fmt, va_list ap);
 
-/* Appends printf-style text to a growing string; *buf may be NULL. */
+/* Appends printf-style text to a growing string; *buf may be NULL or any
+ * string from malloc, *len its length.  The capacity grows geometrically:
+ * most calls format in place without a reallocation. */
 void xappendf(char **buf, size_t *len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -21,18 +24,15 @@
 #include "out/escape.h"
 #include "net/attach.h"
 #include "net/netaddr.h"
+#include "net/sockproto.h"
 #include "proc/fdtype.h"
+#include "proc/procfs.h"
 
 struct netns {
 	unsigned long long ino;	/* of /proc/PID/ns/net; 0: unknown */
 	bool tried;		/* loaded once, successful or not */
 	bool loaded;		/* the table holds this namespace's sockets */
 	struct sock_table t;
-};
-
-struct holder {
-	unsigned long long dev, ino;
-	size_t pi, ei;
 };
 
 struct sock_prefetch {
@@ -50,8 +50,10 @@ struct net_attach {
 	struct netns *ns;
 	size_t nns;
 	size_t *proc_ns;	/* per process: index into ns, or SIZE_MAX */
-	struct holder *holders;
-	size_t nholders;
+	unsigned int mask;		/* the dumps the listed sockets need */
+	unsigned long long *inos;	/* their unix (or unnamed) inodes */
+	size_t ninos;
+	unsigned int skip;	/* dumps not wanted, whatever is listed */
 };
 
 struct net_attach *net_attach_new(const char *proc_root,
@@ -73,17 +75,29 @@ static void *prefetch_run(void *arg)
 {
 	struct sock_prefetch *pf = arg;
 
-	pf->rc = sock_table_load(&pf->t, true, pf->root, 0);
+	int netdir = procfs_open_pid_file(pf->root, 0, "net",
+					  O_RDONLY | O_DIRECTORY);
+
+	pf->rc = sock_table_load(&pf->t, true, netdir);
 	pf->error = errno;
+	if (netdir >= 0)
+		close(netdir);
 	return NULL;
 }
 
 struct sock_prefetch *sock_prefetch_start(const char *proc_root)
 {
+	return sock_prefetch_start_some(proc_root, 0);
+}
+
+struct sock_prefetch *sock_prefetch_start_some(const char *proc_root,
+					       unsigned int skip)
+{
 	struct sock_prefetch *pf = xcalloc(1, sizeof(*pf));
 
 	pf->root = proc_root;
 	sock_table_init(&pf->t);
+	pf->t.skip = skip;
 	if (pthread_create(&pf->thread, NULL, prefetch_run, pf) != 0) {
 		free(pf);
 		return NULL;
@@ -113,6 +127,11 @@ void sock_prefetch_free(struct sock_prefetch *pf)
 	free(pf);
 }
 
+void net_attach_skip_dumps(struct net_attach *a, unsigned int skip)
+{
+	a->skip = skip;
+}
+
 void net_attach_take_prefetch(struct net_attach *a, struct sock_prefetch *pf)
 {
 	sock_prefetch_free(a->prefetch);
@@ -130,20 +149,60 @@ void net_attach_free(struct net_attach *a)
 		sock_table_release(&a->ns[i].t);
 	free(a->ns);
 	free(a->proc_ns);
-	free(a->holders);
+	free(a->inos);
 	free(a);
 }
 
+/* A socket's inode number means something only on sockfs: a unix socket
+ * *file* (or any file) elsewhere may carry the same number, and an
+ * O_PATH descriptor of one names a path.  So the link decides ("socket:"
+ * is what sockfs alone prints); without a link, the stat must be on
+ * sockfs's device and the descriptor not O_PATH. */
 unsigned long long net_entry_sock_ino(const struct fd_proc *p,
 				      const struct fd_entry *e)
 {
+	const char *link = fd_entry_link(p, e);
 	unsigned long long ino;
 
-	if (link_bracket_inode(fd_entry_link(p, e), "socket:", &ino))
-		return ino;
-	if (e->stat_errno == 0 && S_ISSOCK(e->st.st_mode))
-		return (unsigned long long)e->st.st_ino;
-	return 0;
+	if (link != NULL)
+		return link_bracket_inode(link, "socket:", &ino) ? ino : 0;
+	if (!fd_entry_on_sockfs(e) ||
+	    (e->have_info && e->info.has_flags && (e->info.flags & O_PATH)))
+		return 0;
+	return (unsigned long long)e->st.st_ino;
+}
+
+/* Which dumps the process's sockets need (their protocol names say), and
+ * its unix sockets' inodes appended to *inos. */
+static unsigned int proc_socket_needs(const struct fd_proc *p,
+				      unsigned long long **inos, size_t *n,
+				      size_t *cap)
+{
+	unsigned int mask = 0;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		const struct fd_entry *e = &p->fds[i];
+		unsigned long long ino = net_entry_sock_ino(p, e);
+		struct sock_proto_desc d;
+
+		if (ino == 0)
+			continue;
+		if (!sock_proto_describe(e->proto, &d)) {
+			/* Unnamed (the attribute unread): any of them. */
+			mask |= SOCKDIAG_ALL;
+		} else if (d.dump >= 0) {
+			mask |= 1u << d.dump;
+		}
+		if (e->proto[0] == '\0' || d.dump == SOCKDIAG_UNIX) {
+			if (*n == *cap) {
+				*cap = *cap ? *cap * 2 : 64;
+				*inos = xrealloc(*inos, *cap * sizeof(**inos));
+			}
+			(*inos)[(*n)++] = ino;
+		}
+	}
+	return mask;
 }
 
 static bool proc_has_socket(const struct fd_proc *p)
@@ -156,39 +215,67 @@ static bool proc_has_socket(const struct fd_proc *p)
 	return false;
 }
 
-static void ns_path(const char *root, pid_t pid, char *buf, size_t len)
+/* fdscope's own namespace: its process cannot be another one meanwhile. */
+static unsigned long long own_netns_ino(const char *root)
 {
-	if (pid == 0)
-		snprintf(buf, len, "%s/self/ns/net", root);
-	else
-		snprintf(buf, len, "%s/%ld/ns/net", root, (long)pid);
-}
-
-static unsigned long long netns_ino(const char *root, pid_t pid)
-{
-	char path[4096];
+	int fd = procfs_open_pid_file(root, 0, "ns/net", O_RDONLY);
 	struct stat st;
+	int rc;
 
-	ns_path(root, pid, path, sizeof(path));
-	return stat(path, &st) == 0 ? (unsigned long long)st.st_ino : 0;
+	if (fd < 0)
+		return 0;
+	rc = fstat(fd, &st);
+	close(fd);
+	return rc == 0 ? (unsigned long long)st.st_ino : 0;
 }
 
-/* Runs the dumps inside pid's namespace and comes back.  Returns 0, or -1
- * with errno when the namespace may not be entered. */
-static int load_in_netns(struct sock_table *t, const char *root, pid_t pid)
+/* Out of memory while the socket table was filled (in this thread or the
+ * prefetch one): the listing would lack what it cannot say it lacks.  The
+ * prefetch thread, if still running, is waited for first. */
+static void no_memory(struct net_attach *a)
 {
-	char path[4096];
-	int target = -1, home = -1, ret = -1, saved = 0;
+	sock_prefetch_free(a->prefetch);
+	a->prefetch = NULL;
+	errx(EXIT_FAIL, "cannot decode sockets: %s", strerror(ENOMEM));
+}
 
-	ns_path(root, pid, path, sizeof(path));
-	target = open(path, O_RDONLY | O_CLOEXEC);
-	if (target < 0)
-		goto cleanup;
-	ns_path(root, 0, path, sizeof(path));
-	home = open(path, O_RDONLY | O_CLOEXEC);
+/* The dumps the listed sockets need, in the calling thread's namespace;
+ * netdir is the /proc/PID/net to fall back on (-1: none). */
+static int load_here(struct net_attach *a, struct sock_table *t,
+		     bool netlink, int netdir)
+{
+	int rc = sock_table_load_some(t, netlink, netdir, a->mask,
+				      netlink ? a->inos : NULL,
+				      netlink ? a->ninos : 0);
+
+	if (rc < 0 && errno == ENOMEM)
+		no_memory(a);
+	return rc;
+}
+
+static int load_own(struct net_attach *a, struct sock_table *t)
+{
+	int netdir = procfs_open_pid_file(a->root, 0, "net",
+					  O_RDONLY | O_DIRECTORY);
+	int rc = load_here(a, t, true, netdir), saved = errno;
+
+	if (netdir >= 0)
+		close(netdir);
+	errno = saved;
+	return rc;
+}
+
+/* Runs the dumps inside the namespace target (a descriptor of it) and
+ * comes back.  Returns 0, or -1 with errno when it may not be entered. */
+static int load_in_netns_fd(struct net_attach *a, struct sock_table *t,
+			    int target, int netdir)
+{
+	int home, ret = -1, saved = 0;
+
+	home = procfs_open_pid_file(a->root, 0, "ns/net", O_RDONLY);
 	if (home < 0 || setns(target, CLONE_NEWNET) < 0)
 		goto cleanup;
-	ret = sock_table_load(t, true, root, pid);
+	ret = load_here(a, t, true, netdir);
 	saved = errno;
 	/* Staying in the wrong namespace would mislabel everything after. */
 	if (setns(home, CLONE_NEWNET) < 0)
@@ -196,12 +283,22 @@ static int load_in_netns(struct sock_table *t, const char *root, pid_t pid)
 	errno = saved;
 cleanup:
 	saved = errno;
-	if (target >= 0)
-		close(target);
 	if (home >= 0)
 		close(home);
 	errno = saved;
 	return ret;
+}
+
+/* The same inside p's namespace, through the descriptor collection kept
+ * on its ns/net (read through the pinned /proc/PID). */
+static int load_in_netns(struct net_attach *a, struct sock_table *t,
+			 const struct fd_proc *p)
+{
+	if (p->netns_fd < 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	return load_in_netns_fd(a, t, p->netns_fd, p->net_dir);
 }
 
 static size_t find_or_add_ns(struct net_attach *a, unsigned long long ino)
@@ -215,91 +312,188 @@ static size_t find_or_add_ns(struct net_attach *a, unsigned long long ino)
 	memset(&a->ns[a->nns], 0, sizeof(a->ns[a->nns]));
 	a->ns[a->nns].ino = ino;
 	sock_table_init(&a->ns[a->nns].t);
+	a->ns[a->nns].t.skip = a->skip;
 	return a->nns++;
 }
 
-static void load_ns(struct net_attach *a, struct netns *ns, pid_t pid,
-		    bool own)
+/* p: a process of that namespace (NULL for fdscope's own). */
+static void load_ns(struct net_attach *a, struct netns *ns,
+		    const struct fd_proc *p, bool own)
 {
+	ns->tried = true;
 	if (own && a->prefetch) {
 		ns->loaded = prefetch_finish(a->prefetch, &ns->t) == 0;
 		free(a->prefetch);
 		a->prefetch = NULL;
+		/* The prefetch thread hands its failure back; this thread,
+		 * the one that started it, reports it, the thread stopped. */
+		if (!ns->loaded && errno == ENOMEM)
+			no_memory(a);
 		return;
 	}
-	if (own) {
-		ns->loaded = sock_table_load(&ns->t, true, a->root, pid) == 0;
+	if (own || p == NULL) {
+		ns->loaded = load_own(a, &ns->t) == 0;
 		return;
 	}
-	if (load_in_netns(&ns->t, a->root, pid) == 0) {
+	if (load_in_netns(a, &ns->t, p) == 0) {
 		ns->loaded = true;
 		return;
 	}
 	/* The kernel shows /proc/PID/net in the process's own namespace. */
-	ns->loaded = sock_table_load(&ns->t, false, a->root, pid) == 0;
+	ns->loaded = load_here(a, &ns->t, false, p->net_dir) == 0;
 	if (!ns->loaded)
 		warnx("process %ld: its network namespace (net:[%llu]) cannot "
-		      "be read: its sockets are not decoded", (long)pid, ns->ino);
+		      "be read: its sockets are not decoded", (long)p->pid,
+		      ns->ino);
+}
+
+/* The entry for ino in any table read, the holder's namespace first: a
+ * socket stays in the namespace it was created in while its holder may
+ * move (unshare, setns) or inherit it from a parent elsewhere.  Socket
+ * inodes are numbered across namespaces (one sockfs), so the search
+ * cannot take another namespace's socket for it.  An entry of another
+ * family or protocol than the kernel names for the descriptor (a forged
+ * /proc/net line) is not it. */
+static const struct sock_info *find_sock(const struct net_attach *a,
+					 size_t home, unsigned long long ino,
+					 const char *proto)
+{
+	const struct sock_info *si;
+	size_t i;
+
+	if (home != SIZE_MAX && (si = sock_table_find(&a->ns[home].t, ino)) &&
+	    (proto == NULL || sock_proto_matches(proto, si)))
+		return si;
+	for (i = 0; i < a->nns; i++) {
+		if (i == home || !a->ns[i].loaded)
+			continue;
+		si = sock_table_find(&a->ns[i].t, ino);
+		if (si && (proto == NULL || sock_proto_matches(proto, si)))
+			return si;
+	}
+	return NULL;
+}
+
+/* Sockets found in no namespace read so far, where a dump would hold
+ * them: with the listed ones elsewhere, fdscope's own namespace is the
+ * one left to look in. */
+static bool have_unfound(const struct net_attach *a)
+{
+	size_t i, j;
+
+	for (i = 0; i < a->nprocs; i++) {
+		const struct fd_proc *p = &a->procs[i];
+
+		for (j = 0; j < p->n; j++) {
+			unsigned long long ino = net_entry_sock_ino(p, &p->fds[j]);
+			struct sock_proto_desc d;
+
+			if (sock_proto_describe(p->fds[j].proto, &d) && d.dump < 0)
+				continue;
+			if (ino && find_sock(a, a->proc_ns[i], ino,
+					     p->fds[j].proto) == NULL)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* fdscope's own sockets are at hand: SIOCGSKNS names the namespace each
+ * was created in, even one that no process is in any more (a socket
+ * inherited from a parent that left, or received from another process). */
+static void find_own_sockets_ns(struct net_attach *a)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < a->nprocs; i++) {
+		const struct fd_proc *p = &a->procs[i];
+
+		if (!p->self)
+			continue;
+		for (j = 0; j < p->n; j++) {
+			const struct fd_entry *e = &p->fds[j];
+			unsigned long long ino = net_entry_sock_ino(p, e);
+			struct stat st;
+			int nsfd;
+
+			if (ino == 0 || find_sock(a, a->proc_ns[i], ino, e->proto))
+				continue;
+			nsfd = ioctl(e->fd, SIOCGSKNS);
+			if (nsfd < 0)
+				continue;
+			if (fstat(nsfd, &st) == 0) {
+				k = find_or_add_ns(a, (unsigned long long)st.st_ino);
+				if (!a->ns[k].tried) {
+					a->ns[k].tried = true;
+					a->ns[k].loaded = load_in_netns_fd(a,
+						&a->ns[k].t, nsfd, -1) == 0;
+				}
+			}
+			close(nsfd);
+		}
+	}
 }
 
 void net_attach_sockets(struct net_attach *a)
 {
-	unsigned long long self_ns = netns_ino(a->root, 0);
-	size_t i;
+	unsigned long long self_ns = own_netns_ino(a->root);
+	size_t i, cap = 0, k;
+	bool own_tried = false;
 
+	/* Again after the tables changed (list's selections read more of
+	 * the rows they kept): the needs are those of the tables now. */
+	free(a->inos);
+	a->inos = NULL;
+	a->ninos = 0;
+	for (i = 0; i < a->nprocs; i++)
+		a->mask |= proc_socket_needs(&a->procs[i], &a->inos, &a->ninos,
+					     &cap);
+	if (a->mask == 0)
+		return;
 	for (i = 0; i < a->nprocs; i++) {
 		const struct fd_proc *p = &a->procs[i];
 		unsigned long long ino;
-		size_t k;
 
 		if (!proc_has_socket(p))
 			continue;
-		ino = p->self ? self_ns : netns_ino(a->root, p->pid);
+		/* Read through the pinned /proc/PID at collection. */
+		ino = p->self ? self_ns : p->netns_ino;
 		/* A namespace fdscope cannot name stays unknown. */
 		if (ino == 0)
 			continue;
 		k = find_or_add_ns(a, ino);
 		/* One load per namespace, whoever else lives there. */
-		if (!a->ns[k].tried) {
-			a->ns[k].tried = true;
-			load_ns(a, &a->ns[k], p->self ? 0 : p->pid,
+		if (!a->ns[k].tried)
+			load_ns(a, &a->ns[k], p->self ? NULL : p,
 				ino == self_ns);
-		}
+		if (ino == self_ns)
+			own_tried = true;
 		if (a->ns[k].loaded)
 			a->proc_ns[i] = k;
 	}
+	find_own_sockets_ns(a);
+	if (!own_tried && self_ns != 0 && have_unfound(a)) {
+		k = find_or_add_ns(a, self_ns);
+		load_ns(a, &a->ns[k], NULL, true);
+	}
 }
 
-static int cmp_holder(const void *x, const void *y)
+bool net_attach_all_netlink(const struct net_attach *a)
 {
-	const struct holder *h = x, *k = y;
+	size_t i;
 
-	if (h->dev != k->dev)
-		return h->dev < k->dev ? -1 : 1;
-	if (h->ino != k->ino)
-		return h->ino < k->ino ? -1 : 1;
-	if (h->pi != k->pi)
-		return h->pi < k->pi ? -1 : 1;
-	return (h->ei > k->ei) - (h->ei < k->ei);
+	for (i = 0; i < a->nns; i++)
+		if (a->ns[i].loaded && a->ns[i].t.source != SOCK_SRC_NETLINK)
+			return false;
+	return true;
 }
 
-void net_attach_holders(struct net_attach *a)
+int net_attach_ns_read(const struct net_attach *a, size_t pi)
 {
-	size_t i, j, n = 0;
-
-	for (i = 0; i < a->nprocs; i++)
-		n += a->procs[i].n;
-	a->holders = xcalloc(n ? n : 1, sizeof(*a->holders));
-	for (i = 0; i < a->nprocs; i++)
-		for (j = 0; j < a->procs[i].n; j++) {
-			const struct fd_entry *e = &a->procs[i].fds[j];
-
-			if (e->stat_errno != 0)
-				continue;
-			a->holders[a->nholders++] = (struct holder){
-				e->st.st_dev, e->st.st_ino, i, j };
-		}
-	qsort(a->holders, a->nholders, sizeof(*a->holders), cmp_holder);
+	if (pi >= a->nprocs || a->proc_ns[pi] == SIZE_MAX)
+		return NET_NS_UNREAD;
+	return a->ns[a->proc_ns[pi]].t.source == SOCK_SRC_NETLINK ?
+		NET_NS_NETLINK : NET_NS_PROCNET;
 }
 
 const struct sock_info *net_attach_sock(const struct net_attach *a, size_t pi,
@@ -307,86 +501,31 @@ const struct sock_info *net_attach_sock(const struct net_attach *a, size_t pi,
 {
 	unsigned long long ino;
 
-	if (pi >= a->nprocs || a->proc_ns[pi] == SIZE_MAX)
+	if (pi >= a->nprocs)
 		return NULL;
 	ino = net_entry_sock_ino(&a->procs[pi], e);
-	return ino ? sock_table_find(&a->ns[a->proc_ns[pi]].t, ino) : NULL;
+	return ino ? find_sock(a, a->proc_ns[pi], ino, e->proto) : NULL;
 }
 
 const struct sock_info *net_attach_peer(const struct net_attach *a, size_t pi,
 					const struct sock_info *si)
 {
-	if (si == NULL || !si->have_peer || a->proc_ns[pi] == SIZE_MAX)
+	size_t i, home = SIZE_MAX;
+
+	if (si == NULL || !si->have_peer || pi >= a->nprocs)
 		return NULL;
-	return sock_table_find(&a->ns[a->proc_ns[pi]].t, si->peer_ino);
-}
-
-static const struct holder *first_holder(const struct net_attach *a,
-					 unsigned long long dev,
-					 unsigned long long ino)
-{
-	size_t lo = 0, hi = a->nholders;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct holder *h = &a->holders[mid];
-
-		if (h->dev < dev || (h->dev == dev && h->ino < ino))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < a->nholders && a->holders[lo].dev == dev &&
-		a->holders[lo].ino == ino ? &a->holders[lo] : NULL;
-}
-
-static char mode_letter(const struct fd_entry *e)
-{
-	if (!e->have_info || !e->info.has_flags)
-		return '\0';
-	switch (e->info.flags & 3) {
-	case 0:
-		return 'r';
-	case 1:
-		return 'w';
-	default:
-		return 'u';
-	}
-}
-
-size_t net_attach_holders_of(const struct net_attach *a, unsigned long long dev,
-			     unsigned long long ino, size_t pi, int fd,
-			     char *buf, size_t len)
-{
-	const struct holder *h = first_holder(a, dev, ino);
-	const struct holder *end = a->holders + a->nholders;
-	size_t off = 0, count = 0;
-
-	if (len)
-		buf[0] = '\0';
-	for (; h && h < end && h->dev == dev && h->ino == ino; h++) {
-		const struct fd_proc *p = &a->procs[h->pi];
-		const struct fd_entry *e = &p->fds[h->ei];
-		char comm[4 * sizeof(p->comm)], m = mode_letter(e);
-		int w;
-
-		if (h->pi == pi && e->fd == fd)
-			continue;
-		escape_into(comm, sizeof(comm), p->comm, strlen(p->comm));
-		w = snprintf(buf + off, len - off, "%s%ld,%s,%d%.*s",
-			     count ? "; " : "", (long)(p->self ? getpid() : p->pid),
-			     comm, e->fd, m ? 1 : 0, &m);
-		if (w < 0 || (size_t)w >= len - off)
-			break;
-		off += (size_t)w;
-		count++;
-	}
-	return count;
+	/* The peer is in si's namespace: the table holding si. */
+	for (i = 0; i < a->nns; i++)
+		if (a->ns[i].t.n && si >= a->ns[i].t.entries &&
+		    si < a->ns[i].t.entries + a->ns[i].t.n)
+			home = i;
+	return home == SIZE_MAX ? NULL :
+		sock_table_find(&a->ns[home].t, si->peer_ino);
 }
 
 const char *net_sock_laddr(const struct sock_info *si, char *buf, size_t len)
 {
-	if (si == NULL || si->local_len == 0)
+	if (si == NULL || si->local_len == 0 || si->ambiguous)
 		return NULL;
 	netaddr_format((const struct sockaddr *)&si->local, si->local_len,
 		       buf, len);
@@ -396,7 +535,7 @@ const char *net_sock_laddr(const struct sock_info *si, char *buf, size_t len)
 const char *net_sock_raddr(const struct sock_info *si,
 			   const struct sock_info *peer, char *buf, size_t len)
 {
-	if (si == NULL)
+	if (si == NULL || si->ambiguous)
 		return NULL;
 	if (si->family == AF_UNIX)
 		return net_sock_laddr(peer, buf, len);
@@ -442,12 +581,58 @@ const char *net_sock_name(const struct sock_info *si,
 	const char *ra = net_sock_raddr(si, peer, r, sizeof(r));
 	const char *state = net_sock_state(si);
 
+	if (si->ambiguous) {
+		snprintf(buf, len, "%s (name unknown: /proc/net/unix has two "
+			 "entries for socket:[%llu])", proto_label(si), si->ino);
+		return buf;
+	}
 	if (si->family == AF_UNIX && ra == NULL && si->have_peer) {
 		snprintf(r, sizeof(r), "socket:[%llu]", si->peer_ino);
 		ra = r;
 	}
-	snprintf(buf, len, "%s %s%s%s%s%s", proto_label(si),
+	snprintf(buf, len, "%s %s%s%s%s%s%s", proto_label(si),
 		 la ? la : "(unnamed)", ra ? " -> " : "", ra ? ra : "",
-		 state ? " " : "", state ? state : "");
+		 state ? " " : "", state ? state : "",
+		 si->name_uncertain || (peer && peer->name_uncertain) ?
+		 " (from /proc/net/unix: an @ after the first may be a NUL "
+		 "byte)" : "");
 	return buf;
+}
+
+const char *net_sock_undecoded_name(const char *proto, int ns_read,
+				    unsigned long long ino, char *buf,
+				    size_t len)
+{
+	struct sock_proto_desc d;
+	char esc[4 * sizeof(((struct fd_entry *)0)->proto)];
+
+	if (!sock_proto_describe(proto, &d)) {
+		snprintf(buf, len, "socket:[%llu]", ino);
+		return buf;
+	}
+	escape_into(esc, sizeof(esc), d.label, strlen(d.label));
+	if (d.dump < 0)
+		snprintf(buf, len, "%s socket:[%llu]", esc, ino);
+	else if (ns_read == NET_NS_UNREAD)
+		snprintf(buf, len, "%s socket:[%llu] (not decoded: its network "
+			 "namespace could not be read)", esc, ino);
+	else if (d.dump == SOCKDIAG_UNIX)
+		snprintf(buf, len, "%s socket:[%llu] (in no network namespace "
+			 "fdscope read)", esc, ino);
+	else if (ns_read == NET_NS_PROCNET)
+		/* /proc/net/tcp leaves out bound-only sockets. */
+		snprintf(buf, len, "%s socket:[%llu] (neither listening nor "
+			 "connected)", esc, ino);
+	else
+		/* inet_diag lists every bound TCP socket (bound-only ones as
+		 * BOUND_INACTIVE since Linux 6.7) and every bound UDP one. */
+		snprintf(buf, len, "%s (unbound)", esc);
+	return buf;
+}
+
+const char *net_sock_proto_word(const char *proto)
+{
+	struct sock_proto_desc d;
+
+	return sock_proto_describe(proto, &d) ? d.proto : NULL;
 }

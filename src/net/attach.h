@@ -1,8 +1,7 @@
 /* The "attach" step of `list`: what /proc/PID/fd does not say about a
  * descriptor, found once for all the collected tables.  Sockets decoded
  * per network namespace (one set of dumps each, never a query per
- * descriptor) and the holders of each inode across the listed processes
- * (pipe and FIFO endpoints, unix socket peers). */
+ * descriptor).  The holders of each inode are proc/holders.h's. */
 #ifndef FDSCOPE_NET_ATTACH_H
 #define FDSCOPE_NET_ATTACH_H
 
@@ -21,12 +20,20 @@ struct net_attach;
  * when needed, as without a prefetch). */
 struct sock_prefetch *sock_prefetch_start(const char *proc_root);
 
+/* Same, leaving out the dumps in skip (1 << SOCKDIAG_*). */
+struct sock_prefetch *sock_prefetch_start_some(const char *proc_root,
+					       unsigned int skip);
+
 /* Waits for the dumps and frees them, when no net_attach took them. */
 void sock_prefetch_free(struct sock_prefetch *pf);
 
 struct net_attach *net_attach_new(const char *proc_root,
 				  const struct fd_proc *procs, size_t nprocs);
 void net_attach_free(struct net_attach *a);
+
+/* Leaves the dumps in skip (1 << SOCKDIAG_*) out of every namespace's
+ * load: set before net_attach_sockets. */
+void net_attach_skip_dumps(struct net_attach *a, unsigned int skip);
 
 /* Hands the prefetch over to a, which uses it for the processes that
  * share fdscope's namespace and frees it. */
@@ -37,10 +44,6 @@ void net_attach_take_prefetch(struct net_attach *a, struct sock_prefetch *pf);
  * where permitted, or read through /proc/PID/net, or left undecoded with
  * one warning.  Does nothing when no process holds a socket. */
 void net_attach_sockets(struct net_attach *a);
-
-/* Indexes every descriptor by (device, inode) so that the other holders
- * of a pipe, FIFO or socket can be named. */
-void net_attach_holders(struct net_attach *a);
 
 /* The inode of a socket descriptor (from its link or stat), or 0. */
 unsigned long long net_entry_sock_ino(const struct fd_proc *p,
@@ -55,11 +58,27 @@ const struct sock_info *net_attach_sock(const struct net_attach *a, size_t pi,
 const struct sock_info *net_attach_peer(const struct net_attach *a, size_t pi,
 					const struct sock_info *si);
 
-/* Writes "PID,COMMAND,FDm; ..." for every descriptor other than (pi, fd)
- * that refers to (dev, ino) into buf; returns the number written. */
-size_t net_attach_holders_of(const struct net_attach *a, unsigned long long dev,
-			     unsigned long long ino, size_t pi, int fd,
-			     char *buf, size_t len);
+/* True when every table read came from netlink (no /proc/net text that
+ * a socket's name could forge). */
+bool net_attach_all_netlink(const struct net_attach *a);
+
+/* Whether the socket tables of pi's network namespace were read, and
+ * how. */
+enum { NET_NS_UNREAD, NET_NS_NETLINK, NET_NS_PROCNET };
+int net_attach_ns_read(const struct net_attach *a, size_t pi);
+
+/* NAME of a socket no table decodes, from the kernel's protocol name
+ * (fd_entry.proto): "TCP (unbound)" where the dumps of every namespace
+ * read would have listed it if bound, "NETLINK socket:[N]" for the
+ * protocols fdscope does not dump, and why when its namespace was not
+ * read. */
+const char *net_sock_undecoded_name(const char *proto, int ns_read,
+				    unsigned long long ino, char *buf,
+				    size_t len);
+
+/* SOCK.PROTO from the kernel's protocol name: TCP, UDP, UNIX, NETLINK,
+ * PACKET, RAW...; NULL when unknown (the caller escapes it). */
+const char *net_sock_proto_word(const char *proto);
 
 /* Cell texts shared by the columns. */
 const char *net_sock_laddr(const struct sock_info *si, char *buf, size_t len);

@@ -103,18 +103,7 @@ static bool endpoint_is_zero(const struct sockaddr_storage *ss)
 static const char *dec_field(const char *p, const char *end,
 			     unsigned long long *out)
 {
-	unsigned long long v = 0;
-	const char *start = p;
-
-	while (p < end && *p >= '0' && *p <= '9') {
-		if (v > (~0ULL - 9) / 10)
-			return NULL;
-		v = v * 10 + (unsigned long long)(*p++ - '0');
-	}
-	if (p == start)
-		return NULL;
-	*out = v;
-	return p;
+	return scan_ull(p, end, 10, out);
 }
 
 /* "  sl  local_address rem_address   st tx_queue:rx_queue tr:when
@@ -146,6 +135,8 @@ static int parse_inet_line(struct sock_table *t, const char *p,
 	if (dec_field(p, end, &ino) == NULL || ino == 0)
 		return -1;
 	si = sock_table_add(t, ino);
+	if (si == NULL)
+		return -1;
 	si->family = family;
 	si->proto = proto;
 	si->type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
@@ -206,58 +197,143 @@ static int unix_state(unsigned int st, uint32_t flags)
 	}
 }
 
-/* "Num: RefCount Protocol Flags Type St Inode Path" */
-static int parse_unix_line(struct sock_table *t, const char *p,
-			   const char *end, int family, int proto)
-{
+/* What one /proc/net/unix line says; the name is not copied yet. */
+struct unix_line {
 	uint32_t flags, type, st;
 	unsigned long long ino;
-	struct sock_info *si;
-	struct sockaddr_un *un;
-	size_t plen;
+	const char *name, *name_end;	/* NULL: no name */
+};
+
+/* "Num: RefCount Protocol Flags Type St Inode Path" */
+static int parse_unix_fields(const char *p, const char *end,
+			     struct unix_line *l)
+{
 	int i;
 
-	(void)family;
-	(void)proto;
-	p = skip_word(skip_spaces(p, end), end);		/* "ffff...:" */
+	p = skip_spaces(p, end);
+	/* "%pK:": a hexadecimal pointer (zeros when hidden) and a colon. */
+	if (p >= end || (p = skip_word(p, end)) == NULL || p[-1] != ':')
+		return -1;
 	for (i = 0; i < 2; i++)				/* refcount, protocol */
 		p = skip_word(skip_spaces(p, end), end);
 	p = skip_spaces(p, end);
-	if ((p = hex_field(p, end, 8, &flags)) == NULL)
+	if ((p = hex_field(p, end, 8, &l->flags)) == NULL)
 		return -1;
 	p = skip_spaces(p, end);
-	if ((p = hex_field(p, end, 4, &type)) == NULL)
+	if ((p = hex_field(p, end, 4, &l->type)) == NULL)
 		return -1;
 	p = skip_spaces(p, end);
-	if ((p = hex_field(p, end, 2, &st)) == NULL)
+	if ((p = hex_field(p, end, 2, &l->st)) == NULL)
 		return -1;
 	p = skip_spaces(p, end);
-	if ((p = dec_field(p, end, &ino)) == NULL || ino == 0)
+	if ((p = dec_field(p, end, &l->ino)) == NULL)
 		return -1;
-	si = sock_table_add(t, ino);
-	si->family = AF_UNIX;
-	si->type = (int)type;
-	si->proto = 0;
-	si->state = unix_state(st, flags);
+	l->name = l->name_end = NULL;
 	if (p < end && *p == ' ') {
-		p++;
-		un = (struct sockaddr_un *)&si->local;
-		un->sun_family = AF_UNIX;
-		plen = (size_t)(end - p);
-		if (plen > sizeof(un->sun_path) - 1)
-			plen = sizeof(un->sun_path) - 1;
-		memcpy(un->sun_path, p, plen);
-		/* The kernel prints an abstract name with '@' for its NUL. */
-		if (plen > 0 && un->sun_path[0] == '@')
-			un->sun_path[0] = '\0';
-		si->local_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen);
+		l->name = p + 1;
+		l->name_end = end;
+	} else if (p != end) {
+		return -1;
 	}
 	return 0;
 }
 
+/* Appends bytes to an entry's name, as far as sun_path holds them. */
+static void unix_name_append(struct sock_info *si, const char *p, size_t n)
+{
+	struct sockaddr_un *un = (struct sockaddr_un *)&si->local;
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	size_t have = si->local_len > off ? si->local_len - off : 0;
+
+	if (n > sizeof(un->sun_path) - have)
+		n = sizeof(un->sun_path) - have;
+	memcpy(un->sun_path + have, p, n);
+	si->local_len = (socklen_t)(off + have + n);
+}
+
+static void unix_set_name(struct sock_info *si, const char *p, size_t n)
+{
+	struct sockaddr_un *un = (struct sockaddr_un *)&si->local;
+	size_t i;
+
+	memset(&si->local, 0, sizeof(si->local));
+	un->sun_family = AF_UNIX;
+	si->local_len = (socklen_t)offsetof(struct sockaddr_un, sun_path);
+	unix_name_append(si, p, n);
+	/* The kernel prints an abstract name with '@' for its NUL bytes,
+	 * the first and any other: a later '@' may be either. */
+	if (si->local_len > offsetof(struct sockaddr_un, sun_path) &&
+	    un->sun_path[0] == '@') {
+		un->sun_path[0] = '\0';
+		for (i = 1; i < n && i < sizeof(un->sun_path); i++)
+			if (un->sun_path[i] == '@')
+				si->name_uncertain = true;
+	}
+}
+
+/* The kernel prints names raw, newlines included: a line that is no
+ * entry continues the name of the one before, and a line that looks
+ * like an entry may be part of a name too.  So a line never changes
+ * another socket's entry: an inode claimed twice in the file is marked
+ * ambiguous (neither claim is believed), and an inode another table
+ * (tcp, udp) holds already is left alone. */
 int procnet_parse_unix(struct sock_table *t, const char *text, size_t len)
 {
-	return parse_lines(t, text, len, "Inode", parse_unix_line, AF_UNIX, 0);
+	const char *p = text, *end = text + len, *nl;
+	size_t seen = t->n;	/* entries before: other files' */
+	struct sock_info *last = NULL;
+	int n = 0;
+
+	nl = memchr(p, '\n', len);
+	if (nl == NULL || memmem(p, (size_t)(nl - p), "Inode", 5) == NULL)
+		return -1;
+	for (p = nl + 1; p < end; p = nl + 1) {
+		struct unix_line l;
+		struct sock_info *si;
+		const struct sock_info *had;
+
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if (parse_unix_fields(p, nl, &l) < 0) {
+			if (last) {
+				unix_name_append(last, "\n", 1);
+				unix_name_append(last, p, (size_t)(nl - p));
+			}
+			continue;
+		}
+		/* No inode: a connection not yet accepted, which no
+		 * descriptor refers to. */
+		if (l.ino == 0) {
+			last = NULL;
+			continue;
+		}
+		had = sock_table_find(t, l.ino);
+		if (had && (size_t)(had - t->entries) < seen) {
+			last = NULL;
+			continue;
+		}
+		if (had) {
+			si = &t->entries[had - t->entries];
+			si->ambiguous = true;
+			last = NULL;
+			continue;
+		}
+		si = sock_table_add(t, l.ino);
+		if (si == NULL)		/* t->error says why */
+			return -1;
+		si->family = AF_UNIX;
+		si->type = (int)l.type;
+		si->proto = 0;
+		si->state = unix_state(l.st, l.flags);
+		last = NULL;
+		if (l.name) {
+			unix_set_name(si, l.name, (size_t)(l.name_end - l.name));
+			last = si;
+		}
+		n++;
+	}
+	return n;
 }
 
 static const struct {
@@ -271,21 +347,14 @@ static const struct {
 	[SOCKDIAG_UNIX] = { "unix", AF_UNIX, 0 },
 };
 
-int procnet_read(struct sock_table *t, const char *root, pid_t pid,
-		 enum sockdiag_dump which)
+int procnet_read_at(struct sock_table *t, int netdir,
+		    enum sockdiag_dump which)
 {
-	char path[4096];
 	char *text = NULL;
 	ssize_t n;
 	int rc;
 
-	if (pid == 0)
-		snprintf(path, sizeof(path), "%s/self/net/%s", root,
-			 procnet_files[which].file);
-	else
-		snprintf(path, sizeof(path), "%s/%ld/net/%s", root, (long)pid,
-			 procnet_files[which].file);
-	n = procfs_slurp_at(AT_FDCWD, path, &text);
+	n = procfs_slurp_at(netdir, procnet_files[which].file, &text);
 	if (n < 0)
 		return -1;
 	if (which == SOCKDIAG_UNIX)

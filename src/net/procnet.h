@@ -19,10 +19,10 @@ int procnet_parse_inet(struct sock_table *t, const char *text, size_t len,
 /* Parses /proc/net/unix text the same way. */
 int procnet_parse_unix(struct sock_table *t, const char *text, size_t len);
 
-/* Reads root/PID/net/FILE (root/self/net when pid is 0) for one dump:
- * the kernel shows there the sockets of that process's network
- * namespace.  Returns 0, or -1 with errno. */
-int procnet_read(struct sock_table *t, const char *root, pid_t pid,
-		 enum sockdiag_dump which);
+/* Reads FILE of one dump relative to netdir, a descriptor on a process's
+ * /proc/PID/net: the kernel shows there the sockets of that process's
+ * network namespace.  Returns 0, or -1 with errno. */
+int procnet_read_at(struct sock_table *t, int netdir,
+		    enum sockdiag_dump which);
 
 #endif

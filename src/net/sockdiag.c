@@ -54,15 +54,19 @@ static uint32_t *find_slot(const struct sock_table *t, unsigned long long ino)
 	return &t->index[i];
 }
 
-static void grow_index(struct sock_table *t)
+static int grow_index(struct sock_table *t)
 {
-	size_t i;
+	size_t i, cap = t->index_cap ? t->index_cap * 2 : 1024;
+	uint32_t *index = try_calloc(cap, sizeof(*index));
 
-	t->index_cap = t->index_cap ? t->index_cap * 2 : 1024;
+	if (index == NULL)
+		return -1;
 	free(t->index);
-	t->index = xcalloc(t->index_cap, sizeof(*t->index));
+	t->index = index;
+	t->index_cap = cap;
 	for (i = 0; i < t->n; i++)
 		*find_slot(t, t->entries[i].ino) = (uint32_t)(i + 1);
+	return 0;
 }
 
 struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino)
@@ -71,22 +75,34 @@ struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino)
 	uint32_t *slot;
 
 	/* Half full at most: 4 bytes a slot, so probes stay short cheaply. */
-	if ((t->n + 1) * 2 > t->index_cap)
-		grow_index(t);
+	if ((t->n + 1) * 2 > t->index_cap && grow_index(t) < 0)
+		goto fail;
 	slot = find_slot(t, ino);
 	if (*slot != 0)
 		return &t->entries[*slot - 1];
-	if (t->n == UINT32_MAX - 1)
-		errx(EXIT_FAIL, "too many sockets to decode");
+	if (t->n == UINT32_MAX - 1) {
+		errno = EOVERFLOW;
+		goto fail;
+	}
 	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 256;
-		t->entries = xrealloc(t->entries, t->cap * sizeof(*t->entries));
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		struct sock_info *grown = try_realloc(t->entries,
+						      cap * sizeof(*grown));
+
+		if (grown == NULL)
+			goto fail;
+		t->entries = grown;
+		t->cap = cap;
 	}
 	si = &t->entries[t->n];
 	memset(si, 0, sizeof(*si));
 	si->ino = ino;
 	*slot = (uint32_t)++t->n;
 	return si;
+fail:
+	if (t->error == 0)
+		t->error = errno;
+	return NULL;
 }
 
 const struct sock_info *sock_table_find(const struct sock_table *t,
@@ -144,6 +160,8 @@ int sockdiag_decode_inet(struct sock_table *t, int proto, const void *msg,
 	if (m->idiag_inode == 0)
 		return 0;
 	si = sock_table_add(t, m->idiag_inode);
+	if (si == NULL)
+		return -1;
 	si->family = m->idiag_family;
 	si->proto = proto;
 	si->type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
@@ -173,6 +191,8 @@ int sockdiag_decode_unix(struct sock_table *t, const void *msg, size_t len)
 	if (m->udiag_ino == 0)
 		return 0;
 	si = sock_table_add(t, m->udiag_ino);
+	if (si == NULL)
+		return -1;
 	si->family = AF_UNIX;
 	si->type = m->udiag_type;
 	si->proto = 0;
@@ -225,7 +245,9 @@ static int diag_open(void)
 	return fd;
 }
 
-static int send_request(int fd, enum sockdiag_dump which, uint32_t seq)
+/* ino 0: a dump of every socket; else unix_diag's look-up of one. */
+static int send_request_ino(int fd, enum sockdiag_dump which, uint32_t seq,
+			    unsigned long long ino)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -242,6 +264,10 @@ static int send_request(int fd, enum sockdiag_dump which, uint32_t seq)
 		req.r.unix_.sdiag_family = AF_UNIX;
 		req.r.unix_.udiag_states = ~0U;
 		req.r.unix_.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER;
+		req.r.unix_.udiag_ino = (uint32_t)ino;
+		/* No cookie: the inode alone names the socket. */
+		req.r.unix_.udiag_cookie[0] = INET_DIAG_NOCOOKIE;
+		req.r.unix_.udiag_cookie[1] = INET_DIAG_NOCOOKIE;
 		body = sizeof(req.r.unix_);
 	} else {
 		req.r.inet.sdiag_family = which == SOCKDIAG_TCP6 ||
@@ -253,12 +279,17 @@ static int send_request(int fd, enum sockdiag_dump which, uint32_t seq)
 	}
 	req.nlh.nlmsg_len = NLMSG_LENGTH(body);
 	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST | (ino ? 0 : NLM_F_DUMP);
 	req.nlh.nlmsg_seq = seq;
 	if (sendto(fd, &req, req.nlh.nlmsg_len, 0, (struct sockaddr *)&nl,
 		   sizeof(nl)) < 0)
 		return -1;
 	return 0;
+}
+
+static int send_request(int fd, enum sockdiag_dump which, uint32_t seq)
+{
+	return send_request_ino(fd, which, seq, 0);
 }
 
 /* Signed lengths and the seq check follow NLMSG_OK's contract. */
@@ -326,21 +357,76 @@ static int dump_one(int fd, struct sock_table *t, enum sockdiag_dump which,
 	return rc < 0 ? -1 : 0;
 }
 
-int sockdiag_dump_one(struct sock_table *t, enum sockdiag_dump which)
+/* One look-up's answer is one message, or an error; no NLMSG_DONE. */
+static int exact_one(int fd, struct sock_table *t, unsigned long long ino,
+		     uint32_t seq)
 {
-	int fd = diag_open(), rc, saved;
+	long buf[8192 / sizeof(long)];
+	size_t before = t->n;
+	ssize_t n;
 
-	if (fd < 0)
+	if (send_request_ino(fd, SOCKDIAG_UNIX, seq, ino) < 0)
 		return -1;
-	rc = dump_one(fd, t, which, 1);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return rc;
+	do
+		n = recv(fd, buf, sizeof(buf), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	if (sockdiag_walk_replies(t, SOCKDIAG_UNIX, seq, buf, (size_t)n) < 0)
+		return -1;
+	if (t->n == before && sock_table_find(t, ino) == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	return 0;
 }
 
-int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
-		    pid_t pid)
+/* The unix sockets asked for, then the peers they name; a socket of
+ * another namespace is simply not found.  Returns -1 when netlink
+ * refused outright (then the dump path decides). */
+static int unix_exact_all(int fd, struct sock_table *t,
+			  const unsigned long long *inos, size_t n)
+{
+	uint32_t seq = 100;
+	size_t i, first = t->n, end;
+
+	for (i = 0; i < n; i++) {
+		if (sock_table_find(t, inos[i]))
+			continue;
+		if (exact_one(fd, t, inos[i], seq++) < 0 && errno != ENOENT)
+			return -1;
+	}
+	end = t->n;
+	for (i = first; i < end; i++) {
+		unsigned long long peer = t->entries[i].peer_ino;
+
+		if (t->entries[i].have_peer && sock_table_find(t, peer) == NULL &&
+		    exact_one(fd, t, peer, seq++) < 0 && errno != ENOENT)
+			return -1;
+	}
+	return 0;
+}
+
+static bool unix_exact_wanted(size_t n)
+{
+	const char *v = getenv("FDSCOPE_UNIX_LOOKUP");
+
+	if (v && strcmp(v, "dump") == 0)
+		return false;
+	if (v && strcmp(v, "exact") == 0)
+		return true;
+	return n <= SOCKDIAG_UNIX_EXACT_MAX;
+}
+
+int sock_table_load(struct sock_table *t, bool use_netlink, int netdir)
+{
+	return sock_table_load_some(t, use_netlink, netdir, SOCKDIAG_ALL,
+				    NULL, SIZE_MAX);
+}
+
+int sock_table_load_some(struct sock_table *t, bool use_netlink,
+			 int netdir, unsigned int mask,
+			 const unsigned long long *unix_inos, size_t n)
 {
 	int fd = -1, i, last = ENOENT;
 	bool by_netlink = false, by_procnet = false;
@@ -348,12 +434,21 @@ int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
 	if (use_netlink && sockdiag_netlink_allowed())
 		fd = diag_open();
 	for (i = 0; i < SOCKDIAG_NDUMPS; i++) {
+		if ((mask & (1u << i)) == 0 || (t->skip & (1u << i)))
+			continue;
+		if (fd >= 0 && i == SOCKDIAG_UNIX && unix_inos &&
+		    unix_exact_wanted(n) &&
+		    unix_exact_all(fd, t, unix_inos, n) == 0) {
+			by_netlink = true;
+			continue;
+		}
 		if (fd >= 0 && dump_one(fd, t, (enum sockdiag_dump)i,
 					(uint32_t)i + 1) == 0) {
 			by_netlink = true;
 			continue;
 		}
-		if (procnet_read(t, root, pid, (enum sockdiag_dump)i) == 0) {
+		if (netdir >= 0 &&
+		    procnet_read_at(t, netdir, (enum sockdiag_dump)i) == 0) {
 			by_procnet = true;
 			continue;
 		}
@@ -364,6 +459,10 @@ int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
 	t->source = by_netlink && by_procnet ? SOCK_SRC_MIXED :
 		by_netlink ? SOCK_SRC_NETLINK :
 		by_procnet ? SOCK_SRC_PROCNET : SOCK_SRC_NONE;
+	if (t->error != 0) {
+		errno = t->error;
+		return -1;
+	}
 	if (!by_netlink && !by_procnet) {
 		errno = last;
 		return -1;

@@ -21,6 +21,13 @@ struct sock_info {
 	socklen_t local_len, remote_len;	/* 0: no address */
 	bool have_peer;			/* unix: peer_ino is known */
 	unsigned long long peer_ino;
+	/* /proc/net/unix prints names raw: two of its lines claimed this
+	 * inode (a name holding a newline and a forged line), so neither
+	 * is believed. */
+	bool ambiguous;
+	/* /proc/net/unix prints an abstract name's NUL bytes as '@': the
+	 * name holds an '@' after its first byte that may be either. */
+	bool name_uncertain;
 };
 
 /* Where a table's data came from. */
@@ -43,13 +50,20 @@ struct sock_table {
 	uint32_t *index;		/* entry position + 1; 0: empty */
 	size_t index_cap;		/* a power of two, or 0 */
 	enum sock_source source;
+	/* 1 << SOCKDIAG_*: dumps not wanted (a selection that can only
+	 * match TCP sockets needs no unix dump); set before loading. */
+	unsigned int skip;
+	/* An add failed (out of memory, or 4 G sockets): the table may be
+	 * filled in a thread of its own, which never exits (attach.c). */
+	int error;
 };
 
 void sock_table_init(struct sock_table *t);
 void sock_table_release(struct sock_table *t);
 
 /* The entry for ino, created zeroed (with ino set) when absent.  The
- * pointer is good until the next sock_table_add. */
+ * pointer is good until the next sock_table_add.  NULL, with t->error set,
+ * when it cannot be added. */
 struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino);
 
 /* The entry for ino, or NULL. */
@@ -61,11 +75,6 @@ enum sockdiag_dump {
 	SOCKDIAG_TCP4, SOCKDIAG_TCP6, SOCKDIAG_UDP4, SOCKDIAG_UDP6,
 	SOCKDIAG_UNIX, SOCKDIAG_NDUMPS
 };
-
-/* Runs one dump over NETLINK_SOCK_DIAG in the calling thread's network
- * namespace and adds every socket to t.  Returns 0, or -1 with errno
- * (EACCES/EPERM/EPROTONOSUPPORT/ENOENT: refused or not built in). */
-int sockdiag_dump_one(struct sock_table *t, enum sockdiag_dump which);
 
 /* The decoders for one reply message, exposed for tests: each checks the
  * lengths it is given before reading and returns -1 on a short message. */
@@ -83,10 +92,29 @@ int sockdiag_walk_replies(struct sock_table *t, enum sockdiag_dump which,
 /* Fills t with every TCP, UDP and unix socket of a network namespace:
  * netlink in the current namespace first, and for each dump it refuses
  * (or always, when FDSCOPE_NO_NETLINK is set or use_netlink is false),
- * the /proc/net file of process pid (0: self) under root.  Returns 0 when
- * at least one source answered, -1 with errno otherwise. */
-int sock_table_load(struct sock_table *t, bool use_netlink, const char *root,
-		    pid_t pid);
+ * the /proc/net file relative to netdir (a descriptor on /proc/PID/net;
+ * -1: none).  Returns 0 when at least one source answered, -1 with errno
+ * otherwise. */
+int sock_table_load(struct sock_table *t, bool use_netlink, int netdir);
+
+/* Dump selection for sock_table_load_some: bit 1 << SOCKDIAG_* each. */
+#define SOCKDIAG_ALL ((1u << SOCKDIAG_NDUMPS) - 1)
+
+/* At most this many unix sockets of a namespace are looked up one by one
+ * (unix_diag by inode) instead of dumped.  The kernel finds a socket by
+ * inode by walking its whole unix table, so one look-up costs a fixed
+ * share of a dump whatever the host's size: the crossover, measured in
+ * bench/analysis.md ("Unix look-ups by inode"), is near 32. */
+#define SOCKDIAG_UNIX_EXACT_MAX 32
+
+/* As sock_table_load, for the dumps in mask only.  The unix sockets
+ * unix_inos (n of them) are those the caller needs: when netlink answers
+ * and n is at most SOCKDIAG_UNIX_EXACT_MAX, they and their peers are
+ * asked for by inode instead of dumping every unix socket.
+ * FDSCOPE_UNIX_LOOKUP=dump or =exact forces one way (tests compare). */
+int sock_table_load_some(struct sock_table *t, bool use_netlink,
+			 int netdir, unsigned int mask,
+			 const unsigned long long *unix_inos, size_t n);
 
 /* True unless FDSCOPE_NO_NETLINK is set to a non-empty value other than 0. */
 bool sockdiag_netlink_allowed(void);

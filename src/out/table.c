@@ -46,6 +46,9 @@ bool out_opts_take(struct out_opts *o, int c, const char *arg)
 	case OUT_OPT_LIST_COLUMNS:
 		o->list_columns = true;
 		return true;
+	case OUT_OPT_NOTRUNCATE:
+		o->notruncate = true;
+		return true;
 	default:
 		return false;
 	}
@@ -85,9 +88,12 @@ int out_select(const struct out_column *cols, size_t ncols,
 		int id = find_column(cols, ncols, p, len);
 
 		if (id < 0) {
-			char *esc = escape_bytes(p, len);
+			/* A name is short: what is echoed back is too. */
+			char *esc = escape_bytes(p, len > 32 ? 32 : len);
 
-			warnx("unknown column '%s'; see --list-columns", esc);
+			warnx("unknown column '%s%s'%s; see --list-columns", esc,
+			      len > 32 ? "..." : "",
+			      len > 32 ? " (cut: no column name is that long)" : "");
 			free(esc);
 			return -1;
 		}
@@ -103,16 +109,6 @@ int out_select(const struct out_column *cols, size_t ncols,
 	}
 	*nselected = n;
 	return 0;
-}
-
-bool out_is_selected(const int *selected, size_t nselected, int id)
-{
-	size_t i;
-
-	for (i = 0; i < nselected; i++)
-		if (selected[i] == id)
-			return true;
-	return false;
 }
 
 bool out_use_color(void)
@@ -146,13 +142,14 @@ static void lower_copy(char *dst, const char *src, size_t len)
 	dst[i] = '\0';
 }
 
+/* NULL when libsmartcols cannot: block printer threads hand that back. */
 static struct libscols_table *new_scols_table(const char *json_name,
 					      const struct out_opts *o)
 {
 	struct libscols_table *tb = scols_new_table();
 
 	if (tb == NULL)
-		errx(EXIT_FAIL, "cannot create an output table");
+		return NULL;
 	scols_table_enable_json(tb, o->json);
 	/* -J wins over -r, as in lsfd. */
 	scols_table_enable_raw(tb, o->raw && !o->json);
@@ -162,17 +159,25 @@ static struct libscols_table *new_scols_table(const char *json_name,
 	 * back to bytes (set_decoded) and escaped once by print_raw. */
 	scols_table_enable_noencoding(tb, !o->raw);
 	scols_table_enable_colors(tb, !o->json && !o->raw && out_use_color());
+	/* Whole cells on a terminal are laid out as off one: fitting the
+	 * terminal's width would otherwise break rows into several lines. */
+	if (o->notruncate)
+		scols_table_set_termforce(tb, SCOLS_TERMFORCE_NEVER);
 	if (json_name)
 		scols_table_set_name(tb, json_name);
 	return tb;
 }
 
-static int column_flags(const struct out_column *c)
+/* --notruncate keeps every cell whole on a terminal too: no column may
+ * then be cut or wrapped to fit it. */
+static int column_flags(const struct out_column *c, const struct out_opts *o)
 {
 	int fl = 0;
 
 	if (c->flags & OUT_RIGHT)
 		fl |= SCOLS_FL_RIGHT;
+	if (o->notruncate)
+		return fl;
 	if (c->flags & OUT_TRUNC)
 		fl |= SCOLS_FL_TRUNC;
 	if (c->flags & OUT_WRAP)
@@ -187,7 +192,7 @@ static struct libscols_column *add_column(struct libscols_table *tb,
 {
 	struct libscols_column *cl;
 	char name[64];
-	int fl = column_flags(c);
+	int fl = column_flags(c, o);
 
 	/* JSON keys are the column names in lower case, as lsfd's are. */
 	if (o->json)
@@ -223,6 +228,8 @@ struct out_table *out_table_new(const char *json_name,
 	size_t i;
 
 	t->tb = new_scols_table(json_name, o);
+	if (t->tb == NULL)
+		errx(EXIT_FAIL, "cannot create an output table");
 	t->o = *o;
 	t->cols = cols;
 	t->selected = selected;
@@ -261,72 +268,84 @@ static const char *ascii_copy(const char *v, char *out, size_t len)
 	return out;
 }
 
-static struct libscols_line *new_line(struct libscols_table *tb)
-{
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
-
-	if (ln == NULL)
-		errx(EXIT_FAIL, "cannot create an output line");
-	return ln;
-}
-
 /* A cell for JSON or raw output: back to the kernel's bytes, then JSON's
  * escaping (a string literal libsmartcols prints as it is) or, for raw,
- * the bytes themselves for print_raw: either is escaped once. */
-static void set_decoded(const struct out_table *t, struct libscols_line *ln,
-			size_t i, const char *v)
+ * the bytes themselves for print_raw: either is escaped once.  Returns 0,
+ * or -1 when memory runs out. */
+static int set_decoded(const struct out_table *t, struct libscols_line *ln,
+		       size_t i, const char *v)
 {
 	size_t n = strlen(v), k;
-	char *bytes = xmalloc(n + 1), *json = NULL;
-	int rc;
+	char *bytes = malloc(n + 1), *json = NULL;
+	int rc = -1;
 
+	if (bytes == NULL)
+		return -1;
 	n = escape_decode(bytes, n, v);
 	if (t->o.json) {
-		json = xmalloc(6 * n + 3);
-		escape_json_into(json, 6 * n + 3, bytes, n);
-		rc = scols_line_set_data(ln, i, json);
+		json = malloc(6 * n + 3);
+		if (json != NULL) {
+			escape_json_into(json, 6 * n + 3, bytes, n);
+			rc = scols_line_set_data(ln, i, json) == 0 ? 0 : -1;
+		}
 	} else {
 		/* A NUL inside an abstract socket name: '@', as ss shows it. */
 		for (k = 0; k < n; k++)
 			if (bytes[k] == '\0')
 				bytes[k] = '@';
 		bytes[n] = '\0';
-		rc = scols_line_set_data(ln, i, bytes);
+		rc = scols_line_set_data(ln, i, bytes) == 0 ? 0 : -1;
 	}
 	free(json);
 	free(bytes);
-	if (rc != 0)
-		errx(EXIT_FAIL, "cannot fill an output cell");
+	return rc;
 }
 
 /* Cell i of a line; v NULL leaves it empty.  Cells hold the text form of
- * out/escape.h, which a terminal table prints as it is. */
-static void set_cell(const struct out_table *t, struct libscols_line *ln,
-		     size_t i, const char *v)
+ * out/escape.h, which a terminal table prints as it is.  Returns 0, or -1
+ * when libsmartcols cannot (out of memory). */
+static int set_cell(const struct out_table *t, struct libscols_line *ln,
+		    size_t i, const char *v)
 {
 	char ascii[CELL_MAX];
 
 	if (v == NULL)
-		return;
+		return 0;
 	if (*v != '\0' && (t->o.json ?
-	    t->cols[t->selected[i]].json == OUT_JSON_STRING : t->o.raw)) {
-		set_decoded(t, ln, i, v);
-		return;
-	}
+	    t->cols[t->selected[i]].json == OUT_JSON_STRING : t->o.raw))
+		return set_decoded(t, ln, i, v);
 	if (t->ascii_only && has_high_byte(v))
 		v = ascii_copy(v, ascii, sizeof(ascii));
-	if (scols_line_set_data(ln, i, v) != 0)
-		errx(EXIT_FAIL, "cannot fill an output cell");
+	return scols_line_set_data(ln, i, v) == 0 ? 0 : -1;
+}
+
+/* A line filled by cell(row...); NULL when libsmartcols cannot. */
+static struct libscols_line *try_line(const struct out_table *t,
+				      struct libscols_table *tb,
+				      const void *row, out_cell_fn cell)
+{
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	char buf[CELL_MAX];
+	size_t i;
+
+	for (i = 0; ln != NULL && i < t->nselected; i++)
+		if (set_cell(t, ln, i, cell(row, t->selected[i], buf,
+					    sizeof(buf))) < 0)
+			return NULL;
+	return ln;
+}
+
+/* In the thread that owns the table (never a worker): a failure ends
+ * fdscope here. */
+static void add_line(struct out_table *t, const void *row, out_cell_fn cell)
+{
+	if (try_line(t, t->tb, row, cell) == NULL)
+		errx(EXIT_FAIL, "cannot create an output line");
 }
 
 void out_table_add(struct out_table *t, const void *row, out_cell_fn cell)
 {
-	struct libscols_line *ln = new_line(t->tb);
-	char buf[CELL_MAX];
-	size_t i;
-
-	for (i = 0; i < t->nselected; i++)
-		set_cell(t, ln, i, cell(row, t->selected[i], buf, sizeof(buf)));
+	add_line(t, row, cell);
 }
 
 static bool has_array_column(const struct out_table *t)
@@ -491,12 +510,13 @@ struct out_chunk {
 	size_t width[OUT_MAX_COLUMNS];	/* longest text of each column */
 	bool plain;			/* printable ASCII only */
 	const size_t *widths;		/* the whole table's */
-	FILE *out;			/* stdout for the first chunk */
-	char *buffered;			/* what the others printed */
+	char *buffered;			/* what the chunk printed */
 	size_t nbuffered;
-	int error;			/* errno of a failed print */
+	int error;			/* errno of a failed format or print */
 };
 
+/* Block printer threads never exit: a failure is left in ch->error for
+ * the thread that started them, which reports it once they all stopped. */
 static uint32_t keep_text(struct out_chunk *ch, size_t col, const char *v)
 {
 	size_t len = 0;
@@ -507,13 +527,23 @@ static uint32_t keep_text(struct out_chunk *ch, size_t col, const char *v)
 			ch->plain = false;
 	if (len > ch->width[col])
 		ch->width[col] = len;
-	if (len >= NO_VALUE - ch->len)
-		errx(EXIT_FAIL, "cannot hold an output table of over 4 GiB");
+	if (len >= NO_VALUE - ch->len) {
+		ch->error = EFBIG;	/* over 4 GiB of text in one chunk */
+		return NO_VALUE;
+	}
 	if (ch->len + len + 1 > ch->cap) {
-		ch->cap = ch->cap ? ch->cap * 2 : 65536;
-		if (ch->cap < ch->len + len + 1)
-			ch->cap = ch->len + len + 1;
-		ch->text = xrealloc(ch->text, ch->cap);
+		size_t cap = ch->cap ? ch->cap * 2 : 65536;
+		char *grown;
+
+		if (cap < ch->len + len + 1)
+			cap = ch->len + len + 1;
+		grown = try_realloc(ch->text, cap);
+		if (grown == NULL) {
+			ch->error = ENOMEM;
+			return NO_VALUE;
+		}
+		ch->text = grown;
+		ch->cap = cap;
 	}
 	at = (uint32_t)ch->len;
 	memcpy(ch->text + ch->len, v, len + 1);
@@ -528,8 +558,12 @@ static void *format_chunk(void *arg)
 	char buf[CELL_MAX];
 
 	ch->plain = true;
-	ch->off = xcalloc((ch->hi - ch->lo) * n + 1, sizeof(*ch->off));
-	for (r = ch->lo; r < ch->hi; r++)
+	ch->off = try_calloc((ch->hi - ch->lo) * n + 1, sizeof(*ch->off));
+	if (ch->off == NULL) {
+		ch->error = ENOMEM;
+		return NULL;
+	}
+	for (r = ch->lo; r < ch->hi && ch->error == 0; r++)
 		for (i = 0; i < n; i++) {
 			const char *v = ch->cell(ch->ctx, r, ch->t->selected[i],
 						 buf, sizeof(buf));
@@ -562,51 +596,82 @@ static size_t table_width(const struct out_column *c, size_t longest)
 	return longest;
 }
 
+/* NULL when libsmartcols cannot. */
 static struct libscols_table *new_block(const struct out_table *t,
 					const size_t *widths, FILE *out)
 {
-	struct libscols_table *tb = new_scols_table(NULL, &t->o);
+	struct libscols_table *tb = try_alloc_fails() ? NULL :
+		new_scols_table(NULL, &t->o);
 	size_t i;
 
+	if (tb == NULL)
+		return NULL;
 	scols_table_enable_noheadings(tb, 1);
 	if (scols_table_set_stream(tb, out) != 0)
-		errx(EXIT_FAIL, "cannot create an output table");
+		goto fail;
 	for (i = 0; i < t->nselected; i++)
 		if (scols_table_new_column(tb, NULL, (double)widths[i],
-					   column_flags(&t->cols[t->selected[i]]) |
+					   column_flags(&t->cols[t->selected[i]],
+							&t->o) |
 					   SCOLS_FL_STRICTWIDTH) == NULL)
-			errx(EXIT_FAIL, "cannot create an output column");
+			goto fail;
 	return tb;
+fail:
+	scols_unref_table(tb);
+	return NULL;
 }
 
+/* Fills block tb with rows [r, end) of the chunk (and the header line
+ * first, in the first block); -1 when libsmartcols cannot. */
+static int fill_block(const struct out_chunk *ch, struct libscols_table *tb,
+		      size_t r, size_t end)
+{
+	const struct out_table *t = ch->t;
+	struct libscols_line *ln;
+	size_t k, i;
+
+	if (r == 0 && !t->o.noheadings) {
+		if ((ln = scols_table_new_line(tb, NULL)) == NULL)
+			return -1;
+		for (i = 0; i < t->nselected; i++)
+			if (set_cell(t, ln, i, t->cols[t->selected[i]].name) < 0)
+				return -1;
+	}
+	for (k = r; k < end; k++) {
+		if ((ln = scols_table_new_line(tb, NULL)) == NULL)
+			return -1;
+		for (i = 0; i < t->nselected; i++)
+			if (set_cell(t, ln, i, chunk_text(ch, k, i)) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* Every chunk, the first too, prints into memory: nothing reaches stdout
+ * until every thread is done and none failed, so that a failure leaves
+ * no partial line behind. */
 static void *print_chunk(void *arg)
 {
 	struct out_chunk *ch = arg;
-	const struct out_table *t = ch->t;
-	FILE *out = ch->out ? ch->out :
+	FILE *out = try_alloc_fails() ? NULL :
 		open_memstream(&ch->buffered, &ch->nbuffered);
-	size_t r, k, i;
+	size_t r;
 
-	if (out == NULL)
-		err(EXIT_FAIL, "cannot buffer the output");
+	if (out == NULL) {
+		ch->error = errno ? errno : ENOMEM;
+		return NULL;
+	}
 	for (r = ch->lo; r < ch->hi && ch->error == 0; r += BLOCK_ROWS) {
 		size_t end = r + BLOCK_ROWS < ch->hi ? r + BLOCK_ROWS : ch->hi;
-		struct libscols_table *tb = new_block(t, ch->widths, out);
+		struct libscols_table *tb = new_block(ch->t, ch->widths, out);
 		int rc;
 
-		if (r == 0 && !t->o.noheadings) {
-			struct libscols_line *ln = new_line(tb);
-
-			for (i = 0; i < t->nselected; i++)
-				set_cell(t, ln, i, t->cols[t->selected[i]].name);
+		if (tb == NULL || fill_block(ch, tb, r, end) < 0) {
+			ch->error = ENOMEM;
+			scols_unref_table(tb);
+			break;
 		}
-		for (k = r; k < end; k++) {
-			struct libscols_line *ln = new_line(tb);
-
-			for (i = 0; i < t->nselected; i++)
-				set_cell(t, ln, i, chunk_text(ch, k, i));
-		}
-		if (t->o.raw && !t->o.json) {
+		if (ch->t->o.raw && !ch->t->o.json) {
 			rc = print_raw(tb, out, false) < 0 ? errno : 0;
 			if (rc != 0)
 				ch->error = rc;
@@ -617,7 +682,7 @@ static void *print_chunk(void *arg)
 		}
 		scols_unref_table(tb);
 	}
-	if (ch->out == NULL && fclose(out) != 0 && ch->error == 0)
+	if (fclose(out) != 0 && ch->error == 0)
 		ch->error = errno;
 	return NULL;
 }
@@ -630,10 +695,13 @@ static int print_whole(struct out_table *t, const struct out_chunk *chunks,
 
 	for (k = 0; k < nchunks; k++)
 		for (r = chunks[k].lo; r < chunks[k].hi; r++) {
-			struct libscols_line *ln = new_line(t->tb);
+			struct libscols_line *ln = scols_table_new_line(t->tb, NULL);
 
-			for (i = 0; i < t->nselected; i++)
-				set_cell(t, ln, i, chunk_text(&chunks[k], r, i));
+			for (i = 0; ln != NULL && i < t->nselected; i++)
+				if (set_cell(t, ln, i, chunk_text(&chunks[k], r, i)) < 0)
+					ln = NULL;
+			if (ln == NULL)
+				errx(EXIT_FAIL, "cannot create an output line");
 		}
 	return out_table_print(t);
 }
@@ -654,16 +722,13 @@ static int print_blocks(struct out_table *t, struct out_chunk *chunks,
 	}
 	for (k = 0; k < nchunks; k++)
 		chunks[k].widths = widths;
-	chunks[0].out = stdout;
 	parallel_run(print_chunk, chunks, sizeof(*chunks), nchunks);
-	for (k = 0; k < nchunks; k++) {
-		if (error == 0)
-			error = chunks[k].error;
-		if (error == 0 && k > 0 &&
-		    fwrite(chunks[k].buffered, 1, chunks[k].nbuffered,
+	for (k = 0; k < nchunks && error == 0; k++)
+		error = chunks[k].error;
+	for (k = 0; k < nchunks && error == 0; k++)
+		if (fwrite(chunks[k].buffered, 1, chunks[k].nbuffered,
 			   stdout) != chunks[k].nbuffered)
 			error = errno;
-	}
 	errno = error;
 	return error ? -1 : 0;
 }
@@ -687,11 +752,14 @@ int out_table_print_rows(struct out_table *t, const void *ctx, size_t nrows,
 		size_t r, i;
 
 		for (r = 0; r < nrows; r++) {
-			struct libscols_line *ln = new_line(t->tb);
+			struct libscols_line *ln = scols_table_new_line(t->tb, NULL);
 
-			for (i = 0; i < t->nselected; i++)
-				set_cell(t, ln, i, cell(ctx, r, t->selected[i],
-							buf, sizeof(buf)));
+			for (i = 0; ln != NULL && i < t->nselected; i++)
+				if (set_cell(t, ln, i, cell(ctx, r, t->selected[i],
+							    buf, sizeof(buf))) < 0)
+					ln = NULL;
+			if (ln == NULL)
+				errx(EXIT_FAIL, "cannot create an output line");
 		}
 		return out_table_print(t);
 	}
@@ -703,10 +771,17 @@ int out_table_print_rows(struct out_table *t, const void *ctx, size_t nrows,
 			.lo = nrows * k / nchunks, .hi = nrows * (k + 1) / nchunks,
 		};
 	parallel_run(format_chunk, chunks, sizeof(*chunks), nchunks);
-	for (k = 0; k < nchunks; k++)
+	rc = 0;
+	for (k = 0; k < nchunks; k++) {
 		plain = plain && chunks[k].plain;
-	rc = plain || t->o.raw ? print_blocks(t, chunks, nchunks) :
-		print_whole(t, chunks, nchunks);
+		if (rc == 0 && chunks[k].error != 0) {
+			errno = chunks[k].error;
+			rc = -1;
+		}
+	}
+	if (rc == 0)
+		rc = plain || t->o.raw ? print_blocks(t, chunks, nchunks) :
+			print_whole(t, chunks, nchunks);
 	for (k = 0; k < nchunks; k++) {
 		free(chunks[k].text);
 		free(chunks[k].off);
@@ -762,50 +837,6 @@ int out_list_columns(const struct out_column *cols, size_t ncols,
 	return rc;
 }
 
-/* libsmartcols prints a named table as {"name": [ {...} ]}.  A record is
- * one line of such a table with its array brackets taken away, so the
- * values are still formatted and escaped by libsmartcols. */
-static int print_json_object(struct libscols_table *tb)
-{
-	char *s = NULL, *open_br, *first, *close_br, *last;
-	int rc = scols_print_table_to_string(tb, &s);
-
-	if (rc != 0 || s == NULL) {
-		free(s);
-		errno = rc < 0 ? -rc : EIO;
-		return -1;
-	}
-	open_br = strchr(s, '[');
-	first = open_br ? strchr(open_br, '{') : NULL;
-	close_br = strrchr(s, ']');
-	last = close_br;
-	while (last && last > s && *last != '}')
-		last--;
-	if (first == NULL || last == NULL || close_br < first || last < first) {
-		free(s);
-		errno = EPROTO;
-		return -1;
-	}
-	/* "name": [\n {...}\n ]  becomes  "name": {...} */
-	fwrite(s, 1, (size_t)(open_br - s), stdout);
-	fwrite(first, 1, (size_t)(last + 1 - first), stdout);
-	fputs(close_br + 1, stdout);
-	free(s);
-	return ferror(stdout) ? -1 : 0;
-}
-
-static bool is_json_number(const char *s)
-{
-	if (*s == '-')
-		s++;
-	if (*s == '\0')
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 /* A record's number field may hold a word ("unlimited"): that one field is
  * printed as a JSON string, which a table cannot do per row. */
 static void retype_non_numbers(struct out_table *t, const void *row,
@@ -820,7 +851,7 @@ static void retype_non_numbers(struct out_table *t, const void *row,
 		if (t->cols[t->selected[i]].json != OUT_JSON_NUMBER)
 			continue;
 		v = cell(row, t->selected[i], buf, sizeof(buf));
-		if (v != NULL && !is_json_number(v))
+		if (v != NULL && (*v == '+' || !is_decimal(v, true)))
 			scols_column_set_json_type(scols_table_get_column(t->tb, i),
 						   SCOLS_JSON_STRING);
 	}
@@ -866,9 +897,11 @@ int out_record_print(const char *json_name, const struct out_column *cols,
 
 	if (o->json) {
 		t = out_table_new(json_name, cols, selected, nselected, o);
+		/* A one-line table, as every JSON fdscope prints: the one
+		 * schema {"name": [ {...} ]}, formatted by libsmartcols. */
 		retype_non_numbers(t, row, cell);
 		out_table_add(t, row, cell);
-		rc = print_json_object(t->tb);
+		rc = out_table_print(t);
 		out_table_free(t);
 		return rc;
 	}

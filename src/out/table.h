@@ -38,11 +38,18 @@ struct out_column {
 
 struct out_opts {
 	bool json, raw, noheadings, list_columns;
+	bool notruncate;	/* --notruncate: no cell cut to the terminal */
 	const char *columns;	/* the -o argument, or NULL */
 };
 
 /* Long options shared by every command that prints rows. */
 #define OUT_OPT_LIST_COLUMNS 0x1000
+/* Long only (lsof's -u is taken): { "notruncate", no_argument, NULL,
+ * OUT_OPT_NOTRUNCATE } in a command's options, OUT_NOTRUNCATE_HELP in its
+ * help. */
+#define OUT_OPT_NOTRUNCATE 0x1001
+#define OUT_NOTRUNCATE_HELP \
+	"      --notruncate     do not cut long cells to the terminal's width\n"
 #define OUT_SHORT_OPTIONS "Jrno:"
 #define OUT_LONG_OPTIONS \
 	{ "json", no_argument, NULL, 'J' }, \
@@ -68,9 +75,6 @@ bool out_opts_take(struct out_opts *o, int c, const char *arg);
 int out_select(const struct out_column *cols, size_t ncols,
 	       const int *defaults, size_t ndefaults, const char *list,
 	       int *selected, size_t *nselected);
-
-/* True when the column id is among the selected ones. */
-bool out_is_selected(const int *selected, size_t nselected, int id);
 
 /* Prints the column table (name, JSON type, meaning) for --list-columns,
  * itself as a table or JSON. */
@@ -107,7 +111,8 @@ int out_table_print_rows(struct out_table *t, const void *ctx, size_t nrows,
 void out_table_free(struct out_table *t);
 
 /* A single record.  As text: one line per selected field, FIELD VALUE and
- * the column's help; as JSON: {"json_name": {"field": value, ...}}. */
+ * the column's help; as JSON a table of one line, in the schema of every
+ * table: {"json_name": [{"field": value, ...}]}. */
 int out_record_print(const char *json_name, const struct out_column *cols,
 		     const int *selected, size_t nselected,
 		     const struct out_opts *o, const void *row,

@@ -1,6 +1,7 @@
-/* Collecting descriptor tables.  One descriptor on /proc/PID/fd is held for
- * the whole walk and everything else is opened relative to it (fdinfo
- * relative to one on /proc/PID/fdinfo): no path building.  Per descriptor,
+/* Collecting descriptor tables.  The process is pinned once by its /proc/PID
+ * directory descriptor and everything is opened relative to it: a
+ * descriptor on its fd directory is held for the whole walk (fdinfo
+ * relative to one on its fdinfo directory), no path is rebuilt from a PID.  Per descriptor,
  * as the columns need them: fdinfo (open, one read, close), readlinkat and
  * fstatat, the last two skipped for pipes and sockets, whose link and stat
  * follow from fdinfo's inode and mount ID.  Those calls are nearly all of
@@ -10,16 +11,21 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "lib/parallel.h"
 #include "lib/util.h"
 #include "proc/fdlist.h"
+#include "proc/fdtype.h"
 
 /* getdents64 fills as much as it is given: 256 KiB holds about 10000
  * /proc/PID/fd entries per call, where readdir's 32 KiB holds 1300.  Small
@@ -32,49 +38,29 @@
 #define PARALLEL_MIN 512
 #define PER_THREAD_MIN 256
 
-static int open_fd_dir(const char *root, pid_t pid)
-{
-	char path[4096];
-	int n;
-
-	if (pid == 0)
-		n = snprintf(path, sizeof(path), "%s/self/fd", root);
-	else
-		n = snprintf(path, sizeof(path), "%s/%ld/fd", root, (long)pid);
-	if (n < 0 || (size_t)n >= sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
-/* Distinguishes "no such process" from "no permission": /proc/PID itself is
- * visible to everyone, its fd directory only to the owner and ptracers. */
-static int classify_open_error(const char *root, pid_t pid, int e)
-{
-	char path[4096];
-
-	if (e != ENOENT || pid == 0)
-		return e;
-	snprintf(path, sizeof(path), "%s/%ld", root, (long)pid);
-	return access(path, F_OK) == 0 ? EACCES : ENOENT;
-}
-
 /* Link texts, NUL-separated; each collecting thread fills its own. */
 struct str_pool {
 	char *s;
 	size_t len, cap;
 };
 
+/* Runs in collecting threads: (size_t)-1 with errno ENOMEM when out of
+ * memory, for the job to hand back. */
 static size_t pool_add(struct str_pool *sp, const char *s, size_t n)
 {
 	size_t off = sp->len;
 
 	if (sp->len + n + 1 > sp->cap) {
-		sp->cap = sp->cap ? sp->cap * 2 : 16384;
-		while (sp->len + n + 1 > sp->cap)
-			sp->cap *= 2;
-		sp->s = xrealloc(sp->s, sp->cap);
+		size_t cap = sp->cap ? sp->cap * 2 : 16384;
+		char *grown;
+
+		while (sp->len + n + 1 > cap)
+			cap *= 2;
+		grown = try_realloc(sp->s, cap);
+		if (grown == NULL)
+			return (size_t)-1;
+		sp->s = grown;
+		sp->cap = cap;
 	}
 	memcpy(sp->s + off, s, n);
 	sp->s[off + n] = '\0';
@@ -220,30 +206,13 @@ static void keep_stat(struct fd_stat *to, const struct stat *st)
 static int link_kind(const char *link, unsigned long long *ino)
 {
 	static const char *const prefix[NLINK_KINDS] = {
-		[LINK_PIPE] = "pipe:[", [LINK_SOCKET] = "socket:[",
+		[LINK_PIPE] = "pipe:", [LINK_SOCKET] = "socket:",
 	};
 	int k;
 
-	for (k = 0; k < NLINK_KINDS; k++) {
-		size_t n = strlen(prefix[k]);
-		unsigned long long v = 0;
-		const char *s;
-
-		if (strncmp(link, prefix[k], n) != 0)
-			continue;
-		s = link + n;
-		if (*s < '0' || *s > '9')
-			return LINK_OTHER;
-		for (; *s >= '0' && *s <= '9'; s++) {
-			if (v > (~0ULL - 9) / 10)
-				return LINK_OTHER;
-			v = v * 10 + (unsigned long long)(*s - '0');
-		}
-		if (s[0] != ']' || s[1] != '\0')
-			return LINK_OTHER;
-		*ino = v;
-		return k;
-	}
+	for (k = 0; k < NLINK_KINDS; k++)
+		if (link_bracket_inode(link, prefix[k], ino))
+			return k;
 	return LINK_OTHER;
 }
 
@@ -282,16 +251,20 @@ static void learn_kind(struct collect_job *j, const char *link,
 	j->have_kind_st[k] = true;
 }
 
+/* Returns 0, -1 with errno when the link cannot be read, -2 when out of
+ * memory. */
 static int read_link(struct collect_job *j, const char *name,
 		     struct fd_entry *e)
 {
 	char buf[PATH_MAX + 32];
 	ssize_t n = readlinkat(j->dfd, name, buf, sizeof(buf));
 
-	if (n < 0)
+	if (n < 0) {
+		e->link_errno = errno;
 		return -1;
+	}
 	e->link_off = pool_add(&j->pool, buf, (size_t)n);
-	return 0;
+	return e->link_off == (size_t)-1 ? -2 : 0;
 }
 
 /* Returns -1 only when fdscope itself ran out of descriptors: a listing
@@ -332,9 +305,12 @@ static void read_sockopt(struct fd_entry *e)
 	e->have_sockopt = true;
 }
 
-static void read_comm(struct fd_proc *p, int dfd)
+/* piddir -1: fdscope itself, read through its fd directory dfd. */
+static void read_comm(struct fd_proc *p, int piddir, int dfd)
 {
-	ssize_t n = procfs_read_at(dfd, "../comm", p->comm, sizeof(p->comm));
+	ssize_t n = piddir >= 0 ?
+		procfs_read_at(piddir, "comm", p->comm, sizeof(p->comm)) :
+		procfs_read_at(dfd, "../comm", p->comm, sizeof(p->comm));
 
 	if (n <= 0) {
 		p->comm[0] = '\0';
@@ -353,9 +329,9 @@ static const char *fd_link_in(const struct collect_job *j,
 
 /* The link text of a pipe or socket from its fdinfo, once a real readlink
  * of the same kind showed which mount ID the kind is on: readlinkat is a
- * third of the cost of a descriptor (bench/results.md).  False when the
- * link must be read. */
-static bool link_from_fdinfo(struct collect_job *j, struct fd_entry *e)
+ * third of the cost of a descriptor (bench/results.md).  0 when the link
+ * must be read, 1 when made, -1 when out of memory. */
+static int link_from_fdinfo(struct collect_job *j, struct fd_entry *e)
 {
 	static const char *const fmt[NLINK_KINDS] = {
 		[LINK_PIPE] = "pipe:[%llu]", [LINK_SOCKET] = "socket:[%llu]",
@@ -364,15 +340,15 @@ static bool link_from_fdinfo(struct collect_job *j, struct fd_entry *e)
 	int k, n;
 
 	if (!e->have_info || !e->info.has_mnt_id || !e->info.has_ino)
-		return false;
+		return 0;
 	for (k = 0; k < NLINK_KINDS; k++) {
 		if (!j->have_kind_mnt[k] || j->kind_mnt[k] != e->info.mnt_id)
 			continue;
 		n = snprintf(buf, sizeof(buf), fmt[k], e->info.ino);
 		e->link_off = pool_add(&j->pool, buf, (size_t)n);
-		return true;
+		return e->link_off == (size_t)-1 ? -1 : 1;
 	}
-	return false;
+	return 0;
 }
 
 /* After a real readlink: a pipe's or socket's mount ID, when fdinfo agrees
@@ -396,33 +372,92 @@ static int read_stat(struct collect_job *j, const char *name,
 		     struct fd_entry *e)
 {
 	const char *link = fd_link_in(j, e);
+	struct statx stx;
 	struct stat st;
 
 	if (stat_from_link(j, link, e))
 		return 0;
-	if (fstatat(j->dfd, name, &st, 0) < 0) {
+	/* statx for the mount ID too, which fdinfo's must match. */
+	if (statx(j->dfd, name, 0, STATX_BASIC_STATS | STATX_MNT_ID, &stx) < 0) {
 		e->stat_errno = errno;
 		return errno == ENOENT && (j->need & FDL_NEED_LINK) == 0;
 	}
+	memset(&st, 0, sizeof(st));
+	st.st_dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+	st.st_rdev = makedev(stx.stx_rdev_major, stx.stx_rdev_minor);
+	st.st_ino = (ino_t)stx.stx_ino;
+	st.st_nlink = (nlink_t)stx.stx_nlink;
+	st.st_size = (off_t)stx.stx_size;
+	st.st_mode = (mode_t)stx.stx_mode;
 	keep_stat(&e->st, &st);
+	if (stx.stx_mask & STATX_MNT_ID) {
+		e->st_mnt_id = (int)stx.stx_mnt_id;
+		e->has_st_mnt_id = true;
+	}
 	e->stat_errno = 0;
 	learn_kind(j, link, e);
 	return 0;
 }
 
+/* The kernel's name for a socket's protocol, as lsfd reads it: the
+ * attribute is answered by sockfs from the socket itself, so it holds for
+ * sockets that are in no table (unbound) and in any network namespace.
+ * Reached through fdscope's own handle on /proc/PID/fd (getxattr has no
+ * *at form: the kernel's /proc/self/fd/DFD link is that directory, with
+ * any proc root). */
+static void read_proto(const struct collect_job *j, const char *name,
+		       struct fd_entry *e)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", j->dfd, name);
+	n = getxattr(path, "system.sockprotoname", e->proto,
+		     sizeof(e->proto) - 1);
+	e->proto[n > 0 ? n : 0] = '\0';
+}
+
+void fd_entry_read_proto(const char *root, const struct fd_proc *p,
+			 struct fd_entry *e)
+{
+	char path[4200];
+	ssize_t n;
+
+	if (p->self)
+		snprintf(path, sizeof(path), "%s/self/fd/%d", root, e->fd);
+	else
+		snprintf(path, sizeof(path), "%s/%ld/fd/%d", root,
+			 (long)(p->tid ? p->tid : p->pid), e->fd);
+	n = getxattr(path, "system.sockprotoname", e->proto,
+		     sizeof(e->proto) - 1);
+	e->proto[n > 0 ? n : 0] = '\0';
+}
+
 /* Fills one entry; returns 1 when the descriptor closed meanwhile, -1
- * with errno when fdscope ran out of descriptors. */
-static int read_entry(struct collect_job *j, struct fd_entry *e)
+ * with errno when fdscope ran out of descriptors or memory. */
+static int read_entry_once(struct collect_job *j, struct fd_entry *e)
 {
 	unsigned int need = j->need;
+	unsigned long long ino;
+	const char *link;
 	char name[16];
+	int rc;
 
 	snprintf(name, sizeof(name), "%d", e->fd);
 	/* fdinfo first: for pipes and sockets it makes the link. */
 	if ((need & FDL_NEED_FDINFO) && read_fdinfo(j, name, e) < 0)
 		return -1;
-	if ((need & FDL_NEED_LINK) && !link_from_fdinfo(j, e)) {
-		if (read_link(j, name, e) < 0 && errno == ENOENT)
+	if ((need & FDL_NEED_LINK) && (rc = link_from_fdinfo(j, e)) <= 0) {
+		if (rc < 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+		rc = read_link(j, name, e);
+		if (rc == -2) {
+			errno = ENOMEM;
+			return -1;
+		}
+		if (rc < 0 && errno == ENOENT)
 			return 1;
 		learn_kind_mnt(j, e);
 	}
@@ -431,11 +466,150 @@ static int read_entry(struct collect_job *j, struct fd_entry *e)
 	if ((need & FDL_NEED_SOCKOPT) && j->p->self && e->stat_errno == 0 &&
 	    S_ISSOCK(e->st.st_mode))
 		read_sockopt(e);
+	link = fd_link_in(j, e);
+	if ((need & FDL_NEED_PROTO) && link &&
+	    link_kind(link, &ino) == LINK_SOCKET)
+		read_proto(j, name, e);
 	return 0;
 }
 
+static dev_t special_dev[NLINK_KINDS];
+static bool have_special_dev[NLINK_KINDS];
+static pthread_once_t special_once = PTHREAD_ONCE_INIT;
+
+/* pipefs's and sockfs's devices, from a pipe and a socket of fdscope's
+ * own: each is one superblock for the whole system. */
+static void find_special_devs(void)
+{
+	struct stat st;
+	int fds[2], s;
+
+	if (pipe2(fds, O_CLOEXEC) == 0) {
+		if (fstat(fds[0], &st) == 0) {
+			special_dev[LINK_PIPE] = st.st_dev;
+			have_special_dev[LINK_PIPE] = true;
+		}
+		close(fds[0]);
+		close(fds[1]);
+	}
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s >= 0) {
+		if (fstat(s, &st) == 0) {
+			special_dev[LINK_SOCKET] = st.st_dev;
+			have_special_dev[LINK_SOCKET] = true;
+		}
+		close(s);
+	}
+}
+
+/* LINK_PIPE or LINK_SOCKET when the stat is on pipefs or sockfs. */
+static int stat_kind(const struct fd_stat *st)
+{
+	int k;
+
+	pthread_once(&special_once, find_special_devs);
+	for (k = 0; k < NLINK_KINDS; k++)
+		if (have_special_dev[k] && st->st_dev == special_dev[k])
+			return k;
+	return LINK_OTHER;
+}
+
+bool fd_entry_on_sockfs(const struct fd_entry *e)
+{
+	return e->stat_errno == 0 && S_ISSOCK(e->st.st_mode) &&
+		stat_kind(&e->st) == LINK_SOCKET;
+}
+
+/* Whether fdinfo, the link and the stat were read from one open file:
+ * fdinfo's inode must be the link's (pipe:[N], socket:[N]) and the
+ * stat's, and a pipe's or socket's stat goes with its kind of link.  A
+ * descriptor replaced (dup2) between two of the reads fails this, except
+ * one replaced by another file of a kind with path links (a regular
+ * file, a directory...) and put back between the fdinfo and the stat:
+ * then the link may be the other file's. */
+static int entry_consistent(const struct collect_job *j,
+			    const struct fd_entry *e)
+{
+	return fd_entry_agreement(e, fd_link_in(j, e));
+}
+
+int fd_entry_agreement(const struct fd_entry *e, const char *link)
+{
+	unsigned long long ino;
+	bool real_stat = e->stat_errno == 0 && !e->st_from_link;
+	int sk = real_stat ? stat_kind(&e->st) : LINK_OTHER;
+
+	/* An anonymous pipe or a socket has a link of its kind only: a path
+	 * beside its stat was another file's. */
+	if (link && real_stat && sk != LINK_OTHER && link_kind(link, &ino) != sk)
+		return READ_KIND_DIFFERS;
+	if (!e->have_info || !e->info.has_ino)
+		return READ_AGREES;
+	if (link && link_kind(link, &ino) != LINK_OTHER && ino != e->info.ino)
+		return READ_KIND_DIFFERS;
+	/* fdinfo's mount is the file's path's, which the stat followed. */
+	if (real_stat && e->has_st_mnt_id && e->info.has_mnt_id &&
+	    e->st_mnt_id != e->info.mnt_id)
+		return READ_KIND_DIFFERS;
+	if (real_stat && (unsigned long long)e->st.st_ino != e->info.ino)
+		return sk == LINK_OTHER ? READ_INO_DIFFERS : READ_KIND_DIFFERS;
+	return READ_AGREES;
+}
+
+/* What a failed check saw, to tell a changing descriptor from a stable
+ * disagreement: on overlayfs fdinfo names the real file's inode and stat
+ * the overlay's, for as long as the file is open. */
+struct entry_seen {
+	unsigned long long info_ino, st_ino;
+	int stat_errno;
+};
+
+static void entry_seen_of(const struct fd_entry *e, struct entry_seen *s)
+{
+	s->info_ino = e->info.ino;
+	s->st_ino = (unsigned long long)e->st.st_ino;
+	s->stat_errno = e->stat_errno;
+}
+
+#define READ_TRIES 3
+
+/* Reads an entry until its parts agree (at most READ_TRIES times).  An
+ * inode disagreement between fdinfo and a file's stat seen the same way
+ * every time is the file's own (overlayfs: kept); any other, or one that
+ * moves, is a descriptor being replaced: returns 2 to drop it. */
+static int read_entry(struct collect_job *j, struct fd_entry *e)
+{
+	struct entry_seen first = { 0, 0, 0 }, now;
+	bool stable = true;
+	int fd = e->fd, k, rc, how;
+
+	for (k = 0; k < READ_TRIES; k++) {
+		if (k > 0) {
+			memset(e, 0, sizeof(*e));
+			e->fd = fd;
+			e->link_off = (size_t)-1;
+			e->stat_errno = ENODATA;
+		}
+		rc = read_entry_once(j, e);
+		if (rc != 0 || (how = entry_consistent(j, e)) == READ_AGREES)
+			return rc;
+		if (how == READ_KIND_DIFFERS)
+			stable = false;
+		entry_seen_of(e, &now);
+		if (k == 0)
+			first = now;
+		else if (first.info_ino != now.info_ino ||
+			 first.st_ino != now.st_ino ||
+			 first.stat_errno != now.stat_errno)
+			stable = false;
+	}
+	return stable ? 0 : 2;
+}
+
 /* Entries whose descriptor closed meanwhile get fd -1; they are dropped
- * once every thread is done.  Running out of descriptors stops the job. */
+ * once every thread is done.  Running out of descriptors or memory stops
+ * the job: a collecting thread never exits, its error goes back to the
+ * thread that started it. */
 static void *collect_range(void *arg)
 {
 	struct collect_job *j = arg;
@@ -449,7 +623,7 @@ static void *collect_range(void *arg)
 			break;
 		}
 		if (rc > 0)
-			j->p->fds[i].fd = -1;
+			j->p->fds[i].fd = rc == 2 ? -2 : -1;
 	}
 	return NULL;
 }
@@ -494,7 +668,8 @@ static void merge_pools(struct fd_proc *p, struct collect_job *jobs,
 
 /* Reads every entry, in threads when the table is large.  A thread that
  * cannot be started leaves its share to the calling thread.  Returns 0, or
- * -1 with errno when fdscope ran out of descriptors. */
+ * -1 with errno when fdscope ran out of descriptors or memory, once every
+ * thread has stopped. */
 static int collect_entries(struct fd_proc *p, int dfd, int infofd,
 			   unsigned int need)
 {
@@ -505,7 +680,8 @@ static int collect_entries(struct fd_proc *p, int dfd, int infofd,
 	memset(jobs, 0, sizeof(jobs));
 	for (k = 0; k < njobs; k++) {
 		jobs[k] = (struct collect_job){
-			.p = p, .dfd = dfd, .infofd = infofd, .need = need,
+			.p = p, .dfd = dfd, .infofd = infofd,
+			.need = need,
 			.lo = p->n * k / njobs, .hi = p->n * (k + 1) / njobs,
 		};
 	}
@@ -517,7 +693,9 @@ static int collect_entries(struct fd_proc *p, int dfd, int infofd,
 	return error ? -1 : 0;
 }
 
-static void drop_closed(struct fd_proc *p, int dfd)
+/* Drops what closed meanwhile, and in fdscope's own table the caller's
+ * handle on /proc/self. */
+static void drop_closed(struct fd_proc *p, int dfd, int piddir)
 {
 	size_t i, kept = 0;
 
@@ -525,9 +703,14 @@ static void drop_closed(struct fd_proc *p, int dfd)
 		struct fd_entry *e = &p->fds[i];
 
 		if (e->fd < 0) {
-			p->skipped++;
+			if (e->fd == -2)
+				p->changed++;
+			else
+				p->skipped++;
 			continue;
 		}
+		if (p->self && e->fd == piddir)
+			continue;
 		e->is_reader = p->self && e->fd == dfd;
 		if (kept != i)
 			p->fds[kept] = *e;
@@ -536,30 +719,154 @@ static void drop_closed(struct fd_proc *p, int dfd)
 	p->n = kept;
 }
 
-int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
-		    unsigned int need)
+static bool has_socket(const struct fd_proc *p)
 {
-	int dfd, infofd = -1, ret = -1, saved = 0;
+	unsigned long long ino;
+	size_t i;
 
+	for (i = 0; i < p->n; i++) {
+		const char *link = fd_entry_link(p, &p->fds[i]);
+
+		if ((link && link_kind(link, &ino) == LINK_SOCKET) ||
+		    (p->fds[i].stat_errno == 0 && S_ISSOCK(p->fds[i].st.st_mode)))
+			return true;
+	}
+	return false;
+}
+
+/* The namespace the process is in now, read through the pinned /proc/PID:
+ * the sockets are decoded there after collection, when the PID might name
+ * another process already. */
+static void pin_netns(struct fd_proc *p, int piddir, int dfd)
+{
+	struct stat st;
+
+	if (piddir >= 0 ? fstatat(piddir, "ns/net", &st, 0) < 0 :
+	    fstatat(dfd, "../ns/net", &st, 0) < 0)
+		return;
+	p->netns_ino = (unsigned long long)st.st_ino;
+	if (p->self)
+		return;
+	p->netns_fd = openat(piddir, "ns/net", O_RDONLY | O_CLOEXEC);
+	p->net_dir = openat(piddir, "net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	p->netns_kept = true;
+}
+
+void fd_proc_drop_netns(struct fd_proc *p)
+{
+	/* A zeroed fd_proc holds none (0 is not one of them). */
+	if (!p->netns_kept)
+		return;
+	p->netns_kept = false;
+	if (p->netns_fd >= 0)
+		close(p->netns_fd);
+	if (p->net_dir >= 0)
+		close(p->net_dir);
+	p->netns_fd = p->net_dir = -1;
+}
+
+/* Opening "fd" of a process fdscope may not read fails with EACCES; with
+ * ENOENT only once it is gone, which its stat then says too. */
+static int open_fd_dir(int piddir)
+{
+	int dfd = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd < 0 && errno == ENOENT &&
+	    faccessat(piddir, "stat", F_OK, 0) == 0)
+		errno = EACCES;
+	return dfd;
+}
+
+/* The fd directory of a live thread other than the exited main thread:
+ * threads share the table (CLONE_FILES), and the kernel shows it through
+ * /proc/PID/task/TID/fd while the main thread's own is empty. */
+static int open_live_thread_fd(int piddir, pid_t pid)
+{
+	int tdir = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = tdir >= 0 ? fdopendir(tdir) : NULL;
+	struct dirent *de;
+	int dfd = -1;
+
+	if (d == NULL) {
+		if (tdir >= 0)
+			close(tdir);
+		return -1;
+	}
+	while (dfd < 0 && (de = readdir(d)) != NULL) {
+		long long tid;
+		const char *why;
+		char rel[64];
+
+		if (parse_ll(de->d_name, 1, INT_MAX, &tid, &why) < 0 ||
+		    tid == pid)
+			continue;
+		snprintf(rel, sizeof(rel), "task/%lld/fd", tid);
+		dfd = openat(piddir, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	closedir(d);
+	return dfd;
+}
+
+static void init_proc(struct fd_proc *p, pid_t pid)
+{
 	memset(p, 0, sizeof(*p));
 	p->self = pid == 0 || pid == getpid();
 	p->pid = p->self ? getpid() : pid;
 	p->reader_fd = -1;
-	dfd = open_fd_dir(root, p->self ? 0 : pid);
-	if (dfd < 0) {
-		errno = classify_open_error(root, pid, errno);
-		return -1;
-	}
+	p->netns_fd = p->net_dir = -1;
+}
+
+/* Reads the table through dfd, its fd directory, and the rest relative
+ * to piddir; -1 for fdscope itself, which then needs one descriptor at a
+ * time (it may be down to its last free one).  Closes dfd. */
+static void keep_only(struct fd_proc *p, fd_keep_fn keep, const void *ctx)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < p->n; i++)
+		if (keep(ctx, p->fds[i].fd))
+			p->fds[kept++] = p->fds[i];
+	p->n = kept;
+}
+
+static int collect_table(struct fd_proc *p, int piddir, int dfd,
+			 unsigned int need, fd_keep_fn keep, const void *ctx)
+{
+	int infofd = -1, ret = -1, saved = 0;
+
 	if (read_fd_numbers(p, dfd) < 0) {
 		saved = errno;
 		goto cleanup;
 	}
+	/* An empty table is rare: say what the process is, and when only its
+	 * main thread has exited, read the table through another thread. */
+	if (p->n == 0 && !p->self && piddir >= 0) {
+		p->task = procfs_classify_at(piddir);
+		if (p->task == PROCFS_TASK_LEADER_EXITED) {
+			int tfd = open_live_thread_fd(piddir, p->pid);
+
+			if (tfd >= 0) {
+				close(dfd);
+				dfd = tfd;
+				if (read_fd_numbers(p, dfd) < 0) {
+					saved = errno;
+					goto cleanup;
+				}
+			}
+		}
+	}
 	if (p->self)
 		p->reader_fd = dfd;
+	if (keep)
+		keep_only(p, keep, ctx);
 	if (need & FDL_NEED_COMM)
-		read_comm(p, dfd);
+		read_comm(p, piddir, dfd);
 	/* Opened after the numbers were read, so never listed itself; when
 	 * it cannot be opened, fdinfo is reached through "..". */
+	/* fdinfo's inode is what shows that the link and the stat were
+	 * read from one file (read_entry). */
+	if ((need & FDL_NEED_LINK) && (need & FDL_NEED_STAT))
+		need |= FDL_NEED_FDINFO;
 	if (need & FDL_NEED_FDINFO)
 		infofd = openat(dfd, "../fdinfo",
 				O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -567,7 +874,9 @@ int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 		saved = errno;
 		goto cleanup;
 	}
-	drop_closed(p, dfd);
+	drop_closed(p, dfd, piddir);
+	if ((need & FDL_NEED_NETNS) && has_socket(p))
+		pin_netns(p, piddir, dfd);
 	ret = 0;
 cleanup:
 	if (infofd >= 0)
@@ -580,8 +889,54 @@ cleanup:
 	return ret;
 }
 
+int fd_proc_collect_at_some(struct fd_proc *p, int piddir, pid_t pid,
+			    unsigned int need, fd_keep_fn keep, const void *ctx)
+{
+	int dfd;
+
+	init_proc(p, pid);
+	dfd = open_fd_dir(piddir);
+	if (dfd < 0)
+		return -1;
+	return collect_table(p, piddir, dfd, need, keep, ctx);
+}
+
+int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
+		       unsigned int need)
+{
+	return fd_proc_collect_at_some(p, piddir, pid, need, NULL, NULL);
+}
+
+int fd_proc_collect_some(struct fd_proc *p, const char *root, pid_t pid,
+			 unsigned int need, fd_keep_fn keep, const void *ctx)
+{
+	int piddir, dfd, rc, saved;
+
+	init_proc(p, pid);
+	/* fdscope itself cannot be another process meanwhile: no pin. */
+	if (p->self) {
+		dfd = procfs_open_pid_file(root, 0, "fd", O_RDONLY | O_DIRECTORY);
+		return dfd < 0 ? -1 : collect_table(p, -1, dfd, need, keep, ctx);
+	}
+	piddir = procfs_open_pid(root, pid);
+	if (piddir < 0)
+		return -1;
+	rc = fd_proc_collect_at_some(p, piddir, pid, need, keep, ctx);
+	saved = errno;
+	close(piddir);
+	errno = saved;
+	return rc;
+}
+
+int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
+		    unsigned int need)
+{
+	return fd_proc_collect_some(p, root, pid, need, NULL, NULL);
+}
+
 void fd_proc_release(struct fd_proc *p)
 {
+	fd_proc_drop_netns(p);
 	free(p->fds);
 	free(p->strings);
 	p->fds = NULL;
@@ -589,24 +944,43 @@ void fd_proc_release(struct fd_proc *p)
 	p->n = p->cap = p->strings_len = p->strings_cap = 0;
 }
 
+static void count_table(const struct fd_proc *p, unsigned long long limit,
+			struct fd_count *out)
+{
+	size_t i;
+
+	out->open = out->below = 0;
+	out->highest = -1;
+	for (i = 0; i < p->n; i++) {
+		if (p->self && p->fds[i].fd == p->reader_fd)
+			continue;
+		out->open++;
+		if ((unsigned long long)p->fds[i].fd < limit)
+			out->below++;
+		out->highest = p->fds[i].fd;
+	}
+}
+
+int fd_proc_count_at(int piddir, pid_t pid, unsigned long long limit,
+		     struct fd_count *out)
+{
+	struct fd_proc p;
+
+	if (fd_proc_collect_at(&p, piddir, pid, 0) < 0)
+		return -1;
+	count_table(&p, limit, out);
+	fd_proc_release(&p);
+	return 0;
+}
+
 int fd_proc_count(const char *root, pid_t pid, unsigned long long limit,
 		  struct fd_count *out)
 {
 	struct fd_proc p;
-	size_t i;
 
 	if (fd_proc_collect(&p, root, pid, 0) < 0)
 		return -1;
-	out->open = out->below = 0;
-	out->highest = -1;
-	for (i = 0; i < p.n; i++) {
-		if (p.self && p.fds[i].fd == p.reader_fd)
-			continue;
-		out->open++;
-		if ((unsigned long long)p.fds[i].fd < limit)
-			out->below++;
-		out->highest = p.fds[i].fd;
-	}
+	count_table(&p, limit, out);
 	fd_proc_release(&p);
 	return 0;
 }

@@ -20,6 +20,11 @@ enum {
 	FDL_NEED_FDINFO = 1 << 2,
 	FDL_NEED_SOCKOPT = 1 << 3,	/* own sockets only: SO_DOMAIN... */
 	FDL_NEED_COMM = 1 << 4,
+	FDL_NEED_PROTO = 1 << 5,	/* sockets: system.sockprotoname */
+	/* When the table holds a socket: its network namespace's inode, and
+	 * for another process descriptors on its ns/net and net/, opened
+	 * relative to the pinned /proc/PID, for decoding its sockets later. */
+	FDL_NEED_NETNS = 1 << 6,
 };
 
 /* The fields of stat(2) that fdscope uses, named as in struct stat so that
@@ -49,6 +54,12 @@ struct fd_entry {
 	 * (device, mode, links, size: alike for every pipe, every socket)
 	 * is from a real stat of the first such descriptor of the table. */
 	bool st_from_link;
+	int link_errno;		/* readlink's errno when link_off is unset */
+	int st_mnt_id;		/* statx's mount ID, when has_st_mnt_id */
+	bool has_st_mnt_id;
+	/* The kernel's protocol name of a socket ("TCP", "UNIXv6"...: the
+	 * system.sockprotoname attribute), "" when not a socket or unread. */
+	char proto[16];
 };
 
 struct fd_proc {
@@ -61,14 +72,62 @@ struct fd_proc {
 	size_t strings_len, strings_cap;
 	int reader_fd;		/* the descriptor used to read, when self */
 	size_t skipped;		/* closed while being read */
+	size_t changed;		/* replaced twice while being read: dropped */
+	pid_t tid;		/* listed by a thread's ID: that ID, else 0 */
+	/* For a table that read empty: zombie, kernel thread, or (then read
+	 * through another thread) an exited main thread.  LIVE otherwise. */
+	enum procfs_task_kind task;
+	unsigned long long netns_ino;	/* FDL_NEED_NETNS; 0: unknown */
+	int netns_fd, net_dir;		/* -1 when not kept */
+	bool netns_kept;
 };
 
 /* Reads pid's table (pid 0: fdscope itself) under root.  Returns 0, or -1
- * with errno: ENOENT no such process, EACCES/EPERM not permitted. */
+ * with errno: ENOENT no such process, EACCES/EPERM not permitted, EMFILE
+ * or ENFILE out of descriptors, ENOMEM out of memory (in any collecting
+ * thread; reported by none of them). */
 int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
 		    unsigned int need);
 
+/* The same for a process already pinned by its /proc/PID directory
+ * descriptor (procfs_open_pid): everything is read relative to it.  In
+ * fdscope's own table (pid 0), piddir itself is left out. */
+int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
+		       unsigned int need);
+
+/* The same, reading further only the descriptors keep(ctx, fd) accepts:
+ * the others are dropped once the numbers are known, before any look-up
+ * (list's selections). */
+typedef bool (*fd_keep_fn)(const void *ctx, int fd);
+int fd_proc_collect_some(struct fd_proc *p, const char *root, pid_t pid,
+			 unsigned int need, fd_keep_fn keep, const void *ctx);
+int fd_proc_collect_at_some(struct fd_proc *p, int piddir, pid_t pid,
+			    unsigned int need, fd_keep_fn keep,
+			    const void *ctx);
+
 void fd_proc_release(struct fd_proc *p);
+
+/* True when the entry's stat is of a socket on sockfs: a socket file
+ * elsewhere (a unix socket's path) has S_IFSOCK too. */
+bool fd_entry_on_sockfs(const struct fd_entry *e);
+
+/* Whether an entry's fdinfo, link text and stat were read from one open
+ * file (collection re-reads or drops one whose parts disagree).  An
+ * inode that differs between fdinfo and a file's stat may be the file's
+ * own (overlayfs); a pipe's or socket's stat beside a path, or a link's
+ * inode other than fdinfo's, is a descriptor replaced meanwhile. */
+enum { READ_AGREES, READ_INO_DIFFERS, READ_KIND_DIFFERS };
+int fd_entry_agreement(const struct fd_entry *e, const char *link);
+
+/* Reads e->proto after collection, by /proc/PID/fd/N (the descriptor
+ * may have been replaced since: callers use it for sockets that no
+ * table decoded, where a wrong name is caught by the family check). */
+void fd_entry_read_proto(const char *root, const struct fd_proc *p,
+			 struct fd_entry *e);
+
+/* Closes netns_fd and net_dir (netns_ino stays): another process of the
+ * same namespace already holds them. */
+void fd_proc_drop_netns(struct fd_proc *p);
 
 /* The link text of an entry, or NULL when it was not read. */
 const char *fd_entry_link(const struct fd_proc *p, const struct fd_entry *e);
@@ -84,5 +143,7 @@ struct fd_count {
  * the process and EMFILE. */
 int fd_proc_count(const char *root, pid_t pid, unsigned long long limit,
 		  struct fd_count *out);
+int fd_proc_count_at(int piddir, pid_t pid, unsigned long long limit,
+		     struct fd_count *out);
 
 #endif

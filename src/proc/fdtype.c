@@ -162,33 +162,6 @@ void fdflags_format(unsigned int flags, char *buf, size_t len)
 			 used ? "," : "", left);
 }
 
-int fdflags_parse(const char *list, unsigned int *flags)
-{
-	unsigned int f = 0;
-	const char *p = list;
-
-	while (*p) {
-		size_t n = strcspn(p, ","), i;
-
-		for (i = 0; i < ARRAY_SIZE(flag_names); i++)
-			if (strlen(flag_names[i].name) == n &&
-			    strncmp(flag_names[i].name, p, n) == 0)
-				break;
-		if (i == ARRAY_SIZE(flag_names))
-			return -1;
-		f |= flag_names[i].bits;
-		/* open(2) takes O_TMPFILE as __O_TMPFILE | O_DIRECTORY and
-		 * rejects the bit alone; fdflags_format prints it so too. */
-		if (flag_names[i].bits == K_O_TMPFILE)
-			f |= K_O_DIRECTORY;
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	*flags = f;
-	return 0;
-}
-
 const char *sock_family_name(int family, char *buf, size_t len)
 {
 	switch (family) {
@@ -266,15 +239,8 @@ bool link_bracket_inode(const char *link, const char *prefix,
 
 	if (link == NULL || strncmp(link, prefix, n) != 0 || link[n] != '[')
 		return false;
-	p = link + n + 1;
-	if (*p < '0' || *p > '9')
-		return false;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (~0ULL - 9) / 10)
-			return false;
-		v = v * 10 + (unsigned long long)(*p - '0');
-	}
-	if (p[0] != ']' || p[1] != '\0')
+	p = scan_ull(link + n + 1, NULL, 10, &v);
+	if (p == NULL || p[0] != ']' || p[1] != '\0')
 		return false;
 	*ino = v;
 	return true;

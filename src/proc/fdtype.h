@@ -23,10 +23,6 @@ const char *fdmode_name(unsigned int flags);
  * bits are shown in octal so that nothing the kernel reports is hidden. */
 void fdflags_format(unsigned int flags, char *buf, size_t len);
 
-/* Parses a FLAGS-style list back into bits; returns -1 on an unknown name.
- * Used by tests and by `open`-style commands that take flag names. */
-int fdflags_parse(const char *list, unsigned int *flags);
-
 /* "AF_INET", "SOCK_STREAM", "TCP"...; unknown values as decimal text in
  * the caller's buffer. */
 const char *sock_family_name(int family, char *buf, size_t len);

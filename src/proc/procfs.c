@@ -12,31 +12,15 @@
 #include "lib/util.h"
 #include "proc/procfs.h"
 
-/* Parses an unsigned number in the given base at *p, advancing *p.  Returns
- * -1 when there are no digits or the value overflows. */
+/* An unsigned number in the given base at *p, advancing *p past it; -1
+ * when there are no digits or the value overflows. */
 static int parse_uint_at(const char **p, int base, unsigned long long *out)
 {
-	const char *s = *p;
-	unsigned long long v = 0;
-	int digits = 0;
+	const char *end = scan_ull(*p, NULL, base, out);
 
-	for (;; s++, digits++) {
-		int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else
-			break;
-		if (d >= base)
-			return -1;
-		if (v > (~0ULL - (unsigned)d) / (unsigned)base)
-			return -1;
-		v = v * (unsigned)base + (unsigned)d;
-	}
-	if (digits == 0)
+	if (end == NULL)
 		return -1;
-	*p = s;
-	*out = v;
+	*p = end;
 	return 0;
 }
 
@@ -295,13 +279,20 @@ ssize_t procfs_slurp_at(int dirfd, const char *path, char **out)
 
 	if (fd < 0)
 		return -1;
-	buf = xmalloc(cap);
+	/* May run in a worker thread (the socket prefetch): no exit here. */
+	buf = try_malloc(cap);
+	if (buf == NULL)
+		goto fail;
 	for (;;) {
 		ssize_t n;
 
 		if (got + 1 >= cap) {
+			char *grown = try_realloc(buf, cap * 2);
+
+			if (grown == NULL)
+				goto fail;
+			buf = grown;
 			cap *= 2;
-			buf = xrealloc(buf, cap);
 		}
 		n = read(fd, buf + got, cap - 1 - got);
 		if (n < 0 && errno == EINTR)
@@ -321,18 +312,49 @@ ssize_t procfs_slurp_at(int dirfd, const char *path, char **out)
 	buf[got] = '\0';
 	*out = buf;
 	return (ssize_t)got;
+fail:
+	free(buf);
+	close(fd);
+	errno = ENOMEM;
+	return -1;
+}
+
+int procfs_path(char *buf, size_t len, const char *root, pid_t pid,
+		const char *rel)
+{
+	int n;
+
+	if (pid == PROCFS_NO_PID)
+		n = snprintf(buf, len, "%s/%s", root, rel ? rel : "");
+	else if (pid == 0)
+		n = snprintf(buf, len, "%s/self%s%s", root, rel ? "/" : "",
+			     rel ? rel : "");
+	else
+		n = snprintf(buf, len, "%s/%ld%s%s", root, (long)pid,
+			     rel ? "/" : "", rel ? rel : "");
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+ssize_t procfs_read_sys(const char *root, const char *rel, char *buf,
+			size_t len)
+{
+	char path[4096];
+
+	if (procfs_path(path, sizeof(path), root, PROCFS_NO_PID, rel) < 0)
+		return -1;
+	return procfs_read_at(AT_FDCWD, path, buf, len);
 }
 
 int procfs_read_ull(const char *root, const char *rel, unsigned long long *out)
 {
-	char path[4096], buf[64];
+	char buf[64];
 	const char *p = buf;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, rel) >= sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if (procfs_read_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
+	if (procfs_read_sys(root, rel, buf, sizeof(buf)) < 0)
 		return -1;
 	if (parse_uint_at(&p, 10, out) < 0 || (*p != '\n' && *p != '\0')) {
 		errno = EINVAL;
@@ -344,41 +366,88 @@ int procfs_read_ull(const char *root, const char *rel, unsigned long long *out)
 int procfs_open_pid(const char *root, pid_t pid)
 {
 	char path[4096];
-	int n;
 
-	if (pid == 0)
-		n = snprintf(path, sizeof(path), "%s/self", root);
-	else
-		n = snprintf(path, sizeof(path), "%s/%ld", root, (long)pid);
-	if (n < 0 || (size_t)n >= sizeof(path)) {
-		errno = ENAMETOOLONG;
+	if (procfs_path(path, sizeof(path), root, pid, NULL) < 0)
 		return -1;
-	}
 	return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
-size_t procfs_fd_count_hint(const char *root, pid_t pid)
+int procfs_open_pid_file(const char *root, pid_t pid, const char *rel,
+			 int flags)
 {
-	struct stat st;
-	int dfd = procfs_open_pid(root, pid), rc;
+	char path[4096];
 
-	if (dfd < 0)
-		return 0;
-	rc = fstatat(dfd, "fd", &st, 0);
-	close(dfd);
-	return rc == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
+	if (procfs_path(path, sizeof(path), root, pid, rel) < 0)
+		return -1;
+	return open(path, flags | O_CLOEXEC);
 }
 
-bool procfs_is_kernel_thread(int piddir)
+size_t procfs_fd_count_hint(int piddir)
 {
-	char buf[4096];
-	unsigned long long v;
+	struct stat st;
 
-	/* Kernel threads have no memory map: no VmSize line, and (6.x) a
-	 * "Kthread: 1" line. */
-	if (procfs_read_at(piddir, "status", buf, sizeof(buf)) < 0)
-		return false;
-	if (status_parse_ull(buf, "Kthread", &v) == 0)
-		return v == 1;
-	return strstr(buf, "\nVmSize:") == NULL;
+	return fstatat(piddir, "fd", &st, 0) == 0 && st.st_size > 0 ?
+		(size_t)st.st_size : 0;
+}
+
+int stat_parse_flags(const char *text, unsigned long long *flags)
+{
+	/* comm (field 2) may hold blanks and parentheses: the fields go on
+	 * after its last ')'.  Then state (3), ppid, pgrp, session, tty_nr,
+	 * tpgid, and flags (9). */
+	const char *p = strrchr(text, ')');
+	int field;
+
+	if (p == NULL)
+		return -1;
+	p++;
+	for (field = 3; field < 9; field++) {
+		if (*p != ' ')
+			return -1;
+		p++;
+		p += strcspn(p, " \n");
+	}
+	if (*p != ' ')
+		return -1;
+	p++;
+	if (parse_uint_at(&p, 10, flags) < 0 || (*p != ' ' && *p != '\n' &&
+						 *p != '\0'))
+		return -1;
+	return 0;
+}
+
+/* include/linux/sched.h: the task is a kernel thread. */
+#define PF_KTHREAD 0x00200000ULL
+
+enum procfs_task_kind procfs_classify(const char *status, const char *stat)
+{
+	unsigned long long v;
+	char state[32];
+
+	/* State first: a zombie has no memory map either, and its
+	 * descriptors are gone; unless it is only the main thread that
+	 * exited while others (counted in Threads, beside the zombie
+	 * leader) still run and hold the table. */
+	if (status != NULL &&
+	    status_parse_str(status, "State", state, sizeof(state)) == 0 &&
+	    (state[0] == 'Z' || state[0] == 'X'))
+		return status_parse_ull(status, "Threads", &v) == 0 && v > 1 ?
+			PROCFS_TASK_LEADER_EXITED : PROCFS_TASK_ZOMBIE;
+	/* "Kthread:" since Linux 6.1; PF_KTHREAD in stat on every kernel. */
+	if (status != NULL && status_parse_ull(status, "Kthread", &v) == 0)
+		return v == 1 ? PROCFS_TASK_KTHREAD : PROCFS_TASK_LIVE;
+	if (stat != NULL && stat_parse_flags(stat, &v) == 0)
+		return v & PF_KTHREAD ? PROCFS_TASK_KTHREAD : PROCFS_TASK_LIVE;
+	return PROCFS_TASK_LIVE;
+}
+
+enum procfs_task_kind procfs_classify_at(int piddir)
+{
+	char status[4096], stat[1024];
+	bool have_status = procfs_read_at(piddir, "status", status,
+					  sizeof(status)) > 0;
+	bool have_stat = procfs_read_at(piddir, "stat", stat, sizeof(stat)) > 0;
+
+	return procfs_classify(have_status ? status : NULL,
+			       have_stat ? stat : NULL);
 }

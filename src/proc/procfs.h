@@ -60,20 +60,56 @@ ssize_t procfs_read_head_at(int dirfd, const char *path, char *buf,
 /* Reads a whole file of any size into a new buffer; -1 with errno. */
 ssize_t procfs_slurp_at(int dirfd, const char *path, char **out);
 
+/* The one place paths under the proc root are built: root/PID/rel,
+ * root/self/rel for pid 0, root/rel for PROCFS_NO_PID; rel may be NULL.
+ * Returns 0, or -1 with errno ENAMETOOLONG. */
+#define PROCFS_NO_PID ((pid_t)-1)
+int procfs_path(char *buf, size_t len, const char *root, pid_t pid,
+		const char *rel);
+
+/* Reads a small system-wide file ("sys/fs/file-nr") under root. */
+ssize_t procfs_read_sys(const char *root, const char *rel, char *buf,
+			size_t len);
+
 /* Reads one unsigned number from a sysctl-style file, e.g. "sys/fs/nr_open"
  * under root. */
 int procfs_read_ull(const char *root, const char *rel, unsigned long long *out);
 
 /* Opens root/PID (or root/self when pid is 0) as an O_PATH|O_DIRECTORY
- * descriptor; -1 with errno (ENOENT when there is no such process). */
+ * descriptor; -1 with errno (ENOENT when there is no such process).  Every
+ * per-process file is then read relative to it, never by a path rebuilt
+ * from a PID that may have been reused meanwhile. */
 int procfs_open_pid(const char *root, pid_t pid);
 
-/* How many descriptors pid has open (0: fdscope), from the size the
- * kernel gives /proc/PID/fd since 6.2; 0 when unknown or unreadable. */
-size_t procfs_fd_count_hint(const char *root, pid_t pid);
+/* Opens root/PID/rel with flags (plus O_CLOEXEC): for a process that is
+ * not pinned, such as fdscope's own namespace (pid 0). */
+int procfs_open_pid_file(const char *root, pid_t pid, const char *rel,
+			 int flags);
 
-/* True when a kernel thread: /proc/PID/cmdline empty and the Kthread or
- * PF_KTHREAD evidence in status. */
-bool procfs_is_kernel_thread(int piddir);
+/* How many descriptors the pinned process has open, from the size the
+ * kernel gives /proc/PID/fd since 6.2; 0 when unknown or unreadable. */
+size_t procfs_fd_count_hint(int piddir);
+
+/* Parses the flags field (the ninth) of /proc/PID/stat text. */
+int stat_parse_flags(const char *text, unsigned long long *flags);
+
+/* What a process is, for a table that reads empty. */
+enum procfs_task_kind {
+	PROCFS_TASK_LIVE,
+	PROCFS_TASK_ZOMBIE,		/* exited, not yet reaped */
+	PROCFS_TASK_KTHREAD,		/* a kernel thread: no table at all */
+	/* The main thread exited (the kernel shows it as a zombie) while
+	 * other threads run: the table is theirs, read through one. */
+	PROCFS_TASK_LEADER_EXITED,
+};
+
+/* Classifies from /proc/PID/status and /proc/PID/stat text (either may be
+ * NULL): State first (Z, with Threads telling an exited main thread from
+ * an exited process), then Kthread: where the kernel prints it, then
+ * PF_KTHREAD in stat's flags. */
+enum procfs_task_kind procfs_classify(const char *status, const char *stat);
+
+/* The same, reading both relative to a /proc/PID directory descriptor. */
+enum procfs_task_kind procfs_classify_at(int piddir);
 
 #endif

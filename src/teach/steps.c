@@ -23,36 +23,6 @@
 #define COLOR_HEAD "\033[1;36m"
 #define COLOR_OFF "\033[0m"
 
-static const struct {
-	int err;
-	const char *name;
-} errno_names[] = {
-	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
-	{ EINTR, "EINTR" }, { EIO, "EIO" }, { ENXIO, "ENXIO" },
-	{ E2BIG, "E2BIG" }, { ENOEXEC, "ENOEXEC" }, { EBADF, "EBADF" },
-	{ ECHILD, "ECHILD" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
-	{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
-	{ EEXIST, "EEXIST" }, { EXDEV, "EXDEV" }, { ENODEV, "ENODEV" },
-	{ ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" }, { EINVAL, "EINVAL" },
-	{ ENFILE, "ENFILE" }, { EMFILE, "EMFILE" }, { ENOTTY, "ENOTTY" },
-	{ ETXTBSY, "ETXTBSY" }, { EFBIG, "EFBIG" }, { ENOSPC, "ENOSPC" },
-	{ ESPIPE, "ESPIPE" }, { EROFS, "EROFS" }, { EPIPE, "EPIPE" },
-	{ ERANGE, "ERANGE" }, { ENAMETOOLONG, "ENAMETOOLONG" },
-	{ ENOSYS, "ENOSYS" }, { ELOOP, "ELOOP" }, { ENOTSOCK, "ENOTSOCK" },
-	{ EDESTADDRREQ, "EDESTADDRREQ" }, { EMSGSIZE, "EMSGSIZE" },
-	{ EPROTOTYPE, "EPROTOTYPE" }, { ENOPROTOOPT, "ENOPROTOOPT" },
-	{ EPROTONOSUPPORT, "EPROTONOSUPPORT" },
-	{ ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-	{ EAFNOSUPPORT, "EAFNOSUPPORT" }, { EADDRINUSE, "EADDRINUSE" },
-	{ EADDRNOTAVAIL, "EADDRNOTAVAIL" }, { ENETDOWN, "ENETDOWN" },
-	{ ENETUNREACH, "ENETUNREACH" }, { ECONNABORTED, "ECONNABORTED" },
-	{ ECONNRESET, "ECONNRESET" }, { ENOBUFS, "ENOBUFS" },
-	{ EISCONN, "EISCONN" }, { ENOTCONN, "ENOTCONN" },
-	{ ETIMEDOUT, "ETIMEDOUT" }, { ECONNREFUSED, "ECONNREFUSED" },
-	{ EHOSTUNREACH, "EHOSTUNREACH" }, { EALREADY, "EALREADY" },
-	{ EINPROGRESS, "EINPROGRESS" }, { ENOTSUP, "ENOTSUP" },
-};
-
 /* Calls whose non-negative return value is a new descriptor. */
 static const char *const fd_returning[] = {
 	"open", "openat", "creat", "socket", "accept", "accept4", "dup",
@@ -63,11 +33,17 @@ static const char *const fd_returning[] = {
 
 const char *steps_errno_name(int err)
 {
-	size_t i;
+	const char *name;
 
-	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
-		if (errno_names[i].err == err)
-			return errno_names[i].name;
+	if (err <= 0)
+		return NULL;
+	name = strerrorname_np(err);
+	if (name != NULL)
+		return name;
+	/* The one name glibc lacks that a call can return: the kernel's
+	 * internal ENOTSUPP (524), which a few ioctls and setsockopts leak. */
+	if (err == 524)
+		return "ENOTSUPP";
 	return NULL;
 }
 

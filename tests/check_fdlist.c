@@ -1,0 +1,326 @@
+/* The collection of descriptor tables (proc/fdlist.c): a process pinned by
+ * its /proc/PID descriptor, a table read through a live thread when the
+ * main thread has exited, zombies said to be zombies, and collecting and
+ * printing threads that hand an allocation failure back instead of
+ * exiting (the FDSCOPE_FAIL_ALLOC_AFTER hook). */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+#include "proc/fdlist.h"
+#include "proc/procfs.h"
+#include "testutil.h"
+
+/* The descriptor numbers in a /proc fd directory, ascending; n of them. */
+static int *read_fd_dir(const char *path, size_t *n)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int *fds = NULL;
+	size_t i, j;
+
+	ck_assert_msg(d != NULL, "cannot read %s", path);
+	*n = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		fds = realloc(fds, (*n + 1) * sizeof(*fds));
+		ck_assert_ptr_nonnull(fds);
+		fds[(*n)++] = atoi(de->d_name);
+	}
+	closedir(d);
+	for (i = 1; i < *n; i++)
+		for (j = i; j > 0 && fds[j - 1] > fds[j]; j--) {
+			int t = fds[j];
+
+			fds[j] = fds[j - 1];
+			fds[j - 1] = t;
+		}
+	return fds;
+}
+
+static const struct json *limits_row(const struct json *doc)
+{
+	const struct json *arr = json_get(doc, "limits");
+
+	ck_assert(arr != NULL && arr->kind == JSON_ARRAY && arr->n == 1);
+	return json_at(arr, 0);
+}
+
+/* Issue 11 item 9: the main thread called pthread_exit, another thread
+ * holds the table.  The kernel shows the leader as a zombie and its own
+ * /proc/PID/fd empty; fdscope reads the table through the live thread. */
+START_TEST(test_exited_main_thread_table_read_through_live_thread)
+{
+	struct holder h;
+	struct run_result r;
+	struct json *doc;
+	const struct json *rows, *li;
+	char pid[16], path[64];
+	int *want;
+	size_t nwant, i;
+	long long tid;
+
+	holder_start(&h, "leaderexit", "5", NULL);
+	tid = holder_value(&h, "tid");
+	ck_assert_int_ne(tid, h.pid);
+	snprintf(pid, sizeof(pid), "%d", h.pid);
+	snprintf(path, sizeof(path), "/proc/%d/fd", h.pid);
+	want = read_fd_dir(path, &nwant);
+	ck_assert_uint_eq(nwant, 0);
+	free(want);
+	snprintf(path, sizeof(path), "/proc/%d/task/%lld/fd", h.pid, tid);
+	want = read_fd_dir(path, &nwant);
+	ck_assert_uint_ge(nwant, 8);	/* 0 1 2, the pipe and 5 /dev/null */
+
+	run_fdscope(&r, "list", "-p", pid, "-J", "-o", "FD,NAME", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "zombie") == NULL, "%s", r.err);
+	doc = json_parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	rows = json_get(doc, "descriptors");
+	ck_assert_uint_eq(rows->n, nwant);
+	for (i = 0; i < nwant; i++)
+		ck_assert_int_eq(json_int(json_at(rows, i), "fd"), want[i]);
+	ck_assert(json_find_fd(doc, (int)holder_value(&h, "highest")) != NULL);
+	json_free(doc);
+	run_result_release(&r);
+
+	run_fdscope(&r, "limits", "-p", pid, "-J", "-o", "pid,open,highest_fd", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	doc = json_parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	li = limits_row(doc);
+	ck_assert_int_eq(json_int(li, "pid"), h.pid);
+	ck_assert_int_eq(json_int(li, "open"), (long long)nwant);
+	ck_assert_int_eq(json_int(li, "highest_fd"), want[nwant - 1]);
+	json_free(doc);
+	run_result_release(&r);
+	free(want);
+	holder_stop(&h);
+}
+END_TEST
+
+/* A real zombie: its table is gone, and list says so (not "kernel
+ * thread"); limits counts 0 open. */
+START_TEST(test_zombie_is_called_a_zombie)
+{
+	struct run_result r;
+	struct json *doc;
+	char pid[16];
+	pid_t z = fork();
+
+	ck_assert_int_ge(z, 0);
+	if (z == 0)
+		_exit(0);
+	/* Until it is a zombie: State Z in its status. */
+	for (int i = 0; i < 200; i++) {
+		char path[64], buf[4096], state[16] = "";
+		int d;
+
+		snprintf(path, sizeof(path), "/proc/%d", z);
+		d = open(path, O_PATH | O_DIRECTORY);
+		ck_assert_int_ge(d, 0);
+		if (procfs_read_at(d, "status", buf, sizeof(buf)) > 0)
+			status_parse_str(buf, "State", state, sizeof(state));
+		close(d);
+		if (state[0] == 'Z')
+			break;
+		usleep(10000);
+	}
+	snprintf(pid, sizeof(pid), "%d", z);
+	run_fdscope(&r, "list", "-p", pid, NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(strstr(r.err, "is a zombie") != NULL, "%s", r.err);
+	ck_assert_msg(strstr(r.err, "kernel thread") == NULL, "%s", r.err);
+	ck_assert_uint_eq(r.out_len, 0);
+	run_result_release(&r);
+	run_fdscope(&r, "limits", "-p", pid, "-J", "-o", "open", NULL);
+	ck_assert_int_eq(r.status, 0);
+	doc = json_parse(r.out);
+	ck_assert_int_eq(json_int(limits_row(doc), "open"), 0);
+	json_free(doc);
+	run_result_release(&r);
+	ck_assert_int_eq(waitpid(z, NULL, 0), z);
+}
+END_TEST
+
+/* fdscope's own table read through a pinned /proc/self: the caller's
+ * handle is not listed, the reader is. */
+START_TEST(test_collect_at_self_leaves_out_the_pin)
+{
+	int piddir = procfs_open_pid("/proc", 0);
+	struct fd_proc p;
+	bool reader = false;
+	size_t i;
+
+	ck_assert_int_ge(piddir, 0);
+	ck_assert_int_eq(fd_proc_collect_at(&p, piddir, 0, FDL_NEED_LINK), 0);
+	for (i = 0; i < p.n; i++) {
+		ck_assert_int_ne(p.fds[i].fd, piddir);
+		reader = reader || p.fds[i].is_reader;
+	}
+	ck_assert(reader);
+	ck_assert_int_eq(p.task, PROCFS_TASK_LIVE);
+	fd_proc_release(&p);
+	close(piddir);
+}
+END_TEST
+
+/* An allocation failing in any worker (collecting threads, block printer
+ * threads) is handed back: one line on stderr, exit 1, nothing at all on
+ * stdout; once the hook allows every allocation, the full table. */
+START_TEST(test_worker_alloc_failure_one_message_no_output)
+{
+	struct holder h;
+	struct run_result ref, r;
+	char pid[16], after[16];
+	bool in_collect = false, in_print = false;
+	int n;
+
+	/* Over 1024 rows and 512 descriptors: collected by threads and
+	 * printed in blocks, off a terminal. */
+	holder_start(&h, "leaderexit", "1500", "live", NULL);
+	snprintf(pid, sizeof(pid), "%d", h.pid);
+	run_fdscope(&ref, "list", "-p", pid, "-o", "FD,TYPE,MODE,INODE,NAME", NULL);
+	ck_assert_int_eq(ref.status, 0);
+	ck_assert_uint_gt(ref.out_len, 1500 * 20);
+	for (n = 0; n < 40; n++) {
+		snprintf(after, sizeof(after), "%d", n);
+		setenv("FDSCOPE_FAIL_ALLOC_AFTER", after, 1);
+		run_fdscope(&r, "list", "-p", pid, "-o", "FD,TYPE,MODE,INODE,NAME",
+			    NULL);
+		unsetenv("FDSCOPE_FAIL_ALLOC_AFTER");
+		if (r.status == 0) {
+			size_t k = 0;
+
+			while (k < r.out_len && k < ref.out_len &&
+			       r.out[k] == ref.out[k])
+				k++;
+			ck_assert_msg(r.out_len == ref.out_len && k == r.out_len,
+				      "after %d: output differs at byte %zu: %.60s",
+				      n, k, r.out + (k > 20 ? k - 20 : 0));
+			ck_assert_uint_eq(r.err_len, 0);
+			run_result_release(&r);
+			break;
+		}
+		ck_assert_msg(r.status == 1, "after %d: status %d", n, r.status);
+		ck_assert_msg(r.out_len == 0, "after %d: %zu bytes on stdout", n,
+			      r.out_len);
+		ck_assert_msg(r.err_len > 0 && strchr(r.err, '\n') ==
+			      r.err + r.err_len - 1, "after %d: %s", n, r.err);
+		ck_assert_msg(strstr(r.err, "Cannot allocate memory") != NULL,
+			      "after %d: %s", n, r.err);
+		in_collect = in_collect ||
+			strstr(r.err, "cannot read its descriptors") != NULL;
+		in_print = in_print ||
+			strstr(r.err, "cannot print the descriptor table") != NULL;
+		run_result_release(&r);
+	}
+	ck_assert_msg(n < 40, "the hook never let the listing through");
+	ck_assert_msg(in_collect && in_print,
+		      "failures seen in collection %d, in printing %d",
+		      in_collect, in_print);
+	run_result_release(&ref);
+	holder_stop(&h);
+}
+END_TEST
+
+/* The pin: once the process is gone, its pinned /proc/PID reads nothing,
+ * whatever process gets its number next. */
+START_TEST(test_pinned_process_gone_reads_nothing)
+{
+	struct fd_proc p;
+	int piddir;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	piddir = procfs_open_pid("/proc", pid);
+	ck_assert_int_ge(piddir, 0);
+	ck_assert_int_eq(fd_proc_collect_at(&p, piddir, pid, FDL_NEED_LINK), 0);
+	ck_assert_uint_eq(p.n, count_pid_fds(pid, NULL));
+	fd_proc_release(&p);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	ck_assert_int_eq(fd_proc_collect_at(&p, piddir, pid, FDL_NEED_LINK), -1);
+	ck_assert_msg(errno == ENOENT || errno == ESRCH, "errno %d", errno);
+	close(piddir);
+}
+END_TEST
+
+/* A kernel thread, found by the PF_KTHREAD bit of its stat (read here
+ * with sscanf, not with fdscope's parser), is said to be one. */
+static pid_t find_kernel_thread(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t found = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while (found == 0 && (de = readdir(d)) != NULL) {
+		char path[300], line[1024], *close_paren;
+		unsigned long flags;
+		FILE *f;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		if (fgets(line, sizeof(line), f) != NULL &&
+		    (close_paren = strrchr(line, ')')) != NULL &&
+		    sscanf(close_paren + 1, " %*c %*d %*d %*d %*d %*d %lu",
+			   &flags) == 1 && (flags & 0x00200000UL))
+			found = (pid_t)atoi(de->d_name);
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+START_TEST(test_kernel_thread_is_called_a_kernel_thread)
+{
+	struct run_result r;
+	pid_t k = find_kernel_thread();
+	char pid[16];
+
+	ck_assert_msg(k > 0, "no kernel thread visible in /proc (a PID "
+		      "namespace?): this test needs one");
+	snprintf(pid, sizeof(pid), "%d", k);
+	run_fdscope(&r, "list", "-p", pid, NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(strstr(r.err, "is a kernel thread") != NULL, "%s", r.err);
+	ck_assert_msg(strstr(r.err, "zombie") == NULL, "%s", r.err);
+	ck_assert_uint_eq(r.out_len, 0);
+	run_result_release(&r);
+}
+END_TEST
+
+Suite *fdlist_suite(void)
+{
+	Suite *s = suite_create("fdlist");
+	TCase *tc = tcase_create("collect");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_exited_main_thread_table_read_through_live_thread);
+	tcase_add_test(tc, test_zombie_is_called_a_zombie);
+	tcase_add_test(tc, test_kernel_thread_is_called_a_kernel_thread);
+	tcase_add_test(tc, test_collect_at_self_leaves_out_the_pin);
+	tcase_add_test(tc, test_pinned_process_gone_reads_nothing);
+	tcase_add_test(tc, test_worker_alloc_failure_one_message_no_output);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,917 @@
+/* `list`'s selections against lsof.  Test children hold known things: a
+ * TCP listener, a file in a directory tree, a deleted file and a unix
+ * socket path (as root), the same as the nobody user, and a listener on
+ * the same port in a network namespace of its own.  For each question the
+ * (PID, FD) pairs fdscope prints, among those children, are compared with
+ * what lsof prints for the same question, and with /proc where lsof
+ * differs for a reason the man page gives. */
+#include <check.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#define MAXV 8
+
+struct kid {
+	pid_t pid;
+	int ctl;		/* closing it lets the child exit */
+	int ctl_r;		/* its read end's number in the child */
+	long v[MAXV];		/* what it reported: port, descriptors */
+};
+
+static char tree[64];		/* the directory tree the children use */
+static struct kid kids[3];
+static size_t nkids;
+static char pidlist[128];
+
+static void report(int out, const long *v, int n)
+{
+	char line[256];
+	int len = 0, i;
+
+	for (i = 0; i < n; i++)
+		len += snprintf(line + len, sizeof(line) - (size_t)len, "%ld ", v[i]);
+	line[len++] = '\n';
+	if (write(out, line, (size_t)len) != len)
+		_exit(3);
+	close(out);
+}
+
+static int tcp_listener(unsigned int port, long *bound)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons((uint16_t)port);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(fd, 8) < 0 || getsockname(fd, (struct sockaddr *)&a, &len) < 0)
+		_exit(4);
+	*bound = ntohs(a.sin_port);
+	return fd;
+}
+
+static int unix_connect(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		_exit(5);
+	return fd;
+}
+
+static char *tpath(const char *rel)
+{
+	static char buf[4][128];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tree, rel);
+	return buf[k];
+}
+
+/* Root's child: port, file1, deleted, unix listener, client, accepted. */
+static void body_main(int out, long arg)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	long v[MAXV];
+	int fd;
+
+	(void)arg;
+	prctl(PR_SET_NAME, "fdsqmain");
+	v[1] = tcp_listener(0, &v[0]);
+	v[2] = open(tpath("a/b/file1"), O_RDONLY | O_CLOEXEC);
+	v[3] = open(tpath("a/del"), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	unlink(tpath("a/del"));
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", tpath("sock"));
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(fd, 8) < 0 || chmod(tpath("sock"), 0777) < 0)
+		_exit(6);
+	v[4] = fd;
+	v[5] = unix_connect(tpath("sock"));
+	v[6] = accept(fd, NULL, NULL);
+	if (v[2] < 0 || v[3] < 0 || v[6] < 0)
+		_exit(7);
+	report(out, v, 7);
+}
+
+/* The nobody user's child: port, file2, unix client. */
+static void body_nobody(int out, long uid)
+{
+	long v[MAXV];
+
+	if (setgroups(0, NULL) < 0 || setgid((gid_t)uid) < 0 ||
+	    setuid((uid_t)uid) < 0)
+		_exit(8);
+	prctl(PR_SET_NAME, "fdsqnobody");
+	v[1] = tcp_listener(0, &v[0]);
+	v[2] = open(tpath("a/file2"), O_RDONLY | O_CLOEXEC);
+	v[3] = unix_connect(tpath("sock"));
+	if (v[2] < 0)
+		_exit(9);
+	report(out, v, 4);
+}
+
+/* A network namespace of its own, listening on the main child's port. */
+static void body_netns(int out, long port)
+{
+	struct ifreq ifr;
+	long v[MAXV];
+	int s;
+
+	if (unshare(CLONE_NEWNET) < 0)
+		_exit(10);
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		_exit(11);
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		_exit(12);
+	close(s);
+	prctl(PR_SET_NAME, "fdsqnetns");
+	v[1] = tcp_listener((unsigned int)port, &v[0]);
+	report(out, v, 2);
+}
+
+static void kid_start(struct kid *k, void (*body)(int, long), long arg)
+{
+	int ctl[2], rep[2];
+	char line[256], *p;
+	ssize_t n;
+	int i;
+
+	ck_assert(pipe2(ctl, O_CLOEXEC) == 0 && pipe2(rep, O_CLOEXEC) == 0);
+	k->pid = fork();
+	ck_assert(k->pid >= 0);
+	if (k->pid == 0) {
+		char c;
+
+		size_t j;
+
+		/* The earlier children's control pipes are theirs alone: a
+		 * copy here would keep them from seeing the end. */
+		for (j = 0; j < nkids; j++)
+			close(kids[j].ctl);
+		close(ctl[1]);
+		close(rep[0]);
+		alarm(60);
+		if (chdir("/") < 0)
+			_exit(2);
+		body(rep[1], arg);
+		while (read(ctl[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(ctl[0]);
+	close(rep[1]);
+	k->ctl = ctl[1];
+	k->ctl_r = ctl[0];
+	{
+		struct pollfd pf = { rep[0], POLLIN, 0 };
+
+		ck_assert_msg(poll(&pf, 1, 20000) == 1, "child did not report");
+	}
+	n = read(rep[0], line, sizeof(line) - 1);
+	close(rep[0]);
+	ck_assert_msg(n > 0, "child %ld failed to set up", (long)k->pid);
+	line[n] = '\0';
+	for (i = 0, p = line; i < MAXV && *p && *p != '\n'; i++)
+		k->v[i] = strtol(p, &p, 10);
+}
+
+static void kid_stop(struct kid *k)
+{
+	int st;
+
+	if (k->pid <= 0)
+		return;
+	close(k->ctl);
+	waitpid(k->pid, &st, 0);
+	k->pid = 0;
+}
+
+/* (PID, FD) pairs, sorted, for comparing sets. */
+struct pairs {
+	long v[256][2];
+	size_t n;
+};
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const long *x = a, *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+static void pairs_add(struct pairs *p, long pid, long fd)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->v[i][0] == pid && p->v[i][1] == fd)
+			return;
+	ck_assert(p->n < 256);
+	p->v[p->n][0] = pid;
+	p->v[p->n][1] = fd;
+	p->n++;
+	qsort(p->v, p->n, sizeof(p->v[0]), cmp_pair);
+}
+
+
+static bool is_kid(long pid)
+{
+	size_t i;
+
+	for (i = 0; i < nkids; i++)
+		if (kids[i].pid == pid)
+			return true;
+	return false;
+}
+
+static char *pairs_text(const struct pairs *p, char *buf, size_t len)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < p->n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%ld/%ld ",
+					p->v[i][0], p->v[i][1]);
+	return buf;
+}
+
+#define MAXARGS 16
+
+/* exec's argv is not const; nothing writes through it. */
+static char *arg(const char *s)
+{
+	return (char *)(uintptr_t)s;
+}
+
+/* fdscope list -J -o pid,fd ARGS: the children's rows. */
+static void fdscope_pairs(struct pairs *out, const char *const *args)
+{
+	char *argv[MAXARGS + 8];
+	struct run_result r;
+	struct json *doc;
+	const struct json *rows;
+	size_t i, n = 0;
+
+	argv[n++] = arg(fdscope_bin());
+	argv[n++] = (char *)"list";
+	argv[n++] = (char *)"-J";
+	argv[n++] = (char *)"-o";
+	argv[n++] = (char *)"pid,fd";
+	for (i = 0; args[i] && i < MAXARGS; i++)
+		argv[n++] = arg(args[i]);
+	argv[n] = NULL;
+	run_argv(&r, argv, 30);
+	ck_assert_msg(r.status == 0, "fdscope %s: status %d, stderr %s", args[0],
+		      r.status, r.err);
+	doc = json_parse(r.out);
+	ck_assert_msg(doc != NULL, "invalid JSON: %s", r.out);
+	rows = json_get(doc, "descriptors");
+	ck_assert_ptr_nonnull(rows);
+	out->n = 0;
+	for (i = 0; i < rows->n; i++) {
+		long pid = (long)json_int(rows->items[i], "pid");
+
+		if (is_kid(pid))
+			pairs_add(out, pid, (long)json_int(rows->items[i], "fd"));
+	}
+	json_free(doc);
+	run_result_release(&r);
+}
+
+/* lsof -F pf -a -p CHILDREN ARGS: numbered descriptors only (cwd, txt and
+ * mem rows are not descriptors). */
+static void lsof_pairs(struct pairs *out, const char *const *args)
+{
+	char *argv[MAXARGS + 8], *line, *save;
+	struct run_result r;
+	size_t i, n = 0;
+	long pid = -1;
+
+	argv[n++] = (char *)"/usr/bin/lsof";
+	argv[n++] = (char *)"-n";
+	argv[n++] = (char *)"-P";
+	argv[n++] = (char *)"-w";
+	argv[n++] = (char *)"-F";
+	argv[n++] = (char *)"pf";
+	argv[n++] = (char *)"-a";
+	argv[n++] = (char *)"-p";
+	argv[n++] = pidlist;
+	for (i = 0; args[i] && i < MAXARGS; i++)
+		argv[n++] = arg(args[i]);
+	argv[n] = NULL;
+	run_argv(&r, argv, 60);
+	out->n = 0;
+	for (line = strtok_r(r.out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == 'p')
+			pid = strtol(line + 1, NULL, 10);
+		else if (line[0] == 'f' && line[1] >= '0' && line[1] <= '9' &&
+			 is_kid(pid))
+			pairs_add(out, pid, strtol(line + 1, NULL, 10));
+	}
+	run_result_release(&r);
+}
+
+static void same_pairs(const char *what, const struct pairs *a,
+		       const struct pairs *b)
+{
+	char ta[2048], tb[2048];
+
+	ck_assert_msg(a->n == b->n && memcmp(a->v, b->v, a->n * sizeof(a->v[0])) == 0,
+		      "%s: fdscope %s, expected %s", what, pairs_text(a, ta, sizeof(ta)),
+		      pairs_text(b, tb, sizeof(tb)));
+	ck_assert_msg(a->n > 0, "%s: nothing matched", what);
+}
+
+static bool have_root;
+
+static void write_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	ck_assert_msg(fd >= 0, "create %s", path);
+	ck_assert(write(fd, "data\n", 5) == 5);
+	close(fd);
+}
+
+static void setup_children(void)
+{
+	struct passwd *pw = getpwnam("nobody");
+	size_t i;
+	int len = 0;
+
+	snprintf(tree, sizeof(tree), "/tmp/fdscope-query.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tree));
+	ck_assert(chmod(tree, 0755) == 0);
+	ck_assert(mkdir(tpath("a"), 0755) == 0);
+	ck_assert(mkdir(tpath("a/b"), 0755) == 0);
+	write_file(tpath("a/b/file1"));
+	write_file(tpath("a/file2"));
+	have_root = geteuid() == 0 && pw != NULL;
+	nkids = 0;
+	kid_start(&kids[nkids++], body_main, 0);
+	if (have_root) {
+		kid_start(&kids[nkids++], body_nobody, (long)pw->pw_uid);
+		kid_start(&kids[nkids++], body_netns, kids[0].v[0]);
+	} else {
+		printf("skip check_query nobody and netns children: needs root\n");
+	}
+	for (i = 0; i < nkids; i++)
+		len += snprintf(pidlist + len, sizeof(pidlist) - (size_t)len, "%s%ld",
+				i ? "," : "", (long)kids[i].pid);
+}
+
+static void teardown_children(void)
+{
+	size_t i;
+
+	for (i = 0; i < nkids; i++)
+		kid_stop(&kids[i]);
+	nkids = 0;
+	unlink(tpath("sock"));
+	unlink(tpath("a/b/file1"));
+	unlink(tpath("a/file2"));
+	rmdir(tpath("a/b"));
+	rmdir(tpath("a"));
+	rmdir(tree);
+}
+
+/* True when /proc/PID/net/tcp (the process's own namespace) lists a
+ * listener on port with the inode of /proc/PID/fd/FD. */
+static bool proc_net_listens(pid_t pid, int fd, long port)
+{
+	char path[64], link[64], line[512], want[32];
+	unsigned long long ino;
+	bool found = false;
+	FILE *fp;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/fd/%d", (long)pid, fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	ck_assert(n > 0);
+	link[n] = '\0';
+	ck_assert(sscanf(link, "socket:[%llu]", &ino) == 1);
+	snprintf(want, sizeof(want), ":%04lX 00000000:0000 0A", port);
+	snprintf(path, sizeof(path), "/proc/%ld/net/tcp", (long)pid);
+	fp = fopen(path, "r");
+	ck_assert_ptr_nonnull(fp);
+	while (fgets(line, sizeof(line), fp)) {
+		char inode[32];
+
+		snprintf(inode, sizeof(inode), " %llu ", ino);
+		if (strstr(line, want) && strstr(line, inode))
+			found = true;
+	}
+	fclose(fp);
+	return found;
+}
+
+START_TEST(test_query_port_across_namespaces_vs_lsof)
+{
+	char port[32];
+	const char *fq[] = { "-i", port, NULL };
+	struct pairs got, want;
+
+	snprintf(port, sizeof(port), ":%ld", kids[0].v[0]);
+	fdscope_pairs(&got, fq);
+	lsof_pairs(&want, fq);
+	/* lsof reads /proc/net of its own namespace only: the listener of
+	 * another namespace is added as its own /proc/PID/net/tcp shows it. */
+	if (have_root) {
+		ck_assert(proc_net_listens(kids[2].pid, (int)kids[2].v[1], kids[0].v[0]));
+		pairs_add(&want, kids[2].pid, kids[2].v[1]);
+	}
+	same_pairs("-i :PORT", &got, &want);
+	ck_assert(got.n == (have_root ? 2u : 1u));
+}
+END_TEST
+
+START_TEST(test_query_listening_states_vs_lsof)
+{
+	const char *fq[] = { "-i", "tcp", "-s", "LISTEN", NULL };
+	const char *fl[] = { "-i", "tcp", "--listening", NULL };
+	const char *lq[] = { "-i", "tcp", "-s", "TCP:LISTEN", NULL };
+	struct pairs got, listening, want;
+
+	fdscope_pairs(&got, fq);
+	fdscope_pairs(&listening, fl);
+	lsof_pairs(&want, lq);
+	/* The namespace's listener, as in the -i test. */
+	if (have_root)
+		pairs_add(&want, kids[2].pid, kids[2].v[1]);
+	same_pairs("-i tcp -s LISTEN", &got, &want);
+	same_pairs("-i tcp --listening", &listening, &want);
+	ck_assert(got.n == (have_root ? 3u : 1u));
+}
+END_TEST
+
+START_TEST(test_query_port_host_proto_vs_lsof)
+{
+	char spec[64];
+	const char *fq[] = { "-i", spec, NULL };
+	struct pairs got, want;
+	size_t k = have_root ? 1 : 0;
+
+	snprintf(spec, sizeof(spec), "tcp@127.0.0.1:%ld", kids[k].v[0]);
+	fdscope_pairs(&got, fq);
+	lsof_pairs(&want, fq);
+	same_pairs("-i tcp@127.0.0.1:PORT", &got, &want);
+	ck_assert_int_eq(got.v[0][1], kids[k].v[1]);
+	/* The port is not a UDP one. */
+	snprintf(spec, sizeof(spec), "udp:%ld", kids[k].v[0]);
+	{
+		struct run_result r;
+
+		/* Among the children: another process may have a UDP socket
+		 * with that number. */
+		run_fdscope(&r, "list", "-p", pidlist, "-i", spec, NULL);
+		ck_assert_int_eq(r.status, 1);
+		ck_assert_uint_eq(r.out_len, 0);
+		run_result_release(&r);
+	}
+}
+END_TEST
+
+START_TEST(test_query_path_vs_lsof)
+{
+	const char *fq[] = { tpath("a/b/file1"), NULL };
+	struct pairs got, want;
+
+	fdscope_pairs(&got, fq);
+	lsof_pairs(&want, fq);
+	same_pairs("PATH", &got, &want);
+	ck_assert_int_eq(got.v[0][1], kids[0].v[2]);
+}
+END_TEST
+
+START_TEST(test_query_under_dir_vs_lsof)
+{
+	const char *fq[] = { "--under", tree, NULL };
+	const char *lq[] = { "+D", tree, NULL };
+	struct pairs got, want;
+	char path[64], link[256];
+	ssize_t n;
+
+	fdscope_pairs(&got, fq);
+	lsof_pairs(&want, lq);
+	/* lsof +D walks the tree: an unlinked file is no longer in it, but
+	 * its name in /proc still says where it was. */
+	snprintf(path, sizeof(path), "/proc/%ld/fd/%ld", (long)kids[0].pid, kids[0].v[3]);
+	n = readlink(path, link, sizeof(link) - 1);
+	ck_assert(n > 0);
+	link[n] = '\0';
+	ck_assert_msg(strstr(link, " (deleted)") && strncmp(link, tree, strlen(tree)) == 0,
+		      "link %s", link);
+	pairs_add(&want, kids[0].pid, kids[0].v[3]);
+	same_pairs("--under DIR", &got, &want);
+}
+END_TEST
+
+START_TEST(test_query_unix_vs_lsof)
+{
+	const char *fq[] = { "-U", NULL };
+	struct pairs got, want;
+
+	fdscope_pairs(&got, fq);
+	lsof_pairs(&want, fq);
+	same_pairs("-U", &got, &want);
+	ck_assert(got.n >= 3);
+}
+END_TEST
+
+START_TEST(test_query_socket_path_vs_proc)
+{
+	const char *fq[] = { tpath("sock"), NULL };
+	struct pairs got, want = { .n = 0 };
+
+	/* The sockets bound to the path (listener, accepted) and those
+	 * connected to one of them: what /proc/net/unix and the peers the
+	 * kernel reports say.  lsof PATH names only the bound ones. */
+	fdscope_pairs(&got, fq);
+	pairs_add(&want, kids[0].pid, kids[0].v[4]);
+	pairs_add(&want, kids[0].pid, kids[0].v[5]);
+	pairs_add(&want, kids[0].pid, kids[0].v[6]);
+	{
+		struct pairs lsof_set;
+		size_t i;
+
+		lsof_pairs(&lsof_set, fq);
+		for (i = 0; i < lsof_set.n; i++)
+			pairs_add(&want, lsof_set.v[i][0], lsof_set.v[i][1]);
+	}
+	/* The nobody child's client waits in the backlog, never accepted:
+	 * its peer holds the name too. */
+	if (have_root)
+		for (size_t i = 0; i < got.n; i++)
+			if (got.v[i][0] == kids[1].pid)
+				pairs_add(&want, kids[1].pid, kids[1].v[3]);
+	same_pairs("socket PATH", &got, &want);
+}
+END_TEST
+
+START_TEST(test_query_command_vs_lsof)
+{
+	const char *fq[] = { "-c", "fdsqm", NULL };
+	const char *fr[] = { "-c", "/^fdsq(main|nobody)$/", NULL };
+	struct pairs got, want, re;
+
+	fdscope_pairs(&got, fq);
+	lsof_pairs(&want, fq);
+	same_pairs("-c PREFIX", &got, &want);
+	fdscope_pairs(&re, fr);
+	lsof_pairs(&want, fr);
+	same_pairs("-c /REGEX/", &re, &want);
+	ck_assert(re.n > got.n || !have_root);
+}
+END_TEST
+
+START_TEST(test_query_user_vs_lsof)
+{
+	const char *fq[] = { "-u", "nobody", NULL };
+	const char *fx[] = { "-u", "^nobody", NULL };
+	struct pairs got, want;
+
+	if (!have_root) {
+		printf("skip test_query_user_vs_lsof: needs root\n");
+		return;
+	}
+	fdscope_pairs(&got, fq);
+	lsof_pairs(&want, fq);
+	same_pairs("-u USER", &got, &want);
+	for (size_t i = 0; i < got.n; i++)
+		ck_assert_int_eq(got.v[i][0], kids[1].pid);
+	fdscope_pairs(&got, fx);
+	lsof_pairs(&want, fx);
+	same_pairs("-u ^USER", &got, &want);
+	for (size_t i = 0; i < got.n; i++)
+		ck_assert_int_ne(got.v[i][0], kids[1].pid);
+}
+END_TEST
+
+START_TEST(test_query_terse_pids_vs_lsof)
+{
+	char port[32];
+	char *argv[] = { arg(fdscope_bin()), (char *)"list", (char *)"-t",
+			 (char *)"-i", port, NULL };
+	char *largv[] = { (char *)"/usr/bin/lsof", (char *)"-t", (char *)"-w",
+			  (char *)"-a", (char *)"-p", pidlist, (char *)"-i", port, NULL };
+	struct run_result r, l;
+	char mine[256] = "", *line, *save;
+	size_t off = 0;
+
+	snprintf(port, sizeof(port), ":%ld", kids[0].v[0]);
+	run_argv(&r, argv, 30);
+	ck_assert_int_eq(r.status, 0);
+	/* Nothing but PIDs, one per line: keep only the children's. */
+	for (line = strtok_r(r.out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		ck_assert_msg(strspn(line, "0123456789") == strlen(line), "line '%s'", line);
+		if (is_kid(strtol(line, NULL, 10)) && strcmp(line, "") != 0)
+			off += (size_t)snprintf(mine + off, sizeof(mine) - off, "%s\n", line);
+	}
+	run_argv(&l, largv, 60);
+	/* lsof misses the namespace's listener (see the -i test). */
+	if (have_root) {
+		char extra[32];
+
+		snprintf(extra, sizeof(extra), "%ld\n", (long)kids[2].pid);
+		ck_assert_ptr_nonnull(strstr(mine, extra));
+		ck_assert_str_eq(mine, (snprintf(extra, sizeof(extra), "%s%ld\n", l.out,
+						 (long)kids[2].pid), extra));
+	} else {
+		ck_assert_str_eq(mine, l.out);
+	}
+	run_result_release(&r);
+	run_result_release(&l);
+}
+END_TEST
+
+START_TEST(test_query_deleted_by_inode_vs_lsof)
+{
+	char path[64], spec[64];
+	const char *fq[] = { "--inode", spec, NULL };
+	const char *lq[] = { "+L1", NULL };
+	struct pairs got, want;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%ld/fd/%ld", (long)kids[0].pid, kids[0].v[3]);
+	ck_assert(stat(path, &st) == 0 && st.st_nlink == 0);
+	snprintf(spec, sizeof(spec), "%u:%u:%llu", major(st.st_dev), minor(st.st_dev),
+		 (unsigned long long)st.st_ino);
+	fdscope_pairs(&got, fq);
+	/* lsof +L1: every unlinked file (Check's own temporary files too),
+	 * of which those that are this inode by /proc's stat. */
+	lsof_pairs(&want, lq);
+	{
+		struct pairs same = { .n = 0 };
+		struct stat o;
+		size_t i;
+
+		for (i = 0; i < want.n; i++) {
+			snprintf(path, sizeof(path), "/proc/%ld/fd/%ld", want.v[i][0],
+				 want.v[i][1]);
+			if (stat(path, &o) == 0 && o.st_dev == st.st_dev &&
+			    o.st_ino == st.st_ino)
+				pairs_add(&same, want.v[i][0], want.v[i][1]);
+		}
+		ck_assert_uint_lt(same.n, want.n);
+		want = same;
+	}
+	same_pairs("--inode DEV:INO", &got, &want);
+	ck_assert_int_eq(got.v[0][1], kids[0].v[3]);
+}
+END_TEST
+
+START_TEST(test_query_filters_and_fd_lists)
+{
+	char q[128];
+	const char *fq[] = { "-p", pidlist, "-Q", q, NULL };
+	const char *fd[] = { "-p", pidlist, "-d", "0-2,^1", "--type", "CHR,FIFO,REG,SOCK", NULL };
+	/* lsof takes no list that mixes ^N with N. */
+	const char *ld[] = { "-d", "0,2", NULL };
+	struct pairs got, want = { .n = 0 };
+
+	snprintf(q, sizeof(q), "PID == %ld and (FD == %ld or FD == %ld) and "
+		 "TYPE != \"REG\"", (long)kids[0].pid, kids[0].v[1], kids[0].v[2]);
+	fdscope_pairs(&got, fq);
+	pairs_add(&want, kids[0].pid, kids[0].v[1]);
+	same_pairs("-Q", &got, &want);
+	fdscope_pairs(&got, fd);
+	lsof_pairs(&want, ld);
+	same_pairs("-d with ranges and exclusion", &got, &want);
+}
+END_TEST
+
+/* ENDPOINTS under a filter names the other listed holder of a pipe by its
+ * real number, after the rows that did not match were dropped. */
+START_TEST(test_query_endpoints_after_filtering)
+{
+	char pids[64], want[64];
+	struct run_result r;
+	struct json *doc;
+	const struct json *rows;
+	size_t i, found = 0;
+
+	snprintf(pids, sizeof(pids), "%ld,%ld", (long)kids[0].pid, (long)getpid());
+	run_fdscope(&r, "list", "-p", pids, "-Q", "TYPE == \"FIFO\"", "-J", "-o",
+		    "pid,fd,type,endpoints", NULL);
+	ck_assert_msg(r.status == 0, "stderr %s", r.err);
+	doc = json_parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	rows = json_get(doc, "descriptors");
+	snprintf(want, sizeof(want), "%ld,", (long)getpid());
+	for (i = 0; i < rows->n; i++) {
+		const struct json *row = rows->items[i];
+		const char *ep = json_str(row, "endpoints");
+		char fdw[32];
+
+		ck_assert_str_eq(json_str(row, "type"), "FIFO");
+		if (json_int(row, "pid") != kids[0].pid ||
+		    json_int(row, "fd") != kids[0].ctl_r)
+			continue;
+		found++;
+		snprintf(fdw, sizeof(fdw), ",%dw", kids[0].ctl);
+		ck_assert_msg(ep && strstr(ep, want) && strstr(ep, fdw) &&
+			      strchr(ep, ';') == NULL, "endpoints '%s', want %s..%s",
+			      ep ? ep : "(null)", want, fdw);
+	}
+	ck_assert_uint_eq(found, 1);
+	json_free(doc);
+	run_result_release(&r);
+
+	/* A filter on ENDPOINTS itself, where the child's fd 0 is dropped
+	 * before this process's rows are decided: its pipe end must still
+	 * be found by what it is, not by where it was. */
+	{
+		char q[160];
+
+		snprintf(q, sizeof(q), "(PID == %ld and FD != 0) or ENDPOINTS =~ "
+			 "\"^%ld,[^,]*,%dr$\"", (long)kids[0].pid, (long)kids[0].pid,
+			 kids[0].ctl_r);
+		run_fdscope(&r, "list", "-p", pids, "-Q", q, "-J", "-o", "pid,fd",
+			    NULL);
+		ck_assert_msg(r.status == 0, "stderr %s", r.err);
+		doc = json_parse(r.out);
+		ck_assert_ptr_nonnull(doc);
+		rows = json_get(doc, "descriptors");
+		for (i = 0, found = 0; i < rows->n; i++)
+			if (json_int(rows->items[i], "pid") == getpid()) {
+				ck_assert_int_eq(json_int(rows->items[i], "fd"), kids[0].ctl);
+				found++;
+			}
+		ck_assert_uint_eq(found, 1);
+		json_free(doc);
+		run_result_release(&r);
+	}
+}
+END_TEST
+
+/* Exit statuses and messages of the selections. */
+START_TEST(test_query_errors_and_no_match)
+{
+	static const struct {
+		const char *args[4];
+		int status;
+		const char *msg;
+	} cases[] = {
+		{ { "/nonexistent/x" }, 1, "fdscope: cannot look up '/nonexistent/x': " },
+		{ { "-isctp:1" }, 2, "fdscope: invalid -i address 'sctp:1'" },
+		/* After a space, a value must look like one: this is -i alone
+		 * and a PATH. */
+		{ { "-i", "bogus" }, 1, "fdscope: cannot look up 'bogus'" },
+		{ { "-i", "tcp:nosuchservicexyz" }, 2, "unknown service 'nosuchservicexyz'" },
+		{ { "-i", ":99999" }, 2, "invalid port '99999' for -i" },
+		{ { "-u", "nosuchuserxyz" }, 2, "unknown user 'nosuchuserxyz'" },
+		{ { "-d", "5-1" }, 2, "range ends before it starts" },
+		{ { "--under", "/nonexistent" }, 2, "cannot search under '/nonexistent'" },
+		{ { "--inode", "x" }, 2, "invalid --inode 'x'" },
+		{ { "--summary=x" }, 2, "invalid --summary 'x'" },
+		{ { "-C", "x" }, 2, "invalid -C 'x'" },
+		{ { "-c", "/(/" }, 2, "invalid regular expression for -c" },
+		{ { "-Q", "FD >" }, 2, "fdscope: invalid -Q expression: expression "
+		  "ends where a column or value was expected at column 5\n  FD >\n      ^\n" },
+		{ { "-C", "n:NOPE", "--summary" }, 2, "invalid expression of counter 'n': "
+		  "unknown column 'NOPE'" },
+		{ { "-c", "no-such-command-xyz" }, 1, "" },
+		{ { "-t", "-c", "no-such-command-xyz" }, 1, "" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run_result r;
+
+		run_fdscope(&r, "list", cases[i].args[0], cases[i].args[1],
+			    cases[i].args[2], cases[i].args[3], NULL);
+		ck_assert_msg(r.status == cases[i].status, "case %zu: status %d, stderr %s",
+			      i, r.status, r.err);
+		ck_assert_msg(strstr(r.err, cases[i].msg) != NULL, "case %zu: stderr '%s'",
+			      i, r.err);
+		/* Nothing on stdout, whatever went wrong. */
+		ck_assert_msg(r.out_len == 0, "case %zu: stdout '%s'", i, r.out);
+		run_result_release(&r);
+	}
+}
+END_TEST
+
+START_TEST(test_query_summary_counts_and_headroom)
+{
+	char pid[32];
+	struct run_result r;
+	struct json *doc;
+	const struct json *rows;
+	size_t i, sock = 0, reg = 0, procs = 0, custom = 0;
+	char *second;
+
+	snprintf(pid, sizeof(pid), "%ld", (long)kids[0].pid);
+	run_fdscope(&r, "list", "-p", pid, "--summary=only", "-J", "-C",
+		    "low:FD < 3", NULL);
+	ck_assert_msg(r.status == 0, "stderr %s", r.err);
+	/* Two JSON documents: the counters, then the headroom. */
+	second = strstr(r.out, "}\n{");
+	ck_assert_ptr_nonnull(second);
+	second[1] = '\0';
+	doc = json_parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	rows = json_get(doc, "summary");
+	for (i = 0; i < rows->n; i++) {
+		const char *c = json_str(rows->items[i], "counter");
+		long long v = json_int(rows->items[i], "value");
+
+		if (strcmp(c, "SOCK") == 0)
+			sock = (size_t)v;
+		else if (strcmp(c, "REG") == 0)
+			reg = (size_t)v;
+		else if (strcmp(c, "processes") == 0)
+			procs = (size_t)v;
+		else if (strcmp(c, "low") == 0)
+			custom = (size_t)v;
+	}
+	/* TCP listener, unix listener, client, accepted; file1 and deleted,
+	 * plus whatever the test's own stdio are. */
+	ck_assert_uint_ge(sock, 4);
+	ck_assert_uint_ge(reg, 2);
+	ck_assert_uint_eq(procs, 1);
+	ck_assert_uint_eq(custom, 3);
+	json_free(doc);
+	doc = json_parse(second + 2);
+	ck_assert_ptr_nonnull(doc);
+	rows = json_get(doc, "headroom");
+	ck_assert_uint_eq(rows->n, 1);
+	{
+		struct rlimit rl;
+		int hi;
+
+		ck_assert(getrlimit(RLIMIT_NOFILE, &rl) == 0);
+		ck_assert_int_eq(json_int(rows->items[0], "pid"), kids[0].pid);
+		ck_assert_int_eq(json_int(rows->items[0], "open"),
+				 (long long)count_pid_fds(kids[0].pid, &hi));
+		ck_assert_int_eq(json_int(rows->items[0], "soft"), (long long)rl.rlim_cur);
+		ck_assert_int_eq(json_int(rows->items[0], "headroom"),
+				 (long long)rl.rlim_cur -
+				 (long long)count_pid_fds(kids[0].pid, &hi));
+	}
+	json_free(doc);
+	run_result_release(&r);
+}
+END_TEST
+
+Suite *query_suite(void)
+{
+	Suite *s = suite_create("query");
+	TCase *tc = tcase_create("integration");
+
+	tcase_add_checked_fixture(tc, setup_children, teardown_children);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_query_port_across_namespaces_vs_lsof);
+	tcase_add_test(tc, test_query_port_host_proto_vs_lsof);
+	tcase_add_test(tc, test_query_listening_states_vs_lsof);
+	tcase_add_test(tc, test_query_path_vs_lsof);
+	tcase_add_test(tc, test_query_under_dir_vs_lsof);
+	tcase_add_test(tc, test_query_unix_vs_lsof);
+	tcase_add_test(tc, test_query_socket_path_vs_proc);
+	tcase_add_test(tc, test_query_command_vs_lsof);
+	tcase_add_test(tc, test_query_user_vs_lsof);
+	tcase_add_test(tc, test_query_terse_pids_vs_lsof);
+	tcase_add_test(tc, test_query_deleted_by_inode_vs_lsof);
+	tcase_add_test(tc, test_query_filters_and_fd_lists);
+	tcase_add_test(tc, test_query_endpoints_after_filtering);
+	tcase_add_test(tc, test_query_errors_and_no_match);
+	tcase_add_test(tc, test_query_summary_counts_and_headroom);
+	suite_add_tcase(s, tc);
+	return s;
+}
