@@ -156,7 +156,8 @@ if have_cmd serve && have_cmd connect; then
 		local name=$1
 		shift
 		runs=$((runs + 1))
-		valgrind -q --track-fds=yes --trace-children=yes --leak-check=full \
+		valgrind -q --track-fds=yes --trace-children=yes \
+			--trace-children-skip="$vg_skip" --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect,possible \
 			--error-exitcode=99 --log-file="$tmp/$name.vg.%p" "$bin" "$@" \
 			>"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null &
