@@ -153,7 +153,7 @@ uninstall:
 
 DEB_PACKAGES := build-essential pkg-config check libsmartcols-dev libcap-dev \
 	mandoc netcat-openbsd socat valgrind lsof util-linux procps python3 iproute2 \
-	prometheus prometheus-node-exporter curl
+	graphviz tmux prometheus prometheus-node-exporter curl
 # What CI adds for the sanitizer, fuzzing and static-analysis runs.
 DEB_CI_PACKAGES := clang libclang-rt-14-dev cppcheck clang-tidy
 deps:

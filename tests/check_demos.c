@@ -453,7 +453,8 @@ START_TEST(test_tables_offset_probing_fallback)
 	run_fdscope(&r, "tables", "--dot", NULL);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert(strncmp(r.out, "digraph", 7) == 0);
-	ck_assert(strstr(r.out, "-> desc") != NULL);
+	ck_assert(strstr(r.out, " -> d") != NULL && strstr(r.out, "/shared\"") != NULL);
+	ck_assert(strstr(r.out, "FD_CLOEXEC") != NULL);
 	run_result_release(&r);
 	ck_tmpdir_empty_and_remove();
 }

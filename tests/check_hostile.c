@@ -714,6 +714,12 @@ START_TEST(test_stdout_reader_goes_away)
 		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 			      "status %d signal %d: %s", WEXITSTATUS(st),
 			      WIFSIGNALED(st) ? WTERMSIG(st) : 0, err);
+		/* The count of error rows (descriptors of processes whose
+		 * links root may not read here) is no message about the
+		 * reader. */
+		if (got > 0 && strstr(err, " rows are error rows (") != NULL &&
+		    strchr(err, '\n') == err + got - 1)
+			got = 0;
 		ck_assert_msg(got == 0, "a message for a reader that left: %s", err);
 	}
 }
@@ -1975,11 +1981,11 @@ START_TEST(test_demo_step_ctrl_c_on_a_terminal)
 		}
 		ck_assert(tcgetattr(master, &before) == 0);
 		for (i = 0; i < enters[k]; i++) {
-			ck_assert_msg(pty_wait_for(master, "[Enter for the next section]",
+			ck_assert_msg(pty_wait_for(master, "-- Enter=next",
 						   &all, &len), "no prompt %d", i + 1);
 			ck_assert(write(master, "\n", 1) == 1);
 		}
-		ck_assert_msg(pty_wait_for(master, "[Enter for the next section]",
+		ck_assert_msg(pty_wait_for(master, "-- Enter=next",
 					   &all, &len), "no prompt before Ctrl-C");
 		ck_assert(write(master, "\x03", 1) == 1);
 		pty_wait_for(master, "\x01never\x01", &all, &len);

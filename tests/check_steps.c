@@ -160,15 +160,16 @@ START_TEST(test_json_arrays_are_arrays)
 	ck_assert_uint_eq(json_get(j, "fds")->n, 0);
 	ck_assert_str_eq(json_str(j, "errno"), "EMFILE");
 	ck_assert_int_eq(json_int(j, "ret"), -1);
-	/* No side given: no side member. */
-	ck_assert_ptr_null(json_get(j, "side"));
+	/* No side given: fdscope itself, null; every step has its time. */
+	ck_assert_ptr_null(json_str(j, "side"));
+	ck_assert(json_get(j, "time_ns") && json_get(j, "time_ns")->kind == JSON_NUMBER);
 	json_free(doc);
 	free(out);
 	steps_release(&s);
 }
 END_TEST
 
-/* A child's steps reach the parent through a pipe, in time order. */
+/* A child's steps reach the parent through a pipe as they are made. */
 START_TEST(test_steps_cross_fork_through_pipe)
 {
 	struct steps parent;
@@ -180,6 +181,8 @@ START_TEST(test_steps_cross_fork_through_pipe)
 	steps_init(&parent, &json_opts);
 	ck_assert(pipe(p) == 0);
 	steps_call(&parent, "pipe", 0, 0, "pipe([%d, %d])", p[0], p[1]);
+	steps_hold(&parent);
+	steps_start(&parent);
 	pid = fork();
 	ck_assert(pid >= 0);
 	if (pid == 0) {
@@ -187,25 +190,107 @@ START_TEST(test_steps_cross_fork_through_pipe)
 
 		co.side = "client";
 		steps_init(&cs, &co);
+		steps_stream_to(&cs, p[1]);
 		close(p[0]);
 		step_say(steps_call(&cs, "socket", 3, 0, "socket(AF_INET, "
 				    "SOCK_STREAM, IPPROTO_TCP)"), "narrated");
 		step_fds(steps_call(&cs, "socketpair", 0, 0, "socketpair()"), 5, 6);
-		_exit(steps_send(&cs, p[1]) == 0 ? 0 : 1);
+		_exit(steps_finish(&cs) == 0 ? 0 : 1);
 	}
+	/* Recorded after the child's steps, stamped before them. */
+	steps_call(&parent, "fork", pid, 0, "fork()");
 	close(p[1]);
-	ck_assert_int_eq(steps_receive(&parent, p[0]), 0);
+	ck_assert_int_eq(steps_merge(&parent, &p[0], 1, 10), 0);
 	close(p[0]);
 	waitpid(pid, NULL, 0);
-	ck_assert_uint_eq(parent.n, 3);
-	ck_assert_str_eq(parent.v[1].side, "client");
-	ck_assert_str_eq(parent.v[1].narration, "narrated");
-	ck_assert_str_eq(parent.v[1].call, "socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)");
-	ck_assert(parent.v[2].has_fds && parent.v[2].fds[1] == 6);
-	ck_assert_uint_gt(parent.v[1].ntable, 0);
+	ck_assert_uint_eq(parent.n, 4);
+	ck_assert_str_eq(parent.v[1].syscall, "fork");
+	ck_assert_str_eq(parent.v[2].side, "client");
+	ck_assert_str_eq(parent.v[2].narration, "narrated");
+	ck_assert_str_eq(parent.v[2].call, "socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)");
+	ck_assert(parent.v[3].has_fds && parent.v[3].fds[1] == 6);
+	ck_assert_uint_gt(parent.v[2].ntable, 0);
 	for (i = 1; i < parent.n; i++)
 		ck_assert(parent.v[i].t_ns >= parent.v[i - 1].t_ns);
 	steps_release(&parent);
+}
+END_TEST
+
+/* Child a's step happens first but reaches the parent last: the merge
+ * still puts it first, in text and in the record. */
+static void late_sender(int out, int go, int done, bool first)
+{
+	struct steps_opts o = { .side = first ? "a" : "b" };
+	struct steps cs;
+	char c;
+
+	steps_init(&cs, &o);
+	steps_stream_to(&cs, out);
+	if (first) {
+		steps_call(&cs, "send", 1, 0, "send(a)");
+		/* Let b make and send its step, then send ours. */
+		ck_assert(write(go, "x", 1) == 1);
+		while (read(done, &c, 1) > 0)
+			;
+	} else {
+		ck_assert(read(go, &c, 1) == 1);
+		steps_call(&cs, "recv", 1, 0, "recv(b)");
+	}
+	_exit(steps_finish(&cs) == 0 ? 0 : 1);
+}
+
+static int merge_two(struct steps *s)
+{
+	int pa[2], pb[2], go[2], done[2], fds[2], rc;
+	pid_t a, b;
+
+	ck_assert(pipe(pa) == 0 && pipe(pb) == 0 && pipe(go) == 0 &&
+		  pipe(done) == 0);
+	a = fork();
+	ck_assert(a >= 0);
+	if (a == 0) {
+		close(done[1]);
+		late_sender(pa[1], go[1], done[0], true);
+	}
+	b = fork();
+	ck_assert(b >= 0);
+	if (b == 0) {
+		close(done[0]);
+		late_sender(pb[1], go[0], -1, false);
+	}
+	close(pa[1]);
+	close(pb[1]);
+	close(go[0]);
+	close(go[1]);
+	close(done[0]);
+	close(done[1]);
+	fds[0] = pb[0];
+	fds[1] = pa[0];
+	rc = steps_merge(s, fds, 2, 10);
+	waitpid(a, NULL, 0);
+	waitpid(b, NULL, 0);
+	close(pa[0]);
+	close(pb[0]);
+	return rc;
+}
+
+START_TEST(test_merge_orders_by_time_not_arrival)
+{
+	struct steps_opts o = { 0 };
+	struct steps s;
+	char *out, *pa, *pb;
+
+	steps_init(&s, &o);
+	out = capture_stdout(merge_two, &s);
+	pa = strstr(out, "a      send(a) = 1");
+	pb = strstr(out, "b      recv(b) = 1");
+	ck_assert_msg(pa && pb && pa < pb, "out of order: %s", out);
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert_str_eq(s.v[0].side, "a");
+	ck_assert_str_eq(s.v[1].side, "b");
+	ck_assert(s.v[0].t_ns < s.v[1].t_ns);
+	free(out);
+	steps_release(&s);
 }
 END_TEST
 
@@ -220,7 +305,7 @@ START_TEST(test_receive_rejects_garbage)
 	ck_assert(write(p[1], "garbage that is not a step record at all......"
 			"........................................", 80) == 80);
 	close(p[1]);
-	ck_assert_int_eq(steps_receive(&s, p[0]), -1);
+	ck_assert_int_eq(steps_merge(&s, &p[0], 1, 5), -1);
 	ck_assert_uint_eq(s.n, 0);
 	close(p[0]);
 	steps_release(&s);
@@ -271,6 +356,7 @@ Suite *steps_suite(void)
 	tcase_add_test(tc, test_lowest_free_is_what_open_returns);
 	tcase_add_test(tc, test_json_arrays_are_arrays);
 	tcase_add_test(tc, test_steps_cross_fork_through_pipe);
+	tcase_add_test(tc, test_merge_orders_by_time_not_arrival);
 	tcase_add_test(tc, test_receive_rejects_garbage);
 	tcase_add_test(tc, test_text_says_when_kernel_differs);
 	suite_add_tcase(s, tc);

@@ -57,6 +57,10 @@ if have_cmd tables; then
 	check_tmpdir tables-dot
 	FDSCOPE_NO_KCMP=1 vg tables-nokcmp 0 tables -q
 	check_tmpdir tables-nokcmp
+	if command -v dot >/dev/null 2>&1; then
+		vg tables-svg 0 tables --svg "$tmp/tables.svg"
+		check_tmpdir tables-svg
+	fi
 fi
 if have_cmd alloc; then
 	vg_stdin=closed
@@ -102,6 +106,11 @@ if have_cmd demo; then
 	vg demo 0 demo
 	vg demo-json 0 demo -J
 	vg demo-extra 2 demo extra
+	vg demo-section 0 demo --section 4 --width 60
+	vg demo-from 0 demo --from 9 -q
+	vg demo-list 0 demo --list-sections
+	vg demo-bad-step 2 demo --step=sideways
+	vg demo-bad-width 2 demo --width 10
 	check_tmpdir demo
 else
 	skip demo "not built in"

@@ -39,7 +39,7 @@ static int high_target(struct demo_ctx *d)
 static void show_start(struct demo_ctx *d)
 {
 	int *t = NULL, n = steps_read_table(&d->steps, &t);
-	char *map = n >= 0 ? steps_map(t, (size_t)n, -1, -1) : NULL;
+	char *map = n >= 0 ? steps_shown_map(&d->steps, t, (size_t)n) : NULL;
 
 	steps_say(&d->steps, "The rule (IEEE Std 1003.1, section 2.14, File "
 		  "Descriptor Allocation): \"all functions that open one or "

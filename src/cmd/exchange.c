@@ -13,6 +13,7 @@
 #include "net/sock.h"
 #include "out/table.h"
 #include "teach/exchange.h"
+#include "teach/screen.h"
 #include "teach/steps.h"
 #include "teach/tempdir.h"
 
@@ -88,6 +89,7 @@ static int exchange_run(const struct cli_env *env, int argc, char **argv)
 		return ctl.help ? cmd_help(&cmd_exchange) : ret;
 	ctl.so.color = !ctl.so.json && out_use_color();
 	ctl.so.proc_root = env->proc_root;
+	ctl.so.width = screen_detect_width();
 	steps_init(&s, &ctl.so);
 	/* Before the fork, so that neither side holds a capability; the
 	 * server keeps CAP_NET_BIND_SERVICE only to bind a port below 1024. */

@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,20 +22,44 @@
 #include "lib/util.h"
 #include "out/escape.h"
 #include "net/attach.h"
+#include "net/sockx.h"
 #include "out/table.h"
+#include "proc/anon.h"
+#include "proc/assoc.h"
+#include "proc/chrdev.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
+#include "proc/locks.h"
+#include "proc/mounts.h"
 #include "proc/hidepid.h"
 #include "proc/holders.h"
 #include "proc/procfs.h"
 #include "query/counter.h"
 #include "query/select.h"
+#include "proc/threads.h"
 
 enum {
 	COL_PID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS,
 	COL_INODE, COL_DEV, COL_RDEV, COL_MNTID, COL_SIZE, COL_DELETED,
 	COL_NAME, COL_SOCK_FAMILY, COL_SOCK_TYPE, COL_SOCK_PROTO, COL_LADDR,
 	COL_RADDR, COL_STATE, COL_SOCK_PEER, COL_ENDPOINTS, COL_NOTE, COL_TID,
+	COL_SOURCE,
+	COL_EVENTFD_ID, COL_EVENTFD_COUNT, COL_EVENTPOLL_TFDS,
+	COL_EVENTPOLL_EVENTS, COL_EVENTPOLL_BY, COL_TIMERFD_CLOCKID,
+	COL_TIMERFD_INTERVAL, COL_TIMERFD_REMAINING, COL_TIMERFD_TICKS,
+	COL_SIGNALFD_MASK, COL_INOTIFY_INODES, COL_PIDFD_PID, COL_PIDFD_COMM,
+	COL_PIDFD_NSPID, COL_BPF_MAP_ID, COL_BPF_MAP_TYPE, COL_BPF_PROG_ID,
+	COL_BPF_PROG_TYPE, COL_BPF_PROG_TAG, COL_IO_URING_SQ, COL_IO_URING_CQ,
+	COL_PTMX_TTY_INDEX, COL_TUN_IFACE, COL_CHRDRV, COL_MISCDEV,
+	COL_BLKDRV, COL_PARTITION, COL_USER, COL_UID, COL_NLINK, COL_OWNER,
+	COL_FUID, COL_STTYPE, COL_KNAME, COL_SOCK_NETNS, COL_SOCK_SHUTDOWN,
+	COL_SOCK_LISTENING, COL_SOCK_RECVQ, COL_SOCK_SENDQ, COL_SOCK_UID,
+	COL_TCP_TIMER, COL_NETLINK_PROTOCOL, COL_NETLINK_LPORT,
+	COL_NETLINK_RPORT, COL_NETLINK_GROUPS, COL_PACKET_IFACE,
+	COL_PACKET_PROTOCOL, COL_RAW_PROTOCOL, COL_VSOCK_LCID, COL_VSOCK_LPORT,
+	COL_VSOCK_RCID, COL_VSOCK_RPORT, COL_LOCKS, COL_XMODE, COL_ASSOC,
+	COL_MAPLEN, COL_MAP_RANGE, COL_MAP_OFFSET, COL_MAP_PERMS, COL_NS_TYPE,
+	COL_NS_NAME,
 	NCOLUMNS
 };
 
@@ -90,9 +116,171 @@ static const struct out_column columns[NCOLUMNS] = {
 		"processes: PID,COMMAND,FD and r/w" },
 	[COL_NOTE] = { "NOTE", 0.2, OUT_TRUNC, OUT_JSON_STRING,
 		"what fdscope itself uses the descriptor for" },
+	[COL_SOURCE] = { "SOURCE", 0.1, 0, OUT_JSON_STRING,
+		"where the file is: partition (vda1), mount source, pipefs, sockfs, "
+		"anon_inodefs, DRIVER:MINOR or misc:NAME for devices; for error "
+		"rows the call that failed and its errno (readlink:EACCES)" },
+	[COL_EVENTFD_ID] = { "EVENTFD.ID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"eventfd: its ID (fdinfo eventfd-id)" },
+	[COL_EVENTFD_COUNT] = { "EVENTFD.COUNT", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"eventfd: its counter (fdinfo eventfd-count)" },
+	[COL_EVENTPOLL_TFDS] = { "EVENTPOLL.TFDS", 3, 0, OUT_JSON_ARRAY_NUMBER,
+		"eventpoll: the descriptors it watches" },
+	[COL_EVENTPOLL_EVENTS] = { "EVENTPOLL.EVENTS", 0.1, 0, OUT_JSON_STRING,
+		"eventpoll: each watched descriptor with its event mask (5:IN,ET 6:OUT)" },
+	[COL_EVENTPOLL_BY] = { "EVENTPOLL.BY", 3, 0, OUT_JSON_ARRAY_NUMBER,
+		"the eventpoll descriptors of the same process watching this one" },
+	[COL_TIMERFD_CLOCKID] = { "TIMERFD.CLOCKID", 0.1, 0, OUT_JSON_STRING,
+		"timerfd: its clock (CLOCK_MONOTONIC, ...)" },
+	[COL_TIMERFD_INTERVAL] = { "TIMERFD.INTERVAL", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"timerfd: the period in seconds, 0 for a one-shot timer" },
+	[COL_TIMERFD_REMAINING] = { "TIMERFD.REMAINING", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"timerfd: seconds until it expires, 0 when disarmed" },
+	[COL_TIMERFD_TICKS] = { "TIMERFD.TICKS", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"timerfd: expirations not yet read" },
+	[COL_SIGNALFD_MASK] = { "SIGNALFD.MASK", 0.1, 0, OUT_JSON_STRING,
+		"signalfd: the signals it accepts (USR1,TERM)" },
+	[COL_INOTIFY_INODES] = { "INOTIFY.INODES", 3, 0, OUT_JSON_ARRAY_NUMBER,
+		"inotify or fanotify: the inodes watched" },
+	[COL_PIDFD_PID] = { "PIDFD.PID", 5, OUT_RIGHT, OUT_JSON_NUMBER,
+		"pidfd: the process's ID in fdscope's PID namespace" },
+	[COL_PIDFD_COMM] = { "PIDFD.COMM", 0.1, 0, OUT_JSON_STRING,
+		"pidfd: the process's command" },
+	[COL_PIDFD_NSPID] = { "PIDFD.NSPID", 0.1, 0, OUT_JSON_STRING,
+		"pidfd: the process's IDs in its nested PID namespaces" },
+	[COL_BPF_MAP_ID] = { "BPF-MAP.ID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"bpf map: its ID" },
+	[COL_BPF_MAP_TYPE] = { "BPF-MAP.TYPE", 0.1, 0, OUT_JSON_STRING,
+		"bpf map: its type (hash, array, ...)" },
+	[COL_BPF_PROG_ID] = { "BPF-PROG.ID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"bpf program: its ID" },
+	[COL_BPF_PROG_TYPE] = { "BPF-PROG.TYPE", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"bpf program: its type number" },
+	[COL_BPF_PROG_TAG] = { "BPF-PROG.TAG", 0.1, 0, OUT_JSON_STRING,
+		"bpf program: its tag (hex)" },
+	[COL_IO_URING_SQ] = { "IO_URING.SQ", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"io_uring: submission queue entries" },
+	[COL_IO_URING_CQ] = { "IO_URING.CQ", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"io_uring: completion queue entries" },
+	[COL_PTMX_TTY_INDEX] = { "PTMX.TTY-INDEX", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"/dev/ptmx: the index N of its peer /dev/pts/N" },
+	[COL_TUN_IFACE] = { "TUN.IFACE", 0.1, 0, OUT_JSON_STRING,
+		"/dev/net/tun: the network interface attached" },
+	[COL_CHRDRV] = { "CHRDRV", 0.1, 0, OUT_JSON_STRING,
+		"character device: its driver (/proc/devices)" },
+	[COL_MISCDEV] = { "MISCDEV", 0.1, 0, OUT_JSON_STRING,
+		"misc character device: its name (/proc/misc)" },
+	[COL_BLKDRV] = { "BLKDRV", 0.1, 0, OUT_JSON_STRING,
+		"block device: its driver (/proc/devices)" },
+	[COL_PARTITION] = { "PARTITION", 0.1, 0, OUT_JSON_STRING,
+		"the partition holding the file (stat st_dev) by its "
+		"/proc/partitions name, else MAJ:MIN, as lsfd" },
+	[COL_USER] = { "USER", 0.1, 0, OUT_JSON_STRING,
+		"user owning the process (the owner of /proc/PID)" },
+	[COL_UID] = { "UID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"user ID owning the process" },
+	[COL_NLINK] = { "NLINK", 2, OUT_RIGHT, OUT_JSON_NUMBER,
+		"the file's link count (stat)" },
+	[COL_OWNER] = { "OWNER", 0.1, 0, OUT_JSON_STRING,
+		"the file's owner (stat st_uid), by name" },
+	[COL_FUID] = { "FUID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"the file owner's user ID (stat st_uid)" },
+	[COL_STTYPE] = { "STTYPE", 4, 0, OUT_JSON_STRING,
+		"the type stat gives (REG DIR CHR BLK FIFO SOCK LNK, UNKN for "
+		"anonymous inodes)" },
+	[COL_KNAME] = { "KNAME", 0.3, OUT_WRAP, OUT_JSON_STRING,
+		"the /proc/PID/fd link text as the kernel wrote it (NAME decodes)" },
+	[COL_SOCK_NETNS] = { "SOCK.NETNS", 5, OUT_RIGHT, OUT_JSON_NUMBER,
+		"inode of the network namespace whose socket table has the socket" },
+	[COL_SOCK_SHUTDOWN] = { "SOCK.SHUTDOWN", 2, 0, OUT_JSON_STRING,
+		"shut down for r(eceiving) and w(riting): -- r- -w rw" },
+	[COL_SOCK_LISTENING] = { "SOCK.LISTENING", 1, 0, OUT_JSON_BOOLEAN,
+		"the socket listens for connections" },
+	[COL_SOCK_RECVQ] = { "SOCK.RECVQ", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"bytes queued for receiving (a listener: connections waiting)" },
+	[COL_SOCK_SENDQ] = { "SOCK.SENDQ", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"bytes queued for sending (a listener: its backlog)" },
+	[COL_SOCK_UID] = { "SOCK.UID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"user ID owning the socket (sock_diag)" },
+	[COL_TCP_TIMER] = { "TCP.TIMER", 0.1, 0, OUT_JSON_STRING,
+		"TCP timer as ss -e: KIND,TIMEms,RETRANSMITS (on, keepalive, ...)" },
+	[COL_NETLINK_PROTOCOL] = { "NETLINK.PROTOCOL", 0.1, 0, OUT_JSON_STRING,
+		"netlink protocol: route, audit, generic, sock_diag, ..." },
+	[COL_NETLINK_LPORT] = { "NETLINK.LPORT", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"netlink port ID" },
+	[COL_NETLINK_RPORT] = { "NETLINK.RPORT", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"netlink destination port ID (0: the kernel)" },
+	[COL_NETLINK_GROUPS] = { "NETLINK.GROUPS", 0.1, 0, OUT_JSON_STRING,
+		"netlink multicast groups joined, a bitmap in hex" },
+	[COL_PACKET_IFACE] = { "PACKET.IFACE", 0.1, 0, OUT_JSON_STRING,
+		"packet socket: the interface it is bound to" },
+	[COL_PACKET_PROTOCOL] = { "PACKET.PROTOCOL", 0.1, 0, OUT_JSON_STRING,
+		"packet socket: the protocol it receives (ALL, IP, ARP, 0xNNNN)" },
+	[COL_RAW_PROTOCOL] = { "RAW.PROTOCOL", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"raw socket: its IP protocol number" },
+	[COL_VSOCK_LCID] = { "VSOCK.LCID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"vsock: local context ID" },
+	[COL_VSOCK_LPORT] = { "VSOCK.LPORT", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"vsock: local port" },
+	[COL_VSOCK_RCID] = { "VSOCK.RCID", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"vsock: remote context ID" },
+	[COL_VSOCK_RPORT] = { "VSOCK.RPORT", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"vsock: remote port" },
+	[COL_LOCKS] = { "LOCKS", 0.1, 0, OUT_JSON_STRING,
+		"locks held through the descriptor's open file: FLOCK, POSIX, OFD, "
+		"LEASE, R or W, and the range (fdinfo lock:); a row of its own, "
+		"without FD, for a lock of the process on a file it has no "
+		"descriptor for (/proc/locks)" },
+	[COL_XMODE] = { "XMODE", 5, 0, OUT_JSON_STRING,
+		"r w, D deleted, a lock as lsof writes it (W whole file, w part, "
+		"R r read), m watched by an eventpoll of the process" },
+	[COL_ASSOC] = { "ASSOC", 4, 0, OUT_JSON_STRING,
+		"the descriptor number, or with --assoc: cwd, rtd, exe, mem, or "
+		"a namespace (net, pid4c, ...)" },
+	[COL_MAPLEN] = { "MAPLEN", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"mem: length of the mapping in pages" },
+	[COL_MAP_RANGE] = { "MAP.RANGE", 0.1, 0, OUT_JSON_STRING,
+		"mem: the mapped addresses, START-END in hex" },
+	[COL_MAP_OFFSET] = { "MAP.OFFSET", 3, OUT_RIGHT, OUT_JSON_NUMBER,
+		"mem: offset in the file of the mapping's start" },
+	[COL_MAP_PERMS] = { "MAP.PERMS", 4, 0, OUT_JSON_STRING,
+		"mem: the mapping's permissions as maps writes them (r-xp)" },
+	[COL_NS_TYPE] = { "NS.TYPE", 0.1, 0, OUT_JSON_STRING,
+		"namespace rows: the namespace's type (net, pid, ...)" },
+	[COL_NS_NAME] = { "NS.NAME", 0.1, 0, OUT_JSON_STRING,
+		"namespace rows: the link text, TYPE:[INODE]" },
 	[COL_TID] = { "TID", 5, OUT_RIGHT, OUT_JSON_NUMBER,
-		"thread ID given to -p, when it is not the process's (PID is "
-		"then its thread group)" },
+		"thread ID: given to -p when it is not the process's (PID is "
+		"then its thread group), or with -l the thread whose own table "
+		"the row is in (the PID for the process's table)" },
+};
+
+/* The column of each fdinfo field proc/anon decodes. */
+static const struct {
+	int col;
+	enum anon_field field;
+} anon_columns[] = {
+	{ COL_EVENTFD_ID, ANON_F_EVENTFD_ID },
+	{ COL_EVENTFD_COUNT, ANON_F_EVENTFD_COUNT },
+	{ COL_EVENTPOLL_TFDS, ANON_F_EVENTPOLL_TFDS },
+	{ COL_EVENTPOLL_EVENTS, ANON_F_EVENTPOLL_EVENTS },
+	{ COL_TIMERFD_CLOCKID, ANON_F_TIMERFD_CLOCKID },
+	{ COL_TIMERFD_INTERVAL, ANON_F_TIMERFD_INTERVAL },
+	{ COL_TIMERFD_REMAINING, ANON_F_TIMERFD_REMAINING },
+	{ COL_TIMERFD_TICKS, ANON_F_TIMERFD_TICKS },
+	{ COL_SIGNALFD_MASK, ANON_F_SIGNALFD_MASK },
+	{ COL_INOTIFY_INODES, ANON_F_INOTIFY_INODES },
+	{ COL_PIDFD_PID, ANON_F_PIDFD_PID },
+	{ COL_PIDFD_NSPID, ANON_F_PIDFD_NSPID },
+	{ COL_BPF_MAP_ID, ANON_F_BPF_MAP_ID },
+	{ COL_BPF_MAP_TYPE, ANON_F_BPF_MAP_TYPE },
+	{ COL_BPF_PROG_ID, ANON_F_BPF_PROG_ID },
+	{ COL_BPF_PROG_TYPE, ANON_F_BPF_PROG_TYPE },
+	{ COL_BPF_PROG_TAG, ANON_F_BPF_PROG_TAG },
+	{ COL_IO_URING_SQ, ANON_F_IO_URING_SQ },
+	{ COL_IO_URING_CQ, ANON_F_IO_URING_CQ },
+	{ COL_PTMX_TTY_INDEX, ANON_F_PTMX_TTY_INDEX },
+	{ COL_TUN_IFACE, ANON_F_TUN_IFACE },
 };
 
 /* Attach steps, after collection: kept above the fdlist bits. */
@@ -100,12 +288,25 @@ enum {
 	LIST_NEED_SOCKETS = 1 << 16,	/* one sock_diag dump per namespace */
 	LIST_NEED_HOLDERS = 1 << 17,	/* every descriptor by inode */
 	LIST_NEED_ATTACH = LIST_NEED_SOCKETS | LIST_NEED_HOLDERS,
+	LIST_NEED_DEVTAB = 1 << 18,	/* /proc/devices, misc, partitions */
+	LIST_NEED_EPMARKS = 1 << 19,	/* every eventpoll's targets */
+	LIST_NEED_MOUNTS = 1 << 20,	/* each process's mountinfo */
+	LIST_NEED_NAMES = 1 << 21,	/* user names of the UIDs */
+	LIST_NEED_SOCKX = 1 << 22,	/* every family's socket details */
+	LIST_NEED_LOCKTAB = 1 << 23,	/* /proc/locks */
+	LIST_NEED_EXTRA = LIST_NEED_ATTACH | LIST_NEED_DEVTAB |
+		LIST_NEED_EPMARKS | LIST_NEED_MOUNTS | LIST_NEED_NAMES |
+		LIST_NEED_SOCKX | LIST_NEED_LOCKTAB,
 };
 /* What a second pass over the matching rows need not read: the command
  * and fdscope's own getsockopt are one call per process, and protocol
  * names are read after the dumps for the sockets no dump decoded
  * (fill_protos). */
 #define LIST_LATE_NEEDS (FDL_NEED_COMM | FDL_NEED_SOCKOPT | FDL_NEED_PROTO)
+#define ANON_NEEDS (FDL_NEED_LINK | FDL_NEED_ANON)
+#define SOCKX_NEEDS (FDL_NEED_LINK | FDL_NEED_STAT | LIST_NEED_SOCKX)
+#define LOCK_NEEDS (FDL_NEED_FDINFO | FDL_NEED_LOCKS | FDL_NEED_STAT | \
+		    LIST_NEED_LOCKTAB)
 #define SOCK_NEEDS (FDL_NEED_STAT | FDL_NEED_LINK | FDL_NEED_PROTO | \
 		    LIST_NEED_SOCKETS)
 
@@ -113,6 +314,35 @@ enum {
 static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_COMMAND] = FDL_NEED_COMM,
 	[COL_TYPE] = FDL_NEED_STAT | FDL_NEED_LINK,
+	[COL_SOURCE] = FDL_NEED_STAT | FDL_NEED_LINK | FDL_NEED_FDINFO |
+		LIST_NEED_DEVTAB | LIST_NEED_MOUNTS,
+	[COL_USER] = FDL_NEED_PROC_UID | LIST_NEED_NAMES,
+	[COL_UID] = FDL_NEED_PROC_UID,
+	[COL_NLINK] = FDL_NEED_STAT,
+	[COL_OWNER] = FDL_NEED_STAT | FDL_NEED_OWNER | LIST_NEED_NAMES,
+	[COL_FUID] = FDL_NEED_STAT | FDL_NEED_OWNER,
+	[COL_STTYPE] = FDL_NEED_STAT,
+	[COL_KNAME] = FDL_NEED_LINK,
+	[COL_SOCK_NETNS] = SOCKX_NEEDS,
+	[COL_SOCK_SHUTDOWN] = SOCKX_NEEDS,
+	[COL_SOCK_LISTENING] = SOCKX_NEEDS,
+	[COL_SOCK_RECVQ] = SOCKX_NEEDS,
+	[COL_SOCK_SENDQ] = SOCKX_NEEDS,
+	[COL_SOCK_UID] = SOCKX_NEEDS,
+	[COL_TCP_TIMER] = SOCKX_NEEDS,
+	[COL_NETLINK_PROTOCOL] = SOCKX_NEEDS,
+	[COL_NETLINK_LPORT] = SOCKX_NEEDS,
+	[COL_NETLINK_RPORT] = SOCKX_NEEDS,
+	[COL_NETLINK_GROUPS] = SOCKX_NEEDS,
+	[COL_PACKET_IFACE] = SOCKX_NEEDS,
+	[COL_PACKET_PROTOCOL] = SOCKX_NEEDS,
+	[COL_RAW_PROTOCOL] = SOCKX_NEEDS,
+	[COL_VSOCK_LCID] = SOCKX_NEEDS,
+	[COL_VSOCK_LPORT] = SOCKX_NEEDS,
+	[COL_VSOCK_RCID] = SOCKX_NEEDS,
+	[COL_VSOCK_RPORT] = SOCKX_NEEDS,
+	[COL_LOCKS] = LOCK_NEEDS,
+	[COL_XMODE] = LOCK_NEEDS | FDL_NEED_LINK | ANON_NEEDS | LIST_NEED_EPMARKS,
 	[COL_MODE] = FDL_NEED_FDINFO,
 	[COL_FLAGS] = FDL_NEED_FDINFO,
 	[COL_POS] = FDL_NEED_FDINFO,
@@ -122,7 +352,8 @@ static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_MNTID] = FDL_NEED_FDINFO,
 	[COL_SIZE] = FDL_NEED_STAT,
 	[COL_DELETED] = FDL_NEED_STAT | FDL_NEED_LINK,
-	[COL_NAME] = FDL_NEED_LINK | FDL_NEED_PROTO | LIST_NEED_SOCKETS,
+	[COL_NAME] = FDL_NEED_LINK | FDL_NEED_PROTO | LIST_NEED_SOCKETS |
+		FDL_NEED_ANON,
 	[COL_SOCK_FAMILY] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
 	[COL_SOCK_TYPE] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
 	[COL_SOCK_PROTO] = SOCK_NEEDS | FDL_NEED_SOCKOPT,
@@ -132,7 +363,34 @@ static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_SOCK_PEER] = SOCK_NEEDS | FDL_NEED_COMM | FDL_NEED_FDINFO |
 		LIST_NEED_HOLDERS,
 	[COL_ENDPOINTS] = FDL_NEED_STAT | FDL_NEED_COMM | FDL_NEED_FDINFO |
-		LIST_NEED_HOLDERS,
+		LIST_NEED_HOLDERS | FDL_NEED_LINK | FDL_NEED_ANON | LIST_NEED_SOCKETS,
+	[COL_EVENTFD_ID] = ANON_NEEDS,
+	[COL_EVENTFD_COUNT] = ANON_NEEDS,
+	[COL_EVENTPOLL_TFDS] = ANON_NEEDS,
+	[COL_EVENTPOLL_EVENTS] = ANON_NEEDS,
+	[COL_EVENTPOLL_BY] = ANON_NEEDS | LIST_NEED_EPMARKS,
+	[COL_TIMERFD_CLOCKID] = ANON_NEEDS,
+	[COL_TIMERFD_INTERVAL] = ANON_NEEDS,
+	[COL_TIMERFD_REMAINING] = ANON_NEEDS,
+	[COL_TIMERFD_TICKS] = ANON_NEEDS,
+	[COL_SIGNALFD_MASK] = ANON_NEEDS,
+	[COL_INOTIFY_INODES] = ANON_NEEDS,
+	[COL_PIDFD_PID] = ANON_NEEDS,
+	[COL_PIDFD_COMM] = ANON_NEEDS,
+	[COL_PIDFD_NSPID] = ANON_NEEDS,
+	[COL_BPF_MAP_ID] = ANON_NEEDS,
+	[COL_BPF_MAP_TYPE] = ANON_NEEDS,
+	[COL_BPF_PROG_ID] = ANON_NEEDS,
+	[COL_BPF_PROG_TYPE] = ANON_NEEDS,
+	[COL_BPF_PROG_TAG] = ANON_NEEDS,
+	[COL_IO_URING_SQ] = ANON_NEEDS,
+	[COL_IO_URING_CQ] = ANON_NEEDS,
+	[COL_PTMX_TTY_INDEX] = ANON_NEEDS,
+	[COL_TUN_IFACE] = ANON_NEEDS,
+	[COL_CHRDRV] = FDL_NEED_STAT | LIST_NEED_DEVTAB,
+	[COL_MISCDEV] = FDL_NEED_STAT | LIST_NEED_DEVTAB,
+	[COL_BLKDRV] = FDL_NEED_STAT | LIST_NEED_DEVTAB,
+	[COL_PARTITION] = FDL_NEED_STAT | LIST_NEED_DEVTAB,
 };
 
 static const int defaults_one[] = {
@@ -176,7 +434,9 @@ struct list_control {
 	const char *proc_root;
 	size_t denied;		/* --all: processes we may not read */
 	struct fd_proc *procs;	/* collected, then attached, then rows */
-	size_t nprocs;
+	size_t nprocs;		/* listed */
+	size_t nall;		/* and after them, tables read only for
+				 * ENDPOINTS across the machine */
 	size_t *row_start;	/* per process: rows before its first */
 	struct net_attach *attach;
 	struct holder_index *holders;
@@ -185,6 +445,41 @@ struct list_control {
 	bool selecting;		/* some selection or filter was given */
 	unsigned int first_need;	/* what the selections need collected */
 	unsigned int skip_dumps;	/* socket dumps no row can need */
+	struct devtab devtab;
+	struct ep_mark *epmarks;	/* by (process, target descriptor) */
+	size_t nepmarks;
+	struct mount_tab *mounts;	/* per process */
+	struct uid_name *names;		/* every UID a cell may name */
+	size_t nnames;
+	struct sockx_table sockx;
+	bool have_sockx;
+	struct lock_tab locks;		/* /proc/locks */
+	bool have_devtab;
+	struct lock_row *lock_rows;	/* by process: locks without a descriptor */
+	size_t nlock_rows;
+	size_t *lock_first;		/* per process: its first lock row */
+	unsigned int assoc : 1;		/* --assoc */
+	unsigned int threads : 1;	/* -l: threads with their own table */
+	struct assoc_list *assocs;	/* per process, with --assoc */
+};
+
+/* A row that is no descriptor: a lock the process holds on a file it has
+ * no descriptor for (flock and OFD locks stay with the description, which
+ * a child may keep). */
+struct lock_row {
+	size_t pi;
+	const struct file_lock *lock;
+};
+
+struct uid_name {
+	uid_t uid;
+	char name[64];			/* "" when the UID has no name */
+};
+
+/* Descriptor tfd of process pi is watched by eventpoll epfd. */
+struct ep_mark {
+	size_t pi;
+	int tfd, epfd;
 };
 
 struct list_row {
@@ -192,11 +487,30 @@ struct list_row {
 	size_t pi;		/* index of proc in ctl->procs */
 	const struct fd_proc *proc;
 	const struct fd_entry *e;
+	const struct lock_row *lock;	/* a lock row: e is NULL */
+	const struct assoc_entry *assoc; /* an --assoc row: e is NULL */
 };
 
 static const char *fmt_ull(char *buf, size_t len, unsigned long long v)
 {
 	snprintf(buf, len, "%llu", v);
+	return buf;
+}
+
+/* "readlink:EACCES": the failed call and the errno's name, as lsfd 2.41
+ * writes error rows; NULL when the row is not one. */
+static const char *error_cell(const struct fd_entry *e, char *buf, size_t len)
+{
+	const char *call, *name;
+	int err = fd_entry_error(e, &call);
+
+	if (err == 0)
+		return NULL;
+	name = strerrorname_np(err);
+	if (name != NULL)
+		snprintf(buf, len, "%s:%s", call, name);
+	else
+		snprintf(buf, len, "%s:%d", call, err);
 	return buf;
 }
 
@@ -230,14 +544,841 @@ static const char *sock_peer_cell(const struct list_row *r, char *buf,
 }
 
 static const char *endpoints_cell(const struct list_row *r, char *buf,
+				  size_t len);
+
+
+/* The kept fdinfo of an anonymous inode, ptmx or tun, with its kind.
+ * fdinfo is the kernel's: a regular file named /dev/ptmx has no
+ * tty-index there, so the link text alone cannot fake a kind. */
+static const char *anon_text(const struct list_row *r, enum anon_kind *kind,
+			     size_t *len)
+{
+	*kind = anon_kind_of_link(fd_entry_link(r->proc, r->e));
+	if (*kind == ANON_NONE)
+		return NULL;
+	return fd_entry_info_text(r->proc, r->e, len);
+}
+
+/* A pidfd's process's command, read when the cell is asked for. */
+static const char *pidfd_comm(const struct list_row *r, const char *text,
+			      size_t tlen, char *buf, size_t len)
+{
+	struct anon_pidfd pf;
+	char path[4200];
+	ssize_t n;
+
+	if (anon_parse_pidfd(text, tlen, &pf) < 0 || pf.pid <= 0)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/%lld/comm", r->ctl->proc_root, pf.pid);
+	n = procfs_read_at(AT_FDCWD, path, buf, len);
+	if (n <= 0)
+		return NULL;
+	if (buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return buf;
+}
+
+/* A path for a watched inode: the link of a descriptor of the same
+ * process on that inode. */
+static const char *path_of_inode(const void *ctx, unsigned int maj,
+				 unsigned int min, unsigned long long ino)
+{
+	const struct fd_proc *p = ctx;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		const struct fd_entry *e = &p->fds[i];
+		const char *link = fd_entry_link(p, e);
+
+		if (e->stat_errno == 0 && link != NULL && link[0] == '/' &&
+		    (unsigned long long)e->st.st_ino == ino &&
+		    major(e->st.st_dev) == maj && minor(e->st.st_dev) == min)
+			return link;
+	}
+	return NULL;
+}
+
+/* NAME of an anonymous inode, ptmx or tun: its kind's phrase, escaped. */
+static const char *anon_name(const struct list_row *r, char *buf, size_t len)
+{
+	char comm[64], phrase[4096];
+	struct anon_ctx ctx = { .path_of = path_of_inode, .path_ctx = r->proc };
+	enum anon_kind kind;
+	size_t tlen;
+	const char *text = anon_text(r, &kind, &tlen);
+
+	if (text == NULL)
+		return NULL;
+	if (kind == ANON_PIDFD)
+		ctx.pidfd_comm = pidfd_comm(r, text, tlen, comm, sizeof(comm));
+	if (anon_summary(kind, text, tlen, &ctx, phrase, sizeof(phrase)) == NULL)
+		return NULL;
+	escape_into(buf, len, phrase, strlen(phrase));
+	return buf;
+}
+
+static const char *anon_cell(const struct list_row *r, int col, char *buf,
+			     size_t len)
+{
+	enum anon_kind kind;
+	size_t tlen, i;
+	const char *text = anon_text(r, &kind, &tlen);
+	char comm[64];
+
+	if (text == NULL)
+		return NULL;
+	if (col == COL_PIDFD_COMM) {
+		if (kind != ANON_PIDFD ||
+		    pidfd_comm(r, text, tlen, comm, sizeof(comm)) == NULL)
+			return NULL;
+		escape_into(buf, len, comm, strlen(comm));
+		return buf;
+	}
+	for (i = 0; i < ARRAY_SIZE(anon_columns); i++) {
+		const char *v;
+
+		if (anon_columns[i].col != col)
+			continue;
+		v = anon_field_text(anon_columns[i].field, kind, text, tlen,
+				    buf, len);
+		/* An interface name is the only free text among them. */
+		if (v != NULL && col == COL_TUN_IFACE) {
+			char raw[64];
+
+			snprintf(raw, sizeof(raw), "%s", v);
+			escape_into(buf, len, raw, strlen(raw));
+		}
+		return v;
+	}
+	return NULL;
+}
+
+static int cmp_epmark(const void *a, const void *b)
+{
+	const struct ep_mark *x = a, *y = b;
+
+	if (x->pi != y->pi)
+		return x->pi < y->pi ? -1 : 1;
+	if (x->tfd != y->tfd)
+		return (x->tfd > y->tfd) - (x->tfd < y->tfd);
+	return (x->epfd > y->epfd) - (x->epfd < y->epfd);
+}
+
+/* Every eventpoll's targets, so that each target can name its watchers. */
+static void collect_epmarks(struct list_control *ctl)
+{
+	enum { MAX_TARGETS = 65536 };
+	struct anon_epoll_target *t = NULL;
+	size_t pi, i, cap = 0;
+
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		const struct fd_proc *p = &ctl->procs[pi];
+
+		for (i = 0; i < p->n; i++) {
+			size_t tlen;
+			const char *text = fd_entry_info_text(p, &p->fds[i], &tlen);
+			int n, k;
+
+			if (text == NULL || anon_kind_of_link(fd_entry_link(p,
+					&p->fds[i])) != ANON_EVENTPOLL)
+				continue;
+			if (t == NULL)
+				t = xcalloc(MAX_TARGETS, sizeof(*t));
+			n = anon_parse_epoll(text, tlen, t, MAX_TARGETS);
+			for (k = 0; k < n && k < MAX_TARGETS; k++) {
+				if (ctl->nepmarks == cap) {
+					cap = cap ? cap * 2 : 64;
+					ctl->epmarks = xrealloc(ctl->epmarks,
+						cap * sizeof(*ctl->epmarks));
+				}
+				ctl->epmarks[ctl->nepmarks++] = (struct ep_mark){
+					pi, t[k].tfd, p->fds[i].fd };
+			}
+		}
+	}
+	free(t);
+	if (ctl->nepmarks)
+		qsort(ctl->epmarks, ctl->nepmarks, sizeof(*ctl->epmarks),
+		      cmp_epmark);
+}
+
+static const char *epoll_by_cell(const struct list_row *r, char *buf,
+				 size_t len)
+{
+	const struct list_control *ctl = r->ctl;
+	size_t lo = 0, hi = ctl->nepmarks, used = 0;
+	struct ep_mark key = { r->pi, r->e->fd, -1 };
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_epmark(&ctl->epmarks[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == ctl->nepmarks || ctl->epmarks[lo].pi != r->pi ||
+	    ctl->epmarks[lo].tfd != r->e->fd)
+		return NULL;
+	buf[0] = '\0';
+	for (; lo < ctl->nepmarks && ctl->epmarks[lo].pi == r->pi &&
+	       ctl->epmarks[lo].tfd == r->e->fd && used + 16 < len; lo++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%d",
+					 used ? "\n" : "", ctl->epmarks[lo].epfd);
+	return buf;
+}
+
+static const char *device_cell(const struct list_row *r, int col)
+{
+	const struct fd_entry *e = r->e;
+	const struct devtab *t = &r->ctl->devtab;
+	unsigned int maj = major(e->st.st_rdev), min = minor(e->st.st_rdev);
+
+	if (e->stat_errno != 0)
+		return NULL;
+	switch (col) {
+	case COL_CHRDRV:
+		return S_ISCHR(e->st.st_mode) ? devtab_chrdrv(t, maj) : NULL;
+	case COL_MISCDEV:
+		return S_ISCHR(e->st.st_mode) && maj == 10 ? devtab_misc(t, min) : NULL;
+	case COL_BLKDRV:
+		return S_ISBLK(e->st.st_mode) ? devtab_blkdrv(t, maj) : NULL;
+	default:
+		return NULL;
+	}
+}
+
+static const char *partition_cell(const struct list_row *r, char *buf,
 				  size_t len)
 {
 	const struct fd_entry *e = r->e;
+	unsigned int maj = major(e->st.st_dev), min = minor(e->st.st_dev);
+	const char *s;
 
-	if (e->stat_errno != 0 || !S_ISFIFO(e->st.st_mode) || r->ctl->holders == NULL)
+	if (e->stat_errno != 0)
 		return NULL;
-	return holder_index_of(r->ctl->holders, e->st.st_dev, e->st.st_ino,
-			       r->pi, e->fd, buf, len) ? buf : NULL;
+	if ((s = devtab_partition(&r->ctl->devtab, maj, min)) != NULL)
+		return s;
+	snprintf(buf, len, "%u:%u", maj, min);
+	return buf;
+}
+
+static bool is_selected(const struct list_control *ctl, int col)
+{
+	size_t i;
+
+	for (i = 0; i < ctl->nselected; i++)
+		if (ctl->selected[i] == col)
+			return true;
+	return false;
+}
+
+static bool have_name(const struct list_control *ctl, uid_t uid)
+{
+	size_t i;
+
+	for (i = 0; i < ctl->nnames; i++)
+		if (ctl->names[i].uid == uid)
+			return true;
+	return false;
+}
+
+static void add_name(struct list_control *ctl, uid_t uid)
+{
+	struct passwd pw, *res = NULL;
+	char tmp[4096];
+	struct uid_name *u;
+
+	if (have_name(ctl, uid))
+		return;
+	ctl->names = xrealloc(ctl->names, (ctl->nnames + 1) * sizeof(*ctl->names));
+	u = &ctl->names[ctl->nnames++];
+	u->uid = uid;
+	u->name[0] = '\0';
+	if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) == 0 && res != NULL)
+		snprintf(u->name, sizeof(u->name), "%s", res->pw_name);
+}
+
+/* Every UID of the rows resolved once: NSS look-ups are too slow for a
+ * row each. */
+static void resolve_names(struct list_control *ctl)
+{
+	bool owners = is_selected(ctl, COL_OWNER);
+	size_t pi, i;
+
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		const struct fd_proc *p = &ctl->procs[pi];
+
+		if (p->have_uid)
+			add_name(ctl, p->uid);
+		for (i = 0; owners && i < p->n; i++)
+			if (p->fds[i].stat_errno == 0)
+				add_name(ctl, p->fds[i].st.st_uid);
+	}
+}
+
+/* The user name of uid, or its number when it has none. */
+static const char *user_cell(const struct list_control *ctl, uid_t uid,
+			     char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ctl->nnames; i++) {
+		if (ctl->names[i].uid != uid)
+			continue;
+		if (ctl->names[i].name[0] == '\0')
+			break;
+		escape_into(buf, len, ctl->names[i].name,
+			    strlen(ctl->names[i].name));
+		return buf;
+	}
+	return fmt_ull(buf, len, (unsigned long long)uid);
+}
+
+static const char *sttype_name(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return "REG";
+	case S_IFDIR:
+		return "DIR";
+	case S_IFCHR:
+		return "CHR";
+	case S_IFBLK:
+		return "BLK";
+	case S_IFIFO:
+		return "FIFO";
+	case S_IFSOCK:
+		return "SOCK";
+	case S_IFLNK:
+		return "LNK";
+	default:
+		return "UNKN";
+	}
+}
+
+/* SOURCE as lsfd has it: where the file lives, or what a device is. */
+static const char *source_cell(const struct list_row *r, char *buf, size_t len)
+{
+	const struct fd_entry *e = r->e;
+	const struct devtab *t = &r->ctl->devtab;
+	const char *link = fd_entry_link(r->proc, e), *s;
+	const struct mount_entry *m = NULL;
+	unsigned int maj, min;
+	unsigned long long ino;
+
+	if (error_cell(e, buf, len) != NULL)
+		return buf;
+	if (e->stat_errno != 0)
+		return NULL;
+	maj = major(e->st.st_rdev);
+	min = minor(e->st.st_rdev);
+	if (S_ISCHR(e->st.st_mode)) {
+		if (maj == 10 && (s = devtab_misc(t, min)) != NULL)
+			snprintf(buf, len, "misc:%s", s);
+		else if ((s = devtab_chrdrv(t, maj)) != NULL)
+			snprintf(buf, len, "%s:%u", s, min);
+		else
+			snprintf(buf, len, "%u:%u", maj, min);
+		return buf;
+	}
+	if (S_ISBLK(e->st.st_mode)) {
+		if ((s = devtab_partition(t, maj, min)) != NULL)
+			snprintf(buf, len, "%s", s);
+		else
+			snprintf(buf, len, "%u:%u", maj, min);
+		return buf;
+	}
+	if (S_ISFIFO(e->st.st_mode) && link_bracket_inode(link, "pipe:", &ino))
+		return "pipefs";
+	if (S_ISSOCK(e->st.st_mode) && link_bracket_inode(link, "socket:", &ino))
+		return "sockfs";
+	if (fdtype_is_anon(link))
+		return "anon_inodefs";
+	maj = major(e->st.st_dev);
+	min = minor(e->st.st_dev);
+	if ((s = devtab_partition(t, maj, min)) != NULL) {
+		snprintf(buf, len, "%s", s);
+		return buf;
+	}
+	if (r->ctl->mounts != NULL) {
+		const struct mount_tab *mt = &r->ctl->mounts[r->pi];
+
+		if (e->have_info && e->info.has_mnt_id)
+			m = mount_tab_find(mt, e->info.mnt_id);
+		if (m == NULL)
+			m = mount_tab_find_dev(mt, maj, min);
+	}
+	if (m != NULL && m->source[0] != '\0' && strcmp(m->source, "none") != 0) {
+		escape_into(buf, len, m->source, strlen(m->source));
+		return buf;
+	}
+	if (m != NULL) {
+		escape_into(buf, len, m->fstype, strlen(m->fstype));
+		return buf;
+	}
+	snprintf(buf, len, "%u:%u", maj, min);
+	return buf;
+}
+
+static const struct sockx *row_sockx(const struct list_row *r)
+{
+	unsigned long long ino;
+	struct sockx_table *t = (struct sockx_table *)(uintptr_t)&r->ctl->sockx;
+
+	if (!r->ctl->have_sockx || r->e->stat_errno != 0 ||
+	    !S_ISSOCK(r->e->st.st_mode))
+		return NULL;
+	ino = net_entry_sock_ino(r->proc, r->e);
+	/* Sorted once loaded: this only reads. */
+	return ino ? sockx_find(t, ino) : NULL;
+}
+
+static const char *sockx_cell(const struct list_row *r, int col, char *buf,
+			      size_t len)
+{
+	const struct sockx *x = row_sockx(r);
+	unsigned long long v;
+
+	if (x == NULL)
+		return NULL;
+	switch (col) {
+	case COL_SOCK_NETNS:
+		return x->netns ? fmt_ull(buf, len, x->netns) : NULL;
+	case COL_SOCK_SHUTDOWN:
+		return sockx_shutdown(x);
+	case COL_SOCK_LISTENING:
+		return x->family == AF_NETLINK || x->family == AF_PACKET ? NULL :
+			sockx_listening(x) ? "yes" : "no";
+	case COL_SOCK_RECVQ:
+	case COL_SOCK_SENDQ:
+		if (!x->have_queues)
+			return NULL;
+		return fmt_ull(buf, len, col == COL_SOCK_RECVQ ? x->rqueue : x->wqueue);
+	case COL_SOCK_UID:
+		return x->have_uid ? fmt_ull(buf, len, x->uid) : NULL;
+	case COL_TCP_TIMER:
+		return sockx_timer(x, buf, len);
+	case COL_RAW_PROTOCOL:
+		return x->type == SOCK_RAW && (x->family == AF_INET ||
+					       x->family == AF_INET6) ?
+			fmt_ull(buf, len, (unsigned long long)x->proto) : NULL;
+	case COL_PACKET_IFACE:
+		if (x->family != AF_PACKET || x->ifindex == 0)
+			return NULL;
+		if (x->ifname[0] == '\0')
+			return fmt_ull(buf, len, (unsigned long long)x->ifindex);
+		escape_into(buf, len, x->ifname, strlen(x->ifname));
+		return buf;
+	case COL_PACKET_PROTOCOL:
+		return x->family == AF_PACKET ?
+			sockx_packet_proto(x->proto, buf, len) : NULL;
+	default:
+		break;
+	}
+	if (x->family == AF_NETLINK) {
+		switch (col) {
+		case COL_NETLINK_PROTOCOL:
+			return sockx_netlink_proto(x->proto, buf, len);
+		case COL_NETLINK_LPORT:
+			return fmt_ull(buf, len, x->portid);
+		case COL_NETLINK_RPORT:
+			return fmt_ull(buf, len, x->dst_portid);
+		case COL_NETLINK_GROUPS:
+			if (!x->have_groups)
+				return NULL;
+			snprintf(buf, len, "0x%x", x->groups[0]);
+			return buf;
+		default:
+			return NULL;
+		}
+	}
+	if (x->family != AF_VSOCK)
+		return NULL;
+	v = col == COL_VSOCK_LCID ? x->src_cid : col == COL_VSOCK_LPORT ?
+		x->src_port : col == COL_VSOCK_RCID ? x->dst_cid : x->dst_port;
+	return fmt_ull(buf, len, v);
+}
+
+/* The locks fdinfo lists for the descriptor's open file description. */
+static size_t entry_locks(const struct list_row *r, struct file_lock *v,
+			  size_t max)
+{
+	struct lock_tab t;
+	size_t tlen, n;
+	const char *text = fd_entry_info_text(r->proc, r->e, &tlen);
+
+	if (text == NULL)
+		return 0;
+	lock_tab_init(&t);
+	lock_tab_parse(&t, text, tlen, true);
+	n = t.n < max ? t.n : max;
+	if (n)
+		memcpy(v, t.v, n * sizeof(*v));
+	lock_tab_release(&t);
+	return n;
+}
+
+static const char *locks_cell(const struct list_row *r, char *buf, size_t len)
+{
+	struct file_lock v[16];
+	size_t n = entry_locks(r, v, ARRAY_SIZE(v)), i, used = 0;
+
+	if (n == 0)
+		return NULL;
+	buf[0] = '\0';
+	for (i = 0; i < n && used + 1 < len; i++) {
+		char one[96];
+
+		lock_format(&v[i], one, sizeof(one));
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 i ? "; " : "", one);
+	}
+	return buf;
+}
+
+static bool watched_by_epoll(const struct list_row *r)
+{
+	char tmp[32];
+
+	return r->ctl->nepmarks && epoll_by_cell(r, tmp, sizeof(tmp)) != NULL;
+}
+
+static const char *xmode_cell(const struct list_row *r, char *buf, size_t len)
+{
+	const struct fd_entry *e = r->e;
+	const char *link = fd_entry_link(r->proc, e);
+	struct file_lock v[16];
+	size_t n = entry_locks(r, v, ARRAY_SIZE(v));
+	unsigned int acc;
+	char lk;
+
+	if (!e->have_info || !e->info.has_flags || len < 7)
+		return NULL;
+	acc = e->info.flags & 3;
+	lk = lock_letter(v, n);
+	snprintf(buf, len, "%c%c-%c%c%c", acc == 0 || acc == 2 ? 'r' : '-',
+		 acc == 1 || acc == 2 ? 'w' : '-',
+		 link_is_deleted(link) && e->stat_errno == 0 &&
+		 e->st.st_nlink == 0 ? 'D' : '-',
+		 lk == ' ' ? '-' : lk, watched_by_epoll(r) ? 'm' : '-');
+	if (e->info.flags & 010000000)		/* O_PATH: no access at all */
+		buf[0] = buf[1] = '-';
+	return buf;
+}
+
+/* An --assoc row's cells: as a descriptor's where they apply. */
+static const char *assoc_cell(const struct list_row *r, int col, char *buf,
+			      size_t len)
+{
+	const struct assoc_entry *a = r->assoc;
+	bool st_ok = a->stat_errno == 0, deleted;
+	const char *name;
+
+	switch (col) {
+	case COL_PID:
+		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
+	case COL_COMMAND:
+		escape_into(buf, len, r->proc->comm, strlen(r->proc->comm));
+		return buf;
+	case COL_USER:
+		return r->proc->have_uid ? user_cell(r->ctl, r->proc->uid, buf, len) : NULL;
+	case COL_UID:
+		return r->proc->have_uid ?
+			fmt_ull(buf, len, (unsigned long long)r->proc->uid) : NULL;
+	case COL_ASSOC:
+		return a->assoc;
+	case COL_TID:
+		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
+	case COL_TYPE:
+		if (a->link_errno)
+			return "ERROR";
+		if (a->kind == ASSOC_MEM && !st_ok)
+			return "REG";
+		return fdtype_name(a->st.st_mode, st_ok, a->name);
+	case COL_SOURCE:
+		if (a->link_errno == 0)
+			return NULL;
+		snprintf(buf, len, "readlink:%s", strerrorname_np(a->link_errno) ?
+			 strerrorname_np(a->link_errno) : "?");
+		return buf;
+	case COL_INODE:
+		return st_ok || a->kind == ASSOC_MEM ?
+			fmt_ull(buf, len, (unsigned long long)a->st.st_ino) : NULL;
+	case COL_DEV:
+		if (!st_ok && a->kind != ASSOC_MEM)
+			return NULL;
+		snprintf(buf, len, "%u:%u", major(a->st.st_dev), minor(a->st.st_dev));
+		return buf;
+	case COL_SIZE:
+		return st_ok ? fmt_ull(buf, len, (unsigned long long)a->st.st_size) : NULL;
+	case COL_NLINK:
+		return st_ok ? fmt_ull(buf, len, (unsigned long long)a->st.st_nlink) : NULL;
+	case COL_OWNER:
+		return st_ok ? user_cell(r->ctl, a->st.st_uid, buf, len) : NULL;
+	case COL_FUID:
+		return st_ok ? fmt_ull(buf, len, (unsigned long long)a->st.st_uid) : NULL;
+	case COL_STTYPE:
+		return st_ok ? sttype_name(a->st.st_mode) : NULL;
+	case COL_DELETED:
+		deleted = link_is_deleted(a->name) && (!st_ok || a->st.st_nlink == 0);
+		return deleted ? "yes" : "no";
+	case COL_NAME:
+	case COL_KNAME:
+		name = a->name;
+		if (name == NULL) {
+			snprintf(buf, len, "readlink:%s", strerrorname_np(a->link_errno) ?
+				 strerrorname_np(a->link_errno) : "?");
+			return buf;
+		}
+		escape_into(buf, len, name, strlen(name));
+		return buf;
+	case COL_MAPLEN:
+		return a->kind == ASSOC_MEM ? fmt_ull(buf, len, (a->map.end - a->map.start) /
+				(unsigned long long)sysconf(_SC_PAGESIZE)) : NULL;
+	case COL_MAP_RANGE:
+		if (a->kind != ASSOC_MEM)
+			return NULL;
+		snprintf(buf, len, "%llx-%llx", a->map.start, a->map.end);
+		return buf;
+	case COL_MAP_OFFSET:
+		return a->kind == ASSOC_MEM ? fmt_ull(buf, len, a->map.offset) : NULL;
+	case COL_MAP_PERMS:
+		return a->kind == ASSOC_MEM ? a->map.perms : NULL;
+	case COL_NS_TYPE:
+		if (a->kind != ASSOC_NS || a->name == NULL)
+			return NULL;
+		snprintf(buf, len, "%.*s", (int)strcspn(a->name, ":"), a->name);
+		return buf;
+	case COL_NS_NAME:
+		if (a->kind != ASSOC_NS || a->name == NULL)
+			return NULL;
+		escape_into(buf, len, a->name, strlen(a->name));
+		return buf;
+	default:
+		return NULL;
+	}
+}
+
+/* A lock row's cells: the process, the locked inode and the lock. */
+static const char *lock_row_cell(const struct list_row *r, int col, char *buf,
+				 size_t len)
+{
+	const struct file_lock *l = r->lock->lock;
+	char one[96];
+
+	switch (col) {
+	case COL_PID:
+		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
+	case COL_COMMAND:
+		escape_into(buf, len, r->proc->comm, strlen(r->proc->comm));
+		return buf;
+	case COL_USER:
+		return r->proc->have_uid ? user_cell(r->ctl, r->proc->uid, buf, len) : NULL;
+	case COL_UID:
+		return r->proc->have_uid ?
+			fmt_ull(buf, len, (unsigned long long)r->proc->uid) : NULL;
+	case COL_TID:
+		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
+	case COL_INODE:
+		return fmt_ull(buf, len, l->ino);
+	case COL_DEV:
+		snprintf(buf, len, "%u:%u", l->major, l->minor);
+		return buf;
+	case COL_LOCKS:
+		lock_format(l, buf, len);
+		return buf;
+	case COL_XMODE:
+		snprintf(buf, len, "----%c-", lock_letter(l, 1));
+		return buf;
+	case COL_NAME:
+		lock_format(l, one, sizeof(one));
+		snprintf(buf, len, "%s on inode %llu of %u:%u, without a descriptor "
+			 "of this process", one, l->ino, l->major, l->minor);
+		return buf;
+	default:
+		return NULL;
+	}
+}
+
+static bool proc_has_inode(const struct fd_proc *p, unsigned int maj,
+			   unsigned int min, unsigned long long ino)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		const struct fd_entry *e = &p->fds[i];
+
+		if (e->stat_errno == 0 && (unsigned long long)e->st.st_ino == ino &&
+		    major(e->st.st_dev) == maj && minor(e->st.st_dev) == min)
+			return true;
+	}
+	return false;
+}
+
+/* /proc/locks' locks of the listed processes on files they hold no
+ * descriptor for.  OFD locks have no process (PID -1): fdinfo attributes
+ * them to their descriptions instead. */
+static void collect_lock_rows(struct list_control *ctl)
+{
+	size_t pi, k;
+
+	if (lock_tab_load(&ctl->locks, ctl->proc_root) < 0)
+		return;
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		const struct fd_proc *p = &ctl->procs[pi];
+
+		for (k = 0; k < ctl->locks.n; k++) {
+			const struct file_lock *l = &ctl->locks.v[k];
+
+			if (l->blocked || l->pid != (long long)p->pid ||
+			    proc_has_inode(p, l->major, l->minor, l->ino))
+				continue;
+			ctl->lock_rows = xrealloc(ctl->lock_rows, (ctl->nlock_rows + 1) *
+						  sizeof(*ctl->lock_rows));
+			ctl->lock_rows[ctl->nlock_rows++] = (struct lock_row){ pi, l };
+		}
+	}
+}
+
+/* Appends "PID,COMMAND,FDm" of entry e of p, as holder_index_of. */
+static void add_endpoint(char *buf, size_t len, size_t *off, size_t *count,
+			 const struct fd_proc *p, const struct fd_entry *e)
+{
+	char comm[4 * sizeof(p->comm)], m = 0;
+	int w;
+
+	if (e->have_info && e->info.has_flags)
+		m = "rwu"[(e->info.flags & 3) < 2 ? e->info.flags & 3 : 2];
+	escape_into(comm, sizeof(comm), p->comm, strlen(p->comm));
+	if (*off >= len)
+		return;
+	w = snprintf(buf + *off, len - *off, "%s%ld,%s,%d%.*s", *count ? "; " : "",
+		     (long)p->pid, comm, e->fd, m ? 1 : 0, &m);
+	if (w < 0 || (size_t)w >= len - *off)
+		return;
+	*off += (size_t)w;
+	(*count)++;
+}
+
+static size_t all_tables(const struct list_control *ctl)
+{
+	return ctl->nall > ctl->nprocs ? ctl->nall : ctl->nprocs;
+}
+
+/* The pty peers: a /dev/ptmx with tty-index N and the /dev/pts/N. */
+static bool pty_index(const struct fd_proc *p, const struct fd_entry *e,
+		      unsigned long long *index, bool *master)
+{
+	size_t tlen;
+	const char *text;
+	unsigned int maj;
+
+	if (e->stat_errno != 0 || !S_ISCHR(e->st.st_mode))
+		return false;
+	maj = major(e->st.st_rdev);
+	if (maj >= 136 && maj <= 143) {
+		*index = (unsigned long long)(maj - 136) * 256 + minor(e->st.st_rdev);
+		*master = false;
+		return true;
+	}
+	if (anon_kind_of_link(fd_entry_link(p, e)) != ANON_PTMX ||
+	    (text = fd_entry_info_text(p, e, &tlen)) == NULL ||
+	    anon_field_ull(text, tlen, "tty-index", 10, index) < 0)
+		return false;
+	*master = true;
+	return true;
+}
+
+static bool eventfd_id(const struct fd_proc *p, const struct fd_entry *e,
+		       unsigned long long *id)
+{
+	struct anon_eventfd ev;
+	size_t tlen;
+	const char *text;
+
+	if (anon_kind_of_link(fd_entry_link(p, e)) != ANON_EVENTFD ||
+	    (text = fd_entry_info_text(p, e, &tlen)) == NULL ||
+	    anon_parse_eventfd(text, tlen, &ev) < 0 || !ev.has_id)
+		return false;
+	*id = ev.id;
+	return true;
+}
+
+static bool same_addr(const struct sockaddr_storage *a, socklen_t alen,
+		      const struct sockaddr_storage *b, socklen_t blen)
+{
+	return alen != 0 && alen == blen && memcmp(a, b, alen) == 0;
+}
+
+/* A loopback TCP or UDP socket's other end: the socket of the same
+ * namespace whose addresses are this one's swapped. */
+static unsigned long long inet_peer_ino(const struct list_row *r)
+{
+	const struct sockx *x = row_sockx(r), *y;
+	size_t i;
+
+	if (x == NULL || (x->family != AF_INET && x->family != AF_INET6) ||
+	    x->type == SOCK_RAW || x->remote_len == 0)
+		return 0;
+	for (i = 0; i < r->ctl->sockx.n; i++) {
+		y = &r->ctl->sockx.v[i];
+		if (y->ino != x->ino && y->netns == x->netns && y->proto == x->proto &&
+		    y->state != 10 &&
+		    same_addr(&y->local, y->local_len, &x->remote, x->remote_len) &&
+		    same_addr(&y->remote, y->remote_len, &x->local, x->local_len))
+			return y->ino;
+	}
+	return 0;
+}
+
+static const char *endpoints_cell(const struct list_row *r, char *buf,
+				  size_t len)
+{
+	const struct list_control *ctl = r->ctl;
+	const struct fd_entry *e = r->e;
+	const struct sock_info *si;
+	unsigned long long key, other, peer;
+	size_t pi, i, off = 0, count = 0;
+	bool master, m2;
+
+	if (e->stat_errno != 0)
+		return NULL;
+	if (S_ISFIFO(e->st.st_mode))
+		return ctl->holders && holder_index_of(ctl->holders, e->st.st_dev,
+				e->st.st_ino, r->pi, e->fd, buf, len) ? buf : NULL;
+	if (S_ISSOCK(e->st.st_mode) && ctl->attach && ctl->holders) {
+		/* Unix: the holders of the peer; TCP/UDP on this machine:
+		 * the holders of the socket with the addresses swapped. */
+		si = row_sock(r);
+		peer = si && si->family == AF_UNIX && si->have_peer ? si->peer_ino :
+			inet_peer_ino(r);
+		return peer && holder_index_of(ctl->holders, e->st.st_dev, peer,
+						     SIZE_MAX, -1, buf, len) ? buf : NULL;
+	}
+	buf[0] = '\0';
+	if (pty_index(r->proc, e, &key, &master)) {
+		for (pi = 0; pi < all_tables(ctl); pi++)
+			for (i = 0; i < ctl->procs[pi].n; i++)
+				if (pty_index(&ctl->procs[pi], &ctl->procs[pi].fds[i],
+					      &other, &m2) && other == key && m2 != master)
+					add_endpoint(buf, len, &off, &count, &ctl->procs[pi],
+						     &ctl->procs[pi].fds[i]);
+		return count ? buf : NULL;
+	}
+	if (eventfd_id(r->proc, e, &key)) {
+		for (pi = 0; pi < all_tables(ctl); pi++)
+			for (i = 0; i < ctl->procs[pi].n; i++) {
+				const struct fd_entry *o = &ctl->procs[pi].fds[i];
+
+				if ((pi != r->pi || o->fd != e->fd) &&
+				    eventfd_id(&ctl->procs[pi], o, &other) && other == key)
+					add_endpoint(buf, len, &off, &count,
+						     &ctl->procs[pi], o);
+			}
+		return count ? buf : NULL;
+	}
+	return NULL;
 }
 
 static const char *sock_cell(const struct list_row *r, int col, char *buf,
@@ -295,23 +1436,55 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 {
 	const struct list_row *r = row;
 	const struct fd_entry *e = r->e;
-	const char *link = fd_entry_link(r->proc, e);
+	const char *link;
 	const struct sock_info *si;
-	bool st_ok = e->stat_errno == 0;
+	bool st_ok;
+
+	if (r->lock != NULL)
+		return lock_row_cell(r, col, buf, len);
+	if (r->assoc != NULL)
+		return assoc_cell(r, col, buf, len);
+	link = fd_entry_link(r->proc, e);
+	st_ok = e->stat_errno == 0;
 
 	switch (col) {
 	case COL_PID:
 		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
 	case COL_TID:
-		return r->proc->tid ?
-			fmt_ull(buf, len, (unsigned long long)r->proc->tid) : NULL;
+		/* -l: every row says whose table it is in. */
+		if (r->proc->tid)
+			return fmt_ull(buf, len, (unsigned long long)r->proc->tid);
+		return r->ctl->threads ?
+			fmt_ull(buf, len, (unsigned long long)r->proc->pid) : NULL;
 	case COL_COMMAND:
 		escape_into(buf, len, r->proc->comm, strlen(r->proc->comm));
 		return buf;
 	case COL_FD:
 		return fmt_ull(buf, len, (unsigned long long)e->fd);
 	case COL_TYPE:
+		if (error_cell(e, buf, len) != NULL)
+			return "ERROR";
 		return fdtype_name(e->st.st_mode, st_ok, link);
+	case COL_SOURCE:
+		return source_cell(r, buf, len);
+	case COL_USER:
+		return r->proc->have_uid ? user_cell(r->ctl, r->proc->uid, buf, len) : NULL;
+	case COL_UID:
+		return r->proc->have_uid ?
+			fmt_ull(buf, len, (unsigned long long)r->proc->uid) : NULL;
+	case COL_NLINK:
+		return st_ok ? fmt_ull(buf, len, (unsigned long long)e->st.st_nlink) : NULL;
+	case COL_OWNER:
+		return st_ok ? user_cell(r->ctl, e->st.st_uid, buf, len) : NULL;
+	case COL_FUID:
+		return st_ok ? fmt_ull(buf, len, (unsigned long long)e->st.st_uid) : NULL;
+	case COL_STTYPE:
+		return st_ok ? sttype_name(e->st.st_mode) : NULL;
+	case COL_KNAME:
+		if (link == NULL)
+			return error_cell(e, buf, len);
+		escape_into(buf, len, link, strlen(link));
+		return buf;
 	case COL_MODE:
 		return e->have_info && e->info.has_flags ?
 			fdmode_name(e->info.flags) : NULL;
@@ -347,14 +1520,25 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 			(link == NULL && e->link_errno == ENAMETOOLONG)) &&
 			st_ok && e->st.st_nlink == 0 ? "yes" : "no";
 	case COL_NAME:
+		/* An MPTCP socket also answers the TCP dump: the MPTCP dump,
+		 * when made, knows better. */
+		if (row_sockx(r) != NULL && row_sockx(r)->proto == IPPROTO_MPTCP)
+			return sockx_name(row_sockx(r), buf, len);
 		if ((si = row_sock(r)) != NULL)
 			return net_sock_name(si, row_peer(r, si), buf, len);
+		/* Other families, dumped when some socket was left without a
+		 * decoding; else the kernel's own name for it. */
+		if (row_sockx(r) != NULL)
+			return sockx_name(row_sockx(r), buf, len);
 		if (r->ctl->attach && net_entry_sock_ino(r->proc, e))
 			return net_sock_undecoded_name(e->proto,
 				net_attach_ns_read(r->ctl->attach, r->pi),
 				net_entry_sock_ino(r->proc, e), buf, len);
+		if (anon_name(r, buf, len) != NULL)
+			return buf;
 		if (link == NULL)
-			return link_error_name(e, buf, len);
+			return e->link_errno == ENAMETOOLONG ?
+				link_error_name(e, buf, len) : error_cell(e, buf, len);
 		escape_into(buf, len, link, strlen(link));
 		return buf;
 	case COL_SOCK_FAMILY:
@@ -371,9 +1555,32 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	case COL_NOTE:
 		return e->is_reader ?
 			"fdscope reading /proc/self/fd" : NULL;
+	case COL_EVENTPOLL_BY:
+		return epoll_by_cell(r, buf, len);
+	case COL_LOCKS:
+		return locks_cell(r, buf, len);
+	case COL_ASSOC:
+		return fmt_ull(buf, len, (unsigned long long)e->fd);
+	case COL_XMODE:
+		return xmode_cell(r, buf, len);
+	case COL_CHRDRV:
+	case COL_MISCDEV:
+	case COL_BLKDRV:
+		return device_cell(r, col);
+	case COL_PARTITION:
+		return partition_cell(r, buf, len);
 	default:
+		if (col >= COL_EVENTFD_ID && col <= COL_TUN_IFACE)
+			return anon_cell(r, col, buf, len);
+		if (col >= COL_SOCK_NETNS && col <= COL_VSOCK_RPORT)
+			return sockx_cell(r, col, buf, len);
 		return NULL;
 	}
+}
+
+static size_t nassoc(const struct list_control *ctl, size_t pi)
+{
+	return ctl->assocs ? ctl->assocs[pi].n : 0;
 }
 
 /* Row i of the listing: the processes' tables one after the other.
@@ -394,8 +1601,20 @@ static const char *row_cell(const void *ctx, size_t i, int col, char *buf,
 		else
 			hi = mid;
 	}
-	r = (struct list_row){ ctl, lo, &ctl->procs[lo],
-			       &ctl->procs[lo].fds[i - ctl->row_start[lo]] };
+	/* A process's descriptors, then its lock rows. */
+	while (lo + 1 < ctl->nprocs && ctl->row_start[lo + 1] == ctl->row_start[lo] &&
+	       ctl->row_start[lo + 1] <= i)
+		lo++;
+	i -= ctl->row_start[lo];
+	r = (struct list_row){ ctl, lo, &ctl->procs[lo], NULL, NULL, NULL };
+	if (i < ctl->procs[lo].n) {
+		r.e = &ctl->procs[lo].fds[i];
+	} else if (i - ctl->procs[lo].n < nassoc(ctl, lo)) {
+		r.assoc = &ctl->assocs[lo].v[i - ctl->procs[lo].n];
+	} else {
+		r.lock = &ctl->lock_rows[ctl->lock_first[lo] + i - ctl->procs[lo].n -
+					 nassoc(ctl, lo)];
+	}
 	return list_cell(&r, col, buf, len);
 }
 
@@ -403,10 +1622,19 @@ static int print_rows(struct list_control *ctl)
 {
 	size_t pi, n = 0;
 
+	size_t k = 0;
+
 	ctl->row_start = xcalloc(ctl->nprocs + 1, sizeof(*ctl->row_start));
+	ctl->lock_first = xcalloc(ctl->nprocs + 1, sizeof(*ctl->lock_first));
 	for (pi = 0; pi < ctl->nprocs; pi++) {
 		ctl->row_start[pi] = n;
-		n += ctl->procs[pi].n;
+		n += ctl->procs[pi].n + nassoc(ctl, pi);
+		/* lock_rows are in process order. */
+		ctl->lock_first[pi] = k;
+		while (k < ctl->nlock_rows && ctl->lock_rows[k].pi == pi) {
+			k++;
+			n++;
+		}
 	}
 	ctl->row_start[pi] = n;
 	return out_table_print_rows(ctl->table, ctl, n, row_cell);
@@ -461,6 +1689,85 @@ static void start_prefetch(struct list_control *ctl)
 							 ctl->skip_dumps);
 }
 
+/* A socket NAME the main dumps (TCP, UDP, unix) left without a decoding:
+ * then the other families are dumped too. */
+static bool undecoded_sockets(const struct list_control *ctl)
+{
+	size_t pi, i;
+
+	if (!is_selected(ctl, COL_NAME) ||
+	    ctl->attach == NULL)
+		return false;
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		const struct fd_proc *p = &ctl->procs[pi];
+
+		for (i = 0; i < p->n; i++)
+			if (p->fds[i].stat_errno == 0 &&
+			    S_ISSOCK(p->fds[i].st.st_mode) &&
+			    net_attach_sock(ctl->attach, pi, &p->fds[i]) == NULL)
+				return true;
+	}
+	return false;
+}
+
+static bool holds_socket(const struct fd_proc *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->fds[i].stat_errno == 0 && S_ISSOCK(p->fds[i].st.st_mode))
+			return true;
+	return false;
+}
+
+static bool sockx_missing(struct list_control *ctl)
+{
+	size_t pi, i;
+
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		const struct fd_proc *p = &ctl->procs[pi];
+
+		for (i = 0; i < p->n; i++) {
+			unsigned long long ino;
+
+			if (p->fds[i].stat_errno != 0 || !S_ISSOCK(p->fds[i].st.st_mode))
+				continue;
+			ino = net_entry_sock_ino(p, &p->fds[i]);
+			if (ino && sockx_find(&ctl->sockx, ino) == NULL)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Each namespace once; one that cannot be entered is said once. */
+static void load_sockx(struct list_control *ctl)
+{
+	size_t pi;
+	bool warned = false;
+
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		if (!holds_socket(&ctl->procs[pi]))
+			continue;
+		if (sockx_load_for(&ctl->sockx, ctl->proc_root,
+				   ctl->procs[pi].self ? 0 : ctl->procs[pi].pid) < 0 &&
+		    !warned && errno != ENOENT) {
+			warn("process %ld: cannot read the socket tables of its "
+			     "network namespace (CAP_SYS_ADMIN lets fdscope enter "
+			     "it)", (long)ctl->procs[pi].pid);
+			warned = true;
+		}
+	}
+	/* A socket made before its holder moved to another namespace
+	 * stays in the one it was made in: fdscope's own is tried for
+	 * those (once; never the holder's current one by assumption). */
+	if (sockx_missing(ctl))
+		sockx_load_for(&ctl->sockx, ctl->proc_root, 0);
+	ctl->have_sockx = true;
+	/* Sorts, so that the rows only read. */
+	sockx_find(&ctl->sockx, 0);
+}
+
 /* The kernel's protocol name for sockets that no dump decoded (unbound,
  * of a protocol fdscope does not dump), and for all when a table came
  * from /proc/net, where the name guards against forged lines. */
@@ -501,28 +1808,97 @@ static void drop_shared_netns(const struct list_control *ctl,
 static void index_holders(struct list_control *ctl)
 {
 	holder_index_free(ctl->holders);
-	ctl->holders = holder_index_new(ctl->procs, ctl->nprocs);
+	ctl->holders = holder_index_new(ctl->procs, all_tables(ctl));
+}
+
+/* What attach_extra derives from the rows, released before it is made
+ * again and at the end. */
+static void release_extras(struct list_control *ctl)
+{
+	size_t i;
+
+	free(ctl->epmarks);
+	ctl->epmarks = NULL;
+	ctl->nepmarks = 0;
+	free(ctl->names);
+	ctl->names = NULL;
+	ctl->nnames = 0;
+	sockx_table_release(&ctl->sockx);
+	memset(&ctl->sockx, 0, sizeof(ctl->sockx));
+	ctl->have_sockx = false;
+	free(ctl->lock_rows);
+	free(ctl->lock_first);
+	ctl->lock_rows = NULL;
+	ctl->lock_first = NULL;
+	ctl->nlock_rows = 0;
+	lock_tab_release(&ctl->locks);
+	memset(&ctl->locks, 0, sizeof(ctl->locks));
+	for (i = 0; ctl->assocs != NULL && i < ctl->nprocs; i++)
+		assoc_list_release(&ctl->assocs[i]);
+	free(ctl->assocs);
+	ctl->assocs = NULL;
+	for (i = 0; ctl->mounts != NULL && i < ctl->nprocs; i++)
+		mount_tab_release(&ctl->mounts[i]);
+	free(ctl->mounts);
+	ctl->mounts = NULL;
 }
 
 /* Between collection and rows: what /proc/PID/fd does not say, found once
  * for every collected table together. */
 static void attach_extra(struct list_control *ctl, unsigned int need)
 {
-	if ((need & LIST_NEED_ATTACH) == 0)
-		return;
-	if (ctl->attach == NULL) {
-		ctl->attach = net_attach_new(ctl->proc_root, ctl->procs,
-					     ctl->nprocs);
-		net_attach_skip_dumps(ctl->attach, ctl->skip_dumps);
-		net_attach_take_prefetch(ctl->attach, ctl->prefetch);
-		ctl->prefetch = NULL;
+	/* Run again after the selections dropped rows or re-read them: what
+	 * follows is derived from the rows, so it is made anew. */
+	release_extras(ctl);
+	if ((need & LIST_NEED_DEVTAB) && !ctl->have_devtab) {
+		devtab_load(&ctl->devtab, ctl->proc_root);
+		ctl->have_devtab = true;
 	}
-	if (need & LIST_NEED_SOCKETS) {
-		net_attach_sockets(ctl->attach);
-		fill_protos(ctl, need);
+	if (need & LIST_NEED_EPMARKS)
+		collect_epmarks(ctl);
+	if (need & LIST_NEED_NAMES)
+		resolve_names(ctl);
+	if (need & LIST_NEED_LOCKTAB)
+		collect_lock_rows(ctl);
+	if (ctl->assoc) {
+		size_t pi;
+
+		ctl->assocs = xcalloc(ctl->nprocs + 1, sizeof(*ctl->assocs));
+		for (pi = 0; pi < ctl->nprocs; pi++)
+			if (ctl->procs[pi].tid == 0 &&
+			    assoc_collect(&ctl->assocs[pi], ctl->proc_root,
+					  ctl->procs[pi].self ? 0 : ctl->procs[pi].pid) < 0)
+				warn("process %ld: cannot read its cwd, root, exe and "
+				     "mappings", (long)ctl->procs[pi].pid);
 	}
-	if (need & LIST_NEED_HOLDERS)
-		index_holders(ctl);
+	if (need & LIST_NEED_MOUNTS) {
+		size_t pi;
+
+		/* A process whose mountinfo cannot be read keeps an empty
+		 * table: SOURCE falls back to the device number. */
+		ctl->mounts = xcalloc(ctl->nprocs + 1, sizeof(*ctl->mounts));
+		for (pi = 0; pi < ctl->nprocs; pi++)
+			mount_tab_load(&ctl->mounts[pi], ctl->proc_root,
+				       (long)ctl->procs[pi].pid);
+	}
+	if (need & LIST_NEED_ATTACH) {
+		if (ctl->attach == NULL) {
+			ctl->attach = net_attach_new(ctl->proc_root, ctl->procs,
+						     all_tables(ctl));
+			net_attach_skip_dumps(ctl->attach, ctl->skip_dumps);
+			net_attach_take_prefetch(ctl->attach, ctl->prefetch);
+			ctl->prefetch = NULL;
+		}
+		if (need & LIST_NEED_SOCKETS) {
+			net_attach_sockets(ctl->attach);
+			fill_protos(ctl, need);
+		}
+		/* Every table read, the ones read for ENDPOINTS only too. */
+		if (need & LIST_NEED_HOLDERS)
+			index_holders(ctl);
+	}
+	if ((need & LIST_NEED_SOCKX) || undecoded_sockets(ctl))
+		load_sockx(ctl);
 }
 
 /* A cell for -Q and -C, from what collection read. */
@@ -547,7 +1923,7 @@ static size_t keep_matching(struct list_control *ctl)
 		struct fd_proc *p = &ctl->procs[pi];
 
 		for (i = 0; i < p->n; i++) {
-			struct list_row r = { ctl, pi, p, &p->fds[i] };
+			struct list_row r = { ctl, pi, p, &p->fds[i], NULL, NULL };
 			const struct sock_info *si = row_sock(&r);
 			struct query_row qr = { p, &p->fds[i], si,
 						row_peer(&r, si), query_get, &r };
@@ -588,7 +1964,7 @@ static bool fd_was_kept(const void *ctx, int fd)
  * columns, and matched again on the complete rows. */
 static size_t select_rows(struct list_control *ctl)
 {
-	unsigned int fdl = ctl->need & ~(unsigned int)LIST_NEED_ATTACH;
+	unsigned int fdl = ctl->need & ~(unsigned int)LIST_NEED_EXTRA;
 	size_t pi, n;
 
 	bool again = (fdl & ~ctl->first_need & ~(unsigned int)FDL_NEED_PROTO) != 0;
@@ -649,7 +2025,7 @@ static void count_rows(struct list_control *ctl, struct summary *s)
 		if (p->n == 0)
 			continue;
 		for (i = 0; i < p->n; i++) {
-			struct list_row r = { ctl, pi, p, &p->fds[i] };
+			struct list_row r = { ctl, pi, p, &p->fds[i], NULL, NULL };
 
 			summary_count_row(s, list_cell(&r, COL_TYPE, buf, sizeof(buf)),
 					  query_get, &r);
@@ -658,15 +2034,52 @@ static void count_rows(struct list_control *ctl, struct summary *s)
 	}
 }
 
+/* Once per listing, off JSON: how many rows are error rows, an example
+ * (the first), and what would let fdscope read them. */
+static void explain_error_rows(const struct list_control *ctl)
+{
+	size_t pi, i, n = 0, total = 0;
+	bool denied = false;
+	char first[64] = "";
+
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		total += ctl->procs[pi].n;
+		for (i = 0; i < ctl->procs[pi].n; i++) {
+			const struct fd_entry *e = &ctl->procs[pi].fds[i];
+			const char *call;
+			int err = fd_entry_error(e, &call);
+
+			if (err == 0)
+				continue;
+			if (n++ == 0)
+				error_cell(e, first, sizeof(first));
+			if (err == EACCES || err == EPERM)
+				denied = true;
+		}
+	}
+	if (n == 0)
+		return;
+	if (denied)
+		warnx("%zu of %zu rows are error rows (TYPE ERROR, SOURCE %s): "
+		      "the table may be listed but not what its descriptors "
+		      "refer to; run as the process's user in its user "
+		      "namespace, or with CAP_SYS_PTRACE, to read them",
+		      n, total, first);
+	else
+		warnx("%zu of %zu rows are error rows (TYPE ERROR, SOURCE %s): "
+		      "the kernel refused to read their link or stat; SOURCE "
+		      "says which call failed and why", n, total, first);
+}
+
 static void release_procs(struct list_control *ctl)
 {
 	size_t i;
 
-	for (i = 0; i < ctl->nprocs; i++)
+	for (i = 0; i < (ctl->nall > ctl->nprocs ? ctl->nall : ctl->nprocs); i++)
 		fd_proc_release(&ctl->procs[i]);
 	free(ctl->procs);
 	ctl->procs = NULL;
-	ctl->nprocs = 0;
+	ctl->nprocs = ctl->nall = 0;
 }
 
 /* Explains a refusal the way the kernel's rules decide it. */
@@ -709,6 +2122,31 @@ static void explain_empty_table(const struct fd_proc *p)
 			(long)p->pid);
 }
 
+/* -l: the tables of pid's threads that do not share its own (kcmp),
+ * each listed after the process's. */
+static void list_threads(struct list_control *ctl, pid_t pid, bool quiet)
+{
+	pid_t *tids;
+	size_t n, i;
+
+	if (threads_with_own_table(ctl->proc_root, pid, &tids, &n) < 0) {
+		if (!quiet)
+			warn("process %ld: cannot compare its threads' descriptor "
+			     "tables (kcmp needs the access ptrace needs)", (long)pid);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct fd_proc t;
+
+		if (fd_proc_collect_thread(&t, ctl->proc_root, pid, tids[i],
+					   ctl->need & ~(unsigned int)LIST_NEED_EXTRA) < 0)
+			continue;	/* exited meanwhile */
+		ctl->procs = xrealloc(ctl->procs, (ctl->nprocs + 1) * sizeof(*ctl->procs));
+		ctl->procs[ctl->nprocs++] = t;
+	}
+	free(tids);
+}
+
 /* The thread group of a task ID: /proc/TID exists for every thread
  * (hidden from listings) and its status names the group, read through
  * the pin of -p.  0 when unknown. */
@@ -736,7 +2174,7 @@ static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
 	struct fd_proc p;
 	int rc;
 
-	need &= ~(unsigned int)LIST_NEED_ATTACH;
+	need &= ~(unsigned int)LIST_NEED_EXTRA;
 	/* With every dump under way already, the protocol names are read
 	 * afterwards, for the sockets no dump holds (fill_protos). */
 	if (ctl->prefetch)
@@ -787,6 +2225,8 @@ static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
 	drop_shared_netns(ctl, &p, ctl->nprocs);
 	ctl->procs = xrealloc(ctl->procs, (ctl->nprocs + 1) * sizeof(*ctl->procs));
 	ctl->procs[ctl->nprocs++] = p;
+	if (ctl->threads)
+		list_threads(ctl, p.pid, quiet_denied);
 	return 0;
 }
 
@@ -822,6 +2262,53 @@ static int list_all(struct list_control *ctl)
 	return ret;
 }
 
+/* ENDPOINTS named in -o: the other ends are looked for among every
+ * process fdscope may read, not only the listed ones (as lsof -E).  The
+ * default multi-process columns keep it to the listed ones: reading every
+ * table of the machine is not what a plain listing should cost. */
+static bool endpoints_machine_wide(const struct list_control *ctl)
+{
+	return !ctl->all && ctl->out.columns != NULL &&
+		strcasestr(ctl->out.columns, "endpoints") != NULL;
+}
+
+static bool listed(const struct list_control *ctl, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < ctl->nprocs; i++)
+		if (ctl->procs[i].pid == pid)
+			return true;
+	return false;
+}
+
+/* Every other readable table, read for ENDPOINTS only, after the listed
+ * ones in ctl->procs. */
+static void collect_peer_tables(struct list_control *ctl)
+{
+	DIR *d = opendir(ctl->proc_root);
+	struct dirent *de;
+	unsigned int need = FDL_NEED_LINK | FDL_NEED_STAT | FDL_NEED_COMM |
+		FDL_NEED_FDINFO | FDL_NEED_ANON;
+
+	ctl->nall = ctl->nprocs;
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		long long v;
+		const char *why;
+		struct fd_proc p;
+
+		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0 ||
+		    (pid_t)v == getpid() || listed(ctl, (pid_t)v) ||
+		    fd_proc_collect(&p, ctl->proc_root, (pid_t)v, need) < 0)
+			continue;
+		ctl->procs = xrealloc(ctl->procs, (ctl->nall + 1) * sizeof(*ctl->procs));
+		ctl->procs[ctl->nall++] = p;
+	}
+	closedir(d);
+}
+
 static int parse_pid_list(struct list_control *ctl, const char *arg)
 {
 	const char *p = arg;
@@ -849,11 +2336,16 @@ static int parse_pid_list(struct list_control *ctl, const char *arg)
 	return 0;
 }
 
+/* Long options without a letter, apart from the output module's. */
+#define LIST_OPT_ASSOC 0x1100
+
 static int parse_args(struct list_control *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "assoc", no_argument, NULL, LIST_OPT_ASSOC },
+		{ "threads", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "notruncate", no_argument, NULL, OUT_OPT_NOTRUNCATE },
 		OUT_LONG_OPTIONS,
@@ -863,7 +2355,7 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 	char why[512];
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, ":p:ah" OUT_SHORT_OPTIONS
+	while ((c = getopt_long(argc, argv, ":p:ahl" OUT_SHORT_OPTIONS
 				QUERY_SHORT_OPTIONS, opts, NULL)) != -1) {
 		if (out_opts_take(&ctl->out, c, optarg))
 			continue;
@@ -881,6 +2373,12 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 			break;
 		case 'a':
 			ctl->all = 1;
+			break;
+		case LIST_OPT_ASSOC:
+			ctl->assoc = 1;
+			break;
+		case 'l':
+			ctl->threads = 1;
 			break;
 		case 'h':
 			ctl->help = 1;
@@ -906,6 +2404,7 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 
 static int select_columns(struct list_control *ctl)
 {
+	int with_assoc[OUT_MAX_COLUMNS];
 	const int *defs = defaults_one;
 	size_t ndefs = ARRAY_SIZE(defaults_one), i;
 	bool thread = false;
@@ -928,6 +2427,21 @@ static int select_columns(struct list_control *ctl)
 	} else if (ctl->npids == 0) {
 		defs = defaults_self;
 		ndefs = ARRAY_SIZE(defaults_self);
+	}
+	/* --assoc rows have no FD: ASSOC says what they are; -l rows say
+	 * whose table they are in. */
+	if (ctl->assoc || ctl->threads) {
+		size_t k, m = 0;
+
+		for (k = 0; k < ndefs && m + 2 < OUT_MAX_COLUMNS; k++) {
+			if (defs[k] == COL_FD && ctl->threads)
+				with_assoc[m++] = COL_TID;
+			if (defs[k] == COL_FD && ctl->assoc)
+				with_assoc[m++] = COL_ASSOC;
+			with_assoc[m++] = defs[k];
+		}
+		defs = with_assoc;
+		ndefs = m;
 	}
 	if (out_select(columns, NCOLUMNS, defs, ndefs, ctl->out.columns,
 		       ctl->selected, &ctl->nselected) < 0)
@@ -968,7 +2482,7 @@ static int prepare_query(struct list_control *ctl)
 	 * reads, those are made at once and no second pass is needed. */
 	if ((ctl->first_need & FDL_NEED_LINK) && (ctl->first_need & FDL_NEED_STAT))
 		ctl->first_need |= FDL_NEED_FDINFO;
-	if ((ctl->need & ~ctl->first_need & ~(unsigned int)LIST_NEED_ATTACH &
+	if ((ctl->need & ~ctl->first_need & ~(unsigned int)LIST_NEED_EXTRA &
 	     ~(unsigned int)LIST_LATE_NEEDS) == 0)
 		ctl->first_need |= ctl->need & (FDL_NEED_COMM | FDL_NEED_SOCKOPT);
 	ctl->need |= ctl->first_need;
@@ -1017,6 +2531,11 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 		ret = EXIT_FAIL;
 		goto cleanup;
 	}
+	/* Read for ENDPOINTS only: never selected, never printed. */
+	if (endpoints_machine_wide(&ctl)) {
+		collect_peer_tables(&ctl);
+		ctl.need |= LIST_NEED_SOCKX;
+	}
 	if (ctl.selecting)
 		nrows = select_rows(&ctl);
 	else
@@ -1034,12 +2553,18 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 	ctl.table = out_table_new("descriptors", columns, ctl.selected,
 				  ctl.nselected, &ctl.out);
 	/* Whatever could be read is still printed.  A failed write is the
-	 * dispatcher's to report (it checks stdout); anything else here. */
-	if (summary_mode(sum) != SUMMARY_ONLY &&
-	    print_rows(&ctl) < 0 && errno != EPIPE) {
-		if (!ferror(stdout))
-			warn("cannot print the descriptor table");
-		failed = 1;
+	 * dispatcher's to report (it checks stdout); anything else here.
+	 * A reader that left wants no explanation of error rows either. */
+	if (summary_mode(sum) != SUMMARY_ONLY) {
+		if (print_rows(&ctl) < 0) {
+			if (errno != EPIPE) {
+				if (!ferror(stdout))
+					warn("cannot print the descriptor table");
+				failed = 1;
+			}
+		} else if (!ctl.out.json) {
+			explain_error_rows(&ctl);
+		}
 	}
 	if (summary_mode(sum) != SUMMARY_NEVER) {
 		count_rows(&ctl, sum);
@@ -1055,6 +2580,8 @@ cleanup:
 	holder_index_free(ctl.holders);
 	sock_prefetch_free(ctl.prefetch);
 	free(ctl.row_start);
+	release_extras(&ctl);
+	devtab_release(&ctl.devtab);
 	release_procs(&ctl);
 	unpin_pids(&ctl);
 	free(ctl.pids);
@@ -1068,8 +2595,8 @@ const struct command cmd_list = {
 	.run = list_run,
 	.summary = "list open descriptors of fdscope or of other processes",
 	.usage =
-	"fdscope list [-p PID[,PID...] | --all] [SELECTIONS] [OUTPUT OPTIONS]\n"
-	"       [PATH...]\n"
+	"fdscope list [-p PID[,PID...] | --all] [-l] [--assoc] [SELECTIONS]\n"
+	"       [OUTPUT OPTIONS] [PATH...]\n"
 	"\n"
 	"List open file descriptors with their type, access mode, status flags,\n"
 	"offset, inode and name, as the kernel reports them in /proc/PID/fd and\n"
@@ -1079,6 +2606,10 @@ const struct command cmd_list = {
 	"Options:\n"
 	"  -p, --pid PID[,PID...]  list these processes\n"
 	"  -a, --all               list every process fdscope may read\n"
+	"      --assoc             add rows for cwd, rtd, exe, memory mappings\n"
+	"                          and namespaces (ASSOC says which)\n"
+	"  -l, --threads           also list threads with a descriptor table of\n"
+	"                          their own (TID says whose table a row is in)\n"
 	"  -h, --help              show this help\n"
 	QUERY_OPTIONS_HELP
 	"Output options:\n"
@@ -1097,6 +2628,9 @@ const struct command cmd_list = {
 	"a PATH that does not exist, a process that cannot be read; 2 a bad\n"
 	"option value (-i, -u, -d, -c, --inode, --under, --summary, -C) or a -Q\n"
 	"syntax error, shown with a caret under its column.\n"
+	"--list-columns shows what more can be decoded, each read only when\n"
+	"selected: anonymous inodes, devices, locks (LOCKS, XMODE), owners,\n"
+	"mount sources, sockets of every family (SOCK.*, NETLINK.*, ...).\n"
 	"Examples:\n"
 	"  fdscope list\n"
 	"  fdscope list -p $$ -o +DEV,SIZE\n"

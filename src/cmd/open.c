@@ -29,6 +29,7 @@
 #include "net/netaddr.h"
 #include "out/escape.h"
 #include "teach/demo.h"
+#include "teach/pyrepr.h"
 #include "teach/tempdir.h"
 
 #define OPEN_MAX_FDS 256
@@ -160,23 +161,19 @@ static void open_fifo(struct open_control *ctl)
 	record_fd(ctl, "open", want, fd, e, call);
 }
 
-/* The article's Python view of a socket. */
+/* The Python view of a socket: the installed python3's repr, and the
+ * older form the article shows, each labelled. */
 static void python_view(struct step *st, int fd, int family, int type,
 			int proto)
 {
-	struct sockaddr_storage ss = { .ss_family = AF_UNSPEC };
-	socklen_t len = sizeof(ss);
-	char laddr[NETADDR_STRLEN] = "''";
+	char *py = pyrepr_python(fd, family, type, proto);
+	char *old = pyrepr_article(fd, family, type, proto);
 
-	/* Python shows an unnamed unix socket's name as ''. */
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
-	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6))
-		netaddr_format((const struct sockaddr *)&ss, len, laddr,
-			       sizeof(laddr));
-	step_say(st, "<socket fd=%d, family=%s, type=%s, proto=%d, laddr=%s>", fd,
-		 family == AF_INET ? "AF_INET" : family == AF_INET6 ? "AF_INET6" :
-		 "AF_UNIX", type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM",
-		 proto, laddr);
+	if (py)
+		step_say(st, "python3 shows it as %s.", py);
+	step_say(st, "The article's Python showed it as %s.", old);
+	free(py);
+	free(old);
 }
 
 static void open_socket(struct open_control *ctl, int family, int type)

@@ -682,6 +682,13 @@ static int serve_run(const struct cli_env *env, int argc, char **argv)
 	linelog_printf(s.log, "listening on %s (fd %d, %s)", s.laddr, s.lfd,
 		       ctl.proto == SERVE_TCP ? "tcp" :
 		       ctl.proto == SERVE_UDP ? "udp" : "unix");
+	/* The log says what the extra descriptor in the server's table is. */
+	if (s.reserve >= 0 && ctl.proto != SERVE_UDP)
+		linelog_printf(s.log, "reserve: fd %d (/dev/null) is held back: "
+			       "when accept fails with EMFILE it is closed for "
+			       "one accept, so that a waiting client is taken "
+			       "and closed rather than left to spin the loop",
+			       s.reserve);
 	ret = ctl.proto == SERVE_UDP ? serve_dgram(&s, &waitmask) :
 		serve_stream(&s, &waitmask);
 	/* A reader of the log that went away (`serve | head -1`) ends the

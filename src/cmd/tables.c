@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,15 @@
 
 #include "cli/command.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "teach/demo.h"
+#include "teach/figure.h"
 #include "teach/kcmp.h"
 #include "teach/tempdir.h"
+
+/* What `fdscope list -r -n -o FD,NOTE` may print at most: far more than
+ * a table of a few descriptors, and a clear error beyond. */
+#define LIST_OUTPUT_MAX (1 << 20)
 
 #define TABLES_MAX_FDS 4
 #define CONTENT "0123456789abcdef"
@@ -33,6 +40,9 @@ struct tables_state {
 	bool used_probe;	/* kcmp was refused at least once */
 	int kcmp_errno;
 	bool force_probe;	/* FDSCOPE_NO_KCMP set */
+	bool want_figure;	/* --dot/--svg: snapshot at fork */
+	bool have_figure;
+	struct figure fig;
 };
 
 /* Moves a's offset by one and watches b's: they move together only when
@@ -102,13 +112,22 @@ static const char *access_name(int flags)
 
 static void draw(struct demo_ctx *d, struct tables_state *ts)
 {
+	/* 58 columns at most (a 10-digit inode), 38 when narrower: the
+	 * figure is never cut or wrapped. */
+	bool narrow = steps_width(&d->steps) < 60;
 	char *fig = NULL;
 	size_t len = 0;
 	int i, j;
 
 	inspect(ts);
-	xappendf(&fig, &len, "  %-12s    %-34s    %s\n", "descriptors",
-		 "open file descriptions", "inodes");
+	if (narrow) {
+		xappendf(&fig, &len, "  fd      description       inode\n");
+	} else {
+		xappendf(&fig, &len, "  %-11s    %-22s    %s\n", "descriptor",
+			 "open file description", "inode");
+		xappendf(&fig, &len, "  %-11s    %-22s    %s\n", "table",
+			 "(\"file table\")", "table");
+	}
 	for (i = 0; i < TABLES_MAX_FDS; i++) {
 		bool first = true;
 
@@ -120,13 +139,16 @@ static void draw(struct demo_ctx *d, struct tables_state *ts)
 		if (first) {
 			char dbuf[64];
 
-			snprintf(dbuf, sizeof(dbuf), "#%d offset %lld %s",
-				 ts->desc[i], ts->pos[i], access_name(ts->flags[i]));
-			xappendf(&fig, &len, "  fd %-9d --> %-34s --> inode %llu\n",
-				 ts->fd[i], dbuf, ts->ino[i]);
+			snprintf(dbuf, sizeof(dbuf), narrow ? "#%d @%lld %s" :
+				 "#%d offset %lld %s", ts->desc[i], ts->pos[i],
+				 access_name(ts->flags[i]) + (narrow ? 2 : 0));
+			xappendf(&fig, &len, narrow ? "  %-3d -> %-14s -> %llu\n" :
+				 "  fd %-7d --> %-22s --> %llu\n", ts->fd[i], dbuf,
+				 ts->ino[i]);
 		} else {
-			xappendf(&fig, &len, "  fd %-9d --> #%d (shared)\n",
-				 ts->fd[i], ts->desc[i]);
+			xappendf(&fig, &len, narrow ? "  %-3d -> #%d (shared)\n" :
+				 "  fd %-7d --> #%d (shared)\n", ts->fd[i],
+				 ts->desc[i]);
 		}
 	}
 	steps_text(&d->steps, "%s", fig);
@@ -137,7 +159,7 @@ static void draw(struct demo_ctx *d, struct tables_state *ts)
 			   ts->force_probe ? "FDSCOPE_NO_KCMP is set" :
 			   strerror(ts->kcmp_errno));
 	else
-		steps_text(&d->steps, "  (sharing verified with kcmp(KCMP_FILE))");
+		steps_text(&d->steps, "  (sharing checked with kcmp(KCMP_FILE))");
 }
 
 static ssize_t demo_rw(struct demo_ctx *d, int fd, bool writing, size_t n)
@@ -181,6 +203,8 @@ static void fork_child(struct demo_ctx *d, int fd, pid_t parent, int out)
 
 	o.side = "child";
 	steps_init(&cs, &o);
+	steps_copy_hidden(&cs, &d->steps);
+	steps_stream_to(&cs, out);
 	r = read(fd, buf, sizeof(buf));
 	steps_call(&cs, "read", r, r < 0 ? errno : 0, "read(%d, buf, %zu)", fd,
 		   sizeof(buf));
@@ -191,7 +215,7 @@ static void fork_child(struct demo_ctx *d, int fd, pid_t parent, int out)
 		 same == 0 ? "0: the child's descriptor and the parent's "
 		 "refer to one open file description." :
 		 "kcmp could not compare them here.");
-	steps_send(&cs, out);
+	steps_finish(&cs);
 	steps_release(&cs);
 }
 
@@ -212,6 +236,31 @@ static int open_child_pipe(struct demo_ctx *d, int p[2], const char *why)
 	return 0;
 }
 
+static bool skip_hidden(int fd, void *arg)
+{
+	const struct demo_ctx *d = arg;
+
+	return steps_hidden(&d->steps, fd) != 0;
+}
+
+/* The child's table as its first step recorded it, for the figure. */
+static void child_table(struct demo_ctx *d, struct tables_state *ts,
+			pid_t pid, size_t from)
+{
+	size_t i;
+
+	if (!ts->have_figure)
+		return;
+	for (i = from; i < d->steps.n; i++) {
+		const struct step *st = &d->steps.v[i];
+
+		if (st->side && strcmp(st->side, "child") == 0 && !st->text_only) {
+			figure_set_child(&ts->fig, pid, st->table, st->ntable);
+			return;
+		}
+	}
+}
+
 static void show_fork(struct demo_ctx *d, struct tables_state *ts, int fd)
 {
 	pid_t parent = getpid(), pid;
@@ -220,21 +269,45 @@ static void show_fork(struct demo_ctx *d, struct tables_state *ts, int fd)
 	steps_say(&d->steps, "fork copies the descriptor table: the child's "
 		  "descriptors point at the same open file descriptions, so a "
 		  "read in the child moves the parent's offset.");
-	if (open_child_pipe(d, p, "A pipe to carry the child's record back.") < 0)
+	if (open_child_pipe(d, p, "A pipe to carry the child's record back: "
+			    "one writer, the parent, prints both processes' "
+			    "steps in the order they happened.") < 0)
 		return;
-	steps_flush(&d->steps);
+	/* The figure is of the tables at the fork: the child's table is a
+	 * copy of this one. */
+	if (ts->want_figure)
+		ts->have_figure = figure_snapshot(&ts->fig, d->proc_root,
+						  skip_hidden, d) == 0;
+	steps_hold(&d->steps);
 	fflush(stdout);
+	steps_start(&d->steps);
 	pid = tempdir_fork();
 	if (pid == 0) {
+		int i;
+
+		close(p[0]);
 		fork_child(d, fd, parent, p[1]);
 		fflush(stdout);
+		/* The child leaves with nothing of the demo's open. */
+		close(p[1]);
+		for (i = 0; i < TABLES_MAX_FDS; i++)
+			if (ts->fd[i] >= 0)
+				close(ts->fd[i]);
+		/* Nor with anything else it inherited (issue 10). */
 		close_range(3, ~0U, 0);
 		_exit(0);
 	}
 	steps_call(&d->steps, "fork", pid, pid < 0 ? errno : 0, "fork()");
 	demo_close(d, p[1]);
-	if (pid > 0 && steps_receive(&d->steps, p[0]) < 0)
-		warn("cannot read the child's steps");
+	if (pid > 0) {
+		size_t first = d->steps.n;
+
+		if (steps_merge(&d->steps, &p[0], 1, 15) < 0)
+			warn("cannot read the child's steps");
+		child_table(d, ts, pid, first);
+	} else {
+		steps_merge(&d->steps, NULL, 0, 0);
+	}
 	demo_close(d, p[0]);
 	if (pid < 0) {
 		d->failed = true;
@@ -245,31 +318,78 @@ static void show_fork(struct demo_ctx *d, struct tables_state *ts, int fd)
 	draw(d, ts);
 }
 
-/* Reads "fd": N rows with "note": null from `fdscope list -J -o FD,NOTE`
- * output: the descriptors the exec'd program had, without its reader. */
-static char *kept_list(const char *json)
+/* The descriptors in `fdscope list -r -n -o FD,NOTE` output (one row a
+ * line: the number, one space, the escaped note, empty for a plain
+ * descriptor), without the noted one (the program's own reader).  NULL
+ * when a line is not of that form. */
+static char *kept_list(const char *raw)
 {
-	const char *p = json;
+	const char *p = raw;
 	char *out = NULL;
 	size_t len = 0;
 
 	xappendf(&out, &len, "%s", "");
-	while ((p = strstr(p, "\"fd\":")) != NULL) {
-		long v = strtol(p + 5, NULL, 10);
-		const char *note = strstr(p, "\"note\":");
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		char *end;
+		long v;
 
-		p += 5;
-		if (note && strncmp(note + 7, " null", 5) == 0)
+		if (nl == NULL)
+			goto bad;
+		errno = 0;
+		v = strtol(p, &end, 10);
+		if (end == p || errno || v < 0 || v > INT_MAX || *end != ' ')
+			goto bad;
+		if (end + 1 == nl)
 			xappendf(&out, &len, "%s%ld", len ? " " : "", v);
+		p = nl + 1;
 	}
 	return out;
+bad:
+	free(out);
+	return NULL;
+}
+
+/* Reads everything from fd into a new string, up to LIST_OUTPUT_MAX
+ * bytes; -1 (EFBIG) beyond, so nothing is cut silently. */
+static int read_everything(int fd, char **out)
+{
+	char *buf = xmalloc(4096);
+	size_t cap = 4096, got = 0;
+
+	for (;;) {
+		ssize_t r;
+
+		if (got + 1 == cap) {
+			if (cap >= LIST_OUTPUT_MAX) {
+				free(buf);
+				errno = EFBIG;
+				return -1;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = read(fd, buf + got, cap - 1 - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	return 0;
 }
 
 static void show_exec(struct demo_ctx *d, int keep, int drop)
 {
-	char buf[8192], self[4096], *kept, *esc;
-	size_t got = 0;
+	char self[4096], *buf = NULL, *kept = NULL, *esc;
 	ssize_t n;
+	int rrc = -1, rerr = 0;
 	int p[2] = { -1, -1 }, rc, status = 0;
 	struct step *st;
 	pid_t pid;
@@ -290,7 +410,8 @@ static void show_exec(struct demo_ctx *d, int keep, int drop)
 	fflush(stdout);
 	pid = tempdir_fork();
 	if (pid == 0) {
-		char *argv[] = { "fdscope", "list", "-J", "-o", "FD,NOTE", NULL };
+		char *argv[] = { "fdscope", "list", "-r", "-n", "-o", "FD,NOTE",
+				 NULL };
 
 		/* dup2 clears close-on-exec on the copy: stdout survives. */
 		if (dup2(p[1], STDOUT_FILENO) >= 0)
@@ -300,16 +421,10 @@ static void show_exec(struct demo_ctx *d, int keep, int drop)
 	}
 	steps_call(&d->steps, "fork", pid, pid < 0 ? errno : 0, "fork()");
 	demo_close(d, p[1]);
-	while (pid > 0 && got < sizeof(buf) - 1) {
-		ssize_t r = read(p[0], buf + got, sizeof(buf) - 1 - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
+	if (pid > 0) {
+		rrc = read_everything(p[0], &buf);
+		rerr = errno;
 	}
-	buf[got] = '\0';
 	demo_close(d, p[0]);
 	if (pid > 0)
 		tempdir_reap(pid, &status);
@@ -317,7 +432,19 @@ static void show_exec(struct demo_ctx *d, int keep, int drop)
 		d->failed = true;
 		return;
 	}
-	kept = kept_list(buf);
+	if (rrc == 0)
+		kept = kept_list(buf);
+	free(buf);
+	if (kept == NULL) {
+		if (rrc < 0)
+			warnx("cannot read what the child program reported: %s",
+			      strerror(rerr));
+		else
+			warnx("the child program's table is not in the form "
+			      "asked for");
+		d->failed = true;
+		kept = xstrdup("");
+	}
 	esc = demo_c_string(self, strlen(self));
 	st = steps_call(&d->steps, "waitpid", pid, 0, "waitpid(%ld, [exit %d], 0)",
 			(long)pid, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -331,50 +458,7 @@ static void show_exec(struct demo_ctx *d, int keep, int drop)
 	free(kept);
 }
 
-static void graphviz(const struct tables_state *ts)
-{
-	int i, j;
-
-	printf("digraph fdscope_tables {\n"
-	       "\trankdir=LR;\n"
-	       "\tnode [shape=box];\n"
-	       "\tsubgraph cluster_fds { label=\"descriptor table (pid %ld)\";\n",
-	       (long)getpid());
-	for (i = 0; i < TABLES_MAX_FDS; i++)
-		if (ts->fd[i] >= 0)
-			printf("\t\tfd%d [label=\"fd %d\"];\n", ts->fd[i], ts->fd[i]);
-	printf("\t}\n\tsubgraph cluster_desc { label=\"open file descriptions\";\n");
-	for (i = 0; i < TABLES_MAX_FDS; i++) {
-		bool first = ts->fd[i] >= 0;
-
-		for (j = 0; j < i && first; j++)
-			if (ts->fd[j] >= 0 && ts->desc[j] == ts->desc[i])
-				first = false;
-		if (first)
-			printf("\t\tdesc%d [label=\"#%d\\noffset %lld\\n%s\"];\n",
-			       ts->desc[i], ts->desc[i], ts->pos[i],
-			       access_name(ts->flags[i]));
-	}
-	printf("\t}\n\tsubgraph cluster_inodes { label=\"inodes\";\n");
-	for (i = 0; i < TABLES_MAX_FDS; i++) {
-		bool first = ts->fd[i] >= 0;
-
-		for (j = 0; j < i && first; j++)
-			if (ts->fd[j] >= 0 && ts->ino[j] == ts->ino[i])
-				first = false;
-		if (first)
-			printf("\t\tino%llu [label=\"inode %llu\"];\n", ts->ino[i],
-			       ts->ino[i]);
-	}
-	printf("\t}\n");
-	for (i = 0; i < TABLES_MAX_FDS; i++)
-		if (ts->fd[i] >= 0)
-			printf("\tfd%d -> desc%d;\n\tdesc%d -> ino%llu;\n", ts->fd[i],
-			       ts->desc[i], ts->desc[i], ts->ino[i]);
-	printf("}\n");
-}
-
-int demo_tables_body(struct demo_ctx *d, bool dot)
+int demo_tables_body(struct demo_ctx *d, char **dot)
 {
 	struct tables_state ts;
 	const char *nk = getenv("FDSCOPE_NO_KCMP");
@@ -384,10 +468,14 @@ int demo_tables_body(struct demo_ctx *d, bool dot)
 	for (i = 0; i < TABLES_MAX_FDS; i++)
 		ts.fd[i] = -1;
 	ts.force_probe = nk && *nk;
-	steps_say(&d->steps, "A descriptor is an index into the process's "
-		  "descriptor table; the entry points at an open file "
-		  "description (offset, status flags), which points at the "
-		  "inode (the file itself).");
+	ts.want_figure = dot != NULL;
+	steps_say(&d->steps, "The lesson's three tables, as the kernel has "
+		  "them.  A descriptor is an index into the process's own "
+		  "descriptor table.  Its entry points at an open file "
+		  "description (struct file): what the lesson calls the "
+		  "system-wide \"file table\", holding the offset and the "
+		  "status flags.  That points at the inode (the lesson's "
+		  "\"inode table\"): the file itself.");
 	a = ts.fd[0] = demo_open_new(d, "shared", O_RDWR, "O_RDWR");
 	if (a < 0)
 		return -1;
@@ -414,25 +502,84 @@ int demo_tables_body(struct demo_ctx *d, bool dot)
 		show_fork(d, &ts, b);
 		show_exec(d, b, c);
 	}
-	if (dot && !d->json)
-		graphviz(&ts);
+	if (dot && ts.have_figure)
+		*dot = figure_dot(&ts.fig);
 cleanup:
+	if (ts.have_figure)
+		figure_release(&ts.fig);
 	for (i = 0; i < TABLES_MAX_FDS; i++)
 		if (ts.fd[i] >= 0)
 			demo_close(d, ts.fd[i]);
 	return d->failed ? -1 : 0;
 }
 
+/* Runs dot -Tsvg -o file with the graph on its stdin.  Returns the exit
+ * status (EXIT_FAIL with a message naming what to install when dot is
+ * missing). */
+static int render_svg(const char *graph, const char *file)
+{
+	int p[2], status = 0;
+	size_t len = strlen(graph), off = 0;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		warn("pipe");
+		return EXIT_FAIL;
+	}
+	fflush(stdout);
+	pid = tempdir_fork();
+	if (pid == 0) {
+		char *argv[] = { "dot", "-Tsvg", "-o", xstrdup(file), NULL };
+
+		if (dup2(p[0], STDIN_FILENO) == STDIN_FILENO)
+			execvp("dot", argv);
+		_exit(127);
+	}
+	close(p[0]);
+	if (pid < 0) {
+		warn("fork");
+		close(p[1]);
+		return EXIT_FAIL;
+	}
+	while (off < len) {
+		ssize_t w = write(p[1], graph + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(p[1]);
+	tempdir_reap(pid, &status);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		warnx("cannot run 'dot': --svg needs Graphviz (install the "
+		      "graphviz package), or use --dot");
+		return EXIT_FAIL;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		char *esc = escape_str(file);
+
+		warnx("dot could not write '%s'", esc);
+		free(esc);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
 static int tables_run(const struct cli_env *env, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "dot", no_argument, NULL, 'd' },
+		{ "svg", required_argument, NULL, 'S' },
 		STEPS_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct demo_ctx d;
 	struct steps_opts so = { 0 };
+	const char *svg = NULL;
+	char *graph = NULL;
 	bool dot = false;
 	int c, ret;
 
@@ -444,6 +591,12 @@ static int tables_run(const struct cli_env *env, int argc, char **argv)
 		case 'd':
 			dot = true;
 			break;
+		case 'S':
+			svg = optarg;
+			if (*svg == '\0')
+				return cmd_usage_error(&cmd_tables, "--svg needs a "
+						       "file name");
+			break;
 		case 'h':
 			return cmd_help(&cmd_tables);
 		default:
@@ -452,16 +605,45 @@ static int tables_run(const struct cli_env *env, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_unexpected_argument(&cmd_tables, argv[optind]);
-	if (dot && so.json)
-		return cmd_usage_error(&cmd_tables, "--dot and --json exclude "
+	if ((dot || svg) && so.json)
+		return cmd_usage_error(&cmd_tables, "--dot and --svg exclude "
+				       "--json");
+	if (dot && svg)
+		return cmd_usage_error(&cmd_tables, "--dot and --svg exclude "
 				       "each other");
+	dot |= svg != NULL;
 	/* --dot prints only the graph: the steps are collected silently. */
 	if (demo_begin(&d, env->proc_root, so.json || dot, so.quiet) < 0)
 		return EXIT_FAIL;
 	d.json = so.json;
 	d.no_output = dot;
-	ret = demo_tables_body(&d, dot) < 0 ? EXIT_FAIL : EXIT_OK;
-	return demo_end(&d, ret);
+	{
+		char *list;
+		int k = demo_hide_inherited(&d, &list);
+
+		/* Not the demo's: named once, then counted apart (and left
+		 * out of the figure, named in its label). */
+		if (k > 0)
+			steps_say(&d.steps, "%s %s open when fdscope started, "
+				  "inherited from the program that ran it: the "
+				  "maps count %s as \"+%d inherited\".", list,
+				  k == 1 ? "was" : "were", k == 1 ? "it" : "them",
+				  k);
+		free(list);
+	}
+	ret = demo_tables_body(&d, dot ? &graph : NULL) < 0 ? EXIT_FAIL : EXIT_OK;
+	ret = demo_end(&d, ret);
+	if (dot && graph == NULL) {
+		warnx("cannot read the descriptor tables for the figure");
+		ret = EXIT_FAIL;
+	} else if (svg) {
+		if (render_svg(graph, svg) != EXIT_OK)
+			ret = EXIT_FAIL;
+	} else if (graph) {
+		fputs(graph, stdout);
+	}
+	free(graph);
+	return ret;
 }
 
 const struct command cmd_tables = {
@@ -469,7 +651,7 @@ const struct command cmd_tables = {
 	.run = tables_run,
 	.summary = "descriptor table, open file descriptions and inodes, live",
 	.usage =
-	"fdscope tables [--dot] [-J] [-q]\n"
+	"fdscope tables [--dot | --svg FILE] [-J] [-q]\n"
 	"\n"
 	"The three tables behind a descriptor: the same file opened twice (two\n"
 	"descriptions, one inode), dup (one description, one offset), fork (the\n"
@@ -478,6 +660,13 @@ const struct command cmd_tables = {
 	"refused (or FDSCOPE_NO_KCMP is set).\n"
 	"\n"
 	"Options:\n"
-	"      --dot     print the final state as Graphviz (dot) instead\n"
-	DEMO_COMMON_HELP,
+	"      --dot       print the figure of the tables at the fork as\n"
+	"                  Graphviz (dot) instead: descriptors (FD_CLOEXEC\n"
+	"                  marked), open file descriptions, inodes, and the\n"
+	"                  child's descriptors\n"
+	"      --svg FILE  write that figure rendered by Graphviz's dot\n"
+	"  -J, --json      print {\"steps\": [...]}: call, syscall, ret, fds,\n"
+	"                  errno, table (descriptors open after the call), ...\n"
+	"  -q, --quiet     calls and results only, no narration\n"
+	"  -h, --help      show this help\n",
 };

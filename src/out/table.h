@@ -34,7 +34,7 @@ struct out_column {
 	const char *help;
 };
 
-#define OUT_MAX_COLUMNS 64
+#define OUT_MAX_COLUMNS 128
 
 struct out_opts {
 	bool json, raw, noheadings, list_columns;

@@ -24,6 +24,7 @@
 
 #include "lib/parallel.h"
 #include "lib/util.h"
+#include "proc/anon.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
 
@@ -68,6 +69,32 @@ static size_t pool_add(struct str_pool *sp, const char *s, size_t n)
 	return off;
 }
 
+const char *fd_entry_info_text(const struct fd_proc *p,
+			       const struct fd_entry *e, size_t *len)
+{
+	if (e->info_off == (size_t)-1) {
+		*len = 0;
+		return NULL;
+	}
+	*len = e->info_len;
+	return p->strings + e->info_off;
+}
+
+int fd_entry_error(const struct fd_entry *e, const char **call)
+{
+	if (e->link_errno != 0 && e->link_errno != ENAMETOOLONG &&
+	    e->link_off == (size_t)-1) {
+		*call = "readlink";
+		return e->link_errno;
+	}
+	/* ENODATA: stat was not asked for. */
+	if (e->stat_errno != 0 && e->stat_errno != ENODATA) {
+		*call = "stat";
+		return e->stat_errno;
+	}
+	return 0;
+}
+
 const char *fd_entry_link(const struct fd_proc *p, const struct fd_entry *e)
 {
 	return e->link_off == (size_t)-1 ? NULL : p->strings + e->link_off;
@@ -91,6 +118,7 @@ static struct fd_entry *add_entry(struct fd_proc *p, int fd)
 	memset(e, 0, sizeof(*e));
 	e->fd = fd;
 	e->link_off = (size_t)-1;
+	e->info_off = (size_t)-1;
 	e->stat_errno = ENODATA;
 	return e;
 }
@@ -200,6 +228,7 @@ static void keep_stat(struct fd_stat *to, const struct stat *st)
 	to->st_rdev = st->st_rdev;
 	to->st_size = st->st_size;
 	to->st_mode = st->st_mode;
+	to->st_uid = st->st_uid;
 }
 
 /* "pipe:[N]" or "socket:[N]": the kind and N, else LINK_OTHER. */
@@ -224,7 +253,7 @@ static bool stat_from_link(const struct collect_job *j, const char *link,
 	unsigned long long ino;
 	int k = link ? link_kind(link, &ino) : LINK_OTHER;
 
-	if (k == LINK_OTHER || !j->have_kind_st[k])
+	if (k == LINK_OTHER || !j->have_kind_st[k] || (j->need & FDL_NEED_OWNER))
 		return false;
 	e->st = j->kind_st[k];
 	e->st.st_ino = (ino_t)ino;
@@ -270,19 +299,20 @@ static int read_link(struct collect_job *j, const char *name,
 /* Returns -1 only when fdscope itself ran out of descriptors: a listing
  * with holes it does not mention would be worse than an error. */
 static int read_fdinfo(const struct collect_job *j, const char *name,
-		       struct fd_entry *e)
+		       struct fd_entry *e, char *buf, size_t len, ssize_t *got)
 {
 	/* pos, flags, mnt_id and ino are the first lines; what follows
-	 * (epoll's and inotify's watches) is not used. */
-	char path[32], buf[1024];
+	 * (epoll's and inotify's watches) is kept only for FDL_NEED_ANON. */
+	char path[32];
 	ssize_t n;
 
 	if (j->infofd >= 0) {
-		n = procfs_read_head_at(j->infofd, name, buf, sizeof(buf));
+		n = procfs_read_head_at(j->infofd, name, buf, len);
 	} else {
 		snprintf(path, sizeof(path), "../fdinfo/%s", name);
-		n = procfs_read_head_at(j->dfd, path, buf, sizeof(buf));
+		n = procfs_read_head_at(j->dfd, path, buf, len);
 	}
+	*got = n;
 	if (n < 0 && (errno == EMFILE || errno == ENFILE))
 		return -1;
 	if (n >= 0 && fdinfo_parse(buf, (size_t)n, &e->info) == 0)
@@ -389,6 +419,7 @@ static int read_stat(struct collect_job *j, const char *name,
 	st.st_nlink = (nlink_t)stx.stx_nlink;
 	st.st_size = (off_t)stx.stx_size;
 	st.st_mode = (mode_t)stx.stx_mode;
+	st.st_uid = (uid_t)stx.stx_uid;
 	keep_stat(&e->st, &st);
 	if (stx.stx_mask & STATX_MNT_ID) {
 		e->st_mnt_id = (int)stx.stx_mnt_id;
@@ -433,6 +464,44 @@ void fd_entry_read_proto(const char *root, const struct fd_proc *p,
 	e->proto[n > 0 ? n : 0] = '\0';
 }
 
+/* An anonymous inode's whole fdinfo, into the pool: the head already
+ * read when it was surely whole, else read again to its end.  A full
+ * head was cut after its last whole line, and no fdinfo line is longer
+ * than ANON_LINE_MAX (inotify's with a 128-byte handle in hex): a head
+ * that much shorter than the buffer was never cut.  -1 with errno when
+ * fdscope ran out of descriptors or memory. */
+#define ANON_LINE_MAX 512
+
+static int keep_anon_info(struct collect_job *j, const char *name,
+			  struct fd_entry *e, const char *head, ssize_t nhead,
+			  size_t head_size)
+{
+	char path[32], *all = NULL;
+	ssize_t n;
+
+	if (nhead >= 0 && (size_t)nhead + 1 + ANON_LINE_MAX < head_size) {
+		e->info_off = pool_add(&j->pool, head, (size_t)nhead);
+		e->info_len = (size_t)nhead;
+	} else {
+		if (j->infofd >= 0) {
+			n = procfs_slurp_at(j->infofd, name, &all);
+		} else {
+			snprintf(path, sizeof(path), "../fdinfo/%s", name);
+			n = procfs_slurp_at(j->dfd, path, &all);
+		}
+		if (n < 0)
+			return errno == EMFILE || errno == ENFILE ? -1 : 0;
+		e->info_off = pool_add(&j->pool, all, (size_t)n);
+		e->info_len = (size_t)n;
+		free(all);
+	}
+	if (e->info_off == (size_t)-1) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
 /* Fills one entry; returns 1 when the descriptor closed meanwhile, -1
  * with errno when fdscope ran out of descriptors or memory. */
 static int read_entry_once(struct collect_job *j, struct fd_entry *e)
@@ -440,12 +509,14 @@ static int read_entry_once(struct collect_job *j, struct fd_entry *e)
 	unsigned int need = j->need;
 	unsigned long long ino;
 	const char *link;
-	char name[16];
+	char name[16], info[1024];
+	ssize_t ninfo = -1;
 	int rc;
 
 	snprintf(name, sizeof(name), "%d", e->fd);
 	/* fdinfo first: for pipes and sockets it makes the link. */
-	if ((need & FDL_NEED_FDINFO) && read_fdinfo(j, name, e) < 0)
+	if ((need & FDL_NEED_FDINFO) &&
+	    read_fdinfo(j, name, e, info, sizeof(info), &ninfo) < 0)
 		return -1;
 	if ((need & FDL_NEED_LINK) && (rc = link_from_fdinfo(j, e)) <= 0) {
 		if (rc < 0) {
@@ -457,10 +528,17 @@ static int read_entry_once(struct collect_job *j, struct fd_entry *e)
 			errno = ENOMEM;
 			return -1;
 		}
+		/* Any other failure stays as an error row (link_errno). */
 		if (rc < 0 && errno == ENOENT)
 			return 1;
 		learn_kind_mnt(j, e);
 	}
+	if ((((need & FDL_NEED_ANON) &&
+	      anon_kind_of_link(fd_link_in(j, e)) != ANON_NONE) ||
+	     ((need & FDL_NEED_LOCKS) && ninfo > 0 &&
+	      memmem(info, (size_t)ninfo, "\nlock:", 6) != NULL)) &&
+	    keep_anon_info(j, name, e, info, ninfo, sizeof(info)) < 0)
+		return -1;
 	if ((need & FDL_NEED_STAT) && read_stat(j, name, e) > 0)
 		return 1;
 	if ((need & FDL_NEED_SOCKOPT) && j->p->self && e->stat_errno == 0 &&
@@ -588,6 +666,7 @@ static int read_entry(struct collect_job *j, struct fd_entry *e)
 			memset(e, 0, sizeof(*e));
 			e->fd = fd;
 			e->link_off = (size_t)-1;
+			e->info_off = (size_t)-1;
 			e->stat_errno = ENODATA;
 		}
 		rc = read_entry_once(j, e);
@@ -657,9 +736,12 @@ static void merge_pools(struct fd_proc *p, struct collect_job *jobs,
 	for (k = 0; k < njobs; k++) {
 		if (jobs[k].pool.len)
 			memcpy(p->strings + base, jobs[k].pool.s, jobs[k].pool.len);
-		for (i = jobs[k].lo; i < jobs[k].hi; i++)
+		for (i = jobs[k].lo; i < jobs[k].hi; i++) {
 			if (p->fds[i].link_off != (size_t)-1)
 				p->fds[i].link_off += base;
+			if (p->fds[i].info_off != (size_t)-1)
+				p->fds[i].info_off += base;
+		}
 		base += jobs[k].pool.len;
 		free(jobs[k].pool.s);
 		jobs[k].pool.s = NULL;
@@ -861,6 +943,14 @@ static int collect_table(struct fd_proc *p, int piddir, int dfd,
 		keep_only(p, keep, ctx);
 	if (need & FDL_NEED_COMM)
 		read_comm(p, piddir, dfd);
+	if (need & FDL_NEED_PROC_UID) {
+		struct stat st;
+
+		if (fstatat(dfd, "..", &st, 0) == 0) {
+			p->uid = st.st_uid;
+			p->have_uid = true;
+		}
+	}
 	/* Opened after the numbers were read, so never listed itself; when
 	 * it cannot be opened, fdinfo is reached through "..". */
 	/* fdinfo's inode is what shows that the link and the stat were
@@ -905,6 +995,34 @@ int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
 		       unsigned int need)
 {
 	return fd_proc_collect_at_some(p, piddir, pid, need, NULL, NULL);
+}
+
+int fd_proc_collect_thread(struct fd_proc *p, const char *root, pid_t pid,
+			   pid_t tid, unsigned int need)
+{
+	char rel[64];
+	int taskdir, piddir, rc, saved;
+
+	piddir = procfs_open_pid(root, pid);
+	if (piddir < 0)
+		return -1;
+	snprintf(rel, sizeof(rel), "task/%ld", (long)tid);
+	taskdir = openat(piddir, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	saved = errno;
+	close(piddir);
+	if (taskdir < 0) {
+		errno = saved;
+		return -1;
+	}
+	/* The thread's directory has fd, fdinfo, comm and ns like a
+	 * process's: read as one, labelled with both IDs. */
+	rc = fd_proc_collect_at(p, taskdir, pid, need);
+	saved = errno;
+	close(taskdir);
+	if (rc == 0)
+		p->tid = tid;
+	errno = saved;
+	return rc;
 }
 
 int fd_proc_collect_some(struct fd_proc *p, const char *root, pid_t pid,

@@ -25,11 +25,23 @@ enum {
 	 * for another process descriptors on its ns/net and net/, opened
 	 * relative to the pinned /proc/PID, for decoding its sockets later. */
 	FDL_NEED_NETNS = 1 << 6,
+	/* The whole fdinfo text of anonymous inodes, ptmx and tun (their
+	 * kind's details): kept only for those, read again only when the
+	 * head read for FDL_NEED_FDINFO may have cut it.  Implies LINK. */
+	FDL_NEED_ANON = 1 << 7,
+	/* Every descriptor's own stat, even a pipe's or a socket's, whose
+	 * owner is not its kind's (OWNER, FUID). */
+	FDL_NEED_OWNER = 1 << 8,
+	FDL_NEED_PROC_UID = 1 << 9,	/* the owner of /proc/PID */
+	/* The fdinfo text of descriptors with "lock:" lines, kept as for
+	 * FDL_NEED_ANON.  Needs FDL_NEED_FDINFO. */
+	FDL_NEED_LOCKS = 1 << 10,
 };
 
 /* The fields of stat(2) that fdscope uses, named as in struct stat so that
- * e->st.st_mode reads the same.  A whole struct stat is 144 bytes, this 48:
- * 1.8 MB less at the peak for a table of 19000 descriptors. */
+ * e->st.st_mode reads the same.  A whole struct stat is 144 bytes, this 48
+ * (st_uid fills what was padding): 1.8 MB less at the peak for a table of
+ * 19000 descriptors. */
 struct fd_stat {
 	dev_t st_dev;
 	ino_t st_ino;
@@ -37,6 +49,7 @@ struct fd_stat {
 	dev_t st_rdev;
 	off_t st_size;
 	mode_t st_mode;
+	uid_t st_uid;
 };
 
 struct fd_entry {
@@ -46,6 +59,8 @@ struct fd_entry {
 	struct fd_stat st;
 	bool have_info;
 	struct fdinfo info;
+	size_t info_off;	/* whole fdinfo text (ANON, LOCKS) or -1 */
+	size_t info_len;
 	bool have_sockopt;
 	int sock_family, sock_type, sock_proto;
 	bool is_reader;		/* fdscope's own handle on /proc/self/fd */
@@ -65,6 +80,8 @@ struct fd_entry {
 struct fd_proc {
 	pid_t pid;
 	bool self;
+	bool have_uid;
+	uid_t uid;		/* FDL_NEED_PROC_UID: owner of /proc/PID */
 	char comm[64];
 	struct fd_entry *fds;
 	size_t n, cap;
@@ -73,7 +90,9 @@ struct fd_proc {
 	int reader_fd;		/* the descriptor used to read, when self */
 	size_t skipped;		/* closed while being read */
 	size_t changed;		/* replaced twice while being read: dropped */
-	pid_t tid;		/* listed by a thread's ID: that ID, else 0 */
+	/* The thread whose table this is, else 0: listed by a thread's ID
+	 * (-p TID), or a thread with a table of its own (-l). */
+	pid_t tid;
 	/* For a table that read empty: zombie, kernel thread, or (then read
 	 * through another thread) an exited main thread.  LIVE otherwise. */
 	enum procfs_task_kind task;
@@ -105,6 +124,11 @@ int fd_proc_collect_at_some(struct fd_proc *p, int piddir, pid_t pid,
 			    unsigned int need, fd_keep_fn keep,
 			    const void *ctx);
 
+/* The table of thread tid of process pid, read through
+ * root/PID/task/TID: for a thread with a table of its own. */
+int fd_proc_collect_thread(struct fd_proc *p, const char *root, pid_t pid,
+			   pid_t tid, unsigned int need);
+
 void fd_proc_release(struct fd_proc *p);
 
 /* True when the entry's stat is of a socket on sockfs: a socket file
@@ -131,6 +155,16 @@ void fd_proc_drop_netns(struct fd_proc *p);
 
 /* The link text of an entry, or NULL when it was not read. */
 const char *fd_entry_link(const struct fd_proc *p, const struct fd_entry *e);
+
+/* The fdinfo text kept for an anonymous inode, or NULL (*len 0). */
+const char *fd_entry_info_text(const struct fd_proc *p,
+			       const struct fd_entry *e, size_t *len);
+
+/* An error row: the descriptor is open but its link or its stat could not
+ * be read.  Returns the errno and sets *call to "readlink" or "stat", or
+ * returns 0 when what was asked for was read (a path too long to return
+ * is no error: the kernel says so, see link_errno). */
+int fd_entry_error(const struct fd_entry *e, const char **call);
 
 struct fd_count {
 	size_t open;		/* descriptors open */

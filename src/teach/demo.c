@@ -15,6 +15,7 @@
 #include "out/escape.h"
 #include "out/table.h"
 #include "teach/demo.h"
+#include "teach/screen.h"
 #include "teach/tempdir.h"
 
 int demo_begin(struct demo_ctx *d, const char *proc_root, bool json,
@@ -25,6 +26,7 @@ int demo_begin(struct demo_ctx *d, const char *proc_root, bool json,
 		.quiet = quiet,
 		.color = !json && out_use_color(),
 		.proc_root = proc_root,
+		.width = screen_detect_width(),
 	};
 
 	memset(d, 0, sizeof(*d));
@@ -58,6 +60,24 @@ int demo_end(struct demo_ctx *d, int ret)
 	if (ret == EXIT_OK && d->failed)
 		ret = EXIT_FAIL;
 	return ret;
+}
+
+int demo_hide_inherited(struct demo_ctx *d, char **list)
+{
+	int *tab = NULL, n = steps_read_table(&d->steps, &tab), i, k = 0;
+	size_t len = 0;
+
+	*list = NULL;
+	xappendf(list, &len, "%s", "");
+	for (i = 0; i < n; i++)
+		if (tab[i] > 2) {
+			steps_hide(&d->steps, tab[i], false);
+			xappendf(list, &len, "%s%d", k ? (i + 1 == n ? " and " :
+							  ", ") : "", tab[i]);
+			k++;
+		}
+	free(tab);
+	return k;
 }
 
 const char *demo_path(const char *name)

@@ -18,6 +18,11 @@ struct demo_ctx {
 	bool no_output;		/* collect steps but print neither text nor JSON */
 };
 
+/* Counts the descriptors above 2 open now apart in the maps (inherited:
+ * not the demo's) and returns how many, with their numbers as text
+ * ("10 and 251") in *list (a new string). */
+int demo_hide_inherited(struct demo_ctx *d, char **list);
+
 /* Creates the temporary directory and the record.  Returns 0, or -1 after
  * a warning. */
 int demo_begin(struct demo_ctx *d, const char *proc_root, bool json,
@@ -55,8 +60,9 @@ int demo_alloc_body(struct demo_ctx *d);
 int demo_recycle_body(struct demo_ctx *d);
 /* limit: the soft limit to lower to (exhaust's --limit). */
 int demo_exhaust_body(struct demo_ctx *d, long long limit);
-/* dot: print Graphviz of the final state (text mode only). */
-int demo_tables_body(struct demo_ctx *d, bool dot);
+/* dot: NULL, or where to put the Graphviz figure of the tables at the
+ * fork (a new string; left NULL when the tables could not be read). */
+int demo_tables_body(struct demo_ctx *d, char **dot);
 
 /* Checks exhaust's --limit against what is open and the hard limit;
  * returns 0 or -1 after explaining. */

@@ -2,7 +2,8 @@
  * with the real return values.  The processes coordinate through two
  * pipes the parent holds at high numbers (so that they never take the
  * numbers the narration is about): the server reports its bound address
- * on one, and in JSON mode each side sends its steps back on another. */
+ * on one, and each side sends its steps back on another, so that one
+ * writer, the parent, prints both sides in the order the calls happened. */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -106,6 +107,9 @@ static struct step *done(struct side *sd, struct step *st)
 static void show_table(struct side *sd, const char *title)
 {
 	const char *root = sd->st.o.proc_root;
+	/* The side's label, "  NNNN  " and the name. */
+	size_t room = steps_width(&sd->st) > 7 + 8 + 10 ?
+		steps_width(&sd->st) - 7 - 8 : 10;
 	struct net_attach *a;
 	struct fd_proc p;
 	char *block = NULL;
@@ -123,8 +127,9 @@ static void show_table(struct side *sd, const char *title)
 		const struct fd_entry *e = &p.fds[i];
 		const struct sock_info *si = net_attach_sock(a, 0, e);
 		const char *link = fd_entry_link(&p, e);
-		char name[2 * NETADDR_STRLEN + 64];
-		bool internal = e->fd == sd->ready_fd || e->fd == sd->steps_fd;
+		char name[2 * NETADDR_STRLEN + 64], *row = NULL;
+		int kind = steps_hidden(&sd->st, e->fd);
+		size_t rlen = 0;
 
 		if (e->is_reader)
 			continue;
@@ -133,8 +138,16 @@ static void show_table(struct side *sd, const char *title)
 		else
 			escape_into(name, sizeof(name), link ? link : "?",
 				    link ? strlen(link) : 1);
-		xappendf(&block, &len, "  %4d  %s%s\n", e->fd, name,
-			 internal ? "  (fdscope's pipe to its parent)" : "");
+		xappendf(&row, &rlen, "%s%s", name, kind == 2 ? " (fdscope's own)" :
+			 kind == 1 ? " (inherited)" : "");
+		/* Cut, never wrapped: a wrapped port is read wrong. */
+		xappendf(&block, &len, "  %4d  ", e->fd);
+		if (rlen > room) {
+			xappendf(&block, &len, "%.*s...\n", (int)(room - 3), row);
+		} else {
+			xappendf(&block, &len, "%s\n", row);
+		}
+		free(row);
 	}
 	/* One block, one write: the other side's lines stay outside it. */
 	steps_text(&sd->st, "%s", block);
@@ -154,10 +167,13 @@ static void say_data(struct step *st, const char *verb, const char *buf,
 
 static int open_socket(struct side *sd)
 {
-	int want = steps_lowest_free(&sd->st, 0);
-	int fd = socket(sd->family, sd->type, sd->family == AF_UNIX ? 0 :
+	int want = steps_lowest_free(&sd->st, 0), fd;
+	struct step *st;
+
+	steps_start(&sd->st);
+	fd = socket(sd->family, sd->type, sd->family == AF_UNIX ? 0 :
 			sd->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
-	struct step *st = steps_call(&sd->st, "socket", fd, err_of(fd),
+	st = steps_call(&sd->st, "socket", fd, err_of(fd),
 				     "socket(%s, %s, %s)", family_text(sd->family),
 				     type_text(sd->type),
 				     proto_text(sd->family, sd->type));
@@ -171,20 +187,26 @@ static int open_socket(struct side *sd)
 
 static int do_close(struct side *sd, int fd)
 {
-	int rc = close(fd);
+	int rc;
+
+	/* The peer may see the end of the stream before close returns. */
+	steps_start(&sd->st);
+	rc = close(fd);
 
 	done(sd, steps_call(&sd->st, "close", rc, err_of(rc), "close(%d)", fd));
 	return rc;
 }
 
 static int do_send(struct side *sd, int fd, const char *msg,
-		   const struct addr *to)
+		   const struct addr *to, const char *note)
 {
 	size_t len = strlen(msg);
 	char *esc = escape_bytes(msg, len), a[NETADDR_STRLEN];
 	struct step *st;
 	ssize_t w;
 
+	/* The receiver may return before the sender does. */
+	steps_start(&sd->st);
 	if (to) {
 		w = sendto(fd, msg, len, MSG_NOSIGNAL,
 			   (const struct sockaddr *)&to->ss, to->len);
@@ -199,6 +221,8 @@ static int do_send(struct side *sd, int fd, const char *msg,
 	free(esc);
 	if (w >= 0 && (size_t)w < len)
 		step_say(st, "Only %zd of %zu bytes went out.", w, len);
+	if (note)
+		step_say(st, "%s", note);
 	done(sd, st);
 	return w == (ssize_t)len ? 0 : -1;
 }
@@ -270,11 +294,19 @@ static int do_bind(struct side *sd, int fd, const struct addr *at,
 		   bool server)
 {
 	char a[NETADDR_STRLEN];
-	int rc = bind(fd, (const struct sockaddr *)&at->ss, at->len);
-	struct step *st = steps_call(&sd->st, "bind", rc, err_of(rc),
-				     "bind(%d, %s)", fd, addr_text(at, a, sizeof(a)));
+	struct step *st;
+	int rc;
 
-	if (server)
+	steps_start(&sd->st);
+	rc = bind(fd, (const struct sockaddr *)&at->ss, at->len);
+	st = steps_call(&sd->st, "bind", rc, err_of(rc), "bind(%d, %s)", fd,
+			addr_text(at, a, sizeof(a)));
+	if (server && sd->family == AF_UNIX)
+		step_say(st, "bind takes one address. For a unix socket it is a "
+			 "path in the file system (here in fdscope's private "
+			 "temporary directory), which bind creates; in Python "
+			 "the path string itself, not a tuple.");
+	else if (server)
 		step_say(st, "bind takes one address. In Python that is one "
 			 "(host, port) tuple: the article's bind(host, port) "
 			 "passes two arguments and raises TypeError.");
@@ -317,6 +349,7 @@ static int server_stream(struct side *sd, int lfd)
 	struct step *st;
 	int cfd = -1, rc, want, ret = -1;
 
+	steps_start(&sd->st);
 	rc = listen(lfd, 5);
 	st = steps_call(&sd->st, "listen", rc, err_of(rc), "listen(%d, 5)", lfd);
 	step_say(st, "Now the socket accepts connections, queueing up to 5. "
@@ -339,7 +372,7 @@ static int server_stream(struct side *sd, int lfd)
 	if (cfd < 0)
 		return -1;
 	show_table(sd, "the server's table while connected:");
-	if (do_send(sd, cfd, o->server_message, NULL) == 0 &&
+	if (do_send(sd, cfd, o->server_message, NULL, NULL) == 0 &&
 	    recv_all(sd, cfd, strlen(o->client_message)) == 0)
 		ret = 0;
 	if (do_close(sd, cfd) < 0)
@@ -358,7 +391,7 @@ static int server_dgram(struct side *sd, int fd)
 			  "sendto().") < 0)
 		return -1;
 	show_table(sd, "the server's table:");
-	return do_send(sd, fd, sd->o->server_message, &peer);
+	return do_send(sd, fd, sd->o->server_message, &peer, NULL);
 }
 
 static int run_server(struct side *sd)
@@ -373,7 +406,8 @@ static int run_server(struct side *sd)
 		if (do_close(sd, sd->pair_other) < 0)
 			return -1;
 		show_table(sd, "the server's table:");
-		if (do_send(sd, sd->pair_fd, sd->o->server_message, NULL) == 0 &&
+		if (do_send(sd, sd->pair_fd, sd->o->server_message, NULL,
+			    NULL) == 0 &&
 		    recv_all(sd, sd->pair_fd, strlen(sd->o->client_message)) == 0)
 			ret = 0;
 		return do_close(sd, sd->pair_fd) < 0 ? -1 : ret;
@@ -385,8 +419,15 @@ static int run_server(struct side *sd)
 		rc = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		st = steps_call(&sd->st, "setsockopt", rc, err_of(rc),
 				"setsockopt(%d, SOL_SOCKET, SO_REUSEADDR, 1)", fd);
-		step_say(st, "So that a restarted server may bind the port again "
-			 "while old connections linger in TIME_WAIT.");
+		if (sd->type == SOCK_STREAM)
+			step_say(st, "So that a restarted server may bind the "
+				 "port again while old connections linger in "
+				 "TIME_WAIT.");
+		else
+			step_say(st, "UDP has no connections, so no TIME_WAIT "
+				 "to wait out: for a datagram socket "
+				 "SO_REUSEADDR lets several sockets that all set "
+				 "it bind the same port (multicast receivers do).");
 		done(sd, st);
 	}
 	if (do_bind(sd, fd, &sd->server, true) == 0)
@@ -401,14 +442,22 @@ static int client_stream(struct side *sd, int fd)
 {
 	char a[NETADDR_STRLEN], l[NETADDR_STRLEN];
 	struct addr local = { .len = sizeof(local.ss) };
-	int rc = connect(fd, (struct sockaddr *)&sd->server.ss, sd->server.len);
-	struct step *st = steps_call(&sd->st, "connect", rc, err_of(rc),
-				     "connect(%d, %s)", fd,
-				     addr_text(&sd->server, a, sizeof(a)));
+	struct step *st;
+	int rc;
 
-	step_say(st, "connect takes one address, the server's: in Python one "
-		 "(host, port) tuple, not the two arguments of the article's "
-		 "connect(host, port).");
+	/* accept() may return before connect() does. */
+	steps_start(&sd->st);
+	rc = connect(fd, (struct sockaddr *)&sd->server.ss, sd->server.len);
+	st = steps_call(&sd->st, "connect", rc, err_of(rc), "connect(%d, %s)",
+			fd, addr_text(&sd->server, a, sizeof(a)));
+	if (sd->family == AF_UNIX)
+		step_say(st, "connect takes one address, the server's: for a "
+			 "unix socket its path (in Python the path string), "
+			 "not the article's two arguments.");
+	else
+		step_say(st, "connect takes one address, the server's: in "
+			 "Python one (host, port) tuple, not the two arguments "
+			 "of the article's connect(host, port).");
 	if (rc == 0 && sd->family != AF_UNIX &&
 	    getsockname(fd, (struct sockaddr *)&local.ss, &local.len) == 0)
 		step_say(st, "The kernel bound this end to %s, an ephemeral port.",
@@ -419,7 +468,7 @@ static int client_stream(struct side *sd, int fd)
 	show_table(sd, "the client's table while connected:");
 	if (recv_all(sd, fd, strlen(sd->o->server_message)) < 0)
 		return -1;
-	return do_send(sd, fd, sd->o->client_message, NULL);
+	return do_send(sd, fd, sd->o->client_message, NULL, NULL);
 }
 
 static int client_dgram(struct side *sd, int fd)
@@ -428,11 +477,12 @@ static int client_dgram(struct side *sd, int fd)
 
 	if (sd->family == AF_UNIX && do_bind(sd, fd, &sd->client, false) < 0)
 		return -1;
-	if (do_send(sd, fd, sd->o->client_message, &sd->server) < 0)
+	if (do_send(sd, fd, sd->o->client_message, &sd->server,
+		    sd->family == AF_UNIX ? "No connect() first: each datagram "
+		    "names its destination." : "No connect() first: each "
+		    "datagram names its destination. The first sendto bound "
+		    "this socket to an ephemeral port.") < 0)
 		return -1;
-	step_say(&sd->st.v[sd->st.n - 1], "No connect() first: each datagram "
-		 "names its destination.%s", sd->family == AF_UNIX ? "" :
-		 " The first sendto bound this socket to an ephemeral port.");
 	show_table(sd, "the client's table:");
 	return recv_datagram(sd, fd, &from, "The server's answer, with the "
 			     "server's address.");
@@ -448,7 +498,8 @@ static int run_client(struct side *sd)
 			return -1;
 		show_table(sd, "the client's table:");
 		if (recv_all(sd, sd->pair_fd, strlen(sd->o->server_message)) < 0 ||
-		    do_send(sd, sd->pair_fd, sd->o->client_message, NULL) < 0)
+		    do_send(sd, sd->pair_fd, sd->o->client_message, NULL,
+			    NULL) < 0)
 			ret = -1;
 		return do_close(sd, sd->pair_fd) < 0 ? -1 : ret;
 	}
@@ -499,7 +550,26 @@ static void close_pair(int p[2])
 	p[0] = p[1] = -1;
 }
 
-/* Runs in the child: its own record, labelled, sent back in JSON mode. */
+/* fdscope's own pipes, counted apart in the maps while they are open. */
+static void hide_pipes(struct steps *s, const int *a, const int *b,
+		       const int *c, bool hide)
+{
+	const int *v[] = { a, b, c };
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++)
+		for (j = 0; j < 2; j++) {
+			if (v[i][j] < 0)
+				continue;
+			if (hide)
+				steps_hide(s, v[i][j], true);
+			else
+				steps_unhide(s, v[i][j]);
+		}
+}
+
+/* Runs in the child: its own record, labelled, each step sent to the
+ * parent as soon as it is complete. */
 __attribute__((noreturn))
 static void child_main(struct side *sd, const struct steps *parent,
 				const char *label, bool server)
@@ -509,14 +579,16 @@ static void child_main(struct side *sd, const struct steps *parent,
 
 	alarm(CHILD_ALARM_S);
 	so.side = label;
+	so.screen = NULL;
 	steps_init(&sd->st, &so);
+	steps_copy_hidden(&sd->st, parent);
+	steps_stream_to(&sd->st, sd->steps_fd);
 	rc = server ? run_server(sd) : run_client(sd);
-	if (so.json) {
-		if (steps_send(&sd->st, sd->steps_fd) < 0)
-			rc = -1;
-	} else if (steps_finish(&sd->st) < 0) {
+	if (steps_finish(&sd->st) < 0)
 		rc = -1;
-	}
+	/* The end of this side's record for the parent. */
+	if (sd->steps_fd >= 0)
+		close(sd->steps_fd);
 	steps_release(&sd->st);
 	fflush(stdout);
 	/* What the side inherited and still holds is not its to leave
@@ -658,18 +730,23 @@ int net_exchange(struct steps *s, const struct exchange_opts *o)
 
 	if (set_addresses(&srv, o) < 0)
 		return -1;
+	steps_flush(s);
 	cli = srv;
-	if (high_pipe(ready) < 0 || (s->o.json && (high_pipe(sjson) < 0 ||
-						   high_pipe(cjson) < 0))) {
+	if (high_pipe(ready) < 0 || high_pipe(sjson) < 0 ||
+	    high_pipe(cjson) < 0) {
 		warn("cannot create the exchange's pipes");
 		goto cleanup;
 	}
+	hide_pipes(s, ready, sjson, cjson, true);
+
 	if (o->proto == EXCHANGE_SOCKETPAIR) {
 		if (make_pair(&srv, s, sv) < 0)
 			goto cleanup;
 		srv.pair_fd = cli.pair_other = sv[0];
 		srv.pair_other = cli.pair_fd = sv[1];
 	}
+	/* From here the parent's own steps wait for the merge. */
+	steps_hold(s);
 	srv.ready_fd = ready[1];
 	srv.steps_fd = sjson[1];
 	{
@@ -706,23 +783,27 @@ receive:
 		sv[0] = sv[1] = -1;
 	}
 	close_pair(ready);
-	if (s->o.json) {
-		/* Each side writes its steps only at its end, and neither side
-		 * waits for the other's record, so reading one after the
-		 * other cannot deadlock. */
-		close(sjson[1]);
-		close(cjson[1]);
-		sjson[1] = cjson[1] = -1;
-		if (steps_receive(s, sjson[0]) < 0)
+	close(sjson[1]);
+	close(cjson[1]);
+	sjson[1] = cjson[1] = -1;
+	{
+		int fds[] = { sjson[0], cpid > 0 ? cjson[0] : -1 };
+
+		/* Neither side waits for the parent: the children's alarms
+		 * end a side that hangs, and its pipe with it. */
+		if (steps_merge(s, fds, ARRAY_SIZE(fds), CHILD_ALARM_S + 5) < 0) {
+			warn("cannot read the exchange's steps");
 			ret = -1;
-		if (cpid > 0 && steps_receive(s, cjson[0]) < 0)
-			ret = -1;
+		}
 	}
 	if (reap(spid, "server") < 0)
 		ret = -1;
 	if (cpid > 0 && reap(cpid, "client") < 0)
 		ret = -1;
 cleanup:
+	if (s->holding)
+		steps_merge(s, NULL, 0, 0);
+	hide_pipes(s, ready, sjson, cjson, false);
 	close_pair(ready);
 	close_pair(sjson);
 	close_pair(cjson);

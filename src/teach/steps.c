@@ -3,6 +3,7 @@
  * step, JSON printed at the end through the output module, and steps
  * carried across fork() through a pipe. */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,9 +15,9 @@
 #include "lib/util.h"
 #include "out/table.h"
 #include "proc/fdlist.h"
+#include "teach/screen.h"
 #include "teach/steps.h"
 
-#define TEXT_WIDTH 80
 #define COLOR_CALL "\033[1m"
 #define COLOR_FAIL "\033[31m"
 #define COLOR_NOTE "\033[33m"
@@ -74,6 +75,7 @@ void steps_init(struct steps *s, const struct steps_opts *o)
 {
 	memset(s, 0, sizeof(*s));
 	s->o = *o;
+	s->stream_fd = -1;
 	if (s->o.proc_root == NULL)
 		s->o.proc_root = PROCFS_DEFAULT_ROOT;
 	/* JSON output is never coloured. */
@@ -88,6 +90,8 @@ static void step_release(struct step *st)
 	free(st->table);
 	free(st->side);
 	free(st->narration);
+	free(st->section);
+	free(st->rendered);
 }
 
 void steps_release(struct steps *s)
@@ -97,8 +101,56 @@ void steps_release(struct steps *s)
 	for (i = 0; i < s->n; i++)
 		step_release(&s->v[i]);
 	free(s->v);
+	free(s->section);
+	s->section = NULL;
 	s->v = NULL;
 	s->n = s->cap = s->printed = 0;
+}
+
+unsigned int steps_width(const struct steps *s)
+{
+	if (s->o.screen)
+		return s->o.screen->width;
+	return s->o.width ? s->o.width : SCREEN_DEFAULT_WIDTH;
+}
+
+void steps_hide(struct steps *s, int fd, bool own)
+{
+	if (fd < 0 || s->nhidden == STEPS_MAX_HIDDEN)
+		return;
+	steps_unhide(s, fd);
+	s->hidden[s->nhidden] = fd;
+	s->hidden_own[s->nhidden++] = own;
+}
+
+void steps_unhide(struct steps *s, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < s->nhidden; i++)
+		if (s->hidden[i] == fd) {
+			s->hidden[i] = s->hidden[s->nhidden - 1];
+			s->hidden_own[i] = s->hidden_own[s->nhidden - 1];
+			s->nhidden--;
+			return;
+		}
+}
+
+void steps_copy_hidden(struct steps *dst, const struct steps *src)
+{
+	memcpy(dst->hidden, src->hidden, sizeof(dst->hidden));
+	memcpy(dst->hidden_own, src->hidden_own, sizeof(dst->hidden_own));
+	dst->nhidden = src->nhidden;
+}
+
+int steps_hidden(const struct steps *s, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < s->nhidden; i++)
+		if (s->hidden[i] == fd)
+			return s->hidden_own[i] ? 2 : 1;
+	return 0;
 }
 
 int steps_read_table(const struct steps *s, int **out)
@@ -167,7 +219,7 @@ static void text_prefix(struct text *t, const char *side)
 static void text_wrap(struct text *t, const struct steps *s, const char *side,
 		      const char *indent, const char *color, const char *words)
 {
-	size_t room = TEXT_WIDTH - strlen(indent) - (side ? 7 : 0), col = 0;
+	size_t room = steps_width(s) - strlen(indent) - (side ? 7 : 0), col = 0;
 	const char *p = words;
 
 	while (*p) {
@@ -244,7 +296,7 @@ static void text_call_line(struct text *t, const struct steps *s,
 			   const struct step *st)
 {
 	const char *name = steps_errno_name(st->err), *p;
-	size_t room = TEXT_WIDTH - (st->side ? 7 : 0), col = 0;
+	size_t room = steps_width(s) - (st->side ? 7 : 0), col = 0;
 	char *line = NULL, result[160];
 	size_t len = 0;
 	bool on = s->o.color;
@@ -258,10 +310,11 @@ static void text_call_line(struct text *t, const struct steps *s,
 	text_prefix(t, st->side);
 	xappendf(&t->buf, &t->len, "%s", on ? COLOR_CALL : "");
 	for (p = line; *p; ) {
-		const char *brk = strstr(p, ", ");
-		size_t seg = brk ? (size_t)(brk - p) + 2 : strlen(p);
+		/* A break after ", " or any space (the result's words). */
+		const char *brk = strchr(p, ' ');
+		size_t seg = brk ? (size_t)(brk - p) + 1 : strlen(p);
 
-		if (col > 0 && col + seg > room) {
+		if (col > 8 && col + seg > room) {
 			if (t->buf[t->len - 1] == ' ')
 				t->buf[--t->len] = '\0';
 			xappendf(&t->buf, &t->len, "%s\n", on ? COLOR_OFF : "");
@@ -269,12 +322,57 @@ static void text_call_line(struct text *t, const struct steps *s,
 			xappendf(&t->buf, &t->len, "        %s", on ? COLOR_CALL : "");
 			col = 8;
 		}
+		/* A piece wider than the line (a long path) is cut. */
+		if (col + seg > room && room > col) {
+			seg = room - col;
+			if (seg < 1)
+				seg = 1;
+		}
 		xappendf(&t->buf, &t->len, "%.*s", (int)seg, p);
 		col += seg;
 		p += seg;
 	}
 	xappendf(&t->buf, &t->len, "%s\n", on ? COLOR_OFF : "");
 	free(line);
+}
+
+/* The map without the descriptors counted apart, then their counts. */
+static char *map_marked(const struct steps *s, const int *table,
+			size_t ntable, int mark, int mark2)
+{
+	int *shown = xcalloc(ntable + 1, sizeof(int));
+	size_t i, n = 0, inherited = 0, own = 0, len;
+	char *map;
+
+	for (i = 0; i < ntable; i++) {
+		int k = steps_hidden(s, table[i]);
+
+		if (k == 0)
+			shown[n++] = table[i];
+		else if (k == 1)
+			inherited++;
+		else
+			own++;
+	}
+	map = steps_map(shown, n, mark, mark2);
+	len = strlen(map);
+	free(shown);
+	if (inherited)
+		xappendf(&map, &len, " +%zu inherited", inherited);
+	if (own)
+		xappendf(&map, &len, " +%zu fdscope's own", own);
+	return map;
+}
+
+char *steps_shown_map(const struct steps *s, const int *t, size_t n)
+{
+	return map_marked(s, t, n, -1, -1);
+}
+
+static char *shown_map(const struct steps *s, const struct step *st)
+{
+	return map_marked(s, st->table, st->ntable, st->mark,
+			  st->has_fds ? st->fds[1] : -1);
 }
 
 static void text_step(struct text *t, const struct steps *s, const struct step *st)
@@ -293,8 +391,7 @@ static void text_step(struct text *t, const struct steps *s, const struct step *
 	}
 	if (!s->o.quiet && st->narration)
 		text_wrap(t, s, st->side, "    ", NULL, st->narration);
-	map = steps_map(st->table, st->ntable, st->mark,
-			st->has_fds ? st->fds[1] : -1);
+	map = shown_map(s, st);
 	xappendf(&line, &len, "table: %s", map);
 	text_wrap(t, s, st->side, "    ", NULL, line);
 	free(line);
@@ -309,6 +406,14 @@ static void text_write(struct steps *s, struct text *t)
 
 	if (t->len == 0)
 		return;
+	if (s->o.screen) {
+		if (screen_write(s->o.screen, t->buf, t->len) < 0 &&
+		    !s->write_failed) {
+			s->write_failed = true;
+			s->write_errno = errno;
+		}
+		return;
+	}
 	if (fflush(stdout) != 0) {
 		s->write_failed = true;
 		s->write_errno = errno;
@@ -327,22 +432,84 @@ static void text_write(struct steps *s, struct text *t)
 	}
 }
 
-void steps_flush(struct steps *s)
+static void render(const struct steps *s, struct step *st)
 {
 	struct text t = { NULL, 0 };
 
-	if (s->o.json) {
-		s->printed = s->n;
+	if (s->o.json || st->silent || st->rendered || st->text_only)
+		return;
+	text_step(&t, s, st);
+	st->rendered = t.buf;
+}
+
+static int send_step(int fd, const struct step *st);
+
+/* A complete step on its way: to the parent, or on screen. */
+static void emit(struct steps *s, struct step *st)
+{
+	struct text t;
+
+	if (s->stream_fd >= 0) {
+		if (send_step(s->stream_fd, st) < 0 && !s->write_failed) {
+			s->write_failed = true;
+			s->write_errno = errno;
+		}
 		return;
 	}
-	for (; s->printed < s->n; s->printed++)
-		if (!s->v[s->printed].silent)
-			text_step(&t, s, &s->v[s->printed]);
+	if (s->o.json || st->rendered == NULL)
+		return;
+	t.buf = st->rendered;
+	t.len = strlen(st->rendered);
 	text_write(s, &t);
-	free(t.buf);
+	if (s->o.screen && !st->text_only)
+		screen_after_call(s->o.screen);
+}
+
+void steps_flush(struct steps *s)
+{
+	size_t i;
+
+	for (i = s->printed; i < s->n; i++)
+		render(s, &s->v[i]);
+	if (s->holding)
+		return;
+	for (; s->printed < s->n; s->printed++)
+		emit(s, &s->v[s->printed]);
+}
+
+void steps_start(struct steps *s)
+{
+	s->next_start = now_ns();
+}
+
+void steps_stream_to(struct steps *s, int fd)
+{
+	s->stream_fd = fd;
+}
+
+void steps_hold(struct steps *s)
+{
+	steps_flush(s);
+	s->holding = true;
 }
 
 /* ---- recording ---- */
+
+static struct step *new_step(struct steps *s)
+{
+	struct step *st;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 16;
+		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	st = &s->v[s->n++];
+	memset(st, 0, sizeof(*st));
+	st->mark = -1;
+	st->section = s->section ? xstrdup(s->section) : NULL;
+	st->t_ns = now_ns();
+	return st;
+}
 
 static struct step *add_step(struct steps *s, const char *syscall,
 			     long long ret, int err, char *call, int *table,
@@ -353,12 +520,7 @@ static struct step *add_step(struct steps *s, const char *syscall,
 
 	if (call == NULL)
 		xappendf(&call, &len, "%s(...)", syscall);
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 16;
-		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
-	}
-	st = &s->v[s->n++];
-	memset(st, 0, sizeof(*st));
+	st = new_step(s);
 	st->call = call;
 	st->syscall = xstrdup(syscall);
 	st->ret = ret;
@@ -367,8 +529,29 @@ static struct step *add_step(struct steps *s, const char *syscall,
 	st->table = table;
 	st->ntable = n < 0 ? 0 : (size_t)n;
 	st->side = s->o.side ? xstrdup(s->o.side) : NULL;
-	st->t_ns = now_ns();
+	if (s->next_start)
+		st->t_ns = s->next_start;
+	s->next_start = 0;
 	return st;
+}
+
+/* Text mode: a paragraph or figure.  A child's goes to its parent as an
+ * item of the record; otherwise it is written now. */
+static void add_text(struct steps *s, struct text *t)
+{
+	struct step *st;
+
+	if (s->stream_fd < 0 && !s->holding) {
+		text_write(s, t);
+		free(t->buf);
+		return;
+	}
+	st = new_step(s);
+	st->text_only = true;
+	st->rendered = t->buf ? t->buf : xstrdup("");
+	st->call = xstrdup("");
+	st->syscall = xstrdup("");
+	steps_flush(s);
 }
 
 struct step *steps_call(struct steps *s, const char *syscall, long long ret,
@@ -477,17 +660,20 @@ void steps_heading(struct steps *s, const char *fmt, ...)
 	char *h;
 
 	steps_flush(s);
-	if (s->o.json)
-		return;
 	va_start(ap, fmt);
 	h = xvformat(fmt, ap);
 	va_end(ap);
+	free(s->section);
+	s->section = xstrdup(h);
+	if (s->o.json) {
+		free(h);
+		return;
+	}
 	xappendf(&t.buf, &t.len, "\n");
 	text_prefix(&t, s->o.side);
 	xappendf(&t.buf, &t.len, "%s== %s ==%s\n", s->o.color ? COLOR_HEAD : "",
 		 h, s->o.color ? COLOR_OFF : "");
-	text_write(s, &t);
-	free(t.buf);
+	add_text(s, &t);
 	free(h);
 }
 
@@ -504,8 +690,7 @@ void steps_say(struct steps *s, const char *fmt, ...)
 	p = xvformat(fmt, ap);
 	va_end(ap);
 	text_wrap(&t, s, s->o.side, "", NULL, p);
-	text_write(s, &t);
-	free(t.buf);
+	add_text(s, &t);
 	free(p);
 }
 
@@ -529,8 +714,7 @@ void steps_text(struct steps *s, const char *fmt, ...)
 		xappendf(&t.buf, &t.len, "%.*s\n", (int)n, line);
 		line += n + (line[n] == '\n');
 	}
-	text_write(s, &t);
-	free(t.buf);
+	add_text(s, &t);
 	free(p);
 }
 
@@ -538,7 +722,7 @@ void steps_text(struct steps *s, const char *fmt, ...)
 
 enum {
 	COL_CALL, COL_SYSCALL, COL_RET, COL_FDS, COL_ERRNO, COL_TABLE,
-	COL_EXPECTED, COL_SIDE, COL_NARRATION, NCOLUMNS
+	COL_EXPECTED, COL_SIDE, COL_TIME, COL_SECTION, COL_NARRATION, NCOLUMNS
 };
 
 static const struct out_column columns[NCOLUMNS] = {
@@ -552,7 +736,12 @@ static const struct out_column columns[NCOLUMNS] = {
 		"descriptors open after the call" },
 	[COL_EXPECTED] = { "EXPECTED", 0, OUT_RIGHT, OUT_JSON_NUMBER,
 		"number the lowest-available rule predicts, or null" },
-	[COL_SIDE] = { "SIDE", 0, 0, OUT_JSON_STRING, "server or client" },
+	[COL_SIDE] = { "SIDE", 0, 0, OUT_JSON_STRING,
+		"server, client, child, or null: fdscope itself" },
+	[COL_TIME] = { "TIME_NS", 0, OUT_RIGHT, OUT_JSON_NUMBER,
+		"CLOCK_MONOTONIC nanoseconds: the steps' order" },
+	[COL_SECTION] = { "SECTION", 0, 0, OUT_JSON_STRING,
+		"the tour's section" },
 	[COL_NARRATION] = { "NARRATION", 0, 0, OUT_JSON_STRING,
 		"the explanation" },
 };
@@ -630,26 +819,15 @@ static const char *step_cell(const void *row, int col, char *buf, size_t len)
 		return buf;
 	case COL_SIDE:
 		return st->side;
+	case COL_TIME:
+		snprintf(buf, len, "%llu", st->t_ns);
+		return buf;
+	case COL_SECTION:
+		return st->section;
 	case COL_NARRATION:
 		return r->narration;
 	default:
 		return NULL;
-	}
-}
-
-/* Steps from several processes, in the order they happened.  Insertion
- * sort is stable (one process's steps keep their order even on a coarse
- * clock) and the exchange records a few dozen steps. */
-static void sort_by_time(struct steps *s)
-{
-	size_t i, j;
-
-	for (i = 1; i < s->n; i++) {
-		struct step tmp = s->v[i];
-
-		for (j = i; j > 0 && s->v[j - 1].t_ns > tmp.t_ns; j--)
-			s->v[j] = s->v[j - 1];
-		s->v[j] = tmp;
 	}
 }
 
@@ -658,19 +836,21 @@ static int print_json(struct steps *s)
 	static const struct out_opts jo = { .json = true };
 	int selected[NCOLUMNS];
 	size_t nsel = 0, i;
-	bool any_side = false;
+	bool any_section = false;
 	struct out_table *t;
 	int rc;
 
 	for (i = 0; i < s->n; i++)
-		any_side |= s->v[i].side != NULL;
+		any_section |= s->v[i].section != NULL;
 	for (i = 0; i < NCOLUMNS; i++)
-		if (i != COL_SIDE || any_side)
+		if (i != COL_SECTION || any_section)
 			selected[nsel++] = (int)i;
 	t = out_table_new("steps", columns, selected, nsel, &jo);
 	for (i = 0; i < s->n; i++) {
 		struct json_row r;
 
+		if (s->v[i].text_only)
+			continue;
 		/* libsmartcols copies each cell, so a row's texts can go. */
 		json_row_init(&r, &s->v[i]);
 		out_table_add(t, &r, step_cell);
@@ -683,7 +863,7 @@ static int print_json(struct steps *s)
 
 int steps_finish(struct steps *s)
 {
-	if (!s->o.json) {
+	if (!s->o.json || s->stream_fd >= 0) {
 		steps_flush(s);
 		if (s->write_failed) {
 			errno = s->write_errno;
@@ -691,8 +871,6 @@ int steps_finish(struct steps *s)
 		}
 		return 0;
 	}
-	if (s->merged)
-		sort_by_time(s);
 	s->printed = s->n;
 	return print_json(s);
 }
@@ -704,9 +882,11 @@ int steps_finish(struct steps *s)
 struct wire_step {
 	uint32_t magic;
 	int32_t err, has_fds, fds[2], has_expected, expected, mark, silent;
+	int32_t text_only;
 	int64_t ret;
 	uint64_t t_ns;
 	uint32_t ntable, call_len, syscall_len, side_len, narration_len;
+	uint32_t rendered_len;
 };
 
 #define WIRE_MAGIC 0x66647374u	/* "fdst" */
@@ -760,14 +940,23 @@ static uint32_t str_len(const char *s)
 	return s ? (uint32_t)strlen(s) + 1 : 0;	/* 0: NULL */
 }
 
-static int send_string(int fd, const char *s)
+static void append_string(char **buf, size_t *len, const char *s)
 {
-	return s ? write_all(fd, s, strlen(s)) : 0;
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0)
+		return;
+	*buf = xrealloc(*buf, *len + n);
+	memcpy(*buf + *len, s, n);
+	*len += n;
 }
 
 static int send_step(int fd, const struct step *st)
 {
 	struct wire_step w;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
 
 	memset(&w, 0, sizeof(w));
 	w.magic = WIRE_MAGIC;
@@ -779,6 +968,7 @@ static int send_step(int fd, const struct step *st)
 	w.expected = st->expected;
 	w.mark = st->mark;
 	w.silent = st->silent;
+	w.text_only = st->text_only;
 	w.ret = st->ret;
 	w.t_ns = st->t_ns;
 	w.ntable = (uint32_t)st->ntable;
@@ -786,23 +976,26 @@ static int send_step(int fd, const struct step *st)
 	w.syscall_len = str_len(st->syscall);
 	w.side_len = str_len(st->side);
 	w.narration_len = str_len(st->narration);
-	if (write_all(fd, &w, sizeof(w)) < 0 ||
-	    send_string(fd, st->call) < 0 || send_string(fd, st->syscall) < 0 ||
-	    send_string(fd, st->side) < 0 || send_string(fd, st->narration) < 0 ||
-	    write_all(fd, st->table, st->ntable * sizeof(int)) < 0)
-		return -1;
-	return 0;
-}
-
-int steps_send(struct steps *s, int fd)
-{
-	size_t i;
-
-	steps_flush(s);
-	for (i = 0; i < s->n; i++)
-		if (send_step(fd, &s->v[i]) < 0)
-			return -1;
-	return 0;
+	w.rendered_len = str_len(st->rendered);
+	/* One buffer, one write: a record never reaches the parent in
+	 * pieces that it would wait for. */
+	xappendf(&buf, &len, "%s", "");
+	buf = xrealloc(buf, sizeof(w));
+	memcpy(buf, &w, sizeof(w));
+	len = sizeof(w);
+	append_string(&buf, &len, st->call);
+	append_string(&buf, &len, st->syscall);
+	append_string(&buf, &len, st->side);
+	append_string(&buf, &len, st->narration);
+	append_string(&buf, &len, st->rendered);
+	if (st->ntable) {
+		buf = xrealloc(buf, len + st->ntable * sizeof(int));
+		memcpy(buf + len, st->table, st->ntable * sizeof(int));
+		len += st->ntable * sizeof(int);
+	}
+	rc = write_all(fd, buf, len);
+	free(buf);
+	return rc;
 }
 
 /* len is the string's length plus one, 0 for NULL. */
@@ -845,6 +1038,7 @@ static int receive_step(int fd, struct step *st)
 	st->expected = w.expected;
 	st->mark = w.mark;
 	st->silent = w.silent;
+	st->text_only = w.text_only;
 	st->ret = w.ret;
 	st->t_ns = w.t_ns;
 	st->ntable = w.ntable;
@@ -853,6 +1047,7 @@ static int receive_step(int fd, struct step *st)
 	    receive_string(fd, w.syscall_len, &st->syscall) < 0 ||
 	    receive_string(fd, w.side_len, &st->side) < 0 ||
 	    receive_string(fd, w.narration_len, &st->narration) < 0 ||
+	    receive_string(fd, w.rendered_len, &st->rendered) < 0 ||
 	    (w.ntable && read_all(fd, st->table, w.ntable * sizeof(int)) != 1))
 		return -1;
 	if (st->call == NULL || st->syscall == NULL) {
@@ -862,30 +1057,129 @@ static int receive_step(int fd, struct step *st)
 	return 1;
 }
 
-int steps_receive(struct steps *s, int fd)
-{
-	/* Our own pending steps go out first: received ones are counted as
-	 * printed (their process printed them). */
-	steps_flush(s);
-	for (;;) {
-		struct step st;
-		int rc, saved;
+/* One source of steps for the merge: a child's pipe, or the parent's
+ * own held steps (fd -1, complete from the start). */
+struct source {
+	int fd;
+	bool open;
+	struct step *q;
+	size_t n, cap, head;
+};
 
-		errno = 0;
-		rc = receive_step(fd, &st);
-		if (rc <= 0) {
-			saved = errno;
-			step_release(&st);
-			errno = saved;
-			return rc;
-		}
-		if (s->n == s->cap) {
-			s->cap = s->cap ? 2 * s->cap : 16;
-			s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
-		}
-		s->v[s->n++] = st;
-		/* Received steps were printed by their own process. */
-		s->printed = s->n;
-		s->merged = true;
+static void source_push(struct source *src, struct step *st)
+{
+	if (src->n == src->cap) {
+		src->cap = src->cap ? 2 * src->cap : 16;
+		src->q = xrealloc(src->q, src->cap * sizeof(*src->q));
 	}
+	src->q[src->n++] = *st;
+}
+
+/* Takes the earliest head step of srcs when no open source could still
+ * send an earlier one (each source's steps come in their time order);
+ * all: the sources are all done. */
+static struct source *earliest(struct source *srcs, size_t n)
+{
+	struct source *best = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct source *src = &srcs[i];
+
+		if (src->head == src->n) {
+			if (src->open)
+				return NULL;
+			continue;
+		}
+		if (best == NULL ||
+		    src->q[src->head].t_ns < best->q[best->head].t_ns)
+			best = src;
+	}
+	return best;
+}
+
+static void emit_ready(struct steps *s, struct source *srcs, size_t n)
+{
+	struct source *src;
+
+	while ((src = earliest(srcs, n)) != NULL) {
+		struct step *st = new_step(s);
+
+		free(st->section);
+		*st = src->q[src->head++];
+		if (st->section == NULL && s->section)
+			st->section = xstrdup(s->section);
+		s->printed = s->n;
+		emit(s, st);
+	}
+}
+
+int steps_merge(struct steps *s, const int *fds, size_t nfds, int timeout_s)
+{
+	struct source *srcs = xcalloc(nfds + 1, sizeof(*srcs));
+	size_t i, nopen = nfds;
+	int ret = 0, saved = 0;
+
+	steps_flush(s);
+	/* The held steps are source 0, complete. */
+	srcs[0].fd = -1;
+	for (i = s->printed; i < s->n; i++)
+		source_push(&srcs[0], &s->v[i]);
+	s->n = s->printed;
+	s->holding = false;
+	for (i = 0; i < nfds; i++) {
+		srcs[i + 1].fd = fds[i];
+		srcs[i + 1].open = fds[i] >= 0;
+		if (fds[i] < 0)
+			nopen--;
+	}
+	while (nopen > 0) {
+		struct pollfd pfd[8];
+		size_t map[8], np = 0;
+		int rc;
+
+		emit_ready(s, srcs, nfds + 1);
+		for (i = 1; i <= nfds && np < ARRAY_SIZE(pfd); i++)
+			if (srcs[i].open) {
+				pfd[np].fd = srcs[i].fd;
+				pfd[np].events = POLLIN;
+				map[np++] = i;
+			}
+		rc = poll(pfd, np, timeout_s * 1000);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0) {
+			saved = rc == 0 ? ETIMEDOUT : errno;
+			ret = -1;
+			break;
+		}
+		for (i = 0; i < np; i++) {
+			struct source *src = &srcs[map[i]];
+			struct step st;
+
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			errno = 0;
+			rc = receive_step(src->fd, &st);
+			if (rc == 1) {
+				source_push(src, &st);
+				continue;
+			}
+			step_release(&st);
+			if (rc < 0) {
+				saved = errno ? errno : EPROTO;
+				ret = -1;
+			}
+			src->open = false;
+			nopen--;
+		}
+	}
+	for (i = 0; i <= nfds; i++)
+		srcs[i].open = false;
+	emit_ready(s, srcs, nfds + 1);
+	for (i = 0; i <= nfds; i++)
+		free(srcs[i].q);
+	free(srcs);
+	errno = saved;
+	return ret;
 }

@@ -23,14 +23,17 @@
  * step (stdout's stdio buffer is flushed first), so that two processes
  * sharing stdout never interleave inside a line, nor inside a step.
  *
- * Several processes (the exchange's server and client): fflush(stdout)
- * before fork(); each child runs its own struct steps with .side set
- * ("server", "client"): in text mode it prints its own lines, each prefixed
- * with the side; in JSON mode it prints nothing and, at its end, sends its
- * steps to the parent with steps_send() over a pipe.  The parent (whose own
- * steps may have no side) calls steps_receive() on each pipe, and
- * steps_finish() then prints every step in the order they happened
- * (CLOCK_MONOTONIC, the same clock in every process). */
+ * Several processes (the exchange's server and client, the child of
+ * tables): fflush(stdout) before fork(); each child runs its own struct
+ * steps with .side set ("server", "client", "child") and
+ * steps_stream_to() a pipe: every step, once complete, goes there with its
+ * text already rendered (nothing on stdout).  The parent calls
+ * steps_merge() on the pipes: one writer prints (text) and records (JSON)
+ * every step in the order the calls happened, by a CLOCK_MONOTONIC time
+ * that is the same clock in every process.  A call whose effect the other
+ * process sees (send, connect, fork) is stamped when it starts
+ * (steps_start() just before it); any other when it returned.  So a recv
+ * always follows its send, and an accept the connect that it answers. */
 #ifndef FDSCOPE_STEPS_H
 #define FDSCOPE_STEPS_H
 
@@ -38,12 +41,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct screen;
+
 struct steps_opts {
 	bool json;		/* collect, print {"steps": [...]} at the end */
 	bool quiet;		/* text: calls and results only, no narration */
 	bool color;		/* text: ANSI colour (see out_use_color()) */
 	const char *proc_root;	/* "/proc", or a test's root */
 	const char *side;	/* NULL, or "server"/"client": labels steps */
+	unsigned int width;	/* text: columns to fit (0: 80) */
+	struct screen *screen;	/* text: the tour's pausing writer, or NULL */
 };
 
 /* -J/--json and -q/--quiet: the options of every command that prints a
@@ -71,17 +78,30 @@ struct step {
 	size_t ntable;
 	char *side;		/* NULL, "server", "client" */
 	char *narration;	/* text shown under the call, or NULL */
-	unsigned long long t_ns;	/* CLOCK_MONOTONIC when recorded */
+	unsigned long long t_ns;	/* CLOCK_MONOTONIC: the order (see above) */
+	char *section;		/* the tour's section heading, or NULL */
+	char *rendered;		/* text: as printed, once complete */
+	bool text_only;		/* a paragraph or figure (stream), not a call */
 };
+
+/* Descriptors the narration is not about (inherited from whoever started
+ * fdscope, fdscope's own pipes): counted apart in the maps. */
+#define STEPS_MAX_HIDDEN 16
 
 struct steps {
 	struct steps_opts o;
 	struct step *v;
 	size_t n, cap;
 	size_t printed;		/* text: steps[0..printed) are out */
-	bool merged;		/* steps came from several processes */
+	bool holding;		/* text: complete steps wait for steps_merge */
 	bool write_failed;	/* a text write failed */
 	int write_errno;	/* and why (EPIPE: the reader went away) */
+	int stream_fd;		/* >= 0: complete steps are sent there */
+	unsigned long long next_start;	/* steps_start(): the next call's */
+	char *section;		/* current heading (steps_heading) */
+	int hidden[STEPS_MAX_HIDDEN];
+	bool hidden_own[STEPS_MAX_HIDDEN];	/* fdscope's, not inherited */
+	size_t nhidden;
 };
 
 void steps_init(struct steps *s, const struct steps_opts *o);
@@ -134,7 +154,7 @@ int steps_lowest_free(struct steps *s, int from);
 int steps_read_table(const struct steps *s, int **out);
 
 /* Text mode only (nothing in JSON): a section heading, a narration
- * paragraph (wrapped to 80 columns, left out with --quiet), and verbatim
+ * paragraph (wrapped to the width, left out with --quiet), and verbatim
  * lines such as a figure (kept with --quiet). */
 void steps_heading(struct steps *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -150,6 +170,14 @@ void steps_flush(struct steps *s);
  * bracketed, -1 for none) into a new string. */
 char *steps_map(const int *table, size_t n, int mark, int mark2);
 
+/* The same for the table t of this record, the descriptors counted apart
+ * (steps_hide) left out and counted: "0 1 2 [3] +2 inherited". */
+char *steps_shown_map(const struct steps *s, const int *t, size_t n);
+
+/* 0: a descriptor the narration is about; 1: inherited; 2: fdscope's own
+ * (see steps_hide). */
+int steps_hidden(const struct steps *s, int fd);
+
 /* The symbolic name of an errno value ("EMFILE"), or NULL when unknown. */
 const char *steps_errno_name(int err);
 
@@ -157,9 +185,33 @@ const char *steps_errno_name(int err);
  * with errno when output failed (EPIPE when the reader went away). */
 int steps_finish(struct steps *s);
 
-/* Fork support (see above): serialise every step to fd / read steps from
- * fd until EOF and add them.  Return 0 or -1 with errno. */
-int steps_send(struct steps *s, int fd);
-int steps_receive(struct steps *s, int fd);
+/* The next call starts now: its effect may be seen by another process
+ * before it returns (see above). */
+void steps_start(struct steps *s);
+
+/* A child's record: from now on every complete step (and every paragraph
+ * and figure, rendered) is written to fd instead of stdout. */
+void steps_stream_to(struct steps *s, int fd);
+
+/* The parent: from now until steps_merge(), its own complete steps wait,
+ * so that they are merged in time order with its children's. */
+void steps_hold(struct steps *s);
+
+/* Reads the children's steps from each of fds until EOF, and prints them
+ * and the held ones of s in time order (text), adding them all to s in
+ * that order (JSON).  Returns 0, or -1 with errno when a record was cut
+ * short or malformed, or nothing came for timeout_s seconds. */
+int steps_merge(struct steps *s, const int *fds, size_t nfds, int timeout_s);
+
+/* Counts fd apart in the maps: inherited (own false) or one of fdscope's
+ * own pipes (own true).  steps_unhide() puts it back. */
+void steps_hide(struct steps *s, int fd, bool own);
+void steps_unhide(struct steps *s, int fd);
+/* A forked child's record: the same descriptors counted apart. */
+void steps_copy_hidden(struct steps *dst, const struct steps *src);
+
+/* The width the text is fitted to. */
+unsigned int steps_width(const struct steps *s);
+
 
 #endif

@@ -48,18 +48,12 @@ static void end_children(void)
 	}
 }
 
-/* Only the owner removes: a child of fork() shares the directory. */
-static void remove_all(bool signalled)
+static void remove_names(void)
 {
 	char path[PATH_MAX + TEMPDIR_NAME_LEN + 2];
 	sig_atomic_t i;
-	size_t dl;
+	size_t dl = strlen(td.dir);
 
-	if (!td.active || getpid() != td.owner)
-		return;
-	if (signalled)
-		end_children();
-	dl = strlen(td.dir);
 	for (i = 0; i < td.nnames; i++) {
 		size_t nl = strlen(td.names[i]);
 
@@ -68,7 +62,25 @@ static void remove_all(bool signalled)
 		memcpy(path + dl + 1, td.names[i], nl + 1);
 		unlink(path);
 	}
+}
+
+/* Only the owner removes: a child of fork() shares the directory. */
+static void remove_all(bool signalled)
+{
+	if (!td.active || getpid() != td.owner)
+		return;
+	if (signalled)
+		end_children();
+	remove_names();
 	rmdir(td.dir);
+}
+
+void tempdir_clear(void)
+{
+	if (!td.active || getpid() != td.owner)
+		return;
+	remove_names();
+	td.nnames = 0;
 }
 
 static void on_signal(int sig)

@@ -33,6 +33,10 @@ int tempdir_open_new(const char *name, int flags);
  * socket), for removal.  Returns -1 (ENOSPC) when too many names. */
 int tempdir_track(const char *name);
 
+/* Removes every remembered name, keeping the directory (the tour runs a
+ * section again from a clean state). */
+void tempdir_clear(void);
+
 /* Removes every remembered name and the directory; harmless when there
  * is none.  Called by the creating process only (a forked child's call
  * does nothing), so a child's exit never pulls it from under its parent. */
