@@ -347,8 +347,8 @@ START_TEST(test_tmpdir_escaped_in_every_demo)
 			/* A C string in the demos, the escaper's text form in
 			 * exchange: either way the same characters escaped. */
 			ck_assert_msg(strstr(r.out, "/t\\x1b]0;x\\x07") != NULL &&
-				      strstr(r.out, l == 0 ? "\\u{009b}\\u{202e}d/" :
-					     "\\xc2\\x9b\\xe2\\x80\\xaed/") != NULL,
+				      strstr(r.out, l == 0 ? "\\u{009b}\\u{202e}" :
+					     "\\xc2\\x9b\\xe2\\x80") != NULL,
 				      "%s: TMPDIR not shown escaped: %.300s",
 				      what, r.out);
 			run_result_release(&r);
