@@ -197,7 +197,8 @@ START_TEST(test_limits_set_refusals_name_the_rule)
 	holder_start(&h, "fdholder", NULL);
 	snprintf(pid, sizeof(pid), "%d", h.pid);
 
-	snprintf(arg, sizeof(arg), "%llu", (unsigned long long)rl.rlim_max + 1);
+	/* SOFT: changes the soft limit only: above the hard one. */
+	snprintf(arg, sizeof(arg), "%llu:", (unsigned long long)rl.rlim_max + 1);
 	run_fdscope(&r, "limits", "-p", pid, "--set", arg, NULL);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_msg(strstr(r.err, "above hard limit") != NULL, "%s", r.err);
@@ -210,7 +211,7 @@ START_TEST(test_limits_set_refusals_name_the_rule)
 	run_result_release(&r);
 
 	run_fdscope(&r, "limits", "-p", pid, "--set", "-5", NULL);
-	ck_assert_int_eq(r.status, 1);
+	ck_assert_int_eq(r.status, 2);
 	ck_assert_msg(strstr(r.err, "cannot be below zero") != NULL, "%s", r.err);
 	run_result_release(&r);
 
@@ -219,7 +220,7 @@ START_TEST(test_limits_set_refusals_name_the_rule)
 	ck_assert_msg(strstr(r.err, "invalid limit 'lots'") != NULL, "%s", r.err);
 	run_result_release(&r);
 
-	run_fdscope(&r, "limits", "-p", pid, "--set", "10:", NULL);
+	run_fdscope(&r, "limits", "-p", pid, "--set", "10:x", NULL);
 	ck_assert_int_eq(r.status, 2);
 	run_result_release(&r);
 
@@ -258,6 +259,97 @@ START_TEST(test_limits_errors)
 }
 END_TEST
 
+/* The holder's RLIMIT_NOFILE as the kernel shows it. */
+static struct limit_pair holder_limits(pid_t pid)
+{
+	char path[64], *text = NULL;
+	struct limit_pair lp;
+
+	snprintf(path, sizeof(path), "/proc/%d/limits", (int)pid);
+	ck_assert(procfs_slurp_at(AT_FDCWD, path, &text) > 0);
+	ck_assert_int_eq(limits_parse_nofile(text, &lp), 0);
+	free(text);
+	return lp;
+}
+
+static void set_limits(const char *pid, const char *arg)
+{
+	struct run_result r;
+
+	run_fdscope(&r, "limits", "-p", pid, "--set", arg, NULL);
+	ck_assert_msg(r.status == 0, "--set %s: %d %s", arg, r.status, r.err);
+	run_result_release(&r);
+}
+
+/* prlimit(1)'s forms, on a child this test started: SOFT: leaves the hard
+ * limit, :HARD the soft one, a single value sets both. */
+START_TEST(test_limits_set_prlimit_forms)
+{
+	struct holder h;
+	struct limit_pair lp, before;
+	struct rlimit rl;
+	char pid[32], arg[64];
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert(rl.rlim_max >= 200 && rl.rlim_max != RLIM_INFINITY);
+	holder_start(&h, "fdholder", NULL);
+	snprintf(pid, sizeof(pid), "%d", h.pid);
+	before = holder_limits(h.pid);
+	ck_assert_uint_eq(before.hard, rl.rlim_max);
+
+	set_limits(pid, "150:");
+	lp = holder_limits(h.pid);
+	ck_assert_uint_eq(lp.soft, 150);
+	ck_assert_uint_eq(lp.hard, before.hard);
+
+	snprintf(arg, sizeof(arg), ":%llu", (unsigned long long)rl.rlim_max - 2);
+	set_limits(pid, arg);
+	lp = holder_limits(h.pid);
+	ck_assert_uint_eq(lp.soft, 150);
+	ck_assert_uint_eq(lp.hard, rl.rlim_max - 2);
+
+	set_limits(pid, "120");
+	lp = holder_limits(h.pid);
+	ck_assert_uint_eq(lp.soft, 120);
+	ck_assert_uint_eq(lp.hard, 120);
+
+	set_limits(pid, "100:110");
+	lp = holder_limits(h.pid);
+	ck_assert_uint_eq(lp.soft, 100);
+	ck_assert_uint_eq(lp.hard, 110);
+	holder_stop(&h);
+}
+END_TEST
+
+/* limits takes one process; the same PID twice is still one. */
+START_TEST(test_limits_pid_list_is_one_process)
+{
+	struct holder h;
+	struct run_result r;
+	char two[64];
+
+	holder_start(&h, "fdholder", NULL);
+	snprintf(two, sizeof(two), "%d,%d", h.pid, h.pid);
+	run_fdscope(&r, "limits", "-p", two, "-J", "-o", "pid", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	{
+		struct json *doc = json_parse(r.out);
+
+		ck_assert(doc != NULL);
+		ck_assert_int_eq(json_int(json_at(json_get(doc, "limits"), 0), "pid"), h.pid);
+		json_free(doc);
+	}
+	run_result_release(&r);
+	snprintf(two, sizeof(two), "%d %d", h.pid, (int)getpid());
+	run_fdscope(&r, "limits", "-p", two, NULL);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_msg(strstr(r.err, "at most 1 PID") != NULL, "%s", r.err);
+	ck_assert_uint_eq(r.out_len, 0);
+	run_result_release(&r);
+	holder_stop(&h);
+}
+END_TEST
+
 Suite *limits_suite(void)
 {
 	Suite *s = suite_create("limits");
@@ -270,6 +362,8 @@ Suite *limits_suite(void)
 	tcase_add_test(tc, test_limits_set_changes_a_child);
 	tcase_add_test(tc, test_limits_set_refusals_name_the_rule);
 	tcase_add_test(tc, test_limits_errors);
+	tcase_add_test(tc, test_limits_set_prlimit_forms);
+	tcase_add_test(tc, test_limits_pid_list_is_one_process);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -234,25 +235,48 @@ START_TEST(test_serve_once_with_fdscope_connect)
 END_TEST
 
 /* The article's client connects to socket.gethostname(): so does ours,
- * when the name resolves to the loopback address the server listens on. */
+ * through the resolver, to whatever address the name resolves to.  The
+ * greeting is exchanged when that is a loopback address (servers bind to
+ * loopback only); otherwise the failure must name the resolved address. */
 START_TEST(test_connect_to_own_hostname)
 {
 	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res = NULL;
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
 	struct run_result r;
 	struct bg b;
-	char host[256], port[16], *out, *err;
-	bool loopback;
+	char host[256], addr[INET_ADDRSTRLEN], port[16], want[64], *out, *err;
+	int fd;
 
 	ck_assert(gethostname(host, sizeof(host)) == 0);
-	if (getaddrinfo(host, NULL, &hints, &res) != 0)
+	if (getaddrinfo(host, NULL, &hints, &res) != 0) {
+		/* fdscope asks the same resolver: it must say so too. */
+		run_fdscope(&r, "connect", host, "9", NULL);
+		ck_assert_int_eq(r.status, 1);
+		ck_assert_msg(strstr(r.err, "cannot resolve") != NULL, "%s", r.err);
+		run_result_release(&r);
 		return;
-	loopback = ((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr ==
-		htonl(INADDR_LOOPBACK);
+	}
+	ck_assert(inet_ntop(AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr,
+			    addr, sizeof(addr)) != NULL);
 	freeaddrinfo(res);
-	if (!loopback)
+	/* A port nothing listens on: bound on loopback, then closed. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	ck_assert(getsockname(fd, (struct sockaddr *)&sa, &len) == 0);
+	snprintf(port, sizeof(port), "%d", ntohs(sa.sin_port));
+	close(fd);
+	run_fdscope(&r, "connect", host, port, "--timeout", "2", NULL);
+	ck_assert_int_eq(r.status, 1);
+	snprintf(want, sizeof(want), "%s:%s", addr, port);
+	ck_assert_msg(strstr(r.err, want) != NULL, "'%s' not in: %s", want, r.err);
+	run_result_release(&r);
+	if (strncmp(addr, "127.", 4) != 0)
 		return;
-	bg_start(&b, 0, true, fdscope_bin(), "serve", "--port", "0", "--once", NULL);
+	bg_start(&b, 0, true, fdscope_bin(), "serve", "--host", addr, "--port",
+		 "0", "--once", NULL);
 	port_of(&b, port, sizeof(port));
 	run_fdscope(&r, "connect", host, port, NULL);
 	ck_assert_msg(r.status == 0, "%s", r.err);
@@ -261,6 +285,45 @@ START_TEST(test_connect_to_own_hostname)
 	ck_assert_int_eq(bg_finish(&b, 0, &out, &err), 0);
 	free(out);
 	free(err);
+}
+END_TEST
+
+/* -p means PID wherever a PID is taken: serve and exchange spell the
+ * port --port, and still take -p for one release with a warning on
+ * stderr; the run itself is unchanged (exit 0). */
+START_TEST(test_serve_and_exchange_p_is_deprecated_port)
+{
+	struct run_result r;
+	struct bg b;
+	char port[16], *out, *err;
+
+	bg_start(&b, 0, true, fdscope_bin(), "serve", "-p", "0", "--once", NULL);
+	port_of(&b, port, sizeof(port));
+	run_fdscope(&r, "connect", "127.0.0.1", port, NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	run_result_release(&r);
+	ck_assert_int_eq(bg_finish(&b, 0, &out, &err), 0);
+	ck_assert_msg(strstr(err, "fdscope: -p is now --port (deprecated, removed "
+			     "in the next release)\n") != NULL, "%s", err);
+	free(out);
+	free(err);
+
+	run_fdscope(&r, "exchange", "-q", "-p", "0", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.err, "fdscope: -p is now --port (deprecated, removed "
+			 "in the next release)\n");
+	run_result_release(&r);
+	/* --port: no warning. */
+	run_fdscope(&r, "exchange", "-q", "--port", "0", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_uint_eq(r.err_len, 0);
+	run_result_release(&r);
+	/* A bad value is still a usage error, after the warning. */
+	run_fdscope(&r, "serve", "-p", "65536", NULL);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert(strstr(r.err, "-p is now --port") != NULL);
+	ck_assert(strstr(r.err, "invalid --port '65536'") != NULL);
+	run_result_release(&r);
 }
 END_TEST
 
@@ -828,6 +891,7 @@ Suite *net_cmds_suite(void)
 	tcase_add_test(tc, test_serve_errors);
 	tcase_add_test(tc, test_connect_errors);
 	tcase_add_test(tc, test_connect_to_own_hostname);
+	tcase_add_test(tc, test_serve_and_exchange_p_is_deprecated_port);
 	tcase_add_test(tc, test_connect_to_nc_and_socat_servers);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("exchange");

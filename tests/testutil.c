@@ -6,11 +6,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -557,4 +559,62 @@ const struct json *json_find_fd(const struct json *doc, int fd)
 			return rows->items[i];
 	}
 	return NULL;
+}
+
+/* ---- skips --------------------------------------------------------- */
+
+struct skip {
+	const char *suite, *test, *why;
+};
+
+static struct skip skips[64];
+static size_t nskips;
+
+void skip_record(const char *suite, const char *test, const char *why)
+{
+	if (nskips < sizeof(skips) / sizeof(skips[0]))
+		skips[nskips++] = (struct skip){ suite, test, why };
+}
+
+size_t skips_print(FILE *f)
+{
+	const char *only = getenv("CK_RUN_SUITE");
+	size_t i, n = 0;
+
+	for (i = 0; i < nskips; i++) {
+		if (only && *only && strcmp(only, skips[i].suite) != 0)
+			continue;
+		fprintf(f, "SKIP %s/%s: %s\n", skips[i].suite, skips[i].test,
+			skips[i].why);
+		n++;
+	}
+	fprintf(f, "Skipped: %zu test%s\n", n, n == 1 ? "" : "s");
+	return n;
+}
+
+/* In a child, so that this process keeps its namespace. */
+bool can_unshare_netns(void)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return false;
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWNET) == 0 ? 0 : 1);
+	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+		WEXITSTATUS(st) == 0;
+}
+
+bool can_kcmp(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	bool ok;
+
+	/* KCMP_FILE (0) of a descriptor with itself: 0 when permitted. */
+	if (fd < 0)
+		return false;
+	ok = syscall(SYS_kcmp, getpid(), getpid(), 0, fd, fd) == 0;
+	close(fd);
+	return ok;
 }

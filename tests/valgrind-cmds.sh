@@ -72,7 +72,7 @@ if have_cmd exhaust; then
 	echo "== exhaust"
 	vg exhaust 0 exhaust
 	vg exhaust-json 0 exhaust -J --limit 64
-	vg exhaust-limit-0 1 exhaust --limit 0
+	vg exhaust-limit-0 2 exhaust --limit 0
 	vg exhaust-limit-3 1 exhaust --limit 3
 	vg exhaust-limit-huge 2 exhaust --limit 9223372036854775808
 	vg exhaust-limit-abc 2 exhaust --limit abc

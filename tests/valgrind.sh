@@ -100,11 +100,13 @@ vg()
 
 skip() { skipped=$((skipped + 1)); echo "skip $1: $2"; }
 
-# A process of another user, for the permission-denied paths.
-setpriv --reuid=65534 --regid=65534 --clear-groups sleep 120 </dev/null >/dev/null 2>&1 &
+# A process of another user, for the permission-denied paths, and one of
+# ours; long enough to outlive every run before the limits cases on a
+# loaded machine (they are killed at the end).
+setpriv --reuid=65534 --regid=65534 --clear-groups sleep 600 </dev/null >/dev/null 2>&1 &
 nobody=$!
 bg_pids+=("$nobody")
-sleep 120 </dev/null >/dev/null 2>&1 &
+sleep 600 </dev/null >/dev/null 2>&1 &
 mine=$!
 bg_pids+=("$mine")
 nocaps=(setpriv --inh-caps=-all --bounding-set=-all --)
@@ -117,6 +119,13 @@ vg main-unknown-cmd 2 frobnicate
 vg main-unknown-opt 2 --frob
 vg help-list 0 help list
 vg help-unknown 2 help frobnicate
+vg help-help 0 help --help
+vg main-mistyped 2 lst
+vg list-version 0 list -V
+vg completion-bash 0 completion bash
+vg completion-zsh 0 completion zsh
+vg completion-fish 0 completion fish
+vg completion-unknown 2 completion tcsh
 
 echo "== list"
 vg list-self 0 list
@@ -126,6 +135,7 @@ vg list-raw 0 list -r -n
 vg list-columns 0 list --list-columns
 vg list-pid 0 list -p "$mine"
 vg list-pids 0 list -p "$mine,$$,1"
+vg list-pids-blank 0 list -p "$mine $mine,$$"
 vg list-kthread 0 list -p 2
 vg list-all 0 list --all
 vg list-help 0 list --help
@@ -197,11 +207,15 @@ vg limits-columns 0 limits --list-columns
 vg limits-help 0 limits --help
 vg limits-gone 1 limits -p 99999999
 vg limits-pid-abc 2 limits -p abc
-vg limits-set-ok 0 limits --set 512
+vg limits-set-ok 0 limits --set 512:
 vg limits-set-pid 0 limits -p "$mine" --set 1024:4096
 vg limits-set-garbage 2 limits --set garbage
 vg limits-set-colons 2 limits --set 1:2:3
-vg limits-set-neg 1 limits --set -5
+vg limits-set-neg 2 limits --set -5
+vg limits-set-soft 0 limits -p "$mine" --set 1000:
+vg limits-set-hard 0 limits -p "$mine" --set :4000
+vg limits-set-both 0 limits -p "$mine" --set 2048
+vg limits-set-pids 2 limits -p "$mine,$$"
 vg limits-set-above-hard 1 limits --set 30000:20000
 vg limits-set-raise-hard 1 limits --set 100:2000000
 vg limits-set-gone 1 limits -p 99999999 --set 100
@@ -225,7 +239,7 @@ fi
 # and does not know pidfd_open, which those tests rightly use.
 if [ -n "$runner" ] && [ -x "$runner" ]; then
 	echo "== unit suites"
-	for s in util procfs fdtype fuzzfound netaddr procnet parallel holders; do
+	for s in util procfs fdtype fuzzfound netaddr procnet parallel holders openspec; do
 		log=$tmp/unit-$s.vg
 		runs=$((runs + 1))
 		CK_FORK=no CK_RUN_SUITE=$s FDSCOPE_BIN=$bin FDSCOPE_HELPERS=$helpers \

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +22,31 @@
 
 static int cmd_help_run(const struct cli_env *env, int argc, char **argv);
 
+static const struct option help_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *const *help_operands(void);
+
 static const struct command cmd_help_entry = {
 	.name = "help",
 	.run = cmd_help_run,
 	.summary = "show help for fdscope or one command",
 	.usage = "fdscope help [COMMAND]\n"
 		 "\n"
-		 "Show the list of commands, or the help of COMMAND.\n",
+		 "Show the list of commands, or the help of COMMAND.\n"
+		 "\n"
+		 "Options:\n"
+		 "  -h, --help     show this help\n"
+		 "  -V, --version  show the version\n",
+	.longopts = help_longopts,
+	.shortopts = ":h",
+	.operands = help_operands,
 };
 
 /* The command table: `fdscope --help` lists them in this order. */
-static const struct command *const commands[] = {
+const struct command *const cli_commands[] = {
 	&cmd_list,
 	&cmd_limits,
 	&cmd_exec,
@@ -46,17 +61,84 @@ static const struct command *const commands[] = {
 	&cmd_exchange,
 	&cmd_serve,
 	&cmd_connect,
+	&cmd_completion,
 	&cmd_help_entry,
+	NULL,
 };
 
-static const struct command *find_command(const char *name)
+/* `fdscope help COMMAND`: completion offers the command names. */
+static const char *const *help_operands(void)
+{
+	static const char *names[ARRAY_SIZE(cli_commands)];
+	size_t i;
+
+	for (i = 0; cli_commands[i]; i++)
+		names[i] = cli_commands[i]->name;
+	names[i] = NULL;
+	return names;
+}
+
+const struct command *cli_find_command(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (strcmp(commands[i]->name, name) == 0)
-			return commands[i];
+	for (i = 0; cli_commands[i]; i++)
+		if (strcmp(cli_commands[i]->name, name) == 0)
+			return cli_commands[i];
 	return NULL;
+}
+
+/* Optimal string alignment distance (Damerau-Levenshtein with adjacent
+ * transpositions), capped: names longer than 31 bytes are never close. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t d[32][32];
+
+	if (la >= 32 || lb >= 32)
+		return SIZE_MAX;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			size_t cost = a[i - 1] != b[j - 1], v = d[i - 1][j - 1] + cost;
+
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+const struct command *cli_suggest_command(const char *name)
+{
+	const struct command *best = NULL, *prefix = NULL;
+	size_t i, best_d = 3, len = strlen(name), nprefix = 0;
+
+	for (i = 0; cli_commands[i]; i++) {
+		size_t dist = edit_distance(name, cli_commands[i]->name);
+
+		/* Equally close names: none is the obvious one. */
+		if (dist < best_d) {
+			best_d = dist;
+			best = cli_commands[i];
+		} else if (dist == best_d) {
+			best = NULL;
+		}
+		if (len >= 2 && strncmp(cli_commands[i]->name, name, len) == 0) {
+			prefix = cli_commands[i];
+			nprefix++;
+		}
+	}
+	/* "lim" is the start of limits more than two edits from list. */
+	return nprefix == 1 ? prefix : best;
 }
 
 static void print_main_usage(FILE *f)
@@ -70,8 +152,9 @@ static void print_main_usage(FILE *f)
 	      "descriptor numbers.\n"
 	      "\n"
 	      "Commands:\n", f);
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+	for (i = 0; cli_commands[i]; i++)
+		fprintf(f, "  %-10s  %s\n", cli_commands[i]->name,
+			cli_commands[i]->summary);
 	fputs("\n"
 	      "Run 'fdscope COMMAND --help' for a command's options, and\n"
 	      "'man fdscope' for the whole manual.\n"
@@ -135,28 +218,49 @@ int cmd_unexpected_argument(const struct command *cmd, const char *arg)
 int cmd_help(const struct command *cmd)
 {
 	printf("Usage: %s", cmd->usage);
+	if (cmd->print_help)
+		cmd->print_help(stdout);
 	return EXIT_OK;
+}
+
+/* "fdscope: unknown command 'lst' (did you mean 'list'?)": what a
+ * mistyped name gets, from the dispatcher and from `fdscope help`. */
+static int unknown_command(const char *name)
+{
+	const struct command *near = cli_suggest_command(name);
+	char *esc = cli_echo(name);
+
+	if (near)
+		fprintf(stderr, "fdscope: unknown command '%s'; did you mean "
+			"'%s'? (see 'fdscope --help')\n", esc, near->name);
+	else
+		fprintf(stderr, "fdscope: unknown command '%s' (see 'fdscope "
+			"--help')\n", esc);
+	free(esc);
+	return EXIT_USAGE;
 }
 
 static int cmd_help_run(const struct cli_env *env, int argc, char **argv)
 {
 	const struct command *c;
+	int opt;
 
 	(void)env;
-	if (argc < 2) {
+	while ((opt = getopt_long(argc, argv, cmd_help_entry.shortopts,
+				  cmd_help_entry.longopts, NULL)) != -1) {
+		if (opt == 'h')
+			return cmd_help(&cmd_help_entry);
+		return cmd_bad_option(&cmd_help_entry, argv, opt);
+	}
+	if (optind >= argc) {
 		print_main_usage(stdout);
 		return EXIT_OK;
 	}
-	if (argc > 2)
-		return cmd_usage_error(&cmd_help_entry, "too many arguments");
-	c = find_command(argv[1]);
-	if (c == NULL) {
-		char *esc = cli_echo(argv[1]);
-
-		cmd_usage_error(&cmd_help_entry, "unknown command '%s'", esc);
-		free(esc);
-		return EXIT_USAGE;
-	}
+	if (argc - optind > 1)
+		return cmd_unexpected_argument(&cmd_help_entry, argv[optind + 1]);
+	c = cli_find_command(argv[optind]);
+	if (c == NULL)
+		return unknown_command(argv[optind]);
 	return cmd_help(c);
 }
 
@@ -206,6 +310,44 @@ static void guard_output_descriptors(void)
 	}
 }
 
+/* -V/--version after any command (`fdscope list -V`), as util-linux
+ * tools take it: the command's own option tables are scanned with
+ * --version added, on a copy of argv (getopt permutes it).  The first of
+ * -h, -V or a bad option decides, as it would in the command itself. */
+static bool wants_version(const struct command *cmd, int argc, char **argv)
+{
+	static const struct option version = { "version", no_argument, NULL, 'V' };
+	struct option *lo;
+	char **av, *so;
+	size_t n = 0, n_so;
+	bool found = false;
+	int c;
+
+	if (cmd->longopts == NULL)
+		return false;
+	while (cmd->longopts[n].name)
+		n++;
+	lo = xcalloc(n + 2, sizeof(*lo));
+	memcpy(lo, cmd->longopts, n * sizeof(*lo));
+	lo[n] = version;
+	n_so = strlen(cmd->shortopts) + 2;
+	so = xmalloc(n_so);
+	snprintf(so, n_so, "%sV", cmd->shortopts);
+	av = xcalloc((size_t)argc + 1, sizeof(*av));
+	memcpy(av, argv, (size_t)argc * sizeof(*av));
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, av, so, lo, NULL)) != -1)
+		if (c == 'V' || c == 'h' || c == '?' || c == ':') {
+			found = c == 'V';
+			break;
+		}
+	free(av);
+	free(so);
+	free(lo);
+	return found;
+}
+
 int cli_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -244,11 +386,15 @@ int cli_main(int argc, char **argv)
 		print_main_usage(stderr);
 		return EXIT_USAGE;
 	}
-	cmd = find_command(argv[optind]);
+	cmd = cli_find_command(argv[optind]);
 	if (cmd == NULL)
-		return main_usage_error("unknown command", argv[optind]);
+		return unknown_command(argv[optind]);
 	argc -= optind;
 	argv += optind;
+	if (wants_version(cmd, argc, argv)) {
+		printf("fdscope %s\n", FDSCOPE_VERSION);
+		return finish_stdout(EXIT_OK);
+	}
 	/* Each command parses its own options from a fresh getopt state. */
 	optind = 0;
 	return finish_stdout(cmd->run(&env, argc, argv));

@@ -3,7 +3,11 @@
 #ifndef FDSCOPE_COMMAND_H
 #define FDSCOPE_COMMAND_H
 
+#include <getopt.h>
 #include <stdio.h>
+#include <sys/types.h>
+
+struct out_column;
 
 /* Set up once by the dispatcher and handed to every command. */
 struct cli_env {
@@ -16,6 +20,19 @@ struct command {
 	int (*run)(const struct cli_env *env, int argc, char **argv);
 	const char *summary;	/* one line for `fdscope --help` */
 	const char *usage;	/* the full --help text after "Usage: " */
+	/* The option tables the command parses with: the dispatcher scans
+	 * them for -V/--version, completion is generated from them. */
+	const struct option *longopts;
+	const char *shortopts;
+	/* The columns -o takes (NULL: no -o), for completion. */
+	const struct out_column *columns;
+	size_t ncolumns;
+	/* The words an operand may be (open's SPECs), NULL-terminated;
+	 * a word ending in ':' takes a value after it. */
+	const char *const *(*operands)(void);
+	/* Prints the help when it is not a fixed text (usage is then the
+	 * first line only). */
+	void (*print_help)(FILE *f);
 };
 
 /* Prints "fdscope: MESSAGE (see 'fdscope CMD --help')" on stderr and
@@ -46,8 +63,32 @@ int cli_opt_seconds(const struct command *cmd, const char *opt,
 		    const char *arg, long long min_ms, long long max_ms,
 		    long long *out_ms);
 
+/* Parses a PID list: numbers separated by commas and/or blanks
+ * ("1,2 3"), each 1 to INT_MAX; a PID given twice is kept once, in the order
+ * first given.  Appends to *pids (*npids entries, realloc'd).  At most max
+ * PIDs in all (SIZE_MAX: no limit).  Returns 0, or -1 after a usage error
+ * naming the value. */
+int cli_opt_pids(const struct command *cmd, const char *opt, const char *arg,
+		 size_t max, pid_t **pids, size_t *npids);
+
+/* serve and exchange: "-p is now --port" on stderr, once per run.  -p
+ * means PID wherever a PID is taken; the old spelling still works, with
+ * this warning, for one release. */
+void cli_warn_deprecated_port(void);
+
 /* Prints the command's help on stdout and returns EXIT_OK. */
 int cmd_help(const struct command *cmd);
+
+/* The command table, in the order `fdscope --help` lists them, ending
+ * with NULL (completion walks it). */
+extern const struct command *const cli_commands[];
+
+/* The command named exactly name, or NULL. */
+const struct command *cli_find_command(const char *name);
+
+/* The command a mistyped name probably meant (Damerau-Levenshtein
+ * distance of at most 2, or a unique prefix), or NULL. */
+const struct command *cli_suggest_command(const char *name);
 
 /* Every command, in the order `fdscope --help` lists them. */
 extern const struct command cmd_list, cmd_limits;
@@ -58,5 +99,7 @@ extern const struct command cmd_open, cmd_alloc, cmd_recycle, cmd_exhaust,
 extern const struct command cmd_exchange, cmd_serve, cmd_connect;
 /* Hunting descriptor leaks (issue 16). */
 extern const struct command cmd_exec, cmd_watch, cmd_metrics;
+/* Shell completion scripts, generated from the tables above. */
+extern const struct command cmd_completion;
 
 #endif

@@ -204,6 +204,8 @@ static int alloc_run(const struct cli_env *env, int argc, char **argv)
 const struct command cmd_alloc = {
 	.name = "alloc",
 	.run = alloc_run,
+	.longopts = demo_simple_longopts,
+	.shortopts = demo_simple_shortopts,
 	.summary = "watch the kernel hand out the lowest free descriptor number",
 	.usage =
 	"fdscope alloc [-J] [-q]\n"

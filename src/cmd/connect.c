@@ -277,21 +277,24 @@ static int bad_proto(const char *arg)
 	return EXIT_USAGE;
 }
 
+enum { OPT_UNIX = 0x100 };
+static const struct option connect_longopts[] = {
+	{ "proto", required_argument, NULL, 'P' },
+	{ "message", required_argument, NULL, 'm' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "unix", required_argument, NULL, OPT_UNIX },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+static const char connect_shortopts[] = ":P:m:t:h";
+
 static int parse_args(struct connect_control *ctl, int argc, char **argv)
 {
-	enum { OPT_UNIX = 0x100 };
-	static const struct option opts[] = {
-		{ "proto", required_argument, NULL, 'P' },
-		{ "message", required_argument, NULL, 'm' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "unix", required_argument, NULL, OPT_UNIX },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	long long port;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":P:m:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, connect_shortopts, connect_longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'P':
 			if (strcmp(optarg, "tcp") == 0)
@@ -369,9 +372,12 @@ static int connect_run(const struct cli_env *env, int argc, char **argv)
 const struct command cmd_connect = {
 	.name = "connect",
 	.run = connect_run,
+	.longopts = connect_longopts,
+	.shortopts = connect_shortopts,
 	.summary = "run the article's client: connect, read, send, print",
 	.usage =
-	"fdscope connect HOST PORT [--proto tcp|udp] [--message TEXT] [--timeout SECONDS]\n"
+	"fdscope connect HOST PORT [--proto tcp|udp] [--message TEXT]\n"
+	"                       [--timeout SECONDS]\n"
 	"       fdscope connect --unix PATH [--message TEXT] [--timeout SECONDS]\n"
 	"\n"
 	"Resolve HOST with getaddrinfo (a name, an IPv4 or IPv6 address; the\n"
@@ -383,12 +389,13 @@ const struct command cmd_connect = {
 	"resolves to in turn until one answers.\n"
 	"\n"
 	"Options:\n"
-	"  -P, --proto PROTO     tcp (default) or udp\n"
-	"  -m, --message TEXT    what to send (default \"" CONNECT_DEFAULT_MESSAGE "\")\n"
-	"  -t, --timeout SECONDS for connecting, the greeting, the rest of the\n"
-	"                        stream, each UDP reply (default 5)\n"
-	"      --unix PATH       connect to a unix stream socket (@NAME: abstract)\n"
-	"  -h, --help            show this help\n"
+	"  -P, --proto PROTO      tcp (default) or udp\n"
+	"  -m, --message TEXT     what to send (default \"" CONNECT_DEFAULT_MESSAGE "\")\n"
+	"  -t, --timeout SECONDS  for connecting, the greeting, the rest of the\n"
+	"                         stream, each UDP reply (default 5)\n"
+	"      --unix PATH        connect to a unix stream socket (@NAME: abstract)\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
 	"\n"
 	"Exit status 1, with one line saying why, when the host cannot be\n"
 	"resolved, the connection is refused, unreachable or times out.\n"

@@ -627,19 +627,21 @@ static int parse_step(const char *arg, enum screen_mode *mode)
 	return 0;
 }
 
+static const struct option demo_longopts[] = {
+	{ "step", optional_argument, NULL, 's' },
+	{ "section", required_argument, NULL, 'S' },
+	{ "from", required_argument, NULL, 'F' },
+	{ "list-sections", no_argument, NULL, 'L' },
+	{ "width", required_argument, NULL, 'W' },
+	STEPS_LONG_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+static const char demo_shortopts[] = ":s" STEPS_SHORT_OPTIONS "h";
+
 static int parse_args(struct tour *t, struct demo_args *a, int argc,
 		      char **argv)
 {
-	static const struct option opts[] = {
-		{ "step", optional_argument, NULL, 's' },
-		{ "section", required_argument, NULL, 'S' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "list-sections", no_argument, NULL, 'L' },
-		{ "width", required_argument, NULL, 'W' },
-		STEPS_LONG_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool section = false, from = false;
 	long long v;
 	int c;
@@ -647,7 +649,7 @@ static int parse_args(struct tour *t, struct demo_args *a, int argc,
 	a->mode = SCREEN_OFF;
 	a->first = 0;
 	a->last = NSECTIONS - 1;
-	while ((c = getopt_long(argc, argv, ":s" STEPS_SHORT_OPTIONS "h", opts,
+	while ((c = getopt_long(argc, argv, demo_shortopts, demo_longopts,
 				NULL)) != -1) {
 		if (steps_opts_take(&t->so, c))
 			continue;
@@ -772,6 +774,8 @@ static int demo_run(const struct cli_env *env, int argc, char **argv)
 const struct command cmd_demo = {
 	.name = "demo",
 	.run = demo_run,
+	.longopts = demo_longopts,
+	.shortopts = demo_shortopts,
 	.summary = "the guided tour: descriptors, limits, allocation, sharing",
 	.usage =
 	"fdscope demo [--step[=MODE]] [--section N | --from N] [--width N]\n"
@@ -798,5 +802,6 @@ const struct command cmd_demo = {
 	"  -J, --json            print {\"steps\": [...]}: call, syscall, ret,\n"
 	"                        fds, errno, table, side, time_ns, section, ...\n"
 	"  -q, --quiet           calls and results only, no narration\n"
-	"  -h, --help            show this help\n",
+	"  -h, --help            show this help\n"
+	"  -V, --version         show the version\n",
 };

@@ -6,20 +6,22 @@
 #include "cmd/demo_run.h"
 #include "lib/util.h"
 
+const struct option demo_simple_longopts[] = {
+	STEPS_LONG_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+const char demo_simple_shortopts[] = ":" STEPS_SHORT_OPTIONS "h";
+
 int demo_run_simple(const struct command *cmd, const struct cli_env *env,
 		    int argc, char **argv, int (*body)(struct demo_ctx *d))
 {
-	static const struct option opts[] = {
-		STEPS_LONG_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct demo_ctx d;
 	struct steps_opts so = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":" STEPS_SHORT_OPTIONS "h", opts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, demo_simple_shortopts,
+				demo_simple_longopts, NULL)) != -1) {
 		if (steps_opts_take(&so, c))
 			continue;
 		switch (c) {

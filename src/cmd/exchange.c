@@ -23,21 +23,27 @@ struct exchange_control {
 	bool help;
 };
 
+enum { OPT_PORT = 0x100 };
+
+/* -p is kept for one release as a deprecated --port (it means PID
+ * everywhere else): it has no long form, so completion does not offer it. */
+static const struct option exchange_longopts[] = {
+	{ "proto", required_argument, NULL, 'P' },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "message", required_argument, NULL, 'm' },
+	STEPS_LONG_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+static const char exchange_shortopts[] = ":P:p:m:" STEPS_SHORT_OPTIONS "h";
+
 static int parse_args(struct exchange_control *ctl, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "proto", required_argument, NULL, 'P' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "message", required_argument, NULL, 'm' },
-		STEPS_LONG_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	long long port;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":P:p:m:" STEPS_SHORT_OPTIONS "h",
-				opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, exchange_shortopts,
+				exchange_longopts, NULL)) != -1) {
 		if (steps_opts_take(&ctl->so, c))
 			continue;
 		switch (c) {
@@ -52,6 +58,9 @@ static int parse_args(struct exchange_control *ctl, int argc, char **argv)
 			}
 			break;
 		case 'p':
+			cli_warn_deprecated_port();
+			/* fall through */
+		case OPT_PORT:
 			if (cli_opt_ll(&cmd_exchange, "--port", optarg, 0, 65535,
 				       &port) < 0)
 				return EXIT_USAGE;
@@ -106,6 +115,8 @@ static int exchange_run(const struct cli_env *env, int argc, char **argv)
 const struct command cmd_exchange = {
 	.name = "exchange",
 	.run = exchange_run,
+	.longopts = exchange_longopts,
+	.shortopts = exchange_shortopts,
 	.summary = "the article's client/server exchange, every call narrated",
 	.usage =
 	"fdscope exchange [--proto P] [--port N] [--message TEXT] [-J] [-q]\n"
@@ -118,16 +129,19 @@ const struct command cmd_exchange = {
 	"may return fewer bytes than were sent) the narration says so.\n"
 	"\n"
 	"Options:\n"
-	"  -P, --proto P       " EXCHANGE_PROTOS "\n"
-	"                      (default tcp; udp uses recvfrom and sendto with no\n"
-	"                      listen or accept; unix sockets live in a private\n"
-	"                      temporary directory)\n"
-	"  -p, --port N        server port, 0 to 65535 (default 0: any free one)\n"
-	"  -m, --message TEXT  what the client sends (default\n"
-	"                      \"" EXCHANGE_CLIENT_MESSAGE "\")\n"
-	"  -J, --json          print {\"steps\": [...]}, each step with \"side\"\n"
-	"  -q, --quiet         calls and results only, no narration\n"
-	"  -h, --help          show this help\n"
+	"  -P, --proto P          " EXCHANGE_PROTOS "\n"
+	"                         (default tcp; udp uses recvfrom and sendto with no\n"
+	"                         listen or accept; unix sockets live in a private\n"
+	"                         temporary directory)\n"
+	"      --port N           server port, 0 to 65535 (default 0: any free\n"
+	"                         one); -p is a deprecated spelling, removed in\n"
+	"                         the next release\n"
+	"  -m, --message TEXT     what the client sends (default\n"
+	"                         \"" EXCHANGE_CLIENT_MESSAGE "\")\n"
+	"  -J, --json             print {\"steps\": [...]}, each step with \"side\"\n"
+	"  -q, --quiet            calls and results only, no narration\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
 	"\n"
 	"Examples:\n"
 	"  fdscope exchange\n"

@@ -192,20 +192,23 @@ static int parse_allow(struct exec_control *ctl, const char *arg)
 	return 0;
 }
 
+static const struct option exec_longopts[] = {
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "allow", required_argument, NULL, OPT_ALLOW },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "json", no_argument, NULL, 'J' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+static const char exec_shortopts[] = "+:Jh";
+
 static int parse_args(struct exec_control *ctl, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "allow", required_argument, NULL, OPT_ALLOW },
-		{ "report", required_argument, NULL, OPT_REPORT },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	/* '+': the command's own options are not fdscope's. */
-	while ((c = getopt_long(argc, argv, "+:Jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, exec_shortopts, exec_longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case OPT_STRICT:
 			ctl->strict = true;
@@ -338,6 +341,8 @@ cleanup:
 const struct command cmd_exec = {
 	.name = "exec",
 	.run = exec_run,
+	.longopts = exec_longopts,
+	.shortopts = exec_shortopts,
 	.summary = "run a command and report descriptors its programs inherit",
 	.usage =
 	"fdscope exec [--strict] [--allow FD[,FD...]] [-J] [--report FILE]\n"
@@ -352,12 +357,13 @@ const struct command cmd_exec = {
 	"fdscope are passed on; its exit status (or signal) is fdscope's.\n"
 	"\n"
 	"Options:\n"
-	"      --strict          exit 1 if any descriptor not allowed was\n"
-	"                        inherited (when COMMAND itself succeeded)\n"
-	"      --allow FD[,FD]   descriptor numbers that may be inherited\n"
-	"  -J, --json            print the report as JSON\n"
-	"      --report FILE     write the report to FILE, not standard error\n"
-	"  -h, --help            show this help\n"
+	"      --strict           exit 1 if any descriptor not allowed was\n"
+	"                         inherited (when COMMAND itself succeeded)\n"
+	"      --allow FD[,FD]    descriptor numbers that may be inherited\n"
+	"  -J, --json             print the report as JSON\n"
+	"      --report FILE      write the report to FILE, not standard error\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
 	"\n"
 	"Exit status: COMMAND's; 1 when it could not be traced or --strict\n"
 	"found a leak; 126 or 127 when it could not be run.\n"

@@ -310,34 +310,33 @@ int demo_exhaust_body(struct demo_ctx *d, long long limit)
 	return d->failed ? -1 : 0;
 }
 
+static const struct option exhaust_longopts[] = {
+	{ "limit", required_argument, NULL, 'l' },
+	STEPS_LONG_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+static const char exhaust_shortopts[] = ":l:" STEPS_SHORT_OPTIONS "h";
+
 static int exhaust_run(const struct cli_env *env, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "limit", required_argument, NULL, 'l' },
-		STEPS_LONG_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct demo_ctx d;
 	struct steps_opts so = { 0 };
 	long long limit = EXHAUST_DEFAULT;
-	const char *why;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":l:" STEPS_SHORT_OPTIONS "h", opts,
+	while ((c = getopt_long(argc, argv, exhaust_shortopts, exhaust_longopts,
 				NULL)) != -1) {
 		if (steps_opts_take(&so, c))
 			continue;
 		switch (c) {
 		case 'l':
-			if (parse_ll(optarg, LLONG_MIN, LLONG_MAX, &limit, &why) < 0) {
-				char *esc = escape_str(optarg);
-
-				cmd_usage_error(&cmd_exhaust, "invalid --limit '%s': "
-						"%s; give a whole number", esc, why);
-				free(esc);
+			/* The range that never depends on the process; the
+			 * open descriptors and the hard limit are checked at
+			 * run time. */
+			if (cli_opt_ll(&cmd_exhaust, "--limit", optarg, 1,
+				       EXHAUST_MAX, &limit) < 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			return cmd_help(&cmd_exhaust);
@@ -357,6 +356,8 @@ static int exhaust_run(const struct cli_env *env, int argc, char **argv)
 const struct command cmd_exhaust = {
 	.name = "exhaust",
 	.run = exhaust_run,
+	.longopts = exhaust_longopts,
+	.shortopts = exhaust_shortopts,
 	.summary = "run out of descriptors on purpose and see EMFILE",
 	.usage =
 	"fdscope exhaust [--limit N] [-J] [-q]\n"
@@ -367,7 +368,8 @@ const struct command cmd_exhaust = {
 	"soft limit above the hard one; contrasts EMFILE with ENFILE.\n"
 	"\n"
 	"Options:\n"
-	"  -l, --limit N  the soft limit to lower to: above the descriptors\n"
-	"                 already open, at most the hard limit (and 1024)\n"
+	"  -l, --limit N          the soft limit to lower to, 1 to 1024: above\n"
+	"                         the descriptors already open, at most the hard\n"
+	"                         limit\n"
 	DEMO_COMMON_HELP,
 };

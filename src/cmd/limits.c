@@ -225,6 +225,8 @@ static void explain_set_error(int e, pid_t pid, const struct rlimit *want,
 {
 	char a[32], b[32];
 
+	if (pid == 0)
+		pid = getpid();	/* named as the user sees it */
 	if (e == EINVAL && want->rlim_cur > want->rlim_max)
 		warnx("cannot set soft limit %s above hard limit %s: the soft limit "
 		      "may not exceed the hard one",
@@ -250,36 +252,47 @@ static void explain_set_error(int e, pid_t pid, const struct rlimit *want,
 		warnx("cannot set RLIMIT_NOFILE: %s", strerror(e));
 }
 
+/* --set takes prlimit(1)'s forms: SOFT:HARD sets both, SOFT: only the
+ * soft limit, :HARD only the hard one, and a single value both. */
 static int limits_set(const struct limits_control *ctl, const char *root)
 {
 	const char *colon = strchr(ctl->set, ':');
 	size_t soft_len = colon ? (size_t)(colon - ctl->set) : strlen(ctl->set);
+	const char *hard = colon ? colon + 1 : ctl->set;
+	bool set_soft = soft_len > 0, set_hard = *hard != '\0';
 	struct rlimit want = { 0, 0 }, old = { 0, 0 };
 	struct proc_limits li;
-	int r1, r2 = 0;
+	int r1 = 0, r2 = 0;
 
-	r1 = parse_limit_value(ctl->set, soft_len, &want.rlim_cur);
-	if (colon)
-		r2 = parse_limit_value(colon + 1, strlen(colon + 1), &want.rlim_max);
-	if (r1 == -1 || r2 == -1) {
-		char *esc = escape_str(ctl->set);
+	if (set_soft)
+		r1 = parse_limit_value(ctl->set, soft_len, &want.rlim_cur);
+	if (set_hard)
+		r2 = parse_limit_value(hard, strlen(hard), &want.rlim_max);
+	if (r1 == -1 || r2 == -1 || (!set_soft && !set_hard)) {
+		char *esc = cli_echo(ctl->set);
 
-		cmd_usage_error(&cmd_limits, "invalid limit '%s': expected SOFT or "
-				"SOFT:HARD, each a whole number or 'unlimited'", esc);
+		cmd_usage_error(&cmd_limits, "invalid limit '%s': expected N, "
+				"SOFT:HARD, SOFT: or :HARD, each a whole number "
+				"or 'unlimited'", esc);
 		free(esc);
 		return EXIT_USAGE;
 	}
 	if (r1 == -2 || r2 == -2) {
-		warnx("invalid limit '%s': a descriptor limit cannot be below zero",
-		      ctl->set);
-		return EXIT_FAIL;
+		char *esc = cli_echo(ctl->set);
+
+		cmd_usage_error(&cmd_limits, "invalid limit '%s': a descriptor "
+				"limit cannot be below zero", esc);
+		free(esc);
+		return EXIT_USAGE;
 	}
 	memset(&li, 0, sizeof(li));
 	if (prlimit(ctl->pid, RLIMIT_NOFILE, NULL, &old) < 0) {
 		explain_set_error(errno, ctl->pid, &old, &old, &li);
 		return EXIT_FAIL;
 	}
-	if (!colon)
+	if (!set_soft)
+		want.rlim_cur = old.rlim_cur;
+	if (!set_hard)
 		want.rlim_max = old.rlim_max;
 	li.has_nr_open = proc_limits_nr_open(root, &li.nr_open) == 0;
 	if (prlimit(ctl->pid, RLIMIT_NOFILE, &want, NULL) < 0) {
@@ -289,45 +302,49 @@ static int limits_set(const struct limits_control *ctl, const char *root)
 	return EXIT_OK;
 }
 
+static const struct option limits_longopts[] = {
+	{ "pid", required_argument, NULL, 'p' },
+	{ "set", required_argument, NULL, 's' },
+	{ "help", no_argument, NULL, 'h' },
+	OUT_LONG_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
+static const char limits_shortopts[] = ":p:s:h" OUT_SHORT_OPTIONS;
+
 static int parse_args(struct limits_control *ctl, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "set", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		OUT_LONG_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
-	long long v;
-	const char *why;
+	pid_t *pids = NULL;
+	size_t npids = 0;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":p:s:h" OUT_SHORT_OPTIONS, opts,
+	while ((c = getopt_long(argc, argv, limits_shortopts, limits_longopts,
 				NULL)) != -1) {
 		if (out_opts_take(&ctl->out, c, optarg))
 			continue;
 		switch (c) {
 		case 'p':
-			if (parse_ll(optarg, 1, INT_MAX, &v, &why) < 0) {
-				char *esc = escape_str(optarg);
-
-				cmd_usage_error(&cmd_limits, "invalid PID '%s': %s; a PID "
-						"is a positive whole number", esc, why);
-				free(esc);
+			/* One process: a second -p replaces the first. */
+			npids = 0;
+			if (cli_opt_pids(&cmd_limits, "--pid", optarg, 1, &pids,
+					 &npids) < 0) {
+				free(pids);
 				return EXIT_USAGE;
 			}
-			ctl->pid = (pid_t)v;
+			ctl->pid = pids[0];
 			break;
 		case 's':
 			ctl->set = optarg;
 			break;
 		case 'h':
 			ctl->help = 1;
+			free(pids);
 			return EXIT_OK;
 		default:
+			free(pids);
 			return cmd_bad_option(&cmd_limits, argv, c);
 		}
 	}
+	free(pids);
 	if (optind < argc)
 		return cmd_unexpected_argument(&cmd_limits, argv[optind]);
 	return EXIT_OK;
@@ -366,8 +383,12 @@ const struct command cmd_limits = {
 	.name = "limits",
 	.run = limits_run,
 	.summary = "show or set the descriptor limits of a process and the system",
+	.longopts = limits_longopts,
+	.shortopts = limits_shortopts,
+	.columns = fields,
+	.ncolumns = NFIELDS,
 	.usage =
-	"fdscope limits [-p PID] [--set SOFT[:HARD]] [OUTPUT OPTIONS]\n"
+	"fdscope limits [-p PID] [--set LIMITS] [OUTPUT OPTIONS]\n"
 	"\n"
 	"Show RLIMIT_NOFILE (soft and hard), the system-wide limits fs.nr_open,\n"
 	"fs.file-max and fs.file-nr, how many descriptors are open, the highest\n"
@@ -375,14 +396,18 @@ const struct command cmd_limits = {
 	"before open() fails with EMFILE.  Without -p, for fdscope itself.\n"
 	"\n"
 	"Options:\n"
-	"  -p, --pid PID            show (or set) the limits of this process\n"
-	"  -s, --set SOFT[:HARD]    change RLIMIT_NOFILE with prlimit(2) first;\n"
-	"                           each value a number or 'unlimited'\n"
-	"  -h, --help               show this help\n"
+	"  -p, --pid PID          show (or set) the limits of this process\n"
+	"  -s, --set LIMITS       change RLIMIT_NOFILE with prlimit(2) first, as\n"
+	"                         prlimit(1) takes it: SOFT:HARD sets both, SOFT:\n"
+	"                         the soft limit only, :HARD the hard one only, N\n"
+	"                         both; each a number or 'unlimited'\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
 	OUT_OPTIONS_HELP
 	"\n"
 	"Examples:\n"
 	"  fdscope limits\n"
 	"  fdscope limits -p 1234 -J\n"
-	"  fdscope limits -p 1234 --set 4096\n",
+	"  fdscope limits -p 1234 --set 4096:\n"
+	"  fdscope limits -p 1234 --set 1024:65536\n",
 };

@@ -2309,54 +2309,31 @@ static void collect_peer_tables(struct list_control *ctl)
 	closedir(d);
 }
 
-static int parse_pid_list(struct list_control *ctl, const char *arg)
-{
-	const char *p = arg;
+#define LIST_OPT_ASSOC 0x1100
 
-	do {
-		size_t n = strcspn(p, ",");
-		char tmp[32];
-		long long v;
-		const char *why = "too long";
-
-		if (n >= sizeof(tmp) ||
-		    (memcpy(tmp, p, n), tmp[n] = '\0',
-		     parse_ll(tmp, 1, INT_MAX, &v, &why) < 0)) {
-			char *esc = escape_bytes(p, n < 64 ? n : 64);
-
-			cmd_usage_error(&cmd_list, "invalid PID '%s': %s; a PID is "
-					"a positive whole number", esc, why);
-			free(esc);
-			return -1;
-		}
-		ctl->pids = xrealloc(ctl->pids, (ctl->npids + 1) * sizeof(*ctl->pids));
-		ctl->pids[ctl->npids++] = (pid_t)v;
-		p += n;
-	} while (*p++ == ',');
-	return 0;
-}
+static const struct option list_longopts[] = {
+	{ "pid", required_argument, NULL, 'p' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "assoc", no_argument, NULL, LIST_OPT_ASSOC },
+	{ "threads", no_argument, NULL, 'l' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "notruncate", no_argument, NULL, OUT_OPT_NOTRUNCATE },
+	OUT_LONG_OPTIONS,
+	QUERY_LONG_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
+static const char list_shortopts[] = ":p:ahl" OUT_SHORT_OPTIONS
+	QUERY_SHORT_OPTIONS;
 
 /* Long options without a letter, apart from the output module's. */
-#define LIST_OPT_ASSOC 0x1100
 
 static int parse_args(struct list_control *ctl, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "assoc", no_argument, NULL, LIST_OPT_ASSOC },
-		{ "threads", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "notruncate", no_argument, NULL, OUT_OPT_NOTRUNCATE },
-		OUT_LONG_OPTIONS,
-		QUERY_LONG_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	char why[512];
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, ":p:ahl" OUT_SHORT_OPTIONS
-				QUERY_SHORT_OPTIONS, opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, list_shortopts, list_longopts,
+				NULL)) != -1) {
 		if (out_opts_take(&ctl->out, c, optarg))
 			continue;
 		if (c == 'i' && optarg == NULL && optind < argc &&
@@ -2368,7 +2345,8 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'p':
-			if (parse_pid_list(ctl, optarg) < 0)
+			if (cli_opt_pids(&cmd_list, "--pid", optarg, SIZE_MAX,
+					 &ctl->pids, &ctl->npids) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'a':
@@ -2594,6 +2572,10 @@ const struct command cmd_list = {
 	.name = "list",
 	.run = list_run,
 	.summary = "list open descriptors of fdscope or of other processes",
+	.longopts = list_longopts,
+	.shortopts = list_shortopts,
+	.columns = columns,
+	.ncolumns = NCOLUMNS,
 	.usage =
 	"fdscope list [-p PID[,PID...] | --all] [-l] [--assoc] [SELECTIONS]\n"
 	"       [OUTPUT OPTIONS] [PATH...]\n"
@@ -2604,13 +2586,15 @@ const struct command cmd_list = {
 	"including the one it holds open on /proc/self/fd to read them.\n"
 	"\n"
 	"Options:\n"
-	"  -p, --pid PID[,PID...]  list these processes\n"
+	"  -p, --pid LIST          list these processes (PIDs separated by commas\n"
+	"                          or blanks; a PID given twice is listed once)\n"
 	"  -a, --all               list every process fdscope may read\n"
 	"      --assoc             add rows for cwd, rtd, exe, memory mappings\n"
 	"                          and namespaces (ASSOC says which)\n"
 	"  -l, --threads           also list threads with a descriptor table of\n"
 	"                          their own (TID says whose table a row is in)\n"
 	"  -h, --help              show this help\n"
+	"  -V, --version           show the version\n"
 	QUERY_OPTIONS_HELP
 	"Output options:\n"
 	OUT_OPTIONS_HELP

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,46 +257,30 @@ static void write_metrics(FILE *f, void *ctx)
 	}
 }
 
+/* The one PID list parser (cli/opts.c): commas or blanks, each PID once. */
 static int parse_pids(struct metrics_control *ctl, const char *arg)
 {
-	const char *p = arg;
-
-	do {
-		size_t n = strcspn(p, ", ");
-		char tmp[32];
-		long long v;
-		const char *why = "too long";
-
-		if (n >= sizeof(tmp) || (memcpy(tmp, p, n), tmp[n] = '\0',
-					 parse_ll(tmp, 1, INT_MAX, &v, &why) < 0)) {
-			char *esc = escape_bytes(p, n < 64 ? n : 64);
-
-			cmd_usage_error(&cmd_metrics, "invalid PID '%s': %s; a PID "
-					"is a positive whole number", esc, why);
-			free(esc);
-			return -1;
-		}
-		ctl->pids = xrealloc(ctl->pids, (ctl->npids + 1) * sizeof(*ctl->pids));
-		ctl->pids[ctl->npids++] = (pid_t)v;
-		p += n;
-	} while (*p++ != '\0');
-	return 0;
+	return cli_opt_pids(&cmd_metrics, "--pid", arg, SIZE_MAX, &ctl->pids,
+			    &ctl->npids);
 }
+
+static const struct option metrics_longopts[] = {
+	{ "pid", required_argument, NULL, 'p' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "textfile", required_argument, NULL, 't' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+static const char metrics_shortopts[] = ":p:ah";
 
 static int parse_args(struct metrics_control *ctl, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "textfile", required_argument, NULL, 't' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":p:ah", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, metrics_shortopts, metrics_longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (parse_pids(ctl, optarg) < 0)
@@ -437,6 +422,8 @@ static int metrics_run(const struct cli_env *env, int argc, char **argv)
 const struct command cmd_metrics = {
 	.name = "metrics",
 	.run = metrics_run,
+	.longopts = metrics_longopts,
+	.shortopts = metrics_shortopts,
 	.summary = "print descriptor counts and limits for Prometheus",
 	.usage =
 	"fdscope metrics [-p PID[,PID...] | --all]\n"
@@ -448,19 +435,21 @@ const struct command cmd_metrics = {
 	"fs.nr_open.  Without -p, every process fdscope may read.\n"
 	"\n"
 	"Options:\n"
-	"  -p, --pid PID[,PID...]  these processes (the option may repeat)\n"
-	"  -a, --all               every process fdscope may read (default)\n"
-	"      --textfile PATH     write PATH atomically (a temporary file in\n"
-	"                          its directory, then rename) for node_exporter's\n"
-	"                          textfile collector, instead of stdout\n"
-	"      --interval S        with --textfile: rewrite it every S seconds\n"
-	"                          until SIGTERM or SIGINT\n"
-	"      --count N           with --textfile: stop after N writes\n"
-	"  -h, --help              show this help\n"
+	"  -p, --pid LIST         these processes, separated by commas or blanks\n"
+	"                         (the option may repeat)\n"
+	"  -a, --all              every process fdscope may read (default)\n"
+	"      --textfile PATH    write PATH atomically (a temporary file in\n"
+	"                         its directory, then rename) for node_exporter's\n"
+	"                         textfile collector, instead of stdout\n"
+	"      --interval S       with --textfile: rewrite it every S seconds\n"
+	"                         until SIGTERM or SIGINT\n"
+	"      --count N          with --textfile: stop after N writes\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
 	"\n"
 	"Examples:\n"
 	"  fdscope metrics -p 1234\n"
 	"  fdscope metrics --textfile /var/lib/node-exporter/fdscope.prom\n"
 	"  fdscope metrics --textfile /var/lib/node-exporter/fdscope.prom \\\n"
-	"      --interval 15\n",
+	"      --interval         15\n",
 };

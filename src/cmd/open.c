@@ -29,6 +29,7 @@
 #include "net/netaddr.h"
 #include "out/escape.h"
 #include "teach/demo.h"
+#include "teach/openspec.h"
 #include "teach/pyrepr.h"
 #include "teach/tempdir.h"
 
@@ -44,11 +45,6 @@ struct open_control {
 	unsigned int counter;	/* names of new temporary files */
 	bool spec_failed;
 };
-
-static const char *const spec_names =
-	"file[:PATH] dir[:PATH] null pipe fifo tcp tcp6 udp udp6 unix "
-	"unix-dgram socketpair eventfd epoll timerfd signalfd inotify memfd "
-	"pidfd dup:FD dup2:FD:NEWFD";
 
 static void keep(struct open_control *ctl, int fd)
 {
@@ -202,26 +198,27 @@ static void open_socket(struct open_control *ctl, int family, int type)
 	keep(ctl, fd);
 }
 
-static void open_anon(struct open_control *ctl, const char *what)
+static void open_anon(struct open_control *ctl, enum open_kind what)
 {
 	int want = steps_lowest_free(&ctl->d.steps, 0), fd = -1, e;
 	bool cl = ctl->cloexec;
 	char call[128];
-	const char *sys = what;
+	const char *sys = "eventfd";
 
-	if (strcmp(what, "eventfd") == 0) {
+	if (what == OPEN_EVENTFD) {
 		fd = eventfd(0, cl ? EFD_CLOEXEC : 0);
 		snprintf(call, sizeof(call), "eventfd(0, %s)", cl ? "EFD_CLOEXEC" : "0");
-	} else if (strcmp(what, "epoll") == 0) {
+	} else if (what == OPEN_EPOLL) {
 		sys = "epoll_create1";
 		fd = epoll_create1(cl ? EPOLL_CLOEXEC : 0);
 		snprintf(call, sizeof(call), "epoll_create1(%s)", cl ? "EPOLL_CLOEXEC" : "0");
-	} else if (strcmp(what, "timerfd") == 0) {
+	} else if (what == OPEN_TIMERFD) {
 		sys = "timerfd_create";
 		fd = timerfd_create(CLOCK_MONOTONIC, cl ? TFD_CLOEXEC : 0);
 		snprintf(call, sizeof(call), "timerfd_create(CLOCK_MONOTONIC, %s)",
 			 cl ? "TFD_CLOEXEC" : "0");
-	} else if (strcmp(what, "signalfd") == 0) {
+	} else if (what == OPEN_SIGNALFD) {
+		sys = "signalfd";
 		sigset_t set;
 
 		sigemptyset(&set);
@@ -229,11 +226,11 @@ static void open_anon(struct open_control *ctl, const char *what)
 		fd = signalfd(-1, &set, cl ? SFD_CLOEXEC : 0);
 		snprintf(call, sizeof(call), "signalfd(-1, [SIGUSR1], %s)",
 			 cl ? "SFD_CLOEXEC" : "0");
-	} else if (strcmp(what, "inotify") == 0) {
+	} else if (what == OPEN_INOTIFY) {
 		sys = "inotify_init1";
 		fd = inotify_init1(cl ? IN_CLOEXEC : 0);
 		snprintf(call, sizeof(call), "inotify_init1(%s)", cl ? "IN_CLOEXEC" : "0");
-	} else if (strcmp(what, "memfd") == 0) {
+	} else if (what == OPEN_MEMFD) {
 		sys = "memfd_create";
 		fd = memfd_create("fdscope", cl ? MFD_CLOEXEC : 0);
 		snprintf(call, sizeof(call), "memfd_create(\"fdscope\", %s)",
@@ -248,104 +245,83 @@ static void open_anon(struct open_control *ctl, const char *what)
 	/* pidfd_open has no close-on-exec flag: it is always set. */
 }
 
-static void open_dup(struct open_control *ctl, const char *arg)
+static void open_dup(struct open_control *ctl, const struct open_spec *sp)
 {
-	long long a, b = -1;
-	const char *why, *colon = strchr(arg, ':');
-	char tmp[32];
 	struct step *st;
 	int fd, e;
 
-	snprintf(tmp, sizeof(tmp), "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
-	parse_ll(tmp, 0, INT_MAX, &a, &why);
-	if (colon)
-		parse_ll(colon + 1, 0, INT_MAX, &b, &why);
-	if (b < 0) {
+	if (sp->kind == OPEN_DUP) {
 		int want = steps_lowest_free(&ctl->d.steps, 0);
 
-		fd = dup((int)a);
+		fd = dup(sp->fd);
 		e = fd < 0 ? errno : 0;
-		st = steps_call(&ctl->d.steps, "dup", fd, e, "dup(%lld)", a);
+		st = steps_call(&ctl->d.steps, "dup", fd, e, "dup(%d)", sp->fd);
 		step_expect(st, want);
 	} else {
-		fd = ctl->cloexec ? dup3((int)a, (int)b, O_CLOEXEC) : dup2((int)a, (int)b);
+		fd = ctl->cloexec ? dup3(sp->fd, sp->newfd, O_CLOEXEC) :
+			dup2(sp->fd, sp->newfd);
 		e = fd < 0 ? errno : 0;
 		st = steps_call(&ctl->d.steps, ctl->cloexec ? "dup3" : "dup2", fd, e,
-				ctl->cloexec ? "dup3(%lld, %lld, O_CLOEXEC)" :
-				"dup2(%lld, %lld)", a, b);
-		step_expect(st, (int)b);
+				ctl->cloexec ? "dup3(%d, %d, O_CLOEXEC)" :
+				"dup2(%d, %d)", sp->fd, sp->newfd);
+		step_expect(st, sp->newfd);
 	}
 	if (fd < 0)
 		ctl->spec_failed = true;
 	keep(ctl, fd);
 }
 
-/* Valid SPEC? (checked for all before anything is opened) */
-static bool spec_valid(const char *s)
-{
-	static const char *const plain[] = {
-		"file", "dir", "null", "pipe", "fifo", "tcp", "tcp6", "udp", "udp6",
-		"unix", "unix-dgram", "socketpair", "eventfd", "epoll", "timerfd",
-		"signalfd", "inotify", "memfd", "pidfd",
-	};
-	long long v;
-	const char *why;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(plain); i++)
-		if (strcmp(s, plain[i]) == 0)
-			return true;
-	if (strncmp(s, "file:", 5) == 0 || strncmp(s, "dir:", 4) == 0)
-		return s[strcspn(s, ":") + 1] != '\0';
-	if (strncmp(s, "dup:", 4) == 0)
-		return parse_ll(s + 4, 0, INT_MAX, &v, &why) == 0;
-	if (strncmp(s, "dup2:", 5) == 0) {
-		const char *c = strchr(s + 5, ':');
-		char tmp[32];
-
-		if (c == NULL || (size_t)(c - s - 5) >= sizeof(tmp))
-			return false;
-		snprintf(tmp, sizeof(tmp), "%.*s", (int)(c - s - 5), s + 5);
-		return parse_ll(tmp, 0, INT_MAX, &v, &why) == 0 &&
-			parse_ll(c + 1, 0, INT_MAX, &v, &why) == 0;
-	}
-	return false;
-}
-
 static void open_one(struct open_control *ctl, const char *s)
 {
-	if (strcmp(s, "file") == 0)
-		open_file(ctl, NULL, false);
-	else if (strncmp(s, "file:", 5) == 0)
-		open_file(ctl, s + 5, false);
-	else if (strcmp(s, "dir") == 0)
-		open_file(ctl, NULL, true);
-	else if (strncmp(s, "dir:", 4) == 0)
-		open_file(ctl, s + 4, true);
-	else if (strcmp(s, "null") == 0)
+	struct open_spec sp;
+
+	if (open_spec_parse(s, &sp) < 0)
+		return;		/* checked before anything was opened */
+	switch (sp.kind) {
+	case OPEN_FILE:
+		open_file(ctl, sp.path, false);
+		break;
+	case OPEN_DIR:
+		open_file(ctl, sp.path, true);
+		break;
+	case OPEN_NULL:
 		open_file(ctl, "/dev/null", false);
-	else if (strcmp(s, "pipe") == 0)
+		break;
+	case OPEN_PIPE:
 		open_pair(ctl, false);
-	else if (strcmp(s, "socketpair") == 0)
+		break;
+	case OPEN_SOCKETPAIR:
 		open_pair(ctl, true);
-	else if (strcmp(s, "fifo") == 0)
+		break;
+	case OPEN_FIFO:
 		open_fifo(ctl);
-	else if (strcmp(s, "tcp") == 0)
+		break;
+	case OPEN_TCP:
 		open_socket(ctl, AF_INET, SOCK_STREAM);
-	else if (strcmp(s, "tcp6") == 0)
+		break;
+	case OPEN_TCP6:
 		open_socket(ctl, AF_INET6, SOCK_STREAM);
-	else if (strcmp(s, "udp") == 0)
+		break;
+	case OPEN_UDP:
 		open_socket(ctl, AF_INET, SOCK_DGRAM);
-	else if (strcmp(s, "udp6") == 0)
+		break;
+	case OPEN_UDP6:
 		open_socket(ctl, AF_INET6, SOCK_DGRAM);
-	else if (strcmp(s, "unix") == 0)
+		break;
+	case OPEN_UNIX:
 		open_socket(ctl, AF_UNIX, SOCK_STREAM);
-	else if (strcmp(s, "unix-dgram") == 0)
+		break;
+	case OPEN_UNIX_DGRAM:
 		open_socket(ctl, AF_UNIX, SOCK_DGRAM);
-	else if (strncmp(s, "dup:", 4) == 0 || strncmp(s, "dup2:", 5) == 0)
-		open_dup(ctl, strchr(s, ':') + 1);
-	else
-		open_anon(ctl, s);
+		break;
+	case OPEN_DUP:
+	case OPEN_DUP2:
+		open_dup(ctl, &sp);
+		break;
+	default:
+		open_anon(ctl, sp.kind);
+		break;
+	}
 }
 
 static volatile sig_atomic_t hold_stop;
@@ -391,20 +367,23 @@ static int list_self(const struct cli_env *env)
 	return cmd_list.run(env, 1, argv);
 }
 
+static const struct option open_longopts[] = {
+	{ "cloexec", no_argument, NULL, 'c' },
+	{ "hold", optional_argument, NULL, 'H' },
+	STEPS_LONG_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+static const char open_shortopts[] = ":c" STEPS_SHORT_OPTIONS "h";
+
 static int parse_args(struct open_control *ctl, int argc, char **argv,
 		      struct steps_opts *so)
 {
-	static const struct option opts[] = {
-		{ "cloexec", no_argument, NULL, 'c' },
-		{ "hold", optional_argument, NULL, 'H' },
-		STEPS_LONG_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct open_spec sp;
 	const char *why;
 	int c, i;
 
-	while ((c = getopt_long(argc, argv, ":c" STEPS_SHORT_OPTIONS "h", opts,
+	while ((c = getopt_long(argc, argv, open_shortopts, open_longopts,
 				NULL)) != -1) {
 		if (steps_opts_take(so, c))
 			continue;
@@ -431,13 +410,14 @@ static int parse_args(struct open_control *ctl, int argc, char **argv,
 		}
 	}
 	if (optind >= argc)
-		return cmd_usage_error(&cmd_open, "no SPEC given; valid: %s", spec_names);
+		return cmd_usage_error(&cmd_open, "no SPEC given; valid: %s",
+				       open_spec_synopsis());
 	for (i = optind; i < argc; i++)
-		if (!spec_valid(argv[i])) {
+		if (open_spec_parse(argv[i], &sp) < 0) {
 			char *esc = escape_str(argv[i]);
 
 			cmd_usage_error(&cmd_open, "unknown SPEC '%s'; valid: %s", esc,
-					spec_names);
+					open_spec_synopsis());
 			free(esc);
 			return EXIT_USAGE;
 		}
@@ -474,6 +454,14 @@ static int open_run(const struct cli_env *env, int argc, char **argv)
 	return ret;
 }
 
+/* The SPEC list comes from the table (teach/openspec.c). */
+static void open_print_help(FILE *f)
+{
+	fputs("\nSPECs (a SPEC that fails is reported, the rest still run: "
+	      "exit 1):\n", f);
+	open_spec_help(f);
+}
+
 const struct command cmd_open = {
 	.name = "open",
 	.run = open_run,
@@ -482,16 +470,15 @@ const struct command cmd_open = {
 	"fdscope open [--cloexec] [--hold[=SECONDS]] [-J] [-q] SPEC...\n"
 	"\n"
 	"Opens each SPEC in order, shows each call with the number the kernel\n"
-	"returned, then lists fdscope's own descriptor table.  SPECs:\n"
-	"  file[:PATH]  (default: a new file in a private temporary directory)\n"
-	"  dir[:PATH] null pipe fifo tcp tcp6 udp udp6 unix unix-dgram\n"
-	"  socketpair eventfd epoll timerfd signalfd inotify memfd pidfd\n"
-	"  dup:FD dup2:FD:NEWFD\n"
-	"A SPEC that fails is reported and the rest still run (exit 1).\n"
+	"returned, then lists fdscope's own descriptor table.\n"
 	"\n"
 	"Options:\n"
-	"      --cloexec         open everything close-on-exec\n"
-	"      --hold[=SECONDS]  stay alive (until Ctrl-C or SECONDS) so that\n"
-	"                        'fdscope list -p PID' or lsof can look\n"
+	"      --cloexec          open everything close-on-exec\n"
+	"      --hold[=SECONDS]   stay alive (until Ctrl-C or SECONDS) so that\n"
+	"                         'fdscope list -p PID' or lsof can look\n"
 	DEMO_COMMON_HELP,
+	.longopts = open_longopts,
+	.shortopts = open_shortopts,
+	.operands = open_spec_words,
+	.print_help = open_print_help,
 };

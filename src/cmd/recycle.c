@@ -155,6 +155,8 @@ static int recycle_run(const struct cli_env *env, int argc, char **argv)
 const struct command cmd_recycle = {
 	.name = "recycle",
 	.run = recycle_run,
+	.longopts = demo_simple_longopts,
+	.shortopts = demo_simple_shortopts,
 	.summary = "see a descriptor number reused for another file",
 	.usage =
 	"fdscope recycle [-J] [-q]\n"

@@ -537,31 +537,40 @@ static int bad_proto(const char *arg)
 	return EXIT_USAGE;
 }
 
+enum { OPT_ONCE = 0x100, OPT_MAX_CLIENTS, OPT_MAX_BYTES, OPT_PATH, OPT_PORT };
+
+/* -p is kept for one release as a deprecated --port (it means PID
+ * everywhere else): it has no long form, so completion does not offer it. */
+static const struct option serve_longopts[] = {
+	{ "host", required_argument, NULL, 'H' },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "proto", required_argument, NULL, 'P' },
+	{ "path", required_argument, NULL, OPT_PATH },
+	{ "message", required_argument, NULL, 'm' },
+	{ "once", no_argument, NULL, OPT_ONCE },
+	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
+	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+static const char serve_shortopts[] = ":H:p:P:m:t:h";
+
 static int parse_args(struct serve_control *ctl, int argc, char **argv)
 {
-	enum { OPT_ONCE = 0x100, OPT_MAX_CLIENTS, OPT_MAX_BYTES, OPT_PATH };
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'H' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "proto", required_argument, NULL, 'P' },
-		{ "path", required_argument, NULL, OPT_PATH },
-		{ "message", required_argument, NULL, 'm' },
-		{ "once", no_argument, NULL, OPT_ONCE },
-		{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
-		{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	long long port;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":H:p:P:m:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, serve_shortopts, serve_longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			ctl->host = optarg;
 			break;
 		case 'p':
+			cli_warn_deprecated_port();
+			/* fall through */
+		case OPT_PORT:
 			if (cli_opt_ll(&cmd_serve, "--port", optarg, 0, 65535, &port) < 0)
 				return EXIT_USAGE;
 			ctl->port = optarg;
@@ -709,6 +718,8 @@ cleanup:
 const struct command cmd_serve = {
 	.name = "serve",
 	.run = serve_run,
+	.longopts = serve_longopts,
+	.shortopts = serve_shortopts,
 	.summary = "run the article's server: greet clients, print what they send",
 	.usage =
 	"fdscope serve [--host H] [--port P] [--proto tcp|udp|unix] [--path PATH]\n"
@@ -729,18 +740,20 @@ const struct command cmd_serve = {
 	"start, with nothing listening, is replaced).\n"
 	"\n"
 	"Options:\n"
-	"  -H, --host H          address to listen on (every interface, 0.0.0.0\n"
-	"                        or :: however spelled, with a warning)\n"
-	"  -p, --port P          port, 0 to 65535 (default 1234)\n"
-	"  -P, --proto PROTO     tcp (default), udp (no listen/accept: recvfrom and\n"
-	"                        sendto) or unix (needs --path)\n"
-	"      --path PATH       unix socket path, or @NAME for an abstract one\n"
-	"  -m, --message TEXT    greeting (default \"" SERVE_DEFAULT_MESSAGE "\")\n"
-	"      --once            exit after the first client\n"
-	"      --max-clients N   clients served at once (default 1024)\n"
-	"      --max-bytes N     bytes read from one client (default 1048576)\n"
-	"  -t, --timeout SECONDS idle time before a client is closed (default 10)\n"
-	"  -h, --help            show this help\n"
+	"  -H, --host H           address to listen on (every interface, 0.0.0.0\n"
+	"                         or :: however spelled, with a warning)\n"
+	"      --port P           port, 0 to 65535 (default 1234); -p is a\n"
+	"                         deprecated spelling, removed in the next release\n"
+	"  -P, --proto PROTO      tcp (default), udp (no listen/accept: recvfrom and\n"
+	"                         sendto) or unix (needs --path)\n"
+	"      --path PATH        unix socket path, or @NAME for an abstract one\n"
+	"  -m, --message TEXT     greeting (default \"" SERVE_DEFAULT_MESSAGE "\")\n"
+	"      --once             exit after the first client\n"
+	"      --max-clients N    clients served at once (default 1024)\n"
+	"      --max-bytes N      bytes read from one client (default 1048576)\n"
+	"  -t, --timeout SECONDS  idle time before a client is closed (default 10)\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
 	"\n"
 	"Examples:\n"
 	"  fdscope serve --port 0\n"

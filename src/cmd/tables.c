@@ -567,15 +567,17 @@ static int render_svg(const char *graph, const char *file)
 	return EXIT_OK;
 }
 
+static const struct option tables_longopts[] = {
+	{ "dot", no_argument, NULL, 'd' },
+	{ "svg", required_argument, NULL, 'S' },
+	STEPS_LONG_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+static const char tables_shortopts[] = ":" STEPS_SHORT_OPTIONS "h";
+
 static int tables_run(const struct cli_env *env, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dot", no_argument, NULL, 'd' },
-		{ "svg", required_argument, NULL, 'S' },
-		STEPS_LONG_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct demo_ctx d;
 	struct steps_opts so = { 0 };
 	const char *svg = NULL;
@@ -583,7 +585,7 @@ static int tables_run(const struct cli_env *env, int argc, char **argv)
 	bool dot = false;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, ":" STEPS_SHORT_OPTIONS "h", opts,
+	while ((c = getopt_long(argc, argv, tables_shortopts, tables_longopts,
 				NULL)) != -1) {
 		if (steps_opts_take(&so, c))
 			continue;
@@ -649,6 +651,8 @@ static int tables_run(const struct cli_env *env, int argc, char **argv)
 const struct command cmd_tables = {
 	.name = "tables",
 	.run = tables_run,
+	.longopts = tables_longopts,
+	.shortopts = tables_shortopts,
 	.summary = "descriptor table, open file descriptions and inodes, live",
 	.usage =
 	"fdscope tables [--dot | --svg FILE] [-J] [-q]\n"
@@ -668,5 +672,6 @@ const struct command cmd_tables = {
 	"  -J, --json      print {\"steps\": [...]}: call, syscall, ret, fds,\n"
 	"                  errno, table (descriptors open after the call), ...\n"
 	"  -q, --quiet     calls and results only, no narration\n"
-	"  -h, --help      show this help\n",
+	"  -h, --help      show this help\n"
+	"  -V, --version   show the version\n",
 };

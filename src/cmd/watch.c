@@ -418,45 +418,39 @@ static int add_pid(struct watch_control *ctl, long long v)
 	return 0;
 }
 
+/* The one PID list parser (cli/opts.c): commas or blanks, each PID once;
+ * add_pid then applies watch's own rules. */
 static int parse_pids(struct watch_control *ctl, const char *arg)
 {
-	const char *p = arg;
+	pid_t *pids = NULL;
+	size_t n = 0, i;
+	int ret = 0;
 
-	do {
-		size_t n = strcspn(p, ", ");
-		char tmp[32];
-		long long v;
-		const char *why = "too long";
-
-		if (n >= sizeof(tmp) || (memcpy(tmp, p, n), tmp[n] = '\0',
-					 parse_ll(tmp, 1, INT_MAX, &v, &why) < 0)) {
-			char *esc = escape_bytes(p, n < 64 ? n : 64);
-
-			cmd_usage_error(&cmd_watch, "invalid PID '%s': %s; a PID "
-					"is a positive whole number", esc, why);
-			free(esc);
-			return -1;
-		}
-		if (add_pid(ctl, v) < 0)
-			return -1;
-		p += n;
-	} while (*p++ != '\0');
-	return 0;
+	if (cli_opt_pids(&cmd_watch, "--pid", arg, SIZE_MAX, &pids, &n) < 0)
+		ret = -1;
+	for (i = 0; ret == 0 && i < n; i++)
+		if (add_pid(ctl, pids[i]) < 0)
+			ret = -1;
+	free(pids);
+	return ret;
 }
+
+static const struct option watch_longopts[] = {
+	{ "pid", required_argument, NULL, 'p' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, 'J' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+static const char watch_shortopts[] = ":p:Jh";
 
 static int parse_args(struct watch_control *ctl, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":p:Jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, watch_shortopts, watch_longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (parse_pids(ctl, optarg) < 0)
@@ -570,6 +564,8 @@ static int watch_run(const struct cli_env *env, int argc, char **argv)
 const struct command cmd_watch = {
 	.name = "watch",
 	.run = watch_run,
+	.longopts = watch_longopts,
+	.shortopts = watch_shortopts,
 	.summary = "show descriptors opening and closing, and the growth rate",
 	.usage =
 	"fdscope watch -p PID[,PID...] [--interval S] [--count N] [-J]\n"
@@ -584,11 +580,13 @@ const struct command cmd_watch = {
 	"net growth.  A process that exits is reported once.\n"
 	"\n"
 	"Options:\n"
-	"  -p, --pid PID[,PID...]  the processes to watch (may repeat)\n"
-	"      --interval S        seconds between samples (default 1; 0.2 ok)\n"
-	"      --count N           stop after N samples\n"
-	"  -J, --json              one JSON object per line (JSON Lines)\n"
-	"  -h, --help              show this help\n"
+	"  -p, --pid LIST         the processes to watch, separated by commas or\n"
+	"                         blanks (may repeat)\n"
+	"      --interval S       seconds between samples (default 1; 0.2 ok)\n"
+	"      --count N          stop after N samples\n"
+	"  -J, --json             one JSON object per line (JSON Lines)\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
 	"\n"
 	"Examples:\n"
 	"  fdscope watch -p 1234\n"

@@ -33,9 +33,10 @@ bool out_opts_take(struct out_opts *o, int c, const char *arg)
 	switch (c) {
 	case 'J':
 		o->json = true;
+		o->raw = false;
 		return true;
 	case 'r':
-		o->raw = true;
+		o->raw = !o->json;
 		return true;
 	case 'n':
 		o->noheadings = true;
@@ -113,9 +114,10 @@ int out_select(const struct out_column *cols, size_t ncols,
 
 bool out_use_color(void)
 {
-	const char *nc = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
 
-	return isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
+	return isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL &&
+		(term == NULL || strcmp(term, "dumb") != 0);
 }
 
 static int scols_json_type(enum out_json_type t)

@@ -49,7 +49,7 @@ struct out_opts {
  * help. */
 #define OUT_OPT_NOTRUNCATE 0x1001
 #define OUT_NOTRUNCATE_HELP \
-	"      --notruncate     do not cut long cells to the terminal's width\n"
+	"      --notruncate       do not cut long cells to the terminal's width\n"
 #define OUT_SHORT_OPTIONS "Jrno:"
 #define OUT_LONG_OPTIONS \
 	{ "json", no_argument, NULL, 'J' }, \
@@ -60,13 +60,15 @@ struct out_opts {
 
 /* The --help lines for those options. */
 #define OUT_OPTIONS_HELP \
-	"  -J, --json           print JSON\n" \
-	"  -r, --raw            print raw rows: no alignment, spaces escaped\n" \
-	"  -n, --noheadings     print no header line\n" \
-	"  -o, --output LIST    columns to print; +LIST adds to the default\n" \
-	"      --list-columns   list the columns and what they mean\n"
+	"  -J, --json             print JSON\n" \
+	"  -r, --raw              print raw rows: no alignment, spaces escaped\n" \
+	"                         (-J wins over -r, as in lsfd)\n" \
+	"  -n, --noheadings       print no header line\n" \
+	"  -o, --output LIST      columns to print; +LIST adds to the default\n" \
+	"      --list-columns     list the columns and what they mean\n"
 
-/* Takes one getopt result; returns true when it was an output option. */
+/* Takes one getopt result; returns true when it was an output option.
+ * -J wins over -r whatever their order, as in lsfd. */
 bool out_opts_take(struct out_opts *o, int c, const char *arg);
 
 /* Resolves -o against the column table.  defaults lists the column ids
@@ -118,7 +120,8 @@ int out_record_print(const char *json_name, const struct out_column *cols,
 		     const struct out_opts *o, const void *row,
 		     out_cell_fn cell);
 
-/* Whether to colour: stdout is a terminal and NO_COLOR is unset. */
+/* Whether to colour: stdout is a terminal, NO_COLOR is not set (to any
+ * value, even empty: no-color.org) and TERM is not "dumb". */
 bool out_use_color(void);
 
 #endif

@@ -69,9 +69,11 @@ int demo_tables_body(struct demo_ctx *d, char **dot);
 int demo_exhaust_check_limit(const struct demo_ctx *d, long long limit);
 
 #define DEMO_COMMON_HELP \
-	"  -J, --json    print {\"steps\": [...]}: call, syscall, ret, fds,\n" \
-	"                errno, table (descriptors open after the call), ...\n" \
-	"  -q, --quiet   calls and results only, no narration\n" \
-	"  -h, --help    show this help\n"
+	"  -J, --json             print {\"steps\": [...]}: call, syscall, ret,\n" \
+	"                         fds, errno, table (descriptors open after the\n" \
+	"                         call), ...\n" \
+	"  -q, --quiet            calls and results only, no narration\n" \
+	"  -h, --help             show this help\n" \
+	"  -V, --version          show the version\n"
 
 #endif
