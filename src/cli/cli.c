@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/command.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "out/table.h"
 #include "proc/procfs.h"
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "net/attach.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
