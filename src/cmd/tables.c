@@ -21,7 +21,7 @@
 #include "out/escape.h"
 #include "teach/demo.h"
 #include "teach/figure.h"
-#include "teach/kcmp.h"
+#include "proc/kcmp.h"
 #include "teach/tempdir.h"
 
 /* What `fdscope list -r -n -o FD,NOTE` may print at most: far more than

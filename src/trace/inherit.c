@@ -17,7 +17,7 @@
 #include "net/attach.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
-#include "teach/kcmp.h"
+#include "proc/kcmp.h"
 #include "trace/inherit.h"
 
 #define SNAP_NEED (FDL_NEED_LINK | FDL_NEED_STAT | FDL_NEED_FDINFO | \
