@@ -106,7 +106,7 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests/helpers
 # includes cli/ or cmd/, and only out/ includes libsmartcols.
 .PHONY: check-layers
 check-layers:
-	@bad=$$(grep -rln '#include "\(cli\|cmd\)/' src/net src/proc src/teach src/out src/lib src/query; \
+	@bad=$$(grep -rln '#include "\(cli\|cmd\)/' src/net src/proc src/teach src/out src/lib src/query src/trace; \
 		grep -rl 'libsmartcols.h' src | grep -v '^src/out/'); \
 	if [ -n "$$bad" ]; then echo "make: layering broken in: $$bad" >&2; exit 1; fi
 

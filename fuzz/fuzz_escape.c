@@ -1,8 +1,11 @@
 /* escape_into and escape_bytes on any bytes (file names, data received
  * from peers).  The output must be NUL-terminated within the buffer, valid
- * UTF-8, free of control bytes, and never cut an escape in half. */
+ * UTF-8, free of control bytes (in the C locale the fuzzer runs in: of
+ * any byte above 0x7f), never cut an escape in half, and decode back to
+ * the input; the JSON form must stay within its bound. */
 #include "fuzz.h"
 #include "lib/util.h"
+#include "out/escape.h"
 
 /* Valid UTF-8 with no C0 control, no DEL and no unescaped backslash. */
 static int safe_text(const unsigned char *s, size_t n)
@@ -13,7 +16,7 @@ static int safe_text(const unsigned char *s, size_t n)
 		unsigned char c = s[i];
 		size_t k, len;
 
-		if (c < 0x20 || c == 0x7f)
+		if (c < 0x20 || c == 0x7f || c >= 0x80)
 			return 0;
 		if (c == '\\') {
 			if (i + 1 >= n)
@@ -54,6 +57,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	FUZZ_ASSERT(flen <= 4 * size);
 	FUZZ_ASSERT(safe_text((const unsigned char *)full, flen));
+	{
+		char *back = malloc(size + 1), *json = malloc(6 * size + 3);
+
+		if (back == NULL || json == NULL)
+			abort();
+		FUZZ_ASSERT(escape_decode(back, size, full) == size);
+		FUZZ_ASSERT(memcmp(back, in, size) == 0);
+		FUZZ_ASSERT(escape_json_into(json, 6 * size + 3, in, size) <=
+			    6 * size + 2);
+		free(back);
+		free(json);
+	}
 
 	/* A caller's buffer smaller than needed: truncated at a whole
 	 * character, and a prefix of the full escape. */

@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "teach/kcmp.h"
+#include "proc/kcmp.h"
 #include "testutil.h"
 #include "teach/tempdir.h"
 
@@ -111,7 +111,7 @@ START_TEST(test_kcmp_tells_dup_from_second_open)
 }
 END_TEST
 
-/* One suite per module: teach/tempdir.c and teach/kcmp.c. */
+/* One suite per module: teach/tempdir.c and proc/kcmp.c. */
 Suite *tempdir_suite(void)
 {
 	Suite *s = suite_create("tempdir");

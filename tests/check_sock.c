@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "net/netaddr.h"
 #include "net/sock.h"
 #include "testutil.h"
 
@@ -97,12 +98,20 @@ END_TEST
 
 START_TEST(test_host_is_any)
 {
-	ck_assert(net_host_is_any("*"));
-	ck_assert(net_host_is_any("0.0.0.0"));
-	ck_assert(net_host_is_any("::"));
-	ck_assert(!net_host_is_any("127.0.0.1"));
-	ck_assert(!net_host_is_any("::1"));
-	ck_assert(!net_host_is_any("localhost"));
+	/* Every interface is told from the address itself (issue 14), not
+	 * from how the user spelled it. */
+	struct sockaddr_in in = { .sin_family = AF_INET };
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6 };
+
+	in.sin_addr.s_addr = htonl(INADDR_ANY);
+	ck_assert(netaddr_is_any((struct sockaddr *)&in, sizeof(in)));
+	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert(!netaddr_is_any((struct sockaddr *)&in, sizeof(in)));
+	in6.sin6_addr = in6addr_any;
+	ck_assert(netaddr_is_any((struct sockaddr *)&in6, sizeof(in6)));
+	in6.sin6_addr = in6addr_loopback;
+	ck_assert(!netaddr_is_any((struct sockaddr *)&in6, sizeof(in6)));
+	ck_assert(!netaddr_is_any((struct sockaddr *)&in6, sizeof(in)));
 }
 END_TEST
 

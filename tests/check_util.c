@@ -88,34 +88,6 @@ START_TEST(test_parse_seconds_fraction_and_bounds)
 }
 END_TEST
 
-START_TEST(test_escape_control_and_invalid_utf8)
-{
-	char *s = escape_bytes("a\nb\\c\xff\x7f", 7);
-
-	ck_assert_str_eq(s, "a\\x0ab\\\\c\\xff\\x7f");
-	free(s);
-	/* Valid multi-byte UTF-8 passes through untouched. */
-	s = escape_str("caf\xc3\xa9 \xe2\x82\xac");
-	ck_assert_str_eq(s, "caf\xc3\xa9 \xe2\x82\xac");
-	free(s);
-	/* Overlong and surrogate encodings are invalid. */
-	s = escape_str("\xc0\xaf\xed\xa0\x80");
-	ck_assert_str_eq(s, "\\xc0\\xaf\\xed\\xa0\\x80");
-	free(s);
-}
-END_TEST
-
-START_TEST(test_escape_into_truncates_at_whole_character)
-{
-	char buf[6];
-	size_t n = escape_into(buf, sizeof(buf), "ab\ncd", 5);
-
-	/* "ab" fits, "\x0a" (4 bytes) would not: nothing half-written. */
-	ck_assert_uint_eq(n, 2);
-	ck_assert_str_eq(buf, "ab");
-}
-END_TEST
-
 START_TEST(test_xappendf_grows)
 {
 	char *s = NULL;
@@ -298,9 +270,7 @@ Suite *util_suite(void)
 	tcase_add_test(tc, test_is_decimal);
 	tcase_add_test(tc, test_parse_ll_extremes);
 	suite_add_tcase(s, tc);
-	tc = tcase_create("escape");
-	tcase_add_test(tc, test_escape_control_and_invalid_utf8);
-	tcase_add_test(tc, test_escape_into_truncates_at_whole_character);
+	tc = tcase_create("format");
 	tcase_add_test(tc, test_xappendf_grows);
 	tcase_add_test(tc, test_xappendf_grows_geometrically);
 	tcase_add_test(tc, test_xvformat_long_text);

@@ -157,6 +157,79 @@ if have_cmd serve && have_cmd connect; then
 	else
 		echo "ok   serve-once                   exit 0  fdscope serve --port 0 --once"
 	fi
+
+	# Hostile operators and peers, each server under valgrind in the
+	# background and ended by a signal (issue 14).
+	vg_bg_start()
+	{
+		local name=$1
+		shift
+		runs=$((runs + 1))
+		valgrind -q --track-fds=yes --trace-children=yes \
+			--trace-children-skip="$vg_skip" --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect,possible \
+			--error-exitcode=99 --log-file="$tmp/$name.vg.%p" "$bin" "$@" \
+			>"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null &
+		vg_bg_pid=$!
+		for _ in $(seq 1 100); do
+			grep -q '^listening on' "$tmp/$name.out" 2>/dev/null && return 0
+			sleep 0.1
+		done
+		return 1
+	}
+	# vg_bg_finish NAME SIGNAL EXPECTED_STATUS
+	vg_bg_finish()
+	{
+		local name=$1 rc bad
+		kill -"$2" "$vg_bg_pid"
+		wait "$vg_bg_pid"
+		rc=$?
+		bad=$(vg_open_fds "$tmp/$name.vg".*)
+		if [ "$rc" -ne "$3" ] || [ -n "$bad" ] ||
+		   cat "$tmp/$name.vg".* | grep -q 'lost\|Invalid \|uninitialised'; then
+			failed=$((failed + 1))
+			echo "FAIL $name: exited $rc (expected $3) $bad"
+			cat "$tmp/$name.vg".* | sed 's/^/    vg: /' | head -30
+		else
+			printf 'ok   %-28s exit %d  after SIG%s\n' "$name" "$rc" "$2"
+		fi
+	}
+	# A UDP port taken: the second server says so, exit 1.
+	if vg_bg_start serve-udp serve -P udp --port 0; then
+		p=$(sed -n '1s/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/serve-udp.out")
+		vg serve-udp-taken 1 serve -P udp --port "$p"
+		"$bin" connect -P udp 127.0.0.1 "$p" -t 2 >/dev/null 2>&1
+	fi
+	vg_bg_finish serve-udp HUP 0
+	# A stale socket file replaced, then SIGQUIT removes it.
+	python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
+		"$tmp/stale.sock"
+	vg_bg_start serve-stale serve --path "$tmp/stale.sock"
+	vg serve-path-live 1 serve --path "$tmp/stale.sock"
+	vg_bg_finish serve-stale QUIT 0
+	[ -e "$tmp/stale.sock" ] && { failed=$((failed + 1)); echo "FAIL serve-stale: socket file left"; }
+	# A log nobody reads (1.2 MB of lines for a 1 MiB buffer and a 64 KiB
+	# pipe): the clients are still served, SIGTERM ends it.
+	mkfifo "$tmp/stalled.fifo"
+	exec 7<>"$tmp/stalled.fifo"
+	runs=$((runs + 1))
+	valgrind -q --track-fds=yes --leak-check=full --error-exitcode=99 \
+		--log-file="$tmp/serve-stalled.vg.%p" "$bin" serve --port 0 \
+		>"$tmp/stalled.fifo" 2>"$tmp/serve-stalled.err" </dev/null &
+	vg_bg_pid=$!
+	p=
+	for _ in $(seq 1 100); do
+		p=$(ss -ltnpH 2>/dev/null | sed -n "/pid=$vg_bg_pid,/s/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p")
+		[ -n "$p" ] && break
+		sleep 0.1
+	done
+	msg=$(head -c 3000 /dev/zero | tr '\0' x)
+	for _ in $(seq 1 400); do
+		timeout 5 "$bin" connect 127.0.0.1 "$p" -t 2 --message "$msg" \
+			>/dev/null 2>&1
+	done
+	vg_bg_finish serve-stalled TERM 0
+	exec 7<&-
 	vg serve-bad-port 2 serve --port 65536
 	vg serve-bad-timeout 2 serve --timeout 0
 	vg serve-unix-nopath 2 serve --proto unix

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -18,6 +17,8 @@
 #include "cli/cli.h"
 #include "cli/command.h"
 #include "lib/util.h"
+#include "out/escape.h"
+#include "out/table.h"
 #include "proc/procfs.h"
 
 static int cmd_help_run(const struct cli_env *env, int argc, char **argv);
@@ -266,27 +267,11 @@ static int cmd_help_run(const struct cli_env *env, int argc, char **argv)
 
 /* Everything written to stdout must have arrived.  A reader that went away
  * (`fdscope list --all | head -1`) is not an error worth a message. */
-/* A pipe or socket whose reader has gone: poll says POLLERR (or POLLHUP
- * for a socket) on the writing end. */
-static bool stdout_reader_gone(void)
-{
-	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
-
-	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
-}
-
 static int finish_stdout(int ret)
 {
-	if (fflush(stdout) == 0 && !ferror(stdout))
+	if (out_flush_stdout() == 0 || errno == EPIPE)
 		return ret;
-	/* errno is the last call's, not the failed write's when that was
-	 * earlier: a pipe without a reader also says so to poll(2). */
-	if (errno == EPIPE || stdout_reader_gone())
-		return ret;
-	if (errno == 0)
-		warnx("cannot write to standard output: an earlier write failed");
-	else
-		warn("cannot write to standard output");
+	warn("cannot write to standard output");
 	return ret == EXIT_OK ? EXIT_FAIL : ret;
 }
 

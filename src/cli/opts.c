@@ -10,6 +10,7 @@
 
 #include "cli/command.h"
 #include "lib/util.h"
+#include "out/escape.h"
 
 int cli_opt_ll(const struct command *cmd, const char *opt, const char *arg,
 	       long long min, long long max, long long *out)

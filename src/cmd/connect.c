@@ -15,15 +15,18 @@
 #include "cli/command.h"
 #include "lib/caps.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "net/netaddr.h"
 #include "net/sock.h"
 
 #define CONNECT_DEFAULT_MESSAGE "Message sent from client-side."
+#define SHOW_MAX 4096		/* bytes received that are printed */
 
 struct connect_control {
 	const char *host, *port, *unix_path, *message;
 	bool udp, help;
 	long long timeout_ms;
+	unsigned long long received, shown;	/* bytes, for the print cap */
 };
 
 /* Waits for data within the time left; 1 ready, 0 timeout, -1 error. */
@@ -40,11 +43,14 @@ static int wait_readable(int fd, long long deadline)
 	return rc;
 }
 
-/* One recv, shown; returns its result (-1 with errno, -2 on timeout). */
-static ssize_t show_recv(int fd, long long deadline, const char *what)
+/* One recv, shown up to the print cap; returns its result (-1 with
+ * errno, -2 on timeout). */
+static ssize_t show_recv(struct connect_control *ctl, int fd,
+			 long long deadline, const char *what)
 {
 	char buf[4096];
 	ssize_t r;
+	size_t show;
 	char *esc;
 
 	if (wait_readable(fd, deadline) == 0)
@@ -59,8 +65,20 @@ static ssize_t show_recv(int fd, long long deadline, const char *what)
 		       fd, sizeof(buf));
 		return 0;
 	}
-	esc = escape_bytes(buf, (size_t)r);
+	ctl->received += (unsigned long long)r;
+	if (ctl->shown >= SHOW_MAX)
+		return r;
+	/* A server that streams without end must not flood the terminal:
+	 * what is past the cap is counted, not printed. */
+	show = (size_t)r;
+	if (ctl->shown + show > SHOW_MAX)
+		show = (size_t)(SHOW_MAX - ctl->shown);
+	ctl->shown += show;
+	esc = escape_bytes(buf, show);
 	printf("recv(%d, %zu) = %zd \"%s\"%s\n", fd, sizeof(buf), r, esc, what);
+	if (show < (size_t)r)
+		printf("(%zd bytes, %zu shown: received data past %d bytes is "
+		       "counted, not printed)\n", r, show, SHOW_MAX);
 	free(esc);
 	return r;
 }
@@ -114,15 +132,14 @@ static int open_connection(const struct connect_control *ctl, char *peer,
 		}
 		if (net_connect_timeout(fd, (struct sockaddr *)&ss, ulen,
 					(int)ctl->timeout_ms) < 0) {
-			warnx("cannot connect to %s: %s%s", peer,
-			      strerror(errno), errno == ENOENT ?
-			      ": no such socket file" : net_hint(errno));
+			warnx("cannot connect to %s: %s%s", peer, strerror(errno),
+			      net_hint_for((struct sockaddr *)&ss, errno,
+					   false));
 			close(fd);
 			return -1;
 		}
 	} else {
-		fd = net_connect_inet(ctl->host, ctl->port,
-				      ctl->udp ? SOCK_DGRAM : SOCK_STREAM,
+		fd = net_connect_inet(ctl->host, ctl->port, SOCK_STREAM,
 				      (int)ctl->timeout_ms, why, sizeof(why));
 		if (fd < 0) {
 			warnx("%s", why);
@@ -144,8 +161,8 @@ static const char *recv_failure(ssize_t r)
 }
 
 /* UDP: connect only records the peer; the server answers a datagram. */
-static int exchange_dgram(const struct connect_control *ctl, int fd,
-			  const char *peer)
+static int exchange_dgram(struct connect_control *ctl, int fd,
+			  const char *peer, bool last)
 {
 	long long deadline;
 	ssize_t r;
@@ -154,23 +171,59 @@ static int exchange_dgram(const struct connect_control *ctl, int fd,
 	if (send_message(ctl, fd) < 0)
 		return EXIT_FAIL;
 	deadline = net_now_ms() + ctl->timeout_ms;
-	r = show_recv(fd, deadline, "");
+	r = show_recv(ctl, fd, deadline, "");
 	if (r < 0) {
-		warnx("no reply from %s: %s", peer, recv_failure(r));
+		warnx("no reply from %s: %s%s", peer, recv_failure(r),
+		      last ? "" : "; trying the next address");
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;
 }
 
-static int exchange_stream(const struct connect_control *ctl, int fd,
+/* Every address the name resolves to, in getaddrinfo's order, until one
+ * answers: connect() of a datagram socket succeeds whatever is there, so
+ * only a reply tells that the server is on this address. */
+static int udp_every_address(struct connect_control *ctl)
+{
+	struct addrinfo *res = NULL, *ai;
+	const char *why;
+	int ret = EXIT_FAIL;
+
+	if (netaddr_resolve(ctl->host, ctl->port, AF_UNSPEC, SOCK_DGRAM, 0,
+			    &res, &why) < 0) {
+		char *esc = escape_str(ctl->host);
+
+		warnx("cannot resolve '%s': %s", esc, why);
+		free(esc);
+		return EXIT_FAIL;
+	}
+	for (ai = res; ai != NULL && ret != EXIT_OK; ai = ai->ai_next) {
+		char peer[NETADDR_STRLEN];
+		int fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+		netaddr_format(ai->ai_addr, ai->ai_addrlen, peer, sizeof(peer));
+		if (fd < 0 || connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+			warn("cannot connect to %s", peer);
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		ret = exchange_dgram(ctl, fd, peer, ai->ai_next == NULL);
+		printf("close(%d) = %d\n", fd, close(fd));
+	}
+	freeaddrinfo(res);
+	return ret;
+}
+
+static int exchange_stream(struct connect_control *ctl, int fd,
 			   const char *peer)
 {
 	long long deadline = net_now_ms() + ctl->timeout_ms;
 	ssize_t r;
-	int i;
+	int rc;
 
 	printf("connect(%d, %s) = 0\n", fd, peer);
-	r = show_recv(fd, deadline, " (the greeting)");
+	r = show_recv(ctl, fd, deadline, " (the greeting)");
 	if (r == -2)
 		printf("(no greeting within the timeout)\n");
 	else if (r < 0) {
@@ -180,18 +233,38 @@ static int exchange_stream(const struct connect_control *ctl, int fd,
 	if (r != 0) {
 		if (send_message(ctl, fd) < 0)
 			return EXIT_FAIL;
-		printf("shutdown(%d, SHUT_WR) = %d\n", fd, shutdown(fd, SHUT_WR));
+		rc = shutdown(fd, SHUT_WR);
+		if (rc < 0)
+			printf("shutdown(%d, SHUT_WR) = -1 %s (%s)\n", fd,
+			       strerrorname_np(errno) ? strerrorname_np(errno) :
+			       "?", strerror(errno));
+		else
+			printf("shutdown(%d, SHUT_WR) = 0\n", fd);
 	}
+	/* The rest must end within one timeout, however fast it comes: a
+	 * server that never stops sending does not keep fdscope forever. */
 	deadline = net_now_ms() + ctl->timeout_ms;
-	/* Bounded: each pass either reads something or hits the deadline. */
-	for (i = 0; r != 0 && i < 100000; i++) {
-		r = show_recv(fd, deadline, "");
-		if (r == -2 || r == -1) {
-			warnx("%s did not close the connection: %s", peer,
-			      recv_failure(r));
-			return EXIT_FAIL;
-		}
+	while (r != 0) {
+		const char *why;
+
+		r = show_recv(ctl, fd, deadline, "");
+		if (r > 0 && net_now_ms() < deadline)
+			continue;
+		if (r == 0)
+			break;
+		why = r > 0 ? "it kept sending for the whole timeout "
+			"(--timeout)" : recv_failure(r);
+		if (ctl->received > ctl->shown)
+			warnx("%s did not close the connection: %s (%llu bytes "
+			      "received, %llu not printed)", peer, why,
+			      ctl->received, ctl->received - ctl->shown);
+		else
+			warnx("%s did not close the connection: %s", peer, why);
+		return EXIT_FAIL;
 	}
+	if (ctl->received > ctl->shown)
+		printf("(%llu bytes received in all, %llu not printed)\n",
+		       ctl->received, ctl->received - ctl->shown);
 	return EXIT_OK;
 }
 
@@ -286,11 +359,12 @@ static int connect_run(const struct cli_env *env, int argc, char **argv)
 	if (caps_drop_for_net(false) < 0)
 		warn("cannot drop capabilities");
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (ctl.udp)
+		return udp_every_address(&ctl);
 	fd = open_connection(&ctl, peer, sizeof(peer));
 	if (fd < 0)
 		return EXIT_FAIL;
-	ret = ctl.udp ? exchange_dgram(&ctl, fd, peer) :
-		exchange_stream(&ctl, fd, peer);
+	ret = exchange_stream(&ctl, fd, peer);
 	printf("close(%d) = %d\n", fd, close(fd));
 	return ret;
 }
@@ -309,13 +383,16 @@ const struct command cmd_connect = {
 	"Resolve HOST with getaddrinfo (a name, an IPv4 or IPv6 address; the\n"
 	"machine's own hostname works), connect within the timeout, print the\n"
 	"server's greeting, send the message, shut down the write side and print\n"
-	"whatever else arrives until the server closes.  With UDP the message is\n"
-	"sent first and one reply is awaited.\n"
+	"whatever else arrives until the server closes (at most the timeout; the\n"
+	"first 4096 bytes received are printed, the rest counted).  With UDP the\n"
+	"message is sent first and one reply is awaited, from each address HOST\n"
+	"resolves to in turn until one answers.\n"
 	"\n"
 	"Options:\n"
 	"  -P, --proto PROTO      tcp (default) or udp\n"
 	"  -m, --message TEXT     what to send (default \"" CONNECT_DEFAULT_MESSAGE "\")\n"
-	"  -t, --timeout SECONDS  for connecting and for each wait (default 5)\n"
+	"  -t, --timeout SECONDS  for connecting, the greeting, the rest of the\n"
+	"                         stream, each UDP reply (default 5)\n"
 	"      --unix PATH        connect to a unix stream socket (@NAME: abstract)\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"

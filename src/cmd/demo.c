@@ -18,6 +18,7 @@
 
 #include "cli/command.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
 #include "proc/procfs.h"

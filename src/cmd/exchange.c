@@ -9,6 +9,7 @@
 #include "cli/command.h"
 #include "lib/caps.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "net/sock.h"
 #include "out/table.h"
 #include "teach/exchange.h"

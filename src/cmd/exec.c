@@ -18,6 +18,7 @@
 
 #include "cli/command.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "out/jsonw.h"
 #include "trace/inherit.h"
 #include "trace/ptrace.h"

@@ -16,6 +16,7 @@
 #include "cli/command.h"
 #include "lib/caps.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "proc/procfs.h"
 #include "teach/demo.h"
 

@@ -14,6 +14,7 @@
 #include "cli/command.h"
 #include "lib/caps.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "out/table.h"
 #include "proc/limits.h"
 

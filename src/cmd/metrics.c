@@ -17,6 +17,7 @@
 
 #include "cli/command.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "out/prom.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"

@@ -24,8 +24,10 @@
 #include <unistd.h>
 
 #include "cli/command.h"
+#include "lib/termsig.h"
 #include "lib/util.h"
 #include "net/netaddr.h"
+#include "out/escape.h"
 #include "teach/demo.h"
 #include "teach/openspec.h"
 #include "teach/pyrepr.h"
@@ -78,8 +80,10 @@ static void open_file(struct open_control *ctl, const char *path, bool dir)
 		snprintf(name, sizeof(name), "file%u", ++ctl->counter);
 		fd = tempdir_open_new(name, O_RDWR | cl);
 		e = fd < 0 ? errno : 0;
+		esc = demo_c_string(demo_path(name), strlen(demo_path(name)));
 		snprintf(call, sizeof(call), "open(\"%s\", O_RDWR|O_CREAT|O_EXCL|"
-			 "O_NOFOLLOW%s, 0600)", demo_path(name), cloexec_text(ctl));
+			 "O_NOFOLLOW%s, 0600)", esc, cloexec_text(ctl));
+		free(esc);
 		record_fd(ctl, "open", want, fd, e, call);
 		return;
 	}
@@ -124,19 +128,23 @@ static void open_pair(struct open_control *ctl, bool sock)
 
 static void open_fifo(struct open_control *ctl)
 {
-	char name[32], path[PATH_MAX];
+	char name[32], path[PATH_MAX] = "", *esc;
 	int want, fd, e;
-	char call[PATH_MAX + 64];
+	char call[PATH_MAX * 4 + 64];
 
 	snprintf(name, sizeof(name), "fifo%u", ++ctl->counter);
 	if (tempdir_path(name, path, sizeof(path)) < 0 || tempdir_track(name) < 0 ||
 	    mkfifo(path, 0600) < 0) {
 		e = errno;
-		steps_call(&ctl->d.steps, "mkfifo", -1, e, "mkfifo(\"%s\", 0600)", path);
+		esc = demo_c_string(path, strnlen(path, sizeof(path)));
+		steps_call(&ctl->d.steps, "mkfifo", -1, e,
+			   "mkfifo(\"%s\", 0600)", esc);
+		free(esc);
 		ctl->spec_failed = true;
 		return;
 	}
-	steps_call(&ctl->d.steps, "mkfifo", 0, 0, "mkfifo(\"%s\", 0600)", path);
+	esc = demo_c_string(path, strlen(path));
+	steps_call(&ctl->d.steps, "mkfifo", 0, 0, "mkfifo(\"%s\", 0600)", esc);
 	/* O_RDWR so that the open does not wait for a writer (Linux);
 	 * O_NOFOLLOW because only a FIFO we just made may answer there. */
 	want = steps_lowest_free(&ctl->d.steps, 0);
@@ -144,7 +152,8 @@ static void open_fifo(struct open_control *ctl)
 		  (ctl->cloexec ? O_CLOEXEC : 0));
 	e = fd < 0 ? errno : 0;
 	snprintf(call, sizeof(call), "open(\"%s\", O_RDWR|O_NONBLOCK|O_NOFOLLOW%s)",
-		 path, cloexec_text(ctl));
+		 esc, cloexec_text(ctl));
+	free(esc);
 	record_fd(ctl, "open", want, fd, e, call);
 }
 
@@ -323,18 +332,17 @@ static void on_hold_signal(int sig)
 	hold_stop = 1;
 }
 
-/* Waits for Ctrl-C, SIGTERM or the time; the handlers only set a flag, so
- * cleanup runs normally afterwards. */
+/* Waits for Ctrl-C, SIGTERM (or any other signal that would end the
+ * process: SIGHUP of a closed terminal, SIGQUIT...) or the time; the
+ * handlers only set a flag, so cleanup runs normally afterwards. */
 static void hold(struct open_control *ctl)
 {
-	struct sigaction sa, oint, oterm;
+	struct termsig_saved saved;
 	long long waited = 0;
+	sigset_t mask;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_hold_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &oint);
-	sigaction(SIGTERM, &sa, &oterm);
+	sigemptyset(&mask);
+	termsig_catch(on_hold_signal, &mask, &saved);
 	/* Text goes with the rest of the output; with -J stdout is JSON. */
 	fprintf(ctl->d.json ? stderr : stdout, "holding %zu descriptor%s in "
 		"process %ld%s; inspect them with:\n  fdscope list -p %ld\n"
@@ -346,8 +354,8 @@ static void hold(struct open_control *ctl)
 		usleep(50 * 1000);
 		waited += 50;
 	}
-	sigaction(SIGINT, &oint, NULL);
-	sigaction(SIGTERM, &oterm, NULL);
+	/* The tempdir's own handlers come back for the rest of the run. */
+	termsig_restore(&saved);
 }
 
 static int list_self(const struct cli_env *env)

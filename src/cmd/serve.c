@@ -14,11 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/command.h"
 #include "lib/caps.h"
+#include "lib/termsig.h"
 #include "lib/util.h"
+#include "out/escape.h"
+#include "out/linelog.h"
 #include "net/netaddr.h"
 #include "net/sock.h"
 #include "proc/fdlist.h"
@@ -30,6 +34,8 @@ enum serve_proto { SERVE_TCP, SERVE_UDP, SERVE_UNIX };
 #define ACCEPT_PER_ROUND 64	/* fairness to connected clients */
 #define PAUSE_MS 100		/* listener rest when even shedding fails */
 #define SHOW_MAX 4096		/* bytes of one client's data printed */
+#define LOG_CAP (1 << 20)	/* log bytes waiting for a slow reader */
+#define LOG_CLOSE_MS 300	/* last flush of the log at exit */
 
 struct serve_control {
 	const char *host, *port, *path, *message;
@@ -49,6 +55,10 @@ struct client {
 
 struct server {
 	const struct serve_control *ctl;
+	struct linelog *log;
+	bool made_path;			/* the socket file bound here: */
+	dev_t path_dev;			/* its device and inode */
+	ino_t path_ino;
 	int lfd, reserve;
 	char laddr[NETADDR_STRLEN];
 	struct client *clients;
@@ -85,11 +95,12 @@ static size_t count_open(struct server *s)
 	return n;
 }
 
-static void print_data(const char *call, const char *buf, size_t n)
+static void print_data(struct server *s, const char *call, const char *buf,
+		       size_t n)
 {
 	char *esc = escape_bytes(buf, n);
 
-	printf("%s = %zu \"%s\"\n", call, n, esc);
+	linelog_printf(s->log, "%s = %zu \"%s\"", call, n, esc);
 	free(esc);
 }
 
@@ -101,9 +112,10 @@ static void client_close(struct server *s, size_t i, const char *why)
 	close(c->fd);
 	s->served++;
 	s->n--;
-	printf("close(%d) = 0: %s %s: %llu bytes in, %zu out; %zu client%s, "
-	       "%zu descriptors open\n", fd, c->addr, why, c->in, c->out_off,
-	       s->n, s->n == 1 ? "" : "s", count_open(s));
+	linelog_printf(s->log, "close(%d) = 0: %s %s: %llu bytes in, %zu out; "
+		       "%zu client%s, %zu descriptors open", fd, c->addr, why,
+		       c->in, c->out_off, s->n, s->n == 1 ? "" : "s",
+		       count_open(s));
 	s->clients[i] = s->clients[s->n];
 }
 
@@ -125,7 +137,8 @@ static bool client_greet(struct server *s, struct client *c)
 		if (c->out_off == s->msglen) {
 			char *esc = escape_bytes(s->ctl->message, s->msglen);
 
-			printf("send(%d, \"%s\") = %zu\n", c->fd, esc, s->msglen);
+			linelog_printf(s->log, "send(%d, \"%s\") = %zu", c->fd,
+				       esc, s->msglen);
 			free(esc);
 		}
 	}
@@ -158,11 +171,11 @@ static const char *client_read(struct server *s, struct client *c)
 		if (c->in + show > SHOW_MAX)
 			show = (size_t)(SHOW_MAX - c->in);
 		snprintf(call, sizeof(call), "recv(%d)", c->fd);
-		print_data(call, buf, show);
+		print_data(s, call, buf, show);
 		if (show < (size_t)r)
-			printf("recv(%d): %zd bytes, %zu shown; the rest of this "
-			       "client's data is counted, not printed\n", c->fd,
-			       r, show);
+			linelog_printf(s->log, "recv(%d): %zd bytes, %zu shown; "
+				       "the rest of this client's data is counted, "
+				       "not printed", c->fd, r, show);
 	}
 	c->in += (unsigned long long)r;
 	s->bytes_in += (unsigned long long)r;
@@ -183,8 +196,9 @@ static void client_add(struct server *s, int fd,
 	    netaddr_format((const struct sockaddr *)ss, len, c->addr,
 			   sizeof(c->addr))[0] == '\0')
 		snprintf(c->addr, sizeof(c->addr), "unix client");
-	printf("accept(%d) = %d from %s: %zu client%s, %zu descriptors open\n",
-	       s->lfd, fd, c->addr, s->n, s->n == 1 ? "" : "s", count_open(s));
+	linelog_printf(s->log, "accept(%d) = %d from %s: %zu client%s, %zu "
+		       "descriptors open", s->lfd, fd, c->addr, s->n,
+		       s->n == 1 ? "" : "s", count_open(s));
 	if (!client_greet(s, c))
 		client_close(s, s->n - 1, "gone before the greeting");
 }
@@ -193,8 +207,9 @@ static void end_burst(struct server *s)
 {
 	if (!s->in_burst)
 		return;
-	printf("descriptor limit burst over: %llu pending connection%s shed\n",
-	       s->burst_shed, s->burst_shed == 1 ? "" : "s");
+	linelog_printf(s->log, "descriptor limit burst over: %llu pending "
+		       "connection%s shed", s->burst_shed,
+		       s->burst_shed == 1 ? "" : "s");
 	s->in_burst = false;
 	s->burst_shed = 0;
 }
@@ -207,10 +222,11 @@ static void shed_pending(struct server *s, int err)
 	int i;
 
 	if (!s->in_burst) {
-		printf("accept(%d) = -1 %s (%s): at the descriptor limit with "
-		       "%zu client%s; shedding pending connections\n", s->lfd,
-		       err == EMFILE ? "EMFILE" : "ENFILE", strerror(err), s->n,
-		       s->n == 1 ? "" : "s");
+		linelog_printf(s->log, "accept(%d) = -1 %s (%s): at the "
+			       "descriptor limit with %zu client%s; shedding "
+			       "pending connections", s->lfd,
+			       err == EMFILE ? "EMFILE" : "ENFILE", strerror(err),
+			       s->n, s->n == 1 ? "" : "s");
 		s->in_burst = true;
 	}
 	for (i = 0; i < SHED_PER_ROUND && s->reserve >= 0; i++) {
@@ -271,6 +287,8 @@ static void accept_ready(struct server *s)
 	}
 }
 
+/* The nearest deadline: each client's own, however overdue (an overdue
+ * one is 0, never replaced by a later client's). */
 static int poll_timeout(const struct server *s, long long now)
 {
 	long long next = -1;
@@ -279,14 +297,29 @@ static int poll_timeout(const struct server *s, long long now)
 	for (i = 0; i < s->n; i++) {
 		long long left = s->clients[i].last_ms + s->ctl->timeout_ms - now;
 
+		if (left < 0)
+			left = 0;
 		if (next < 0 || left < next)
 			next = left;
 	}
 	if (s->pause_until > now && (next < 0 || s->pause_until - now < next))
 		next = s->pause_until - now;
-	if (next < 0 && s->n > 0)
-		next = 0;
 	return next > INT_MAX ? INT_MAX : (int)next;
+}
+
+/* The log's slot in a poll set: POLLOUT only while lines wait, so that a
+ * stalled reader of the log never stalls the loop; POLLERR always, so
+ * that a reader gone away is seen at once. */
+static struct pollfd log_pollfd(const struct server *s)
+{
+	int fd = linelog_broken(s->log) ? -1 : linelog_fd(s->log);
+
+	return (struct pollfd){ fd, linelog_pending(s->log) ? POLLOUT : 0, 0 };
+}
+
+static bool serving(const struct server *s)
+{
+	return !stop_signal && !linelog_broken(s->log);
 }
 
 static bool listener_wanted(const struct server *s, long long now)
@@ -312,17 +345,19 @@ static void serve_round(struct server *s, const sigset_t *waitmask)
 		if (c->out_off < s->msglen)
 			s->pfds[1 + i].events |= POLLOUT;
 	}
+	s->pfds[1 + n] = log_pollfd(s);
 	if (timeout >= 0) {
 		ts.tv_sec = timeout / 1000;
 		ts.tv_nsec = (long)(timeout % 1000) * 1000000;
 		tsp = &ts;
 	}
-	rc = ppoll(s->pfds, 1 + n, tsp, waitmask);
+	rc = ppoll(s->pfds, 2 + n, tsp, waitmask);
 	if (rc < 0) {
 		if (errno != EINTR)
 			err(EXIT_FAIL, "poll");
 		return;
 	}
+	linelog_polled(s->log, s->pfds[1 + n].revents);
 	now = net_now_ms();
 	for (i = n; i-- > 0;) {
 		struct client *c = &s->clients[i];
@@ -349,15 +384,16 @@ static void serve_round(struct server *s, const sigset_t *waitmask)
 static void print_summary(struct server *s)
 {
 	end_burst(s);
-	printf("summary: %llu client%s served, %llu shed at the descriptor "
-	       "limit, %llu bytes in, %llu bytes out, peak %zu descriptors open\n",
-	       s->served, s->served == 1 ? "" : "s", s->shed, s->bytes_in,
-	       s->bytes_out, s->peak);
+	linelog_printf(s->log, "summary: %llu client%s served, %llu shed at the "
+		       "descriptor limit, %llu bytes in, %llu bytes out, peak "
+		       "%zu descriptors open", s->served,
+		       s->served == 1 ? "" : "s", s->shed, s->bytes_in,
+		       s->bytes_out, s->peak);
 }
 
 static int serve_stream(struct server *s, const sigset_t *waitmask)
 {
-	while (!stop_signal) {
+	while (serving(s)) {
 		serve_round(s, waitmask);
 		if (s->ctl->once && s->served > 0 && s->n == 0)
 			break;
@@ -374,19 +410,22 @@ static int serve_dgram(struct server *s, const sigset_t *waitmask)
 {
 	static char buf[65536];
 
-	while (!stop_signal) {
-		struct pollfd p = { s->lfd, POLLIN, 0 };
+	while (serving(s)) {
+		struct pollfd p[2] = { { s->lfd, POLLIN, 0 }, log_pollfd(s) };
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof(ss);
 		char addr[NETADDR_STRLEN], call[NETADDR_STRLEN + 64], *esc;
 		size_t cap = sizeof(buf);
 		ssize_t r, w;
 
-		if (ppoll(&p, 1, NULL, waitmask) < 0) {
+		if (ppoll(p, 2, NULL, waitmask) < 0) {
 			if (errno != EINTR)
 				err(EXIT_FAIL, "poll");
 			continue;
 		}
+		linelog_polled(s->log, p[1].revents);
+		if (!(p[0].revents & POLLIN))
+			continue;
 		if ((unsigned long long)s->ctl->max_bytes < cap)
 			cap = (size_t)s->ctl->max_bytes;
 		r = recvfrom(s->lfd, buf, cap, MSG_TRUNC, (struct sockaddr *)&ss, &len);
@@ -397,19 +436,20 @@ static int serve_dgram(struct server *s, const sigset_t *waitmask)
 		}
 		netaddr_format((struct sockaddr *)&ss, len, addr, sizeof(addr));
 		snprintf(call, sizeof(call), "recvfrom(%d) from %s", s->lfd, addr);
-		print_data(call, buf, (size_t)r < cap ? (size_t)r : cap);
+		print_data(s, call, buf, (size_t)r < cap ? (size_t)r : cap);
 		if ((size_t)r > cap)
-			printf("  (datagram of %zd bytes cut to the byte cap, %zu)\n", r, cap);
+			linelog_printf(s->log, "  (datagram of %zd bytes cut to "
+				       "the byte cap, %zu)", r, cap);
 		s->bytes_in += (unsigned long long)r;
 		w = sendto(s->lfd, s->ctl->message, s->msglen, 0,
 			   (struct sockaddr *)&ss, len);
 		esc = escape_bytes(s->ctl->message, s->msglen);
 		if (w < 0)
-			printf("sendto(%d, \"%s\", %s) = -1 %s\n", s->lfd, esc,
-			       addr, strerror(errno));
+			linelog_printf(s->log, "sendto(%d, \"%s\", %s) = -1 %s",
+				       s->lfd, esc, addr, strerror(errno));
 		else
-			printf("sendto(%d, \"%s\", %s) = %zd\n", s->lfd, esc,
-			       addr, w);
+			linelog_printf(s->log, "sendto(%d, \"%s\", %s) = %zd",
+				       s->lfd, esc, addr, w);
 		free(esc);
 		s->bytes_out += w > 0 ? (unsigned long long)w : 0;
 		s->served++;
@@ -423,13 +463,15 @@ static int serve_dgram(struct server *s, const sigset_t *waitmask)
 static int open_listener(struct server *s)
 {
 	const struct serve_control *ctl = s->ctl;
-	char why[NETADDR_STRLEN + 256];
+	char why[NETADDR_STRLEN + 256], note[NETADDR_STRLEN + 128] = "";
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	int type = ctl->proto == SERVE_UDP ? SOCK_DGRAM : SOCK_STREAM;
+	struct stat st;
 
 	if (ctl->proto == SERVE_UNIX)
-		s->lfd = net_listen_unix(ctl->path, type, SOMAXCONN, why, sizeof(why));
+		s->lfd = net_listen_unix(ctl->path, type, SOMAXCONN, why,
+					 sizeof(why), note, sizeof(note));
 	else
 		s->lfd = net_listen_inet(ctl->host, ctl->port, AF_UNSPEC, type,
 					 SOMAXCONN, why, sizeof(why));
@@ -437,12 +479,52 @@ static int open_listener(struct server *s)
 		warnx("%s", why);
 		return -1;
 	}
-	if (getsockname(s->lfd, (struct sockaddr *)&ss, &len) == 0)
+	if (note[0])
+		warnx("%s", note);
+	/* The file this server made, so that only it is removed at exit. */
+	if (ctl->proto == SERVE_UNIX && ctl->path[0] != '@' &&
+	    lstat(ctl->path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+		s->made_path = true;
+		s->path_dev = st.st_dev;
+		s->path_ino = st.st_ino;
+	}
+	if (getsockname(s->lfd, (struct sockaddr *)&ss, &len) == 0) {
 		netaddr_format((struct sockaddr *)&ss, len, s->laddr, sizeof(s->laddr));
+		/* From the bound address: "0", "0x0" or "::0" are every
+		 * interface too. */
+		if (netaddr_is_any((struct sockaddr *)&ss, len)) {
+			char *esc = escape_str(ctl->host);
+
+			warnx("warning: listening on every interface (%s as "
+			      "%s): any machine that can reach this one may "
+			      "connect", esc, s->laddr);
+			free(esc);
+		}
+	}
 	if (ctl->proto == SERVE_UNIX && ctl->path[0] == '@')
 		escape_into(s->laddr, sizeof(s->laddr), ctl->path,
 			    strlen(ctl->path));
 	return 0;
+}
+
+/* Removes the socket file only if it is still the one bound here: a file
+ * put in its place meanwhile is someone else's. */
+static void remove_socket_file(const struct server *s)
+{
+	struct stat st;
+
+	if (!s->made_path)
+		return;
+	if (lstat(s->ctl->path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    st.st_dev == s->path_dev && st.st_ino == s->path_ino) {
+		unlink(s->ctl->path);
+	} else if (errno != ENOENT || lstat(s->ctl->path, &st) == 0) {
+		char *esc = escape_str(s->ctl->path);
+
+		warnx("left %s alone: it is no longer the socket this server "
+		      "bound", esc);
+		free(esc);
+	}
 }
 
 static int bad_proto(const char *arg)
@@ -572,18 +654,26 @@ static int serve_run(const struct cli_env *env, int argc, char **argv)
 		.proc_root = env->proc_root,
 	};
 	struct server s = { .ctl = &ctl, .lfd = -1, .reserve = -1 };
-	struct sigaction sa = { .sa_handler = on_stop_signal }, old_int, old_term;
-	sigset_t block, waitmask;
-	bool made_path = false;
-	int ret;
+	struct termsig_saved saved;
+	sigset_t block, waitmask, old;
+	int ret, sig;
 
 	ret = parse_args(&ctl, argc, argv);
 	if (ret != EXIT_OK || ctl.help)
 		return ctl.help ? cmd_help(&cmd_serve) : ret;
-	if (ctl.proto != SERVE_UNIX && net_host_is_any(ctl.host))
-		warnx("warning: listening on every interface (%s): any machine "
-		      "that can reach this one may connect", ctl.host);
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* The stop signals (every one whose default would end the process
+	 * and leave the socket file) are only let in while waiting, so that
+	 * one never lands between the check and the wait; they are caught
+	 * before the socket exists. */
+	sigemptyset(&block);
+	termsig_fill(&block);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	termsig_catch(on_stop_signal, &block, &saved);
+	waitmask = old;
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigismember(&block, sig) == 1)
+			sigdelset(&waitmask, sig);
+	s.log = linelog_open(STDOUT_FILENO, LOG_CAP);
 	s.msglen = strlen(ctl.message);
 	if (open_listener(&s) < 0) {
 		ret = EXIT_FAIL;
@@ -593,45 +683,35 @@ static int serve_run(const struct cli_env *env, int argc, char **argv)
 	 * handled without any capability. */
 	if (caps_drop_for_net(false) < 0)
 		warn("cannot drop capabilities");
-	made_path = ctl.proto == SERVE_UNIX && ctl.path[0] != '@';
 	s.reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	s.clients = xcalloc((size_t)ctl.max_clients, sizeof(*s.clients));
-	s.pfds = xcalloc((size_t)ctl.max_clients + 1, sizeof(*s.pfds));
+	s.pfds = xcalloc((size_t)ctl.max_clients + 2, sizeof(*s.pfds));
 	s.base_open = count_open(&s);
 
-	/* The stop signals are only let in while waiting, so a signal never
-	 * lands between the check and the wait; they are caught before the
-	 * first line tells anyone that the server is up. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, &waitmask);
-	sigdelset(&waitmask, SIGINT);
-	sigdelset(&waitmask, SIGTERM);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	printf("listening on %s (fd %d, %s)\n", s.laddr, s.lfd,
-	       ctl.proto == SERVE_TCP ? "tcp" : ctl.proto == SERVE_UDP ? "udp" :
-	       "unix");
+	linelog_printf(s.log, "listening on %s (fd %d, %s)", s.laddr, s.lfd,
+		       ctl.proto == SERVE_TCP ? "tcp" :
+		       ctl.proto == SERVE_UDP ? "udp" : "unix");
 	/* The log says what the extra descriptor in the server's table is. */
 	if (s.reserve >= 0 && ctl.proto != SERVE_UDP)
-		printf("reserve: fd %d (/dev/null) is held back: when accept "
-		       "fails with EMFILE it is closed for one accept, so that "
-		       "a waiting client is taken and closed rather than left "
-		       "to spin the loop\n", s.reserve);
+		linelog_printf(s.log, "reserve: fd %d (/dev/null) is held back: "
+			       "when accept fails with EMFILE it is closed for "
+			       "one accept, so that a waiting client is taken "
+			       "and closed rather than left to spin the loop",
+			       s.reserve);
 	ret = ctl.proto == SERVE_UDP ? serve_dgram(&s, &waitmask) :
 		serve_stream(&s, &waitmask);
+	/* A reader of the log that went away (`serve | head -1`) ends the
+	 * server quietly, as the end of any pipeline does. */
 	if (stop_signal)
-		printf("%s received: closing everything\n",
-		       stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+		linelog_printf(s.log, "%s received: closing everything",
+			       termsig_name(stop_signal));
 	print_summary(&s);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigprocmask(SIG_UNBLOCK, &block, NULL);
 cleanup:
 	server_release(&s);
-	if (made_path)
-		unlink(ctl.path);
+	remove_socket_file(&s);
+	linelog_close(s.log, LOG_CLOSE_MS);
+	termsig_restore(&saved);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }
 
@@ -652,12 +732,16 @@ const struct command cmd_serve = {
 	"and close with descriptor numbers and the count of open descriptors.\n"
 	"The first line names the listening descriptor and the actual address.\n"
 	"At the descriptor limit (EMFILE, ENFILE) connected clients keep being\n"
-	"served and pending ones are closed at once.  SIGINT or SIGTERM closes\n"
-	"everything and prints a summary.\n"
+	"served and pending ones are closed at once.  The log never blocks the\n"
+	"clients: lines a slow reader cannot take are dropped and counted, and a\n"
+	"reader that goes away ends the server quietly.  SIGINT, SIGTERM, SIGHUP\n"
+	"or any other terminating signal closes everything, prints a summary\n"
+	"and removes the socket file this server bound (a stale one found at\n"
+	"start, with nothing listening, is replaced).\n"
 	"\n"
 	"Options:\n"
-	"  -H, --host H           address to listen on (0.0.0.0 or :: for every\n"
-	"                         interface, with a warning)\n"
+	"  -H, --host H           address to listen on (every interface, 0.0.0.0\n"
+	"                         or :: however spelled, with a warning)\n"
 	"      --port P           port, 0 to 65535 (default 1234); -p is a\n"
 	"                         deprecated spelling, removed in the next release\n"
 	"  -P, --proto PROTO      tcp (default), udp (no listen/accept: recvfrom and\n"

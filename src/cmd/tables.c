@@ -18,9 +18,10 @@
 
 #include "cli/command.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "teach/demo.h"
 #include "teach/figure.h"
-#include "teach/kcmp.h"
+#include "proc/kcmp.h"
 #include "teach/tempdir.h"
 
 /* What `fdscope list -r -n -o FD,NOTE` may print at most: far more than
@@ -280,17 +281,20 @@ static void show_fork(struct demo_ctx *d, struct tables_state *ts, int fd)
 	steps_hold(&d->steps);
 	fflush(stdout);
 	steps_start(&d->steps);
-	pid = fork();
+	pid = tempdir_fork();
 	if (pid == 0) {
 		int i;
 
 		close(p[0]);
 		fork_child(d, fd, parent, p[1]);
+		fflush(stdout);
 		/* The child leaves with nothing of the demo's open. */
 		close(p[1]);
 		for (i = 0; i < TABLES_MAX_FDS; i++)
 			if (ts->fd[i] >= 0)
 				close(ts->fd[i]);
+		/* Nor with anything else it inherited (issue 10). */
+		close_range(3, ~0U, 0);
 		_exit(0);
 	}
 	steps_call(&d->steps, "fork", pid, pid < 0 ? errno : 0, "fork()");
@@ -309,8 +313,7 @@ static void show_fork(struct demo_ctx *d, struct tables_state *ts, int fd)
 		d->failed = true;
 		return;
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	tempdir_reap(pid, &status);
 	demo_tell(d, fd, "The parent's offset moved by the child's read.");
 	draw(d, ts);
 }
@@ -405,7 +408,7 @@ static void show_exec(struct demo_ctx *d, int keep, int drop)
 	self[n > 0 ? n : 0] = '\0';
 	steps_flush(&d->steps);
 	fflush(stdout);
-	pid = fork();
+	pid = tempdir_fork();
 	if (pid == 0) {
 		char *argv[] = { "fdscope", "list", "-r", "-n", "-o", "FD,NOTE",
 				 NULL };
@@ -413,6 +416,7 @@ static void show_exec(struct demo_ctx *d, int keep, int drop)
 		/* dup2 clears close-on-exec on the copy: stdout survives. */
 		if (dup2(p[1], STDOUT_FILENO) >= 0)
 			execv(self, argv);
+		close_range(3, ~0U, 0);
 		_exit(127);
 	}
 	steps_call(&d->steps, "fork", pid, pid < 0 ? errno : 0, "fork()");
@@ -422,8 +426,8 @@ static void show_exec(struct demo_ctx *d, int keep, int drop)
 		rerr = errno;
 	}
 	demo_close(d, p[0]);
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (pid > 0)
+		tempdir_reap(pid, &status);
 	if (pid < 0) {
 		d->failed = true;
 		return;
@@ -523,7 +527,7 @@ static int render_svg(const char *graph, const char *file)
 		return EXIT_FAIL;
 	}
 	fflush(stdout);
-	pid = fork();
+	pid = tempdir_fork();
 	if (pid == 0) {
 		char *argv[] = { "dot", "-Tsvg", "-o", xstrdup(file), NULL };
 
@@ -547,8 +551,7 @@ static int render_svg(const char *graph, const char *file)
 		off += (size_t)w;
 	}
 	close(p[1]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	tempdir_reap(pid, &status);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
 		warnx("cannot run 'dot': --svg needs Graphviz (install the "
 		      "graphviz package), or use --dot");

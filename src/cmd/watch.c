@@ -20,6 +20,7 @@
 
 #include "cli/command.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "net/attach.h"
 #include "out/jsonw.h"
 #include "proc/fdlist.h"

@@ -1,6 +1,5 @@
-/* Shared helpers: the one bounded number parser every option goes through,
- * allocation wrappers, and escaping of bytes fdscope does not control
- * (file names, data received from peers). */
+/* Shared helpers: the one bounded number parser every option goes through
+ * and allocation wrappers.  Escaping lives in out/escape.c. */
 #include <err.h>
 #include <errno.h>
 #include <limits.h>
@@ -305,80 +304,4 @@ void xappendf(char **buf, size_t *len, const char *fmt, ...)
 	vsnprintf(*buf + *len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	*len += (size_t)n;
-}
-
-/* Length of the valid UTF-8 sequence at p (at most avail bytes), or 0.
- * Overlong forms, surrogates and code points above U+10FFFF are invalid. */
-static size_t utf8_seq_len(const unsigned char *p, size_t avail)
-{
-	uint32_t cp;
-	size_t n, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (avail < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
-size_t escape_into(char *out, size_t outlen, const char *in, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)in;
-	size_t i = 0, o = 0;
-
-	if (outlen == 0)
-		return 0;
-	while (i < len) {
-		size_t n = utf8_seq_len(p + i, len - i);
-		char tmp[8];
-		size_t tn;
-
-		if (n == 1 && p[i] == '\\') {
-			tn = 2;
-			tmp[0] = tmp[1] = '\\';
-		} else if (n == 0 || (n == 1 && (p[i] < 0x20 || p[i] == 0x7f))) {
-			tn = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", p[i]);
-			n = 1;
-		} else {
-			tn = n;
-			memcpy(tmp, p + i, n);
-		}
-		/* Never cut an escape or a UTF-8 sequence in half. */
-		if (o + tn >= outlen)
-			break;
-		memcpy(out + o, tmp, tn);
-		o += tn;
-		i += n;
-	}
-	out[o] = '\0';
-	return o;
-}
-
-char *escape_bytes(const char *in, size_t len)
-{
-	char *out = xmalloc(len * 4 + 1);
-
-	escape_into(out, len * 4 + 1, in, len);
-	return out;
-}
-
-char *escape_str(const char *in)
-{
-	return escape_bytes(in, strlen(in));
 }

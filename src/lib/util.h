@@ -1,5 +1,5 @@
-/* Small helpers shared by every module: bounded number parsing, allocation
- * that cannot return NULL, and the escaper for untrusted bytes. */
+/* Small helpers shared by every module: bounded number parsing and
+ * allocation that cannot return NULL. */
 #ifndef FDSCOPE_UTIL_H
 #define FDSCOPE_UTIL_H
 
@@ -71,18 +71,5 @@ char *xvformat(const char *fmt, va_list ap);
  * most calls format in place without a reallocation. */
 void xappendf(char **buf, size_t *len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/* Writes an escaped copy of len bytes into a new string: printable ASCII
- * and valid UTF-8 pass through; control bytes, invalid UTF-8 and the
- * backslash become \xHH (\\ for the backslash itself), so that the result
- * is safe on a terminal and valid in JSON. */
-char *escape_bytes(const char *in, size_t len);
-
-/* Same, into a caller's buffer (NUL-terminated, truncated at a whole
- * character); returns the length written.  4*len+1 bytes always suffice. */
-size_t escape_into(char *out, size_t outlen, const char *in, size_t len);
-
-/* Same, for a NUL-terminated string. */
-char *escape_str(const char *in);
 
 #endif

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "net/attach.h"
 #include "net/netaddr.h"
 #include "net/sockproto.h"

@@ -1,12 +1,14 @@
 /* Socket addresses and states as text.  Kept apart from the netlink and
  * /proc/net code so that both decoders print addresses the same way. */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/un.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "net/netaddr.h"
 
 const char *netaddr_format_ip(int family, const void *addr,
@@ -69,8 +71,21 @@ const char *netaddr_format(const struct sockaddr *sa, socklen_t salen,
 	if (sa->sa_family == AF_INET6 && salen >= sizeof(struct sockaddr_in6)) {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
 
-		return netaddr_format_ip(AF_INET6, &in6->sin6_addr,
-					 ntohs(in6->sin6_port), buf, len);
+		char ifname[IF_NAMESIZE] = "", host[INET6_ADDRSTRLEN];
+
+		unsigned int zone = in6->sin6_scope_id;
+
+		if (zone == 0 || inet_ntop(AF_INET6, &in6->sin6_addr, host,
+					   sizeof(host)) == NULL)
+			return netaddr_format_ip(AF_INET6, &in6->sin6_addr,
+						 ntohs(in6->sin6_port), buf,
+						 len);
+		/* A link-local address means nothing without its zone. */
+		if (if_indextoname(zone, ifname) == NULL)
+			snprintf(ifname, sizeof(ifname), "%u", zone);
+		snprintf(buf, len, "[%s%%%s]:%u", host, ifname,
+			 ntohs(in6->sin6_port));
+		return buf;
 	}
 	if (sa->sa_family == AF_UNIX) {
 		const struct sockaddr_un *un = (const struct sockaddr_un *)sa;
@@ -136,4 +151,15 @@ int netaddr_resolve(const char *host, const char *port, int family,
 		return -1;
 	}
 	return 0;
+}
+
+bool netaddr_is_any(const struct sockaddr *sa, socklen_t salen)
+{
+	if (sa->sa_family == AF_INET && salen >= sizeof(struct sockaddr_in))
+		return ((const struct sockaddr_in *)sa)->sin_addr.s_addr ==
+			htonl(INADDR_ANY);
+	if (sa->sa_family == AF_INET6 && salen >= sizeof(struct sockaddr_in6))
+		return IN6_IS_ADDR_UNSPECIFIED(
+			&((const struct sockaddr_in6 *)sa)->sin6_addr);
+	return false;
 }

@@ -5,6 +5,7 @@
 #define FDSCOPE_NETADDR_H
 
 #include <netdb.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -43,5 +44,9 @@ const char *sock_state_word(int state);
 int netaddr_resolve(const char *host, const char *port, int family,
 		    int socktype, int flags, struct addrinfo **res,
 		    const char **why);
+
+/* True for the every-interface address (0.0.0.0, ::), however the user
+ * spelled it ("0", "0x0", "::0"...): decided from the address itself. */
+bool netaddr_is_any(const struct sockaddr *sa, socklen_t salen);
 
 #endif

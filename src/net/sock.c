@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "net/netaddr.h"
 #include "net/sock.h"
 
@@ -21,12 +23,6 @@ long long net_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-bool net_host_is_any(const char *host)
-{
-	return strcmp(host, "*") == 0 || strcmp(host, "0.0.0.0") == 0 ||
-		strcmp(host, "::") == 0 || strcmp(host, "[::]") == 0;
 }
 
 const char *net_hint(int err)
@@ -61,6 +57,30 @@ static const char *shown(const char *text, char *buf, size_t len)
 	return buf;
 }
 
+const char *net_hint_for(const struct sockaddr *sa, int err, bool binding)
+{
+	if (sa->sa_family != AF_UNIX)
+		return net_hint(err);
+	switch (err) {
+	case EACCES:
+	case EPERM:
+		return binding ? ": its directory is not writable (or not "
+			"searchable) by this user; choose a --path in a "
+			"directory you own" : ": the socket file or its "
+			"directory does not let this user in";
+	case ENOENT:
+	case ENOTDIR:
+		return binding ? ": its directory does not exist" :
+			": no such socket file";
+	case EROFS:
+		return ": its file system is read-only";
+	case ECONNREFUSED:
+		return ": nothing is listening there";
+	default:
+		return "";
+	}
+}
+
 static void say(char *why, size_t len, const char *what,
 		const struct sockaddr *sa, socklen_t salen, int err)
 {
@@ -68,7 +88,7 @@ static void say(char *why, size_t len, const char *what,
 
 	netaddr_format(sa, salen, addr, sizeof(addr));
 	snprintf(why, len, "cannot %s %s: %s%s", what, addr, strerror(err),
-		 net_hint(err));
+		 net_hint_for(sa, err, strcmp(what, "bind") == 0));
 }
 
 /* socket, SO_REUSEADDR, bind, listen on one address.  -1 with errno and
@@ -82,7 +102,9 @@ static int open_bound(const struct sockaddr *sa, socklen_t salen, int socktype,
 	fd = socket(sa->sa_family, socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	if (sa->sa_family != AF_UNIX)
+	/* For a TCP listener SO_REUSEADDR only skips TIME_WAIT; on UDP it
+	 * would let another socket bind the same port and take datagrams. */
+	if (sa->sa_family != AF_UNIX && socktype == SOCK_STREAM)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	*step = "bind";
 	if (bind(fd, sa, salen) < 0)
@@ -147,15 +169,37 @@ int net_unix_addr(const char *path, struct sockaddr_storage *ss,
 	return 0;
 }
 
+/* What is at path: 1 a socket nobody listens on (connect refused), 0 a
+ * live socket or something else, -1 nothing (or cannot tell). */
+static int stale_socket(const struct sockaddr *sa, socklen_t len,
+			const char *path, int socktype)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(path, &st) < 0)
+		return -1;
+	if (!S_ISSOCK(st.st_mode))
+		return 0;
+	fd = socket(AF_UNIX, socktype | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	rc = net_connect_timeout(fd, sa, len, 1000);
+	close(fd);
+	return rc < 0 && errno == ECONNREFUSED ? 1 : 0;
+}
+
 int net_listen_unix(const char *path, int socktype, int backlog,
-		    char *why, size_t whylen)
+		    char *why, size_t whylen, char *note, size_t notelen)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
 	const char *step;
 	char esc[NETADDR_STRLEN];
-	int fd;
+	int fd, stale;
 
+	if (notelen)
+		note[0] = '\0';
 	if (net_unix_addr(path, &ss, &len) < 0) {
 		snprintf(why, whylen, "cannot use '%s' as a unix socket path: "
 			 "empty or longer than %zu bytes",
@@ -164,14 +208,29 @@ int net_listen_unix(const char *path, int socktype, int backlog,
 		return -1;
 	}
 	fd = open_bound((struct sockaddr *)&ss, len, socktype, backlog, &step);
-	if (fd < 0) {
-		if (errno == EADDRINUSE)
-			snprintf(why, whylen, "cannot bind %s: the name exists "
-				 "already; remove it or choose another --path",
-				 shown(path, esc, sizeof(esc)));
-		else
-			say(why, whylen, step, (struct sockaddr *)&ss, len, errno);
+	if (fd >= 0 || errno != EADDRINUSE)
+		goto done;
+	stale = path[0] == '@' ? 0 : stale_socket((struct sockaddr *)&ss, len,
+						   path, socktype);
+	/* A dead server's socket file: connecting is refused, so nobody is
+	 * served there; it is replaced, and said so. */
+	if (stale == 1 && unlink(path) == 0) {
+		snprintf(note, notelen, "note: removed the stale socket file %s "
+			 "(nothing was listening on it)",
+			 shown(path, esc, sizeof(esc)));
+		fd = open_bound((struct sockaddr *)&ss, len, socktype, backlog,
+				&step);
+		goto done;
 	}
+	snprintf(why, whylen, "cannot bind %s: %s; remove it or choose another "
+		 "--path", shown(path, esc, sizeof(esc)),
+		 path[0] == '@' ? "the abstract name is taken" :
+		 stale == 0 ? "a server is listening there, or the name is not "
+		 "a socket" : "the name exists already");
+	return -1;
+done:
+	if (fd < 0)
+		say(why, whylen, step, (struct sockaddr *)&ss, len, errno);
 	return fd;
 }
 

@@ -15,9 +15,11 @@
 int net_listen_inet(const char *host, const char *port, int family,
 		    int socktype, int backlog, char *why, size_t whylen);
 
-/* Same on a unix socket path ("@name" for the abstract namespace). */
+/* Same on a unix socket path ("@name" for the abstract namespace).  A
+ * socket file nobody listens on (connect refused) is replaced, with a line
+ * for the user in note (else note is ""); a live one is refused. */
 int net_listen_unix(const char *path, int socktype, int backlog,
-		    char *why, size_t whylen);
+		    char *why, size_t whylen, char *note, size_t notelen);
 
 /* Fills a sockaddr_un from a path or "@abstract"; returns its length or
  * -1 (ENAMETOOLONG). */
@@ -37,10 +39,11 @@ int net_connect_inet(const char *host, const char *port, int socktype,
 /* What a user can do about err after bind/connect, or "". */
 const char *net_hint(int err);
 
+/* The hint for err that matches its cause on that address: for a unix
+ * path (binding: the directory must be writable) or an inet one. */
+const char *net_hint_for(const struct sockaddr *sa, int err, bool binding);
+
 /* Milliseconds of CLOCK_MONOTONIC. */
 long long net_now_ms(void);
-
-/* True for a host that means every interface: "*", "0.0.0.0", "::". */
-bool net_host_is_any(const char *host);
 
 #endif

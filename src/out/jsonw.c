@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "out/jsonw.h"
 
 void jsonw_escaped(FILE *f, const char *escaped)

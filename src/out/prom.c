@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "out/prom.h"
 
 void prom_family(FILE *f, const char *name, const char *type, const char *help)

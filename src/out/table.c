@@ -5,6 +5,7 @@
 #include <err.h>
 #include <errno.h>
 #include <libsmartcols.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "lib/parallel.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "out/table.h"
 
 /* Large enough for an escaped PATH_MAX name (4 bytes per byte). */
@@ -154,11 +156,12 @@ static struct libscols_table *new_scols_table(const char *json_name,
 	if (tb == NULL)
 		return NULL;
 	scols_table_enable_json(tb, o->json);
-	scols_table_enable_raw(tb, o->raw);
+	/* -J wins over -r, as in lsfd. */
+	scols_table_enable_raw(tb, o->raw && !o->json);
 	scols_table_enable_noheadings(tb, o->noheadings);
 	/* Cells are escaped by fdscope already (escape_into): encoding them
-	 * again would turn "\x0a" into "\x5cx0a".  Raw output keeps its
-	 * own convention of escaping blanks. */
+	 * again would turn "\x0a" into "\x5cx0a".  Raw cells are decoded
+	 * back to bytes (set_decoded) and escaped once by print_raw. */
 	scols_table_enable_noencoding(tb, !o->raw);
 	scols_table_enable_colors(tb, !o->json && !o->raw && out_use_color());
 	/* Whole cells on a terminal are laid out as off one: fitting the
@@ -221,7 +224,11 @@ static struct libscols_column *add_column(struct libscols_table *tb,
 	cl = scols_table_new_column(tb, name, c->whint, fl);
 	if (cl == NULL)
 		errx(EXIT_FAIL, "cannot create an output column");
-	scols_column_set_json_type(cl, scols_json_type(c->json));
+	/* A string cell is given as a JSON literal made by escape_json_into:
+	 * libsmartcols' own string escaping passes C1, bidi controls and
+	 * invalid UTF-8 through, and would double ours. */
+	scols_column_set_json_type(cl, c->json == OUT_JSON_STRING ?
+				   SCOLS_JSON_NUMBER : scols_json_type(c->json));
 	if (is_array(c) && set_multiline(cl, fl) < 0)
 		errx(EXIT_FAIL, "cannot create an output column");
 	if (first)
@@ -278,8 +285,42 @@ static const char *ascii_copy(const char *v, char *out, size_t len)
 	return out;
 }
 
-/* Cell i of a line; v NULL leaves it empty.  Returns 0, or -1 when
- * libsmartcols cannot (out of memory). */
+/* A cell for JSON or raw output: back to the kernel's bytes, then JSON's
+ * escaping (a string literal libsmartcols prints as it is) or, for raw,
+ * the bytes themselves for print_raw: either is escaped once.  Returns 0,
+ * or -1 when memory runs out. */
+static int set_decoded(const struct out_table *t, struct libscols_line *ln,
+		       size_t i, const char *v)
+{
+	size_t n = strlen(v), k;
+	char *bytes = malloc(n + 1), *json = NULL;
+	int rc = -1;
+
+	if (bytes == NULL)
+		return -1;
+	n = escape_decode(bytes, n, v);
+	if (t->o.json) {
+		json = malloc(6 * n + 3);
+		if (json != NULL) {
+			escape_json_into(json, 6 * n + 3, bytes, n);
+			rc = scols_line_set_data(ln, i, json) == 0 ? 0 : -1;
+		}
+	} else {
+		/* A NUL inside an abstract socket name: '@', as ss shows it. */
+		for (k = 0; k < n; k++)
+			if (bytes[k] == '\0')
+				bytes[k] = '@';
+		bytes[n] = '\0';
+		rc = scols_line_set_data(ln, i, bytes) == 0 ? 0 : -1;
+	}
+	free(json);
+	free(bytes);
+	return rc;
+}
+
+/* Cell i of a line; v NULL leaves it empty.  Cells hold the text form of
+ * out/escape.h, which a terminal table prints as it is.  Returns 0, or -1
+ * when libsmartcols cannot (out of memory). */
 static int set_cell(const struct out_table *t, struct libscols_line *ln,
 		    size_t i, const char *v)
 {
@@ -287,6 +328,9 @@ static int set_cell(const struct out_table *t, struct libscols_line *ln,
 
 	if (v == NULL)
 		return 0;
+	if (*v != '\0' && (t->o.json ?
+	    t->cols[t->selected[i]].json == OUT_JSON_STRING : t->o.raw))
+		return set_decoded(t, ln, i, v);
 	if (t->ascii_only && has_high_byte(v))
 		v = ascii_copy(v, ascii, sizeof(ascii));
 	return scols_line_set_data(ln, i, v) == 0 ? 0 : -1;
@@ -388,10 +432,71 @@ static int print_json_arrays(struct out_table *t)
 	print_fixing_empty_arrays(s);
 	fputc('\n', stdout);
 	free(s);
-	/* fflush leaves the errno of the failed write (EPIPE...). */
-	if (fflush(stdout) != 0 || ferror(stdout))
+	return out_flush_stdout();
+}
+
+/* A pipe or socket whose reader has gone: poll says POLLERR (or POLLHUP
+ * for a socket) on the writing end. */
+static bool stdout_reader_gone(void)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+int out_flush_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	/* errno is the last call's, not the failed write's when that was
+	 * earlier (stdio's buffer went out in a former call). */
+	if (errno != EPIPE)
+		errno = stdout_reader_gone() ? EPIPE : errno ? errno : EIO;
+	return -1;
+}
+
+/* One raw field: the cell's bytes in escape_raw_into's form. */
+static void put_raw_field(FILE *out, const char *v, bool first)
+{
+	char buf[CELL_MAX];
+
+	if (!first)
+		fputc(' ', out);
+	if (v == NULL)
+		return;
+	escape_raw_into(buf, sizeof(buf), v, strlen(v));
+	fputs(buf, out);
+}
+
+/* Raw rows.  libsmartcols 2.38's raw output escapes every byte above 0x7f,
+ * printable CJK included, so fdscope writes raw rows itself from the
+ * table's cells (the kernel's bytes, see set_decoded), with the same \xHH
+ * convention for blanks and the backslash and the one rule for the rest:
+ * escaped once. */
+static int print_raw(struct libscols_table *tb, FILE *out, bool header)
+{
+	struct libscols_iter *it = scols_new_iter(SCOLS_ITER_FORWARD);
+	size_t n = scols_table_get_ncols(tb), i;
+	struct libscols_line *ln;
+
+	if (it == NULL) {
+		errno = ENOMEM;
 		return -1;
-	return 0;
+	}
+	if (header) {
+		for (i = 0; i < n; i++)
+			put_raw_field(out, scols_cell_get_data(scols_column_get_header(
+				scols_table_get_column(tb, i))), i == 0);
+		fputc('\n', out);
+	}
+	while (scols_table_next_line(tb, it, &ln) == 0) {
+		for (i = 0; i < n; i++)
+			put_raw_field(out, scols_cell_get_data(scols_line_get_cell(ln, i)),
+				      i == 0);
+		fputc('\n', out);
+	}
+	scols_free_iter(it);
+	return ferror(out) ? -1 : 0;
 }
 
 int out_table_print(struct out_table *t)
@@ -400,6 +505,8 @@ int out_table_print(struct out_table *t)
 
 	if (scols_table_is_json(t->tb) && has_array_column(t))
 		return print_json_arrays(t);
+	if (t->o.raw && !t->o.json)
+		return print_raw(t->tb, stdout, !t->o.noheadings);
 	rc = scols_print_table(t->tb);
 
 	if (rc != 0) {
@@ -620,9 +727,15 @@ static void *print_chunk(void *arg)
 			scols_unref_table(tb);
 			break;
 		}
-		rc = scols_print_table(tb);
-		if (rc != 0)
-			ch->error = rc < 0 ? -rc : EIO;
+		if (ch->t->o.raw && !ch->t->o.json) {
+			rc = print_raw(tb, out, false) < 0 ? errno : 0;
+			if (rc != 0)
+				ch->error = rc;
+		} else {
+			rc = scols_print_table(tb);
+			if (rc != 0)
+				ch->error = rc < 0 ? -rc : EIO;
+		}
 		scols_unref_table(tb);
 	}
 	if (fclose(out) != 0 && ch->error == 0)

@@ -128,4 +128,8 @@ int out_record_print(const char *json_name, const struct out_column *cols,
  * value, even empty: no-color.org) and TERM is not "dumb". */
 bool out_use_color(void);
 
+/* Flushes stdout: 0, or -1 with errno, EPIPE when the reader has gone
+ * (also when stdio saw that in an earlier write). */
+int out_flush_stdout(void);
+
 #endif

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "proc/holders.h"
 
 struct holder {

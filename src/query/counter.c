@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "proc/fdlist.h"
 #include "proc/procfs.h"
 #include "query/counter.h"

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "query/filter.h"
 
 enum vtype { V_STR, V_NUM, V_BOOL };

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "net/attach.h"
 #include "net/netaddr.h"
 #include "proc/fdtype.h"

@@ -12,6 +12,7 @@
 
 #include "lib/caps.h"
 #include "lib/util.h"
+#include "out/escape.h"
 #include "out/table.h"
 #include "teach/demo.h"
 #include "teach/screen.h"
@@ -94,11 +95,16 @@ int demo_open_new(struct demo_ctx *d, const char *name, int flags,
 	int want = steps_lowest_free(&d->steps, 0), fd, e;
 	struct step *st;
 
+	char *shown;
+
 	fd = tempdir_open_new(name, flags);
 	e = fd < 0 ? errno : 0;
+	/* The directory comes from TMPDIR: escaped like any foreign name. */
+	shown = demo_c_string(demo_path(name), strlen(demo_path(name)));
 	st = steps_call(&d->steps, "open", fd, e,
 			"open(\"%s\", %s|O_CREAT|O_EXCL|O_NOFOLLOW, 0600)",
-			demo_path(name), flagtext);
+			shown, flagtext);
+	free(shown);
 	step_expect(st, want);
 	if (fd < 0)
 		d->failed = true;
@@ -111,10 +117,14 @@ int demo_open_path(struct demo_ctx *d, const char *path, int flags,
 	int want = steps_lowest_free(&d->steps, 0), fd, e;
 	struct step *st;
 
+	char *shown;
+
 	fd = open(path, flags);
 	e = fd < 0 ? errno : 0;
-	st = steps_call(&d->steps, "open", fd, e, "open(\"%s\", %s)", path,
+	shown = demo_c_string(path, strlen(path));
+	st = steps_call(&d->steps, "open", fd, e, "open(\"%s\", %s)", shown,
 			flagtext);
+	free(shown);
 	step_expect(st, want);
 	if (fd < 0)
 		d->failed = true;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "net/attach.h"
 #include "net/netaddr.h"
 #include "net/sock.h"
@@ -590,6 +591,9 @@ static void child_main(struct side *sd, const struct steps *parent,
 		close(sd->steps_fd);
 	steps_release(&sd->st);
 	fflush(stdout);
+	/* What the side inherited and still holds is not its to leave
+	 * open: only 0, 1 and 2 reach _exit. */
+	close_range(3, ~0U, 0);
 	_exit(rc < 0 ? EXIT_FAIL : EXIT_OK);
 }
 
@@ -656,9 +660,8 @@ static int reap(pid_t pid, const char *label)
 {
 	int status;
 
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
+	if (tempdir_reap(pid, &status) < 0)
+		return -1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFSIGNALED(status))
@@ -677,7 +680,7 @@ static pid_t spawn(struct side *sd, struct steps *s, const char *label,
 	steps_flush(s);
 	fflush(stdout);
 	fflush(stderr);
-	pid = fork();
+	pid = tempdir_fork();
 	if (pid < 0) {
 		warn("fork");
 		return -1;

@@ -10,10 +10,11 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
 #include "teach/figure.h"
-#include "teach/kcmp.h"
+#include "proc/kcmp.h"
 
 static int find_inode(struct figure *f, const struct stat *st, const char *link)
 {

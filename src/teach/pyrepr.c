@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "teach/pyrepr.h"
 
 #define PY_TIMEOUT_MS 5000

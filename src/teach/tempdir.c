@@ -1,38 +1,59 @@
 /* The private temporary directory.  Its state is file-static because the
  * signal handler must reach it; the handler uses only async-signal-safe
- * calls (getpid, unlink, rmdir, sigaction, raise) over fixed buffers. */
+ * calls (getpid, kill, waitpid, unlink, rmdir, sigaction, raise) over
+ * fixed buffers, and writes only volatile sig_atomic_t state. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/termsig.h"
 #include "teach/tempdir.h"
 
 #define TEMPDIR_MAX_NAMES 64
 #define TEMPDIR_NAME_LEN 64
+#define TEMPDIR_MAX_CHILDREN 8
 
 static struct {
 	char dir[PATH_MAX];
 	char names[TEMPDIR_MAX_NAMES][TEMPDIR_NAME_LEN];
 	volatile sig_atomic_t nnames;
+	/* pid_t is an int on Linux, as sig_atomic_t is. */
+	volatile sig_atomic_t children[TEMPDIR_MAX_CHILDREN];
 	pid_t owner;
-	bool active;
-	struct sigaction old_int, old_term, old_hup;
+	volatile sig_atomic_t active;
+	struct termsig_saved old;
 } td;
 
-/* Only the owner removes: a child of fork() shares the directory. */
+/* Children first: one still running could create a file (bind a socket)
+ * after the names were removed, and keep the directory from going. */
+static void end_children(void)
+{
+	size_t i;
+
+	for (i = 0; i < TEMPDIR_MAX_CHILDREN; i++) {
+		pid_t pid = td.children[i];
+
+		if (pid <= 0)
+			continue;
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		td.children[i] = 0;
+	}
+}
+
 static void remove_names(void)
 {
 	char path[PATH_MAX + TEMPDIR_NAME_LEN + 2];
 	sig_atomic_t i;
-	size_t dl;
+	size_t dl = strlen(td.dir);
 
-	if (!td.active || getpid() != td.owner)
-		return;
-	dl = strlen(td.dir);
 	for (i = 0; i < td.nnames; i++) {
 		size_t nl = strlen(td.names[i]);
 
@@ -43,30 +64,37 @@ static void remove_names(void)
 	}
 }
 
-static void remove_all(void)
+/* Only the owner removes: a child of fork() shares the directory. */
+static void remove_all(bool signalled)
 {
 	if (!td.active || getpid() != td.owner)
 		return;
+	if (signalled)
+		end_children();
 	remove_names();
 	rmdir(td.dir);
 }
 
 void tempdir_clear(void)
 {
+	if (!td.active || getpid() != td.owner)
+		return;
 	remove_names();
-	if (td.active && getpid() == td.owner)
-		td.nnames = 0;
+	td.nnames = 0;
 }
 
 static void on_signal(int sig)
 {
+	struct sigaction dfl;
 	int saved = errno;
 
-	remove_all();
-	td.active = false;
+	remove_all(true);
+	td.active = 0;
 	/* Die of the signal as if fdscope had not caught it, so that the
 	 * shell sees the usual status. */
-	signal(sig, SIG_DFL);
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigaction(sig, &dfl, NULL);
 	raise(sig);
 	/* raise() does return here: sig stays blocked while its handler
 	 * runs, and is delivered when the handler returns.  cppcheck takes
@@ -84,7 +112,6 @@ static const char *tmp_base(void)
 
 int tempdir_create(void)
 {
-	struct sigaction sa;
 	sigset_t block, old;
 	int n, ret = -1, saved = 0;
 
@@ -99,10 +126,7 @@ int tempdir_create(void)
 	/* A Ctrl-C between mkdtemp and the handler would leave the
 	 * directory behind: both happen with the signals held. */
 	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	/* A closed terminal window (demo --step) sends SIGHUP. */
-	sigaddset(&block, SIGHUP);
+	termsig_fill(&block);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	/* mkdtemp creates the directory with mode 0700. */
 	if (mkdtemp(td.dir) == NULL) {
@@ -110,14 +134,9 @@ int tempdir_create(void)
 		goto cleanup;
 	}
 	td.owner = getpid();
-	td.active = true;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
+	td.active = 1;
 	/* One handler at a time: SIGTERM during SIGINT's cleanup waits. */
-	sa.sa_mask = block;
-	sigaction(SIGINT, &sa, &td.old_int);
-	sigaction(SIGTERM, &sa, &td.old_term);
-	sigaction(SIGHUP, &sa, &td.old_hup);
+	termsig_catch(on_signal, &block, &td.old);
 	ret = 0;
 cleanup:
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -184,9 +203,66 @@ void tempdir_remove(void)
 {
 	if (!td.active || getpid() != td.owner)
 		return;
-	remove_all();
-	td.active = false;
-	sigaction(SIGINT, &td.old_int, NULL);
-	sigaction(SIGTERM, &td.old_term, NULL);
-	sigaction(SIGHUP, &td.old_hup, NULL);
+	remove_all(false);
+	td.active = 0;
+	termsig_restore(&td.old);
+}
+
+static void hold_signals(sigset_t *old)
+{
+	sigset_t block;
+
+	sigemptyset(&block);
+	termsig_fill(&block);
+	sigprocmask(SIG_BLOCK, &block, old);
+}
+
+pid_t tempdir_fork(void)
+{
+	pid_t parent = getpid(), pid;
+	sigset_t old;
+	size_t i;
+
+	/* The fork and the record of the child are one step for the
+	 * handler: a signal waits until the child is known. */
+	hold_signals(&old);
+	pid = fork();
+	if (pid == 0) {
+		/* A parent already gone (killed between fork and here) would
+		 * never send the death signal. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(1);
+		for (i = 0; i < TEMPDIR_MAX_CHILDREN; i++)
+			td.children[i] = 0;
+	} else if (pid > 0) {
+		for (i = 0; i < TEMPDIR_MAX_CHILDREN; i++)
+			if (td.children[i] <= 0) {
+				td.children[i] = pid;
+				break;
+			}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return pid;
+}
+
+pid_t tempdir_reap(pid_t pid, int *status)
+{
+	siginfo_t info;
+	sigset_t old;
+	pid_t r;
+	size_t i;
+
+	/* Waits without reaping, then reaps and forgets the child with the
+	 * signals held: the handler never kills a number that a reaped
+	 * child left free for another process. */
+	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0)
+		if (errno != EINTR)
+			return -1;
+	hold_signals(&old);
+	r = waitpid(pid, status, 0);
+	for (i = 0; i < TEMPDIR_MAX_CHILDREN; i++)
+		if (td.children[i] == pid)
+			td.children[i] = 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
 }

@@ -1,17 +1,20 @@
 /* The demos' private temporary directory: one mkdtemp directory (mode
  * 0700) under $TMPDIR or /tmp, every file in it created exclusively and
  * never through a symlink, and all of it removed on exit, on error and on
- * SIGINT/SIGTERM/SIGHUP.  One per process; no descriptor is held open on it, so
- * it never shows up in the tables the demos print. */
+ * every signal whose default action ends the process (lib/termsig.h),
+ * after the children that could still write in it are killed.  One per
+ * process; no descriptor is held open on it, so it never shows up in the
+ * tables the demos print. */
 #ifndef FDSCOPE_TEMPDIR_H
 #define FDSCOPE_TEMPDIR_H
 
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* Creates the directory and installs the SIGINT/SIGTERM/SIGHUP handlers that
- * remove it (then die of the signal as before).  Returns 0, or -1 with
+/* Creates the directory and installs the handlers of the terminating
+ * signals that remove it (then die of the signal as before).  Returns 0, or -1 with
  * errno after which nothing exists. */
 int tempdir_create(void);
 
@@ -38,5 +41,15 @@ void tempdir_clear(void);
  * is none.  Called by the creating process only (a forked child's call
  * does nothing), so a child's exit never pulls it from under its parent. */
 void tempdir_remove(void);
+
+/* fork() for a demo's child: the child dies with fdscope (SIGKILL from
+ * the kernel when its parent ends, checked against a parent already
+ * gone), and on a signal the parent kills and reaps it before removing
+ * the directory.  Returns as fork() does. */
+pid_t tempdir_fork(void);
+
+/* waitpid(pid, status, 0) for a child of tempdir_fork, which it then
+ * forgets. */
+pid_t tempdir_reap(pid_t pid, int *status);
 
 #endif

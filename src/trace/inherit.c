@@ -13,10 +13,11 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "out/escape.h"
 #include "net/attach.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
-#include "teach/kcmp.h"
+#include "proc/kcmp.h"
 #include "trace/inherit.h"
 
 #define SNAP_NEED (FDL_NEED_LINK | FDL_NEED_STAT | FDL_NEED_FDINFO | \

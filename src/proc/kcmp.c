@@ -4,7 +4,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "teach/kcmp.h"
+#include "proc/kcmp.h"
 
 int kcmp_file(pid_t pid1, int fd1, pid_t pid2, int fd2)
 {
