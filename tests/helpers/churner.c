@@ -1,7 +1,10 @@
 /* A leaking process for `fdscope watch` tests: every 100 ms it opens 5
  * descriptors (a pipe, a unix socket pair, a UDP socket: each a new inode,
  * so a reused number always names something new) and closes the 2 oldest
- * it still holds (3 per 100 ms net, 30 per second), on a fixed schedule; every 500 ms it puts
+ * it still holds (3 per 100 ms net, 30 per second), on a fixed schedule.
+ * Before it is ready it opens WARMUP descriptors, so that what a round
+ * closes was opened at least 400 ms before: a watcher sampling more often
+ * sees every open and every close.  Every 500 ms it puts
  * /dev/null or /dev/zero, by turns, under descriptor 200 with dup2.  It
  * prints "ready fixed=200" and runs for at most 200 rounds (20 s) or
  * until its stdin closes. */
@@ -14,16 +17,25 @@
 #include <unistd.h>
 
 #define ROUNDS 200
+#define WARMUP 20
 
 int main(void)
 {
-	static int held[ROUNDS * 5];
+	static int held[WARMUP + ROUNDS * 5];
 	size_t nheld = 0, oldest = 0;
 	struct timespec due;
 	int round, i;
 
 	if (dup2(open("/dev/zero", O_RDONLY), 200) < 0)
 		return 1;
+	while (nheld < WARMUP) {
+		int p[2];
+
+		if (pipe(p) < 0)
+			return 1;
+		held[nheld++] = p[0];
+		held[nheld++] = p[1];
+	}
 	printf("ready fixed=200\n");
 	fflush(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &due);
