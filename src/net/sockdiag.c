@@ -397,7 +397,7 @@ static int unix_exact_all(int fd, struct sock_table *t,
 			return -1;
 	}
 	end = t->n;
-	for (i = first; i < end; i++) {
+	for (i = first; t->entries != NULL && i < end; i++) {
 		unsigned long long peer = t->entries[i].peer_ino;
 
 		if (t->entries[i].have_peer && sock_table_find(t, peer) == NULL &&

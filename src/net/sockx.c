@@ -86,11 +86,14 @@ static void set_inet(struct sockaddr_storage *ss, socklen_t *len, int family,
 	}
 }
 
-/* The attributes after a fixed header of hdr bytes. */
+/* The attributes after a fixed header of hdr bytes.  rta and rtalen are
+ * assigned, so they cannot be parenthesised. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define FOR_EACH_RTA(msg, len, hdr, rta, rtalen) \
 	for (rta = (const struct rtattr *)((const char *)(msg) + NLMSG_ALIGN(hdr)), \
 	     rtalen = (len) > NLMSG_ALIGN(hdr) ? (int)((len) - NLMSG_ALIGN(hdr)) : 0; \
 	     RTA_OK(rta, rtalen); rta = RTA_NEXT(rta, rtalen))
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 int sockx_decode_inet(struct sockx_table *t, int proto, const void *msg,
 		      size_t len)
@@ -287,6 +290,8 @@ static int send_dump(int fd, const struct dump *d, uint32_t seq)
 {
 	union {
 		struct nlmsghdr nlh;
+		/* Only sizes the buffer the header starts. */
+		// cppcheck-suppress unusedStructMember
 		char bytes[NLMSG_SPACE(sizeof(struct inet_diag_req_v2) + 64)];
 	} msg;
 	union {
@@ -494,7 +499,8 @@ int sockx_parse_procnet_raw(struct sockx_table *t, int family, const char *text,
 		memcpy(line, p, ll);
 		line[ll] = '\0';
 		p = eol + 1;
-		if (sscanf(line, " %u: %39[0-9A-Fa-f]:%x %39[0-9A-Fa-f]:%x %x %x:%x "
+		/* The kernel's fixed /proc/net/raw layout. */
+		if (sscanf(line, " %u: %39[0-9A-Fa-f]:%x %39[0-9A-Fa-f]:%x %x %x:%x " /* NOLINT(cert-err34-c) */
 			   "%*x:%*x %*x %u %*d %llu", &sl, laddr, &lport, raddr,
 			   &rport, &st, &txq, &rxq, &uid, &ino) != 10 ||
 		    strlen(laddr) != alen || strlen(raddr) != alen || ino == 0 ||

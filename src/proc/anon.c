@@ -471,14 +471,18 @@ static const char *epoll_summary(const char *text, size_t len, char *buf,
 	int n = anon_parse_epoll(text, len, t, SUMMARY_MAX_TARGETS), i, shown;
 	size_t used = 0;
 
+	/* n counts every target, also those past the first
+	 * SUMMARY_MAX_TARGETS that were parsed into t. */
 	shown = n < SUMMARY_MAX_TARGETS ? n : SUMMARY_MAX_TARGETS;
 	for (i = 0; i < shown; i++)
 		fds[i] = t[i].tfd;
+	// cppcheck-suppress uninitvar ; the first shown are set just above
 	qsort(fds, (size_t)shown, sizeof(fds[0]), cmp_int);
 	append(buf, buflen, &used, "eventpoll: %d target%s%s", n,
 	       n == 1 ? "" : "s", n ? ":" : "");
 	for (i = 0; i < shown; i++)
 		append(buf, buflen, &used, " %d", fds[i]);
+	// cppcheck-suppress knownConditionTrueFalse ; n may exceed the cap
 	if (n > shown)
 		append(buf, buflen, &used, " ...");
 	return buf;

@@ -77,12 +77,15 @@ static bool word_uint(const char *w, size_t n, unsigned int *out)
 	return true;
 }
 
-/* Calls fn for each line of text[0, len). */
+/* Calls fn for each line of text[0, len).  line and eol are declared,
+ * so they cannot be parenthesised. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define FOR_EACH_LINE(text, len, line, eol) \
 	for (const char *line = (text), *eol, *end_ = (text) + (len); \
 	     line < end_ && ((eol = memchr(line, '\n', (size_t)(end_ - line))) \
 			     != NULL || (eol = end_) != NULL); \
 	     line = eol + 1)
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 int devtab_parse_devices(struct devtab *t, const char *text, size_t len)
 {

@@ -511,7 +511,9 @@ static struct node *parse_binary(struct parser *ps, enum tkind tk,
 {
 	struct node *l = sub(ps), *n, *r;
 
-	while (l && ps->kind == tk) {
+	if (l == NULL)
+		return NULL;
+	while (ps->kind == tk) {
 		lex(ps);
 		r = sub(ps);
 		if (r == NULL) {
@@ -675,7 +677,7 @@ static enum filter_result eval_cmp(const struct node *n, filter_get_fn get,
 		c = a.b != b.b;
 		break;
 	default:
-		c = strcmp(a.s, b.s);
+		c = a.s && b.s ? strcmp(a.s, b.s) : (a.s != NULL) - (b.s != NULL);
 		break;
 	}
 	switch (n->op) {

@@ -206,7 +206,7 @@ int query_parse_fds(const char *arg, struct query_fdrange **out, size_t *n,
 
 	do {
 		size_t k = strcspn(p, ",");
-		char tmp[48], *dash;
+		char tmp[48], *dash = NULL;
 		struct query_fdrange r = { 0 };
 		long long lo, hi;
 		const char *w = "too long";

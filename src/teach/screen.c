@@ -223,7 +223,7 @@ static enum screen_request read_keys(struct screen *sc, int fd,
 		if (c == '\r' || c == '\n') {
 			digits[nd] = '\0';
 			req = nd ? SCREEN_JUMP : SCREEN_GO_ON;
-			*jump = nd ? atoi(digits) : 0;
+			*jump = nd ? (int)strtol(digits, NULL, 10) : 0;
 			break;
 		}
 		if (c == ' ' && nd == 0) {

@@ -323,11 +323,8 @@ static void text_call_line(struct text *t, const struct steps *s,
 			col = 8;
 		}
 		/* A piece wider than the line (a long path) is cut. */
-		if (col + seg > room && room > col) {
+		if (col + seg > room && room > col)
 			seg = room - col;
-			if (seg < 1)
-				seg = 1;
-		}
 		xappendf(&t->buf, &t->len, "%.*s", (int)seg, p);
 		col += seg;
 		p += seg;
@@ -1066,7 +1063,7 @@ struct source {
 	size_t n, cap, head;
 };
 
-static void source_push(struct source *src, struct step *st)
+static void source_push(struct source *src, const struct step *st)
 {
 	if (src->n == src->cap) {
 		src->cap = src->cap ? 2 * src->cap : 16;
