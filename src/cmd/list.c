@@ -831,26 +831,10 @@ static const char *user_cell(const struct list_control *ctl, uid_t uid,
 	return fmt_ull(buf, len, (unsigned long long)uid);
 }
 
+/* STTYPE as lsfd prints it: UNKN for a type stat has no name for. */
 static const char *sttype_name(mode_t mode)
 {
-	switch (mode & S_IFMT) {
-	case S_IFREG:
-		return "REG";
-	case S_IFDIR:
-		return "DIR";
-	case S_IFCHR:
-		return "CHR";
-	case S_IFBLK:
-		return "BLK";
-	case S_IFIFO:
-		return "FIFO";
-	case S_IFSOCK:
-		return "SOCK";
-	case S_IFLNK:
-		return "LNK";
-	default:
-		return "UNKN";
-	}
+	return fdtype_mode_name(mode, "UNKN");
 }
 
 /* SOURCE as lsfd has it: where the file lives, or what a device is. */

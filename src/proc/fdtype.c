@@ -39,20 +39,8 @@ static const char *anon_kind(const char *link)
 	return "anon_inode";
 }
 
-const char *fdtype_name(mode_t mode, bool have_mode, const char *link)
+const char *fdtype_mode_name(mode_t mode, const char *other)
 {
-	if (link != NULL) {
-		if (fdtype_is_anon(link))
-			return anon_kind(link);
-		/* pidfs (6.9+) keeps the anon_inode text, older kernels too;
-		 * this catches a future plain "pidfd:" spelling. */
-		if (strncmp(link, "pidfd:", 6) == 0)
-			return "pidfd";
-		if (strncmp(link, "/memfd:", 7) == 0 && have_mode && S_ISREG(mode))
-			return "memfd";
-	}
-	if (!have_mode)
-		return "unknown";
 	switch (mode & S_IFMT) {
 	case S_IFREG:
 		return "REG";
@@ -69,8 +57,25 @@ const char *fdtype_name(mode_t mode, bool have_mode, const char *link)
 	case S_IFLNK:
 		return "LNK";
 	default:
-		return "unknown";
+		return other;
 	}
+}
+
+const char *fdtype_name(mode_t mode, bool have_mode, const char *link)
+{
+	if (link != NULL) {
+		if (fdtype_is_anon(link))
+			return anon_kind(link);
+		/* pidfs (6.9+) keeps the anon_inode text, older kernels too;
+		 * this catches a future plain "pidfd:" spelling. */
+		if (strncmp(link, "pidfd:", 6) == 0)
+			return "pidfd";
+		if (strncmp(link, "/memfd:", 7) == 0 && have_mode && S_ISREG(mode))
+			return "memfd";
+	}
+	if (!have_mode)
+		return "unknown";
+	return fdtype_mode_name(mode, "unknown");
 }
 
 /* Status flags as the kernel prints them in fdinfo.  The values are the

@@ -12,6 +12,9 @@
  * (eventfd, eventpoll, ...), memfd, or "unknown". */
 const char *fdtype_name(mode_t mode, bool have_mode, const char *link);
 
+/* The stat type alone (REG, DIR, CHR, BLK, FIFO, SOCK, LNK), or other. */
+const char *fdtype_mode_name(mode_t mode, const char *other);
+
 /* True when the link text names an anonymous inode ("anon_inode:..."). */
 bool fdtype_is_anon(const char *link);
 
