@@ -123,21 +123,39 @@ bool query_want_process(const struct query *q, const char *root, pid_t pid,
 /* Same for one descriptor number of qp (a struct query_proc *). */
 bool query_keep_fd(const void *qp, int fd);
 
-/* A collected row: its process and entry, the socket behind it when
- * decoded (and its unix peer), and the cell texts for -Q. */
+/* One row of any kind as the selections see it: a descriptor, an --assoc
+ * row (cwd, rtd, exe, mem, a namespace) or a lock row (a lock without a
+ * descriptor): its process, its number or ASSOC name, the file it is
+ * (device and inode, and the kernel's name of it), its TYPE, the socket
+ * behind it when decoded (and its unix peer), and the cell texts for -Q. */
 struct query_row {
 	const struct fd_proc *proc;
-	const struct fd_entry *e;
+	int fd;				/* -1: not a descriptor */
+	const char *assoc;		/* "cwd", "mem", ...; NULL otherwise */
+	bool have_id;			/* dev and ino name the file */
+	dev_t dev;
+	ino_t ino;
+	const char *path;		/* link text or mapped path, or NULL */
+	const char *type;		/* TYPE, or NULL */
 	const struct sock_info *si, *peer;
 	filter_get_fn get;
 	const void *get_ctx;
 };
 
+/* Fills r for descriptor e of p; si, peer, get and get_ctx are cleared. */
+void query_row_of_fd(struct query_row *r, const struct fd_proc *p,
+		     const struct fd_entry *e);
+
 bool query_match(const struct query *q, const struct query_row *r);
+
+/* True when -d names an --assoc row (cwd, rtd, txt, mem), as lsof's -d
+ * does: those rows are then listed as if --assoc was given. */
+bool query_names_assoc(const struct query *q);
 
 /* Parsers of the option values, exposed for the tests. */
 struct query_fdrange {
-	int lo, hi;
+	int lo, hi;		/* -1 for a name */
+	const char *name;	/* ASSOC of the rows named (txt is "exe") */
 	bool exclude;
 };
 int query_parse_fds(const char *arg, struct query_fdrange **out, size_t *n,
