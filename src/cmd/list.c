@@ -1883,9 +1883,12 @@ static void attach_extra(struct list_control *ctl, unsigned int need)
 
 		ctl->assocs = xcalloc(ctl->nprocs + 1, sizeof(*ctl->assocs));
 		for (pi = 0; pi < ctl->nprocs; pi++)
+			/* One that exited since its table was read is gone,
+			 * as --all says nothing of those either. */
 			if (ctl->procs[pi].tid == 0 &&
 			    assoc_collect(&ctl->assocs[pi], ctl->proc_root,
-					  ctl->procs[pi].self ? 0 : ctl->procs[pi].pid) < 0)
+					  ctl->procs[pi].self ? 0 : ctl->procs[pi].pid) < 0 &&
+			    !(ctl->all && (errno == ENOENT || errno == ESRCH)))
 				warn("process %ld: cannot read its cwd, root, exe and "
 				     "mappings", (long)ctl->procs[pi].pid);
 	}
