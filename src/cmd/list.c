@@ -446,6 +446,7 @@ struct list_control {
 	bool selecting;		/* some selection or filter was given */
 	unsigned int first_need;	/* what the selections need collected */
 	unsigned int skip_dumps;	/* socket dumps no row can need */
+	struct inetdiag_filter port_filter;	/* -i's ports, in the kernel */
 	struct devtab devtab;
 	struct ep_mark *epmarks;	/* by (process, target descriptor) */
 	size_t nepmarks;
@@ -1694,8 +1695,9 @@ static void start_prefetch(struct list_control *ctl)
 		if (ctl->pins[i].fd >= 0)
 			n = procfs_fd_count_hint(ctl->pins[i].fd);
 	if (ctl->all || n >= PREFETCH_MIN_FDS)
-		ctl->prefetch = sock_prefetch_start_some(ctl->proc_root,
-							 ctl->skip_dumps);
+		ctl->prefetch = sock_prefetch_start_filtered(ctl->proc_root,
+							     ctl->skip_dumps,
+							     &ctl->port_filter);
 }
 
 /* A socket NAME the main dumps (TCP, UDP, unix) left without a decoding:
@@ -1907,6 +1909,7 @@ static void attach_extra(struct list_control *ctl, unsigned int need)
 			ctl->attach = net_attach_new(ctl->proc_root, ctl->procs,
 						     all_tables(ctl));
 			net_attach_skip_dumps(ctl->attach, ctl->skip_dumps);
+			net_attach_filter_dumps(ctl->attach, &ctl->port_filter);
 			net_attach_take_prefetch(ctl->attach, ctl->prefetch);
 			ctl->prefetch = NULL;
 		}
@@ -2519,6 +2522,7 @@ static int prepare_query(struct list_control *ctl)
 		return -1;
 	ctl->first_need = query_need(ctl->query, &sockets);
 	ctl->skip_dumps = query_skip_dumps(ctl->query);
+	query_port_filter(ctl->query, &ctl->port_filter);
 	if (sockets)
 		ctl->first_need |= LIST_NEED_SOCKETS;
 	for (col = 0; col < NCOLUMNS; col++)

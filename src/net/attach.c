@@ -54,6 +54,7 @@ struct net_attach {
 	unsigned long long *inos;	/* their unix (or unnamed) inodes */
 	size_t ninos;
 	unsigned int skip;	/* dumps not wanted, whatever is listed */
+	const struct inetdiag_filter *filter;	/* of every TCP and UDP dump */
 };
 
 struct net_attach *net_attach_new(const char *proc_root,
@@ -93,11 +94,19 @@ struct sock_prefetch *sock_prefetch_start(const char *proc_root)
 struct sock_prefetch *sock_prefetch_start_some(const char *proc_root,
 					       unsigned int skip)
 {
+	return sock_prefetch_start_filtered(proc_root, skip, NULL);
+}
+
+struct sock_prefetch *sock_prefetch_start_filtered(const char *proc_root,
+						   unsigned int skip,
+						   const struct inetdiag_filter *filter)
+{
 	struct sock_prefetch *pf = xcalloc(1, sizeof(*pf));
 
 	pf->root = proc_root;
 	sock_table_init(&pf->t);
 	pf->t.skip = skip;
+	pf->t.filter = filter;
 	if (pthread_create(&pf->thread, NULL, prefetch_run, pf) != 0) {
 		free(pf);
 		return NULL;
@@ -130,6 +139,12 @@ void sock_prefetch_free(struct sock_prefetch *pf)
 void net_attach_skip_dumps(struct net_attach *a, unsigned int skip)
 {
 	a->skip = skip;
+}
+
+void net_attach_filter_dumps(struct net_attach *a,
+			     const struct inetdiag_filter *filter)
+{
+	a->filter = filter;
 }
 
 void net_attach_take_prefetch(struct net_attach *a, struct sock_prefetch *pf)
@@ -313,6 +328,7 @@ static size_t find_or_add_ns(struct net_attach *a, unsigned long long ino)
 	a->ns[a->nns].ino = ino;
 	sock_table_init(&a->ns[a->nns].t);
 	a->ns[a->nns].t.skip = a->skip;
+	a->ns[a->nns].t.filter = a->filter;
 	return a->nns++;
 }
 

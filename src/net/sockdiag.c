@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "net/inetdiag_filter.h"
 #include "net/procnet.h"
 #include "net/sockdiag.h"
 
@@ -287,8 +288,42 @@ static int send_request_ino(int fd, enum sockdiag_dump which, uint32_t seq,
 	return 0;
 }
 
-static int send_request(int fd, enum sockdiag_dump which, uint32_t seq)
+/* A TCP or UDP dump of the sockets filter accepts only. */
+static int send_filtered(int fd, enum sockdiag_dump which, uint32_t seq,
+			 const struct inetdiag_filter *filter)
 {
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 r;
+		struct rtattr rta;
+		unsigned char code[INETDIAG_FILTER_MAX_LEN];
+	} req;
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+
+	memset(&req, 0, sizeof(req));
+	req.r.sdiag_family = which == SOCKDIAG_TCP6 || which == SOCKDIAG_UDP6 ?
+		AF_INET6 : AF_INET;
+	req.r.sdiag_protocol = which == SOCKDIAG_TCP4 || which == SOCKDIAG_TCP6 ?
+		IPPROTO_TCP : IPPROTO_UDP;
+	req.r.idiag_states = ~0U;
+	req.rta.rta_type = INET_DIAG_REQ_BYTECODE;
+	req.rta.rta_len = (unsigned short)RTA_LENGTH(filter->len);
+	memcpy(req.code, filter->code, filter->len);
+	req.nlh.nlmsg_len = NLMSG_LENGTH(sizeof(req.r)) + RTA_SPACE(filter->len);
+	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.nlh.nlmsg_seq = seq;
+	if (sendto(fd, &req, req.nlh.nlmsg_len, 0, (struct sockaddr *)&nl,
+		   sizeof(nl)) < 0)
+		return -1;
+	return 0;
+}
+
+static int send_request(int fd, enum sockdiag_dump which, uint32_t seq,
+			const struct inetdiag_filter *filter)
+{
+	if (filter && filter->len && which != SOCKDIAG_UNIX)
+		return send_filtered(fd, which, seq, filter);
 	return send_request_ino(fd, which, seq, 0);
 }
 
@@ -339,7 +374,7 @@ static int dump_one(int fd, struct sock_table *t, enum sockdiag_dump which,
 	long buf[32768 / sizeof(long)];
 	int rc = 0;
 
-	if (send_request(fd, which, seq) < 0)
+	if (send_request(fd, which, seq, t->filter) < 0)
 		return -1;
 	while (rc == 0) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);

@@ -851,6 +851,9 @@ unsigned int query_need(const struct query *q, bool *sockets)
 		need |= FDL_NEED_STAT | FDL_NEED_LINK;
 	if (q->ncommands)
 		need |= FDL_NEED_COMM;
+	/* Only a socket can be one of these. */
+	if (q->ninets || q->unix_sockets || q->listening || q->nstates)
+		need |= FDL_NEED_SOCKETS_ONLY;
 	return need;
 }
 
@@ -874,6 +877,25 @@ unsigned int query_skip_dumps(const struct query *q)
 		(!tcp || !v6 ? 1u << SOCKDIAG_TCP6 : 0) |
 		(!udp || !v4 ? 1u << SOCKDIAG_UDP4 : 0) |
 		(!udp || !v6 ? 1u << SOCKDIAG_UDP6 : 0);
+}
+
+bool query_port_filter(const struct query *q, struct inetdiag_filter *f)
+{
+	unsigned int ranges[INETDIAG_FILTER_MAX_RANGES][2];
+	size_t i, k, n = 0;
+
+	f->len = 0;
+	for (i = 0; i < q->ninets; i++) {
+		const struct query_inet *qi = &q->inets[i];
+
+		if (qi->nports == 0 || n + qi->nports > ARRAY_SIZE(ranges))
+			return false;
+		for (k = 0; k < qi->nports; k++, n++) {
+			ranges[n][0] = qi->ports[k][0];
+			ranges[n][1] = qi->ports[k][1];
+		}
+	}
+	return inetdiag_filter_ports(f, (const unsigned int (*)[2])ranges, n) == 0;
 }
 
 bool query_uses_column(const struct query *q, int col)

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "net/inetdiag_filter.h"
 #include "net/sockdiag.h"
 #include "out/table.h"
 #include "proc/fdlist.h"
@@ -103,6 +104,12 @@ unsigned int query_need(const struct query *q, bool *sockets);
 /* The socket dumps (1 << SOCKDIAG_*) no row can need: every row of an
  * -i selection is an Internet socket of its families and protocols. */
 unsigned int query_skip_dumps(const struct query *q);
+
+/* The kernel-side filter of the TCP and UDP dumps: when every -i names
+ * ports, only sockets with one of them at either end can match (and the
+ * other end of a loopback connection has it too).  Returns false, with f
+ * empty, when every socket must be dumped. */
+bool query_port_filter(const struct query *q, struct inetdiag_filter *f);
 
 /* True when -Q or a -C counter names column col. */
 bool query_uses_column(const struct query *q, int col);
