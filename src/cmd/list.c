@@ -2541,11 +2541,15 @@ static int prepare_query(struct list_control *ctl)
 	/* The headroom table names each process. */
 	if (mode != SUMMARY_NEVER && !query_pids_only(ctl->query))
 		ctl->need |= FDL_NEED_COMM;
-	/* fdlist reads fdinfo whenever it reads both link and stat; when
-	 * that leaves the columns nothing but per-process or self-only
-	 * reads, those are made at once and no second pass is needed. */
+	/* fdlist reads fdinfo whenever it reads both link and stat, and
+	 * then an anonymous inode's details or a socket's protocol name cost
+	 * a read of those descriptors only; when that leaves the columns
+	 * nothing but per-process or self-only reads, those are made at once
+	 * and no second pass is needed (-Q 'TYPE == "REG"' on a table of
+	 * regular files would read it twice). */
 	if ((ctl->first_need & FDL_NEED_LINK) && (ctl->first_need & FDL_NEED_STAT))
-		ctl->first_need |= FDL_NEED_FDINFO;
+		ctl->first_need |= FDL_NEED_FDINFO |
+			(ctl->need & (FDL_NEED_ANON | FDL_NEED_PROTO));
 	if ((ctl->need & ~ctl->first_need & ~(unsigned int)LIST_NEED_EXTRA &
 	     ~(unsigned int)LIST_LATE_NEEDS) == 0)
 		ctl->first_need |= ctl->need & (FDL_NEED_COMM | FDL_NEED_SOCKOPT);

@@ -56,7 +56,8 @@ enum {
 	"  -s STATE[,STATE]        sockets in these states (LISTEN, ...)\n" \
 	"  -c COMMAND|/REGEX/      commands starting with COMMAND, or matching\n" \
 	"  -u USER|UID|^USER[,...] processes of these users; ^ excludes\n" \
-	"  -d FD-LIST              descriptors: 0-2,10; ^N excludes\n" \
+	"  -d FD-LIST              descriptors: 0-2,10; ^N excludes; cwd, rtd,\n" \
+	"                          txt, mem: those --assoc rows\n" \
 	"      --type TYPE[,TYPE]  descriptors of these types (REG, SOCK, ...)\n" \
 	"  -Q, --filter EXPR       rows where EXPR holds (lsfd's language)\n" \
 	"Results:\n" \
