@@ -2025,6 +2025,21 @@ static bool fd_was_kept(const void *ctx, int fd)
 	return bsearch(&fd, p->fds, p->n, sizeof(*p->fds), cmp_fd) != NULL;
 }
 
+/* True when a kept row is an anonymous inode (or ptmx, tun), whose
+ * details fdlist reads with FDL_NEED_ANON. */
+static bool kept_anon(const struct list_control *ctl)
+{
+	size_t pi, i;
+
+	for (pi = 0; pi < ctl->nprocs; pi++)
+		for (i = 0; i < ctl->procs[pi].n; i++)
+			if (anon_kind_of_link(fd_entry_link(&ctl->procs[pi],
+							    &ctl->procs[pi].fds[i])) !=
+			    ANON_NONE)
+				return true;
+	return false;
+}
+
 /* Selections are decided on what they need alone (a socket's inode for
  * -i, a stat for PATH); only the rows that match are then read for the
  * columns, and matched again on the complete rows. */
@@ -2042,6 +2057,11 @@ static size_t select_rows(struct list_control *ctl)
 	attach_extra(ctl, ctl->first_need);
 	if (keep_matching(ctl) == 0)
 		return 0;
+	/* list_one pinned the namespaces already. */
+	if (again && (fdl & ~ctl->first_need &
+		      ~(unsigned int)(FDL_NEED_PROTO | FDL_NEED_NETNS)) ==
+	    FDL_NEED_ANON && !kept_anon(ctl))
+		again = false;
 	if (again) {
 		for (pi = 0; pi < ctl->nprocs; pi++) {
 			struct fd_proc *old = &ctl->procs[pi], fresh;
@@ -2541,17 +2561,16 @@ static int prepare_query(struct list_control *ctl)
 	/* The headroom table names each process. */
 	if (mode != SUMMARY_NEVER && !query_pids_only(ctl->query))
 		ctl->need |= FDL_NEED_COMM;
-	/* fdlist reads fdinfo whenever it reads both link and stat, and
-	 * then an anonymous inode's details or a socket's protocol name cost
-	 * a read of those descriptors only; when that leaves the columns
-	 * nothing but per-process or self-only reads, those are made at once
-	 * and no second pass is needed (-Q 'TYPE == "REG"' on a table of
-	 * regular files would read it twice). */
+	/* fdlist reads fdinfo whenever it reads both link and stat; when
+	 * that leaves the columns nothing but per-process or self-only
+	 * reads, those are made at once and no second pass is needed.  Nor
+	 * is one for anonymous inodes' details when no matching row is an
+	 * anonymous inode (select_rows): -Q 'TYPE == "REG"' on a table of
+	 * regular files then reads it once. */
 	if ((ctl->first_need & FDL_NEED_LINK) && (ctl->first_need & FDL_NEED_STAT))
-		ctl->first_need |= FDL_NEED_FDINFO |
-			(ctl->need & (FDL_NEED_ANON | FDL_NEED_PROTO));
+		ctl->first_need |= FDL_NEED_FDINFO;
 	if ((ctl->need & ~ctl->first_need & ~(unsigned int)LIST_NEED_EXTRA &
-	     ~(unsigned int)LIST_LATE_NEEDS) == 0)
+	     ~(unsigned int)(LIST_LATE_NEEDS | FDL_NEED_ANON)) == 0)
 		ctl->first_need |= ctl->need & (FDL_NEED_COMM | FDL_NEED_SOCKOPT);
 	ctl->need |= ctl->first_need;
 	return 0;
