@@ -246,9 +246,15 @@ static int diag_open(void)
 	return fd;
 }
 
-/* ino 0: a dump of every socket; else unix_diag's look-up of one. */
+/* The bytecode attribute follows an inet request in the union. */
+_Static_assert(sizeof(struct inet_diag_req_v2) >= sizeof(struct unix_diag_req),
+	       "the inet request is the larger");
+
+/* ino 0: a dump of every socket; else unix_diag's look-up of one.  A TCP
+ * or UDP dump sends only the sockets filter accepts (NULL: every one). */
 static int send_request_ino(int fd, enum sockdiag_dump which, uint32_t seq,
-			    unsigned long long ino)
+			    unsigned long long ino,
+			    const struct inetdiag_filter *filter)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -256,6 +262,8 @@ static int send_request_ino(int fd, enum sockdiag_dump which, uint32_t seq,
 			struct inet_diag_req_v2 inet;
 			struct unix_diag_req unix_;
 		} r;
+		struct rtattr rta;
+		unsigned char code[INETDIAG_FILTER_MAX_LEN];
 	} req;
 	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
 	size_t body;
@@ -277,6 +285,12 @@ static int send_request_ino(int fd, enum sockdiag_dump which, uint32_t seq,
 			which == SOCKDIAG_TCP6 ? IPPROTO_TCP : IPPROTO_UDP;
 		req.r.inet.idiag_states = ~0U;
 		body = sizeof(req.r.inet);
+		if (filter && filter->len) {
+			req.rta.rta_type = INET_DIAG_REQ_BYTECODE;
+			req.rta.rta_len = (unsigned short)RTA_LENGTH(filter->len);
+			memcpy(req.code, filter->code, filter->len);
+			body += RTA_SPACE(filter->len);
+		}
 	}
 	req.nlh.nlmsg_len = NLMSG_LENGTH(body);
 	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
@@ -288,43 +302,10 @@ static int send_request_ino(int fd, enum sockdiag_dump which, uint32_t seq,
 	return 0;
 }
 
-/* A TCP or UDP dump of the sockets filter accepts only. */
-static int send_filtered(int fd, enum sockdiag_dump which, uint32_t seq,
-			 const struct inetdiag_filter *filter)
-{
-	struct {
-		struct nlmsghdr nlh;
-		struct inet_diag_req_v2 r;
-		struct rtattr rta;
-		unsigned char code[INETDIAG_FILTER_MAX_LEN];
-	} req;
-	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
-
-	memset(&req, 0, sizeof(req));
-	req.r.sdiag_family = which == SOCKDIAG_TCP6 || which == SOCKDIAG_UDP6 ?
-		AF_INET6 : AF_INET;
-	req.r.sdiag_protocol = which == SOCKDIAG_TCP4 || which == SOCKDIAG_TCP6 ?
-		IPPROTO_TCP : IPPROTO_UDP;
-	req.r.idiag_states = ~0U;
-	req.rta.rta_type = INET_DIAG_REQ_BYTECODE;
-	req.rta.rta_len = (unsigned short)RTA_LENGTH(filter->len);
-	memcpy(req.code, filter->code, filter->len);
-	req.nlh.nlmsg_len = NLMSG_LENGTH(sizeof(req.r)) + RTA_SPACE(filter->len);
-	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.nlh.nlmsg_seq = seq;
-	if (sendto(fd, &req, req.nlh.nlmsg_len, 0, (struct sockaddr *)&nl,
-		   sizeof(nl)) < 0)
-		return -1;
-	return 0;
-}
-
 static int send_request(int fd, enum sockdiag_dump which, uint32_t seq,
 			const struct inetdiag_filter *filter)
 {
-	if (filter && filter->len && which != SOCKDIAG_UNIX)
-		return send_filtered(fd, which, seq, filter);
-	return send_request_ino(fd, which, seq, 0);
+	return send_request_ino(fd, which, seq, 0, filter);
 }
 
 /* Signed lengths and the seq check follow NLMSG_OK's contract. */
@@ -400,7 +381,7 @@ static int exact_one(int fd, struct sock_table *t, unsigned long long ino,
 	size_t before = t->n;
 	ssize_t n;
 
-	if (send_request_ino(fd, SOCKDIAG_UNIX, seq, ino) < 0)
+	if (send_request_ino(fd, SOCKDIAG_UNIX, seq, ino, NULL) < 0)
 		return -1;
 	do
 		n = recv(fd, buf, sizeof(buf), 0);
