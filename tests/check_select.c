@@ -370,6 +370,7 @@ START_TEST(test_select_row_matching)
 
 		p.strings = other;
 		ck_assert(!fd_matches(q, &p, &e, rsi));
+		p.strings = strings;
 	}
 	query_free(q);
 
