@@ -1,9 +1,9 @@
 /* `fdscope watch`: sample the descriptor tables of processes at an
  * interval and print what opened, closed or changed, with a status line
  * per process (open count, soft limit, growth rate, time to EMFILE).  A
- * sample reads numbers and link texts, and a statx of descriptors naming
- * paths (proc/watch keeps the last decoded table); only new or changed
- * descriptors are decoded. */
+ * tick looks once at each descriptor of the last table (proc/watch) and
+ * counts the table; only new or changed descriptors are read and decoded,
+ * all through the process's pinned /proc/PID. */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +32,9 @@
 
 struct watched {
 	pid_t pid;
-	int fddir;		/* /proc/PID/fd, for stat of new descriptors */
+	int piddir;		/* /proc/PID, the pin: all is read through it */
+	int fddir;		/* its fd directory, for the tick's probe */
+	int open_errno;		/* why piddir is -1 */
 	char comm[64];		/* escaped */
 	bool sampled, gone, unreadable;
 	struct watch_table tab;
@@ -127,34 +129,6 @@ static void decode(struct watched *w, const struct fd_proc *p,
 		out->name = link ? escape_str(link) : xstrdup("?");
 }
 
-/* A path can name another file under the same text (a log rotated and
- * recreated, another mount at the same place): for those the inode and
- * mount ID decide too.  Pipes, sockets and anonymous inodes carry their
- * identity in the link text, or have no other. */
-static void verify_kept(const struct watched *w, const struct fd_proc *p,
-			struct watch_diff *d)
-{
-	size_t j;
-
-	for (j = 0; j < p->n; j++) {
-		const struct watch_fd *o;
-		const char *link;
-		struct statx stx;
-
-		if (d->kept[j] == SIZE_MAX)
-			continue;
-		link = fd_entry_link(p, &p->fds[j]);
-		o = &w->tab.fds[d->kept[j]];
-		if (link == NULL || link[0] != '/' || !fd_statx(w, p->fds[j].fd, &stx))
-			continue;
-		if (stx.stx_ino == o->ino && statx_mnt_id(&stx) == o->mnt_id)
-			continue;
-		d->replaced[j] = d->kept[j];
-		d->kept[j] = SIZE_MAX;
-		d->nkept--;
-	}
-}
-
 static void print_fd_event(struct watch_control *ctl, const struct watched *w,
 			   const char *event, char sign,
 			   const struct watch_fd *f, const struct watch_fd *old)
@@ -183,57 +157,82 @@ static void print_fd_event(struct watch_control *ctl, const struct watched *w,
 	putchar('\n');
 }
 
-static bool needs_sockets(const struct fd_proc *p, const struct watch_diff *d)
+/* p holds what must be decoded: every descriptor on the first sample,
+ * afterwards only the new and changed ones. */
+static bool needs_sockets(const struct fd_proc *p)
 {
 	size_t j;
 
 	for (j = 0; j < p->n; j++) {
 		const char *link = fd_entry_link(p, &p->fds[j]);
 
-		if ((d == NULL || d->kept[j] == SIZE_MAX) && link &&
-		    strncmp(link, "socket:[", 8) == 0)
+		if (link && strncmp(link, "socket:[", 8) == 0)
 			return true;
 	}
 	return false;
 }
 
-/* Builds the new table: kept entries moved over, the rest decoded, and
- * prints an event for each difference. */
-static void apply_sample(struct watch_control *ctl, struct watched *w,
-			 const struct fd_proc *p, const struct watch_diff *d)
+static void count_open(struct watch_control *ctl, struct watched *w,
+		       const struct watch_fd *f)
 {
-	struct watch_table next = { NULL, p->n };
-	struct net_attach *a = NULL;
-	size_t i, j;
+	print_fd_event(ctl, w, "open", '+', f, NULL);
+	w->opened++;
+}
 
-	next.fds = xcalloc(p->n ? p->n : 1, sizeof(*next.fds));
-	if (needs_sockets(p, d)) {
+static void count_close(struct watch_control *ctl, struct watched *w,
+			const struct watch_fd *f)
+{
+	print_fd_event(ctl, w, "close", '-', f, NULL);
+	w->closed++;
+}
+
+/* Builds the new table from the last one and p, which holds the numbers
+ * to read again (pr NULL: the first sample, everything), and prints an
+ * event for each difference.  Both are sorted by number: one merge. */
+static void apply_sample(struct watch_control *ctl, struct watched *w,
+			 const struct fd_proc *p, const struct watch_probe *pr)
+{
+	const struct watch_table *old = &w->tab;
+	struct watch_table next = { NULL, 0 };
+	struct net_attach *a = NULL;
+	size_t i = 0, j = 0;
+
+	next.fds = xcalloc(old->n + p->n + 1, sizeof(*next.fds));
+	if (needs_sockets(p)) {
 		a = net_attach_new(ctl->proc_root, p, 1);
 		net_attach_sockets(a);
 	}
-	for (i = 0; d && i < d->nremoved; i++) {
-		print_fd_event(ctl, w, "close", '-', &w->tab.fds[d->removed[i]], NULL);
-		w->closed++;
-	}
-	for (j = 0; j < p->n; j++) {
-		struct watch_fd *old;
+	while (i < old->n || j < p->n) {
+		struct watch_fd *o = i < old->n ? &old->fds[i] : NULL;
+		const struct fd_entry *e = j < p->n ? &p->fds[j] : NULL;
+		struct watch_fd *f = &next.fds[next.n];
 
-		if (d && d->kept[j] != SIZE_MAX) {
-			next.fds[j] = w->tab.fds[d->kept[j]];
-			memset(&w->tab.fds[d->kept[j]], 0, sizeof(struct watch_fd));
+		if (o && (e == NULL || o->fd < e->fd)) {
+			if (pr && pr->state[i] == WATCH_SAME) {
+				*f = *o;
+				memset(o, 0, sizeof(*o));
+				next.n++;
+			} else {
+				/* Closed, or closed since the probe saw it
+				 * changed. */
+				count_close(ctl, w, o);
+			}
+			i++;
 			continue;
 		}
-		decode(w, p, &p->fds[j], a, &next.fds[j]);
-		if (d == NULL)
+		decode(w, p, e, a, f);
+		next.n++;
+		j++;
+		if (pr == NULL)
 			continue;
-		old = d->replaced[j] != SIZE_MAX ? &w->tab.fds[d->replaced[j]] : NULL;
-		if (old == NULL) {
-			print_fd_event(ctl, w, "open", '+', &next.fds[j], NULL);
-			w->opened++;
-		} else if (old->ino != next.fds[j].ino || old->ino == 0 ||
-			   old->mnt_id != next.fds[j].mnt_id) {
+		if (o == NULL || o->fd != e->fd) {
+			count_open(ctl, w, f);
+			continue;
+		}
+		i++;
+		if (o->ino != f->ino || o->ino == 0 || o->mnt_id != f->mnt_id) {
 			/* Another file under the same number. */
-			print_fd_event(ctl, w, "replace", '~', &next.fds[j], old);
+			print_fd_event(ctl, w, "replace", '~', f, o);
 			w->opened++;
 			w->closed++;
 		}
@@ -245,20 +244,27 @@ static void apply_sample(struct watch_control *ctl, struct watched *w,
 
 static void read_limit(struct watch_control *ctl, struct watched *w)
 {
-	char path[64], *buf = NULL;
+	char *buf = NULL;
 
-	snprintf(path, sizeof(path), "%s/%ld/limits", ctl->proc_root, (long)w->pid);
-	w->have_limit = procfs_slurp_at(AT_FDCWD, path, &buf) >= 0 &&
+	(void)ctl;
+	w->have_limit = procfs_slurp_at(w->piddir, "limits", &buf) >= 0 &&
 		limits_parse_nofile(buf, &w->lim) == 0 && !w->lim.soft_unlimited;
 	free(buf);
+}
+
+static void release_dirs(struct watched *w)
+{
+	if (w->fddir >= 0)
+		close(w->fddir);
+	if (w->piddir >= 0)
+		close(w->piddir);
+	w->fddir = w->piddir = -1;
 }
 
 static void report_gone(struct watch_control *ctl, struct watched *w)
 {
 	w->gone = true;
-	if (w->fddir >= 0)
-		close(w->fddir);
-	w->fddir = -1;
+	release_dirs(w);
 	if (ctl->json) {
 		fprintf(stdout, "{\"time\":%.3f,\"event\":\"exit\",\"pid\":%ld}\n",
 			ctl->now, (long)w->pid);
@@ -269,11 +275,29 @@ static void report_gone(struct watch_control *ctl, struct watched *w)
 
 static void sample(struct watch_control *ctl, struct watched *w)
 {
-	struct watch_diff d;
+	struct watch_probe pr;
 	struct fd_proc p;
+	int rc;
 
-	if (fd_proc_collect(&p, ctl->proc_root, w->pid, FDL_NEED_LINK |
-			    (w->sampled ? 0 : FDL_NEED_COMM)) < 0) {
+	if (w->sampled) {
+		/* One call per descriptor; listing the directory and reading
+		 * links again only when something changed. */
+		watch_probe_run(&pr, &w->tab, w->fddir);
+		if (watch_probe_unchanged(&pr, w->fddir)) {
+			watch_probe_release(&pr);
+			goto count;
+		}
+		rc = fd_proc_collect_at_some(&p, w->piddir, w->pid, FDL_NEED_LINK,
+					     watch_probe_keep, &pr);
+	} else {
+		errno = w->open_errno;
+		rc = w->piddir < 0 ? -1 :
+			fd_proc_collect_at(&p, w->piddir, w->pid,
+					   FDL_NEED_LINK | FDL_NEED_COMM);
+	}
+	if (rc < 0) {
+		if (w->sampled)
+			watch_probe_release(&pr);
 		if ((errno == ENOENT || errno == ESRCH) && w->sampled) {
 			report_gone(ctl, w);
 			return;
@@ -293,19 +317,18 @@ static void sample(struct watch_control *ctl, struct watched *w)
 	if (!w->sampled) {
 		escape_into(w->comm, sizeof(w->comm), p.comm, strlen(p.comm));
 		apply_sample(ctl, w, &p, NULL);
-		w->first = w->peak = p.n;
+		w->first = w->peak = w->tab.n;
 		w->sampled = true;
 	} else {
-		watch_diff_compute(&w->tab, &p, &d);
-		verify_kept(w, &p, &d);
-		apply_sample(ctl, w, &p, &d);
-		watch_diff_release(&d);
+		apply_sample(ctl, w, &p, &pr);
+		watch_probe_release(&pr);
 	}
-	if (p.n > w->peak)
-		w->peak = p.n;
-	watch_rate_add(&w->rate, ctl->now, (double)p.n);
-	read_limit(ctl, w);
 	fd_proc_release(&p);
+count:
+	if (w->tab.n > w->peak)
+		w->peak = w->tab.n;
+	watch_rate_add(&w->rate, ctl->now, (double)w->tab.n);
+	read_limit(ctl, w);
 }
 
 static void print_status(struct watch_control *ctl, const struct watched *w)
@@ -414,6 +437,7 @@ static int add_pid(struct watch_control *ctl, long long v)
 	}
 	memset(&ctl->procs[ctl->nprocs], 0, sizeof(ctl->procs[0]));
 	ctl->procs[ctl->nprocs].pid = (pid_t)v;
+	ctl->procs[ctl->nprocs].piddir = -1;
 	ctl->procs[ctl->nprocs++].fddir = -1;
 	return 0;
 }
@@ -483,15 +507,18 @@ static int parse_args(struct watch_control *ctl, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static void open_fd_dirs(struct watch_control *ctl)
+static void open_dirs(struct watch_control *ctl)
 {
-	char path[4096];
 	size_t i;
 
 	for (i = 0; i < ctl->nprocs; i++) {
-		snprintf(path, sizeof(path), "%s/%ld/fd", ctl->proc_root,
-			 (long)ctl->procs[i].pid);
-		ctl->procs[i].fddir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		struct watched *w = &ctl->procs[i];
+
+		w->piddir = procfs_open_pid(ctl->proc_root, w->pid);
+		w->open_errno = errno;
+		if (w->piddir >= 0)
+			w->fddir = openat(w->piddir, "fd", O_RDONLY | O_DIRECTORY |
+					  O_CLOEXEC);
 	}
 }
 
@@ -536,7 +563,7 @@ static int watch_run(const struct cli_env *env, int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	open_fd_dirs(&ctl);
+	open_dirs(&ctl);
 	ctl.t0 = mono_s();
 	clock_gettime(CLOCK_MONOTONIC, &due);
 	for (;;) {
@@ -553,8 +580,7 @@ static int watch_run(const struct cli_env *env, int argc, char **argv)
 	print_summary(&ctl);
 	for (i = 0; i < ctl.nprocs; i++) {
 		watch_table_release(&ctl.procs[i].tab);
-		if (ctl.procs[i].fddir >= 0)
-			close(ctl.procs[i].fddir);
+		release_dirs(&ctl.procs[i]);
 	}
 	/* A process that could not be read at all is a failure; one that
 	 * exited while watched is not. */
