@@ -18,6 +18,7 @@ struct watch_fd {
 	unsigned long long ino;	/* 0 when stat failed */
 	unsigned long long mnt_id;	/* statx's, 0 when unknown */
 	char *type, *name;	/* escaped, as printed */
+	bool shown;		/* selected: its events are printed */
 };
 
 struct watch_table {

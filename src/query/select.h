@@ -93,6 +93,10 @@ int query_prepare(struct query *q, const struct out_column *cols,
 /* True when some selection or filter was given: every process is then
  * searched unless -p narrows it. */
 bool query_selects(const struct query *q);
+/* True when one of them chooses processes (-c, -u), or looks at
+ * descriptors. */
+bool query_selects_processes(const struct query *q);
+bool query_selects_descriptors(const struct query *q);
 bool query_pids_only(const struct query *q);
 struct summary *query_summary(const struct query *q);
 
