@@ -387,6 +387,92 @@ START_TEST(test_metrics_reach_node_exporter_through_its_textfile_collector)
 }
 END_TEST
 
+/* A process holding only 0, 1 and 2 (/dev/null): no socket, no pipe. */
+static pid_t start_bare(void)
+{
+	pid_t pid = fork();
+
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		close_range(3, ~0U, 0);
+		execl("/bin/sleep", "sleep", "20", (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static bool has_process(const char *out, pid_t pid)
+{
+	char want[64];
+
+	snprintf(want, sizeof(want), "fdscope_process_open_fds{pid=\"%d\",", pid);
+	return strstr(out, want) != NULL;
+}
+
+/* list's selections choose the processes: -U those with a unix socket
+ * (the churner's socket pairs; not a bare sleep), -c by command, -u by
+ * user; a chosen process is reported whole, its open count as /proc says. */
+START_TEST(test_metrics_selections_choose_processes)
+{
+	struct holder h;
+	struct run_result r;
+	char pids[64], prefix[128], user[32];
+	pid_t bare;
+
+	holder_start(&h, "churner", NULL);
+	bare = start_bare();
+	/* Until sleep has replaced the forked copy of this process. */
+	for (int i = 0; i < 200; i++) {
+		char comm[32] = "", path[64];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/comm", bare);
+		f = fopen(path, "r");
+		if (f && fgets(comm, sizeof(comm), f) && strcmp(comm, "sleep\n") == 0) {
+			fclose(f);
+			break;
+		}
+		if (f)
+			fclose(f);
+		usleep(10 * 1000);
+	}
+	snprintf(pids, sizeof(pids), "%d,%d", h.pid, bare);
+	run_fdscope(&r, "metrics", "-p", pids, "-U", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert_msg(has_process(r.out, h.pid), "%s", r.out);
+	ck_assert_msg(!has_process(r.out, bare), "%s", r.out);
+	snprintf(prefix, sizeof(prefix),
+		 "fdscope_process_open_fds_by_type{pid=\"%d\",comm=\"churner\",type=\"SOCK\"}",
+		 h.pid);
+	ck_assert_int_ge(sample_value(r.out, prefix), 2);
+	run_result_release(&r);
+	/* -c: only the sleep, of the two and of every other process. */
+	run_fdscope(&r, "metrics", "-c", "sleep", "-p", pids, NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert(!has_process(r.out, h.pid));
+	ck_assert(has_process(r.out, bare));
+	snprintf(prefix, sizeof(prefix), "fdscope_process_open_fds{pid=\"%d\",comm=\"sleep\"}",
+		 bare);
+	ck_assert_int_eq(sample_value(r.out, prefix), (long long)count_pid_fds(bare, NULL));
+	run_result_release(&r);
+	/* -u with everyone: this user's processes, the churner among them;
+	 * -c narrows it to the churner. */
+	snprintf(user, sizeof(user), "%u", (unsigned)geteuid());
+	run_fdscope(&r, "metrics", "-u", user, "-c", "churner", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert(has_process(r.out, h.pid));
+	ck_assert(!has_process(r.out, bare));
+	run_result_release(&r);
+	kill(bare, SIGTERM);
+	ck_assert_int_eq(waitpid(bare, NULL, 0), bare);
+	holder_stop(&h);
+}
+END_TEST
+
 START_TEST(test_metrics_usage_and_missing_process)
 {
 	struct run_result r;
@@ -423,6 +509,7 @@ Suite *metrics_suite(void)
 	tcase_add_test(tc, test_metrics_textfile_is_never_seen_half_written);
 	tcase_add_test(tc, test_metrics_interval_rewrites_until_sigterm);
 	tcase_add_test(tc, test_metrics_reach_node_exporter_through_its_textfile_collector);
+	tcase_add_test(tc, test_metrics_selections_choose_processes);
 	tcase_add_test(tc, test_metrics_usage_and_missing_process);
 	suite_add_tcase(s, tc);
 	return s;

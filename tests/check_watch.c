@@ -441,13 +441,137 @@ START_TEST(test_watch_sees_a_rotated_log_under_the_same_name)
 }
 END_TEST
 
+/* Starts the churner under another name (a symlink: the kernel takes
+ * the command from the name exec'd), after delay_ms, its stdin the read end
+ * of *ctl (closing ctl ends it).  The name is this test's own, so that no
+ * other process can be selected by it. */
+static pid_t start_named_churner(char *dir, char *name, size_t len,
+				 int delay_ms, int *ctl)
+{
+	char link[256];
+	int p[2];
+	pid_t pid;
+
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(name, len, "fdsw%d", (int)(getpid() % 100000000));
+	snprintf(link, sizeof(link), "%s/%s", dir, name);
+	ck_assert_int_eq(symlink(helper_path("churner"), link), 0);
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(p[0], 0);
+		dup2(null, 1);
+		close_range(3, ~0U, 0);
+		usleep((useconds_t)delay_ms * 1000);
+		execl(link, name, (char *)NULL);
+		_exit(127);
+	}
+	close(p[0]);
+	*ctl = p[1];
+	return pid;
+}
+
+static void stop_named_churner(char *dir, const char *name, pid_t pid, int ctl)
+{
+	char link[256];
+
+	close(ctl);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	snprintf(link, sizeof(link), "%s/%s", dir, name);
+	unlink(link);
+	rmdir(dir);
+}
+
+/* watch -c COMMAND without -p: a process of that command started 0.7 s
+ * after watch began is found at a later tick and watched from then on;
+ * nothing else is. */
+START_TEST(test_watch_c_finds_a_process_started_after_it)
+{
+	char dir[] = "/tmp/check-watch-c-XXXXXX", name[32];
+	struct run_result r;
+	char *line, *save = NULL;
+	double first_status = -1;
+	long long opens = 0, nstatus = 0;
+	int ctl;
+	pid_t pid;
+
+	pid = start_named_churner(dir, name, sizeof(name), 700, &ctl);
+	run_fdscope(&r, "watch", "-c", name, "--interval", "0.2", "--count", "12",
+		    "-J", NULL);
+	stop_named_churner(dir, name, pid, ctl);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct json *j = json_parse(line);
+		const char *ev;
+
+		ck_assert(j != NULL);
+		ck_assert_msg(json_int(j, "pid") == pid, "another process: %s", line);
+		ev = json_str(j, "event");
+		if (strcmp(ev, "status") == 0) {
+			if (first_status < 0)
+				first_status = json_get(j, "time")->num;
+			ck_assert_str_eq(json_str(j, "command"), name);
+			nstatus++;
+		}
+		opens += strcmp(ev, "open") == 0;
+		json_free(j);
+	}
+	/* Not there at the first ticks; found, then followed. */
+	ck_assert_msg(first_status >= 0.5, "first status at %.3f s", first_status);
+	ck_assert_int_ge(nstatus, 3);
+	ck_assert_int_ge(opens, 10);
+	run_result_release(&r);
+}
+END_TEST
+
+/* A descriptor selection shows only its events: --type FIFO on the
+ * churner, which opens pipes and sockets, prints pipe events only. */
+START_TEST(test_watch_type_selection_shows_only_its_events)
+{
+	struct holder h;
+	struct run_result r;
+	char pidtext[32], *line, *save = NULL;
+	long long fifo = 0;
+
+	holder_start(&h, "churner", NULL);
+	snprintf(pidtext, sizeof(pidtext), "%d", h.pid);
+	run_fdscope(&r, "watch", "-p", pidtext, "--type", "FIFO", "--interval", "0.2",
+		    "--count", "6", "-J", NULL);
+	holder_stop(&h);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct json *j = json_parse(line);
+		const char *ev = json_str(j, "event");
+
+		if (strcmp(ev, "open") == 0 || strcmp(ev, "close") == 0 ||
+		    strcmp(ev, "replace") == 0) {
+			ck_assert_msg(strcmp(json_str(j, "type"), "FIFO") == 0, "%s", line);
+			fifo++;
+		}
+		json_free(j);
+	}
+	/* Two pipe ends a round, 5 rounds a second, for about a second. */
+	ck_assert_int_ge(fifo, 10);
+	run_result_release(&r);
+	/* list's -Q needs list's columns: refused, as a usage error. */
+	run_fdscope(&r, "watch", "-p", pidtext, "-Q", "FD > 2", NULL);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert(strstr(r.err, "-Q, -C, -t and --summary are list's") != NULL);
+	run_result_release(&r);
+}
+END_TEST
+
 START_TEST(test_watch_usage_errors)
 {
 	struct run_result r;
 
 	run_fdscope(&r, "watch", NULL);
 	ck_assert_int_eq(r.status, 2);
-	ck_assert(strstr(r.err, "no process to watch") != NULL);
+	ck_assert(strstr(r.err, "no process to watch: give -p PID, -c COMMAND "
+			 "or -u USER") != NULL);
 	run_result_release(&r);
 	run_fdscope(&r, "watch", "-p", "1x", NULL);
 	ck_assert_int_eq(r.status, 2);
@@ -479,6 +603,8 @@ Suite *watch_suite(void)
 	tcase_add_test(tc, test_watch_reports_an_exit_once_and_goes_on_with_the_others);
 	tcase_add_test(tc, test_watch_sigint_prints_the_summary_and_exits_0);
 	tcase_add_test(tc, test_watch_sees_a_rotated_log_under_the_same_name);
+	tcase_add_test(tc, test_watch_c_finds_a_process_started_after_it);
+	tcase_add_test(tc, test_watch_type_selection_shows_only_its_events);
 	tcase_add_test(tc, test_watch_usage_errors);
 	suite_add_tcase(s, tc);
 	return s;
