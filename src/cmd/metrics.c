@@ -290,34 +290,28 @@ static const struct option metrics_longopts[] = {
 };
 static const char metrics_shortopts[] = ":ah" SAMPLING_SHORT_OPTIONS;
 
+static int take_own(void *arg, int c, char *optval)
+{
+	struct metrics_control *ctl = arg;
+
+	if (c == 'a') {
+		ctl->all = true;
+		return EXIT_OK;
+	}
+	if (c != METRICS_OPT_TEXTFILE)
+		return cmd_usage_error(&cmd_metrics, "unknown option");
+	if (*optval == '\0')
+		return cmd_usage_error(&cmd_metrics, "--textfile needs a file name");
+	ctl->textfile = optval;
+	return EXIT_OK;
+}
+
 static int parse_args(struct metrics_control *ctl, int argc, char **argv)
 {
-	int c, r;
+	int r = sampling_parse(&ctl->s, argc, argv, metrics_shortopts,
+			       metrics_longopts, take_own, ctl, &ctl->help);
 
-	while ((c = getopt_long(argc, argv, metrics_shortopts, metrics_longopts,
-				NULL)) != -1) {
-		if ((r = sampling_take(&ctl->s, c, optarg, argc, argv)) < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
-		switch (c) {
-		case 'a':
-			ctl->all = true;
-			break;
-		case METRICS_OPT_TEXTFILE:
-			if (*optarg == '\0')
-				return cmd_usage_error(&cmd_metrics, "--textfile "
-						       "needs a file name");
-			ctl->textfile = optarg;
-			break;
-		case 'h':
-			ctl->help = true;
-			return EXIT_OK;
-		default:
-			return cmd_bad_option(&cmd_metrics, argv, c);
-		}
-	}
-	if ((r = sampling_finish(&ctl->s, argc, argv)) != EXIT_OK)
+	if (r != EXIT_OK || ctl->help)
 		return r;
 	if (ctl->all && ctl->s.npids)
 		return cmd_usage_error(&cmd_metrics, "--all and --pid exclude each other");

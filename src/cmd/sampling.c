@@ -31,8 +31,9 @@ void sampling_release(struct sampling *s)
 	s->query = NULL;
 }
 
-int sampling_take(struct sampling *s, int c, char *arg, int argc,
-		  char **argv)
+/* One getopt result: 1 when it was one of these options, 0 when not, -1
+ * after a usage error. */
+static int take(struct sampling *s, int c, char *arg, int argc, char **argv)
 {
 	char why[512];
 	int r;
@@ -69,7 +70,8 @@ int sampling_take(struct sampling *s, int c, char *arg, int argc,
 	return r;
 }
 
-int sampling_finish(struct sampling *s, int argc, char **argv)
+/* After getopt: the PATH operands, and the selections made ready. */
+static int finish(struct sampling *s, int argc, char **argv)
 {
 	char why[512];
 
@@ -85,6 +87,29 @@ int sampling_finish(struct sampling *s, int argc, char **argv)
 	s->fd_selecting = query_selects_descriptors(s->query);
 	s->need = query_need(s->query, &s->sockets);
 	return EXIT_OK;
+}
+
+int sampling_parse(struct sampling *s, int argc, char **argv,
+		   const char *shortopts, const struct option *longopts,
+		   sampling_own_fn own, void *ctx, bool *help)
+{
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if ((r = take(s, c, optarg, argc, argv)) < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
+		if (c == 'h') {
+			*help = true;
+			return EXIT_OK;
+		}
+		if (c == ':' || c == '?')
+			return cmd_bad_option(s->cmd, argv, c);
+		if ((r = own(ctx, c, optarg)) != EXIT_OK)
+			return r;
+	}
+	return finish(s, argc, argv);
 }
 
 bool sampling_want_process(const struct sampling *s, const char *root,

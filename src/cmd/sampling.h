@@ -28,22 +28,10 @@ enum {
 	{ "count", required_argument, NULL, SAMPLING_OPT_COUNT }, \
 	QUERY_LONG_OPTIONS
 
-/* The selections that decide on a process or a descriptor alone: -Q, -C,
- * -t and --summary are list's, whose columns and table they need. */
+/* -Q, -C, -t and --summary are list's: they need its columns and table. */
 #define SAMPLING_SELECTIONS_HELP \
 	"Selections (as list's; different options AND, values of one OR):\n" \
-	"  PATH...                 descriptors of that file (device and inode)\n" \
-	"      --inode DEV:INO     a file by device (MAJ:MIN) and inode\n" \
-	"      --under DIR         files open under DIR, by path\n" \
-	"  -i [4|6][PROTO][@HOST][:PORT[-PORT][,...]]\n" \
-	"                          Internet sockets, as lsof -i (alone: all)\n" \
-	"  -U                      unix sockets\n" \
-	"      --listening         listening sockets (and bound UDP ones)\n" \
-	"  -s STATE[,STATE]        sockets in these states (LISTEN, ...)\n" \
-	"  -c COMMAND|/REGEX/      commands starting with COMMAND, or matching\n" \
-	"  -u USER|UID|^USER[,...] processes of these users; ^ excludes\n" \
-	"  -d FD-LIST              descriptors: 0-2,10; ^N excludes\n" \
-	"      --type TYPE[,TYPE]  descriptors of these types (REG, SOCK, ...)\n"
+	QUERY_SELECTIONS_HELP
 
 struct sampling {
 	const struct command *cmd;
@@ -61,14 +49,16 @@ struct sampling {
 void sampling_init(struct sampling *s, const struct command *cmd);
 void sampling_release(struct sampling *s);
 
-/* Takes one getopt result (c, optarg).  Returns 1 when it was one of these
- * options, 0 when not, -1 after a usage error. */
-int sampling_take(struct sampling *s, int c, char *arg, int argc,
-		  char **argv);
+/* The command's own options, after these: own(ctx, c, optarg) returns
+ * EXIT_OK, or EXIT_USAGE after a message. */
+typedef int (*sampling_own_fn)(void *ctx, int c, char *arg);
 
-/* After getopt: the PATH operands from optind on, and the selections made
- * ready.  Returns EXIT_OK, or EXIT_USAGE/EXIT_FAIL after a message. */
-int sampling_finish(struct sampling *s, int argc, char **argv);
+/* Parses the command line: these options and the selections, -h (sets
+ * *help), the command's own through own, then the PATH operands.
+ * Returns EXIT_OK, or EXIT_USAGE/EXIT_FAIL after a message. */
+int sampling_parse(struct sampling *s, int argc, char **argv,
+		   const char *shortopts, const struct option *longopts,
+		   sampling_own_fn own, void *ctx, bool *help);
 
 /* What the PID, the command and the user decide, before the table is
  * read; true without selections. */

@@ -456,28 +456,23 @@ static const struct option watch_longopts[] = {
 };
 static const char watch_shortopts[] = ":Jh" SAMPLING_SHORT_OPTIONS;
 
+static int take_own(void *arg, int c, char *optval)
+{
+	struct watch_control *ctl = arg;
+
+	(void)optval;
+	if (c != 'J')
+		return cmd_usage_error(&cmd_watch, "unknown option");
+	ctl->json = true;
+	return EXIT_OK;
+}
+
 static int parse_args(struct watch_control *ctl, int argc, char **argv)
 {
-	int c, r;
+	int r = sampling_parse(&ctl->s, argc, argv, watch_shortopts,
+			       watch_longopts, take_own, ctl, &ctl->help);
 
-	while ((c = getopt_long(argc, argv, watch_shortopts, watch_longopts,
-				NULL)) != -1) {
-		if ((r = sampling_take(&ctl->s, c, optarg, argc, argv)) < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
-		switch (c) {
-		case 'J':
-			ctl->json = true;
-			break;
-		case 'h':
-			ctl->help = true;
-			return EXIT_OK;
-		default:
-			return cmd_bad_option(&cmd_watch, argv, c);
-		}
-	}
-	if ((r = sampling_finish(&ctl->s, argc, argv)) != EXIT_OK)
+	if (r != EXIT_OK || ctl->help)
 		return r;
 	if (ctl->s.npids > MAX_WATCHED)
 		return cmd_usage_error(&cmd_watch, "too many processes: at most %d",
