@@ -456,6 +456,64 @@ START_TEST(test_exec_names_yama_and_what_would_allow_it)
 }
 END_TEST
 
+/* The command's standard streams are the ones fdscope was given: it reads
+ * fdscope's stdin, and its descriptors 0, 1 and 2 name the very files
+ * (the report goes to a file of its own). */
+START_TEST(test_exec_leaves_the_commands_stdio_its_own)
+{
+	struct tmpfiles t;
+	char in[160], err[160], want[1024], *out;
+	char *args[] = { "exec", "--report", NULL, "--", "/bin/sh", "-c",
+			 "cat; for i in 0 1 2; do readlink /proc/$$/fd/$i; done",
+			 NULL };
+	pid_t pid;
+
+	tmpfiles_make(&t);
+	args[2] = t.report;
+	snprintf(in, sizeof(in), "%s/in", t.dir);
+	snprintf(err, sizeof(err), "%s/err", t.dir);
+	{
+		FILE *f = fopen(in, "w");
+
+		ck_assert(f != NULL);
+		fputs("hello from stdin\n", f);
+		ck_assert_int_eq(fclose(f), 0);
+	}
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int i0 = open(in, O_RDONLY);
+		int o1 = open(t.out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int e2 = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		static char bin[4096];
+		char *argv[16] = { bin };
+
+		snprintf(bin, sizeof(bin), "%s", fdscope_bin());
+		if (i0 < 0 || o1 < 0 || e2 < 0)
+			_exit(126);
+		dup2(i0, 0);
+		dup2(o1, 1);
+		dup2(e2, 2);
+		close_range(3, ~0U, 0);
+		for (int i = 0; args[i]; i++)
+			argv[i + 1] = args[i];
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	ck_assert_int_eq(wait_status(pid, 20), 0);
+	out = slurp(t.out);
+	snprintf(want, sizeof(want), "hello from stdin\n%s\n%s\n%s\n", in, t.out, err);
+	ck_assert_str_eq(out, want);
+	free(out);
+	out = slurp(err);
+	ck_assert_msg(out[0] == '\0', "stderr: %s", out);
+	free(out);
+	unlink(in);
+	unlink(err);
+	tmpfiles_remove(&t);
+}
+END_TEST
+
 START_TEST(test_exec_follows_200_short_children)
 {
 	struct tmpfiles t;
@@ -554,6 +612,7 @@ Suite *exec_suite(void)
 	tcase_add_test(tc, test_exec_keeps_a_group_stop_until_sigcont);
 	tcase_add_test(tc, test_exec_explains_a_refused_ptrace);
 	tcase_add_test(tc, test_exec_names_yama_and_what_would_allow_it);
+	tcase_add_test(tc, test_exec_leaves_the_commands_stdio_its_own);
 	tcase_add_test(tc, test_exec_follows_200_short_children);
 	tcase_add_test(tc, test_exec_escapes_a_hostile_name_once);
 	tcase_add_test(tc, test_exec_usage_errors);
