@@ -7,6 +7,7 @@
  * and the dup2 under a fixed number seen as a replacement with the
  * inodes stat gives. */
 #include <check.h>
+#include <pty.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -564,6 +565,60 @@ START_TEST(test_watch_type_selection_shows_only_its_events)
 }
 END_TEST
 
+/* On a terminal the status line is redrawn in place: before each later
+ * tick, the cursor goes up over it and the rest of the screen is cleared;
+ * off a terminal everything is appended, with no control sequence. */
+START_TEST(test_watch_redraws_the_status_line_on_a_terminal_only)
+{
+	struct winsize ws = { .ws_row = 40, .ws_col = 200 };
+	char *buf = calloc(1, 65536), pidtext[32];
+	long long deadline = mono_ms() + 20000;
+	struct run_result r;
+	struct holder h;
+	size_t len = 0, redraws = 0, statuses = 0;
+	const char *p;
+	int master, st;
+	pid_t pid;
+
+	ck_assert(buf != NULL);
+	holder_start(&h, "churner", NULL);
+	snprintf(pidtext, sizeof(pidtext), "%d", h.pid);
+	pid = forkpty(&master, NULL, NULL, &ws);
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		execl(fdscope_bin(), "fdscope", "watch", "-p", pidtext, "--interval",
+		      "0.2", "--count", "4", (char *)NULL);
+		_exit(127);
+	}
+	while (mono_ms() < deadline && len < 65535) {
+		ssize_t n = read(master, buf + len, 65535 - len);
+
+		if (n <= 0)
+			break;		/* EIO once the child has gone */
+		len += (size_t)n;
+	}
+	close(master);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	for (p = buf; (p = strstr(p, "\033[1A\r\033[J")) != NULL; p++)
+		redraws++;
+	for (p = buf; (p = strstr(p, " open, soft limit ")) != NULL; p++)
+		statuses++;
+	ck_assert_int_eq(statuses, 4);
+	ck_assert_msg(redraws == 3, "%zu redraws in: %s", redraws, buf);
+	free(buf);
+	run_fdscope(&r, "watch", "-p", pidtext, "--interval", "0.2", "--count", "3",
+		    NULL);
+	holder_stop(&h);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(strchr(r.out, '\033') == NULL, "a control off a terminal: %s", r.out);
+	for (statuses = 0, p = r.out; (p = strstr(p, " open, soft limit ")) != NULL; p++)
+		statuses++;
+	ck_assert_int_eq(statuses, 3);
+	run_result_release(&r);
+}
+END_TEST
+
 START_TEST(test_watch_usage_errors)
 {
 	struct run_result r;
@@ -605,6 +660,7 @@ Suite *watch_suite(void)
 	tcase_add_test(tc, test_watch_sees_a_rotated_log_under_the_same_name);
 	tcase_add_test(tc, test_watch_c_finds_a_process_started_after_it);
 	tcase_add_test(tc, test_watch_type_selection_shows_only_its_events);
+	tcase_add_test(tc, test_watch_redraws_the_status_line_on_a_terminal_only);
 	tcase_add_test(tc, test_watch_usage_errors);
 	suite_add_tcase(s, tc);
 	return s;
