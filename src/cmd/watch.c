@@ -224,6 +224,8 @@ static void apply_sample(struct watch_control *ctl, struct watched *w,
 			i++;
 			continue;
 		}
+		if (e == NULL)
+			break;		/* not reached: o took the rest */
 		decode(ctl, w, p, e, a, f);
 		next.n++;
 		j++;
