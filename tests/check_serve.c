@@ -818,6 +818,49 @@ START_TEST(test_serve_and_connect_print_escaped)
 }
 END_TEST
 
+/* A shutdown that fails (made to by a seccomp filter: on a live
+ * connection the kernel does not refuse it) is narrated with its errno,
+ * and the exchange goes on to the server's close. */
+START_TEST(test_connect_failing_shutdown_is_narrated)
+{
+	static const char *const sargs[] = { "serve", "--port", "0", "--once",
+					     "-t", "0.5", NULL };
+	char port[16], en[16];
+	char *argv[] = { NULL, "shutdown", en, NULL, "connect", "127.0.0.1",
+			 port, "-t", "3", NULL };
+	struct run_result r;
+	struct proc srv;
+	char *log, want[512];
+	int fd;
+
+	snprintf(en, sizeof(en), "%d", ENOTCONN);
+	ck_assert(proc_start(&srv, NS_NONE, NULL, true, sargs));
+	snprintf(port, sizeof(port), "%d", proc_port(&srv));
+	argv[0] = strdup(helper_path("sysfail"));
+	argv[3] = strdup(fdscope_bin());
+	run_argv(&r, argv, 10);
+	free(argv[0]);
+	free(argv[3]);
+	ck_assert_msg(r.status != 77, "no seccomp filter: %s", r.err);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	/* The socket's number: whatever the test runner left open below. */
+	ck_assert_msg(sscanf(r.out, "connect(%d, ", &fd) == 1, "stdout: %s", r.out);
+	snprintf(want, sizeof(want), "\nsend(%d, \"Message sent from client-"
+		 "side.\") = 30\nshutdown(%d, SHUT_WR) = -1 ENOTCONN (Transport "
+		 "endpoint is not connected)\nrecv(%d, 4096) = 0 (end of stream: "
+		 "the server closed)\nclose(%d) = 0\n", fd, fd, fd, fd);
+	ck_assert_msg(strstr(r.out, want) != NULL, "stdout: %s", r.out);
+	ck_assert_str_eq(r.err, "");
+	proc_wait(&srv, 5000, NULL);
+	log = drain(srv.out, 500, NULL);
+	ck_assert_msg(strstr(log, "closed after the idle timeout") != NULL,
+		      "serve log: %s", log);
+	free(log);
+	proc_close(&srv);
+	run_result_release(&r);
+}
+END_TEST
+
 Suite *serve_suite(void)
 {
 	Suite *s = suite_create("serve");
@@ -836,6 +879,7 @@ Suite *serve_suite(void)
 	tcase_add_test(tc, test_serve_unix_hint_matches_the_cause);
 	tcase_add_test(tc, test_connect_endless_stream_stops_at_the_timeout);
 	tcase_add_test(tc, test_connect_udp_tries_every_address);
+	tcase_add_test(tc, test_connect_failing_shutdown_is_narrated);
 	tcase_add_test(tc, test_ipv6_zone_kept_in_addresses);
 	tcase_add_test(tc, test_serve_and_connect_print_escaped);
 	suite_add_tcase(s, tc);
