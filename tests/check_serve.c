@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/deadline.h"
 #include "net/netaddr.h"
 #include "testutil.h"
 
@@ -406,6 +407,34 @@ START_TEST(test_serve_log_reader_gone_stops_quietly)
 END_TEST
 
 /* ---- idle deadlines -------------------------------------------------- */
+
+/* The poll timeout serve computes from its clients' deadlines: the
+ * issue's case (-t 5, an idle client overdue by 0.5 s before one due at
+ * 9.5 s) waits 0 ms, not 4 s, in either order; deterministic, where the
+ * timed test below depends on the scheduler to see an overdue client. */
+START_TEST(test_serve_overdue_deadline_is_never_replaced)
+{
+	struct deadline d;
+
+	deadline_init(&d, 5500);
+	ck_assert_int_eq(deadline_timeout(&d), -1);
+	deadline_add(&d, 0 + 5000);
+	deadline_add(&d, 4500 + 5000);
+	ck_assert_int_eq(deadline_timeout(&d), 0);
+	deadline_init(&d, 5500);
+	deadline_add(&d, 4500 + 5000);
+	deadline_add(&d, 0 + 5000);
+	ck_assert_int_eq(deadline_timeout(&d), 0);
+	deadline_init(&d, 1000);
+	deadline_add(&d, 6000);
+	deadline_add(&d, 4000);
+	deadline_add(&d, 9000);
+	ck_assert_int_eq(deadline_timeout(&d), 3000);
+	deadline_init(&d, 0);
+	deadline_add(&d, 4LL * INT_MAX);
+	ck_assert_int_eq(deadline_timeout(&d), INT_MAX);
+}
+END_TEST
 
 START_TEST(test_serve_each_client_its_own_deadline)
 {
@@ -872,6 +901,7 @@ Suite *serve_suite(void)
 	tcase_add_test(tc, test_serve_stalled_log_never_blocks);
 	tcase_add_test(tc, test_serve_signal_ends_it_with_log_full);
 	tcase_add_test(tc, test_serve_log_reader_gone_stops_quietly);
+	tcase_add_test(tc, test_serve_overdue_deadline_is_never_replaced);
 	tcase_add_test(tc, test_serve_each_client_its_own_deadline);
 	tcase_add_test(tc, test_serve_path_removes_only_its_own_socket);
 	tcase_add_test(tc, test_serve_path_stale_replaced_live_refused);
