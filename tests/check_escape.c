@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -314,6 +316,125 @@ START_TEST(test_list_name_and_command_bytes)
 }
 END_TEST
 
+/* ENDPOINTS names the other end's holders by PID, COMMAND and FD: with a
+ * hostile command on both ends of a unix socket whose path holds ESC and
+ * U+202E, the table escapes each element and JSON gives the exact string,
+ * escaped for JSON only (\u001b, \u202e, not the table's \x1b). */
+#define EP_COMM "e\x1b[31m" RLO "z"
+#define EP_SOCK "s\x1b]0;" RLO
+
+static pid_t start_pair_holder(const char *path, int *ctl)
+{
+	int p[2], ready[2];
+	char c = 0;
+	pid_t pid;
+
+	ck_assert(pipe(p) == 0 && pipe(ready) == 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		int l = socket(AF_UNIX, SOCK_STREAM, 0);
+		int cl = socket(AF_UNIX, SOCK_STREAM, 0), acc;
+
+		close(p[1]);
+		close(ready[0]);
+		if (strlen(path) >= sizeof(a.sun_path))
+			_exit(1);
+		memcpy(a.sun_path, path, strlen(path) + 1);
+		if (l < 0 || cl < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+		    listen(l, 1) < 0 ||
+		    connect(cl, (struct sockaddr *)&a, sizeof(a)) < 0)
+			_exit(1);
+		acc = accept(l, NULL, NULL);
+		if (acc < 0 || dup2(l, 20) < 0 || dup2(cl, 21) < 0 ||
+		    dup2(acc, 22) < 0)
+			_exit(1);
+		/* One descriptor each: ENDPOINTS lists every holder. */
+		close(l);
+		close(cl);
+		close(acc);
+		prctl(PR_SET_NAME, EP_COMM);
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		while (read(p[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(p[0]);
+	close(ready[1]);
+	ck_assert_msg(read(ready[0], &c, 1) == 1, "the socket holder failed");
+	close(ready[0]);
+	*ctl = p[1];
+	return pid;
+}
+
+START_TEST(test_endpoints_hostile_names_text_and_json)
+{
+	char dir[] = "/tmp/fdscope-escape-XXXXXX", path[256], pid[32], want[128];
+	struct run_result r;
+	struct json *doc;
+	const struct json *row, *ep;
+	int ctl, st;
+	pid_t child;
+
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/%s", dir, EP_SOCK);
+	child = start_pair_holder(path, &ctl);
+	snprintf(pid, sizeof(pid), "%ld", (long)child);
+
+	setenv("LC_ALL", "C.UTF-8", 1);
+	run_fdscope(&r, "list", "-p", pid, "-n", "-o", "FD,ENDPOINTS,NAME", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	assert_inert("ENDPOINTS table", r.out, r.out_len, false);
+	snprintf(want, sizeof(want), " %s,e\\x1b[31m\\u{202e}z,22u ", pid);
+	ck_assert_msg(strstr(r.out, want) != NULL, "no '%s' in: %s", want, r.out);
+	ck_assert_msg(strstr(r.out, "/s\\x1b]0;\\u{202e}") != NULL, "NAME: %s",
+		      r.out);
+	run_result_release(&r);
+
+	run_fdscope(&r, "list", "-p", pid, "-J", "-o", "FD,ENDPOINTS,NAME", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	assert_inert("ENDPOINTS JSON", r.out, r.out_len, false);
+	snprintf(want, sizeof(want), "\"%s,e\\u001b[31m\\u202ez,22u\"", pid);
+	ck_assert_msg(strstr(r.out, want) != NULL, "no '%s' in: %s", want, r.out);
+	ck_assert_msg(strstr(r.out, "\\\\x1b") == NULL &&
+		      strstr(r.out, "\\\\u{") == NULL, "text escaping in JSON: %s",
+		      r.out);
+	doc = json_parse(r.out);
+	ck_assert(doc != NULL);
+	row = json_find_fd(doc, 21);
+	ck_assert(row != NULL);
+	ep = json_get(row, "endpoints");
+	ck_assert(ep != NULL && ep->kind == JSON_ARRAY && ep->n == 1);
+	snprintf(want, sizeof(want), "%s,%s,22u", pid, EP_COMM);
+	ck_assert_str_eq(json_at(ep, 0)->str, want);
+	ck_assert(strstr(json_str(row, "name"), path) != NULL);
+	json_free(doc);
+	run_result_release(&r);
+
+	/* C locale: every non-ASCII byte as \xHH in the table, and JSON
+	 * spells U+202E out. */
+	setenv("LC_ALL", "C", 1);
+	run_fdscope(&r, "list", "-p", pid, "-o", "FD,ENDPOINTS", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	assert_inert("ENDPOINTS table (C)", r.out, r.out_len, true);
+	ck_assert(strstr(r.out, "e\\x1b[31m\\xe2\\x80\\xaez,22u") != NULL);
+	run_result_release(&r);
+	run_fdscope(&r, "list", "-p", pid, "-J", "-o", "FD,ENDPOINTS", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	assert_inert("ENDPOINTS JSON (C)", r.out, r.out_len, true);
+	ck_assert(strstr(r.out, "e\\u001b[31m\\u202ez,22u\"") != NULL);
+	run_result_release(&r);
+	setenv("LC_ALL", "C.UTF-8", 1);
+
+	close(ctl);
+	ck_assert(waitpid(child, &st, 0) == child);
+	ck_assert(unlink(path) == 0);
+	ck_assert(rmdir(dir) == 0);
+}
+END_TEST
+
 /* Every demo narrates paths under TMPDIR: a hostile TMPDIR is escaped. */
 START_TEST(test_tmpdir_escaped_in_every_demo)
 {
@@ -396,6 +517,7 @@ Suite *escape_suite(void)
 	tc = tcase_create("written");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_list_name_and_command_bytes);
+	tcase_add_test(tc, test_endpoints_hostile_names_text_and_json);
 	tcase_add_test(tc, test_tmpdir_escaped_in_every_demo);
 	tcase_add_test(tc, test_exchange_message_escaped);
 	suite_add_tcase(s, tc);
