@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "out/escape.h"
+#include "out/jsonw.h"
 #include "testutil.h"
 
 /* U+009B (CSI as UTF-8), U+202E (right-to-left override), U+200B, U+FEFF,
@@ -435,6 +436,55 @@ START_TEST(test_endpoints_hostile_names_text_and_json)
 }
 END_TEST
 
+/* The hand-written JSON (exec -J, watch -J) by the same rule as the
+ * table's: exact bytes, JSON escaping once, from raw or text-form input. */
+START_TEST(test_jsonw_one_rule)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	use_locale("C.UTF-8");
+	f = open_memstream(&buf, &len);
+	ck_assert(f != NULL);
+	jsonw_str(f, "a\x1b[2J" RLO "b" CSI8 ZWSP "\"\\" CJK);
+	putc(' ', f);
+	jsonw_escaped(f, "a\\x1b[2J\\u{202e}b\\u{009b}\\u{200b}\"\\\\" CJK);
+	putc(' ', f);
+	jsonw_kv_escaped(f, 1, "k", NULL);
+	ck_assert(fclose(f) == 0);
+	ck_assert_str_eq(buf, "\"a\\u001b[2J\\u202eb\\u009b\\u200b\\\"\\\\" CJK
+			 "\" \"a\\u001b[2J\\u202eb\\u009b\\u200b\\\"\\\\" CJK
+			 "\" \"k\":null");
+	free(buf);
+}
+END_TEST
+
+/* exec -J names a descriptor by its exact path, JSON-escaped. */
+START_TEST(test_exec_json_name_exact)
+{
+	char dir[] = "/tmp/fdscope-escape-XXXXXX", path[256];
+	struct run_result r;
+	int fd;
+
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/f\x1b]0;" RLO "x", dir);
+	fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	ck_assert(fd >= 0);
+	close(fd);
+	setenv("LC_ALL", "C.UTF-8", 1);
+	run_fdscope(&r, "exec", "-J", "--", "sh", "-c",
+		    "exec 7< \"$1\"; exec true", "sh", path, NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	assert_inert("exec -J", r.err, r.err_len, false);
+	ck_assert_msg(strstr(r.err, "/f\\u001b]0;\\u202ex\"") != NULL, "%s", r.err);
+	ck_assert_msg(strstr(r.err, "\\\\x1b") == NULL, "%s", r.err);
+	run_result_release(&r);
+	ck_assert(unlink(path) == 0);
+	ck_assert(rmdir(dir) == 0);
+}
+END_TEST
+
 /* Every demo narrates paths under TMPDIR: a hostile TMPDIR is escaped. */
 START_TEST(test_tmpdir_escaped_in_every_demo)
 {
@@ -513,11 +563,13 @@ Suite *escape_suite(void)
 	tcase_add_test(tc, test_escape_into_truncates_at_whole_character);
 	tcase_add_test(tc, test_escape_json_literal);
 	tcase_add_test(tc, test_escape_raw_form);
+	tcase_add_test(tc, test_jsonw_one_rule);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("written");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_list_name_and_command_bytes);
 	tcase_add_test(tc, test_endpoints_hostile_names_text_and_json);
+	tcase_add_test(tc, test_exec_json_name_exact);
 	tcase_add_test(tc, test_tmpdir_escaped_in_every_demo);
 	tcase_add_test(tc, test_exchange_message_escaped);
 	suite_add_tcase(s, tc);
