@@ -120,7 +120,12 @@ static void collect_all(struct metrics_control *ctl)
 	struct dirent *de;
 
 	if (d == NULL) {
-		warn("cannot read '%s'", ctl->proc_root);
+		/* $FDSCOPE_PROC_ROOT may hold any byte. */
+		int e = errno;
+		char *esc = escape_str(ctl->proc_root);
+
+		warnx("cannot read '%s': %s", esc, strerror(e));
+		free(esc);
 		return;
 	}
 	while ((de = readdir(d)) != NULL) {
