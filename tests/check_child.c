@@ -122,6 +122,7 @@ static pid_t start_fdscope(const char *pathdir, char *const args[])
 		execv(argv[0], argv);
 		_exit(127);
 	}
+	free(argv[0]);
 	return pid;
 }
 
