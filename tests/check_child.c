@@ -176,30 +176,11 @@ static void remove_fake_python(const char *dir, const char *pidfile)
 	ck_assert_msg(rmdir(dir) == 0, "rmdir %s: %s", dir, strerror(errno));
 }
 
-/* `open tcp` runs python3 on its socket; fdscope killed meanwhile must not
- * leave that python3 running (it hangs here, as a stuck one would). */
-START_TEST(test_open_python_dies_with_fdscope)
-{
-	char dir[64], pidfile[96];
-	char *args[] = { "open", "tcp", NULL };
-	pid_t fd_pid, py;
-	int st;
-
-	become_subreaper();
-	fake_python(dir, sizeof(dir), pidfile, sizeof(pidfile));
-	fd_pid = start_fdscope(dir, args);
-	py = read_pid_file(pidfile);
-	ck_assert(kill(fd_pid, SIGKILL) == 0);
-	ck_assert(waitpid(fd_pid, &st, 0) == fd_pid);
-	st = wait_gone(py, 2000, "open's python3");
-	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "status 0x%x",
-		      st);
-	remove_fake_python(dir, pidfile);
-}
-END_TEST
-
-/* The same with SIGTERM: fdscope dies of it and python3 goes too. */
-START_TEST(test_open_python_dies_with_fdscope_terminated)
+/* `open` runs python3 on each socket; fdscope killed meanwhile (by sig)
+ * must not leave that python3 running (it hangs here, as a stuck one
+ * would).  SIGTERM is caught: fdscope's handler may kill and reap it
+ * itself before dying of the signal. */
+static void python_dies_with_fdscope(int sig)
 {
 	char dir[64], pidfile[96];
 	char *args[] = { "open", "file", "tcp", NULL };
@@ -210,15 +191,24 @@ START_TEST(test_open_python_dies_with_fdscope_terminated)
 	fake_python(dir, sizeof(dir), pidfile, sizeof(pidfile));
 	fd_pid = start_fdscope(dir, args);
 	py = read_pid_file(pidfile);
-	ck_assert(kill(fd_pid, SIGTERM) == 0);
+	ck_assert(kill(fd_pid, sig) == 0);
 	ck_assert(waitpid(fd_pid, &st, 0) == fd_pid);
-	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "status 0x%x",
-		      st);
-	/* Killed and reaped by fdscope's handler before it died. */
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == sig, "status 0x%x", st);
 	st = wait_gone(py, 2000, "open's python3");
 	ck_assert_msg(st == -1 || (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL),
 		      "status 0x%x", st);
 	remove_fake_python(dir, pidfile);
+}
+
+START_TEST(test_open_python_dies_with_fdscope)
+{
+	python_dies_with_fdscope(SIGKILL);
+}
+END_TEST
+
+START_TEST(test_open_python_dies_with_fdscope_terminated)
+{
+	python_dies_with_fdscope(SIGTERM);
 }
 END_TEST
 

@@ -882,20 +882,6 @@ START_TEST(test_connect_failing_shutdown_is_narrated)
 }
 END_TEST
 
-/* In a child, so that this process keeps its namespace. */
-static bool can_unshare_mountns(void)
-{
-	int st;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return false;
-	if (pid == 0)
-		_exit(unshare(CLONE_NEWNS) == 0 ? 0 : 1);
-	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
-		WEXITSTATUS(st) == 0;
-}
-
 Suite *serve_suite(void)
 {
 	Suite *s = suite_create("serve");
@@ -916,7 +902,7 @@ Suite *serve_suite(void)
 	tcase_add_test(tc, test_serve_path_every_terminating_signal);
 	tcase_add_test(tc, test_serve_unix_hint_matches_the_cause);
 	tcase_add_test(tc, test_connect_endless_stream_stops_at_the_timeout);
-	tcase_add_test_if("serve", tc, can_unshare_mountns(),
+	tcase_add_test_if("serve", tc, can_unshare(CLONE_NEWNS),
 			  test_connect_udp_tries_every_address,
 			  "no mount namespace for a hosts file (not root)");
 	tcase_add_test(tc, test_connect_failing_shutdown_is_narrated);
