@@ -485,6 +485,96 @@ START_TEST(test_exec_json_name_exact)
 }
 END_TEST
 
+/* watch (text and JSON Lines) and metrics name a process by its command
+ * and a descriptor by its path: both hostile here, the path opened while
+ * watch samples so that its '+' line names it. */
+#define W_COMM "w" CSI8 RLO "\x1b]0;"
+#define W_NAME "f\x1b[2J" RLO CSI8 "\x07"
+
+static pid_t start_late_opener(const char *path, int *ctl)
+{
+	int p[2];
+	pid_t pid;
+
+	ck_assert(pipe(p) == 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		char c;
+		int fd;
+
+		close(p[1]);
+		prctl(PR_SET_NAME, W_COMM);
+		usleep(400 * 1000);
+		fd = open(path, O_RDONLY);
+		if (fd < 0 || dup2(fd, 9) < 0)
+			_exit(1);
+		while (read(p[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(p[0]);
+	*ctl = p[1];
+	return pid;
+}
+
+START_TEST(test_watch_and_metrics_hostile_command_and_path)
+{
+	char dir[] = "/tmp/fdscope-escape-XXXXXX", path[256], pid[32];
+	struct run_result r;
+	int ctl, fd, st;
+	pid_t child;
+
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/%s", dir, W_NAME);
+	fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	ck_assert(fd >= 0);
+	close(fd);
+	setenv("LC_ALL", "C.UTF-8", 1);
+
+	child = start_late_opener(path, &ctl);
+	snprintf(pid, sizeof(pid), "%ld", (long)child);
+	run_fdscope(&r, "watch", "-p", pid, "--interval", "0.1", "--count", "12",
+		    NULL);
+	ck_assert_msg(r.status == 0, "watch: status %d: %s", r.status, r.err);
+	assert_inert("watch", r.out, r.out_len, false);
+	ck_assert_msg(strstr(r.out, " w\\u{009b}\\u{202e}\\x1b]0;: ") != NULL,
+		      "watch: command: %s", r.out);
+	ck_assert_msg(strstr(r.out, "+ 9 REG ") != NULL &&
+		      strstr(r.out, "/f\\x1b[2J\\u{202e}\\u{009b}\\x07\n") != NULL,
+		      "watch: path: %s", r.out);
+	run_result_release(&r);
+
+	run_fdscope(&r, "metrics", "-p", pid, NULL);
+	ck_assert_msg(r.status == 0, "metrics: status %d: %s", r.status, r.err);
+	assert_inert("metrics", r.out, r.out_len, false);
+	/* The text form, then the format's doubling of the backslash. */
+	ck_assert_msg(strstr(r.out, "comm=\"w\\\\u{009b}\\\\u{202e}"
+			     "\\\\x1b]0;\"") != NULL, "metrics: %s", r.out);
+	run_result_release(&r);
+	close(ctl);
+	ck_assert(waitpid(child, &st, 0) == child);
+
+	/* JSON Lines: the exact strings, JSON-escaped. */
+	child = start_late_opener(path, &ctl);
+	snprintf(pid, sizeof(pid), "%ld", (long)child);
+	run_fdscope(&r, "watch", "-p", pid, "--interval", "0.1", "--count", "12",
+		    "-J", NULL);
+	ck_assert_msg(r.status == 0, "watch -J: status %d: %s", r.status, r.err);
+	assert_inert("watch -J", r.out, r.out_len, false);
+	ck_assert_msg(strstr(r.out, "\"command\":\"w\\u009b\\u202e\\u001b]0;\"")
+		      != NULL, "watch -J: command: %s", r.out);
+	ck_assert_msg(strstr(r.out, "/f\\u001b[2J\\u202e\\u009b\\u0007\"")
+		      != NULL, "watch -J: path: %s", r.out);
+	ck_assert(strstr(r.out, "\\\\x1b") == NULL);
+	run_result_release(&r);
+	close(ctl);
+	ck_assert(waitpid(child, &st, 0) == child);
+	ck_assert(unlink(path) == 0);
+	ck_assert(rmdir(dir) == 0);
+}
+END_TEST
+
 /* Every demo narrates paths under TMPDIR: a hostile TMPDIR is escaped. */
 START_TEST(test_tmpdir_escaped_in_every_demo)
 {
@@ -570,6 +660,7 @@ Suite *escape_suite(void)
 	tcase_add_test(tc, test_list_name_and_command_bytes);
 	tcase_add_test(tc, test_endpoints_hostile_names_text_and_json);
 	tcase_add_test(tc, test_exec_json_name_exact);
+	tcase_add_test(tc, test_watch_and_metrics_hostile_command_and_path);
 	tcase_add_test(tc, test_tmpdir_escaped_in_every_demo);
 	tcase_add_test(tc, test_exchange_message_escaped);
 	suite_add_tcase(s, tc);
