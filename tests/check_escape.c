@@ -223,6 +223,17 @@ static pid_t start_holder(const char *comm, const char *path, int *ctl)
 	return pid;
 }
 
+/* Ends a holder (its stdin closed) and removes its file and directory. */
+static void holder_end(int ctl, pid_t child, const char *path, const char *dir)
+{
+	int st;
+
+	close(ctl);
+	ck_assert(waitpid(child, &st, 0) == child);
+	ck_assert(unlink(path) == 0);
+	ck_assert(rmdir(dir) == 0);
+}
+
 #define NAME_BYTES "n" CSI8 RLO "x" ZWSP CJK "\\" "\x1b" "\xff" " q"
 #define COMM_BYTES "c" CSI8 RLO "m"
 
@@ -232,7 +243,7 @@ START_TEST(test_list_name_and_command_bytes)
 	struct run_result r;
 	struct json *doc;
 	const struct json *row;
-	int ctl, fd, st;
+	int ctl, fd;
 	pid_t child;
 
 	ck_assert(mkdtemp(dir) != NULL);
@@ -310,10 +321,7 @@ START_TEST(test_list_name_and_command_bytes)
 	ck_assert(strstr(r.out, "\\u200b\\u4e2d\\\\") != NULL);
 	run_result_release(&r);
 
-	close(ctl);
-	ck_assert(waitpid(child, &st, 0) == child);
-	ck_assert(unlink(path) == 0);
-	ck_assert(rmdir(dir) == 0);
+	holder_end(ctl, child, path, dir);
 }
 END_TEST
 
@@ -376,7 +384,7 @@ START_TEST(test_endpoints_hostile_names_text_and_json)
 	struct run_result r;
 	struct json *doc;
 	const struct json *row, *ep;
-	int ctl, st;
+	int ctl;
 	pid_t child;
 
 	ck_assert(mkdtemp(dir) != NULL);
@@ -429,10 +437,7 @@ START_TEST(test_endpoints_hostile_names_text_and_json)
 	run_result_release(&r);
 	setenv("LC_ALL", "C.UTF-8", 1);
 
-	close(ctl);
-	ck_assert(waitpid(child, &st, 0) == child);
-	ck_assert(unlink(path) == 0);
-	ck_assert(rmdir(dir) == 0);
+	holder_end(ctl, child, path, dir);
 }
 END_TEST
 
@@ -568,10 +573,7 @@ START_TEST(test_watch_and_metrics_hostile_command_and_path)
 		      != NULL, "watch -J: path: %s", r.out);
 	ck_assert(strstr(r.out, "\\\\x1b") == NULL);
 	run_result_release(&r);
-	close(ctl);
-	ck_assert(waitpid(child, &st, 0) == child);
-	ck_assert(unlink(path) == 0);
-	ck_assert(rmdir(dir) == 0);
+	holder_end(ctl, child, path, dir);
 }
 END_TEST
 
