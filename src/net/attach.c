@@ -434,6 +434,110 @@ static void find_own_sockets_ns(struct net_attach *a)
 	}
 }
 
+/* A dump is no snapshot: the kernel resumes each batch of replies at a
+ * count into a hash chain, so a socket closed meanwhile ahead of a listed
+ * one in its chain makes the dump skip the listed one (seen with bound
+ * UDP sockets under socket churn on the host).  A batch ends at the same
+ * count every time, so the same dump may well skip it again, while the
+ * other source (/proc/net for netlink, and back) ends its batches (pages
+ * of lines) elsewhere.  So a listed socket of a dumped protocol that no
+ * table holds is looked for again in its holder's namespace: at most
+ * REDUMPS more reads of the protocols missing (unix ones by inode), the
+ * other source first, the table's entries refreshed, none lost.  An
+ * unbound TCP or UDP socket is in no dump: it costs those reads. */
+#define REDUMPS 2
+
+/* The dumps that would hold namespace k's listed sockets found nowhere;
+ * the unix ones' inodes in a->inos (replacing the list). */
+static unsigned int missing_in_ns(struct net_attach *a, size_t k,
+				  size_t *first, size_t *cap)
+{
+	unsigned int mask = 0;
+	size_t i, j;
+
+	a->ninos = 0;
+	*first = SIZE_MAX;
+	for (i = 0; i < a->nprocs; i++) {
+		const struct fd_proc *p = &a->procs[i];
+
+		if (a->proc_ns[i] != k)
+			continue;
+		for (j = 0; j < p->n; j++) {
+			const struct fd_entry *e = &p->fds[j];
+			unsigned long long ino = net_entry_sock_ino(p, e);
+			struct sock_proto_desc d;
+
+			if (ino == 0 || find_sock(a, k, ino, e->proto))
+				continue;
+			if (!sock_proto_describe(e->proto, &d))
+				d.dump = SOCKDIAG_NDUMPS;	/* unnamed: any */
+			if (d.dump < 0)
+				continue;
+			mask |= d.dump == SOCKDIAG_NDUMPS ? SOCKDIAG_ALL :
+				1u << d.dump;
+			if (*first == SIZE_MAX)
+				*first = i;
+			if (d.dump != SOCKDIAG_UNIX && d.dump != SOCKDIAG_NDUMPS)
+				continue;
+			if (a->ninos == *cap) {
+				*cap = *cap ? *cap * 2 : 64;
+				a->inos = xrealloc(a->inos, *cap * sizeof(*a->inos));
+			}
+			a->inos[a->ninos++] = ino;
+		}
+	}
+	return mask;
+}
+
+/* One more read of a->mask into ns's table, by netlink or /proc/net. */
+static int reload_ns(struct net_attach *a, struct netns *ns,
+		     const struct fd_proc *p, bool own, bool netlink)
+{
+	int netdir, rc, saved;
+
+	if (!own)
+		return netlink ? load_in_netns(a, &ns->t, p) :
+			load_here(a, &ns->t, false, p->net_dir);
+	netdir = procfs_open_pid_file(a->root, 0, "net",
+				      O_RDONLY | O_DIRECTORY);
+	rc = load_here(a, &ns->t, netlink, netdir);
+	saved = errno;
+	if (netdir >= 0)
+		close(netdir);
+	errno = saved;
+	return rc;
+}
+
+static void redump_missing(struct net_attach *a, unsigned long long self_ns,
+			   size_t *cap)
+{
+	unsigned int wanted = a->mask;
+	bool netlink_ok = sockdiag_netlink_allowed();
+	size_t k, first;
+	int round;
+
+	for (k = 0; k < a->nns; k++) {
+		struct netns *ns = &a->ns[k];
+		enum sock_source was = ns->t.source;
+
+		for (round = 0; round < REDUMPS && ns->loaded; round++) {
+			bool by_netlink = was != SOCK_SRC_NETLINK;
+
+			a->mask = missing_in_ns(a, k, &first, cap);
+			if (a->mask == 0)
+				break;
+			if (round == 1 || !netlink_ok)
+				by_netlink = was != SOCK_SRC_PROCNET && netlink_ok;
+			if (reload_ns(a, ns, &a->procs[first], ns->ino == self_ns,
+				      by_netlink) < 0 || ns->t.source == was)
+				ns->t.source = was;
+			else
+				ns->t.source = SOCK_SRC_MIXED;
+		}
+	}
+	a->mask = wanted;
+}
+
 void net_attach_sockets(struct net_attach *a)
 {
 	unsigned long long self_ns = own_netns_ino(a->root);
@@ -476,6 +580,7 @@ void net_attach_sockets(struct net_attach *a)
 		k = find_or_add_ns(a, self_ns);
 		load_ns(a, &a->ns[k], NULL, true);
 	}
+	redump_missing(a, self_ns, &cap);
 }
 
 bool net_attach_all_netlink(const struct net_attach *a)
