@@ -971,11 +971,13 @@ static size_t fit_column_padding(const struct out_table *t, size_t i,
 }
 
 /* fit_most: when the blanks that align the columns exceed 1 / FIT_BUDGET
- * of the text, each column is made as wide as all but 1 in FIT_OUTLIERS
- * of its cells (and its header); then, while still over, the column that
- * adds most is narrowed, below its header if need be.  Output then
- * follows content: about 1 + 1 / FIT_BUDGET times the raw output's size
- * at most.  Without memory the widths stay. */
+ * of the text, each left-aligned column is made as wide as all but 1 in
+ * FIT_OUTLIERS of its cells (and its header); then, while still over,
+ * the left-aligned column that adds most is narrowed, below its header if
+ * need be.  Numbers (right-aligned) keep their columns: they are narrow,
+ * and read down a column.  Output then follows content: about 1 + 1 /
+ * FIT_BUDGET times the raw output's size where the numbers leave room.
+ * Without memory the widths stay. */
 static void fit_widths(const struct out_table *t,
 		       const struct out_chunk *chunks, size_t nchunks,
 		       size_t *widths)
@@ -1000,6 +1002,11 @@ static void fit_widths(const struct out_table *t,
 	for (i = 0; i < n; i++) {
 		size_t wider = cells;
 
+		if (t->cols[t->selected[i]].flags & OUT_RIGHT) {
+			total += fit_column_padding(t, i, cnt[i], widths[i]);
+			pad[i] = 0;	/* never narrowed */
+			continue;
+		}
 		for (w = 0; w < FIT_WIDTHS - 1 && w < widths[i]; w++) {
 			wider -= cnt[i][w];
 			if (wider <= cells / FIT_OUTLIERS)
