@@ -97,7 +97,8 @@ rows=$tmp/targets.md
 start_ready "$tmp/holder.out" "$bdir/holder" -t 900 "$fds"
 hpid=$started
 timer -T "$tmp/floor.tsv" "list" "$bin list -p $hpid" \
-	"floor" "$bdir/floor $hpid" "lsfd" "lsfd -p $hpid"
+	"floor" "$bdir/floor $hpid" "lsfd" "lsfd -p $hpid" \
+	"lsof" "lsof -n -P -p $hpid"
 t=$tmp/floor.tsv
 target "\`list -p\` wall / floor wall, $fds descriptors" \
 	"$(field "$t" list 2)" "$(field "$t" floor 2)" 0.8 >> "$rows"
@@ -105,6 +106,9 @@ target "\`list -p\` CPU / floor CPU" \
 	"$(field "$t" list 3)" "$(field "$t" floor 3)" 1.3 >> "$rows"
 target "\`list -p\` wall / lsfd wall" \
 	"$(field "$t" list 2)" "$(field "$t" lsfd 2)" 0.25 >> "$rows"
+# The issue's opening claim (no number given): faster than lsof.
+target "\`list -p\` wall / \`lsof -n -P -p\` wall" \
+	"$(field "$t" list 2)" "$(field "$t" lsof 2)" 1.0 >> "$rows"
 
 # 4a. Per descriptor: 1000 against $fds, time per descriptor.
 start_ready "$tmp/holder-small.out" "$bdir/holder" -t 900 1000
