@@ -258,16 +258,23 @@ static int load_here(struct net_attach *a, struct sock_table *t,
 	return rc;
 }
 
-static int load_own(struct net_attach *a, struct sock_table *t)
+/* netlink false: /proc/net only. */
+static int load_own_via(struct net_attach *a, struct sock_table *t,
+			bool netlink)
 {
 	int netdir = procfs_open_pid_file(a->root, 0, "net",
 					  O_RDONLY | O_DIRECTORY);
-	int rc = load_here(a, t, true, netdir), saved = errno;
+	int rc = load_here(a, t, netlink, netdir), saved = errno;
 
 	if (netdir >= 0)
 		close(netdir);
 	errno = saved;
 	return rc;
+}
+
+static int load_own(struct net_attach *a, struct sock_table *t)
+{
+	return load_own_via(a, t, true);
 }
 
 /* Runs the dumps inside the namespace target (a descriptor of it) and
@@ -509,19 +516,10 @@ static unsigned int missing_in_ns(struct net_attach *a, size_t k,
 static int reload_ns(struct net_attach *a, struct netns *ns,
 		     const struct fd_proc *p, bool own, bool netlink)
 {
-	int netdir, rc, saved;
-
-	if (!own)
-		return netlink ? load_in_netns(a, &ns->t, p) :
-			load_here(a, &ns->t, false, p->net_dir);
-	netdir = procfs_open_pid_file(a->root, 0, "net",
-				      O_RDONLY | O_DIRECTORY);
-	rc = load_here(a, &ns->t, netlink, netdir);
-	saved = errno;
-	if (netdir >= 0)
-		close(netdir);
-	errno = saved;
-	return rc;
+	if (own)
+		return load_own_via(a, &ns->t, netlink);
+	return netlink ? load_in_netns(a, &ns->t, p) :
+		load_here(a, &ns->t, false, p->net_dir);
 }
 
 static void redump_missing(struct net_attach *a, unsigned long long self_ns,
