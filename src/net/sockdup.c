@@ -43,28 +43,21 @@ static bool inet_addr_of(const struct sockaddr_storage *ss, socklen_t len,
 			 int family, struct sockaddr_storage *out,
 			 socklen_t *outlen)
 {
+	size_t want = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+		sizeof(struct sockaddr_in);
+
+	if ((family != AF_INET && family != AF_INET6) || len < want)
+		return false;
 	memset(out, 0, sizeof(*out));
-	if (family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
-		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+	memcpy(out, ss, want);
+	if (family == AF_INET6) {
 		struct sockaddr_in6 *b = (struct sockaddr_in6 *)out;
 
-		b->sin6_family = AF_INET6;
-		b->sin6_port = a->sin6_port;
-		b->sin6_addr = a->sin6_addr;
-		*outlen = sizeof(*b);
-		return true;
+		b->sin6_flowinfo = 0;
+		b->sin6_scope_id = 0;
 	}
-	if (family == AF_INET && len >= sizeof(struct sockaddr_in)) {
-		const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
-		struct sockaddr_in *b = (struct sockaddr_in *)out;
-
-		b->sin_family = AF_INET;
-		b->sin_port = a->sin_port;
-		b->sin_addr = a->sin_addr;
-		*outlen = sizeof(*b);
-		return true;
-	}
-	return false;
+	*outlen = (socklen_t)want;
+	return true;
 }
 
 static in_port_t port_of(const struct sockaddr_storage *ss)
@@ -94,7 +87,8 @@ static enum sockdup_result read_socket(int fd, unsigned long long ino,
 				       unsigned long long netns_ino,
 				       struct sock_info *si)
 {
-	struct sockaddr_storage ss;
+	/* Zeroed: the kernel fills only what the family uses. */
+	struct sockaddr_storage ss = { 0 };
 	socklen_t len = sizeof(ss);
 	struct stat st;
 	int family, type, proto;
@@ -119,6 +113,7 @@ static enum sockdup_result read_socket(int fd, unsigned long long ino,
 		return SOCKDUP_FAILED;
 	if (port_of(&si->local) == 0)
 		return SOCKDUP_UNBOUND;
+	memset(&ss, 0, sizeof(ss));
 	len = sizeof(ss);
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0) {
 		if (!inet_addr_of(&ss, len, family, &si->remote,
