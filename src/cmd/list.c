@@ -2534,6 +2534,8 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 		ret = failed ? EXIT_FAIL : EXIT_OK;
 		goto cleanup;
 	}
+	/* One long path or a rare wide FLAGS must not pad 95,000 rows. */
+	ctl.out.fit_most = true;
 	ctl.table = out_table_new("descriptors", columns, ctl.selected,
 				  ctl.nselected, &ctl.out);
 	/* Whatever could be read is still printed.  A failed write is the
