@@ -1,9 +1,10 @@
-/* TCP and UDP sockets read through a duplicate of the holder's descriptor.
- * Reading only: getsockname, getpeername and getsockopt change nothing,
- * and the duplicate is closed at once.  That close is the socket's last
- * only when the holder closed every descriptor of it meanwhile: the
- * kernel then does what the holder's own close would have done (a few
- * microseconds later), nothing on fdscope's behalf. */
+/* TCP and UDP sockets read through a duplicate of the holder's descriptor,
+ * only when FDSCOPE_INET_LOOKUP=copy asks for it.  getsockname,
+ * getpeername and getsockopt change nothing, and the duplicate is closed
+ * at once; but that close is the socket's last when the holder closed
+ * every descriptor of it meanwhile, and the FIN or the port's release then
+ * comes from fdscope's close, later than the holder asked.  Listing must
+ * never change the target, so the default is the dump. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -28,7 +29,7 @@ bool sockdup_wanted(void)
 {
 	const char *v = getenv("FDSCOPE_INET_LOOKUP");
 
-	return v == NULL || strcmp(v, "dump") != 0;
+	return v != NULL && strcmp(v, "copy") == 0;
 }
 
 static int int_opt(int fd, int level, int name, int *v)

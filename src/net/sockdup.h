@@ -27,7 +27,7 @@ int sockdup_pidfd(pid_t pid);
 /* Socket fd of pidfd's process, expected to be inode ino, a TCP or UDP
  * socket of the network namespace netns_ino (0: any): its family, type,
  * protocol, state and addresses in *si (ino set) as inet_diag gives them.
- * False for FDSCOPE_INET_LOOKUP=dump. */
+ * True only for FDSCOPE_INET_LOOKUP=copy (see sockdup.c). */
 bool sockdup_wanted(void);
 enum sockdup_result sockdup_read(int pidfd, int fd, unsigned long long ino,
 				 unsigned long long netns_ino,
