@@ -23,6 +23,7 @@
 #include "lib/util.h"
 #include "out/escape.h"
 #include "net/attach.h"
+#include "net/inetdiag_filter.h"
 #include "net/netaddr.h"
 #include "net/sockdup.h"
 #include "net/sockproto.h"
@@ -485,6 +486,16 @@ static bool is_unbound(const struct net_attach *a, unsigned long long ino)
  * unbound TCP or UDP socket is in no dump: it costs those reads. */
 #define REDUMPS 2
 
+/* A dump left out (net_attach_skip_dumps), or a TCP or UDP one the port
+ * filter made: a socket it does not hold is one no row wants. */
+static bool not_looked_for(const struct net_attach *a, int dump)
+{
+	if (dump >= SOCKDIAG_NDUMPS)
+		return false;
+	return (a->skip & (1u << dump)) ||
+		(dump != SOCKDIAG_UNIX && a->filter && a->filter->len);
+}
+
 /* The dumps that would hold namespace k's listed sockets found nowhere;
  * the unix ones' inodes in a->inos (replacing the list). */
 static unsigned int missing_in_ns(struct net_attach *a, size_t k,
@@ -510,7 +521,7 @@ static unsigned int missing_in_ns(struct net_attach *a, size_t k,
 				continue;
 			if (!sock_proto_describe(e->proto, &d))
 				d.dump = SOCKDIAG_NDUMPS;	/* unnamed: any */
-			if (d.dump < 0)
+			if (d.dump < 0 || not_looked_for(a, d.dump))
 				continue;
 			mask |= d.dump == SOCKDIAG_NDUMPS ? SOCKDIAG_ALL :
 				1u << d.dump;
