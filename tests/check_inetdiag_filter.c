@@ -6,10 +6,13 @@
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "testutil.h"
 
 #include "net/inetdiag_filter.h"
 #include "net/sockdiag.h"
@@ -140,6 +143,62 @@ out:
 }
 END_TEST
 
+static bool have_strace(void)
+{
+	return access("/usr/bin/strace", X_OK) == 0;
+}
+
+/* list -i :PORT asks the kernel for that port's sockets only, and looks
+ * for none of the others again (through /proc/net): the system calls, by
+ * strace.  The listener is this test's. */
+START_TEST(test_list_port_sends_the_filter_and_reads_no_proc_net)
+{
+	struct run_result r;
+	unsigned int port;
+	unsigned long long ino;
+	char spec[16], bin[512], want[64], trace[] = "/tmp/fdscope-portf.XXXXXX";
+	char *argv[] = { "/usr/bin/strace", "-f", "-qq", "-e", "trace=sendto,openat",
+			 "-E", "ASAN_OPTIONS=detect_leaks=0", "-s", "64", "-o", trace,
+			 bin, "list", "-i", spec, "-o", "NAME", NULL };
+	char *text, *line, *save;
+	size_t filtered = 0;
+	FILE *f;
+	long size;
+	int tmp = mkstemp(trace), fd = listener(&port, &ino);
+
+	ck_assert_int_ge(tmp, 0);
+	close(tmp);
+	snprintf(bin, sizeof(bin), "%s", fdscope_bin());
+	snprintf(spec, sizeof(spec), ":%u", port);
+	run_argv(&r, argv, 30);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "TCP 127.0.0.1:%u LISTEN", port);
+	ck_assert_ptr_nonnull(strstr(r.out, want));
+	f = fopen(trace, "re");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	size = ftell(f);
+	rewind(f);
+	text = calloc(1, (size_t)size + 1);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(fread(text, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	unlink(trace);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		filtered += strstr(line, "INET_DIAG_REQ_BYTECODE") != NULL;
+		ck_assert_msg(!strstr(line, "openat") ||
+			      (!strstr(line, "\"tcp") && !strstr(line, "\"udp") &&
+			       !strstr(line, "/net/tcp") && !strstr(line, "/net/udp")),
+			      "/proc/net read: %s", line);
+	}
+	/* strace shows the first request on a socket as raw bytes. */
+	ck_assert_uint_ge(filtered, 1);
+	free(text);
+	run_result_release(&r);
+	close(fd);
+}
+END_TEST
+
 Suite *inetdiag_filter_suite(void)
 {
 	Suite *s = suite_create("inetdiag_filter");
@@ -148,6 +207,12 @@ Suite *inetdiag_filter_suite(void)
 	tcase_add_test(tc, test_filter_ports_either_end_and_ranges);
 	tcase_add_test(tc, test_filter_refuses_what_it_cannot_say);
 	tcase_add_test(tc, test_kernel_dump_sends_only_the_ports_asked_for);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("list");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test_if("inetdiag_filter", tc, have_strace(),
+			  test_list_port_sends_the_filter_and_reads_no_proc_net,
+			  "strace is not installed");
 	suite_add_tcase(s, tc);
 	return s;
 }

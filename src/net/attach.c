@@ -486,14 +486,14 @@ static bool is_unbound(const struct net_attach *a, unsigned long long ino)
  * unbound TCP or UDP socket is in no dump: it costs those reads. */
 #define REDUMPS 2
 
-/* A dump left out (net_attach_skip_dumps), or a TCP or UDP one the port
- * filter made: a socket it does not hold is one no row wants. */
-static bool not_looked_for(const struct net_attach *a, int dump)
+/* The dumps left out (net_attach_skip_dumps), and the TCP and UDP ones
+ * when the port filter made them: a socket they do not hold is one no
+ * row wants. */
+static unsigned int not_looked_for(const struct net_attach *a)
 {
-	if (dump >= SOCKDIAG_NDUMPS)
-		return false;
-	return (a->skip & (1u << dump)) ||
-		(dump != SOCKDIAG_UNIX && a->filter && a->filter->len);
+	unsigned int inet = SOCKDIAG_ALL & ~(1u << SOCKDIAG_UNIX);
+
+	return a->skip | (a->filter && a->filter->len ? inet : 0);
 }
 
 /* The dumps that would hold namespace k's listed sockets found nowhere;
@@ -515,16 +515,20 @@ static unsigned int missing_in_ns(struct net_attach *a, size_t k,
 			const struct fd_entry *e = &p->fds[j];
 			unsigned long long ino = net_entry_sock_ino(p, e);
 			struct sock_proto_desc d;
+			unsigned int dumps;
 
 			if (ino == 0 || find_sock(a, k, ino, e->proto) ||
 			    is_unbound(a, ino))
 				continue;
 			if (!sock_proto_describe(e->proto, &d))
 				d.dump = SOCKDIAG_NDUMPS;	/* unnamed: any */
-			if (d.dump < 0 || not_looked_for(a, d.dump))
+			if (d.dump < 0)
 				continue;
-			mask |= d.dump == SOCKDIAG_NDUMPS ? SOCKDIAG_ALL :
-				1u << d.dump;
+			dumps = (d.dump == SOCKDIAG_NDUMPS ? SOCKDIAG_ALL :
+				 1u << d.dump) & ~not_looked_for(a);
+			if (dumps == 0)
+				continue;
+			mask |= dumps;
 			if (*first == SIZE_MAX)
 				*first = i;
 			if (d.dump != SOCKDIAG_UNIX && d.dump != SOCKDIAG_NDUMPS)
