@@ -175,12 +175,13 @@ int demo_alloc_body(struct demo_ctx *d)
 	stdin_was_open = fd_is_open(0);
 	show_start(d);
 	three_and_a_hole(d, fds);
+	steps_part(&d->steps, "standard input, dup2 and F_DUPFD");
 	in = take_stdin(d, stdin_was_open, &saved);
 	if (fds[0] >= 0) {
 		high_then_hole(d, fds[0], &high, &filler);
 		dupd = dupfd_min(d, fds[0]);
 	}
-	steps_say(&d->steps, "Cleaning up.");
+	steps_part(&d->steps, "cleaning up: every number freed");
 	for (i = 0; i < ARRAY_SIZE(fds); i++)
 		if (fds[i] >= 0)
 			demo_close(d, fds[i]);

@@ -290,6 +290,7 @@ int demo_exhaust_body(struct demo_ctx *d, long long limit)
 	fds = xcalloc((size_t)limit, sizeof(*fds));
 	n = open_until_refused(d, fds, (size_t)limit, &err);
 	explain_refusal(d, n, err, (rlim_t)limit);
+	steps_part(&d->steps, "one close frees one number");
 	close_one_open_one(d, fds, n);
 	steps_say(&d->steps, "Closing the %zu descriptors and putting the "
 		  "soft limit back.", n);
@@ -303,6 +304,7 @@ int demo_exhaust_body(struct demo_ctx *d, long long limit)
 	}
 	set_soft(d, orig.rlim_cur, orig.rlim_max, NULL);
 	free(fds);
+	steps_part(&d->steps, "the hard limit, and the system's");
 	raise_above_hard(d, &orig);
 	contrast_enfile(d);
 	if (err != EMFILE)

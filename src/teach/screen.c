@@ -333,6 +333,14 @@ void screen_after_call(struct screen *sc)
 	pause_for(sc, "-- call: Enter b=back N=jump q=quit --", false);
 }
 
+void screen_part_break(struct screen *sc)
+{
+	if ((sc->mode != SCREEN_SECTION && sc->mode != SCREEN_CALL) ||
+	    sc->discard || sc->used == 0)
+		return;
+	pause_for(sc, "-- Enter=more b=back N=jump q=quit --", true);
+}
+
 enum screen_request screen_section_end(struct screen *sc, bool last)
 {
 	if (sc->mode == SCREEN_OFF || sc->mode == SCREEN_PAGE || sc->discard)

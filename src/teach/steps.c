@@ -457,6 +457,8 @@ static void emit(struct steps *s, struct step *st)
 		return;
 	t.buf = st->rendered;
 	t.len = strlen(st->rendered);
+	if (st->part && s->o.screen)
+		screen_part_break(s->o.screen);
 	text_write(s, &t);
 	if (s->o.screen && !st->text_only)
 		screen_after_call(s->o.screen);
@@ -534,21 +536,29 @@ static struct step *add_step(struct steps *s, const char *syscall,
 
 /* Text mode: a paragraph or figure.  A child's goes to its parent as an
  * item of the record; otherwise it is written now. */
-static void add_text(struct steps *s, struct text *t)
+static void add_text_at(struct steps *s, struct text *t, bool part)
 {
 	struct step *st;
 
 	if (s->stream_fd < 0 && !s->holding) {
+		if (part && s->o.screen)
+			screen_part_break(s->o.screen);
 		text_write(s, t);
 		free(t->buf);
 		return;
 	}
 	st = new_step(s);
 	st->text_only = true;
+	st->part = part;
 	st->rendered = t->buf ? t->buf : xstrdup("");
 	st->call = xstrdup("");
 	st->syscall = xstrdup("");
 	steps_flush(s);
+}
+
+static void add_text(struct steps *s, struct text *t)
+{
+	add_text_at(s, t, false);
 }
 
 struct step *steps_call(struct steps *s, const char *syscall, long long ret,
@@ -671,6 +681,25 @@ void steps_heading(struct steps *s, const char *fmt, ...)
 	xappendf(&t.buf, &t.len, "%s== %s ==%s\n", s->o.color ? COLOR_HEAD : "",
 		 h, s->o.color ? COLOR_OFF : "");
 	add_text(s, &t);
+	free(h);
+}
+
+void steps_part(struct steps *s, const char *fmt, ...)
+{
+	struct text t = { NULL, 0 };
+	va_list ap;
+	char *h;
+
+	steps_flush(s);
+	if (s->o.json)
+		return;
+	va_start(ap, fmt);
+	h = xvformat(fmt, ap);
+	va_end(ap);
+	text_prefix(&t, s->o.side);
+	xappendf(&t.buf, &t.len, "%s-- %s --%s\n", s->o.color ? COLOR_HEAD : "",
+		 h, s->o.color ? COLOR_OFF : "");
+	add_text_at(s, &t, true);
 	free(h);
 }
 
@@ -879,7 +908,7 @@ int steps_finish(struct steps *s)
 struct wire_step {
 	uint32_t magic;
 	int32_t err, has_fds, fds[2], has_expected, expected, mark, silent;
-	int32_t text_only;
+	int32_t text_only, part;
 	int64_t ret;
 	uint64_t t_ns;
 	uint32_t ntable, call_len, syscall_len, side_len, narration_len;
@@ -966,6 +995,7 @@ static int send_step(int fd, const struct step *st)
 	w.mark = st->mark;
 	w.silent = st->silent;
 	w.text_only = st->text_only;
+	w.part = st->part;
 	w.ret = st->ret;
 	w.t_ns = st->t_ns;
 	w.ntable = (uint32_t)st->ntable;
@@ -1036,6 +1066,7 @@ static int receive_step(int fd, struct step *st)
 	st->mark = w.mark;
 	st->silent = w.silent;
 	st->text_only = w.text_only;
+	st->part = w.part;
 	st->ret = w.ret;
 	st->t_ns = w.t_ns;
 	st->ntable = w.ntable;

@@ -82,6 +82,7 @@ struct step {
 	char *section;		/* the tour's section heading, or NULL */
 	char *rendered;		/* text: as printed, once complete */
 	bool text_only;		/* a paragraph or figure (stream), not a call */
+	bool part;		/* text_only: a part's heading, a pause first */
 };
 
 /* Descriptors the narration is not about (inherited from whoever started
@@ -161,6 +162,12 @@ void steps_heading(struct steps *s, const char *fmt, ...)
 void steps_say(struct steps *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void steps_text(struct steps *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Text mode only: a part of a long section, so that each part fits one
+ * screen: when stepping, a pause first (the screen cleared), then the
+ * part's own heading "-- title --". */
+void steps_part(struct steps *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Prints any pending step (text mode). */
