@@ -479,6 +479,67 @@ START_TEST(test_step_by_page)
 }
 END_TEST
 
+/* The whole tour at 80x24 with Enter at every prompt: every screen between
+ * two pauses fits, so no pause is a page's forced one ("-- more:"): long
+ * sections pause at their parts ("Enter=more"), each with its heading. */
+START_TEST(test_every_screen_fits_24_rows)
+{
+	char *lines[200], path[128];
+	bool seen[12] = { false };
+	int i, k, status = -1, parts = 0;
+	bool part_next = false;
+	size_t n;
+	FILE *f;
+
+	if (!have_program("tmux")) {
+		fprintf(stderr, "skipped: tmux is not installed\n");
+		return;
+	}
+	dirs_make();
+	last_screen[0] = '\0';
+	tmux_start(80, 24, "--step");
+	snprintf(path, sizeof(path), "%s/exit", work);
+	for (i = 0; i < 80; i++) {
+		char *screen = wait_prompt(lines, &n);
+		const char *prompt = last_line(lines, n);
+		int h = heading_on(lines, n);
+		bool end = strstr(prompt, "-- end:") != NULL;
+
+		ck_assert_msg(strstr(prompt, "-- more:") == NULL,
+			      "a screen of section %d does not fit 24 rows:\n%s",
+			      h, last_screen);
+		ck_assert_uint_le(n, 24);
+		check_widths(lines, n, 80);
+		if (h >= 1 && h <= 11)
+			seen[h] = true;
+		if (part_next) {
+			/* The part after the pause: its heading on top. */
+			for (k = 0; k < (int)n && strncmp(lines[k], "== part ", 8); k++)
+				;
+			ck_assert_msg(k < (int)n, "a part without its heading");
+		}
+		part_next = strstr(prompt, "Enter=more") != NULL;
+		parts += part_next;
+		free(screen);
+		tmux_keys("Enter");
+		if (end)
+			break;
+	}
+	for (k = 0; k < 100 && access(path, F_OK) != 0; k++)
+		usleep(50 * 1000);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "the tour did not end");
+	ck_assert(fscanf(f, "%d", &status) == 1);
+	fclose(f);
+	ck_assert_int_eq(status, 0);
+	for (k = 1; k <= 11; k++)
+		ck_assert_msg(seen[k], "section %d never on screen", k);
+	ck_assert_int_ge(parts, 5);
+	tmux_kill();
+	dirs_remove();
+}
+END_TEST
+
 /* demo --step > file: the prompt is on the terminal, the file holds the
  * tour and no prompt. */
 START_TEST(test_step_prompt_never_on_stdout)
@@ -868,6 +929,7 @@ Suite *tour_suite(void)
 	tcase_add_test(tc, test_step_after_each_call);
 	tcase_add_test(tc, test_step_prompt_never_on_stdout);
 	tcase_add_test(tc, test_step_by_page);
+	tcase_add_test(tc, test_every_screen_fits_24_rows);
 	tcase_add_test(tc, test_closed_terminal_removes_directory);
 	tcase_add_test(tc, test_step_without_terminal);
 	tcase_add_test(tc, test_tour_fits_the_width);

@@ -85,21 +85,6 @@ static void append_cut(char **buf, size_t *len, const char *s, size_t cols)
 	}
 }
 
-/* The descriptors open when the tour starts, other than 0, 1 and 2: not
- * the tour's, so named once and counted apart in every map. */
-static void note_inherited(struct tour *t)
-{
-	char *list;
-	int k = demo_hide_inherited(&t->d, &list);
-
-	if (k)
-		steps_say(&t->d.steps, "Before the tour: %s %s open when fdscope "
-			  "started, inherited from the program that ran it (a "
-			  "shell, an editor, a terminal). They are not the "
-			  "tour's: the maps count them as \"+%d inherited\".",
-			  list, k == 1 ? "was" : "were", k);
-	free(list);
-}
 
 /* fdscope's own table, in columns fitted to the width: FD TYPE MODE NAME,
  * the name cut rather than wrapped, inherited ones and fdscope's reader
@@ -568,6 +553,7 @@ static int tour_bonus(struct tour *t)
 	step_say(st, "%s names %s: the number %d is this process's, the "
 		 "socket's inode the kernel's.", path, link, fd);
 	demo_close(d, fd);
+	steps_part(&d->steps, "TCP or UDP?");
 	if (t->tcp.have && t->udp.have)
 		steps_say(&d->steps, "Bonus question 3: TCP or UDP?  Sections 9 "
 			  "and 10: TCP (SOCK_STREAM) made a connection first, "
@@ -770,7 +756,7 @@ static int demo_run(const struct cli_env *env, int argc, char **argv)
 	if (!t.so.json)
 		t.d.steps.o.screen = &t.screen;
 	t.d.steps.o.width = t.screen.width;
-	note_inherited(&t);
+	demo_name_inherited(&t.d.steps);
 	ret = run_sections(&t, a.first, a.last);
 	free(t.tcp.server);
 	free(t.tcp.client);

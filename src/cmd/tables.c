@@ -664,20 +664,9 @@ static int tables_run(const struct cli_env *env, int argc, char **argv)
 		return EXIT_FAIL;
 	d.json = so.json;
 	d.no_output = dot;
-	{
-		char *list;
-		int k = demo_hide_inherited(&d, &list);
-
-		/* Not the demo's: named once, then counted apart (and left
-		 * out of the figure, named in its label). */
-		if (k > 0)
-			steps_say(&d.steps, "%s %s open when fdscope started, "
-				  "inherited from the program that ran it: the "
-				  "maps count %s as \"+%d inherited\".", list,
-				  k == 1 ? "was" : "were", k == 1 ? "it" : "them",
-				  k);
-		free(list);
-	}
+	/* Not the demo's: named once, counted apart, left out of the
+	 * figure (named in its label). */
+	demo_name_inherited(&d.steps);
 	ret = demo_tables_body(&d, dot ? &graph : NULL) < 0 ? EXIT_FAIL : EXIT_OK;
 	ret = demo_end(&d, ret);
 	if (dot && graph == NULL) {

@@ -257,6 +257,8 @@ static void pause_for(struct screen *sc, const char *prompt, bool clear)
 		sc->write_errno = errno;
 	}
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE))
+		return;		/* exhaust, at its limit: no pause this time */
 	if (fd < 0) {
 		sc->req = SCREEN_QUIT;
 		sc->discard = true;

@@ -441,6 +441,17 @@ static void render(const struct steps *s, struct step *st)
 
 static int send_step(int fd, const struct step *st);
 
+/* A part's heading, numbered by the record that prints it (the tour's,
+ * for its children's parts too): from 2, the section's start being 1. */
+static void part_text(struct steps *s, struct text *t, const char *side,
+		      const char *title)
+{
+	s->part = s->part > 0 ? s->part + 1 : 2;
+	text_prefix(t, side);
+	xappendf(&t->buf, &t->len, "%s== part %d: %s ==%s\n", s->o.color ?
+		 COLOR_HEAD : "", s->part, title, s->o.color ? COLOR_OFF : "");
+}
+
 /* A complete step on its way: to the parent, or on screen. */
 static void emit(struct steps *s, struct step *st)
 {
@@ -455,10 +466,18 @@ static void emit(struct steps *s, struct step *st)
 	}
 	if (s->o.json || st->rendered == NULL)
 		return;
+	if (st->part) {
+		if (s->o.screen)
+			screen_part_break(s->o.screen);
+		t.buf = NULL;
+		t.len = 0;
+		part_text(s, &t, st->side, st->narration ? st->narration : "");
+		text_write(s, &t);
+		free(t.buf);
+		return;
+	}
 	t.buf = st->rendered;
 	t.len = strlen(st->rendered);
-	if (st->part && s->o.screen)
-		screen_part_break(s->o.screen);
 	text_write(s, &t);
 	if (s->o.screen && !st->text_only)
 		screen_after_call(s->o.screen);
@@ -536,29 +555,21 @@ static struct step *add_step(struct steps *s, const char *syscall,
 
 /* Text mode: a paragraph or figure.  A child's goes to its parent as an
  * item of the record; otherwise it is written now. */
-static void add_text_at(struct steps *s, struct text *t, bool part)
+static void add_text(struct steps *s, struct text *t)
 {
 	struct step *st;
 
 	if (s->stream_fd < 0 && !s->holding) {
-		if (part && s->o.screen)
-			screen_part_break(s->o.screen);
 		text_write(s, t);
 		free(t->buf);
 		return;
 	}
 	st = new_step(s);
 	st->text_only = true;
-	st->part = part;
 	st->rendered = t->buf ? t->buf : xstrdup("");
 	st->call = xstrdup("");
 	st->syscall = xstrdup("");
 	steps_flush(s);
-}
-
-static void add_text(struct steps *s, struct text *t)
-{
-	add_text_at(s, t, false);
 }
 
 struct step *steps_call(struct steps *s, const char *syscall, long long ret,
@@ -672,6 +683,7 @@ void steps_heading(struct steps *s, const char *fmt, ...)
 	va_end(ap);
 	free(s->section);
 	s->section = xstrdup(h);
+	s->part = 1;
 	if (s->o.json) {
 		free(h);
 		return;
@@ -684,9 +696,11 @@ void steps_heading(struct steps *s, const char *fmt, ...)
 	free(h);
 }
 
+
 void steps_part(struct steps *s, const char *fmt, ...)
 {
 	struct text t = { NULL, 0 };
+	struct step *st;
 	va_list ap;
 	char *h;
 
@@ -696,11 +710,24 @@ void steps_part(struct steps *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	h = xvformat(fmt, ap);
 	va_end(ap);
-	text_prefix(&t, s->o.side);
-	xappendf(&t.buf, &t.len, "%s-- %s --%s\n", s->o.color ? COLOR_HEAD : "",
-		 h, s->o.color ? COLOR_OFF : "");
-	add_text_at(s, &t, true);
-	free(h);
+	if (s->stream_fd < 0 && !s->holding) {
+		if (s->o.screen)
+			screen_part_break(s->o.screen);
+		part_text(s, &t, s->o.side, h);
+		text_write(s, &t);
+		free(t.buf);
+		free(h);
+		return;
+	}
+	/* Rendered where it is printed (emit), numbered there. */
+	st = new_step(s);
+	st->text_only = true;
+	st->part = true;
+	st->narration = h;
+	st->rendered = xstrdup("");
+	st->call = xstrdup("");
+	st->syscall = xstrdup("");
+	steps_flush(s);
 }
 
 void steps_say(struct steps *s, const char *fmt, ...)

@@ -100,6 +100,7 @@ struct steps {
 	int stream_fd;		/* >= 0: complete steps are sent there */
 	unsigned long long next_start;	/* steps_start(): the next call's */
 	char *section;		/* current heading (steps_heading) */
+	int part;		/* its last part (steps_part), 0 before any */
 	int hidden[STEPS_MAX_HIDDEN];
 	bool hidden_own[STEPS_MAX_HIDDEN];	/* fdscope's, not inherited */
 	size_t nhidden;
@@ -166,7 +167,7 @@ void steps_text(struct steps *s, const char *fmt, ...)
 
 /* Text mode only: a part of a long section, so that each part fits one
  * screen: when stepping, a pause first (the screen cleared), then the
- * part's own heading "-- title --". */
+ * part's own heading "== part 2: title ==" (the section is part 1). */
 void steps_part(struct steps *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
