@@ -437,14 +437,31 @@ START_TEST(test_step_after_each_call)
 }
 END_TEST
 
+/* The tour's exit status, written by the tmux session when it ended
+ * (waited for at most 5 s); why names what should have ended it. */
+static int tour_exit_status(const char *why)
+{
+	char path[128];
+	int i, status = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/exit", work);
+	for (i = 0; i < 100 && access(path, F_OK) != 0; i++)
+		usleep(50 * 1000);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "the tour did not end %s", why);
+	ck_assert(fscanf(f, "%d", &status) == 1);
+	fclose(f);
+	return status;
+}
+
 /* --step=page: pauses only before a page scrolls away, none at the end
  * of a section. */
 START_TEST(test_step_by_page)
 {
-	char *lines[200], path[128];
+	char *lines[200];
 	size_t n;
-	int i, pages = 0, status = -1;
-	FILE *f;
+	int i, pages = 0;
 
 	if (!have_program("tmux")) {
 		fprintf(stderr, "skipped: tmux is not installed\n");
@@ -453,7 +470,6 @@ START_TEST(test_step_by_page)
 	dirs_make();
 	last_screen[0] = '\0';
 	tmux_start(80, 24, "--step=page --from 3");
-	snprintf(path, sizeof(path), "%s/exit", work);
 	/* Sections 3 and 4 are longer than a screen together. */
 	for (i = 0; i < 3; i++) {
 		/* lines point into the screen: freed after they are read. */
@@ -468,13 +484,7 @@ START_TEST(test_step_by_page)
 		tmux_keys("Enter");
 	}
 	tmux_keys("q");
-	for (i = 0; i < 100 && access(path, F_OK) != 0; i++)
-		usleep(50 * 1000);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "the tour did not end on q");
-	ck_assert(fscanf(f, "%d", &status) == 1);
-	fclose(f);
-	ck_assert_int_eq(status, 0);
+	ck_assert_int_eq(tour_exit_status("on q"), 0);
 	ck_assert_int_eq(pages, 3);
 	tmux_kill();
 	dirs_remove();
@@ -486,12 +496,11 @@ END_TEST
  * sections pause at their parts ("Enter=more"), each with its heading. */
 START_TEST(test_every_screen_fits_24_rows)
 {
-	char *lines[200], path[128];
+	char *lines[200];
 	bool seen[12] = { false };
-	int i, k, status = -1, parts = 0;
+	int i, k, parts = 0;
 	bool part_next = false;
 	size_t n;
-	FILE *f;
 
 	if (!have_program("tmux")) {
 		fprintf(stderr, "skipped: tmux is not installed\n");
@@ -500,7 +509,6 @@ START_TEST(test_every_screen_fits_24_rows)
 	dirs_make();
 	last_screen[0] = '\0';
 	tmux_start(80, 24, "--step");
-	snprintf(path, sizeof(path), "%s/exit", work);
 	for (i = 0; i < 80; i++) {
 		char *screen = wait_prompt(lines, &n);
 		const char *prompt = last_line(lines, n);
@@ -527,13 +535,7 @@ START_TEST(test_every_screen_fits_24_rows)
 		if (end)
 			break;
 	}
-	for (k = 0; k < 100 && access(path, F_OK) != 0; k++)
-		usleep(50 * 1000);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "the tour did not end");
-	ck_assert(fscanf(f, "%d", &status) == 1);
-	fclose(f);
-	ck_assert_int_eq(status, 0);
+	ck_assert_int_eq(tour_exit_status("after the last section"), 0);
 	for (k = 1; k <= 11; k++)
 		ck_assert_msg(seen[k], "section %d never on screen", k);
 	ck_assert_int_ge(parts, 5);
