@@ -225,11 +225,14 @@ static struct libscols_column *add_column(struct libscols_table *tb,
 	cl = scols_table_new_column(tb, name, c->whint, fl);
 	if (cl == NULL)
 		errx(EXIT_FAIL, "cannot create an output column");
-	/* A string cell is given as a JSON literal made by escape_json_into:
-	 * libsmartcols' own string escaping passes C1, bidi controls and
-	 * invalid UTF-8 through, and would double ours. */
+	/* A string cell, and each element of an array of strings, is given
+	 * as a JSON literal made by escape_json_into: libsmartcols' own
+	 * string escaping passes C1, bidi controls and invalid UTF-8 through,
+	 * and would double ours. */
 	scols_column_set_json_type(cl, c->json == OUT_JSON_STRING ?
-				   SCOLS_JSON_NUMBER : scols_json_type(c->json));
+				   SCOLS_JSON_NUMBER :
+				   c->json == OUT_JSON_ARRAY_STRING ?
+				   SCOLS_JSON_ARRAY_NUMBER : scols_json_type(c->json));
 	if (is_array(c) && set_multiline(cl, fl) < 0)
 		errx(EXIT_FAIL, "cannot create an output column");
 	if (first)
@@ -319,6 +322,40 @@ static int set_decoded(const struct out_table *t, struct libscols_line *ln,
 	return rc;
 }
 
+/* An array-of-strings cell for JSON: each element (one a line, in the
+ * text form) back to the kernel's bytes and made a literal by
+ * escape_json_into, as a string cell is; the column is declared an array
+ * of numbers so that libsmartcols prints the literals as they are.
+ * Returns 0, or -1 when memory runs out. */
+static int set_json_array(struct libscols_line *ln, size_t i, const char *v)
+{
+	size_t n = strlen(v), off = 0, m;
+	char *elems = strdup(v), *bytes = malloc(n + 1);
+	/* 6 bytes a byte and 3 for the quotes and the separator, each. */
+	size_t cap = 9 * n + 4;
+	char *json = malloc(cap), *p, *nl;
+	int rc = -1;
+
+	if (elems == NULL || bytes == NULL || json == NULL)
+		goto cleanup;
+	for (p = elems; p != NULL; p = nl) {
+		nl = strchr(p, '\n');
+		if (nl != NULL)
+			*nl++ = '\0';
+		m = escape_decode(bytes, n, p);
+		off += escape_json_into(json + off, cap - off, bytes, m);
+		if (nl != NULL)
+			json[off++] = '\n';
+	}
+	json[off] = '\0';
+	rc = scols_line_set_data(ln, i, json) == 0 ? 0 : -1;
+cleanup:
+	free(json);
+	free(bytes);
+	free(elems);
+	return rc;
+}
+
 /* Cell i of a line; v NULL leaves it empty.  Cells hold the text form of
  * out/escape.h, which a terminal table prints as it is.  Returns 0, or -1
  * when libsmartcols cannot (out of memory). */
@@ -329,6 +366,9 @@ static int set_cell(const struct out_table *t, struct libscols_line *ln,
 
 	if (v == NULL)
 		return 0;
+	if (*v != '\0' && t->o.json &&
+	    t->cols[t->selected[i]].json == OUT_JSON_ARRAY_STRING)
+		return set_json_array(ln, i, v);
 	if (*v != '\0' && (t->o.json ?
 	    t->cols[t->selected[i]].json == OUT_JSON_STRING : t->o.raw))
 		return set_decoded(t, ln, i, v);

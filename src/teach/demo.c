@@ -38,9 +38,14 @@ int demo_begin(struct demo_ctx *d, const char *proc_root, bool json,
 	if (caps_drop_for_demo() < 0)
 		warn("cannot drop capabilities");
 	if (tempdir_create() < 0) {
-		warn("cannot create a private temporary directory under %s "
-		     "(set TMPDIR to a writable directory)",
-		     getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		int e = errno;
+		char *esc = escape_str(getenv("TMPDIR") ? getenv("TMPDIR") :
+				       "/tmp");
+
+		warnx("cannot create a private temporary directory under %s "
+		      "(set TMPDIR to a writable directory): %s", esc,
+		      strerror(e));
+		free(esc);
 		return -1;
 	}
 	steps_init(&d->steps, &o);
