@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "lib/parallel.h"
@@ -1234,7 +1235,85 @@ static void retype_non_numbers(struct out_table *t, const void *row,
 struct record_row {
 	const struct out_column *col;
 	const char *value;
+	char *help;		/* the description wrapped at words, or NULL */
 };
+
+/* The width to fit a record to: the terminal's, else $COLUMNS; 0 for
+ * none (a pipe without COLUMNS), with --notruncate or -r. */
+static size_t record_width(const struct out_opts *o)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	char *end;
+	long v;
+
+	if (o->notruncate || o->raw)
+		return 0;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 0)
+		return ws.ws_col;
+	if (c == NULL || *c == '\0')
+		return 0;
+	errno = 0;
+	v = strtol(c, &end, 10);
+	return errno == 0 && *end == '\0' && v > 0 && v < 100000 ? (size_t)v : 0;
+}
+
+/* The columns left for DESCRIPTION after FIELD and VALUE (one space
+ * between columns), or 0 when the descriptions need not be wrapped. */
+static size_t record_room(const struct out_column *cols, const int *selected,
+			  size_t nselected, const struct out_opts *o,
+			  const void *row, out_cell_fn cell)
+{
+	size_t width = record_width(o), wf = strlen("FIELD"),
+	       wv = strlen("VALUE"), wd = strlen("DESCRIPTION"), i;
+	char buf[512];
+
+	if (width == 0)
+		return 0;
+	for (i = 0; i < nselected; i++) {
+		const char *v = cell(row, selected[i], buf, sizeof(buf));
+		size_t n = strlen(cols[selected[i]].name);
+
+		wf = n > wf ? n : wf;
+		n = v ? strlen(v) : 1;
+		wv = n > wv ? n : wv;
+		n = cols[selected[i]].help ? strlen(cols[selected[i]].help) : 0;
+		wd = n > wd ? n : wd;
+	}
+	if (wf + wv + wd + 2 <= width)
+		return 0;
+	/* Too narrow to wrap usefully: libsmartcols does what it can. */
+	return width > wf + wv + 2 + 16 ? width - wf - wv - 2 : 0;
+}
+
+/* text with newlines between words so that no line is wider than cols
+ * (a word longer than that stands alone); a new string. */
+static char *wrap_words(const char *text, size_t cols)
+{
+	char *out = NULL;
+	size_t len = 0, line = 0;
+	const char *p = text ? text : "";
+
+	xappendf(&out, &len, "%s", "");
+	while (*p) {
+		size_t n = strcspn(p, " ");
+
+		if (line && line + 1 + n > cols) {
+			xappendf(&out, &len, "\n");
+			line = 0;
+		} else if (line) {
+			xappendf(&out, &len, " ");
+			line++;
+		}
+		xappendf(&out, &len, "%.*s", (int)n, p);
+		line += n;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	return out;
+}
 
 static const char *record_cell(const void *row, int col, char *buf,
 			       size_t len)
@@ -1249,7 +1328,7 @@ static const char *record_cell(const void *row, int col, char *buf,
 	case 1:
 		return r->value;
 	default:
-		return r->col->help;
+		return r->help ? r->help : r->col->help;
 	}
 }
 
@@ -1266,7 +1345,7 @@ int out_record_print(const char *json_name, const struct out_column *cols,
 	static const int all[] = { 0, 1, 2 };
 	struct out_table *t;
 	char buf[512];
-	size_t i;
+	size_t i, room;
 	int rc;
 
 	if (o->json) {
@@ -1280,13 +1359,19 @@ int out_record_print(const char *json_name, const struct out_column *cols,
 		return rc;
 	}
 	t = out_table_new(NULL, meta, all, 3, o);
+	room = record_room(cols, selected, nselected, o, row, cell);
+	if (room && set_multiline(scols_table_get_column(t->tb, 2), 0) < 0)
+		room = 0;
 	for (i = 0; i < nselected; i++) {
-		struct record_row r = { &cols[selected[i]], NULL };
+		struct record_row r = { &cols[selected[i]], NULL, NULL };
 
 		r.value = cell(row, selected[i], buf, sizeof(buf));
 		if (r.value == NULL)
 			r.value = "-";
+		if (room)
+			r.help = wrap_words(r.col->help, room);
 		out_table_add(t, &r, record_cell);
+		free(r.help);
 	}
 	rc = out_table_print(t);
 	out_table_free(t);
