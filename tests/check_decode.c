@@ -20,6 +20,7 @@
 #include "proc/anon.h"
 #include "proc/assoc.h"
 #include "proc/chrdev.h"
+#include "proc/fanflags.h"
 #include "proc/locks.h"
 #include "proc/mounts.h"
 #include "proc/procfs.h"
@@ -381,8 +382,95 @@ START_TEST(test_anon_inotify_and_fanotify_watches)
 	ck_assert_uint_eq(fa.event_flags, 0x8000);
 	ck_assert_str_eq(anon_summary(ANON_FANOTIFY, fanotify_text, strlen(fanotify_text),
 				      NULL, buf, sizeof(buf)),
-			 "fanotify: flags 0x1, event flags 0x8000, 2 marks: "
-			 "254:0:10952931 mount 28");
+			 "fanotify: CLASS_NOTIF,CLOEXEC, events O_RDONLY,O_LARGEFILE, "
+			 "2 marks: 254:0:10952931 mount 28");
+}
+END_TEST
+
+/* fs/notify/fdinfo.c: the group's init flags and its events' open flags
+ * in hex, then one line per inode, mount or filesystem mark. */
+START_TEST(test_anon_fanotify_flags_and_marks_decoded)
+{
+	static const char text[] =
+		"pos:\t0\nflags:\t02000002\nmnt_id:\t17\nino:\t1038\n"
+		"fanotify flags:286 event-flags:8802\n"
+		"fanotify ino:a720e3 sdev:fe00001 mflags:0 mask:1000028 "
+		"ignored_mask:0 fhandle-bytes:8 fhandle-type:1 f_handle:e3\n"
+		"fanotify mnt_id:1c mflags:0 mask:20 ignored_mask:0\n"
+		"fanotify sdev:fe00002 mflags:0 mask:40000302 ignored_mask:0\n";
+	struct anon_watch w[4];
+	char buf[512];
+
+	ck_assert_int_eq(anon_parse_watches(text, strlen(text), "fanotify", w, 4), 3);
+	ck_assert(w[2].fs);
+	ck_assert_uint_eq(w[2].sdev, 0xfe00002);
+	/* 0x286: CLASS_CONTENT (4), NONBLOCK (2), REPORT_PIDFD (0x80),
+	 * REPORT_FID (0x200); 0x8802: O_RDWR, O_NONBLOCK, O_LARGEFILE. */
+	ck_assert_str_eq(anon_field_text(ANON_F_FANOTIFY_FLAGS, ANON_FANOTIFY, text,
+					 strlen(text), buf, sizeof(buf)),
+			 "CLASS_CONTENT,NONBLOCK,REPORT_PIDFD,REPORT_FID");
+	ck_assert_str_eq(anon_field_text(ANON_F_FANOTIFY_EVENT_FLAGS, ANON_FANOTIFY,
+					 text, strlen(text), buf, sizeof(buf)),
+			 "O_RDWR,O_NONBLOCK,O_LARGEFILE");
+	ck_assert_str_eq(anon_field_text(ANON_F_FANOTIFY_MARKS, ANON_FANOTIFY, text,
+					 strlen(text), buf, sizeof(buf)),
+			 "inode 254:1:10952931 CLOSE_WRITE,OPEN,MNT_ATTACH\n"
+			 "mount 28 OPEN\n"
+			 "filesystem 254:2 MODIFY,CREATE,DELETE,ONDIR");
+	/* A filesystem mark has no inode to list. */
+	ck_assert_str_eq(anon_field_text(ANON_F_INOTIFY_INODES, ANON_FANOTIFY, text,
+					 strlen(text), buf, sizeof(buf)), "10952931");
+	ck_assert_str_eq(anon_summary(ANON_FANOTIFY, text, strlen(text), NULL, buf,
+				      sizeof(buf)),
+			 "fanotify: CLASS_CONTENT,NONBLOCK,REPORT_PIDFD,REPORT_FID, "
+			 "events O_RDWR,O_NONBLOCK,O_LARGEFILE, 3 marks: "
+			 "254:1:10952931 mount 28 filesystem 254:2");
+	/* Unnamed bits stay visible, in hex. */
+	fanflags_mask_format(0x80000020, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "OPEN,0x80000000");
+	ck_assert_ptr_null(anon_field_text(ANON_F_FANOTIFY_FLAGS, ANON_INOTIFY,
+					   inotify_text, strlen(inotify_text), buf,
+					   sizeof(buf)));
+}
+END_TEST
+
+/* io_uring/fdinfo.c: SqThread is -1 without SQPOLL, else the thread's
+ * ID; the owner is the caller's to find (its thread group). */
+START_TEST(test_anon_io_uring_sq_thread_and_owner)
+{
+	static const char plain[] = "SqMask:\t0x7\nCqMask:\t0xf\nSqThread:\t-1\n"
+		"SqThreadCpu:\t-1\nUserFiles:\t0\nUserBufs:\t0\n";
+	static const char sqpoll[] = "SqMask:\t0x3\nCqMask:\t0x7\n"
+		"SqThread:\t4242\nSqThreadCpu:\t1\nUserFiles:\t2\nUserBufs:\t1\n";
+	struct anon_ctx ctx = { .io_uring_owner = 4240,
+				.io_uring_owner_comm = "nginx" };
+	struct anon_io_uring io;
+	char buf[256];
+
+	ck_assert_int_eq(anon_parse_io_uring(plain, strlen(plain), &io), 0);
+	ck_assert_int_eq(io.sq_thread, -1);
+	ck_assert_int_eq(io.sq_cpu, -1);
+	ck_assert_ptr_null(anon_field_text(ANON_F_IO_URING_SQTHREAD, ANON_IO_URING,
+					   plain, strlen(plain), buf, sizeof(buf)));
+	/* Without an SQPOLL thread no owner is named, even when given. */
+	ck_assert_str_eq(anon_summary(ANON_IO_URING, plain, strlen(plain), &ctx, buf,
+				      sizeof(buf)), "io_uring: 8 SQ, 16 CQ entries");
+	ck_assert_int_eq(anon_parse_io_uring(sqpoll, strlen(sqpoll), &io), 0);
+	ck_assert_int_eq(io.sq_thread, 4242);
+	ck_assert_int_eq(io.sq_cpu, 1);
+	ck_assert_str_eq(anon_field_text(ANON_F_IO_URING_SQTHREAD, ANON_IO_URING,
+					 sqpoll, strlen(sqpoll), buf, sizeof(buf)),
+			 "4242");
+	ck_assert_str_eq(anon_summary(ANON_IO_URING, sqpoll, strlen(sqpoll), &ctx,
+				      buf, sizeof(buf)),
+			 "io_uring: 4 SQ, 8 CQ entries, sq thread 4242 of 4240 "
+			 "(nginx), 2 files, 1 buffers registered");
+	ck_assert_int_eq(anon_parse_io_uring("SqMask:\t0x3\n", 12, &io), -1);
+	/* perf_event's fdinfo has only the common lines: the phrase says so. */
+	ck_assert_str_eq(anon_summary(ANON_PERF_EVENT, "pos:\t0\nino:\t1038\n", 16,
+				      NULL, buf, sizeof(buf)),
+			 "perf_event: event not shown by the kernel");
+	ck_assert_int_eq(anon_kind_of_link("anon_inode:[perf_event]"), ANON_PERF_EVENT);
 }
 END_TEST
 
@@ -631,8 +719,8 @@ START_TEST(test_kindholder_anon_columns_match_fdinfo)
 	if (made(&h, "fanotify")) {
 		row = row_of(doc, (int)holder_value(&h, "fanotify"));
 		/* FAN_CLASS_NOTIF | FAN_CLOEXEC is 0x1 here; O_RDONLY events. */
-		snprintf(expect, sizeof(expect), "fanotify: flags 0x1, event flags "
-			 "0x8000, 1 mark: %s", dir);
+		snprintf(expect, sizeof(expect), "fanotify: CLASS_NOTIF,CLOEXEC, "
+			 "events O_RDONLY,O_LARGEFILE, 1 mark: %s", dir);
 		ck_assert_str_eq(json_str(row, "name"), expect);
 	}
 	if (made(&h, "io_uring")) {
@@ -646,8 +734,15 @@ START_TEST(test_kindholder_anon_columns_match_fdinfo)
 		ck_assert_str_eq(json_str(row, "name"), "userfaultfd: 0 pending, 0 in all");
 	}
 	if (made(&h, "perf_event")) {
-		row = row_of(doc, (int)holder_value(&h, "perf_event"));
+		int perf = (int)holder_value(&h, "perf_event");
+
+		/* Only the four common lines: nothing more to decode. */
+		holder_fdinfo(h.pid, perf, info, sizeof(info));
+		ck_assert_int_eq(count_lines(info), 4);
+		row = row_of(doc, perf);
 		ck_assert_str_eq(json_str(row, "type"), "perf_event");
+		ck_assert_str_eq(json_str(row, "name"),
+				 "perf_event: event not shown by the kernel");
 	}
 	if (made(&h, "bpf_map")) {
 		int map = (int)holder_value(&h, "bpf_map");
@@ -730,6 +825,108 @@ START_TEST(test_kindholder_anon_columns_match_fdinfo)
 	}
 	json_free(doc);
 	run_result_release(&r);
+	holder_stop(&h);
+}
+END_TEST
+
+/* fanotify's columns against the holder's fdinfo line by line, and an
+ * SQPOLL ring made by one process and held by its child: the owner is
+ * the maker, whose thread the SQPOLL thread is. */
+START_TEST(test_kindholder_fanotify_and_io_uring_owner)
+{
+	struct holder h;
+	struct run_result r;
+	struct json *doc;
+	const struct json *row, *a;
+	char pidtext[32], info[8192], expect[512], path[128];
+	unsigned long long flags, evflags, sqthread;
+	const char *p;
+	struct stat st;
+
+	holder_start(&h, "kindholder", NULL);
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h.pid);
+	if (made(&h, "fanotify")) {
+		int fan = (int)holder_value(&h, "fanotify");
+
+		holder_fdinfo(h.pid, fan, info, sizeof(info));
+		p = strstr(info, "fanotify flags:");
+		ck_assert_ptr_nonnull(p);
+		ck_assert_int_eq(sscanf(p, "fanotify flags:%llx event-flags:%llx",
+					&flags, &evflags), 2);
+		/* FAN_CLASS_NOTIF | FAN_CLOEXEC; O_RDONLY plus O_LARGEFILE. */
+		ck_assert_uint_eq(flags, 1);
+		ck_assert_uint_eq(evflags, 0100000);
+		run_fdscope(&r, "list", "-p", pidtext, "-J", "-o",
+			    "FD,FANOTIFY.FLAGS,FANOTIFY.EVENT-FLAGS,FANOTIFY.MARKS",
+			    NULL);
+		ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+		doc = json_parse(r.out);
+		ck_assert_ptr_nonnull(doc);
+		row = row_of(doc, fan);
+		ck_assert_str_eq(json_str(row, "fanotify.flags"), "CLASS_NOTIF,CLOEXEC");
+		ck_assert_str_eq(json_str(row, "fanotify.event-flags"),
+				 "O_RDONLY,O_LARGEFILE");
+		a = array_of(row, "fanotify.marks");
+		ck_assert_uint_eq(a->n, 1);
+		/* The marked directory: its inode and device by stat. */
+		p = strstr(h.line, "dir_path=");
+		ck_assert_ptr_nonnull(p);
+		ck_assert_int_eq(sscanf(p, "dir_path=%127s", path), 1);
+		ck_assert_int_eq(stat(path, &st), 0);
+		snprintf(expect, sizeof(expect), "inode %u:%u:%llu OPEN",
+			 major(st.st_dev), minor(st.st_dev),
+			 (unsigned long long)st.st_ino);
+		ck_assert_int_eq(json_at(a, 0)->kind, JSON_STRING);
+		ck_assert_str_eq(json_at(a, 0)->str, expect);
+		/* Another kind has none of them. */
+		row = row_of(doc, (int)holder_value(&h, "eventfd"));
+		ck_assert_ptr_null(json_str(row, "fanotify.flags"));
+		json_free(doc);
+		run_result_release(&r);
+	}
+	if (made(&h, "io_uring_sqpoll")) {
+		int ring = (int)holder_value(&h, "io_uring_sqpoll");
+		long long child = holder_value(&h, "uring_child");
+		long long grandchild = holder_value(&h, "uring_grandchild");
+
+		snprintf(pidtext, sizeof(pidtext), "%lld", grandchild);
+		holder_fdinfo((pid_t)grandchild, ring, info, sizeof(info));
+		sqthread = fdinfo_num(info, "SqThread:");
+		/* The kernel's SQPOLL thread is a thread of the maker. */
+		snprintf(path, sizeof(path), "/proc/%lld/task/%llu", child, sqthread);
+		ck_assert_msg(stat(path, &st) == 0, "%s: %s", path, strerror(errno));
+		run_fdscope(&r, "list", "-p", pidtext, "-J", "-o",
+			    "FD,IO_URING.SQ,IO_URING.CQ,IO_URING.SQTHREAD,"
+			    "IO_URING.OWNER,NAME", NULL);
+		ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+		doc = json_parse(r.out);
+		ck_assert_ptr_nonnull(doc);
+		row = row_of(doc, ring);
+		ck_assert_int_eq(json_int(row, "io_uring.sq"), 4);
+		ck_assert_int_eq(json_int(row, "io_uring.cq"), 8);
+		ck_assert_int_eq(json_int(row, "io_uring.sqthread"), (long long)sqthread);
+		ck_assert_int_eq(json_int(row, "io_uring.owner"), child);
+		ck_assert_int_ne(child, grandchild);
+		snprintf(expect, sizeof(expect), "io_uring: 4 SQ, 8 CQ entries, sq "
+			 "thread %llu of %lld (kindholder)", sqthread, child);
+		ck_assert_str_eq(json_str(row, "name"), expect);
+		json_free(doc);
+		run_result_release(&r);
+	}
+	if (made(&h, "io_uring")) {
+		/* Without SQPOLL the kernel names no owner: none is printed. */
+		run_fdscope(&r, "list", "-p", (snprintf(pidtext, sizeof(pidtext), "%ld",
+							(long)h.pid), pidtext),
+			    "-J", "-o", "FD,IO_URING.SQTHREAD,IO_URING.OWNER", NULL);
+		ck_assert_int_eq(r.status, 0);
+		doc = json_parse(r.out);
+		ck_assert_ptr_nonnull(doc);
+		row = row_of(doc, (int)holder_value(&h, "io_uring"));
+		ck_assert_int_eq(json_get(row, "io_uring.owner")->kind, JSON_NULL);
+		ck_assert_int_eq(json_get(row, "io_uring.sqthread")->kind, JSON_NULL);
+		json_free(doc);
+		run_result_release(&r);
+	}
 	holder_stop(&h);
 }
 END_TEST
@@ -1611,6 +1808,8 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, test_anon_timerfd_clock_interval_remaining);
 	tcase_add_test(tc, test_anon_signalfd_mask_names);
 	tcase_add_test(tc, test_anon_inotify_and_fanotify_watches);
+	tcase_add_test(tc, test_anon_fanotify_flags_and_marks_decoded);
+	tcase_add_test(tc, test_anon_io_uring_sq_thread_and_owner);
 	tcase_add_test(tc, test_anon_pidfd_bpf_io_uring_tun_ptmx);
 	tcase_add_test(tc, test_devtab_parses_devices_misc_partitions);
 	tcase_add_test(tc, test_mountinfo_parse_fields_and_escapes);
@@ -1621,6 +1820,7 @@ Suite *decode_suite(void)
 	tc = tcase_create("holder");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_kindholder_anon_columns_match_fdinfo);
+	tcase_add_test(tc, test_kindholder_fanotify_and_io_uring_owner);
 	tcase_add_test(tc, test_kindholder_agrees_with_lsfd);
 	tcase_add_test(tc, test_kindholder_sttype_and_kname_are_the_kernels);
 	tcase_add_test(tc, test_kindholder_sockets_match_ss_and_the_kernel);

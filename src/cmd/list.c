@@ -50,7 +50,8 @@ enum {
 	COL_SIGNALFD_MASK, COL_INOTIFY_INODES, COL_PIDFD_PID, COL_PIDFD_COMM,
 	COL_PIDFD_NSPID, COL_BPF_MAP_ID, COL_BPF_MAP_TYPE, COL_BPF_PROG_ID,
 	COL_BPF_PROG_TYPE, COL_BPF_PROG_TAG, COL_IO_URING_SQ, COL_IO_URING_CQ,
-	COL_PTMX_TTY_INDEX, COL_TUN_IFACE, COL_CHRDRV, COL_MISCDEV,
+	COL_IO_URING_SQTHREAD, COL_IO_URING_OWNER, COL_FANOTIFY_FLAGS,
+	COL_FANOTIFY_EVENT_FLAGS, COL_FANOTIFY_MARKS, COL_PTMX_TTY_INDEX, COL_TUN_IFACE, COL_CHRDRV, COL_MISCDEV,
 	COL_BLKDRV, COL_PARTITION, COL_USER, COL_UID, COL_NLINK, COL_OWNER,
 	COL_FUID, COL_STTYPE, COL_KNAME, COL_SOCK_NETNS, COL_SOCK_SHUTDOWN,
 	COL_SOCK_LISTENING, COL_SOCK_RECVQ, COL_SOCK_SENDQ, COL_SOCK_UID,
@@ -162,6 +163,18 @@ static const struct out_column columns[NCOLUMNS] = {
 		"io_uring: submission queue entries" },
 	[COL_IO_URING_CQ] = { "IO_URING.CQ", 3, OUT_RIGHT, OUT_JSON_NUMBER,
 		"io_uring: completion queue entries" },
+	[COL_IO_URING_SQTHREAD] = { "IO_URING.SQTHREAD", 5, OUT_RIGHT, OUT_JSON_NUMBER,
+		"io_uring: thread ID of its SQPOLL thread (fdinfo SqThread)" },
+	[COL_IO_URING_OWNER] = { "IO_URING.OWNER", 5, OUT_RIGHT, OUT_JSON_NUMBER,
+		"io_uring: the process that made the ring, whose thread the "
+		"SQPOLL thread is (none reported without SQPOLL)" },
+	[COL_FANOTIFY_FLAGS] = { "FANOTIFY.FLAGS", 0.1, 0, OUT_JSON_STRING,
+		"fanotify: the group's fanotify_init flags (CLASS_NOTIF,CLOEXEC)" },
+	[COL_FANOTIFY_EVENT_FLAGS] = { "FANOTIFY.EVENT-FLAGS", 0.1, 0, OUT_JSON_STRING,
+		"fanotify: open flags of its events' descriptors (O_RDONLY,...)" },
+	[COL_FANOTIFY_MARKS] = { "FANOTIFY.MARKS", 0.2, 0, OUT_JSON_ARRAY_STRING,
+		"fanotify: each mark (inode DEV:INO, mount ID, filesystem DEV) "
+		"with its event mask, one a line" },
 	[COL_PTMX_TTY_INDEX] = { "PTMX.TTY-INDEX", 3, OUT_RIGHT, OUT_JSON_NUMBER,
 		"/dev/ptmx: the index N of its peer /dev/pts/N" },
 	[COL_TUN_IFACE] = { "TUN.IFACE", 0.1, 0, OUT_JSON_STRING,
@@ -279,6 +292,10 @@ static const struct {
 	{ COL_BPF_PROG_TAG, ANON_F_BPF_PROG_TAG },
 	{ COL_IO_URING_SQ, ANON_F_IO_URING_SQ },
 	{ COL_IO_URING_CQ, ANON_F_IO_URING_CQ },
+	{ COL_IO_URING_SQTHREAD, ANON_F_IO_URING_SQTHREAD },
+	{ COL_FANOTIFY_FLAGS, ANON_F_FANOTIFY_FLAGS },
+	{ COL_FANOTIFY_EVENT_FLAGS, ANON_F_FANOTIFY_EVENT_FLAGS },
+	{ COL_FANOTIFY_MARKS, ANON_F_FANOTIFY_MARKS },
 	{ COL_PTMX_TTY_INDEX, ANON_F_PTMX_TTY_INDEX },
 	{ COL_TUN_IFACE, ANON_F_TUN_IFACE },
 };
@@ -385,6 +402,11 @@ static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_BPF_PROG_TAG] = ANON_NEEDS,
 	[COL_IO_URING_SQ] = ANON_NEEDS,
 	[COL_IO_URING_CQ] = ANON_NEEDS,
+	[COL_IO_URING_SQTHREAD] = ANON_NEEDS,
+	[COL_IO_URING_OWNER] = ANON_NEEDS,
+	[COL_FANOTIFY_FLAGS] = ANON_NEEDS,
+	[COL_FANOTIFY_EVENT_FLAGS] = ANON_NEEDS,
+	[COL_FANOTIFY_MARKS] = ANON_NEEDS,
 	[COL_PTMX_TTY_INDEX] = ANON_NEEDS,
 	[COL_TUN_IFACE] = ANON_NEEDS,
 	[COL_CHRDRV] = FDL_NEED_STAT | LIST_NEED_DEVTAB,
@@ -574,6 +596,33 @@ static const char *pidfd_comm(const struct list_row *r, const char *text,
 	return buf;
 }
 
+/* The process an io_uring's SQPOLL thread belongs to, and its command:
+ * the kernel starts that thread in the thread group that made the ring. */
+static long long io_uring_owner(const struct list_row *r, const char *text,
+				size_t tlen, char *comm, size_t len)
+{
+	struct anon_io_uring io;
+	char rel[64], status[4096];
+	unsigned long long tgid;
+	ssize_t n;
+
+	comm[0] = '\0';
+	if (anon_parse_io_uring(text, tlen, &io) < 0 || io.sq_thread <= 0)
+		return 0;
+	snprintf(rel, sizeof(rel), "%lld/status", io.sq_thread);
+	if (procfs_read_sys(r->ctl->proc_root, rel, status, sizeof(status)) <= 0 ||
+	    status_parse_ull(status, "Tgid", &tgid) < 0 || tgid == 0 ||
+	    tgid > INT_MAX)
+		return 0;
+	snprintf(rel, sizeof(rel), "%llu/comm", tgid);
+	n = procfs_read_sys(r->ctl->proc_root, rel, comm, len);
+	if (n > 0 && comm[n - 1] == '\n')
+		comm[n - 1] = '\0';
+	else if (n <= 0)
+		comm[0] = '\0';
+	return (long long)tgid;
+}
+
 /* A path for a watched inode: the link of a descriptor of the same
  * process on that inode. */
 static const char *path_of_inode(const void *ctx, unsigned int maj,
@@ -607,6 +656,11 @@ static const char *anon_name(const struct list_row *r, char *buf, size_t len)
 		return NULL;
 	if (kind == ANON_PIDFD)
 		ctx.pidfd_comm = pidfd_comm(r, text, tlen, comm, sizeof(comm));
+	if (kind == ANON_IO_URING) {
+		ctx.io_uring_owner = io_uring_owner(r, text, tlen, comm,
+						    sizeof(comm));
+		ctx.io_uring_owner_comm = comm[0] ? comm : NULL;
+	}
 	if (anon_summary(kind, text, tlen, &ctx, phrase, sizeof(phrase)) == NULL)
 		return NULL;
 	escape_into(buf, len, phrase, strlen(phrase));
@@ -623,6 +677,12 @@ static const char *anon_cell(const struct list_row *r, int col, char *buf,
 
 	if (text == NULL)
 		return NULL;
+	if (col == COL_IO_URING_OWNER) {
+		long long owner = kind != ANON_IO_URING ? 0 :
+			io_uring_owner(r, text, tlen, comm, sizeof(comm));
+
+		return owner > 0 ? fmt_ull(buf, len, (unsigned long long)owner) : NULL;
+	}
 	if (col == COL_PIDFD_COMM) {
 		if (kind != ANON_PIDFD ||
 		    pidfd_comm(r, text, tlen, comm, sizeof(comm)) == NULL)

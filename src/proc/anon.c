@@ -15,6 +15,7 @@
 
 #include "lib/util.h"
 #include "proc/anon.h"
+#include "proc/fanflags.h"
 
 static const struct {
 	const char *name;
@@ -268,6 +269,8 @@ int anon_parse_watches(const char *text, size_t len, const char *key,
 			w.mnt_id = (int)x;
 		else if (token_ull(v, eol, "ino:", 16, &x) == 0)
 			w.ino = x;
+		else if (token_value(v, eol, "sdev:") != NULL)
+			w.fs = true;	/* FAN_MARK_FILESYSTEM: no inode */
 		else
 			continue;	/* "fanotify flags:" is not a mark */
 		if (token_ull(v, eol, "sdev:", 16, &x) == 0 && x <= UINT32_MAX)
@@ -302,6 +305,36 @@ int anon_parse_fanotify(const char *text, size_t len, struct anon_fanotify *out)
 		return 0;
 	}
 	return -1;
+}
+
+int anon_parse_io_uring(const char *text, size_t len, struct anon_io_uring *out)
+{
+	const char *p = text, *end = text + len, *line, *eol, *v;
+	unsigned long long sq, cq;
+
+	memset(out, 0, sizeof(*out));
+	out->sq_thread = out->sq_cpu = -1;
+	if (anon_field_ull(text, len, "SqMask", 0, &sq) < 0 ||
+	    anon_field_ull(text, len, "CqMask", 0, &cq) < 0 ||
+	    sq == ~0ULL || cq == ~0ULL)
+		return -1;
+	out->sq_entries = sq + 1;
+	out->cq_entries = cq + 1;
+	/* "SqThread:\t-1" without SQPOLL: a number only when there is one. */
+	while (next_line(&p, end, &line, &eol)) {
+		unsigned long long x;
+		long long *to = NULL;
+
+		if ((v = line_value(line, eol, "SqThread")) != NULL)
+			to = &out->sq_thread;
+		else if ((v = line_value(line, eol, "SqThreadCpu")) != NULL)
+			to = &out->sq_cpu;
+		if (to && number_at(&v, eol, 10, &x) == 0 && x <= INT32_MAX)
+			*to = (long long)x;
+	}
+	(void)anon_field_ull(text, len, "UserFiles", 10, &out->user_files);
+	(void)anon_field_ull(text, len, "UserBufs", 10, &out->user_bufs);
+	return 0;
 }
 
 int anon_parse_pidfd(const char *text, size_t len, struct anon_pidfd *out)
@@ -537,9 +570,13 @@ static const char *watches_summary(const char *what, const char *text,
 	struct anon_fanotify fa;
 
 	if (strcmp(what, "fanotify") == 0 &&
-	    anon_parse_fanotify(text, len, &fa) == 0)
-		append(buf, buflen, &used, "fanotify: flags 0x%x, event flags 0x%x,",
-		       fa.flags, fa.event_flags);
+	    anon_parse_fanotify(text, len, &fa) == 0) {
+		char fl[256], ev[256];
+
+		fanflags_init_format(fa.flags, fl, sizeof(fl));
+		fanflags_event_format(fa.event_flags, ev, sizeof(ev));
+		append(buf, buflen, &used, "fanotify: %s, events %s,", fl, ev);
+	}
 	append(buf, buflen, &used, "%s%s %d %s%s%s",
 	       used ? "" : what, used ? "" : ":", n,
 	       strcmp(what, "inotify") == 0 ? "watch" : "mark",
@@ -554,6 +591,10 @@ static const char *watches_summary(const char *what, const char *text,
 			continue;
 		}
 		anon_sdev_split(w[i].sdev, &maj, &min);
+		if (w[i].fs) {
+			append(buf, buflen, &used, " filesystem %u:%u", maj, min);
+			continue;
+		}
 		if (ctx && ctx->path_of)
 			path = ctx->path_of(ctx->path_ctx, maj, min, w[i].ino);
 		if (path)
@@ -697,13 +738,30 @@ const char *anon_summary(enum anon_kind kind, const char *text, size_t len,
 	case ANON_BPF_MAP:
 	case ANON_BPF_PROG:
 		return bpf_summary(kind, text, len, buf, buflen);
-	case ANON_IO_URING:
-		if (anon_field_ull(text, len, "SqMask", 0, &a) < 0 ||
-		    anon_field_ull(text, len, "CqMask", 0, &b) < 0 ||
-		    a == ~0ULL || b == ~0ULL)
+	case ANON_IO_URING: {
+		struct anon_io_uring io;
+
+		if (anon_parse_io_uring(text, len, &io) < 0)
 			return NULL;
 		append(buf, buflen, &used, "io_uring: %llu SQ, %llu CQ entries",
-		       a + 1, b + 1);
+		       io.sq_entries, io.cq_entries);
+		/* Only an SQPOLL ring's thread tells whose the ring is. */
+		if (io.sq_thread >= 0)
+			append(buf, buflen, &used, ", sq thread %lld", io.sq_thread);
+		if (io.sq_thread >= 0 && ctx && ctx->io_uring_owner > 0)
+			append(buf, buflen, &used, " of %lld%s%s%s", ctx->io_uring_owner,
+			       ctx->io_uring_owner_comm ? " (" : "",
+			       ctx->io_uring_owner_comm ? ctx->io_uring_owner_comm : "",
+			       ctx->io_uring_owner_comm ? ")" : "");
+		if (io.user_files || io.user_bufs)
+			append(buf, buflen, &used, ", %llu files, %llu buffers registered",
+			       io.user_files, io.user_bufs);
+		return buf;
+	}
+	case ANON_PERF_EVENT:
+		/* kernel/events/core.c has no show_fdinfo: the event's type
+		 * and config are not readable from outside the process. */
+		append(buf, buflen, &used, "perf_event: event not shown by the kernel");
 		return buf;
 	case ANON_USERFAULTFD:
 		if (anon_field_ull(text, len, "pending", 10, &a) < 0 ||
@@ -807,9 +865,40 @@ static const char *inodes_field(const char *text, size_t len, const char *key,
 
 	buf[0] = '\0';
 	for (i = 0; i < n && i < MAX; i++) {
-		if (w[i].mnt_id >= 0)
+		if (w[i].mnt_id >= 0 || w[i].fs)
 			continue;
 		append(buf, buflen, &used, "%s%llu", shown++ ? "\n" : "", w[i].ino);
+	}
+	free(w);
+	return buf;
+}
+
+/* FANOTIFY.MARKS: "inode 254:1:123 OPEN", "mount 28 OPEN", "filesystem
+ * 254:1 OPEN", one a line, the ignored mask after a slash when set. */
+static const char *marks_field(const char *text, size_t len, char *buf,
+			       size_t buflen)
+{
+	enum { MAX = 1024 };
+	struct anon_watch *w = xcalloc(MAX, sizeof(*w));
+	int n = anon_parse_watches(text, len, "fanotify", w, MAX), i;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && i < MAX; i++) {
+		unsigned int maj, min;
+		char mask[512];
+
+		anon_sdev_split(w[i].sdev, &maj, &min);
+		fanflags_mask_format(w[i].mask, mask, sizeof(mask));
+		if (w[i].mnt_id >= 0)
+			append(buf, buflen, &used, "%smount %d %s", i ? "\n" : "",
+			       w[i].mnt_id, mask);
+		else if (w[i].fs)
+			append(buf, buflen, &used, "%sfilesystem %u:%u %s",
+			       i ? "\n" : "", maj, min, mask);
+		else
+			append(buf, buflen, &used, "%sinode %u:%u:%llu %s",
+			       i ? "\n" : "", maj, min, w[i].ino, mask);
 	}
 	free(w);
 	return buf;
@@ -931,6 +1020,28 @@ const char *anon_field_text(enum anon_field f, enum anon_kind kind,
 				   "CqMask", 0, &v) < 0 || v == ~0ULL)
 			return NULL;
 		return ull_text(0, v + 1, buf, buflen);
+	case ANON_F_IO_URING_SQTHREAD: {
+		struct anon_io_uring io;
+
+		if (kind != ANON_IO_URING || anon_parse_io_uring(text, len, &io) < 0 ||
+		    io.sq_thread < 0)
+			return NULL;
+		return ull_text(0, (unsigned long long)io.sq_thread, buf, buflen);
+	}
+	case ANON_F_FANOTIFY_FLAGS:
+	case ANON_F_FANOTIFY_EVENT_FLAGS: {
+		struct anon_fanotify fa;
+
+		if (kind != ANON_FANOTIFY || anon_parse_fanotify(text, len, &fa) < 0)
+			return NULL;
+		if (f == ANON_F_FANOTIFY_FLAGS)
+			fanflags_init_format(fa.flags, buf, buflen);
+		else
+			fanflags_event_format(fa.event_flags, buf, buflen);
+		return buf;
+	}
+	case ANON_F_FANOTIFY_MARKS:
+		return kind != ANON_FANOTIFY ? NULL : marks_field(text, len, buf, buflen);
 	case ANON_F_PTMX_TTY_INDEX:
 		return kind != ANON_PTMX ? NULL :
 			num_field(text, len, "tty-index", 10, buf, buflen);

@@ -449,6 +449,62 @@ static pid_t make_netns_child(void)
 	return child;
 }
 
+/* An SQPOLL io_uring made by a child, whose SQPOLL thread is then the
+ * child's, and inherited by a grandchild: the owner fdscope names for the
+ * grandchild's descriptor is the child.  (Since Linux 6.7 an io_uring
+ * cannot be passed over SCM_RIGHTS, so fork is the way to share one.) */
+static pid_t make_uring_child(void)
+{
+	int p[2];
+	pid_t child;
+	struct {
+		int fd, err;
+		pid_t grandchild;
+	} msg;
+
+	if (pipe(p) < 0)
+		die("pipe");
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (child == 0) {
+		struct io_uring_params up;
+		struct pollfd pf = { 0, POLLIN, 0 };
+
+		close(p[0]);
+		memset(&up, 0, sizeof(up));
+		up.flags = IORING_SETUP_SQPOLL;
+		up.sq_thread_idle = 60000;
+		msg.fd = (int)syscall(SYS_io_uring_setup, 4, &up);
+		msg.err = msg.fd < 0 ? errno : 0;
+		msg.grandchild = -1;
+		if (msg.fd >= 0) {
+			msg.grandchild = fork();
+			if (msg.grandchild == 0) {
+				close(p[1]);
+				poll(&pf, 1, 60000);
+				_exit(0);
+			}
+		}
+		if (write(p[1], &msg, sizeof(msg)) != sizeof(msg))
+			_exit(1);
+		close(p[1]);
+		poll(&pf, 1, 60000);
+		if (msg.grandchild > 0)
+			waitpid(msg.grandchild, NULL, 0);
+		_exit(0);
+	}
+	close(p[1]);
+	if (read(p[0], &msg, sizeof(msg)) != sizeof(msg))
+		die("uring child");
+	close(p[0]);
+	errno = msg.err;
+	say("uring_child", msg.fd < 0 ? -1 : (int)child);
+	say("uring_grandchild", msg.fd < 0 ? -1 : (int)msg.grandchild);
+	say("io_uring_sqpoll", msg.fd);
+	return child;
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/kindholder-XXXXXX";
@@ -456,7 +512,7 @@ int main(void)
 	struct epoll_event ev = { 0 };
 	int efd, ep, tfd, sfd, ino, dfd, wd, pfd, fan, ring, uffd, perf, map;
 	int null, ptm, pts, tun, p[2];
-	pid_t lock_child, netns_child;
+	pid_t lock_child, netns_child, uring_child;
 	struct pollfd pf = { 0, POLLIN, 0 };
 	sigset_t set;
 	char buf[64];
@@ -535,6 +591,7 @@ int main(void)
 	make_sockets();
 	lock_child = make_locks(dir);
 	netns_child = make_netns_child();
+	uring_child = make_uring_child();
 	make_threads();
 	printf("ready ");
 	make_maps(dir);
@@ -545,6 +602,7 @@ int main(void)
 		(void)!read(0, buf, sizeof(buf));
 	waitpid(lock_child, NULL, 0);
 	waitpid(netns_child, NULL, 0);
+	waitpid(uring_child, NULL, 0);
 	{
 		static const char *const files[] = { "lock_flock", "lock_posix",
 			"lock_ofd", "lock_lease", "lock_gone" };
