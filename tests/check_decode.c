@@ -931,6 +931,55 @@ START_TEST(test_kindholder_fanotify_and_io_uring_owner)
 }
 END_TEST
 
+/* A socket no TCP/UDP/unix dump decodes (MPTCP, netlink, packet) is
+ * named from the other families' dumps whatever the columns: NAME alone
+ * collects no stat, the default set does, -o with a SOCK.* column asks
+ * for the dumps outright. */
+START_TEST(test_mptcp_and_netlink_named_with_any_columns)
+{
+	static const char *const sets[] = { "FD,NAME", "FD,TYPE,INODE,NAME",
+					    "FD,SOCK.RECVQ,NAME" };
+	static const char *const kinds[] = { "mptcp", "netlink", "packet" };
+	static const char *const prefix[] = { "MPTCP 127.0.0.1:", "NETLINK route",
+					      "PACKET " };
+	char names[3][3][256];
+	struct holder h;
+	struct run_result r;
+	struct json *doc;
+	char pidtext[32];
+	size_t i, k;
+
+	holder_start(&h, "kindholder", NULL);
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h.pid);
+	for (i = 0; i < ARRAY_SIZE(sets); i++) {
+		run_fdscope(&r, "list", "-p", pidtext, "-J", "-o", sets[i], NULL);
+		ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+		doc = json_parse(r.out);
+		ck_assert_ptr_nonnull(doc);
+		for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+			const char *name;
+
+			names[i][k][0] = '\0';
+			if (holder_value(&h, kinds[k]) < 0)
+				continue;
+			name = json_str(row_of(doc, (int)holder_value(&h, kinds[k])),
+					"name");
+			ck_assert_ptr_nonnull(name);
+			ck_assert_msg(strncmp(name, prefix[k], strlen(prefix[k])) == 0,
+				      "-o %s: %s", sets[i], name);
+			snprintf(names[i][k], sizeof(names[i][k]), "%s", name);
+			if (i > 0)
+				ck_assert_str_eq(names[i][k], names[0][k]);
+		}
+		json_free(doc);
+		run_result_release(&r);
+	}
+	for (k = 0; k < ARRAY_SIZE(kinds); k++)
+		(void)made(&h, kinds[k]);
+	holder_stop(&h);
+}
+END_TEST
+
 #define LSFD_COLUMNS "FD,INODE,MNTID,POS,CHRDRV,MISCDEV,BLKDRV,PARTITION," \
 	"SOURCE,USER,UID,NLINK,OWNER,FUID"
 
@@ -1821,6 +1870,7 @@ Suite *decode_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_kindholder_anon_columns_match_fdinfo);
 	tcase_add_test(tc, test_kindholder_fanotify_and_io_uring_owner);
+	tcase_add_test(tc, test_mptcp_and_netlink_named_with_any_columns);
 	tcase_add_test(tc, test_kindholder_agrees_with_lsfd);
 	tcase_add_test(tc, test_kindholder_sttype_and_kname_are_the_kernels);
 	tcase_add_test(tc, test_kindholder_sockets_match_ss_and_the_kernel);

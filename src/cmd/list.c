@@ -968,8 +968,7 @@ static const struct sockx *row_sockx(const struct list_row *r)
 	 * only reads. */
 	struct sockx_table *t = (struct sockx_table *)(uintptr_t)&r->ctl->sockx; /* NOLINT(performance-no-int-to-ptr) */
 
-	if (!r->ctl->have_sockx || r->e->stat_errno != 0 ||
-	    !S_ISSOCK(r->e->st.st_mode))
+	if (!r->ctl->have_sockx)
 		return NULL;
 	ino = net_entry_sock_ino(r->proc, r->e);
 	/* Sorted once loaded: this only reads. */
@@ -1749,9 +1748,9 @@ static bool undecoded_sockets(const struct list_control *ctl)
 	for (pi = 0; pi < ctl->nprocs; pi++) {
 		const struct fd_proc *p = &ctl->procs[pi];
 
+		/* By the link's socket:[N]: NAME alone collects no stat. */
 		for (i = 0; i < p->n; i++)
-			if (p->fds[i].stat_errno == 0 &&
-			    S_ISSOCK(p->fds[i].st.st_mode) &&
+			if (net_entry_sock_ino(p, &p->fds[i]) != 0 &&
 			    net_attach_sock(ctl->attach, pi, &p->fds[i]) == NULL)
 				return true;
 	}
@@ -1763,7 +1762,7 @@ static bool holds_socket(const struct fd_proc *p)
 	size_t i;
 
 	for (i = 0; i < p->n; i++)
-		if (p->fds[i].stat_errno == 0 && S_ISSOCK(p->fds[i].st.st_mode))
+		if (net_entry_sock_ino(p, &p->fds[i]) != 0)
 			return true;
 	return false;
 }
@@ -1778,8 +1777,6 @@ static bool sockx_missing(struct list_control *ctl)
 		for (i = 0; i < p->n; i++) {
 			unsigned long long ino;
 
-			if (p->fds[i].stat_errno != 0 || !S_ISSOCK(p->fds[i].st.st_mode))
-				continue;
 			ino = net_entry_sock_ino(p, &p->fds[i]);
 			if (ino && sockx_find(&ctl->sockx, ino) == NULL)
 				return true;
