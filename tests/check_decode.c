@@ -15,6 +15,12 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/inet_diag.h>
+#include <linux/rtnetlink.h>
+#include <linux/vm_sockets.h>
+#include <linux/vm_sockets_diag.h>
+#include <netinet/in.h>
 
 #include "net/sockx.h"
 #include "proc/anon.h"
@@ -1309,6 +1315,150 @@ START_TEST(test_sockx_decoders_check_lengths_and_read_procnet_raw)
 }
 END_TEST
 
+/* SCTP and vsock, which this machine refuses to make (no module), by
+ * the replies sctp_diag and vsock_diag would send: an SCTP listener and
+ * an association with a shut-down attribute, a connected vsock stream. */
+START_TEST(test_sockx_sctp_and_vsock_replies_decode)
+{
+	struct {
+		struct inet_diag_msg m;
+		struct rtattr rta;
+		unsigned char shut[4];
+	} sctp = { 0 };
+	struct vsock_diag_msg vs = { 0 };
+	struct sockx_table t;
+	const struct sockx *x;
+	char buf[128];
+	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
+
+	sockx_table_init(&t);
+	sctp.m.idiag_family = AF_INET;
+	sctp.m.idiag_state = 10;		/* SCTP_SS_LISTENING is TCP_LISTEN */
+	sctp.m.idiag_inode = 5001;
+	sctp.m.idiag_uid = 1000;
+	sctp.m.idiag_rqueue = 0;
+	sctp.m.idiag_wqueue = 128;
+	sctp.m.id.idiag_sport = htons(9999);
+	memcpy(sctp.m.id.idiag_src, &lo, sizeof(lo));
+	ck_assert_int_eq(sockx_decode_inet(&t, IPPROTO_SCTP, &sctp.m, sizeof(sctp.m)), 0);
+	/* An established association, shut down for writing. */
+	sctp.m.idiag_state = 1;
+	sctp.m.idiag_inode = 5002;
+	sctp.m.id.idiag_dport = htons(40000);
+	memcpy(sctp.m.id.idiag_dst, &lo, sizeof(lo));
+	sctp.rta.rta_type = INET_DIAG_SHUTDOWN;
+	sctp.rta.rta_len = RTA_LENGTH(1);
+	sctp.shut[0] = 2;
+	ck_assert_int_eq(sockx_decode_inet(&t, IPPROTO_SCTP, &sctp, sizeof(sctp)), 0);
+
+	x = sockx_find(&t, 5001);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(x->proto, IPPROTO_SCTP);
+	ck_assert_int_eq(x->type, SOCK_STREAM);
+	ck_assert(sockx_listening(x));
+	ck_assert_uint_eq(x->uid, 1000);
+	ck_assert_uint_eq(x->wqueue, 128);
+	/* No retransmit timer: that is TCP's alone. */
+	ck_assert(!x->have_timer);
+	ck_assert_str_eq(sockx_name(x, buf, sizeof(buf)), "SCTP 127.0.0.1:9999 listening");
+	x = sockx_find(&t, 5002);
+	ck_assert_ptr_nonnull(x);
+	ck_assert(!sockx_listening(x));
+	ck_assert_str_eq(sockx_shutdown(x), "-w");
+	ck_assert_str_eq(sockx_name(x, buf, sizeof(buf)),
+			 "SCTP 127.0.0.1:9999 -> 127.0.0.1:40000 connected");
+
+	vs.vdiag_family = AF_VSOCK;
+	vs.vdiag_type = SOCK_STREAM;
+	vs.vdiag_state = 1;			/* TCP_ESTABLISHED */
+	vs.vdiag_shutdown = 1;
+	vs.vdiag_src_cid = VMADDR_CID_LOCAL;
+	vs.vdiag_src_port = 1234;
+	vs.vdiag_dst_cid = VMADDR_CID_HOST;
+	vs.vdiag_dst_port = 5678;
+	vs.vdiag_ino = 5003;
+	ck_assert_int_eq(sockx_decode_vsock(&t, &vs, sizeof(vs)), 0);
+	ck_assert_int_eq(sockx_decode_vsock(&t, &vs, sizeof(vs) - 1), -1);
+	x = sockx_find(&t, 5003);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_uint_eq(x->src_cid, 1);
+	ck_assert_uint_eq(x->dst_cid, 2);
+	ck_assert_uint_eq(x->dst_port, 5678);
+	ck_assert_str_eq(sockx_shutdown(x), "r-");
+	ck_assert(!sockx_listening(x));
+	ck_assert_str_eq(sockx_name(x, buf, sizeof(buf)), "VSOCK 1:1234 -> 2:5678");
+	vs.vdiag_state = 10;
+	vs.vdiag_ino = 5004;
+	ck_assert_int_eq(sockx_decode_vsock(&t, &vs, sizeof(vs)), 0);
+	ck_assert(sockx_listening(sockx_find(&t, 5004)));
+	sockx_table_release(&t);
+}
+END_TEST
+
+/* A block device fdscope may stat but not open (this machine refuses
+ * opening one): a node made in a fake proc root, whose devices and
+ * partitions files name its driver and partition. */
+START_TEST(test_block_device_fixture_names_driver_and_partition)
+{
+	char root[64], path[4200], target[128];
+	struct run_result r;
+	struct json *doc;
+	const struct json *row;
+	int fd;
+
+	make_fixture(root, sizeof(root));
+	snprintf(path, sizeof(path), "%s/blk", root);
+	if (mknod(path, S_IFBLK | 0600, makedev(254, 17)) < 0) {
+		printf("skip test_block_device_fixture_names_driver_and_partition: "
+		       "mknod: %s\n", strerror(errno));
+		remove_fixture(root);
+		return;
+	}
+	snprintf(target, sizeof(target), "%s/blk", root);
+	snprintf(path, sizeof(path), "%s/" FIXTURE_PID "/fd/7", root);
+	ck_assert_int_eq(symlink(target, path), 0);
+	snprintf(path, sizeof(path), "%s/devices", root);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ck_assert_int_ge(fd, 0);
+	dprintf(fd, "Character devices:\n  1 mem\n\nBlock devices:\n"
+		"  7 loop\n254 fakeblk\n");
+	close(fd);
+	snprintf(path, sizeof(path), "%s/partitions", root);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ck_assert_int_ge(fd, 0);
+	dprintf(fd, "major minor  #blocks  name\n\n 254       16  1048576 fkd\n"
+		" 254       17   524288 fkd1\n");
+	close(fd);
+	setenv("FDSCOPE_PROC_ROOT", root, 1);
+	run_fdscope(&r, "list", "-p", FIXTURE_PID, "-J", "-o",
+		    "FD,TYPE,STTYPE,RDEV,BLKDRV,CHRDRV,SOURCE", NULL);
+	unsetenv("FDSCOPE_PROC_ROOT");
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	doc = json_parse(r.out);
+	ck_assert_ptr_nonnull(doc);
+	row = json_find_fd(doc, 7);
+	ck_assert_ptr_nonnull(row);
+	ck_assert_str_eq(json_str(row, "type"), "BLK");
+	ck_assert_str_eq(json_str(row, "sttype"), "BLK");
+	ck_assert_str_eq(json_str(row, "rdev"), "254:17");
+	ck_assert_str_eq(json_str(row, "blkdrv"), "fakeblk");
+	ck_assert_ptr_null(json_str(row, "chrdrv"));
+	/* The partition the node stands for, by the partitions file. */
+	ck_assert_str_eq(json_str(row, "source"), "fkd1");
+	json_free(doc);
+	run_result_release(&r);
+	snprintf(path, sizeof(path), "%s/" FIXTURE_PID "/fd/7", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/blk", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/devices", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/partitions", root);
+	unlink(path);
+	remove_fixture(root);
+}
+END_TEST
+
 /* The lsof lock letter of fd, from `lsof -F fl`; ' ' when none. */
 static char lsof_lock(const char *out, int fd)
 {
@@ -1863,6 +2013,8 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, test_devtab_parses_devices_misc_partitions);
 	tcase_add_test(tc, test_mountinfo_parse_fields_and_escapes);
 	tcase_add_test(tc, test_sockx_decoders_check_lengths_and_read_procnet_raw);
+	tcase_add_test(tc, test_sockx_sctp_and_vsock_replies_decode);
+	tcase_add_test(tc, test_block_device_fixture_names_driver_and_partition);
 	tcase_add_test(tc, test_lock_lines_parse);
 	tcase_add_test(tc, test_maps_parse_line);
 	suite_add_tcase(s, tc);
