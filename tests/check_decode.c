@@ -1459,6 +1459,76 @@ START_TEST(test_block_device_fixture_names_driver_and_partition)
 }
 END_TEST
 
+/* One process, three kinds of row (a descriptor, --assoc, a lock held
+ * without a descriptor): the same PID, TID, COMMAND, USER and UID on
+ * each; TID only with -l, where it is the table's thread. */
+START_TEST(test_process_cells_same_on_fd_assoc_and_lock_rows)
+{
+	static const char *const opts[] = { NULL, "-l" };
+	struct holder h;
+	struct run_result r;
+	struct json *doc;
+	char pidtext[32];
+	size_t o;
+
+	holder_start(&h, "kindholder", NULL);
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h.pid);
+	for (o = 0; o < ARRAY_SIZE(opts); o++) {
+		const struct json *rows, *row;
+		size_t i, kinds[3] = { 0, 0, 0 };
+
+		if (opts[o])
+			run_fdscope(&r, "list", "-p", pidtext, opts[o], "--assoc", "-J",
+				    "-o", "PID,TID,COMMAND,USER,UID,ASSOC,FD,LOCKS,NAME",
+				    NULL);
+		else
+			run_fdscope(&r, "list", "-p", pidtext, "--assoc", "-J", "-o",
+				    "PID,TID,COMMAND,USER,UID,ASSOC,FD,LOCKS,NAME", NULL);
+		ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+		doc = json_parse(r.out);
+		ck_assert_ptr_nonnull(doc);
+		rows = json_get(doc, "descriptors");
+		for (i = 0; i < rows->n; i++) {
+			const char *name;
+
+			row = rows->items[i];
+			ck_assert_int_eq(json_int(row, "pid"), h.pid);
+			/* -l: the unshared thread's table, whose rows are
+			 * checked by the threads test; it has no lock rows
+			 * of its own (a lock is its process's). */
+			if (opts[o] && json_int(row, "tid") != h.pid) {
+				name = json_str(row, "name");
+				ck_assert_msg(name == NULL ||
+					      !strstr(name, "without a descriptor"),
+					      "a thread's table repeats a lock: %s", name);
+				continue;
+			}
+			name = json_str(row, "name");
+			if (json_get(row, "fd")->kind == JSON_NUMBER)
+				kinds[0]++;
+			else if (name && strstr(name, "without a descriptor"))
+				kinds[2]++;
+			else
+				kinds[1]++;
+			ck_assert_str_eq(json_str(row, "command"), "kindholder");
+			ck_assert_str_eq(json_str(row, "user"), getuid() == 0 ? "root" :
+					 json_str(rows->items[0], "user"));
+			ck_assert_int_eq(json_int(row, "uid"), (long long)getuid());
+			if (opts[o] == NULL)
+				ck_assert_msg(json_get(row, "tid")->kind == JSON_NULL,
+					      "row %zu: a TID without -l", i);
+		}
+		/* Every kind of row was there to compare. */
+		ck_assert_uint_gt(kinds[0], 0);
+		ck_assert_uint_gt(kinds[1], 0);
+		ck_assert_uint_eq(kinds[2], 1);
+		json_free(doc);
+		run_result_release(&r);
+	}
+	holder_stop(&h);
+}
+END_TEST
+
 /* The lsof lock letter of fd, from `lsof -F fl`; ' ' when none. */
 static char lsof_lock(const char *out, int fd)
 {
@@ -2023,6 +2093,7 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, test_kindholder_anon_columns_match_fdinfo);
 	tcase_add_test(tc, test_kindholder_fanotify_and_io_uring_owner);
 	tcase_add_test(tc, test_mptcp_and_netlink_named_with_any_columns);
+	tcase_add_test(tc, test_process_cells_same_on_fd_assoc_and_lock_rows);
 	tcase_add_test(tc, test_kindholder_agrees_with_lsfd);
 	tcase_add_test(tc, test_kindholder_sttype_and_kname_are_the_kernels);
 	tcase_add_test(tc, test_kindholder_sockets_match_ss_and_the_kernel);

@@ -1117,20 +1117,8 @@ static const char *assoc_cell(const struct list_row *r, int col, char *buf,
 	const char *name;
 
 	switch (col) {
-	case COL_PID:
-		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
-	case COL_COMMAND:
-		escape_into(buf, len, r->proc->comm, strlen(r->proc->comm));
-		return buf;
-	case COL_USER:
-		return r->proc->have_uid ? user_cell(r->ctl, r->proc->uid, buf, len) : NULL;
-	case COL_UID:
-		return r->proc->have_uid ?
-			fmt_ull(buf, len, (unsigned long long)r->proc->uid) : NULL;
 	case COL_ASSOC:
 		return a->assoc;
-	case COL_TID:
-		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
 	case COL_TYPE:
 		if (a->link_errno)
 			return "ERROR";
@@ -1209,18 +1197,6 @@ static const char *lock_row_cell(const struct list_row *r, int col, char *buf,
 	char one[96];
 
 	switch (col) {
-	case COL_PID:
-		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
-	case COL_COMMAND:
-		escape_into(buf, len, r->proc->comm, strlen(r->proc->comm));
-		return buf;
-	case COL_USER:
-		return r->proc->have_uid ? user_cell(r->ctl, r->proc->uid, buf, len) : NULL;
-	case COL_UID:
-		return r->proc->have_uid ?
-			fmt_ull(buf, len, (unsigned long long)r->proc->uid) : NULL;
-	case COL_TID:
-		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
 	case COL_INODE:
 		return fmt_ull(buf, len, l->ino);
 	case COL_DEV:
@@ -1257,6 +1233,16 @@ static bool proc_has_inode(const struct fd_proc *p, unsigned int maj,
 	return false;
 }
 
+static bool leader_listed(const struct list_control *ctl, pid_t pid)
+{
+	size_t pi;
+
+	for (pi = 0; pi < ctl->nprocs; pi++)
+		if (ctl->procs[pi].pid == pid && ctl->procs[pi].tid == 0)
+			return true;
+	return false;
+}
+
 /* /proc/locks' locks of the listed processes on files they hold no
  * descriptor for.  OFD locks have no process (PID -1): fdinfo attributes
  * them to their descriptions instead. */
@@ -1269,6 +1255,10 @@ static void collect_lock_rows(struct list_control *ctl)
 	for (pi = 0; pi < ctl->nprocs; pi++) {
 		const struct fd_proc *p = &ctl->procs[pi];
 
+		/* A thread's own table (-l): its locks are its process's,
+		 * listed once, with the process's table when that is. */
+		if (p->tid != 0 && leader_listed(ctl, p->pid))
+			continue;
 		for (k = 0; k < ctl->locks.n; k++) {
 			const struct file_lock *l = &ctl->locks.v[k];
 
@@ -1476,6 +1466,40 @@ static const char *link_error_name(const struct fd_entry *e, char *buf,
 	return NULL;
 }
 
+static bool is_proc_column(int col)
+{
+	return col == COL_PID || col == COL_TID || col == COL_COMMAND ||
+		col == COL_USER || col == COL_UID;
+}
+
+/* The cells of the process a row is of, the same on its descriptor,
+ * --assoc and lock rows. */
+static const char *proc_cell(const struct list_row *r, int col, char *buf,
+			     size_t len)
+{
+	const struct fd_proc *p = r->proc;
+
+	switch (col) {
+	case COL_PID:
+		return fmt_ull(buf, len, (unsigned long long)p->pid);
+	case COL_TID:
+		/* -l: every row says whose table it is in. */
+		if (p->tid)
+			return fmt_ull(buf, len, (unsigned long long)p->tid);
+		return r->ctl->threads ?
+			fmt_ull(buf, len, (unsigned long long)p->pid) : NULL;
+	case COL_COMMAND:
+		escape_into(buf, len, p->comm, strlen(p->comm));
+		return buf;
+	case COL_USER:
+		return p->have_uid ? user_cell(r->ctl, p->uid, buf, len) : NULL;
+	case COL_UID:
+		return p->have_uid ? fmt_ull(buf, len, (unsigned long long)p->uid) : NULL;
+	default:
+		return NULL;
+	}
+}
+
 static const char *list_cell(const void *row, int col, char *buf, size_t len)
 {
 	const struct list_row *r = row;
@@ -1484,6 +1508,8 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	const struct sock_info *si;
 	bool st_ok;
 
+	if (is_proc_column(col))
+		return proc_cell(r, col, buf, len);
 	if (r->lock != NULL)
 		return lock_row_cell(r, col, buf, len);
 	if (r->assoc != NULL)
@@ -1492,17 +1518,6 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	st_ok = e->stat_errno == 0;
 
 	switch (col) {
-	case COL_PID:
-		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
-	case COL_TID:
-		/* -l: every row says whose table it is in. */
-		if (r->proc->tid)
-			return fmt_ull(buf, len, (unsigned long long)r->proc->tid);
-		return r->ctl->threads ?
-			fmt_ull(buf, len, (unsigned long long)r->proc->pid) : NULL;
-	case COL_COMMAND:
-		escape_into(buf, len, r->proc->comm, strlen(r->proc->comm));
-		return buf;
 	case COL_FD:
 		return fmt_ull(buf, len, (unsigned long long)e->fd);
 	case COL_TYPE:
@@ -1511,11 +1526,6 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 		return fdtype_name(e->st.st_mode, st_ok, link);
 	case COL_SOURCE:
 		return source_cell(r, buf, len);
-	case COL_USER:
-		return r->proc->have_uid ? user_cell(r->ctl, r->proc->uid, buf, len) : NULL;
-	case COL_UID:
-		return r->proc->have_uid ?
-			fmt_ull(buf, len, (unsigned long long)r->proc->uid) : NULL;
 	case COL_NLINK:
 		return st_ok ? fmt_ull(buf, len, (unsigned long long)e->st.st_nlink) : NULL;
 	case COL_OWNER:
