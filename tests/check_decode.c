@@ -987,7 +987,7 @@ START_TEST(test_mptcp_and_netlink_named_with_any_columns)
 END_TEST
 
 #define LSFD_COLUMNS "FD,INODE,MNTID,POS,CHRDRV,MISCDEV,BLKDRV,PARTITION," \
-	"SOURCE,USER,UID,NLINK,OWNER,FUID"
+	"SOURCE,USER,UID,NLINK,OWNER,FUID,DEVTYPE,KTHREAD,MAJ:MIN,PROTONAME"
 
 /* Every column both have (lsfd 2.38), row by row. */
 START_TEST(test_kindholder_agrees_with_lsfd)
@@ -995,7 +995,8 @@ START_TEST(test_kindholder_agrees_with_lsfd)
 	static const char *const cols[] = { "inode", "mntid", "pos", "chrdrv",
 					    "miscdev", "blkdrv", "partition",
 					    "source", "user", "uid", "nlink",
-					    "owner", "fuid" };
+					    "owner", "fuid", "devtype", "kthread",
+					    "maj:min", "protoname" };
 	struct holder h;
 	struct run_result r, l;
 	struct json *doc, *ldoc;
@@ -1040,7 +1041,11 @@ START_TEST(test_kindholder_agrees_with_lsfd)
 
 			ck_assert_msg(a && b, "fd %d: column %s missing", (int)fd->num,
 				      cols[k]);
-			if (b->kind == JSON_NUMBER) {
+			if (b->kind == JSON_BOOL) {
+				ck_assert_msg(a->kind == JSON_BOOL && a->b == b->b,
+					      "fd %d %s: fdscope %d, lsfd %d", (int)fd->num,
+					      cols[k], a->b, b->b);
+			} else if (b->kind == JSON_NUMBER) {
 				ck_assert_msg(a->kind == JSON_NUMBER && a->num == b->num,
 					      "fd %d %s: fdscope %g, lsfd %g", (int)fd->num,
 					      cols[k], a->num, b->num);
@@ -1058,7 +1063,7 @@ START_TEST(test_kindholder_agrees_with_lsfd)
 			compared++;
 		}
 	}
-	ck_assert_uint_ge(compared, 13 * 15);
+	ck_assert_uint_ge(compared, 17 * 15);
 	json_free(doc);
 	json_free(ldoc);
 	run_result_release(&r);

@@ -60,7 +60,7 @@ enum {
 	COL_PACKET_PROTOCOL, COL_RAW_PROTOCOL, COL_VSOCK_LCID, COL_VSOCK_LPORT,
 	COL_VSOCK_RCID, COL_VSOCK_RPORT, COL_LOCKS, COL_XMODE, COL_ASSOC,
 	COL_MAPLEN, COL_MAP_RANGE, COL_MAP_OFFSET, COL_MAP_PERMS, COL_NS_TYPE,
-	COL_NS_NAME,
+	COL_NS_NAME, COL_DEVTYPE, COL_KTHREAD, COL_MAJMIN, COL_PROTONAME,
 	NCOLUMNS
 };
 
@@ -262,6 +262,15 @@ static const struct out_column columns[NCOLUMNS] = {
 		"namespace rows: the namespace's type (net, pid, ...)" },
 	[COL_NS_NAME] = { "NS.NAME", 0.1, 0, OUT_JSON_STRING,
 		"namespace rows: the link text, TYPE:[INODE]" },
+	[COL_DEVTYPE] = { "DEVTYPE", 5, 0, OUT_JSON_STRING,
+		"device type as lsfd: blk, char, or nodev for the rest" },
+	[COL_KTHREAD] = { "KTHREAD", 1, 0, OUT_JSON_BOOLEAN,
+		"the process is a kernel thread" },
+	[COL_MAJMIN] = { "MAJ:MIN", 5, 0, OUT_JSON_STRING,
+		"RDEV for a CHR or BLK file, else DEV, as lsfd" },
+	[COL_PROTONAME] = { "PROTONAME", 4, 0, OUT_JSON_STRING,
+		"socket protocol as the kernel's sockprotoname attribute "
+		"spells it (TCP, UNIX-STREAM, UDP-Lite), as lsfd" },
 	[COL_TID] = { "TID", 5, OUT_RIGHT, OUT_JSON_NUMBER,
 		"thread ID: given to -p when it is not the process's (PID is "
 		"then its thread group), or with -l the thread whose own table "
@@ -413,6 +422,9 @@ static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_MISCDEV] = FDL_NEED_STAT | LIST_NEED_DEVTAB,
 	[COL_BLKDRV] = FDL_NEED_STAT | LIST_NEED_DEVTAB,
 	[COL_PARTITION] = FDL_NEED_STAT | LIST_NEED_DEVTAB,
+	[COL_DEVTYPE] = FDL_NEED_STAT,
+	[COL_MAJMIN] = FDL_NEED_STAT,
+	[COL_PROTONAME] = FDL_NEED_LINK | FDL_NEED_PROTO,
 };
 
 static const int defaults_one[] = {
@@ -1108,6 +1120,20 @@ static const char *xmode_cell(const struct list_row *r, char *buf, size_t len)
 	return buf;
 }
 
+/* lsfd's DEVTYPE and MAJ:MIN from a stat. */
+static const char *devtype_cell(const struct fd_stat *st, int col, char *buf,
+				size_t len)
+{
+	bool dev = S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode);
+
+	if (col == COL_DEVTYPE)
+		return S_ISCHR(st->st_mode) ? "char" : S_ISBLK(st->st_mode) ?
+			"blk" : "nodev";
+	snprintf(buf, len, "%u:%u", dev ? major(st->st_rdev) : major(st->st_dev),
+		 dev ? minor(st->st_rdev) : minor(st->st_dev));
+	return buf;
+}
+
 /* An --assoc row's cells: as a descriptor's where they apply. */
 static const char *assoc_cell(const struct list_row *r, int col, char *buf,
 			      size_t len)
@@ -1149,6 +1175,10 @@ static const char *assoc_cell(const struct list_row *r, int col, char *buf,
 		return st_ok ? fmt_ull(buf, len, (unsigned long long)a->st.st_uid) : NULL;
 	case COL_STTYPE:
 		return st_ok ? sttype_name(a->st.st_mode) : NULL;
+	case COL_DEVTYPE:
+	case COL_MAJMIN:
+		return st_ok || a->kind == ASSOC_MEM ?
+			devtype_cell(&a->st, col, buf, len) : NULL;
 	case COL_DELETED:
 		deleted = link_is_deleted(a->name) && (!st_ok || a->st.st_nlink == 0);
 		return deleted ? "yes" : "no";
@@ -1469,7 +1499,7 @@ static const char *link_error_name(const struct fd_entry *e, char *buf,
 static bool is_proc_column(int col)
 {
 	return col == COL_PID || col == COL_TID || col == COL_COMMAND ||
-		col == COL_USER || col == COL_UID;
+		col == COL_USER || col == COL_UID || col == COL_KTHREAD;
 }
 
 /* The cells of the process a row is of, the same on its descriptor,
@@ -1495,10 +1525,13 @@ static const char *proc_cell(const struct list_row *r, int col, char *buf,
 		return p->have_uid ? user_cell(r->ctl, p->uid, buf, len) : NULL;
 	case COL_UID:
 		return p->have_uid ? fmt_ull(buf, len, (unsigned long long)p->uid) : NULL;
+	case COL_KTHREAD:
+		return p->task == PROCFS_TASK_KTHREAD ? "yes" : "no";
 	default:
 		return NULL;
 	}
 }
+
 
 static const char *list_cell(const void *row, int col, char *buf, size_t len)
 {
@@ -1604,6 +1637,14 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 		return sock_cell(r, col, buf, len);
 	case COL_SOCK_PEER:
 		return sock_peer_cell(r, buf, len);
+	case COL_DEVTYPE:
+	case COL_MAJMIN:
+		return st_ok ? devtype_cell(&e->st, col, buf, len) : NULL;
+	case COL_PROTONAME:
+		if (e->proto[0] == '\0' || net_entry_sock_ino(r->proc, e) == 0)
+			return NULL;
+		escape_into(buf, len, e->proto, strnlen(e->proto, sizeof(e->proto)));
+		return buf;
 	case COL_ENDPOINTS:
 		return endpoints_cell(r, buf, len);
 	case COL_NOTE:
@@ -1828,7 +1869,9 @@ static void load_sockx(struct list_control *ctl)
  * from /proc/net, where the name guards against forged lines. */
 static void fill_protos(struct list_control *ctl, unsigned int need)
 {
-	bool all = !net_attach_all_netlink(ctl->attach);
+	/* PROTONAME is the attribute itself, for every socket. */
+	bool all = !net_attach_all_netlink(ctl->attach) ||
+		is_selected(ctl, COL_PROTONAME);
 	size_t pi, i;
 
 	if ((need & FDL_NEED_PROTO) == 0)
