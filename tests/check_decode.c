@@ -508,7 +508,19 @@ START_TEST(test_anon_pidfd_bpf_io_uring_tun_ptmx)
 				      sizeof(buf)), "bpf-map: id 25, array, 4 entries");
 	ck_assert_str_eq(anon_summary(ANON_BPF_PROG, prog, strlen(prog), NULL, buf,
 				      sizeof(buf)),
-			 "bpf-prog: id 7, type 1, tag 3b185187f1855c4c");
+			 "bpf-prog: id 7, socket_filter, tag 3b185187f1855c4c");
+	/* The name the bpf syscall gives, when the caller found one. */
+	ctx.bpf_name = "kindholder";
+	ck_assert_str_eq(anon_summary(ANON_BPF_MAP, map, strlen(map), &ctx, buf,
+				      sizeof(buf)),
+			 "bpf-map: id 25 (kindholder), array, 4 entries");
+	ctx.bpf_name = NULL;
+	{
+		static const char odd[] = "prog_type:\t99\nprog_id:\t8\n";
+
+		ck_assert_str_eq(anon_summary(ANON_BPF_PROG, odd, strlen(odd), NULL,
+					      buf, sizeof(buf)), "bpf-prog: id 8, type 99");
+	}
 	ck_assert_str_eq(anon_summary(ANON_IO_URING, ring, strlen(ring), NULL, buf,
 				      sizeof(buf)), "io_uring: 8 SQ, 16 CQ entries");
 	ck_assert_str_eq(anon_summary(ANON_TUN, tun, strlen(tun), NULL, buf,
@@ -555,7 +567,8 @@ END_TEST
 	"TIMERFD.INTERVAL,TIMERFD.REMAINING,TIMERFD.TICKS,SIGNALFD.MASK," \
 	"INOTIFY.INODES,PIDFD.PID,PIDFD.COMM,PIDFD.NSPID,BPF-MAP.ID," \
 	"BPF-MAP.TYPE,BPF-PROG.ID,BPF-PROG.TYPE,BPF-PROG.TAG,IO_URING.SQ," \
-	"IO_URING.CQ,PTMX.TTY-INDEX,TUN.IFACE,CHRDRV,MISCDEV,BLKDRV,PARTITION"
+	"IO_URING.CQ,PTMX.TTY-INDEX,TUN.IFACE,CHRDRV,MISCDEV,BLKDRV,PARTITION," \
+	"BPF.NAME"
 
 /* The holder's fdinfo for fd, whole. */
 static void holder_fdinfo(pid_t pid, int fd, char *buf, size_t len)
@@ -758,6 +771,15 @@ START_TEST(test_kindholder_anon_columns_match_fdinfo)
 		ck_assert_int_eq(json_int(row, "bpf-map.id"),
 				 (long long)fdinfo_num(info, "map_id:"));
 		ck_assert_str_eq(json_str(row, "bpf-map.type"), "array");
+		/* Named by the bpf syscall, which wants CAP_SYS_ADMIN. */
+		if (geteuid() == 0) {
+			ck_assert_str_eq(json_str(row, "bpf.name"), "kindholder");
+			snprintf(expect, sizeof(expect), "bpf-map: id %llu (kindholder), "
+				 "array, 4 entries", fdinfo_num(info, "map_id:"));
+			ck_assert_str_eq(json_str(row, "name"), expect);
+		} else {
+			printf("skip decode bpf.name: not root\n");
+		}
 	}
 	if (made(&h, "bpf_prog")) {
 		int prog = (int)holder_value(&h, "bpf_prog");
@@ -774,6 +796,12 @@ START_TEST(test_kindholder_anon_columns_match_fdinfo)
 		ck_assert_ptr_nonnull(t);
 		ck_assert_int_eq(sscanf(t, "prog_tag: %31s", tag), 1);
 		ck_assert_str_eq(json_str(row, "bpf-prog.tag"), tag);
+		if (geteuid() == 0) {
+			ck_assert_str_eq(json_str(row, "bpf.name"), "kindholder");
+			snprintf(expect, sizeof(expect), "bpf-prog: id %llu (kindholder), "
+				 "socket_filter, tag %s", fdinfo_num(info, "prog_id:"), tag);
+			ck_assert_str_eq(json_str(row, "name"), expect);
+		}
 	}
 	if (made(&h, "blk")) {
 		row = row_of(doc, (int)holder_value(&h, "blk"));

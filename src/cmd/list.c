@@ -26,6 +26,7 @@
 #include "out/table.h"
 #include "proc/anon.h"
 #include "proc/assoc.h"
+#include "proc/bpfname.h"
 #include "proc/chrdev.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
@@ -61,6 +62,7 @@ enum {
 	COL_VSOCK_RCID, COL_VSOCK_RPORT, COL_LOCKS, COL_XMODE, COL_ASSOC,
 	COL_MAPLEN, COL_MAP_RANGE, COL_MAP_OFFSET, COL_MAP_PERMS, COL_NS_TYPE,
 	COL_NS_NAME, COL_DEVTYPE, COL_KTHREAD, COL_MAJMIN, COL_PROTONAME,
+	COL_BPF_NAME,
 	NCOLUMNS
 };
 
@@ -271,6 +273,9 @@ static const struct out_column columns[NCOLUMNS] = {
 	[COL_PROTONAME] = { "PROTONAME", 4, 0, OUT_JSON_STRING,
 		"socket protocol as the kernel's sockprotoname attribute "
 		"spells it (TCP, UNIX-STREAM, UDP-Lite), as lsfd" },
+	[COL_BPF_NAME] = { "BPF.NAME", 0.1, 0, OUT_JSON_STRING,
+		"bpf map or program: its name (the bpf syscall, with "
+		"CAP_SYS_ADMIN)" },
 	[COL_TID] = { "TID", 5, OUT_RIGHT, OUT_JSON_NUMBER,
 		"thread ID: given to -p when it is not the process's (PID is "
 		"then its thread group), or with -l the thread whose own table "
@@ -425,6 +430,7 @@ static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_DEVTYPE] = FDL_NEED_STAT,
 	[COL_MAJMIN] = FDL_NEED_STAT,
 	[COL_PROTONAME] = FDL_NEED_LINK | FDL_NEED_PROTO,
+	[COL_BPF_NAME] = ANON_NEEDS,
 };
 
 static const int defaults_one[] = {
@@ -635,6 +641,21 @@ static long long io_uring_owner(const struct list_row *r, const char *text,
 	return (long long)tgid;
 }
 
+/* A bpf map's or program's name: asked of the kernel by the ID. */
+static const char *bpf_name(enum anon_kind kind, const char *text, size_t tlen,
+			    char *buf, size_t len)
+{
+	unsigned long long id;
+
+	if ((kind != ANON_BPF_MAP && kind != ANON_BPF_PROG) ||
+	    anon_field_ull(text, tlen, kind == ANON_BPF_MAP ? "map_id" : "prog_id",
+			   10, &id) < 0 || id == 0 || id > UINT32_MAX ||
+	    bpfname_of(kind == ANON_BPF_PROG, (unsigned int)id, buf, len) < 0 ||
+	    buf[0] == '\0')
+		return NULL;
+	return buf;
+}
+
 /* A path for a watched inode: the link of a descriptor of the same
  * process on that inode. */
 static const char *path_of_inode(const void *ctx, unsigned int maj,
@@ -673,6 +694,7 @@ static const char *anon_name(const struct list_row *r, char *buf, size_t len)
 						    sizeof(comm));
 		ctx.io_uring_owner_comm = comm[0] ? comm : NULL;
 	}
+	ctx.bpf_name = bpf_name(kind, text, tlen, comm, sizeof(comm));
 	if (anon_summary(kind, text, tlen, &ctx, phrase, sizeof(phrase)) == NULL)
 		return NULL;
 	escape_into(buf, len, phrase, strlen(phrase));
@@ -689,6 +711,12 @@ static const char *anon_cell(const struct list_row *r, int col, char *buf,
 
 	if (text == NULL)
 		return NULL;
+	if (col == COL_BPF_NAME) {
+		if (bpf_name(kind, text, tlen, comm, sizeof(comm)) == NULL)
+			return NULL;
+		escape_into(buf, len, comm, strlen(comm));
+		return buf;
+	}
 	if (col == COL_IO_URING_OWNER) {
 		long long owner = kind != ANON_IO_URING ? 0 :
 			io_uring_owner(r, text, tlen, comm, sizeof(comm));
@@ -1640,6 +1668,8 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	case COL_DEVTYPE:
 	case COL_MAJMIN:
 		return st_ok ? devtype_cell(&e->st, col, buf, len) : NULL;
+	case COL_BPF_NAME:
+		return anon_cell(r, col, buf, len);
 	case COL_PROTONAME:
 		if (e->proto[0] == '\0' || net_entry_sock_ino(r->proc, e) == 0)
 			return NULL;

@@ -624,14 +624,34 @@ static const char *bpf_map_type_name(unsigned long long t)
 	return t < ARRAY_SIZE(names) ? names[t] : NULL;
 }
 
+/* enum bpf_prog_type, in the order of include/uapi/linux/bpf.h. */
+static const char *bpf_prog_type_name(unsigned long long t)
+{
+	static const char *const names[] = {
+		"unspec", "socket_filter", "kprobe", "sched_cls", "sched_act",
+		"tracepoint", "xdp", "perf_event", "cgroup_skb", "cgroup_sock",
+		"lwt_in", "lwt_out", "lwt_xmit", "sock_ops", "sk_skb",
+		"cgroup_device", "sk_msg", "raw_tracepoint", "cgroup_sock_addr",
+		"lwt_seg6local", "lirc_mode2", "sk_reuseport", "flow_dissector",
+		"cgroup_sysctl", "raw_tracepoint_writable", "cgroup_sockopt",
+		"tracing", "struct_ops", "ext", "lsm", "sk_lookup", "syscall",
+		"netfilter",
+	};
+
+	return t < ARRAY_SIZE(names) ? names[t] : NULL;
+}
+
 const char *anon_bpf_map_type(unsigned long long type)
 {
 	return bpf_map_type_name(type);
 }
 
 static const char *bpf_summary(enum anon_kind kind, const char *text,
-			       size_t len, char *buf, size_t buflen)
+			       size_t len, const struct anon_ctx *ctx,
+			       char *buf, size_t buflen)
 {
+	const char *name = ctx && ctx->bpf_name && ctx->bpf_name[0] ?
+		ctx->bpf_name : NULL;
 	unsigned long long id, type, entries;
 	size_t used = 0;
 	char tag[24] = "";
@@ -640,6 +660,8 @@ static const char *bpf_summary(enum anon_kind kind, const char *text,
 		if (anon_field_ull(text, len, "map_id", 10, &id) < 0)
 			return NULL;
 		append(buf, buflen, &used, "bpf-map: id %llu", id);
+		if (name)
+			append(buf, buflen, &used, " (%s)", name);
 		if (anon_field_ull(text, len, "map_type", 10, &type) == 0) {
 			const char *t = bpf_map_type_name(type);
 
@@ -655,8 +677,16 @@ static const char *bpf_summary(enum anon_kind kind, const char *text,
 	if (anon_field_ull(text, len, "prog_id", 10, &id) < 0)
 		return NULL;
 	append(buf, buflen, &used, "bpf-prog: id %llu", id);
-	if (anon_field_ull(text, len, "prog_type", 10, &type) == 0)
-		append(buf, buflen, &used, ", type %llu", type);
+	if (name)
+		append(buf, buflen, &used, " (%s)", name);
+	if (anon_field_ull(text, len, "prog_type", 10, &type) == 0) {
+		const char *t = bpf_prog_type_name(type);
+
+		if (t)
+			append(buf, buflen, &used, ", %s", t);
+		else
+			append(buf, buflen, &used, ", type %llu", type);
+	}
 	if (anon_prog_tag(text, len, tag, sizeof(tag)) == 0)
 		append(buf, buflen, &used, ", tag %s", tag);
 	return buf;
@@ -737,7 +767,7 @@ const char *anon_summary(enum anon_kind kind, const char *text, size_t len,
 	}
 	case ANON_BPF_MAP:
 	case ANON_BPF_PROG:
-		return bpf_summary(kind, text, len, buf, buflen);
+		return bpf_summary(kind, text, len, ctx, buf, buflen);
 	case ANON_IO_URING: {
 		struct anon_io_uring io;
 

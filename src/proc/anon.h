@@ -129,6 +129,7 @@ struct anon_ctx {
 	 * when unknown, and its command. */
 	long long io_uring_owner;
 	const char *io_uring_owner_comm;
+	const char *bpf_name;		/* a bpf map's or program's name */
 	const char *(*path_of)(const void *ctx, unsigned int major,
 			       unsigned int minor, unsigned long long ino);
 	const void *path_ctx;
