@@ -1624,9 +1624,14 @@ START_TEST(test_kindholder_locks_match_proc_locks_and_lsof)
 	doc = json_parse(r.out);
 	ck_assert_ptr_nonnull(doc);
 	{
-		char *const argv[] = { "/usr/bin/lsof", "-a", "-p", pidtext, "-d", "30-40",
+		char range[64];
+		char *const argv[] = { "/usr/bin/lsof", "-a", "-p", pidtext, "-d", range,
 				       "-F", "fl", NULL };
 
+		/* The lock files' descriptors, in the order the holder made them. */
+		snprintf(range, sizeof(range), "%lld-%lld", holder_value(&h, "lock_flock"),
+			 holder_value(&h, "lock_lease") >= 0 ?
+			 holder_value(&h, "lock_lease") : holder_value(&h, "lock_ofd"));
 		run_argv(&l, argv, 30);
 	}
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
@@ -2011,6 +2016,8 @@ START_TEST(test_endpoints_asked_for_are_found_across_the_machine)
 		char mode;
 	} want[] = {
 		{ "pipe_r", "pipe_r", 'r' },
+		{ "fifo_r", "fifo_w", 'w' },
+		{ "fifo_w", "fifo_r", 'r' },
 		{ "eventfd", "eventfd", 'u' },
 		{ "ptmx", "pts", 'u' },
 		{ "pts", "ptmx", 'u' },

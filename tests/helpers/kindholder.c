@@ -33,6 +33,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -449,6 +450,24 @@ static pid_t make_netns_child(void)
 	return child;
 }
 
+/* A named FIFO, both ends held here and (after make_locks forks) by the
+ * lock child: ENDPOINTS of a FIFO across processes. */
+static void make_fifo(const char *dir)
+{
+	char path[256];
+	int r, w;
+
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	if (mkfifo(path, 0600) < 0)
+		die("mkfifo");
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	w = open(path, O_WRONLY);
+	if (r < 0 || w < 0)
+		die("fifo");
+	say("fifo_r", r);
+	say("fifo_w", w);
+}
+
 /* An SQPOLL io_uring made by a child, whose SQPOLL thread is then the
  * child's, and inherited by a grandchild: the owner fdscope names for the
  * grandchild's descriptor is the child.  (Since Linux 6.7 an io_uring
@@ -589,6 +608,7 @@ int main(void)
 	tun = make_tun();
 	say("tun", tun);
 	make_sockets();
+	make_fifo(dir);
 	lock_child = make_locks(dir);
 	netns_child = make_netns_child();
 	uring_child = make_uring_child();
@@ -605,7 +625,7 @@ int main(void)
 	waitpid(uring_child, NULL, 0);
 	{
 		static const char *const files[] = { "lock_flock", "lock_posix",
-			"lock_ofd", "lock_lease", "lock_gone" };
+			"lock_ofd", "lock_lease", "lock_gone", "fifo" };
 		char path[256];
 		size_t i;
 
