@@ -1562,6 +1562,113 @@ START_TEST(test_process_cells_same_on_fd_assoc_and_lock_rows)
 }
 END_TEST
 
+/* The rows of `list -p PID --assoc -J -o ASSOC,FD,LOCKS,NAME` plus the
+ * given selection; the document is the caller's to free. */
+static struct json *assoc_select(const struct holder *h, const char *opt,
+				 const char *value, int *status)
+{
+	char pidtext[32];
+	struct run_result r;
+	struct json *doc;
+
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h->pid);
+	run_fdscope(&r, "list", "-p", pidtext, "--assoc", "-J", "-o",
+		    "ASSOC,FD,TYPE,LOCKS,NAME", opt, value, NULL);
+	*status = r.status;
+	doc = r.status == 0 ? json_parse(r.out) : NULL;
+	run_result_release(&r);
+	return doc;
+}
+
+static size_t rows_with(const struct json *doc, const char *key, const char *v)
+{
+	const struct json *rows = json_get(doc, "descriptors");
+	size_t i, n = 0;
+
+	for (i = 0; i < rows->n; i++) {
+		const char *s = json_str(rows->items[i], key);
+
+		n += s && strstr(s, v) != NULL;
+	}
+	return n;
+}
+
+/* -Q, --under, --type, -d and -t decide --assoc and lock rows as they do
+ * descriptors, on the rows' own cells; a lock row is decided against the
+ * whole table, not the rows a selection kept. */
+START_TEST(test_assoc_and_lock_rows_are_selected_like_descriptors)
+{
+	struct holder h;
+	struct json *doc;
+	struct run_result r;
+	char dir[256], cwd[4200], path[64], pidtext[32];
+	const char *p;
+	int status;
+	ssize_t n;
+
+	holder_start(&h, "kindholder", NULL);
+	p = strstr(h.line, "dir_path=");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sscanf(p, "dir_path=%255s", dir), 1);
+	snprintf(path, sizeof(path), "/proc/%ld/cwd", (long)h.pid);
+	n = readlink(path, cwd, sizeof(cwd) - 1);
+	ck_assert_int_gt(n, 0);
+	cwd[n] = '\0';
+
+	doc = assoc_select(&h, "-Q", "ASSOC == \"cwd\"", &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_uint_eq(json_get(doc, "descriptors")->n, 1);
+	ck_assert_str_eq(json_str(json_at(json_get(doc, "descriptors"), 0), "name"), cwd);
+	json_free(doc);
+
+	doc = assoc_select(&h, "-Q", "ASSOC == \"mem\" and NAME =~ \"memfd:\"", &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_uint_eq(json_get(doc, "descriptors")->n, 1);
+	json_free(doc);
+
+	/* The directory's descriptors and the deleted file mapped from it;
+	 * not the process's cwd, which is elsewhere. */
+	doc = assoc_select(&h, "--under", dir, &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_uint_eq(rows_with(doc, "name", "mapped-then-deleted"), 1);
+	ck_assert_uint_ge(rows_with(doc, "name", "lock_flock"), 1);
+	ck_assert_uint_eq(rows_with(doc, "assoc", "cwd"), 0);
+	json_free(doc);
+
+	/* The flock descriptor, and the one lock the process holds without a
+	 * descriptor; the lease and POSIX locks are on rows not selected,
+	 * which does not make them locks without a descriptor. */
+	doc = assoc_select(&h, "-Q", "LOCKS =~ \"FLOCK\"", &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_uint_eq(json_get(doc, "descriptors")->n, 2);
+	ck_assert_uint_eq(rows_with(doc, "name", "without a descriptor"), 1);
+	ck_assert_uint_eq(rows_with(doc, "locks", "LEASE"), 0);
+	json_free(doc);
+
+	doc = assoc_select(&h, "--type", "DIR", &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_uint_eq(rows_with(doc, "assoc", "cwd"), 1);
+	ck_assert_uint_eq(rows_with(doc, "assoc", "rtd"), 1);
+	ck_assert_uint_eq(rows_with(doc, "assoc", "exe"), 0);
+	json_free(doc);
+
+	/* An -d naming descriptors: descriptors only. */
+	doc = assoc_select(&h, "-d", "0-2", &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_uint_eq(json_get(doc, "descriptors")->n, 3);
+	json_free(doc);
+
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h.pid);
+	run_fdscope(&r, "list", "-p", pidtext, "--assoc", "-t", "-Q",
+		    "ASSOC == \"exe\"", NULL);
+	ck_assert_int_eq(r.status, 0);
+	snprintf(path, sizeof(path), "%ld\n", (long)h.pid);
+	ck_assert_str_eq(r.out, path);
+	run_result_release(&r);
+	holder_stop(&h);
+}
+END_TEST
+
 /* The lsof lock letter of fd, from `lsof -F fl`; ' ' when none. */
 static char lsof_lock(const char *out, int fd)
 {
@@ -2134,6 +2241,7 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, test_kindholder_fanotify_and_io_uring_owner);
 	tcase_add_test(tc, test_mptcp_and_netlink_named_with_any_columns);
 	tcase_add_test(tc, test_process_cells_same_on_fd_assoc_and_lock_rows);
+	tcase_add_test(tc, test_assoc_and_lock_rows_are_selected_like_descriptors);
 	tcase_add_test(tc, test_kindholder_agrees_with_lsfd);
 	tcase_add_test(tc, test_kindholder_sttype_and_kname_are_the_kernels);
 	tcase_add_test(tc, test_kindholder_sockets_match_ss_and_the_kernel);

@@ -502,6 +502,15 @@ struct list_control {
 	unsigned int assoc : 1;		/* --assoc */
 	unsigned int threads : 1;	/* -l: threads with their own table */
 	struct assoc_list *assocs;	/* per process, with --assoc */
+	struct held_inode *held;	/* every descriptor's file before the
+					 * selections dropped rows: for locks */
+	size_t nheld;
+};
+
+struct held_inode {
+	size_t pi;
+	dev_t dev;
+	ino_t ino;
 };
 
 /* A row that is no descriptor: a lock the process holds on a file it has
@@ -1276,11 +1285,53 @@ static const char *lock_row_cell(const struct list_row *r, int col, char *buf,
 	}
 }
 
-static bool proc_has_inode(const struct fd_proc *p, unsigned int maj,
-			   unsigned int min, unsigned long long ino)
+static int cmp_held(const void *a, const void *b)
 {
+	const struct held_inode *x = a, *y = b;
+
+	if (x->pi != y->pi)
+		return x->pi < y->pi ? -1 : 1;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+/* The files of every table as collected, before a selection drops rows:
+ * a lock on a file the process has a descriptor for is that row's, even
+ * when the row is not selected. */
+static void snapshot_held(struct list_control *ctl)
+{
+	size_t pi, i, n = 0;
+
+	for (pi = 0; pi < ctl->nprocs; pi++)
+		n += ctl->procs[pi].n;
+	free(ctl->held);
+	ctl->held = xcalloc(n ? n : 1, sizeof(*ctl->held));
+	ctl->nheld = 0;
+	for (pi = 0; pi < ctl->nprocs; pi++)
+		for (i = 0; i < ctl->procs[pi].n; i++) {
+			const struct fd_entry *e = &ctl->procs[pi].fds[i];
+
+			if (e->stat_errno == 0)
+				ctl->held[ctl->nheld++] = (struct held_inode){
+					pi, e->st.st_dev, e->st.st_ino };
+		}
+	qsort(ctl->held, ctl->nheld, sizeof(*ctl->held), cmp_held);
+}
+
+static bool proc_has_inode(const struct list_control *ctl, size_t pi,
+			   unsigned int maj, unsigned int min,
+			   unsigned long long ino)
+{
+	const struct fd_proc *p = &ctl->procs[pi];
 	size_t i;
 
+	if (ctl->held) {
+		struct held_inode key = { pi, makedev(maj, min), (ino_t)ino };
+
+		return bsearch(&key, ctl->held, ctl->nheld, sizeof(key),
+			       cmp_held) != NULL;
+	}
 	for (i = 0; i < p->n; i++) {
 		const struct fd_entry *e = &p->fds[i];
 
@@ -1321,7 +1372,7 @@ static void collect_lock_rows(struct list_control *ctl)
 			const struct file_lock *l = &ctl->locks.v[k];
 
 			if (l->blocked || l->pid != (long long)p->pid ||
-			    proc_has_inode(p, l->major, l->minor, l->ino))
+			    proc_has_inode(ctl, pi, l->major, l->minor, l->ino))
 				continue;
 			ctl->lock_rows = xrealloc(ctl->lock_rows, (ctl->nlock_rows + 1) *
 						  sizeof(*ctl->lock_rows));
@@ -2073,6 +2124,52 @@ static size_t keep_matching(struct list_control *ctl)
 	return total;
 }
 
+static bool keep_other(struct list_row *r, const struct fd_stat *st,
+		       const char *link)
+{
+	char type[64];
+	struct query_other_row q = { st, link, list_cell(r, COL_TYPE, type,
+							 sizeof(type)),
+				     query_get, r };
+
+	return query_match_other(r->ctl->query, &q);
+}
+
+/* The rows that are no descriptor (--assoc, locks without one), matched
+ * on their own cells as descriptors are; the others dropped. */
+static size_t keep_matching_others(struct list_control *ctl)
+{
+	size_t pi, i, kept, total = 0;
+
+	for (pi = 0; ctl->assocs && pi < ctl->nprocs; pi++) {
+		struct assoc_list *l = &ctl->assocs[pi];
+
+		for (i = 0, kept = 0; i < l->n; i++) {
+			struct assoc_entry *a = &l->v[i];
+			struct list_row r = { ctl, pi, &ctl->procs[pi], NULL, NULL, a };
+			bool st = a->stat_errno == 0 || a->kind == ASSOC_MEM;
+
+			if (keep_other(&r, st ? &a->st : NULL, a->name))
+				l->v[kept++] = *a;
+			else
+				free(a->name);
+		}
+		l->n = kept;
+		total += kept;
+	}
+	for (i = 0, kept = 0; i < ctl->nlock_rows; i++) {
+		const struct lock_row *lr = &ctl->lock_rows[i];
+		struct fd_stat st = { .st_dev = makedev(lr->lock->major, lr->lock->minor),
+				      .st_ino = (ino_t)lr->lock->ino };
+		struct list_row r = { ctl, lr->pi, &ctl->procs[lr->pi], NULL, lr, NULL };
+
+		if (keep_other(&r, &st, NULL))
+			ctl->lock_rows[kept++] = *lr;
+	}
+	ctl->nlock_rows = kept;
+	return total + kept;
+}
+
 static int cmp_fd(const void *key, const void *elem)
 {
 	int fd = *(const int *)key, other = ((const struct fd_entry *)elem)->fd;
@@ -2102,7 +2199,11 @@ static size_t select_rows(struct list_control *ctl)
 	if (ctl->need & LIST_NEED_SOCKETS)
 		fdl |= FDL_NEED_NETNS;
 	attach_extra(ctl, ctl->first_need);
-	if (keep_matching(ctl) == 0)
+	if (ctl->need & LIST_NEED_LOCKTAB)
+		snapshot_held(ctl);
+	/* No descriptor matched: --assoc and lock rows still may. */
+	if (keep_matching(ctl) == 0 && !ctl->assoc &&
+	    !(ctl->need & LIST_NEED_LOCKTAB))
 		return 0;
 	if (again) {
 		for (pi = 0; pi < ctl->nprocs; pi++) {
@@ -2121,10 +2222,24 @@ static size_t select_rows(struct list_control *ctl)
 	}
 	attach_extra(ctl, ctl->need);
 	n = keep_matching(ctl);
+	n += keep_matching_others(ctl);
 	/* The rows moved: ENDPOINTS names the other listed holders. */
 	if (ctl->need & LIST_NEED_HOLDERS)
 		index_holders(ctl);
 	return n;
+}
+
+/* Whether process pi has a row left: a descriptor, --assoc or lock. */
+static bool has_rows(const struct list_control *ctl, size_t pi)
+{
+	size_t k;
+
+	if (ctl->procs[pi].n || nassoc(ctl, pi))
+		return true;
+	for (k = 0; k < ctl->nlock_rows; k++)
+		if (ctl->lock_rows[k].pi == pi)
+			return true;
+	return false;
 }
 
 static void print_pids(const struct list_control *ctl)
@@ -2132,10 +2247,10 @@ static void print_pids(const struct list_control *ctl)
 	size_t pi, k;
 
 	for (pi = 0; pi < ctl->nprocs; pi++) {
-		if (ctl->procs[pi].n == 0)
+		if (!has_rows(ctl, pi))
 			continue;
 		for (k = 0; k < pi; k++)
-			if (ctl->procs[k].n && ctl->procs[k].pid == ctl->procs[pi].pid)
+			if (has_rows(ctl, k) && ctl->procs[k].pid == ctl->procs[pi].pid)
 				break;
 		if (k == pi)
 			printf("%ld\n", (long)ctl->procs[pi].pid);
@@ -2579,6 +2694,9 @@ static int prepare_query(struct list_control *ctl)
 		return -1;
 	ctl->first_need = query_need(ctl->query, &sockets);
 	ctl->skip_dumps = query_skip_dumps(ctl->query);
+	/* Lock rows are decided on the whole table (snapshot_held). */
+	if (ctl->need & LIST_NEED_LOCKTAB)
+		ctl->first_need |= FDL_NEED_STAT;
 	if (sockets)
 		ctl->first_need |= LIST_NEED_SOCKETS;
 	for (col = 0; col < NCOLUMNS; col++)
@@ -2696,6 +2814,7 @@ cleanup:
 	holder_index_free(ctl.holders);
 	sock_prefetch_free(ctl.prefetch);
 	free(ctl.row_start);
+	free(ctl.held);
 	release_extras(&ctl);
 	devtab_release(&ctl.devtab);
 	release_procs(&ctl);

@@ -1067,15 +1067,14 @@ static bool sock_under(const struct query *q, const struct sock_info *si)
 	return false;
 }
 
-static bool dir_matches(const struct query *q, const struct query_row *r)
+/* A file by its link text and stat (st_dev, st_ino) under some DIR. */
+static bool path_under(const struct query *q, const char *link,
+		       const struct fd_stat *fst)
 {
-	const char *link = fd_entry_link(r->proc, r->e);
 	bool deleted;
 	size_t n, i;
 
-	if (sock_under(q, r->si))
-		return true;
-	if (!link_path(link, &n, &deleted) || r->e->stat_errno != 0)
+	if (!link_path(link, &n, &deleted))
 		return false;
 	for (i = 0; i < q->ndirs; i++) {
 		const struct qdir *d = &q->dirs[i];
@@ -1085,7 +1084,7 @@ static bool dir_matches(const struct query *q, const struct query_row *r)
 		if (!under(d, link, n))
 			continue;
 		/* The same file system as DIR: the name is the file's. */
-		if (r->e->st.st_dev == d->dev)
+		if (fst->st_dev == d->dev)
 			return true;
 		/* A mount below DIR, or a path that only reads the same (in
 		 * another mount namespace): the name must lead to the file. */
@@ -1093,11 +1092,19 @@ static bool dir_matches(const struct query *q, const struct query_row *r)
 			continue;
 		memcpy(path, link, n);
 		path[n] = '\0';
-		if (stat(path, &st) == 0 && st.st_dev == r->e->st.st_dev &&
-		    st.st_ino == r->e->st.st_ino)
+		if (stat(path, &st) == 0 && st.st_dev == fst->st_dev &&
+		    st.st_ino == fst->st_ino)
 			return true;
 	}
 	return false;
+}
+
+static bool dir_matches(const struct query *q, const struct query_row *r)
+{
+	if (sock_under(q, r->si))
+		return true;
+	return r->e->stat_errno == 0 &&
+		path_under(q, fd_entry_link(r->proc, r->e), &r->e->st);
 }
 
 static bool inet_matches(const struct query *q, const struct sock_info *si)
@@ -1143,6 +1150,37 @@ static bool type_matches(const struct query *q, const struct fd_entry *e,
 		if (strcasecmp(type, q->types[i]) == 0)
 			return true;
 	return false;
+}
+
+bool query_match_other(const struct query *q, const struct query_other_row *r)
+{
+	size_t i;
+
+	if (q->nfiles) {
+		bool hit = false;
+
+		for (i = 0; i < q->nfiles && r->st; i++)
+			hit = hit || (r->st->st_dev == q->files[i].dev &&
+				      r->st->st_ino == q->files[i].ino);
+		if (!hit)
+			return false;
+	}
+	if (q->ndirs && (r->st == NULL || !path_under(q, r->link, r->st)))
+		return false;
+	/* No socket; no descriptor number for an -d that names some. */
+	if (q->ninets || q->unix_sockets || q->listening || q->nstates ||
+	    q->fds_include)
+		return false;
+	if (q->ntypes) {
+		bool hit = false;
+
+		for (i = 0; i < q->ntypes && r->type; i++)
+			hit = hit || strcasecmp(r->type, q->types[i]) == 0;
+		if (!hit)
+			return false;
+	}
+	return q->filter == NULL ||
+		filter_eval(q->filter, r->get, r->get_ctx) == FILTER_TRUE;
 }
 
 bool query_match(const struct query *q, const struct query_row *r)

@@ -135,6 +135,19 @@ struct query_row {
 
 bool query_match(const struct query *q, const struct query_row *r);
 
+/* A row that is no descriptor (list --assoc's cwd, mem, ..., a lock held
+ * without one): the file it names, by stat (NULL: none) and link text,
+ * its TYPE cell, and the cells for -Q.  Socket selections and an -d that
+ * names descriptors never match it. */
+struct query_other_row {
+	const struct fd_stat *st;
+	const char *link;
+	const char *type;
+	filter_get_fn get;
+	const void *get_ctx;
+};
+bool query_match_other(const struct query *q, const struct query_other_row *r);
+
 /* Parsers of the option values, exposed for the tests. */
 struct query_fdrange {
 	int lo, hi;
