@@ -1720,7 +1720,7 @@ START_TEST(test_kindholder_locks_match_proc_locks_and_lsof)
 	struct run_result r, l;
 	struct json *doc;
 	const struct json *rows, *row;
-	char pidtext[32];
+	char pidtext[32], locks[128];
 	size_t i, lockrows = 0;
 
 	holder_start(&h, "kindholder", NULL);
@@ -1748,7 +1748,12 @@ START_TEST(test_kindholder_locks_match_proc_locks_and_lsof)
 		if (!made(&h, want[i].key))
 			continue;
 		row = row_of(doc, (int)fd);
-		ck_assert_str_eq(json_str(row, "locks"), want[i].locks);
+		/* The owner /proc/locks names; an OFD lock's is its open file. */
+		if (owner > 0)
+			snprintf(locks, sizeof(locks), "%s by %lld", want[i].locks, owner);
+		else
+			snprintf(locks, sizeof(locks), "%s", want[i].locks);
+		ck_assert_str_eq(json_str(row, "locks"), locks);
 		ck_assert_str_eq(json_str(row, "xmode"), want[i].xmode);
 		ck_assert_msg(proc_locks_has(want[i].kind, owner,
 					     (unsigned long long)json_int(row, "inode"),
@@ -1771,7 +1776,8 @@ START_TEST(test_kindholder_locks_match_proc_locks_and_lsof)
 		row = rows->items[i];
 		lockrows++;
 		ck_assert_int_eq(json_int(row, "pid"), h.pid);
-		ck_assert_str_eq(json_str(row, "locks"), "FLOCK R");
+		snprintf(locks, sizeof(locks), "FLOCK R by %ld", (long)h.pid);
+		ck_assert_str_eq(json_str(row, "locks"), locks);
 		ck_assert_str_eq(json_str(row, "xmode"), "----R-");
 		ck_assert(proc_locks_has("FLOCK  ADVISORY  READ", h.pid,
 					 (unsigned long long)json_int(row, "inode"), " 0 EOF"));
@@ -1780,6 +1786,22 @@ START_TEST(test_kindholder_locks_match_proc_locks_and_lsof)
 	/* Without a lock column, the rows are the descriptors only. */
 	json_free(doc);
 	run_result_release(&r);
+	/* The child inherited the flock's description: the lock is on its
+	 * row too, owned by the process that took it. */
+	{
+		char child[32];
+
+		snprintf(child, sizeof(child), "%lld", holder_value(&h, "lock_child"));
+		run_fdscope(&r, "list", "-p", child, "-J", "-o", "FD,LOCKS", NULL);
+		ck_assert_int_eq(r.status, 0);
+		doc = json_parse(r.out);
+		ck_assert_ptr_nonnull(doc);
+		snprintf(locks, sizeof(locks), "FLOCK W by %ld", (long)h.pid);
+		ck_assert_str_eq(json_str(row_of(doc, (int)holder_value(&h, "lock_flock")),
+					  "locks"), locks);
+		json_free(doc);
+		run_result_release(&r);
+	}
 	run_fdscope(&r, "list", "-p", pidtext, "-J", "-o", "FD", NULL);
 	doc = json_parse(r.out);
 	ck_assert_uint_eq(json_get(doc, "descriptors")->n, count_pid_fds(h.pid, NULL));

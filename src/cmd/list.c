@@ -243,7 +243,7 @@ static const struct out_column columns[NCOLUMNS] = {
 		"vsock: remote port" },
 	[COL_LOCKS] = { "LOCKS", 0.1, 0, OUT_JSON_STRING,
 		"locks held through the descriptor's open file: FLOCK, POSIX, OFD, "
-		"LEASE, R or W, and the range (fdinfo lock:); a row of its own, "
+		"LEASE, R or W, the range and the owner (fdinfo lock:); a row of its own, "
 		"without FD, for a lock of the process on a file it has no "
 		"descriptor for (/proc/locks)" },
 	[COL_XMODE] = { "XMODE", 5, 0, OUT_JSON_STRING,
@@ -1109,6 +1109,18 @@ static size_t entry_locks(const struct list_row *r, struct file_lock *v,
 	return n;
 }
 
+/* A lock and its owner, the process /proc/locks names (an OFD lock has
+ * none: it is its open file description's). */
+static void lock_owned_format(const struct file_lock *l, char *buf, size_t len)
+{
+	size_t n;
+
+	lock_format(l, buf, len);
+	n = strlen(buf);
+	if (l->pid > 0 && n < len)
+		snprintf(buf + n, len - n, " by %lld", l->pid);
+}
+
 static const char *locks_cell(const struct list_row *r, char *buf, size_t len)
 {
 	struct file_lock v[16];
@@ -1118,9 +1130,9 @@ static const char *locks_cell(const struct list_row *r, char *buf, size_t len)
 		return NULL;
 	buf[0] = '\0';
 	for (i = 0; i < n && used + 1 < len; i++) {
-		char one[96];
+		char one[128];
 
-		lock_format(&v[i], one, sizeof(one));
+		lock_owned_format(&v[i], one, sizeof(one));
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
 					 i ? "; " : "", one);
 	}
@@ -1270,7 +1282,7 @@ static const char *lock_row_cell(const struct list_row *r, int col, char *buf,
 		snprintf(buf, len, "%u:%u", l->major, l->minor);
 		return buf;
 	case COL_LOCKS:
-		lock_format(l, buf, len);
+		lock_owned_format(l, buf, len);
 		return buf;
 	case COL_XMODE:
 		snprintf(buf, len, "----%c-", lock_letter(l, 1));
