@@ -646,48 +646,47 @@ const char *anon_bpf_map_type(unsigned long long type)
 	return bpf_map_type_name(type);
 }
 
+/* "bpf-map: id 25 (name), array": the ID, the name when known, the type
+ * by name (its number when it has none). */
+static bool bpf_head(bool prog, const char *text, size_t len, const char *name,
+		     char *buf, size_t buflen, size_t *used)
+{
+	unsigned long long id, type;
+
+	if (anon_field_ull(text, len, prog ? "prog_id" : "map_id", 10, &id) < 0)
+		return false;
+	append(buf, buflen, used, "%s: id %llu", prog ? "bpf-prog" : "bpf-map", id);
+	if (name)
+		append(buf, buflen, used, " (%s)", name);
+	if (anon_field_ull(text, len, prog ? "prog_type" : "map_type", 10,
+			   &type) == 0) {
+		const char *t = prog ? bpf_prog_type_name(type) :
+			bpf_map_type_name(type);
+
+		if (t)
+			append(buf, buflen, used, ", %s", t);
+		else
+			append(buf, buflen, used, ", type %llu", type);
+	}
+	return true;
+}
+
 static const char *bpf_summary(enum anon_kind kind, const char *text,
 			       size_t len, const struct anon_ctx *ctx,
 			       char *buf, size_t buflen)
 {
 	const char *name = ctx && ctx->bpf_name && ctx->bpf_name[0] ?
 		ctx->bpf_name : NULL;
-	unsigned long long id, type, entries;
+	unsigned long long entries;
 	size_t used = 0;
 	char tag[24] = "";
 
-	if (kind == ANON_BPF_MAP) {
-		if (anon_field_ull(text, len, "map_id", 10, &id) < 0)
-			return NULL;
-		append(buf, buflen, &used, "bpf-map: id %llu", id);
-		if (name)
-			append(buf, buflen, &used, " (%s)", name);
-		if (anon_field_ull(text, len, "map_type", 10, &type) == 0) {
-			const char *t = bpf_map_type_name(type);
-
-			if (t)
-				append(buf, buflen, &used, ", %s", t);
-			else
-				append(buf, buflen, &used, ", type %llu", type);
-		}
-		if (anon_field_ull(text, len, "max_entries", 10, &entries) == 0)
-			append(buf, buflen, &used, ", %llu entries", entries);
-		return buf;
-	}
-	if (anon_field_ull(text, len, "prog_id", 10, &id) < 0)
+	if (!bpf_head(kind == ANON_BPF_PROG, text, len, name, buf, buflen, &used))
 		return NULL;
-	append(buf, buflen, &used, "bpf-prog: id %llu", id);
-	if (name)
-		append(buf, buflen, &used, " (%s)", name);
-	if (anon_field_ull(text, len, "prog_type", 10, &type) == 0) {
-		const char *t = bpf_prog_type_name(type);
-
-		if (t)
-			append(buf, buflen, &used, ", %s", t);
-		else
-			append(buf, buflen, &used, ", type %llu", type);
-	}
-	if (anon_prog_tag(text, len, tag, sizeof(tag)) == 0)
+	if (kind == ANON_BPF_MAP &&
+	    anon_field_ull(text, len, "max_entries", 10, &entries) == 0)
+		append(buf, buflen, &used, ", %llu entries", entries);
+	if (kind == ANON_BPF_PROG && anon_prog_tag(text, len, tag, sizeof(tag)) == 0)
 		append(buf, buflen, &used, ", tag %s", tag);
 	return buf;
 }

@@ -73,19 +73,28 @@ static void put_bits(const struct flag_name *t, size_t n, unsigned int flags,
 	}
 }
 
-void fanflags_init_format(unsigned int flags, char *buf, size_t len)
+/* A word whose low bits pick one name (head) and whose other bits are
+ * flags of table t. */
+static void format_word(const char *head, const struct flag_name *t, size_t n,
+			unsigned int flags, char *buf, size_t len)
 {
-	static const char *const classes[] = {
-		"CLASS_NOTIF", "CLASS_CONTENT", "CLASS_PRE_CONTENT", "CLASS_0xc",
-	};
 	size_t used = 0;
 
 	if (len == 0)
 		return;
 	buf[0] = '\0';
-	put(buf, len, &used, classes[(flags >> 2) & 3]);
-	put_bits(init_flags, ARRAY_SIZE(init_flags), flags & ~0xcU, buf, len,
-		 &used);
+	put(buf, len, &used, head);
+	put_bits(t, n, flags, buf, len, &used);
+}
+
+void fanflags_init_format(unsigned int flags, char *buf, size_t len)
+{
+	static const char *const classes[] = {
+		"CLASS_NOTIF", "CLASS_CONTENT", "CLASS_PRE_CONTENT", "CLASS_0xc",
+	};
+
+	format_word(classes[(flags >> 2) & 3], init_flags, ARRAY_SIZE(init_flags),
+		    flags & ~0xcU, buf, len);
 }
 
 void fanflags_event_format(unsigned int flags, char *buf, size_t len)
@@ -93,14 +102,9 @@ void fanflags_event_format(unsigned int flags, char *buf, size_t len)
 	static const char *const modes[] = {
 		"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE",
 	};
-	size_t used = 0;
 
-	if (len == 0)
-		return;
-	buf[0] = '\0';
-	put(buf, len, &used, modes[flags & 3]);
-	put_bits(open_flags, ARRAY_SIZE(open_flags), flags & ~3U, buf, len,
-		 &used);
+	format_word(modes[flags & 3], open_flags, ARRAY_SIZE(open_flags),
+		    flags & ~3U, buf, len);
 }
 
 void fanflags_mask_format(unsigned int mask, char *buf, size_t len)

@@ -401,16 +401,20 @@ static void make_threads(void)
 	say("thread_tid", (int)thread_tid);
 }
 
-/* A child that moves to a new network namespace after inheriting the
- * sockets made so far, and makes a UDP socket there.  Reports
- * "netns_child=PID netns_udp=FD". */
-static pid_t make_netns_child(void)
+/* What a child made, reported to its parent. */
+struct child_msg {
+	int fd, err;
+	pid_t grandchild;
+};
+
+/* Forks a child that runs make, sends what it made back through a pipe,
+ * waits until stdin closes and reaps the grandchild make may have left;
+ * returns its PID with *msg filled in. */
+static pid_t fork_maker(void (*make)(struct child_msg *), struct child_msg *msg,
+			const char *what)
 {
-	int p[2], fd = -1;
+	int p[2];
 	pid_t child;
-	struct {
-		int fd, err;
-	} msg;
 
 	if (pipe(p) < 0)
 		die("pipe");
@@ -421,30 +425,46 @@ static pid_t make_netns_child(void)
 		struct pollfd pf = { 0, POLLIN, 0 };
 
 		close(p[0]);
-		msg.err = 0;
-		if (unshare(CLONE_NEWNET) < 0)
-			msg.err = errno;
-		else if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-			msg.err = errno;
-		else {
-			/* Bound, so that the namespace's UDP table has it. */
-			struct sockaddr_in any = { .sin_family = AF_INET };
-
-			if (bind(fd, (struct sockaddr *)&any, sizeof(any)) < 0)
-				msg.err = errno;
-		}
-		msg.fd = fd;
-		if (write(p[1], &msg, sizeof(msg)) != sizeof(msg))
+		msg->fd = -1;
+		msg->err = 0;
+		msg->grandchild = -1;
+		make(msg);
+		if (write(p[1], msg, sizeof(*msg)) != sizeof(*msg))
 			_exit(1);
 		close(p[1]);
 		poll(&pf, 1, 60000);
+		if (msg->grandchild > 0)
+			waitpid(msg->grandchild, NULL, 0);
 		_exit(0);
 	}
 	close(p[1]);
-	if (read(p[0], &msg, sizeof(msg)) != sizeof(msg))
-		die("netns child");
+	if (read(p[0], msg, sizeof(*msg)) != sizeof(*msg))
+		die(what);
 	close(p[0]);
-	errno = msg.err;
+	errno = msg->err;
+	return child;
+}
+
+/* In a new network namespace, after inheriting the sockets made so far:
+ * a UDP socket there, bound so that the namespace's UDP table has it. */
+static void make_netns_udp(struct child_msg *msg)
+{
+	struct sockaddr_in any = { .sin_family = AF_INET };
+
+	if (unshare(CLONE_NEWNET) < 0)
+		msg->err = errno;
+	else if ((msg->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		msg->err = errno;
+	else if (bind(msg->fd, (struct sockaddr *)&any, sizeof(any)) < 0)
+		msg->err = errno;
+}
+
+/* Reports "netns_child=PID netns_udp=FD". */
+static pid_t make_netns_child(void)
+{
+	struct child_msg msg;
+	pid_t child = fork_maker(make_netns_udp, &msg, "netns child");
+
 	say("netns_child", msg.fd < 0 ? -1 : (int)child);
 	say("netns_udp", msg.fd);
 	return child;
@@ -472,52 +492,31 @@ static void make_fifo(const char *dir)
  * child's, and inherited by a grandchild: the owner fdscope names for the
  * grandchild's descriptor is the child.  (Since Linux 6.7 an io_uring
  * cannot be passed over SCM_RIGHTS, so fork is the way to share one.) */
-static pid_t make_uring_child(void)
+static void make_sqpoll_ring(struct child_msg *msg)
 {
-	int p[2];
-	pid_t child;
-	struct {
-		int fd, err;
-		pid_t grandchild;
-	} msg;
+	struct io_uring_params up;
+	struct pollfd pf = { 0, POLLIN, 0 };
 
-	if (pipe(p) < 0)
-		die("pipe");
-	child = fork();
-	if (child < 0)
-		die("fork");
-	if (child == 0) {
-		struct io_uring_params up;
-		struct pollfd pf = { 0, POLLIN, 0 };
-
-		close(p[0]);
-		memset(&up, 0, sizeof(up));
-		up.flags = IORING_SETUP_SQPOLL;
-		up.sq_thread_idle = 60000;
-		msg.fd = (int)syscall(SYS_io_uring_setup, 4, &up);
-		msg.err = msg.fd < 0 ? errno : 0;
-		msg.grandchild = -1;
-		if (msg.fd >= 0) {
-			msg.grandchild = fork();
-			if (msg.grandchild == 0) {
-				close(p[1]);
-				poll(&pf, 1, 60000);
-				_exit(0);
-			}
-		}
-		if (write(p[1], &msg, sizeof(msg)) != sizeof(msg))
-			_exit(1);
-		close(p[1]);
+	memset(&up, 0, sizeof(up));
+	up.flags = IORING_SETUP_SQPOLL;
+	up.sq_thread_idle = 60000;
+	msg->fd = (int)syscall(SYS_io_uring_setup, 4, &up);
+	if (msg->fd < 0) {
+		msg->err = errno;
+		return;
+	}
+	msg->grandchild = fork();
+	if (msg->grandchild == 0) {
 		poll(&pf, 1, 60000);
-		if (msg.grandchild > 0)
-			waitpid(msg.grandchild, NULL, 0);
 		_exit(0);
 	}
-	close(p[1]);
-	if (read(p[0], &msg, sizeof(msg)) != sizeof(msg))
-		die("uring child");
-	close(p[0]);
-	errno = msg.err;
+}
+
+static pid_t make_uring_child(void)
+{
+	struct child_msg msg;
+	pid_t child = fork_maker(make_sqpoll_ring, &msg, "uring child");
+
 	say("uring_child", msg.fd < 0 ? -1 : (int)child);
 	say("uring_grandchild", msg.fd < 0 ? -1 : (int)msg.grandchild);
 	say("io_uring_sqpoll", msg.fd);
