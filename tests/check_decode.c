@@ -1779,7 +1779,22 @@ START_TEST(test_assoc_and_lock_rows_are_selected_like_descriptors)
 	ck_assert_uint_eq(json_get(doc, "descriptors")->n, 3);
 	json_free(doc);
 
+	/* --summary's counters count them too: as many as the mem rows. */
+	doc = assoc_select(&h, "-Q", "ASSOC == \"mem\"", &status);
+	ck_assert_int_eq(status, 0);
 	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h.pid);
+	run_fdscope(&r, "list", "-p", pidtext, "--assoc", "--summary=only", "-C",
+		    "maps:ASSOC == \"mem\"", NULL);
+	ck_assert_int_eq(r.status, 0);
+	{
+		char line[64];
+
+		snprintf(line, sizeof(line), " %zu maps\n",
+			 json_get(doc, "descriptors")->n);
+		ck_assert_msg(strstr(r.out, line) != NULL, "no '%s' in %s", line, r.out);
+	}
+	json_free(doc);
+	run_result_release(&r);
 	run_fdscope(&r, "list", "-p", pidtext, "--assoc", "-t", "-Q",
 		    "ASSOC == \"exe\"", NULL);
 	ck_assert_int_eq(r.status, 0);

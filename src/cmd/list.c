@@ -2277,13 +2277,26 @@ static void count_rows(struct list_control *ctl, struct summary *s)
 	for (pi = 0; pi < ctl->nprocs; pi++) {
 		const struct fd_proc *p = &ctl->procs[pi];
 
-		if (p->n == 0)
+		if (!has_rows(ctl, pi))
 			continue;
 		for (i = 0; i < p->n; i++) {
 			struct list_row r = { ctl, pi, p, &p->fds[i], NULL, NULL };
 
 			summary_count_row(s, list_cell(&r, COL_TYPE, buf, sizeof(buf)),
 					  query_get, &r);
+		}
+		/* --assoc and lock rows are rows too, for the counters. */
+		for (i = 0; i < nassoc(ctl, pi); i++) {
+			struct list_row r = { ctl, pi, p, NULL, NULL, &ctl->assocs[pi].v[i] };
+
+			summary_count_row(s, list_cell(&r, COL_TYPE, buf, sizeof(buf)),
+					  query_get, &r);
+		}
+		for (i = 0; i < ctl->nlock_rows; i++) {
+			struct list_row r = { ctl, pi, p, NULL, &ctl->lock_rows[i], NULL };
+
+			if (ctl->lock_rows[i].pi == pi)
+				summary_count_row(s, "LOCK", query_get, &r);
 		}
 		summary_add_process(s, ctl->proc_root, p->pid, p->comm);
 	}
