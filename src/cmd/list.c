@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/command.h"
+#include "cmd/list.h"
 #include "lib/util.h"
 #include "out/escape.h"
 #include "net/attach.h"
@@ -38,33 +39,6 @@
 #include "query/counter.h"
 #include "query/select.h"
 #include "proc/threads.h"
-
-enum {
-	COL_PID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS,
-	COL_INODE, COL_DEV, COL_RDEV, COL_MNTID, COL_SIZE, COL_DELETED,
-	COL_NAME, COL_SOCK_FAMILY, COL_SOCK_TYPE, COL_SOCK_PROTO, COL_LADDR,
-	COL_RADDR, COL_STATE, COL_SOCK_PEER, COL_ENDPOINTS, COL_NOTE, COL_TID,
-	COL_SOURCE,
-	COL_EVENTFD_ID, COL_EVENTFD_COUNT, COL_EVENTPOLL_TFDS,
-	COL_EVENTPOLL_EVENTS, COL_EVENTPOLL_BY, COL_TIMERFD_CLOCKID,
-	COL_TIMERFD_INTERVAL, COL_TIMERFD_REMAINING, COL_TIMERFD_TICKS,
-	COL_SIGNALFD_MASK, COL_INOTIFY_INODES, COL_PIDFD_PID, COL_PIDFD_COMM,
-	COL_PIDFD_NSPID, COL_BPF_MAP_ID, COL_BPF_MAP_TYPE, COL_BPF_PROG_ID,
-	COL_BPF_PROG_TYPE, COL_BPF_PROG_TAG, COL_IO_URING_SQ, COL_IO_URING_CQ,
-	COL_IO_URING_SQTHREAD, COL_IO_URING_OWNER, COL_FANOTIFY_FLAGS,
-	COL_FANOTIFY_EVENT_FLAGS, COL_FANOTIFY_MARKS, COL_PTMX_TTY_INDEX, COL_TUN_IFACE, COL_CHRDRV, COL_MISCDEV,
-	COL_BLKDRV, COL_PARTITION, COL_USER, COL_UID, COL_NLINK, COL_OWNER,
-	COL_FUID, COL_STTYPE, COL_KNAME, COL_SOCK_NETNS, COL_SOCK_SHUTDOWN,
-	COL_SOCK_LISTENING, COL_SOCK_RECVQ, COL_SOCK_SENDQ, COL_SOCK_UID,
-	COL_TCP_TIMER, COL_NETLINK_PROTOCOL, COL_NETLINK_LPORT,
-	COL_NETLINK_RPORT, COL_NETLINK_GROUPS, COL_PACKET_IFACE,
-	COL_PACKET_PROTOCOL, COL_RAW_PROTOCOL, COL_VSOCK_LCID, COL_VSOCK_LPORT,
-	COL_VSOCK_RCID, COL_VSOCK_RPORT, COL_LOCKS, COL_XMODE, COL_ASSOC,
-	COL_MAPLEN, COL_MAP_RANGE, COL_MAP_OFFSET, COL_MAP_PERMS, COL_NS_TYPE,
-	COL_NS_NAME, COL_DEVTYPE, COL_KTHREAD, COL_MAJMIN, COL_PROTONAME,
-	COL_BPF_NAME,
-	NCOLUMNS
-};
 
 static const struct out_column columns[NCOLUMNS] = {
 	[COL_PID] = { "PID", 5, OUT_RIGHT, OUT_JSON_NUMBER,
@@ -282,38 +256,6 @@ static const struct out_column columns[NCOLUMNS] = {
 		"the row is in (the PID for the process's table)" },
 };
 
-/* The column of each fdinfo field proc/anon decodes. */
-static const struct {
-	int col;
-	enum anon_field field;
-} anon_columns[] = {
-	{ COL_EVENTFD_ID, ANON_F_EVENTFD_ID },
-	{ COL_EVENTFD_COUNT, ANON_F_EVENTFD_COUNT },
-	{ COL_EVENTPOLL_TFDS, ANON_F_EVENTPOLL_TFDS },
-	{ COL_EVENTPOLL_EVENTS, ANON_F_EVENTPOLL_EVENTS },
-	{ COL_TIMERFD_CLOCKID, ANON_F_TIMERFD_CLOCKID },
-	{ COL_TIMERFD_INTERVAL, ANON_F_TIMERFD_INTERVAL },
-	{ COL_TIMERFD_REMAINING, ANON_F_TIMERFD_REMAINING },
-	{ COL_TIMERFD_TICKS, ANON_F_TIMERFD_TICKS },
-	{ COL_SIGNALFD_MASK, ANON_F_SIGNALFD_MASK },
-	{ COL_INOTIFY_INODES, ANON_F_INOTIFY_INODES },
-	{ COL_PIDFD_PID, ANON_F_PIDFD_PID },
-	{ COL_PIDFD_NSPID, ANON_F_PIDFD_NSPID },
-	{ COL_BPF_MAP_ID, ANON_F_BPF_MAP_ID },
-	{ COL_BPF_MAP_TYPE, ANON_F_BPF_MAP_TYPE },
-	{ COL_BPF_PROG_ID, ANON_F_BPF_PROG_ID },
-	{ COL_BPF_PROG_TYPE, ANON_F_BPF_PROG_TYPE },
-	{ COL_BPF_PROG_TAG, ANON_F_BPF_PROG_TAG },
-	{ COL_IO_URING_SQ, ANON_F_IO_URING_SQ },
-	{ COL_IO_URING_CQ, ANON_F_IO_URING_CQ },
-	{ COL_IO_URING_SQTHREAD, ANON_F_IO_URING_SQTHREAD },
-	{ COL_FANOTIFY_FLAGS, ANON_F_FANOTIFY_FLAGS },
-	{ COL_FANOTIFY_EVENT_FLAGS, ANON_F_FANOTIFY_EVENT_FLAGS },
-	{ COL_FANOTIFY_MARKS, ANON_F_FANOTIFY_MARKS },
-	{ COL_PTMX_TTY_INDEX, ANON_F_PTMX_TTY_INDEX },
-	{ COL_TUN_IFACE, ANON_F_TUN_IFACE },
-};
-
 /* Attach steps, after collection: kept above the fdlist bits. */
 enum {
 	LIST_NEED_SOCKETS = 1 << 16,	/* one sock_diag dump per namespace */
@@ -452,95 +394,6 @@ static const int defaults_thread[] = {
 	COL_POS, COL_INODE, COL_ENDPOINTS, COL_NAME,
 };
 
-/* A process of -p, resolved once: the hint, the table and the rest are
- * read relative to its /proc/PID descriptor. */
-struct pid_pin {
-	int fd;		/* -1: fdscope itself, or not pinned (error) */
-	int error;	/* errno of a failed pin */
-};
-
-struct list_control {
-	struct out_opts out;
-	pid_t *pids;
-	pid_t *tgids;		/* per PID: its thread group if a thread's */
-	size_t npids;
-	struct pid_pin *pins;	/* one per pid */
-	unsigned int all : 1;
-	unsigned int help : 1;
-	int selected[OUT_MAX_COLUMNS];
-	size_t nselected;
-	unsigned int need;
-	struct out_table *table;
-	const char *proc_root;
-	size_t denied;		/* --all: processes we may not read */
-	struct fd_proc *procs;	/* collected, then attached, then rows */
-	size_t nprocs;		/* listed */
-	size_t procs_cap;	/* room in procs */
-	size_t nall;		/* and after them, tables read only for
-				 * ENDPOINTS across the machine */
-	size_t *row_start;	/* per process: rows before its first */
-	struct net_attach *attach;
-	struct holder_index *holders;
-	struct sock_prefetch *prefetch;
-	struct query *query;	/* selections, -Q, -t, --summary */
-	bool selecting;		/* some selection or filter was given */
-	unsigned int first_need;	/* what the selections need collected */
-	unsigned int skip_dumps;	/* socket dumps no row can need */
-	struct devtab devtab;
-	struct ep_mark *epmarks;	/* by (process, target descriptor) */
-	size_t nepmarks;
-	struct mount_tab *mounts;	/* per process */
-	struct uid_name *names;		/* every UID a cell may name */
-	size_t nnames;
-	struct sockx_table sockx;
-	bool have_sockx;
-	struct lock_tab locks;		/* /proc/locks */
-	bool have_devtab;
-	struct lock_row *lock_rows;	/* by process: locks without a descriptor */
-	size_t nlock_rows;
-	size_t *lock_first;		/* per process: its first lock row */
-	unsigned int assoc : 1;		/* --assoc */
-	unsigned int threads : 1;	/* -l: threads with their own table */
-	struct assoc_list *assocs;	/* per process, with --assoc */
-	struct held_inode *held;	/* every descriptor's file before the
-					 * selections dropped rows: for locks */
-	size_t nheld;
-};
-
-struct held_inode {
-	size_t pi;
-	dev_t dev;
-	ino_t ino;
-};
-
-/* A row that is no descriptor: a lock the process holds on a file it has
- * no descriptor for (flock and OFD locks stay with the description, which
- * a child may keep). */
-struct lock_row {
-	size_t pi;
-	const struct file_lock *lock;
-};
-
-struct uid_name {
-	uid_t uid;
-	char name[64];			/* "" when the UID has no name */
-};
-
-/* Descriptor tfd of process pi is watched by eventpoll epfd. */
-struct ep_mark {
-	size_t pi;
-	int tfd, epfd;
-};
-
-struct list_row {
-	const struct list_control *ctl;
-	size_t pi;		/* index of proc in ctl->procs */
-	const struct fd_proc *proc;
-	const struct fd_entry *e;
-	const struct lock_row *lock;	/* a lock row: e is NULL */
-	const struct assoc_entry *assoc; /* an --assoc row: e is NULL */
-};
-
 /* "readlink:EACCES": the failed call and the errno's name, as lsfd 2.41
  * writes error rows; NULL when the row is not one. */
 static const char *error_cell(const struct fd_entry *e, char *buf, size_t len)
@@ -591,172 +444,6 @@ static const char *sock_peer_cell(const struct list_row *r, char *buf,
 static const char *endpoints_cell(const struct list_row *r, char *buf,
 				  size_t len);
 
-
-/* The kept fdinfo of an anonymous inode, ptmx or tun, with its kind.
- * fdinfo is the kernel's: a regular file named /dev/ptmx has no
- * tty-index there, so the link text alone cannot fake a kind. */
-static const char *anon_text(const struct list_row *r, enum anon_kind *kind,
-			     size_t *len)
-{
-	*kind = anon_kind_of_link(fd_entry_link(r->proc, r->e));
-	if (*kind == ANON_NONE)
-		return NULL;
-	return fd_entry_info_text(r->proc, r->e, len);
-}
-
-/* A pidfd's process's command, read when the cell is asked for. */
-static const char *pidfd_comm(const struct list_row *r, const char *text,
-			      size_t tlen, char *buf, size_t len)
-{
-	struct anon_pidfd pf;
-	char path[4200];
-	ssize_t n;
-
-	if (anon_parse_pidfd(text, tlen, &pf) < 0 || pf.pid <= 0)
-		return NULL;
-	snprintf(path, sizeof(path), "%s/%lld/comm", r->ctl->proc_root, pf.pid);
-	n = procfs_read_at(AT_FDCWD, path, buf, len);
-	if (n <= 0)
-		return NULL;
-	if (buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	return buf;
-}
-
-/* The process an io_uring's SQPOLL thread belongs to, and its command:
- * the kernel starts that thread in the thread group that made the ring. */
-static long long io_uring_owner(const struct list_row *r, const char *text,
-				size_t tlen, char *comm, size_t len)
-{
-	struct anon_io_uring io;
-	char rel[64], status[4096];
-	unsigned long long tgid;
-	ssize_t n;
-
-	comm[0] = '\0';
-	if (anon_parse_io_uring(text, tlen, &io) < 0 || io.sq_thread <= 0)
-		return 0;
-	snprintf(rel, sizeof(rel), "%lld/status", io.sq_thread);
-	if (procfs_read_sys(r->ctl->proc_root, rel, status, sizeof(status)) <= 0 ||
-	    status_parse_ull(status, "Tgid", &tgid) < 0 || tgid == 0 ||
-	    tgid > INT_MAX)
-		return 0;
-	snprintf(rel, sizeof(rel), "%llu/comm", tgid);
-	n = procfs_read_sys(r->ctl->proc_root, rel, comm, len);
-	if (n > 0 && comm[n - 1] == '\n')
-		comm[n - 1] = '\0';
-	else if (n <= 0)
-		comm[0] = '\0';
-	return (long long)tgid;
-}
-
-/* A bpf map's or program's name: asked of the kernel by the ID. */
-static const char *bpf_name(enum anon_kind kind, const char *text, size_t tlen,
-			    char *buf, size_t len)
-{
-	unsigned long long id;
-
-	if ((kind != ANON_BPF_MAP && kind != ANON_BPF_PROG) ||
-	    anon_field_ull(text, tlen, kind == ANON_BPF_MAP ? "map_id" : "prog_id",
-			   10, &id) < 0 || id == 0 || id > UINT32_MAX ||
-	    bpfname_of(kind == ANON_BPF_PROG, (unsigned int)id, buf, len) < 0 ||
-	    buf[0] == '\0')
-		return NULL;
-	return buf;
-}
-
-/* A path for a watched inode: the link of a descriptor of the same
- * process on that inode. */
-static const char *path_of_inode(const void *ctx, unsigned int maj,
-				 unsigned int min, unsigned long long ino)
-{
-	const struct fd_proc *p = ctx;
-	size_t i;
-
-	for (i = 0; i < p->n; i++) {
-		const struct fd_entry *e = &p->fds[i];
-		const char *link = fd_entry_link(p, e);
-
-		if (e->stat_errno == 0 && link != NULL && link[0] == '/' &&
-		    (unsigned long long)e->st.st_ino == ino &&
-		    major(e->st.st_dev) == maj && minor(e->st.st_dev) == min)
-			return link;
-	}
-	return NULL;
-}
-
-/* NAME of an anonymous inode, ptmx or tun: its kind's phrase, escaped. */
-static const char *anon_name(const struct list_row *r, char *buf, size_t len)
-{
-	char comm[64], phrase[4096];
-	struct anon_ctx ctx = { .path_of = path_of_inode, .path_ctx = r->proc };
-	enum anon_kind kind;
-	size_t tlen;
-	const char *text = anon_text(r, &kind, &tlen);
-
-	if (text == NULL)
-		return NULL;
-	if (kind == ANON_PIDFD)
-		ctx.pidfd_comm = pidfd_comm(r, text, tlen, comm, sizeof(comm));
-	if (kind == ANON_IO_URING) {
-		ctx.io_uring_owner = io_uring_owner(r, text, tlen, comm,
-						    sizeof(comm));
-		ctx.io_uring_owner_comm = comm[0] ? comm : NULL;
-	}
-	ctx.bpf_name = bpf_name(kind, text, tlen, comm, sizeof(comm));
-	if (anon_summary(kind, text, tlen, &ctx, phrase, sizeof(phrase)) == NULL)
-		return NULL;
-	escape_into(buf, len, phrase, strlen(phrase));
-	return buf;
-}
-
-static const char *anon_cell(const struct list_row *r, int col, char *buf,
-			     size_t len)
-{
-	enum anon_kind kind;
-	size_t tlen, i;
-	const char *text = anon_text(r, &kind, &tlen);
-	char comm[64];
-
-	if (text == NULL)
-		return NULL;
-	if (col == COL_BPF_NAME) {
-		if (bpf_name(kind, text, tlen, comm, sizeof(comm)) == NULL)
-			return NULL;
-		escape_into(buf, len, comm, strlen(comm));
-		return buf;
-	}
-	if (col == COL_IO_URING_OWNER) {
-		long long owner = kind != ANON_IO_URING ? 0 :
-			io_uring_owner(r, text, tlen, comm, sizeof(comm));
-
-		return owner > 0 ? fmt_ull(buf, len, (unsigned long long)owner) : NULL;
-	}
-	if (col == COL_PIDFD_COMM) {
-		if (kind != ANON_PIDFD ||
-		    pidfd_comm(r, text, tlen, comm, sizeof(comm)) == NULL)
-			return NULL;
-		escape_into(buf, len, comm, strlen(comm));
-		return buf;
-	}
-	for (i = 0; i < ARRAY_SIZE(anon_columns); i++) {
-		const char *v;
-
-		if (anon_columns[i].col != col)
-			continue;
-		v = anon_field_text(anon_columns[i].field, kind, text, tlen,
-				    buf, len);
-		/* An interface name is the only free text among them. */
-		if (v != NULL && col == COL_TUN_IFACE) {
-			char raw[64];
-
-			snprintf(raw, sizeof(raw), "%s", v);
-			escape_into(buf, len, raw, strlen(raw));
-		}
-		return v;
-	}
-	return NULL;
-}
 
 static int cmp_epmark(const void *a, const void *b)
 {
@@ -923,8 +610,8 @@ static void resolve_names(struct list_control *ctl)
 }
 
 /* The user name of uid, or its number when it has none. */
-static const char *user_cell(const struct list_control *ctl, uid_t uid,
-			     char *buf, size_t len)
+const char *user_cell(const struct list_control *ctl, uid_t uid,
+		      char *buf, size_t len)
 {
 	size_t i;
 
@@ -941,7 +628,7 @@ static const char *user_cell(const struct list_control *ctl, uid_t uid,
 }
 
 /* STTYPE as lsfd prints it: UNKN for a type stat has no name for. */
-static const char *sttype_name(mode_t mode)
+const char *sttype_name(mode_t mode)
 {
 	return fdtype_mode_name(mode, "UNKN");
 }
@@ -1109,18 +796,6 @@ static size_t entry_locks(const struct list_row *r, struct file_lock *v,
 	return n;
 }
 
-/* A lock and its owner, the process /proc/locks names (an OFD lock has
- * none: it is its open file description's). */
-static void lock_owned_format(const struct file_lock *l, char *buf, size_t len)
-{
-	size_t n;
-
-	lock_format(l, buf, len);
-	n = strlen(buf);
-	if (l->pid > 0 && n < len)
-		snprintf(buf + n, len - n, " by %lld", l->pid);
-}
-
 static const char *locks_cell(const struct list_row *r, char *buf, size_t len)
 {
 	struct file_lock v[16];
@@ -1170,8 +845,8 @@ static const char *xmode_cell(const struct list_row *r, char *buf, size_t len)
 }
 
 /* lsfd's DEVTYPE and MAJ:MIN from a stat. */
-static const char *devtype_cell(const struct fd_stat *st, int col, char *buf,
-				size_t len)
+const char *devtype_cell(const struct fd_stat *st, int col, char *buf,
+			 size_t len)
 {
 	bool dev = S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode);
 
@@ -1181,216 +856,6 @@ static const char *devtype_cell(const struct fd_stat *st, int col, char *buf,
 	snprintf(buf, len, "%u:%u", dev ? major(st->st_rdev) : major(st->st_dev),
 		 dev ? minor(st->st_rdev) : minor(st->st_dev));
 	return buf;
-}
-
-/* An --assoc row's cells: as a descriptor's where they apply. */
-static const char *assoc_cell(const struct list_row *r, int col, char *buf,
-			      size_t len)
-{
-	const struct assoc_entry *a = r->assoc;
-	bool st_ok = a->stat_errno == 0, deleted;
-	const char *name;
-
-	switch (col) {
-	case COL_ASSOC:
-		return a->assoc;
-	case COL_TYPE:
-		if (a->link_errno)
-			return "ERROR";
-		if (a->kind == ASSOC_MEM && !st_ok)
-			return "REG";
-		return fdtype_name(a->st.st_mode, st_ok, a->name);
-	case COL_SOURCE:
-		if (a->link_errno == 0)
-			return NULL;
-		snprintf(buf, len, "readlink:%s", strerrorname_np(a->link_errno) ?
-			 strerrorname_np(a->link_errno) : "?");
-		return buf;
-	case COL_INODE:
-		return st_ok || a->kind == ASSOC_MEM ?
-			fmt_ull(buf, len, (unsigned long long)a->st.st_ino) : NULL;
-	case COL_DEV:
-		if (!st_ok && a->kind != ASSOC_MEM)
-			return NULL;
-		snprintf(buf, len, "%u:%u", major(a->st.st_dev), minor(a->st.st_dev));
-		return buf;
-	case COL_SIZE:
-		return st_ok ? fmt_ull(buf, len, (unsigned long long)a->st.st_size) : NULL;
-	case COL_NLINK:
-		return st_ok ? fmt_ull(buf, len, (unsigned long long)a->st.st_nlink) : NULL;
-	case COL_OWNER:
-		return st_ok ? user_cell(r->ctl, a->st.st_uid, buf, len) : NULL;
-	case COL_FUID:
-		return st_ok ? fmt_ull(buf, len, (unsigned long long)a->st.st_uid) : NULL;
-	case COL_STTYPE:
-		return st_ok ? sttype_name(a->st.st_mode) : NULL;
-	case COL_DEVTYPE:
-	case COL_MAJMIN:
-		return st_ok || a->kind == ASSOC_MEM ?
-			devtype_cell(&a->st, col, buf, len) : NULL;
-	case COL_DELETED:
-		deleted = link_is_deleted(a->name) && (!st_ok || a->st.st_nlink == 0);
-		return deleted ? "yes" : "no";
-	case COL_NAME:
-	case COL_KNAME:
-		name = a->name;
-		if (name == NULL) {
-			snprintf(buf, len, "readlink:%s", strerrorname_np(a->link_errno) ?
-				 strerrorname_np(a->link_errno) : "?");
-			return buf;
-		}
-		escape_into(buf, len, name, strlen(name));
-		return buf;
-	case COL_MAPLEN:
-		return a->kind == ASSOC_MEM ? fmt_ull(buf, len, (a->map.end - a->map.start) /
-				(unsigned long long)sysconf(_SC_PAGESIZE)) : NULL;
-	case COL_MAP_RANGE:
-		if (a->kind != ASSOC_MEM)
-			return NULL;
-		snprintf(buf, len, "%llx-%llx", a->map.start, a->map.end);
-		return buf;
-	case COL_MAP_OFFSET:
-		return a->kind == ASSOC_MEM ? fmt_ull(buf, len, a->map.offset) : NULL;
-	case COL_MAP_PERMS:
-		return a->kind == ASSOC_MEM ? a->map.perms : NULL;
-	case COL_NS_TYPE:
-		if (a->kind != ASSOC_NS || a->name == NULL)
-			return NULL;
-		snprintf(buf, len, "%.*s", (int)strcspn(a->name, ":"), a->name);
-		return buf;
-	case COL_NS_NAME:
-		if (a->kind != ASSOC_NS || a->name == NULL)
-			return NULL;
-		escape_into(buf, len, a->name, strlen(a->name));
-		return buf;
-	default:
-		return NULL;
-	}
-}
-
-/* A lock row's cells: the process, the locked inode and the lock. */
-static const char *lock_row_cell(const struct list_row *r, int col, char *buf,
-				 size_t len)
-{
-	const struct file_lock *l = r->lock->lock;
-	char one[96];
-
-	switch (col) {
-	case COL_INODE:
-		return fmt_ull(buf, len, l->ino);
-	case COL_DEV:
-		snprintf(buf, len, "%u:%u", l->major, l->minor);
-		return buf;
-	case COL_LOCKS:
-		lock_owned_format(l, buf, len);
-		return buf;
-	case COL_XMODE:
-		snprintf(buf, len, "----%c-", lock_letter(l, 1));
-		return buf;
-	case COL_NAME:
-		lock_format(l, one, sizeof(one));
-		snprintf(buf, len, "%s on inode %llu of %u:%u, without a descriptor "
-			 "of this process", one, l->ino, l->major, l->minor);
-		return buf;
-	default:
-		return NULL;
-	}
-}
-
-static int cmp_held(const void *a, const void *b)
-{
-	const struct held_inode *x = a, *y = b;
-
-	if (x->pi != y->pi)
-		return x->pi < y->pi ? -1 : 1;
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	return (x->ino > y->ino) - (x->ino < y->ino);
-}
-
-/* The files of every table as collected, before a selection drops rows:
- * a lock on a file the process has a descriptor for is that row's, even
- * when the row is not selected. */
-static void snapshot_held(struct list_control *ctl)
-{
-	size_t pi, i, n = 0;
-
-	for (pi = 0; pi < ctl->nprocs; pi++)
-		n += ctl->procs[pi].n;
-	free(ctl->held);
-	ctl->held = xcalloc(n ? n : 1, sizeof(*ctl->held));
-	ctl->nheld = 0;
-	for (pi = 0; pi < ctl->nprocs; pi++)
-		for (i = 0; i < ctl->procs[pi].n; i++) {
-			const struct fd_entry *e = &ctl->procs[pi].fds[i];
-
-			if (e->stat_errno == 0)
-				ctl->held[ctl->nheld++] = (struct held_inode){
-					pi, e->st.st_dev, e->st.st_ino };
-		}
-	qsort(ctl->held, ctl->nheld, sizeof(*ctl->held), cmp_held);
-}
-
-static bool proc_has_inode(const struct list_control *ctl, size_t pi,
-			   unsigned int maj, unsigned int min,
-			   unsigned long long ino)
-{
-	const struct fd_proc *p = &ctl->procs[pi];
-	size_t i;
-
-	if (ctl->held) {
-		struct held_inode key = { pi, makedev(maj, min), (ino_t)ino };
-
-		return bsearch(&key, ctl->held, ctl->nheld, sizeof(key),
-			       cmp_held) != NULL;
-	}
-	for (i = 0; i < p->n; i++) {
-		const struct fd_entry *e = &p->fds[i];
-
-		if (e->stat_errno == 0 && (unsigned long long)e->st.st_ino == ino &&
-		    major(e->st.st_dev) == maj && minor(e->st.st_dev) == min)
-			return true;
-	}
-	return false;
-}
-
-static bool leader_listed(const struct list_control *ctl, pid_t pid)
-{
-	size_t pi;
-
-	for (pi = 0; pi < ctl->nprocs; pi++)
-		if (ctl->procs[pi].pid == pid && ctl->procs[pi].tid == 0)
-			return true;
-	return false;
-}
-
-/* /proc/locks' locks of the listed processes on files they hold no
- * descriptor for.  OFD locks have no process (PID -1): fdinfo attributes
- * them to their descriptions instead. */
-static void collect_lock_rows(struct list_control *ctl)
-{
-	size_t pi, k;
-
-	if (lock_tab_load(&ctl->locks, ctl->proc_root) < 0)
-		return;
-	for (pi = 0; pi < ctl->nprocs; pi++) {
-		const struct fd_proc *p = &ctl->procs[pi];
-
-		/* A thread's own table (-l): its locks are its process's,
-		 * listed once, with the process's table when that is. */
-		if (p->tid != 0 && leader_listed(ctl, p->pid))
-			continue;
-		for (k = 0; k < ctl->locks.n; k++) {
-			const struct file_lock *l = &ctl->locks.v[k];
-
-			if (l->blocked || l->pid != (long long)p->pid ||
-			    proc_has_inode(ctl, pi, l->major, l->minor, l->ino))
-				continue;
-			ctl->lock_rows = xrealloc(ctl->lock_rows, (ctl->nlock_rows + 1) *
-						  sizeof(*ctl->lock_rows));
-			ctl->lock_rows[ctl->nlock_rows++] = (struct lock_row){ pi, l };
-		}
-	}
 }
 
 /* Appends "PID,COMMAND,FDm" of entry e of p on a line of its own, as
@@ -1624,7 +1089,7 @@ static const char *proc_cell(const struct list_row *r, int col, char *buf,
 }
 
 
-static const char *list_cell(const void *row, int col, char *buf, size_t len)
+const char *list_cell(const void *row, int col, char *buf, size_t len)
 {
 	const struct list_row *r = row;
 	const struct fd_entry *e = r->e;
@@ -2093,8 +1558,8 @@ static void attach_extra(struct list_control *ctl, unsigned int need)
 }
 
 /* A cell for -Q and -C, from what collection read. */
-static int query_get(const void *ctx, int col, char *buf, size_t len,
-		     const char **val)
+int query_get(const void *ctx, int col, char *buf, size_t len,
+	      const char **val)
 {
 	*val = list_cell(ctx, col, buf, len);
 	return 0;
@@ -2134,52 +1599,6 @@ static size_t keep_matching(struct list_control *ctl)
 	}
 	free(keep);
 	return total;
-}
-
-static bool keep_other(struct list_row *r, const struct fd_stat *st,
-		       const char *link)
-{
-	char type[64];
-	struct query_other_row q = { st, link, list_cell(r, COL_TYPE, type,
-							 sizeof(type)),
-				     query_get, r };
-
-	return query_match_other(r->ctl->query, &q);
-}
-
-/* The rows that are no descriptor (--assoc, locks without one), matched
- * on their own cells as descriptors are; the others dropped. */
-static size_t keep_matching_others(struct list_control *ctl)
-{
-	size_t pi, i, kept, total = 0;
-
-	for (pi = 0; ctl->assocs && pi < ctl->nprocs; pi++) {
-		struct assoc_list *l = &ctl->assocs[pi];
-
-		for (i = 0, kept = 0; i < l->n; i++) {
-			struct assoc_entry *a = &l->v[i];
-			struct list_row r = { ctl, pi, &ctl->procs[pi], NULL, NULL, a };
-			bool st = a->stat_errno == 0 || a->kind == ASSOC_MEM;
-
-			if (keep_other(&r, st ? &a->st : NULL, a->name))
-				l->v[kept++] = *a;
-			else
-				free(a->name);
-		}
-		l->n = kept;
-		total += kept;
-	}
-	for (i = 0, kept = 0; i < ctl->nlock_rows; i++) {
-		const struct lock_row *lr = &ctl->lock_rows[i];
-		struct fd_stat st = { .st_dev = makedev(lr->lock->major, lr->lock->minor),
-				      .st_ino = (ino_t)lr->lock->ino };
-		struct list_row r = { ctl, lr->pi, &ctl->procs[lr->pi], NULL, lr, NULL };
-
-		if (keep_other(&r, &st, NULL))
-			ctl->lock_rows[kept++] = *lr;
-	}
-	ctl->nlock_rows = kept;
-	return total + kept;
 }
 
 static int cmp_fd(const void *key, const void *elem)
