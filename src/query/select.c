@@ -795,6 +795,18 @@ bool query_selects(const struct query *q)
 		q->nfds || q->ntypes || q->filter_text;
 }
 
+bool query_selects_processes(const struct query *q)
+{
+	return q->ncommands || q->nusers;
+}
+
+bool query_selects_descriptors(const struct query *q)
+{
+	return q->nfiles || q->ndirs || q->ninets || q->unix_sockets ||
+		q->listening || q->nstates || q->nfds || q->ntypes ||
+		q->filter_text;
+}
+
 bool query_pids_only(const struct query *q)
 {
 	return q->pids_only;

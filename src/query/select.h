@@ -41,8 +41,9 @@ enum {
 	{ "counter", required_argument, NULL, 'C' }, \
 	{ "terse", no_argument, NULL, 't' }
 
-#define QUERY_OPTIONS_HELP \
-	"Selections (different options AND, the values of one option OR):\n" \
+/* The selections that decide on a process or a descriptor alone, for
+ * every command that takes them (list, watch, metrics). */
+#define QUERY_SELECTIONS_HELP \
 	"  PATH...                 descriptors of that file (device and inode)\n" \
 	"      --inode DEV:INO     a file by device (MAJ:MIN) and inode, also\n" \
 	"                          one unlinked since it was opened\n" \
@@ -56,7 +57,11 @@ enum {
 	"  -c COMMAND|/REGEX/      commands starting with COMMAND, or matching\n" \
 	"  -u USER|UID|^USER[,...] processes of these users; ^ excludes\n" \
 	"  -d FD-LIST              descriptors: 0-2,10; ^N excludes\n" \
-	"      --type TYPE[,TYPE]  descriptors of these types (REG, SOCK, ...)\n" \
+	"      --type TYPE[,TYPE]  descriptors of these types (REG, SOCK, ...)\n"
+
+#define QUERY_OPTIONS_HELP \
+	"Selections (different options AND, the values of one option OR):\n" \
+	QUERY_SELECTIONS_HELP \
 	"  -Q, --filter EXPR       rows where EXPR holds (lsfd's language)\n" \
 	"Results:\n" \
 	"  -t, --terse             process IDs only, one per line\n" \
@@ -93,6 +98,10 @@ int query_prepare(struct query *q, const struct out_column *cols,
 /* True when some selection or filter was given: every process is then
  * searched unless -p narrows it. */
 bool query_selects(const struct query *q);
+/* True when one of them chooses processes (-c, -u), or looks at
+ * descriptors. */
+bool query_selects_processes(const struct query *q);
+bool query_selects_descriptors(const struct query *q);
 bool query_pids_only(const struct query *q);
 struct summary *query_summary(const struct query *q);
 
