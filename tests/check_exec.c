@@ -563,10 +563,14 @@ START_TEST(test_exec_escapes_a_hostile_name_once)
 	ck_assert_msg(doc != NULL, "invalid JSON: %s", rep);
 	d = json_at(json_get(json_get(doc, "exec"), "descriptions"), 0);
 	ck_assert(d != NULL);
-	/* The escaper's \x1b, once: not \\x1b. */
-	snprintf(want, sizeof(want), "%s/a\\x1bb", t.dir);
+	/* JSON: the exact name, ESC as \u001b (never the text form's
+	 * \x1b, nor \\x1b). */
+	snprintf(want, sizeof(want), "%s/a\033b", t.dir);
 	ck_assert_str_eq(json_str(d, "name"), want);
+	ck_assert_msg(strstr(rep, "/a\\u001bb\"") != NULL, "%s", rep);
 	json_free(doc);
+	/* Text: the escaper's \x1b, once. */
+	snprintf(want, sizeof(want), "%s/a\\x1bb", t.dir);
 	free(rep);
 	text_args[2] = t.report;
 	ck_assert_int_eq(run_clean(text_args, NULL, 20), 0);

@@ -1772,6 +1772,8 @@ static void release_procs(struct list_control *ctl)
 /* Explains a refusal the way the kernel's rules decide it. */
 static void warn_collect_error(const char *root, pid_t pid, int e)
 {
+	char *esc_root = NULL;
+
 	if (pid == 0)
 		pid = getpid();
 	if (e == EMFILE || e == ENFILE)
@@ -1783,7 +1785,7 @@ static void warn_collect_error(const char *root, pid_t pid, int e)
 		      "'%s' is mounted with hidepid, which shows only the user's "
 		      "own processes; run as root, as the process's user, or in "
 		      "the group given by the mount's gid= option", (long)pid,
-		      root);
+		      esc_root = escape_str(root));
 	else if (e == ENOENT || e == ESRCH)
 		warnx("process %ld: no such process", (long)pid);
 	else if (e == EACCES || e == EPERM)
@@ -1793,6 +1795,7 @@ static void warn_collect_error(const char *root, pid_t pid, int e)
 	else
 		warnx("process %ld: cannot read its descriptors: %s",
 		      (long)pid, strerror(e));
+	free(esc_root);
 }
 
 /* An empty table is rare enough to deserve a word: say why, when the
@@ -1935,7 +1938,12 @@ static int list_all(struct list_control *ctl)
 	int ret = 0, rc;
 
 	if (d == NULL) {
-		warn("cannot read '%s'", ctl->proc_root);
+		/* $FDSCOPE_PROC_ROOT may hold any byte. */
+		int e = errno;
+		char *esc = escape_str(ctl->proc_root);
+
+		warnx("cannot read '%s': %s", esc, strerror(e));
+		free(esc);
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -2228,6 +2236,8 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 		ret = failed ? EXIT_FAIL : EXIT_OK;
 		goto cleanup;
 	}
+	/* One long path or a rare wide FLAGS must not pad 95,000 rows. */
+	ctl.out.fit_most = true;
 	ctl.table = out_table_new("descriptors", columns, ctl.selected,
 				  ctl.nselected, &ctl.out);
 	/* Whatever could be read is still printed.  A failed write is the

@@ -12,6 +12,7 @@
 
 #include "cmd/sampling.h"
 #include "lib/util.h"
+#include "out/escape.h"
 
 volatile sig_atomic_t sampling_stop;
 
@@ -140,7 +141,12 @@ int sampling_each_pid(const char *root, bool (*fn)(void *ctx, pid_t pid),
 	struct dirent *de;
 
 	if (d == NULL) {
-		warn("cannot read '%s'", root);
+		/* $FDSCOPE_PROC_ROOT may hold any byte. */
+		int e = errno;
+		char *esc = escape_str(root);
+
+		warnx("cannot read '%s': %s", esc, strerror(e));
+		free(esc);
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
