@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/command.h"
+#include "cmd/list.h"
 #include "lib/util.h"
 #include "out/escape.h"
 #include "net/attach.h"
@@ -26,6 +27,7 @@
 #include "out/table.h"
 #include "proc/anon.h"
 #include "proc/assoc.h"
+#include "proc/bpfname.h"
 #include "proc/chrdev.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
@@ -37,31 +39,6 @@
 #include "query/counter.h"
 #include "query/select.h"
 #include "proc/threads.h"
-
-enum {
-	COL_PID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS, COL_POS,
-	COL_INODE, COL_DEV, COL_RDEV, COL_MNTID, COL_SIZE, COL_DELETED,
-	COL_NAME, COL_SOCK_FAMILY, COL_SOCK_TYPE, COL_SOCK_PROTO, COL_LADDR,
-	COL_RADDR, COL_STATE, COL_SOCK_PEER, COL_ENDPOINTS, COL_NOTE, COL_TID,
-	COL_SOURCE,
-	COL_EVENTFD_ID, COL_EVENTFD_COUNT, COL_EVENTPOLL_TFDS,
-	COL_EVENTPOLL_EVENTS, COL_EVENTPOLL_BY, COL_TIMERFD_CLOCKID,
-	COL_TIMERFD_INTERVAL, COL_TIMERFD_REMAINING, COL_TIMERFD_TICKS,
-	COL_SIGNALFD_MASK, COL_INOTIFY_INODES, COL_PIDFD_PID, COL_PIDFD_COMM,
-	COL_PIDFD_NSPID, COL_BPF_MAP_ID, COL_BPF_MAP_TYPE, COL_BPF_PROG_ID,
-	COL_BPF_PROG_TYPE, COL_BPF_PROG_TAG, COL_IO_URING_SQ, COL_IO_URING_CQ,
-	COL_PTMX_TTY_INDEX, COL_TUN_IFACE, COL_CHRDRV, COL_MISCDEV,
-	COL_BLKDRV, COL_PARTITION, COL_USER, COL_UID, COL_NLINK, COL_OWNER,
-	COL_FUID, COL_STTYPE, COL_KNAME, COL_SOCK_NETNS, COL_SOCK_SHUTDOWN,
-	COL_SOCK_LISTENING, COL_SOCK_RECVQ, COL_SOCK_SENDQ, COL_SOCK_UID,
-	COL_TCP_TIMER, COL_NETLINK_PROTOCOL, COL_NETLINK_LPORT,
-	COL_NETLINK_RPORT, COL_NETLINK_GROUPS, COL_PACKET_IFACE,
-	COL_PACKET_PROTOCOL, COL_RAW_PROTOCOL, COL_VSOCK_LCID, COL_VSOCK_LPORT,
-	COL_VSOCK_RCID, COL_VSOCK_RPORT, COL_LOCKS, COL_XMODE, COL_ASSOC,
-	COL_MAPLEN, COL_MAP_RANGE, COL_MAP_OFFSET, COL_MAP_PERMS, COL_NS_TYPE,
-	COL_NS_NAME,
-	NCOLUMNS
-};
 
 static const struct out_column columns[NCOLUMNS] = {
 	[COL_PID] = { "PID", 5, OUT_RIGHT, OUT_JSON_NUMBER,
@@ -162,6 +139,18 @@ static const struct out_column columns[NCOLUMNS] = {
 		"io_uring: submission queue entries" },
 	[COL_IO_URING_CQ] = { "IO_URING.CQ", 3, OUT_RIGHT, OUT_JSON_NUMBER,
 		"io_uring: completion queue entries" },
+	[COL_IO_URING_SQTHREAD] = { "IO_URING.SQTHREAD", 5, OUT_RIGHT, OUT_JSON_NUMBER,
+		"io_uring: thread ID of its SQPOLL thread (fdinfo SqThread)" },
+	[COL_IO_URING_OWNER] = { "IO_URING.OWNER", 5, OUT_RIGHT, OUT_JSON_NUMBER,
+		"io_uring: the process that made the ring, whose thread the "
+		"SQPOLL thread is (none reported without SQPOLL)" },
+	[COL_FANOTIFY_FLAGS] = { "FANOTIFY.FLAGS", 0.1, 0, OUT_JSON_STRING,
+		"fanotify: the group's fanotify_init flags (CLASS_NOTIF,CLOEXEC)" },
+	[COL_FANOTIFY_EVENT_FLAGS] = { "FANOTIFY.EVENT-FLAGS", 0.1, 0, OUT_JSON_STRING,
+		"fanotify: open flags of its events' descriptors (O_RDONLY,...)" },
+	[COL_FANOTIFY_MARKS] = { "FANOTIFY.MARKS", 0.2, 0, OUT_JSON_ARRAY_STRING,
+		"fanotify: each mark (inode DEV:INO, mount ID, filesystem DEV) "
+		"with its event mask, one a line" },
 	[COL_PTMX_TTY_INDEX] = { "PTMX.TTY-INDEX", 3, OUT_RIGHT, OUT_JSON_NUMBER,
 		"/dev/ptmx: the index N of its peer /dev/pts/N" },
 	[COL_TUN_IFACE] = { "TUN.IFACE", 0.1, 0, OUT_JSON_STRING,
@@ -228,7 +217,7 @@ static const struct out_column columns[NCOLUMNS] = {
 		"vsock: remote port" },
 	[COL_LOCKS] = { "LOCKS", 0.1, 0, OUT_JSON_STRING,
 		"locks held through the descriptor's open file: FLOCK, POSIX, OFD, "
-		"LEASE, R or W, and the range (fdinfo lock:); a row of its own, "
+		"LEASE, R or W, the range and the owner (fdinfo lock:); a row of its own, "
 		"without FD, for a lock of the process on a file it has no "
 		"descriptor for (/proc/locks)" },
 	[COL_XMODE] = { "XMODE", 5, 0, OUT_JSON_STRING,
@@ -249,38 +238,22 @@ static const struct out_column columns[NCOLUMNS] = {
 		"namespace rows: the namespace's type (net, pid, ...)" },
 	[COL_NS_NAME] = { "NS.NAME", 0.1, 0, OUT_JSON_STRING,
 		"namespace rows: the link text, TYPE:[INODE]" },
+	[COL_DEVTYPE] = { "DEVTYPE", 5, 0, OUT_JSON_STRING,
+		"device type as lsfd: blk, char, or nodev for the rest" },
+	[COL_KTHREAD] = { "KTHREAD", 1, 0, OUT_JSON_BOOLEAN,
+		"the process is a kernel thread" },
+	[COL_MAJMIN] = { "MAJ:MIN", 5, 0, OUT_JSON_STRING,
+		"RDEV for a CHR or BLK file, else DEV, as lsfd" },
+	[COL_PROTONAME] = { "PROTONAME", 4, 0, OUT_JSON_STRING,
+		"socket protocol as the kernel's sockprotoname attribute "
+		"spells it (TCP, UNIX-STREAM, UDP-Lite), as lsfd" },
+	[COL_BPF_NAME] = { "BPF.NAME", 0.1, 0, OUT_JSON_STRING,
+		"bpf map or program: its name (the bpf syscall, with "
+		"CAP_SYS_ADMIN)" },
 	[COL_TID] = { "TID", 5, OUT_RIGHT, OUT_JSON_NUMBER,
 		"thread ID: given to -p when it is not the process's (PID is "
 		"then its thread group), or with -l the thread whose own table "
 		"the row is in (the PID for the process's table)" },
-};
-
-/* The column of each fdinfo field proc/anon decodes. */
-static const struct {
-	int col;
-	enum anon_field field;
-} anon_columns[] = {
-	{ COL_EVENTFD_ID, ANON_F_EVENTFD_ID },
-	{ COL_EVENTFD_COUNT, ANON_F_EVENTFD_COUNT },
-	{ COL_EVENTPOLL_TFDS, ANON_F_EVENTPOLL_TFDS },
-	{ COL_EVENTPOLL_EVENTS, ANON_F_EVENTPOLL_EVENTS },
-	{ COL_TIMERFD_CLOCKID, ANON_F_TIMERFD_CLOCKID },
-	{ COL_TIMERFD_INTERVAL, ANON_F_TIMERFD_INTERVAL },
-	{ COL_TIMERFD_REMAINING, ANON_F_TIMERFD_REMAINING },
-	{ COL_TIMERFD_TICKS, ANON_F_TIMERFD_TICKS },
-	{ COL_SIGNALFD_MASK, ANON_F_SIGNALFD_MASK },
-	{ COL_INOTIFY_INODES, ANON_F_INOTIFY_INODES },
-	{ COL_PIDFD_PID, ANON_F_PIDFD_PID },
-	{ COL_PIDFD_NSPID, ANON_F_PIDFD_NSPID },
-	{ COL_BPF_MAP_ID, ANON_F_BPF_MAP_ID },
-	{ COL_BPF_MAP_TYPE, ANON_F_BPF_MAP_TYPE },
-	{ COL_BPF_PROG_ID, ANON_F_BPF_PROG_ID },
-	{ COL_BPF_PROG_TYPE, ANON_F_BPF_PROG_TYPE },
-	{ COL_BPF_PROG_TAG, ANON_F_BPF_PROG_TAG },
-	{ COL_IO_URING_SQ, ANON_F_IO_URING_SQ },
-	{ COL_IO_URING_CQ, ANON_F_IO_URING_CQ },
-	{ COL_PTMX_TTY_INDEX, ANON_F_PTMX_TTY_INDEX },
-	{ COL_TUN_IFACE, ANON_F_TUN_IFACE },
 };
 
 /* Attach steps, after collection: kept above the fdlist bits. */
@@ -385,12 +358,21 @@ static const unsigned int column_needs[NCOLUMNS] = {
 	[COL_BPF_PROG_TAG] = ANON_NEEDS,
 	[COL_IO_URING_SQ] = ANON_NEEDS,
 	[COL_IO_URING_CQ] = ANON_NEEDS,
+	[COL_IO_URING_SQTHREAD] = ANON_NEEDS,
+	[COL_IO_URING_OWNER] = ANON_NEEDS,
+	[COL_FANOTIFY_FLAGS] = ANON_NEEDS,
+	[COL_FANOTIFY_EVENT_FLAGS] = ANON_NEEDS,
+	[COL_FANOTIFY_MARKS] = ANON_NEEDS,
 	[COL_PTMX_TTY_INDEX] = ANON_NEEDS,
 	[COL_TUN_IFACE] = ANON_NEEDS,
 	[COL_CHRDRV] = FDL_NEED_STAT | LIST_NEED_DEVTAB,
 	[COL_MISCDEV] = FDL_NEED_STAT | LIST_NEED_DEVTAB,
 	[COL_BLKDRV] = FDL_NEED_STAT | LIST_NEED_DEVTAB,
 	[COL_PARTITION] = FDL_NEED_STAT | LIST_NEED_DEVTAB,
+	[COL_DEVTYPE] = FDL_NEED_STAT,
+	[COL_MAJMIN] = FDL_NEED_STAT,
+	[COL_PROTONAME] = FDL_NEED_LINK | FDL_NEED_PROTO,
+	[COL_BPF_NAME] = ANON_NEEDS,
 };
 
 static const int defaults_one[] = {
@@ -410,88 +392,6 @@ static const int defaults_many[] = {
 static const int defaults_thread[] = {
 	COL_PID, COL_TID, COL_COMMAND, COL_FD, COL_TYPE, COL_MODE, COL_FLAGS,
 	COL_POS, COL_INODE, COL_ENDPOINTS, COL_NAME,
-};
-
-/* A process of -p, resolved once: the hint, the table and the rest are
- * read relative to its /proc/PID descriptor. */
-struct pid_pin {
-	int fd;		/* -1: fdscope itself, or not pinned (error) */
-	int error;	/* errno of a failed pin */
-};
-
-struct list_control {
-	struct out_opts out;
-	pid_t *pids;
-	pid_t *tgids;		/* per PID: its thread group if a thread's */
-	size_t npids;
-	struct pid_pin *pins;	/* one per pid */
-	unsigned int all : 1;
-	unsigned int help : 1;
-	int selected[OUT_MAX_COLUMNS];
-	size_t nselected;
-	unsigned int need;
-	struct out_table *table;
-	const char *proc_root;
-	size_t denied;		/* --all: processes we may not read */
-	struct fd_proc *procs;	/* collected, then attached, then rows */
-	size_t nprocs;		/* listed */
-	size_t procs_cap;	/* room in procs */
-	size_t nall;		/* and after them, tables read only for
-				 * ENDPOINTS across the machine */
-	size_t *row_start;	/* per process: rows before its first */
-	struct net_attach *attach;
-	struct holder_index *holders;
-	struct sock_prefetch *prefetch;
-	struct query *query;	/* selections, -Q, -t, --summary */
-	bool selecting;		/* some selection or filter was given */
-	unsigned int first_need;	/* what the selections need collected */
-	unsigned int skip_dumps;	/* socket dumps no row can need */
-	struct inetdiag_filter port_filter;	/* -i's ports, in the kernel */
-	struct devtab devtab;
-	struct ep_mark *epmarks;	/* by (process, target descriptor) */
-	size_t nepmarks;
-	struct mount_tab *mounts;	/* per process */
-	struct uid_name *names;		/* every UID a cell may name */
-	size_t nnames;
-	struct sockx_table sockx;
-	bool have_sockx;
-	struct lock_tab locks;		/* /proc/locks */
-	bool have_devtab;
-	bool have_lock_rows;		/* lock_rows decided (select_rows) */
-	struct lock_row *lock_rows;	/* by process: locks without a descriptor */
-	size_t nlock_rows;
-	size_t *lock_first;		/* per process: its first lock row */
-	unsigned int assoc : 1;		/* --assoc */
-	unsigned int threads : 1;	/* -l: threads with their own table */
-	struct assoc_list *assocs;	/* per process, with --assoc */
-};
-
-/* A row that is no descriptor: a lock the process holds on a file it has
- * no descriptor for (flock and OFD locks stay with the description, which
- * a child may keep). */
-struct lock_row {
-	size_t pi;
-	const struct file_lock *lock;
-};
-
-struct uid_name {
-	uid_t uid;
-	char name[64];			/* "" when the UID has no name */
-};
-
-/* Descriptor tfd of process pi is watched by eventpoll epfd. */
-struct ep_mark {
-	size_t pi;
-	int tfd, epfd;
-};
-
-struct list_row {
-	const struct list_control *ctl;
-	size_t pi;		/* index of proc in ctl->procs */
-	const struct fd_proc *proc;
-	const struct fd_entry *e;
-	const struct lock_row *lock;	/* a lock row: e is NULL */
-	const struct assoc_entry *assoc; /* an --assoc row: e is NULL */
 };
 
 /* "readlink:EACCES": the failed call and the errno's name, as lsfd 2.41
@@ -544,112 +444,6 @@ static const char *sock_peer_cell(const struct list_row *r, char *buf,
 static const char *endpoints_cell(const struct list_row *r, char *buf,
 				  size_t len);
 
-
-/* The kept fdinfo of an anonymous inode, ptmx or tun, with its kind.
- * fdinfo is the kernel's: a regular file named /dev/ptmx has no
- * tty-index there, so the link text alone cannot fake a kind. */
-static const char *anon_text(const struct list_row *r, enum anon_kind *kind,
-			     size_t *len)
-{
-	*kind = anon_kind_of_link(fd_entry_link(r->proc, r->e));
-	if (*kind == ANON_NONE)
-		return NULL;
-	return fd_entry_info_text(r->proc, r->e, len);
-}
-
-/* A pidfd's process's command, read when the cell is asked for. */
-static const char *pidfd_comm(const struct list_row *r, const char *text,
-			      size_t tlen, char *buf, size_t len)
-{
-	struct anon_pidfd pf;
-	char path[4200];
-	ssize_t n;
-
-	if (anon_parse_pidfd(text, tlen, &pf) < 0 || pf.pid <= 0)
-		return NULL;
-	snprintf(path, sizeof(path), "%s/%lld/comm", r->ctl->proc_root, pf.pid);
-	n = procfs_read_at(AT_FDCWD, path, buf, len);
-	if (n <= 0)
-		return NULL;
-	if (buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	return buf;
-}
-
-/* A path for a watched inode: the link of a descriptor of the same
- * process on that inode. */
-static const char *path_of_inode(const void *ctx, unsigned int maj,
-				 unsigned int min, unsigned long long ino)
-{
-	const struct fd_proc *p = ctx;
-	size_t i;
-
-	for (i = 0; i < p->n; i++) {
-		const struct fd_entry *e = &p->fds[i];
-		const char *link = fd_entry_link(p, e);
-
-		if (e->stat_errno == 0 && link != NULL && link[0] == '/' &&
-		    (unsigned long long)e->st.st_ino == ino &&
-		    major(e->st.st_dev) == maj && minor(e->st.st_dev) == min)
-			return link;
-	}
-	return NULL;
-}
-
-/* NAME of an anonymous inode, ptmx or tun: its kind's phrase, escaped. */
-static const char *anon_name(const struct list_row *r, char *buf, size_t len)
-{
-	char comm[64], phrase[4096];
-	struct anon_ctx ctx = { .path_of = path_of_inode, .path_ctx = r->proc };
-	enum anon_kind kind;
-	size_t tlen;
-	const char *text = anon_text(r, &kind, &tlen);
-
-	if (text == NULL)
-		return NULL;
-	if (kind == ANON_PIDFD)
-		ctx.pidfd_comm = pidfd_comm(r, text, tlen, comm, sizeof(comm));
-	if (anon_summary(kind, text, tlen, &ctx, phrase, sizeof(phrase)) == NULL)
-		return NULL;
-	escape_into(buf, len, phrase, strlen(phrase));
-	return buf;
-}
-
-static const char *anon_cell(const struct list_row *r, int col, char *buf,
-			     size_t len)
-{
-	enum anon_kind kind;
-	size_t tlen, i;
-	const char *text = anon_text(r, &kind, &tlen);
-	char comm[64];
-
-	if (text == NULL)
-		return NULL;
-	if (col == COL_PIDFD_COMM) {
-		if (kind != ANON_PIDFD ||
-		    pidfd_comm(r, text, tlen, comm, sizeof(comm)) == NULL)
-			return NULL;
-		escape_into(buf, len, comm, strlen(comm));
-		return buf;
-	}
-	for (i = 0; i < ARRAY_SIZE(anon_columns); i++) {
-		const char *v;
-
-		if (anon_columns[i].col != col)
-			continue;
-		v = anon_field_text(anon_columns[i].field, kind, text, tlen,
-				    buf, len);
-		/* An interface name is the only free text among them. */
-		if (v != NULL && col == COL_TUN_IFACE) {
-			char raw[64];
-
-			snprintf(raw, sizeof(raw), "%s", v);
-			escape_into(buf, len, raw, strlen(raw));
-		}
-		return v;
-	}
-	return NULL;
-}
 
 static int cmp_epmark(const void *a, const void *b)
 {
@@ -816,8 +610,8 @@ static void resolve_names(struct list_control *ctl)
 }
 
 /* The user name of uid, or its number when it has none. */
-static const char *user_cell(const struct list_control *ctl, uid_t uid,
-			     char *buf, size_t len)
+const char *user_cell(const struct list_control *ctl, uid_t uid,
+		      char *buf, size_t len)
 {
 	size_t i;
 
@@ -834,7 +628,7 @@ static const char *user_cell(const struct list_control *ctl, uid_t uid,
 }
 
 /* STTYPE as lsfd prints it: UNKN for a type stat has no name for. */
-static const char *sttype_name(mode_t mode)
+const char *sttype_name(mode_t mode)
 {
 	return fdtype_mode_name(mode, "UNKN");
 }
@@ -910,8 +704,7 @@ static const struct sockx *row_sockx(const struct list_row *r)
 	 * only reads. */
 	struct sockx_table *t = (struct sockx_table *)(uintptr_t)&r->ctl->sockx; /* NOLINT(performance-no-int-to-ptr) */
 
-	if (!r->ctl->have_sockx || r->e->stat_errno != 0 ||
-	    !S_ISSOCK(r->e->st.st_mode))
+	if (!r->ctl->have_sockx)
 		return NULL;
 	ino = net_entry_sock_ino(r->proc, r->e);
 	/* Sorted once loaded: this only reads. */
@@ -1012,9 +805,9 @@ static const char *locks_cell(const struct list_row *r, char *buf, size_t len)
 		return NULL;
 	buf[0] = '\0';
 	for (i = 0; i < n && used + 1 < len; i++) {
-		char one[96];
+		char one[128];
 
-		lock_format(&v[i], one, sizeof(one));
+		lock_owned_format(&v[i], one, sizeof(one));
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
 					 i ? "; " : "", one);
 	}
@@ -1051,178 +844,18 @@ static const char *xmode_cell(const struct list_row *r, char *buf, size_t len)
 	return buf;
 }
 
-/* An --assoc row's cells: as a descriptor's where they apply. */
-static const char *assoc_cell(const struct list_row *r, int col, char *buf,
-			      size_t len)
+/* lsfd's DEVTYPE and MAJ:MIN from a stat. */
+const char *devtype_cell(const struct fd_stat *st, int col, char *buf,
+			 size_t len)
 {
-	const struct assoc_entry *a = r->assoc;
-	bool st_ok = a->stat_errno == 0, deleted;
-	const char *name;
+	bool dev = S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode);
 
-	switch (col) {
-	case COL_PID:
-		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
-	case COL_COMMAND:
-		escape_into(buf, len, r->proc->comm, strlen(r->proc->comm));
-		return buf;
-	case COL_USER:
-		return r->proc->have_uid ? user_cell(r->ctl, r->proc->uid, buf, len) : NULL;
-	case COL_UID:
-		return r->proc->have_uid ?
-			fmt_ull(buf, len, (unsigned long long)r->proc->uid) : NULL;
-	case COL_ASSOC:
-		return a->assoc;
-	case COL_TID:
-		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
-	case COL_TYPE:
-		if (a->link_errno)
-			return "ERROR";
-		if (a->kind == ASSOC_MEM && !st_ok)
-			return "REG";
-		return fdtype_name(a->st.st_mode, st_ok, a->name);
-	case COL_SOURCE:
-		if (a->link_errno == 0)
-			return NULL;
-		snprintf(buf, len, "readlink:%s", strerrorname_np(a->link_errno) ?
-			 strerrorname_np(a->link_errno) : "?");
-		return buf;
-	case COL_INODE:
-		return st_ok || a->kind == ASSOC_MEM ?
-			fmt_ull(buf, len, (unsigned long long)a->st.st_ino) : NULL;
-	case COL_DEV:
-		if (!st_ok && a->kind != ASSOC_MEM)
-			return NULL;
-		snprintf(buf, len, "%u:%u", major(a->st.st_dev), minor(a->st.st_dev));
-		return buf;
-	case COL_SIZE:
-		return st_ok ? fmt_ull(buf, len, (unsigned long long)a->st.st_size) : NULL;
-	case COL_NLINK:
-		return st_ok ? fmt_ull(buf, len, (unsigned long long)a->st.st_nlink) : NULL;
-	case COL_OWNER:
-		return st_ok ? user_cell(r->ctl, a->st.st_uid, buf, len) : NULL;
-	case COL_FUID:
-		return st_ok ? fmt_ull(buf, len, (unsigned long long)a->st.st_uid) : NULL;
-	case COL_STTYPE:
-		return st_ok ? sttype_name(a->st.st_mode) : NULL;
-	case COL_DELETED:
-		deleted = link_is_deleted(a->name) && (!st_ok || a->st.st_nlink == 0);
-		return deleted ? "yes" : "no";
-	case COL_NAME:
-	case COL_KNAME:
-		name = a->name;
-		if (name == NULL) {
-			snprintf(buf, len, "readlink:%s", strerrorname_np(a->link_errno) ?
-				 strerrorname_np(a->link_errno) : "?");
-			return buf;
-		}
-		escape_into(buf, len, name, strlen(name));
-		return buf;
-	case COL_MAPLEN:
-		return a->kind == ASSOC_MEM ? fmt_ull(buf, len, (a->map.end - a->map.start) /
-				(unsigned long long)sysconf(_SC_PAGESIZE)) : NULL;
-	case COL_MAP_RANGE:
-		if (a->kind != ASSOC_MEM)
-			return NULL;
-		snprintf(buf, len, "%llx-%llx", a->map.start, a->map.end);
-		return buf;
-	case COL_MAP_OFFSET:
-		return a->kind == ASSOC_MEM ? fmt_ull(buf, len, a->map.offset) : NULL;
-	case COL_MAP_PERMS:
-		return a->kind == ASSOC_MEM ? a->map.perms : NULL;
-	case COL_NS_TYPE:
-		if (a->kind != ASSOC_NS || a->name == NULL)
-			return NULL;
-		snprintf(buf, len, "%.*s", (int)strcspn(a->name, ":"), a->name);
-		return buf;
-	case COL_NS_NAME:
-		if (a->kind != ASSOC_NS || a->name == NULL)
-			return NULL;
-		escape_into(buf, len, a->name, strlen(a->name));
-		return buf;
-	default:
-		return NULL;
-	}
-}
-
-/* A lock row's cells: the process, the locked inode and the lock. */
-static const char *lock_row_cell(const struct list_row *r, int col, char *buf,
-				 size_t len)
-{
-	const struct file_lock *l = r->lock->lock;
-	char one[96];
-
-	switch (col) {
-	case COL_PID:
-		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
-	case COL_COMMAND:
-		escape_into(buf, len, r->proc->comm, strlen(r->proc->comm));
-		return buf;
-	case COL_USER:
-		return r->proc->have_uid ? user_cell(r->ctl, r->proc->uid, buf, len) : NULL;
-	case COL_UID:
-		return r->proc->have_uid ?
-			fmt_ull(buf, len, (unsigned long long)r->proc->uid) : NULL;
-	case COL_TID:
-		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
-	case COL_INODE:
-		return fmt_ull(buf, len, l->ino);
-	case COL_DEV:
-		snprintf(buf, len, "%u:%u", l->major, l->minor);
-		return buf;
-	case COL_LOCKS:
-		lock_format(l, buf, len);
-		return buf;
-	case COL_XMODE:
-		snprintf(buf, len, "----%c-", lock_letter(l, 1));
-		return buf;
-	case COL_NAME:
-		lock_format(l, one, sizeof(one));
-		snprintf(buf, len, "%s on inode %llu of %u:%u, without a descriptor "
-			 "of this process", one, l->ino, l->major, l->minor);
-		return buf;
-	default:
-		return NULL;
-	}
-}
-
-static bool proc_has_inode(const struct fd_proc *p, unsigned int maj,
-			   unsigned int min, unsigned long long ino)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++) {
-		const struct fd_entry *e = &p->fds[i];
-
-		if (e->stat_errno == 0 && (unsigned long long)e->st.st_ino == ino &&
-		    major(e->st.st_dev) == maj && minor(e->st.st_dev) == min)
-			return true;
-	}
-	return false;
-}
-
-/* /proc/locks' locks of the listed processes on files they hold no
- * descriptor for.  OFD locks have no process (PID -1): fdinfo attributes
- * them to their descriptions instead. */
-static void collect_lock_rows(struct list_control *ctl)
-{
-	size_t pi, k;
-
-	if (lock_tab_load(&ctl->locks, ctl->proc_root) < 0)
-		return;
-	for (pi = 0; pi < ctl->nprocs; pi++) {
-		const struct fd_proc *p = &ctl->procs[pi];
-
-		for (k = 0; k < ctl->locks.n; k++) {
-			const struct file_lock *l = &ctl->locks.v[k];
-
-			if (l->blocked || l->pid != (long long)p->pid ||
-			    proc_has_inode(p, l->major, l->minor, l->ino))
-				continue;
-			ctl->lock_rows = xrealloc(ctl->lock_rows, (ctl->nlock_rows + 1) *
-						  sizeof(*ctl->lock_rows));
-			ctl->lock_rows[ctl->nlock_rows++] = (struct lock_row){ pi, l };
-		}
-	}
+	if (col == COL_DEVTYPE)
+		return S_ISCHR(st->st_mode) ? "char" : S_ISBLK(st->st_mode) ?
+			"blk" : "nodev";
+	snprintf(buf, len, "%u:%u", dev ? major(st->st_rdev) : major(st->st_dev),
+		 dev ? minor(st->st_rdev) : minor(st->st_dev));
+	return buf;
 }
 
 /* Appends "PID,COMMAND,FDm" of entry e of p on a line of its own, as
@@ -1419,7 +1052,44 @@ static const char *link_error_name(const struct fd_entry *e, char *buf,
 	return NULL;
 }
 
-static const char *list_cell(const void *row, int col, char *buf, size_t len)
+static bool is_proc_column(int col)
+{
+	return col == COL_PID || col == COL_TID || col == COL_COMMAND ||
+		col == COL_USER || col == COL_UID || col == COL_KTHREAD;
+}
+
+/* The cells of the process a row is of, the same on its descriptor,
+ * --assoc and lock rows. */
+static const char *proc_cell(const struct list_row *r, int col, char *buf,
+			     size_t len)
+{
+	const struct fd_proc *p = r->proc;
+
+	switch (col) {
+	case COL_PID:
+		return fmt_ull(buf, len, (unsigned long long)p->pid);
+	case COL_TID:
+		/* -l: every row says whose table it is in. */
+		if (p->tid)
+			return fmt_ull(buf, len, (unsigned long long)p->tid);
+		return r->ctl->threads ?
+			fmt_ull(buf, len, (unsigned long long)p->pid) : NULL;
+	case COL_COMMAND:
+		escape_into(buf, len, p->comm, strlen(p->comm));
+		return buf;
+	case COL_USER:
+		return p->have_uid ? user_cell(r->ctl, p->uid, buf, len) : NULL;
+	case COL_UID:
+		return p->have_uid ? fmt_ull(buf, len, (unsigned long long)p->uid) : NULL;
+	case COL_KTHREAD:
+		return p->task == PROCFS_TASK_KTHREAD ? "yes" : "no";
+	default:
+		return NULL;
+	}
+}
+
+
+const char *list_cell(const void *row, int col, char *buf, size_t len)
 {
 	const struct list_row *r = row;
 	const struct fd_entry *e = r->e;
@@ -1427,6 +1097,8 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	const struct sock_info *si;
 	bool st_ok;
 
+	if (is_proc_column(col))
+		return proc_cell(r, col, buf, len);
 	if (r->lock != NULL)
 		return lock_row_cell(r, col, buf, len);
 	if (r->assoc != NULL)
@@ -1435,17 +1107,6 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 	st_ok = e->stat_errno == 0;
 
 	switch (col) {
-	case COL_PID:
-		return fmt_ull(buf, len, (unsigned long long)r->proc->pid);
-	case COL_TID:
-		/* -l: every row says whose table it is in. */
-		if (r->proc->tid)
-			return fmt_ull(buf, len, (unsigned long long)r->proc->tid);
-		return r->ctl->threads ?
-			fmt_ull(buf, len, (unsigned long long)r->proc->pid) : NULL;
-	case COL_COMMAND:
-		escape_into(buf, len, r->proc->comm, strlen(r->proc->comm));
-		return buf;
 	case COL_FD:
 		return fmt_ull(buf, len, (unsigned long long)e->fd);
 	case COL_TYPE:
@@ -1454,11 +1115,6 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 		return fdtype_name(e->st.st_mode, st_ok, link);
 	case COL_SOURCE:
 		return source_cell(r, buf, len);
-	case COL_USER:
-		return r->proc->have_uid ? user_cell(r->ctl, r->proc->uid, buf, len) : NULL;
-	case COL_UID:
-		return r->proc->have_uid ?
-			fmt_ull(buf, len, (unsigned long long)r->proc->uid) : NULL;
 	case COL_NLINK:
 		return st_ok ? fmt_ull(buf, len, (unsigned long long)e->st.st_nlink) : NULL;
 	case COL_OWNER:
@@ -1537,6 +1193,16 @@ static const char *list_cell(const void *row, int col, char *buf, size_t len)
 		return sock_cell(r, col, buf, len);
 	case COL_SOCK_PEER:
 		return sock_peer_cell(r, buf, len);
+	case COL_DEVTYPE:
+	case COL_MAJMIN:
+		return st_ok ? devtype_cell(&e->st, col, buf, len) : NULL;
+	case COL_BPF_NAME:
+		return anon_cell(r, col, buf, len);
+	case COL_PROTONAME:
+		if (e->proto[0] == '\0' || net_entry_sock_ino(r->proc, e) == 0)
+			return NULL;
+		escape_into(buf, len, e->proto, strnlen(e->proto, sizeof(e->proto)));
+		return buf;
 	case COL_ENDPOINTS:
 		return endpoints_cell(r, buf, len);
 	case COL_NOTE:
@@ -1712,9 +1378,9 @@ static bool undecoded_sockets(const struct list_control *ctl)
 	for (pi = 0; pi < ctl->nprocs; pi++) {
 		const struct fd_proc *p = &ctl->procs[pi];
 
+		/* By the link's socket:[N]: NAME alone collects no stat. */
 		for (i = 0; i < p->n; i++)
-			if (p->fds[i].stat_errno == 0 &&
-			    S_ISSOCK(p->fds[i].st.st_mode) &&
+			if (net_entry_sock_ino(p, &p->fds[i]) != 0 &&
 			    net_attach_sock(ctl->attach, pi, &p->fds[i]) == NULL)
 				return true;
 	}
@@ -1726,7 +1392,7 @@ static bool holds_socket(const struct fd_proc *p)
 	size_t i;
 
 	for (i = 0; i < p->n; i++)
-		if (p->fds[i].stat_errno == 0 && S_ISSOCK(p->fds[i].st.st_mode))
+		if (net_entry_sock_ino(p, &p->fds[i]) != 0)
 			return true;
 	return false;
 }
@@ -1741,8 +1407,6 @@ static bool sockx_missing(struct list_control *ctl)
 		for (i = 0; i < p->n; i++) {
 			unsigned long long ino;
 
-			if (p->fds[i].stat_errno != 0 || !S_ISSOCK(p->fds[i].st.st_mode))
-				continue;
 			ino = net_entry_sock_ino(p, &p->fds[i]);
 			if (ino && sockx_find(&ctl->sockx, ino) == NULL)
 				return true;
@@ -1784,7 +1448,9 @@ static void load_sockx(struct list_control *ctl)
  * from /proc/net, where the name guards against forged lines. */
 static void fill_protos(struct list_control *ctl, unsigned int need)
 {
-	bool all = !net_attach_all_netlink(ctl->attach);
+	/* PROTONAME is the attribute itself, for every socket. */
+	bool all = !net_attach_all_netlink(ctl->attach) ||
+		is_selected(ctl, COL_PROTONAME);
 	size_t pi, i;
 
 	if ((need & FDL_NEED_PROTO) == 0)
@@ -1926,8 +1592,8 @@ static void attach_extra(struct list_control *ctl, unsigned int need)
 }
 
 /* A cell for -Q and -C, from what collection read. */
-static int query_get(const void *ctx, int col, char *buf, size_t len,
-		     const char **val)
+int query_get(const void *ctx, int col, char *buf, size_t len,
+	      const char **val)
 {
 	*val = list_cell(ctx, col, buf, len);
 	return 0;

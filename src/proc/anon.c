@@ -15,6 +15,7 @@
 
 #include "lib/util.h"
 #include "proc/anon.h"
+#include "proc/fanflags.h"
 
 static const struct {
 	const char *name;
@@ -268,6 +269,8 @@ int anon_parse_watches(const char *text, size_t len, const char *key,
 			w.mnt_id = (int)x;
 		else if (token_ull(v, eol, "ino:", 16, &x) == 0)
 			w.ino = x;
+		else if (token_value(v, eol, "sdev:") != NULL)
+			w.fs = true;	/* FAN_MARK_FILESYSTEM: no inode */
 		else
 			continue;	/* "fanotify flags:" is not a mark */
 		if (token_ull(v, eol, "sdev:", 16, &x) == 0 && x <= UINT32_MAX)
@@ -302,6 +305,36 @@ int anon_parse_fanotify(const char *text, size_t len, struct anon_fanotify *out)
 		return 0;
 	}
 	return -1;
+}
+
+int anon_parse_io_uring(const char *text, size_t len, struct anon_io_uring *out)
+{
+	const char *p = text, *end = text + len, *line, *eol, *v;
+	unsigned long long sq, cq;
+
+	memset(out, 0, sizeof(*out));
+	out->sq_thread = out->sq_cpu = -1;
+	if (anon_field_ull(text, len, "SqMask", 0, &sq) < 0 ||
+	    anon_field_ull(text, len, "CqMask", 0, &cq) < 0 ||
+	    sq == ~0ULL || cq == ~0ULL)
+		return -1;
+	out->sq_entries = sq + 1;
+	out->cq_entries = cq + 1;
+	/* "SqThread:\t-1" without SQPOLL: a number only when there is one. */
+	while (next_line(&p, end, &line, &eol)) {
+		unsigned long long x;
+		long long *to = NULL;
+
+		if ((v = line_value(line, eol, "SqThread")) != NULL)
+			to = &out->sq_thread;
+		else if ((v = line_value(line, eol, "SqThreadCpu")) != NULL)
+			to = &out->sq_cpu;
+		if (to && number_at(&v, eol, 10, &x) == 0 && x <= INT32_MAX)
+			*to = (long long)x;
+	}
+	(void)anon_field_ull(text, len, "UserFiles", 10, &out->user_files);
+	(void)anon_field_ull(text, len, "UserBufs", 10, &out->user_bufs);
+	return 0;
 }
 
 int anon_parse_pidfd(const char *text, size_t len, struct anon_pidfd *out)
@@ -537,9 +570,13 @@ static const char *watches_summary(const char *what, const char *text,
 	struct anon_fanotify fa;
 
 	if (strcmp(what, "fanotify") == 0 &&
-	    anon_parse_fanotify(text, len, &fa) == 0)
-		append(buf, buflen, &used, "fanotify: flags 0x%x, event flags 0x%x,",
-		       fa.flags, fa.event_flags);
+	    anon_parse_fanotify(text, len, &fa) == 0) {
+		char fl[256], ev[256];
+
+		fanflags_init_format(fa.flags, fl, sizeof(fl));
+		fanflags_event_format(fa.event_flags, ev, sizeof(ev));
+		append(buf, buflen, &used, "fanotify: %s, events %s,", fl, ev);
+	}
 	append(buf, buflen, &used, "%s%s %d %s%s%s",
 	       used ? "" : what, used ? "" : ":", n,
 	       strcmp(what, "inotify") == 0 ? "watch" : "mark",
@@ -554,6 +591,10 @@ static const char *watches_summary(const char *what, const char *text,
 			continue;
 		}
 		anon_sdev_split(w[i].sdev, &maj, &min);
+		if (w[i].fs) {
+			append(buf, buflen, &used, " filesystem %u:%u", maj, min);
+			continue;
+		}
 		if (ctx && ctx->path_of)
 			path = ctx->path_of(ctx->path_ctx, maj, min, w[i].ino);
 		if (path)
@@ -583,40 +624,69 @@ static const char *bpf_map_type_name(unsigned long long t)
 	return t < ARRAY_SIZE(names) ? names[t] : NULL;
 }
 
+/* enum bpf_prog_type, in the order of include/uapi/linux/bpf.h. */
+static const char *bpf_prog_type_name(unsigned long long t)
+{
+	static const char *const names[] = {
+		"unspec", "socket_filter", "kprobe", "sched_cls", "sched_act",
+		"tracepoint", "xdp", "perf_event", "cgroup_skb", "cgroup_sock",
+		"lwt_in", "lwt_out", "lwt_xmit", "sock_ops", "sk_skb",
+		"cgroup_device", "sk_msg", "raw_tracepoint", "cgroup_sock_addr",
+		"lwt_seg6local", "lirc_mode2", "sk_reuseport", "flow_dissector",
+		"cgroup_sysctl", "raw_tracepoint_writable", "cgroup_sockopt",
+		"tracing", "struct_ops", "ext", "lsm", "sk_lookup", "syscall",
+		"netfilter",
+	};
+
+	return t < ARRAY_SIZE(names) ? names[t] : NULL;
+}
+
 const char *anon_bpf_map_type(unsigned long long type)
 {
 	return bpf_map_type_name(type);
 }
 
-static const char *bpf_summary(enum anon_kind kind, const char *text,
-			       size_t len, char *buf, size_t buflen)
+/* "bpf-map: id 25 (name), array": the ID, the name when known, the type
+ * by name (its number when it has none). */
+static bool bpf_head(bool prog, const char *text, size_t len, const char *name,
+		     char *buf, size_t buflen, size_t *used)
 {
-	unsigned long long id, type, entries;
+	unsigned long long id, type;
+
+	if (anon_field_ull(text, len, prog ? "prog_id" : "map_id", 10, &id) < 0)
+		return false;
+	append(buf, buflen, used, "%s: id %llu", prog ? "bpf-prog" : "bpf-map", id);
+	if (name)
+		append(buf, buflen, used, " (%s)", name);
+	if (anon_field_ull(text, len, prog ? "prog_type" : "map_type", 10,
+			   &type) == 0) {
+		const char *t = prog ? bpf_prog_type_name(type) :
+			bpf_map_type_name(type);
+
+		if (t)
+			append(buf, buflen, used, ", %s", t);
+		else
+			append(buf, buflen, used, ", type %llu", type);
+	}
+	return true;
+}
+
+static const char *bpf_summary(enum anon_kind kind, const char *text,
+			       size_t len, const struct anon_ctx *ctx,
+			       char *buf, size_t buflen)
+{
+	const char *name = ctx && ctx->bpf_name && ctx->bpf_name[0] ?
+		ctx->bpf_name : NULL;
+	unsigned long long entries;
 	size_t used = 0;
 	char tag[24] = "";
 
-	if (kind == ANON_BPF_MAP) {
-		if (anon_field_ull(text, len, "map_id", 10, &id) < 0)
-			return NULL;
-		append(buf, buflen, &used, "bpf-map: id %llu", id);
-		if (anon_field_ull(text, len, "map_type", 10, &type) == 0) {
-			const char *t = bpf_map_type_name(type);
-
-			if (t)
-				append(buf, buflen, &used, ", %s", t);
-			else
-				append(buf, buflen, &used, ", type %llu", type);
-		}
-		if (anon_field_ull(text, len, "max_entries", 10, &entries) == 0)
-			append(buf, buflen, &used, ", %llu entries", entries);
-		return buf;
-	}
-	if (anon_field_ull(text, len, "prog_id", 10, &id) < 0)
+	if (!bpf_head(kind == ANON_BPF_PROG, text, len, name, buf, buflen, &used))
 		return NULL;
-	append(buf, buflen, &used, "bpf-prog: id %llu", id);
-	if (anon_field_ull(text, len, "prog_type", 10, &type) == 0)
-		append(buf, buflen, &used, ", type %llu", type);
-	if (anon_prog_tag(text, len, tag, sizeof(tag)) == 0)
+	if (kind == ANON_BPF_MAP &&
+	    anon_field_ull(text, len, "max_entries", 10, &entries) == 0)
+		append(buf, buflen, &used, ", %llu entries", entries);
+	if (kind == ANON_BPF_PROG && anon_prog_tag(text, len, tag, sizeof(tag)) == 0)
 		append(buf, buflen, &used, ", tag %s", tag);
 	return buf;
 }
@@ -696,14 +766,31 @@ const char *anon_summary(enum anon_kind kind, const char *text, size_t len,
 	}
 	case ANON_BPF_MAP:
 	case ANON_BPF_PROG:
-		return bpf_summary(kind, text, len, buf, buflen);
-	case ANON_IO_URING:
-		if (anon_field_ull(text, len, "SqMask", 0, &a) < 0 ||
-		    anon_field_ull(text, len, "CqMask", 0, &b) < 0 ||
-		    a == ~0ULL || b == ~0ULL)
+		return bpf_summary(kind, text, len, ctx, buf, buflen);
+	case ANON_IO_URING: {
+		struct anon_io_uring io;
+
+		if (anon_parse_io_uring(text, len, &io) < 0)
 			return NULL;
 		append(buf, buflen, &used, "io_uring: %llu SQ, %llu CQ entries",
-		       a + 1, b + 1);
+		       io.sq_entries, io.cq_entries);
+		/* Only an SQPOLL ring's thread tells whose the ring is. */
+		if (io.sq_thread >= 0)
+			append(buf, buflen, &used, ", sq thread %lld", io.sq_thread);
+		if (io.sq_thread >= 0 && ctx && ctx->io_uring_owner > 0)
+			append(buf, buflen, &used, " of %lld%s%s%s", ctx->io_uring_owner,
+			       ctx->io_uring_owner_comm ? " (" : "",
+			       ctx->io_uring_owner_comm ? ctx->io_uring_owner_comm : "",
+			       ctx->io_uring_owner_comm ? ")" : "");
+		if (io.user_files || io.user_bufs)
+			append(buf, buflen, &used, ", %llu files, %llu buffers registered",
+			       io.user_files, io.user_bufs);
+		return buf;
+	}
+	case ANON_PERF_EVENT:
+		/* kernel/events/core.c has no show_fdinfo: the event's type
+		 * and config are not readable from outside the process. */
+		append(buf, buflen, &used, "perf_event: event not shown by the kernel");
 		return buf;
 	case ANON_USERFAULTFD:
 		if (anon_field_ull(text, len, "pending", 10, &a) < 0 ||
@@ -807,9 +894,40 @@ static const char *inodes_field(const char *text, size_t len, const char *key,
 
 	buf[0] = '\0';
 	for (i = 0; i < n && i < MAX; i++) {
-		if (w[i].mnt_id >= 0)
+		if (w[i].mnt_id >= 0 || w[i].fs)
 			continue;
 		append(buf, buflen, &used, "%s%llu", shown++ ? "\n" : "", w[i].ino);
+	}
+	free(w);
+	return buf;
+}
+
+/* FANOTIFY.MARKS: "inode 254:1:123 OPEN", "mount 28 OPEN", "filesystem
+ * 254:1 OPEN", one a line, the ignored mask after a slash when set. */
+static const char *marks_field(const char *text, size_t len, char *buf,
+			       size_t buflen)
+{
+	enum { MAX = 1024 };
+	struct anon_watch *w = xcalloc(MAX, sizeof(*w));
+	int n = anon_parse_watches(text, len, "fanotify", w, MAX), i;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && i < MAX; i++) {
+		unsigned int maj, min;
+		char mask[512];
+
+		anon_sdev_split(w[i].sdev, &maj, &min);
+		fanflags_mask_format(w[i].mask, mask, sizeof(mask));
+		if (w[i].mnt_id >= 0)
+			append(buf, buflen, &used, "%smount %d %s", i ? "\n" : "",
+			       w[i].mnt_id, mask);
+		else if (w[i].fs)
+			append(buf, buflen, &used, "%sfilesystem %u:%u %s",
+			       i ? "\n" : "", maj, min, mask);
+		else
+			append(buf, buflen, &used, "%sinode %u:%u:%llu %s",
+			       i ? "\n" : "", maj, min, w[i].ino, mask);
 	}
 	free(w);
 	return buf;
@@ -931,6 +1049,28 @@ const char *anon_field_text(enum anon_field f, enum anon_kind kind,
 				   "CqMask", 0, &v) < 0 || v == ~0ULL)
 			return NULL;
 		return ull_text(0, v + 1, buf, buflen);
+	case ANON_F_IO_URING_SQTHREAD: {
+		struct anon_io_uring io;
+
+		if (kind != ANON_IO_URING || anon_parse_io_uring(text, len, &io) < 0 ||
+		    io.sq_thread < 0)
+			return NULL;
+		return ull_text(0, (unsigned long long)io.sq_thread, buf, buflen);
+	}
+	case ANON_F_FANOTIFY_FLAGS:
+	case ANON_F_FANOTIFY_EVENT_FLAGS: {
+		struct anon_fanotify fa;
+
+		if (kind != ANON_FANOTIFY || anon_parse_fanotify(text, len, &fa) < 0)
+			return NULL;
+		if (f == ANON_F_FANOTIFY_FLAGS)
+			fanflags_init_format(fa.flags, buf, buflen);
+		else
+			fanflags_event_format(fa.event_flags, buf, buflen);
+		return buf;
+	}
+	case ANON_F_FANOTIFY_MARKS:
+		return kind != ANON_FANOTIFY ? NULL : marks_field(text, len, buf, buflen);
 	case ANON_F_PTMX_TTY_INDEX:
 		return kind != ANON_PTMX ? NULL :
 			num_field(text, len, "tty-index", 10, buf, buflen);

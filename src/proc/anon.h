@@ -1,7 +1,7 @@
 /* Decoding the fdinfo of anonymous inodes (eventfd, eventpoll, timerfd,
  * signalfd, inotify, fanotify, pidfd, bpf maps and programs, io_uring,
- * userfaultfd) and of the few devices that print there (ptmx, tun): pure
- * parsers over the text the kernel wrote, and the one-phrase summaries
+ * userfaultfd, perf_event) and of the few devices that print there (ptmx,
+ * tun): pure parsers over the text the kernel wrote, and the one-phrase summaries
  * `list` shows as NAME.  Nothing here touches the file system. */
 #ifndef FDSCOPE_ANON_H
 #define FDSCOPE_ANON_H
@@ -67,6 +67,7 @@ struct anon_watch {
 	unsigned int sdev;
 	unsigned int mask;
 	int mnt_id;			/* fanotify mount marks; -1 otherwise */
+	bool fs;			/* a fanotify filesystem mark (sdev only) */
 };
 /* Inotify watches or fanotify inode/mount marks (key "inotify" or
  * "fanotify"); returns the count as anon_parse_epoll does, or -1. */
@@ -77,6 +78,15 @@ struct anon_fanotify {
 	unsigned int flags, event_flags;
 };
 int anon_parse_fanotify(const char *text, size_t len, struct anon_fanotify *out);
+
+/* An io_uring's rings and its SQPOLL thread (io_uring/fdinfo.c). */
+struct anon_io_uring {
+	unsigned long long sq_entries, cq_entries;
+	long long sq_thread;		/* its TID; -1: no SQPOLL thread */
+	long long sq_cpu;		/* -1: not pinned */
+	unsigned long long user_files, user_bufs;
+};
+int anon_parse_io_uring(const char *text, size_t len, struct anon_io_uring *out);
 
 struct anon_pidfd {
 	long long pid;			/* -1: the process has exited */
@@ -114,6 +124,12 @@ int anon_tun_iface(const char *text, size_t len, char *buf, size_t buflen);
  * process, and the path of a watched inode when the caller knows one. */
 struct anon_ctx {
 	const char *pidfd_comm;
+	/* The process whose thread an io_uring's SqThread is (its creator:
+	 * the kernel starts the thread in the creating thread group), 0
+	 * when unknown, and its command. */
+	long long io_uring_owner;
+	const char *io_uring_owner_comm;
+	const char *bpf_name;		/* a bpf map's or program's name */
 	const char *(*path_of)(const void *ctx, unsigned int major,
 			       unsigned int minor, unsigned long long ino);
 	const void *path_ctx;
@@ -138,7 +154,9 @@ enum anon_field {
 	ANON_F_PIDFD_PID, ANON_F_PIDFD_NSPID,
 	ANON_F_BPF_MAP_ID, ANON_F_BPF_MAP_TYPE, ANON_F_BPF_PROG_ID,
 	ANON_F_BPF_PROG_TYPE, ANON_F_BPF_PROG_TAG,
-	ANON_F_IO_URING_SQ, ANON_F_IO_URING_CQ,
+	ANON_F_IO_URING_SQ, ANON_F_IO_URING_CQ, ANON_F_IO_URING_SQTHREAD,
+	ANON_F_FANOTIFY_FLAGS, ANON_F_FANOTIFY_EVENT_FLAGS,
+	ANON_F_FANOTIFY_MARKS,		/* "inode 254:1:123 OPEN\n...": an array */
 	ANON_F_PTMX_TTY_INDEX, ANON_F_TUN_IFACE,
 };
 

@@ -33,6 +33,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -400,16 +401,20 @@ static void make_threads(void)
 	say("thread_tid", (int)thread_tid);
 }
 
-/* A child that moves to a new network namespace after inheriting the
- * sockets made so far, and makes a UDP socket there.  Reports
- * "netns_child=PID netns_udp=FD". */
-static pid_t make_netns_child(void)
+/* What a child made, reported to its parent. */
+struct child_msg {
+	int fd, err;
+	pid_t grandchild;
+};
+
+/* Forks a child that runs make, sends what it made back through a pipe,
+ * waits until stdin closes and reaps the grandchild make may have left;
+ * returns its PID with *msg filled in. */
+static pid_t fork_maker(void (*make)(struct child_msg *), struct child_msg *msg,
+			const char *what)
 {
-	int p[2], fd = -1;
+	int p[2];
 	pid_t child;
-	struct {
-		int fd, err;
-	} msg;
 
 	if (pipe(p) < 0)
 		die("pipe");
@@ -420,32 +425,101 @@ static pid_t make_netns_child(void)
 		struct pollfd pf = { 0, POLLIN, 0 };
 
 		close(p[0]);
-		msg.err = 0;
-		if (unshare(CLONE_NEWNET) < 0)
-			msg.err = errno;
-		else if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-			msg.err = errno;
-		else {
-			/* Bound, so that the namespace's UDP table has it. */
-			struct sockaddr_in any = { .sin_family = AF_INET };
-
-			if (bind(fd, (struct sockaddr *)&any, sizeof(any)) < 0)
-				msg.err = errno;
-		}
-		msg.fd = fd;
-		if (write(p[1], &msg, sizeof(msg)) != sizeof(msg))
+		msg->fd = -1;
+		msg->err = 0;
+		msg->grandchild = -1;
+		make(msg);
+		if (write(p[1], msg, sizeof(*msg)) != sizeof(*msg))
 			_exit(1);
 		close(p[1]);
 		poll(&pf, 1, 60000);
+		if (msg->grandchild > 0)
+			waitpid(msg->grandchild, NULL, 0);
 		_exit(0);
 	}
 	close(p[1]);
-	if (read(p[0], &msg, sizeof(msg)) != sizeof(msg))
-		die("netns child");
+	if (read(p[0], msg, sizeof(*msg)) != sizeof(*msg))
+		die(what);
 	close(p[0]);
-	errno = msg.err;
+	errno = msg->err;
+	return child;
+}
+
+/* In a new network namespace, after inheriting the sockets made so far:
+ * a UDP socket there, bound so that the namespace's UDP table has it. */
+static void make_netns_udp(struct child_msg *msg)
+{
+	struct sockaddr_in any = { .sin_family = AF_INET };
+
+	if (unshare(CLONE_NEWNET) < 0)
+		msg->err = errno;
+	else if ((msg->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		msg->err = errno;
+	else if (bind(msg->fd, (struct sockaddr *)&any, sizeof(any)) < 0)
+		msg->err = errno;
+}
+
+/* Reports "netns_child=PID netns_udp=FD". */
+static pid_t make_netns_child(void)
+{
+	struct child_msg msg;
+	pid_t child = fork_maker(make_netns_udp, &msg, "netns child");
+
 	say("netns_child", msg.fd < 0 ? -1 : (int)child);
 	say("netns_udp", msg.fd);
+	return child;
+}
+
+/* A named FIFO, both ends held here and (after make_locks forks) by the
+ * lock child: ENDPOINTS of a FIFO across processes. */
+static void make_fifo(const char *dir)
+{
+	char path[256];
+	int r, w;
+
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	if (mkfifo(path, 0600) < 0)
+		die("mkfifo");
+	r = open(path, O_RDONLY | O_NONBLOCK);
+	w = open(path, O_WRONLY);
+	if (r < 0 || w < 0)
+		die("fifo");
+	say("fifo_r", r);
+	say("fifo_w", w);
+}
+
+/* An SQPOLL io_uring made by a child, whose SQPOLL thread is then the
+ * child's, and inherited by a grandchild: the owner fdscope names for the
+ * grandchild's descriptor is the child.  (Since Linux 6.7 an io_uring
+ * cannot be passed over SCM_RIGHTS, so fork is the way to share one.) */
+static void make_sqpoll_ring(struct child_msg *msg)
+{
+	struct io_uring_params up;
+	struct pollfd pf = { 0, POLLIN, 0 };
+
+	memset(&up, 0, sizeof(up));
+	up.flags = IORING_SETUP_SQPOLL;
+	up.sq_thread_idle = 60000;
+	msg->fd = (int)syscall(SYS_io_uring_setup, 4, &up);
+	if (msg->fd < 0) {
+		msg->err = errno;
+		return;
+	}
+	msg->grandchild = fork();
+	if (msg->grandchild == 0) {
+		poll(&pf, 1, 60000);
+		_exit(0);
+	}
+}
+
+static pid_t make_uring_child(void)
+{
+	struct child_msg msg;
+	pid_t child = fork_maker(make_sqpoll_ring, &msg, "uring child");
+
+	say("uring_child", msg.fd < 0 ? -1 : (int)child);
+	say("uring_grandchild", msg.fd < 0 ? -1 : (int)msg.grandchild);
+	say("io_uring_sqpoll", msg.fd);
 	return child;
 }
 
@@ -456,7 +530,7 @@ int main(void)
 	struct epoll_event ev = { 0 };
 	int efd, ep, tfd, sfd, ino, dfd, wd, pfd, fan, ring, uffd, perf, map;
 	int null, ptm, pts, tun, p[2];
-	pid_t lock_child, netns_child;
+	pid_t lock_child, netns_child, uring_child;
 	struct pollfd pf = { 0, POLLIN, 0 };
 	sigset_t set;
 	char buf[64];
@@ -533,8 +607,10 @@ int main(void)
 	tun = make_tun();
 	say("tun", tun);
 	make_sockets();
+	make_fifo(dir);
 	lock_child = make_locks(dir);
 	netns_child = make_netns_child();
+	uring_child = make_uring_child();
 	make_threads();
 	printf("ready ");
 	make_maps(dir);
@@ -545,9 +621,10 @@ int main(void)
 		(void)!read(0, buf, sizeof(buf));
 	waitpid(lock_child, NULL, 0);
 	waitpid(netns_child, NULL, 0);
+	waitpid(uring_child, NULL, 0);
 	{
 		static const char *const files[] = { "lock_flock", "lock_posix",
-			"lock_ofd", "lock_lease", "lock_gone" };
+			"lock_ofd", "lock_lease", "lock_gone", "fifo" };
 		char path[256];
 		size_t i;
 
