@@ -116,8 +116,10 @@ struct query_proc {
 };
 
 /* Decides what the PID, the command and the user decide, before the
- * table is read.  False: the process cannot match. */
-bool query_want_process(const struct query *q, const char *root, pid_t pid,
+ * table is read, from the process pinned by piddir (procfs_open_pid;
+ * the same pin then serves collection).  False: the process cannot
+ * match (also when piddir is -1 and something had to be read). */
+bool query_want_process(const struct query *q, int piddir, pid_t pid,
 			struct query_proc *qp);
 
 /* Same for one descriptor number of qp (a struct query_proc *). */
