@@ -203,6 +203,35 @@ static int desc_column(const char *line)
 	return (int)(gap - line);
 }
 
+/* Where every option's description starts, counted from 0: after
+ * 25 columns, in every options block of every command's help. */
+#define HELP_DESC_COLUMN 25
+
+/* fdscope --help: every command's summary in one column. */
+static void check_command_list(const char *text)
+{
+	const char *p = strstr(text, "\nCommands:\n");
+	int col = -1, n = 0;
+
+	ck_assert(p != NULL);
+	p = strchr(p + 1, '\n') + 1;
+	while (strncmp(p, "  ", 2) == 0) {
+		char line[256];
+		const char *eol = strchr(p, '\n');
+
+		ck_assert(eol != NULL && (size_t)(eol - p) < sizeof(line));
+		snprintf(line, sizeof(line), "%.*s", (int)(eol - p), p);
+		if (col < 0)
+			col = desc_column(line);
+		ck_assert_msg(col > 0 && desc_column(line) == col,
+			      "fdscope --help: summary not at column %d: %s",
+			      col + 1, line);
+		n++;
+		p = eol + 1;
+	}
+	ck_assert_int_ge(n, 2);
+}
+
 static bool is_option_line(const char *line)
 {
 	return strncmp(line, "  -", 3) == 0 || strncmp(line, "      --", 8) == 0;
@@ -256,6 +285,11 @@ static void check_help_text(const char *what, const char *text)
 			col = desc_column(line);
 			ck_assert_msg(col > 0, "%s: line %d: no description: %s",
 				      what, lineno, line);
+			/* One column in every block of every command. */
+			ck_assert_msg(col == HELP_DESC_COLUMN,
+				      "%s: line %d: descriptions at column %d, "
+				      "not %d: %s", what, lineno, col + 1,
+				      HELP_DESC_COLUMN + 1, line);
 		} else if (in_options) {
 			int lead = (int)strspn(line, " ");
 			bool starts_at_col = (int)n > col && line[col - 1] == ' ' &&
@@ -284,6 +318,7 @@ START_TEST(test_help_texts_fit_and_align)
 	run_fdscope(&r, "--help", NULL);
 	ck_assert_int_eq(r.status, 0);
 	check_help_text("fdscope --help", r.out);
+	check_command_list(r.out);
 	for (i = 0; cli_commands[i]; i++)
 		ck_assert_msg(strstr(r.out, cli_commands[i]->summary) != NULL,
 			      "--help lacks %s", cli_commands[i]->name);

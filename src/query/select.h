@@ -43,27 +43,30 @@ enum {
 
 #define QUERY_OPTIONS_HELP \
 	"Selections (different options AND, the values of one option OR):\n" \
-	"  PATH...                 descriptors of that file (device and inode)\n" \
-	"      --inode DEV:INO     a file by device (MAJ:MIN) and inode, also\n" \
-	"                          one unlinked since it was opened\n" \
-	"      --under DIR         files open under DIR, by path (lsof +D)\n" \
+	"  PATH...                descriptors of that file (device and inode)\n" \
+	"      --inode DEV:INO    a file by device (MAJ:MIN) and inode, also\n" \
+	"                         one unlinked since it was opened\n" \
+	"      --under DIR        files open under DIR, by path (lsof +D)\n" \
 	"  -i [4|6][PROTO][@HOST][:PORT[-PORT][,...]]\n" \
-	"                          Internet sockets, as lsof -i (alone: all);\n" \
-	"                          PORT a number or a service name\n" \
-	"  -U                      unix sockets\n" \
-	"      --listening         listening sockets (and bound UDP ones)\n" \
-	"  -s STATE[,STATE]        sockets in these states (LISTEN, ...)\n" \
-	"  -c COMMAND|/REGEX/      commands starting with COMMAND, or matching\n" \
-	"  -u USER|UID|^USER[,...] processes of these users; ^ excludes\n" \
-	"  -d FD-LIST              descriptors: 0-2,10; ^N excludes\n" \
-	"      --type TYPE[,TYPE]  descriptors of these types (REG, SOCK, ...)\n" \
-	"  -Q, --filter EXPR       rows where EXPR holds (lsfd's language)\n" \
+	"                         Internet sockets, as lsof -i (alone: all);\n" \
+	"                         PORT a number or a service name\n" \
+	"  -U                     unix sockets\n" \
+	"      --listening        listening sockets (and bound UDP ones)\n" \
+	"  -s STATE[,STATE]       sockets in these states (LISTEN, ...)\n" \
+	"  -c COMMAND|/REGEX/     commands starting with COMMAND, or matching\n" \
+	"  -u USER|UID|^USER[,...]\n" \
+	"                         processes of these users; ^ excludes\n" \
+	"  -d FD-LIST             descriptors: 0-2,10; ^N excludes\n" \
+	"      --type TYPE[,TYPE]\n" \
+	"                         descriptors of these types (REG, SOCK, ...)\n" \
+	"  -Q, --filter EXPR      rows where EXPR holds (lsfd's language)\n" \
 	"Results:\n" \
-	"  -t, --terse             process IDs only, one per line\n" \
+	"  -t, --terse            process IDs only, one per line\n" \
 	"      --summary[=only|append|never]\n" \
-	"                          counts per type, processes, counters and\n" \
-	"                          each process's headroom (open / soft limit)\n" \
-	"  -C, --counter NAME:EXPR count rows where EXPR holds, for --summary\n"
+	"                         counts per type, processes, counters and\n" \
+	"                         each process's headroom (open / soft limit)\n" \
+	"  -C, --counter NAME:EXPR\n" \
+	"                         count rows where EXPR holds, for --summary\n"
 
 struct query;
 
