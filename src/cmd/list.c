@@ -2049,6 +2049,7 @@ static void count_rows(struct list_control *ctl, struct summary *s)
 
 	for (pi = 0; pi < ctl->nprocs; pi++) {
 		const struct fd_proc *p = &ctl->procs[pi];
+		int pin;
 
 		if (p->n == 0)
 			continue;
@@ -2058,7 +2059,10 @@ static void count_rows(struct list_control *ctl, struct summary *s)
 			summary_count_row(s, list_cell(&r, COL_TYPE, buf, sizeof(buf)),
 					  query_get, &r);
 		}
-		summary_add_process(s, ctl->proc_root, p->pid, p->comm);
+		pin = fd_proc_repin(ctl->proc_root, p);
+		summary_add_process(s, pin, p->pid, p->comm);
+		if (pin >= 0)
+			close(pin);
 	}
 }
 
