@@ -749,7 +749,7 @@ static void *print_chunk(void *arg)
  * padded with blanks to the column's width (on the left when right-
  * aligned), one blank between columns, a left-aligned last column not
  * padded; a multi-line cell goes on on the next lines, whose other cells
- * are blank (nothing at all in the last column).  check_output compares
+ * are blank (nothing at all in the last column).  check_table compares
  * every layout with libsmartcols' own. */
 struct out_buf {
 	char *s;

@@ -646,9 +646,9 @@ START_TEST(test_demos_help)
 }
 END_TEST
 
-Suite *demos_suite(void)
+Suite *cmd_demo_suite(void)
 {
-	Suite *s = suite_create("demos");
+	Suite *s = suite_create("cmd_demo");
 	TCase *tc = tcase_create("demos");
 	int n = (int)(sizeof(starts) / sizeof(starts[0]));
 

@@ -350,9 +350,9 @@ START_TEST(test_limits_pid_list_is_one_process)
 }
 END_TEST
 
-Suite *limits_suite(void)
+Suite *cmd_limits_suite(void)
 {
-	Suite *s = suite_create("limits");
+	Suite *s = suite_create("cmd_limits");
 	TCase *tc = tcase_create("integration");
 
 	tcase_set_timeout(tc, 60);
