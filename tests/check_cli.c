@@ -457,6 +457,25 @@ START_TEST(test_colour_only_on_a_terminal)
 		ck_assert_msg(strchr(out, '\033') == NULL, "alloc: colour with NO_COLOR");
 		free(out);
 	}
+	/* watch redraws its status lines with cursor moves: on a terminal,
+	 * never on a dumb one. */
+	{
+		char pid[16];
+		char *w[] = { (char *)"fdscope", (char *)"watch", (char *)"-p",
+			      pid, (char *)"--interval", (char *)"0.1",
+			      (char *)"--count", (char *)"3", NULL };
+
+		snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+		out = run_on_terminal(colour, w);
+		ck_assert_msg(strstr(out, "\033[") != NULL, "watch: no redraw: %s",
+			      out);
+		free(out);
+		out = run_on_terminal(dumb, w);
+		ck_assert_msg(strchr(out, '\033') == NULL,
+			      "watch: control sequences with TERM=dumb: %s", out);
+		ck_assert(strstr(out, "open, soft limit") != NULL);
+		free(out);
+	}
 	/* Not a terminal. */
 	setenv("TERM", "xterm", 1);
 	run_fdscope(&r, "list", "-o", "FD,TYPE", NULL);

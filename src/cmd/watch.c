@@ -23,6 +23,7 @@
 #include "out/escape.h"
 #include "net/attach.h"
 #include "out/jsonw.h"
+#include "out/table.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
 #include "proc/procfs.h"
@@ -530,7 +531,7 @@ static int watch_run(const struct cli_env *env, int argc, char **argv)
 	ret = parse_args(&ctl, argc, argv);
 	if (ret != EXIT_OK || ctl.help)
 		return ctl.help ? cmd_help(&cmd_watch) : ret;
-	ctl.tty = !ctl.json && isatty(STDOUT_FILENO);
+	ctl.tty = !ctl.json && out_term_controls();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;	/* no SA_RESTART: the sleep ends */
 	sigemptyset(&sa.sa_mask);

@@ -113,12 +113,21 @@ int out_select(const struct out_column *cols, size_t ncols,
 	return 0;
 }
 
-bool out_use_color(void)
+bool out_term_dumb(void)
 {
 	const char *term = getenv("TERM");
 
-	return isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL &&
-		(term == NULL || strcmp(term, "dumb") != 0);
+	return term != NULL && strcmp(term, "dumb") == 0;
+}
+
+bool out_term_controls(void)
+{
+	return isatty(STDOUT_FILENO) && !out_term_dumb();
+}
+
+bool out_use_color(void)
+{
+	return getenv("NO_COLOR") == NULL && out_term_controls();
 }
 
 static int scols_json_type(enum out_json_type t)
