@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "cli/command.h"
+#include "cliexit.h"
 #include "testutil.h"
 
 START_TEST(test_find_command_is_exact)
@@ -47,21 +48,6 @@ START_TEST(test_suggest_command)
 END_TEST
 
 /* ---- exit statuses, pinned by Check ----------------------------------- */
-
-/* Runs the dispatcher in this (forked) test process, as main would. */
-static void exit_with_cli(const char *const *args)
-{
-	char *argv[16];
-	int argc = 0;
-
-	argv[argc++] = (char *)"fdscope";
-	while (*args && argc < 15)
-		argv[argc++] = strdup(*args++);
-	argv[argc] = NULL;
-	ck_assert(freopen("/dev/null", "w", stdout) != NULL);
-	ck_assert(freopen("/dev/null", "w", stderr) != NULL);
-	exit(cli_main(argc, argv));
-}
 
 /* Out-of-range and malformed values of every command's options, and
  * mistyped commands: each is a usage error, 2. */
@@ -110,7 +96,7 @@ static const char *const usage_cases[][8] = {
 
 START_TEST(test_usage_errors_exit_2)
 {
-	exit_with_cli(usage_cases[_i]);
+	cli_exit_with(usage_cases[_i]);
 }
 END_TEST
 
@@ -127,7 +113,7 @@ static const char *const ok_cases[][4] = {
 
 START_TEST(test_version_and_help_exit_0)
 {
-	exit_with_cli(ok_cases[_i]);
+	cli_exit_with(ok_cases[_i]);
 }
 END_TEST
 

@@ -14,20 +14,9 @@ START_TEST(test_cmd_watch_samples_a_child)
 {
 	struct run_result r;
 	char pid_s[16], want[64];
-	int p[2];
-	pid_t pid;
+	int release;
+	pid_t pid = fork_waiter(&release, NULL);
 
-	ck_assert_int_eq(pipe(p), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		char c;
-
-		close(p[1]);
-		(void)!read(p[0], &c, 1);
-		_exit(0);
-	}
-	close(p[0]);
 	snprintf(pid_s, sizeof(pid_s), "%ld", (long)pid);
 	run_fdscope(&r, "watch", "-p", pid_s, "--interval", "0.2", "--count",
 		    "2", "-J", NULL);
@@ -39,7 +28,7 @@ START_TEST(test_cmd_watch_samples_a_child)
 	ck_assert(strstr(r.out, "\"event\":\"summary\"") != NULL);
 	ck_assert(strstr(r.out, "\"opened\":0,\"closed\":0,") != NULL);
 	run_result_release(&r);
-	close(p[1]);
+	close(release);
 	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
 }
 END_TEST

@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cliexit.h"
 #include "query/counter.h"
-#include "testutil.h"
 
 START_TEST(test_summary_modes_and_counters)
 {
@@ -29,32 +29,27 @@ START_TEST(test_summary_modes_and_counters)
 }
 END_TEST
 
+static void soft_limit_300(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		_exit(1);
+	rl.rlim_cur = 300;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		_exit(1);
+}
+
 /* A child with a soft limit of 300: the headroom says what /proc does. */
 START_TEST(test_summary_headroom_of_a_child)
 {
-	struct rlimit rl;
 	struct run_result r;
 	char pid_s[16], want[64];
-	int p[2];
 	size_t open_now;
 	const char *h;
-	pid_t pid;
+	int release;
+	pid_t pid = fork_waiter(&release, soft_limit_300);
 
-	ck_assert_int_eq(pipe(p), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		char c;
-
-		close(p[1]);
-		ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
-		rl.rlim_cur = 300;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-			_exit(1);
-		(void)!read(p[0], &c, 1);
-		_exit(0);
-	}
-	close(p[0]);
 	snprintf(pid_s, sizeof(pid_s), "%ld", (long)pid);
 	/* Until the child has lowered its limit. */
 	for (int i = 0; i < 200; i++) {
@@ -74,7 +69,7 @@ START_TEST(test_summary_headroom_of_a_child)
 	snprintf(want, sizeof(want), "\"headroom\": %zu,", 300 - open_now);
 	ck_assert_msg(strstr(h, want) != NULL, "%s not in %s", want, h);
 	run_result_release(&r);
-	close(p[1]);
+	close(release);
 	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
 }
 END_TEST

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cliexit.h"
 #include "proc/procfs.h"
 
 START_TEST(test_fdinfo_all_fields)
@@ -288,7 +289,7 @@ START_TEST(test_stat_start_time_after_odd_comm)
 {
 	unsigned long long t, self, task, child = 0;
 	char rel[64];
-	int piddir, taskdir, p[2];
+	int piddir, taskdir, release;
 	pid_t pid;
 
 	ck_assert_int_eq(stat_parse_start_time(stat_live, &t), 0);
@@ -304,22 +305,12 @@ START_TEST(test_stat_start_time_after_odd_comm)
 	ck_assert_uint_eq(task, self);
 	close(taskdir);
 	close(piddir);
-	ck_assert_int_eq(pipe(p), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		char c;
-
-		close(p[1]);
-		(void)!read(p[0], &c, 1);
-		_exit(0);
-	}
-	close(p[0]);
+	pid = fork_waiter(&release, NULL);
 	piddir = procfs_open_pid("/proc", pid);
 	ck_assert_int_ge(piddir, 0);
 	ck_assert_int_eq(procfs_start_time_at(piddir, &child), 0);
 	close(piddir);
-	close(p[1]);
+	close(release);
 	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
 	ck_assert_uint_ge(child, self);
 }

@@ -1,8 +1,10 @@
 /* The helpers of cliexit.h. */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cliexit.h"
@@ -37,6 +39,28 @@ const struct json *demo_step(const struct json *doc, const char *name,
 		}
 	}
 	return NULL;
+}
+
+pid_t fork_waiter(int *release, void (*setup)(void))
+{
+	int p[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char c;
+
+		close(p[1]);
+		if (setup)
+			setup();
+		(void)!read(p[0], &c, 1);
+		_exit(0);
+	}
+	close(p[0]);
+	*release = p[1];
+	return pid;
 }
 
 struct json *demo_json(const char *const *args)

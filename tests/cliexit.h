@@ -4,6 +4,8 @@
 #ifndef FDSCOPE_TESTS_CLIEXIT_H
 #define FDSCOPE_TESTS_CLIEXIT_H
 
+#include <sys/types.h>
+
 #include "testutil.h"
 
 /* Runs cli_main with "fdscope" and args (NULL-terminated), stdout and
@@ -14,6 +16,10 @@ void cli_exit_with(const char *const *args) __attribute__((noreturn));
  * NULL; *index is set to its position among all steps when not NULL. */
 const struct json *demo_step(const struct json *doc, const char *name,
 			     size_t n, size_t *index);
+
+/* Forks a child that runs setup (when not NULL) and then waits until
+ * *release is closed (or written to), then exits 0. */
+pid_t fork_waiter(int *release, void (*setup)(void));
 
 /* Runs fdscope with args (NULL-terminated), asserts status 0, and parses
  * its -J output (free with json_free). */
