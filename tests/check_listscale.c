@@ -1044,7 +1044,7 @@ static size_t kernel_holders(const pid_t *pids, size_t npids,
 			fl = strstr(info, "flags:");
 			ck_assert(fl != NULL && sscanf(fl, "flags: %o", &flags) == 1);
 			ck_assert(n < max);
-			snprintf(out[n], 64, "%ld,%s,%d%c", (long)pids[i], comm, fd,
+			snprintf(out[n], 64, "%ld,%.16s,%d%c", (long)pids[i], comm, fd,
 				 "rwu"[flags & O_ACCMODE]);
 			opid[n] = pids[i];
 			ofd[n] = fd;
