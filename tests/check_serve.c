@@ -282,8 +282,8 @@ START_TEST(test_serve_every_interface_from_the_address)
 		err = drain(p.err, 1000, NULL);
 		/* "*" is the resolver's first passive address: either. */
 		snprintf(want, sizeof(want), "fdscope: warning: listening on "
-			 "every interface (%s as %s", hosts[i],
-			 strchr(hosts[i], ':') ? "[::]:" : "0.0.0.0:");
+			 "every interface (%.32s as %s", args[2],
+			 strchr(args[2], ':') ? "[::]:" : "0.0.0.0:");
 		if (strcmp(hosts[i], "*") == 0 && strstr(err, "as [::]:"))
 			snprintf(want, sizeof(want), "fdscope: warning: listening "
 				 "on every interface (* as [::]:");
