@@ -1,8 +1,10 @@
 #!/bin/sh
 # Issue 16's bench case: one `fdscope watch` tick on a large table that does
-# not change, against one full `fdscope list -p`.  A tick reads numbers and
-# link texts only; the first sample decodes everything (as list does), so a
-# tick is (watch of 11 samples - watch of 1 sample) / 10, interval 0.
+# not change, against one full `fdscope list -p`.  A tick looks once at each
+# descriptor (statx of a path, readlink of anything else) and counts the
+# table by the fd directory's size, listing it only when something changed;
+# the first sample decodes everything (as list does), so a tick is
+# (watch of 11 samples - watch of 1 sample) / 10, interval 0.
 #
 # Environment: FDSCOPE_BIN, BENCH_DIR (holder, timer), BENCH_ROUNDS,
 # BENCH_TMP (bench/run.sh sets them); BENCH_WATCH_N descriptors (default

@@ -134,7 +134,16 @@ START_TEST(test_limits_text_output)
 	ck_assert_int_eq(r.status, 0);
 	ck_assert(strstr(r.out, "SOFT") != NULL && strstr(r.out, "HEADROOM") != NULL);
 	if (strcmp(getenv("FDSCOPE_HAVE_LIBCAP") ? getenv("FDSCOPE_HAVE_LIBCAP") : "", "yes") != 0)
+		ck_assert(strstr(r.out, "CAPABILITIES        not examined") != NULL);
+	run_result_release(&r);
+	/* The table gets a word; -J the whole reason. */
+	run_fdscope(&r, "limits", "-o", "capabilities", "-J", NULL);
+	ck_assert_int_eq(r.status, 0);
+	if (strcmp(getenv("FDSCOPE_HAVE_LIBCAP") ? getenv("FDSCOPE_HAVE_LIBCAP") : "", "yes") != 0)
 		ck_assert(strstr(r.out, "not examined: fdscope was built without libcap") != NULL);
+	else
+		ck_assert(strstr(r.out, "\"effective set, read with libcap\"") != NULL ||
+			  strstr(r.out, "\"libcap could not read them\"") != NULL);
 	run_result_release(&r);
 	run_fdscope(&r, "limits", "-o", "soft,hard", "-J", NULL);
 	ck_assert_int_eq(r.status, 0);
@@ -351,6 +360,84 @@ START_TEST(test_limits_pid_list_is_one_process)
 }
 END_TEST
 
+/* The descriptions of the rows, each joined back into one line: in text
+ * cut at column 28 + FIELD/VALUE widths, continuation lines start with
+ * spaces.  Returns how many rows were found. */
+static size_t limits_descriptions(const char *out, char desc[][256],
+				  size_t max, size_t *widest)
+{
+	const char *head = strstr(out, "DESCRIPTION"), *p = out;
+	size_t col, n = 0;
+
+	ck_assert(head != NULL);
+	col = (size_t)(head - out);
+	*widest = 0;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		*widest = len > *widest ? len : *widest;
+		if (p != out && len > col) {
+			bool cont = p[0] == ' ';
+
+			if (!cont)
+				ck_assert(++n <= max);
+			ck_assert(n > 0);
+			if (cont)
+				strncat(desc[n - 1], " ", 255 - strlen(desc[n - 1]));
+			strncat(desc[n - 1], p + col,
+				len - col < 255 - strlen(desc[n - 1]) ?
+				len - col : 255 - strlen(desc[n - 1]));
+		}
+		p += len + (nl != NULL);
+	}
+	return n;
+}
+
+/* At 80 and 60 columns no line is wider, and every description, joined
+ * again, is the one printed unwrapped: no word was split. */
+START_TEST(test_limits_fit_columns_without_splitting_words)
+{
+	static char whole[32][256], fitted[32][256];
+	char bin[4096], env[16], *argv[] = { "/usr/bin/env", env, bin, "limits",
+						 NULL };
+	struct run_result r;
+	size_t n, m, widest, i, k;
+
+	snprintf(bin, sizeof(bin), "%s", fdscope_bin());
+	memset(whole, 0, sizeof(whole));
+	{
+		char *plain[] = { "/usr/bin/env", "-u", "COLUMNS", bin, "limits", NULL };
+
+		/* Off a terminal without COLUMNS: nothing is wrapped. */
+		run_argv(&r, plain, 20);
+	}
+	ck_assert_int_eq(r.status, 0);
+	n = limits_descriptions(r.out, whole, 32, &widest);
+	ck_assert_msg(widest > 80, "the unwrapped table is only %zu wide: "
+		      "nothing to test", widest);
+	run_result_release(&r);
+	for (k = 0; k < 2; k++) {
+		size_t cols = k == 0 ? 80 : 60;
+
+		memset(fitted, 0, sizeof(fitted));
+		snprintf(env, sizeof(env), "COLUMNS=%zu", cols);
+		run_argv(&r, argv, 20);
+		ck_assert_int_eq(r.status, 0);
+		m = limits_descriptions(r.out, fitted, 32, &widest);
+		ck_assert_msg(widest <= cols, "a line of %zu columns at %zu",
+			      widest, cols);
+		ck_assert_uint_eq(m, n);
+		for (i = 0; i < n; i++)
+			ck_assert_str_eq(fitted[i], whole[i]);
+		/* CAPABILITIES' value is a word, VALUE stays narrow. */
+		ck_assert_msg(strstr(r.out, "set, read with libcap") == NULL,
+			      "the long CAPABILITIES value is in the table");
+		run_result_release(&r);
+	}
+}
+END_TEST
+
 /* The exit statuses of the command, run by the dispatcher in the forked
  * test process: 0 done, 1 a runtime failure, 2 a usage error. */
 static const char *const cmd_limits_exit_cases[][4] = {
@@ -376,6 +463,7 @@ Suite *cmd_limits_suite(void)
 	tcase_add_test(tc, test_limits_of_a_child_match_proc);
 	tcase_add_test(tc, test_limits_self_matches_getrlimit);
 	tcase_add_test(tc, test_limits_text_output);
+	tcase_add_test(tc, test_limits_fit_columns_without_splitting_words);
 	tcase_add_test(tc, test_limits_set_changes_a_child);
 	tcase_add_test(tc, test_limits_set_refusals_name_the_rule);
 	tcase_add_test(tc, test_limits_errors);

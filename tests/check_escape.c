@@ -11,11 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "out/escape.h"
+#include "out/jsonw.h"
 #include "testutil.h"
 
 /* U+009B (CSI as UTF-8), U+202E (right-to-left override), U+200B, U+FEFF,
@@ -220,6 +223,17 @@ static pid_t start_holder(const char *comm, const char *path, int *ctl)
 	return pid;
 }
 
+/* Ends a holder (its stdin closed) and removes its file and directory. */
+static void holder_end(int ctl, pid_t child, const char *path, const char *dir)
+{
+	int st;
+
+	close(ctl);
+	ck_assert(waitpid(child, &st, 0) == child);
+	ck_assert(unlink(path) == 0);
+	ck_assert(rmdir(dir) == 0);
+}
+
 #define NAME_BYTES "n" CSI8 RLO "x" ZWSP CJK "\\" "\x1b" "\xff" " q"
 #define COMM_BYTES "c" CSI8 RLO "m"
 
@@ -229,7 +243,7 @@ START_TEST(test_list_name_and_command_bytes)
 	struct run_result r;
 	struct json *doc;
 	const struct json *row;
-	int ctl, fd, st;
+	int ctl, fd;
 	pid_t child;
 
 	ck_assert(mkdtemp(dir) != NULL);
@@ -307,10 +321,259 @@ START_TEST(test_list_name_and_command_bytes)
 	ck_assert(strstr(r.out, "\\u200b\\u4e2d\\\\") != NULL);
 	run_result_release(&r);
 
-	close(ctl);
-	ck_assert(waitpid(child, &st, 0) == child);
+	holder_end(ctl, child, path, dir);
+}
+END_TEST
+
+/* ENDPOINTS names the other end's holders by PID, COMMAND and FD: with a
+ * hostile command on both ends of a unix socket whose path holds ESC and
+ * U+202E, the table escapes each element and JSON gives the exact string,
+ * escaped for JSON only (\u001b, \u202e, not the table's \x1b). */
+#define EP_COMM "e\x1b[31m" RLO "z"
+#define EP_SOCK "s\x1b]0;" RLO
+
+static pid_t start_pair_holder(const char *path, int *ctl)
+{
+	int p[2], ready[2];
+	char c = 0;
+	pid_t pid;
+
+	ck_assert(pipe(p) == 0 && pipe(ready) == 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		int l = socket(AF_UNIX, SOCK_STREAM, 0);
+		int cl = socket(AF_UNIX, SOCK_STREAM, 0), acc;
+
+		close(p[1]);
+		close(ready[0]);
+		if (strlen(path) >= sizeof(a.sun_path))
+			_exit(1);
+		memcpy(a.sun_path, path, strlen(path) + 1);
+		if (l < 0 || cl < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+		    listen(l, 1) < 0 ||
+		    connect(cl, (struct sockaddr *)&a, sizeof(a)) < 0)
+			_exit(1);
+		acc = accept(l, NULL, NULL);
+		if (acc < 0 || dup2(l, 20) < 0 || dup2(cl, 21) < 0 ||
+		    dup2(acc, 22) < 0)
+			_exit(1);
+		/* One descriptor each: ENDPOINTS lists every holder. */
+		close(l);
+		close(cl);
+		close(acc);
+		prctl(PR_SET_NAME, EP_COMM);
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		while (read(p[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(p[0]);
+	close(ready[1]);
+	ck_assert_msg(read(ready[0], &c, 1) == 1, "the socket holder failed");
+	close(ready[0]);
+	*ctl = p[1];
+	return pid;
+}
+
+START_TEST(test_endpoints_hostile_names_text_and_json)
+{
+	char dir[] = "/tmp/fdscope-escape-XXXXXX", path[256], pid[32], want[128];
+	struct run_result r;
+	struct json *doc;
+	const struct json *row, *ep;
+	int ctl;
+	pid_t child;
+
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/%s", dir, EP_SOCK);
+	child = start_pair_holder(path, &ctl);
+	snprintf(pid, sizeof(pid), "%ld", (long)child);
+
+	setenv("LC_ALL", "C.UTF-8", 1);
+	run_fdscope(&r, "list", "-p", pid, "-n", "-o", "FD,ENDPOINTS,NAME", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	assert_inert("ENDPOINTS table", r.out, r.out_len, false);
+	snprintf(want, sizeof(want), " %s,e\\x1b[31m\\u{202e}z,22u ", pid);
+	ck_assert_msg(strstr(r.out, want) != NULL, "no '%s' in: %s", want, r.out);
+	ck_assert_msg(strstr(r.out, "/s\\x1b]0;\\u{202e}") != NULL, "NAME: %s",
+		      r.out);
+	run_result_release(&r);
+
+	run_fdscope(&r, "list", "-p", pid, "-J", "-o", "FD,ENDPOINTS,NAME", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	assert_inert("ENDPOINTS JSON", r.out, r.out_len, false);
+	snprintf(want, sizeof(want), "\"%s,e\\u001b[31m\\u202ez,22u\"", pid);
+	ck_assert_msg(strstr(r.out, want) != NULL, "no '%s' in: %s", want, r.out);
+	ck_assert_msg(strstr(r.out, "\\\\x1b") == NULL &&
+		      strstr(r.out, "\\\\u{") == NULL, "text escaping in JSON: %s",
+		      r.out);
+	doc = json_parse(r.out);
+	ck_assert(doc != NULL);
+	row = json_find_fd(doc, 21);
+	ck_assert(row != NULL);
+	ep = json_get(row, "endpoints");
+	ck_assert(ep != NULL && ep->kind == JSON_ARRAY && ep->n == 1);
+	snprintf(want, sizeof(want), "%s,%s,22u", pid, EP_COMM);
+	ck_assert_str_eq(json_at(ep, 0)->str, want);
+	ck_assert(strstr(json_str(row, "name"), path) != NULL);
+	json_free(doc);
+	run_result_release(&r);
+
+	/* C locale: every non-ASCII byte as \xHH in the table, and JSON
+	 * spells U+202E out. */
+	setenv("LC_ALL", "C", 1);
+	run_fdscope(&r, "list", "-p", pid, "-o", "FD,ENDPOINTS", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	assert_inert("ENDPOINTS table (C)", r.out, r.out_len, true);
+	ck_assert(strstr(r.out, "e\\x1b[31m\\xe2\\x80\\xaez,22u") != NULL);
+	run_result_release(&r);
+	run_fdscope(&r, "list", "-p", pid, "-J", "-o", "FD,ENDPOINTS", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	assert_inert("ENDPOINTS JSON (C)", r.out, r.out_len, true);
+	ck_assert(strstr(r.out, "e\\u001b[31m\\u202ez,22u\"") != NULL);
+	run_result_release(&r);
+	setenv("LC_ALL", "C.UTF-8", 1);
+
+	holder_end(ctl, child, path, dir);
+}
+END_TEST
+
+/* The hand-written JSON (exec -J, watch -J) by the same rule as the
+ * table's: exact bytes, JSON escaping once, from raw or text-form input. */
+START_TEST(test_jsonw_one_rule)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	use_locale("C.UTF-8");
+	f = open_memstream(&buf, &len);
+	ck_assert(f != NULL);
+	jsonw_str(f, "a\x1b[2J" RLO "b" CSI8 ZWSP "\"\\" CJK);
+	putc(' ', f);
+	jsonw_escaped(f, "a\\x1b[2J\\u{202e}b\\u{009b}\\u{200b}\"\\\\" CJK);
+	putc(' ', f);
+	jsonw_kv_escaped(f, 1, "k", NULL);
+	ck_assert(fclose(f) == 0);
+	ck_assert_str_eq(buf, "\"a\\u001b[2J\\u202eb\\u009b\\u200b\\\"\\\\" CJK
+			 "\" \"a\\u001b[2J\\u202eb\\u009b\\u200b\\\"\\\\" CJK
+			 "\" \"k\":null");
+	free(buf);
+}
+END_TEST
+
+/* exec -J names a descriptor by its exact path, JSON-escaped. */
+START_TEST(test_exec_json_name_exact)
+{
+	char dir[] = "/tmp/fdscope-escape-XXXXXX", path[256];
+	struct run_result r;
+	int fd;
+
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/f\x1b]0;" RLO "x", dir);
+	fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	ck_assert(fd >= 0);
+	close(fd);
+	setenv("LC_ALL", "C.UTF-8", 1);
+	run_fdscope(&r, "exec", "-J", "--", "sh", "-c",
+		    "exec 7< \"$1\"; exec true", "sh", path, NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	assert_inert("exec -J", r.err, r.err_len, false);
+	ck_assert_msg(strstr(r.err, "/f\\u001b]0;\\u202ex\"") != NULL, "%s", r.err);
+	ck_assert_msg(strstr(r.err, "\\\\x1b") == NULL, "%s", r.err);
+	run_result_release(&r);
 	ck_assert(unlink(path) == 0);
 	ck_assert(rmdir(dir) == 0);
+}
+END_TEST
+
+/* watch (text and JSON Lines) and metrics name a process by its command
+ * and a descriptor by its path: both hostile here, the path opened while
+ * watch samples so that its '+' line names it. */
+#define W_COMM "w" CSI8 RLO "\x1b]0;"
+#define W_NAME "f\x1b[2J" RLO CSI8 "\x07"
+
+static pid_t start_late_opener(const char *path, int *ctl)
+{
+	int p[2];
+	pid_t pid;
+
+	ck_assert(pipe(p) == 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		char c;
+		int fd;
+
+		close(p[1]);
+		prctl(PR_SET_NAME, W_COMM);
+		usleep(400 * 1000);
+		fd = open(path, O_RDONLY);
+		if (fd < 0 || dup2(fd, 9) < 0)
+			_exit(1);
+		while (read(p[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(p[0]);
+	*ctl = p[1];
+	return pid;
+}
+
+START_TEST(test_watch_and_metrics_hostile_command_and_path)
+{
+	char dir[] = "/tmp/fdscope-escape-XXXXXX", path[256], pid[32];
+	struct run_result r;
+	int ctl, fd, st;
+	pid_t child;
+
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/%s", dir, W_NAME);
+	fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	ck_assert(fd >= 0);
+	close(fd);
+	setenv("LC_ALL", "C.UTF-8", 1);
+
+	child = start_late_opener(path, &ctl);
+	snprintf(pid, sizeof(pid), "%ld", (long)child);
+	run_fdscope(&r, "watch", "-p", pid, "--interval", "0.1", "--count", "12",
+		    NULL);
+	ck_assert_msg(r.status == 0, "watch: status %d: %s", r.status, r.err);
+	assert_inert("watch", r.out, r.out_len, false);
+	ck_assert_msg(strstr(r.out, " w\\u{009b}\\u{202e}\\x1b]0;: ") != NULL,
+		      "watch: command: %s", r.out);
+	ck_assert_msg(strstr(r.out, "+ 9 REG ") != NULL &&
+		      strstr(r.out, "/f\\x1b[2J\\u{202e}\\u{009b}\\x07\n") != NULL,
+		      "watch: path: %s", r.out);
+	run_result_release(&r);
+
+	run_fdscope(&r, "metrics", "-p", pid, NULL);
+	ck_assert_msg(r.status == 0, "metrics: status %d: %s", r.status, r.err);
+	assert_inert("metrics", r.out, r.out_len, false);
+	/* The text form, then the format's doubling of the backslash. */
+	ck_assert_msg(strstr(r.out, "comm=\"w\\\\u{009b}\\\\u{202e}"
+			     "\\\\x1b]0;\"") != NULL, "metrics: %s", r.out);
+	run_result_release(&r);
+	close(ctl);
+	ck_assert(waitpid(child, &st, 0) == child);
+
+	/* JSON Lines: the exact strings, JSON-escaped. */
+	child = start_late_opener(path, &ctl);
+	snprintf(pid, sizeof(pid), "%ld", (long)child);
+	run_fdscope(&r, "watch", "-p", pid, "--interval", "0.1", "--count", "12",
+		    "-J", NULL);
+	ck_assert_msg(r.status == 0, "watch -J: status %d: %s", r.status, r.err);
+	assert_inert("watch -J", r.out, r.out_len, false);
+	ck_assert_msg(strstr(r.out, "\"command\":\"w\\u009b\\u202e\\u001b]0;\"")
+		      != NULL, "watch -J: command: %s", r.out);
+	ck_assert_msg(strstr(r.out, "/f\\u001b[2J\\u202e\\u009b\\u0007\"")
+		      != NULL, "watch -J: path: %s", r.out);
+	ck_assert(strstr(r.out, "\\\\x1b") == NULL);
+	run_result_release(&r);
+	holder_end(ctl, child, path, dir);
 }
 END_TEST
 
@@ -392,10 +655,14 @@ Suite *escape_suite(void)
 	tcase_add_test(tc, test_escape_into_truncates_at_whole_character);
 	tcase_add_test(tc, test_escape_json_literal);
 	tcase_add_test(tc, test_escape_raw_form);
+	tcase_add_test(tc, test_jsonw_one_rule);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("written");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_list_name_and_command_bytes);
+	tcase_add_test(tc, test_endpoints_hostile_names_text_and_json);
+	tcase_add_test(tc, test_exec_json_name_exact);
+	tcase_add_test(tc, test_watch_and_metrics_hostile_command_and_path);
 	tcase_add_test(tc, test_tmpdir_escaped_in_every_demo);
 	tcase_add_test(tc, test_exchange_message_escaped);
 	suite_add_tcase(s, tc);

@@ -117,6 +117,62 @@ START_TEST(test_hosts_and_paths_are_escaped)
 }
 END_TEST
 
+/* Paths from the environment, echoed when they cannot be used: a TMPDIR
+ * under which no private directory can be made (every demo), and a
+ * FDSCOPE_PROC_ROOT that cannot be read. */
+START_TEST(test_environment_paths_are_escaped)
+{
+	static const struct hostile_case tmpdir_cases[] = {
+		{ 1, { "open", "file" } },
+		{ 1, { "open", "fifo" } },
+		{ 1, { "open", "--hold=1", "null" } },
+		{ 1, { "alloc" } },
+		{ 1, { "recycle" } },
+		{ 1, { "tables" } },
+		{ 1, { "demo" } },
+	};
+	static const struct hostile_case root_cases[] = {
+		{ 1, { "list", "-a" } },
+		{ 0, { "metrics" } },
+	};
+	size_t i;
+
+	setenv("TMPDIR", "/nonexistent/" HOSTILE, 1);
+	for (i = 0; i < sizeof(tmpdir_cases) / sizeof(tmpdir_cases[0]); i++)
+		run_case(&tmpdir_cases[i]);
+	unsetenv("TMPDIR");
+	setenv("FDSCOPE_PROC_ROOT", "/nonexistent/" HOSTILE, 1);
+	for (i = 0; i < sizeof(root_cases) / sizeof(root_cases[0]); i++)
+		run_case(&root_cases[i]);
+	unsetenv("FDSCOPE_PROC_ROOT");
+}
+END_TEST
+
+/* list's arguments that name something: a column, a user, a descriptor
+ * list, a path to look up or search under, a shell, a limit. */
+START_TEST(test_list_and_other_arguments_are_escaped)
+{
+	static const struct hostile_case cases[] = {
+		{ 2, { "list", "-o", HOSTILE } },
+		{ 2, { "list", "-J", "-o", HOSTILE } },
+		{ 2, { "list", "-u", HOSTILE } },
+		{ 2, { "list", "-d", HOSTILE } },
+		{ 1, { "list", "-t", HOSTILE } },
+		{ 1, { "list", "-i", HOSTILE } },
+		{ 2, { "list", "--under", HOSTILE } },
+		{ 1, { "list", "/nonexistent/" HOSTILE } },
+		{ 2, { "limits", "--set", HOSTILE } },
+		{ 2, { "exec", "--allow", HOSTILE, "--", "true" } },
+		{ 2, { "completion", HOSTILE } },
+		{ 2, { "demo", HOSTILE } },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&cases[i]);
+}
+END_TEST
+
 Suite *escaping_suite(void)
 {
 	Suite *s = suite_create("escaping");
@@ -126,6 +182,8 @@ Suite *escaping_suite(void)
 	tcase_add_test(tc, test_stray_operand_is_escaped);
 	tcase_add_test(tc, test_option_values_are_escaped);
 	tcase_add_test(tc, test_hosts_and_paths_are_escaped);
+	tcase_add_test(tc, test_environment_paths_are_escaped);
+	tcase_add_test(tc, test_list_and_other_arguments_are_escaped);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,6 +11,7 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <signal.h>
 #include <stdio.h>
@@ -341,9 +342,11 @@ START_TEST(test_exec_keeps_a_group_stop_until_sigcont)
 }
 END_TEST
 
-/* fdscope started with a seccomp filter that refuses ptrace with EPERM,
- * as a container's profile does. */
-START_TEST(test_exec_explains_a_refused_ptrace)
+/* Runs `fdscope exec -- /bin/true` under a seccomp filter that refuses
+ * ptrace with EPERM, as a container's profile (or Yama) does, with
+ * FDSCOPE_PROC_ROOT set to root when not NULL; returns what it said on
+ * stderr after checking that it exited 1. */
+static char *exec_refused(const char *root)
 {
 	struct sock_filter filter[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
@@ -364,6 +367,8 @@ START_TEST(test_exec_explains_a_refused_ptrace)
 		int fd = open(t.out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
 		dup2(fd, 2);
+		if (root)
+			setenv("FDSCOPE_PROC_ROOT", root, 1);
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
 		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
 			_exit(125);
@@ -374,13 +379,138 @@ START_TEST(test_exec_explains_a_refused_ptrace)
 	ck_assert(WIFEXITED(st));
 	ck_assert_int_eq(WEXITSTATUS(st), 1);
 	err = slurp(t.out);
+	tmpfiles_remove(&t);
+	return err;
+}
+
+/* fdscope's one line is the first; a sanitizer build's LeakSanitizer,
+ * which needs ptrace too, may add its own complaint after it. */
+static void assert_first_line(const char *err, const char *want)
+{
+	const char *nl = strchr(err, '\n');
+
+	ck_assert_msg(nl != NULL && (size_t)(nl - err) == strlen(want) &&
+		      strncmp(err, want, strlen(want)) == 0,
+		      "said: %s\nnot: %s", err, want);
+	ck_assert_msg(strstr(nl, "fdscope:") == NULL, "not one line: %s", err);
+}
+
+START_TEST(test_exec_explains_a_refused_ptrace)
+{
+	char *err = exec_refused(NULL);
+
 	ck_assert_msg(strstr(err, "fdscope: cannot trace the command: ptrace refused") ==
 		      err, "said: %s", err);
-	/* One line of fdscope's (a sanitizer build's LeakSanitizer, which
-	 * needs ptrace too, may add its own complaint after it). */
 	ck_assert_msg(strstr(strchr(err, '\n'), "fdscope:") == NULL, "not one line: %s",
 		      err);
 	free(err);
+}
+END_TEST
+
+/* The Yama branch, on a /proc fixture whose ptrace_scope is 2, then 3 (a
+ * scope of 1 lets a process trace its own child: the refusal is then
+ * the container's, or a missing capability). */
+START_TEST(test_exec_names_yama_and_what_would_allow_it)
+{
+	char root[] = "/tmp/check-exec-yama-XXXXXX", path[128];
+	static const char *const scopes[] = { "2\n", "3\n", "1\n" };
+	static const char *const said[] = {
+		"fdscope: cannot trace the command: ptrace refused by Yama "
+		"(kernel.yama.ptrace_scope is 2; run as root or with "
+		"CAP_SYS_PTRACE, or set it to 1)",
+		"fdscope: cannot trace the command: ptrace refused by Yama "
+		"(kernel.yama.ptrace_scope is 3; 3 forbids ptrace until reboot)",
+		"fdscope: cannot trace the command: ptrace refused (Operation "
+		"not permitted): a container's seccomp profile or a missing "
+		"CAP_SYS_PTRACE forbids it; allow ptrace (e.g. docker run "
+		"--cap-add=SYS_PTRACE) or run fdscope outside",
+	};
+	size_t i;
+
+	ck_assert(mkdtemp(root) != NULL);
+	snprintf(path, sizeof(path), "%s/sys", root);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/sys/kernel", root);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/sys/kernel/yama", root);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/sys/kernel/yama/ptrace_scope", root);
+	for (i = 0; i < ARRAY_LEN(scopes); i++) {
+		FILE *f = fopen(path, "w");
+		char *err;
+
+		ck_assert(f != NULL);
+		fputs(scopes[i], f);
+		ck_assert_int_eq(fclose(f), 0);
+		err = exec_refused(root);
+		assert_first_line(err, said[i]);
+		free(err);
+	}
+	unlink(path);
+	for (i = 0; i < 3; i++) {
+		char *slash = strrchr(path, '/');
+
+		*slash = '\0';
+		ck_assert_int_eq(rmdir(path), 0);
+	}
+	ck_assert_int_eq(rmdir(root), 0);
+}
+END_TEST
+
+/* The command's standard streams are the ones fdscope was given: it reads
+ * fdscope's stdin, and its descriptors 0, 1 and 2 name the very files
+ * (the report goes to a file of its own). */
+START_TEST(test_exec_leaves_the_commands_stdio_its_own)
+{
+	struct tmpfiles t;
+	char in[160], err[160], want[1024], *out;
+	char *args[] = { "exec", "--report", NULL, "--", "/bin/sh", "-c",
+			 "cat; for i in 0 1 2; do readlink /proc/$$/fd/$i; done",
+			 NULL };
+	pid_t pid;
+
+	tmpfiles_make(&t);
+	args[2] = t.report;
+	snprintf(in, sizeof(in), "%s/in", t.dir);
+	snprintf(err, sizeof(err), "%s/err", t.dir);
+	{
+		FILE *f = fopen(in, "w");
+
+		ck_assert(f != NULL);
+		fputs("hello from stdin\n", f);
+		ck_assert_int_eq(fclose(f), 0);
+	}
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int i0 = open(in, O_RDONLY);
+		int o1 = open(t.out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int e2 = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		static char bin[4096];
+		char *argv[16] = { bin };
+
+		snprintf(bin, sizeof(bin), "%s", fdscope_bin());
+		if (i0 < 0 || o1 < 0 || e2 < 0)
+			_exit(126);
+		dup2(i0, 0);
+		dup2(o1, 1);
+		dup2(e2, 2);
+		close_range(3, ~0U, 0);
+		for (int i = 0; args[i]; i++)
+			argv[i + 1] = args[i];
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	ck_assert_int_eq(wait_status(pid, 20), 0);
+	out = slurp(t.out);
+	snprintf(want, sizeof(want), "hello from stdin\n%s\n%s\n%s\n", in, t.out, err);
+	ck_assert_str_eq(out, want);
+	free(out);
+	out = slurp(err);
+	ck_assert_msg(out[0] == '\0', "stderr: %s", out);
+	free(out);
+	unlink(in);
+	unlink(err);
 	tmpfiles_remove(&t);
 }
 END_TEST
@@ -434,10 +564,14 @@ START_TEST(test_exec_escapes_a_hostile_name_once)
 	ck_assert_msg(doc != NULL, "invalid JSON: %s", rep);
 	d = json_at(json_get(json_get(doc, "exec"), "descriptions"), 0);
 	ck_assert(d != NULL);
-	/* The escaper's \x1b, once: not \\x1b. */
-	snprintf(want, sizeof(want), "%s/a\\x1bb", t.dir);
+	/* JSON: the exact name, ESC as \u001b (never the text form's
+	 * \x1b, nor \\x1b). */
+	snprintf(want, sizeof(want), "%s/a\033b", t.dir);
 	ck_assert_str_eq(json_str(d, "name"), want);
+	ck_assert_msg(strstr(rep, "/a\\u001bb\"") != NULL, "%s", rep);
 	json_free(doc);
+	/* Text: the escaper's \x1b, once. */
+	snprintf(want, sizeof(want), "%s/a\\x1bb", t.dir);
 	free(rep);
 	text_args[2] = t.report;
 	ck_assert_int_eq(run_clean(text_args, NULL, 20), 0);
@@ -499,6 +633,8 @@ Suite *exec_suite(void)
 	tcase_add_test(tc, test_exec_forwards_sigterm_to_the_command);
 	tcase_add_test(tc, test_exec_keeps_a_group_stop_until_sigcont);
 	tcase_add_test(tc, test_exec_explains_a_refused_ptrace);
+	tcase_add_test(tc, test_exec_names_yama_and_what_would_allow_it);
+	tcase_add_test(tc, test_exec_leaves_the_commands_stdio_its_own);
 	tcase_add_test(tc, test_exec_follows_200_short_children);
 	tcase_add_test(tc, test_exec_escapes_a_hostile_name_once);
 	tcase_add_test(tc, test_exec_usage_errors);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -262,6 +263,96 @@ START_TEST(test_pinned_process_gone_reads_nothing)
 }
 END_TEST
 
+/* Entry i's link, asserted to be what /proc says of its descriptor. */
+static const char *link_is_procs(const struct fd_proc *p, size_t i)
+{
+	char path[64];
+	static char link[256];
+	ssize_t k;
+
+	snprintf(path, sizeof(path), "/proc/%ld/fd/%d", (long)p->pid, p->fds[i].fd);
+	k = readlink(path, link, sizeof(link) - 1);
+	ck_assert(k > 0);
+	link[k] = '\0';
+	ck_assert_str_eq(fd_entry_link(p, &p->fds[i]), link);
+	return link;
+}
+
+static bool fd_at_least(const void *ctx, int fd)
+{
+	return fd >= *(const int *)ctx;
+}
+
+/* Links alone, another process's table is read a chunk of its directory
+ * at a time (far more entries than one chunk here): every entry's link is
+ * /proc's, and with FDL_NEED_SOCKETS_ONLY only the sockets are kept, each
+ * with its own link, whatever chunk it was in; keep still decides. */
+START_TEST(test_links_read_early_keep_every_link_or_only_sockets)
+{
+	struct rlimit rl;
+	struct fd_proc p;
+	int sp[2], ready[2], n = 0, from = 2500;
+	size_t i, count;
+	char c;
+	pid_t pid;
+
+	ck_assert(getrlimit(RLIMIT_NOFILE, &rl) == 0);
+	if (rl.rlim_cur < 3200 && rl.rlim_max >= 3200)
+		rl.rlim_cur = 3200;
+	if (rl.rlim_cur < 3200) {
+		printf("skip test_links_read_early: RLIMIT_NOFILE below 3200\n");
+		return;
+	}
+	ck_assert(pipe(ready) == 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			_exit(1);
+		for (n = 0; n < 1400; n++)
+			if (open("/dev/null", O_RDONLY) < 0)
+				_exit(2);
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) < 0)
+			_exit(3);
+		for (n = 0; n < 1400; n++)
+			if (open("/dev/null", O_RDONLY) < 0)
+				_exit(4);
+		if (socket(AF_INET, SOCK_STREAM, 0) < from)
+			_exit(5);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(6);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	ck_assert_int_eq(fd_proc_collect(&p, "/proc", pid, FDL_NEED_LINK), 0);
+	ck_assert_uint_eq(p.n, count_pid_fds(pid, NULL));
+	ck_assert_uint_gt(p.n, 2800);
+	for (i = 0, count = 0; i < p.n; i++)
+		count += strncmp(link_is_procs(&p, i), "socket:[", 8) == 0;
+	ck_assert_uint_eq(count, 3);
+	fd_proc_release(&p);
+	ck_assert_int_eq(fd_proc_collect(&p, "/proc", pid,
+					 FDL_NEED_LINK | FDL_NEED_SOCKETS_ONLY), 0);
+	ck_assert_uint_eq(p.n, 3);
+	for (i = 0; i < p.n; i++) {
+		ck_assert_int_eq(strncmp(link_is_procs(&p, i), "socket:[", 8), 0);
+		ck_assert(i == 0 || p.fds[i].fd > p.fds[i - 1].fd);
+	}
+	fd_proc_release(&p);
+	ck_assert_int_eq(fd_proc_collect_some(&p, "/proc", pid,
+					      FDL_NEED_LINK | FDL_NEED_SOCKETS_ONLY,
+					      fd_at_least, &from), 0);
+	ck_assert_uint_eq(p.n, 1);
+	ck_assert_int_ge(p.fds[0].fd, from);
+	fd_proc_release(&p);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+}
+END_TEST
+
 /* A kernel thread, found by the PF_KTHREAD bit of its stat (read here
  * with sscanf, not with fdscope's parser), is said to be one. */
 static pid_t find_kernel_thread(void)
@@ -358,6 +449,7 @@ Suite *fdlist_suite(void)
 	tcase_add_test(tc, test_kernel_thread_is_called_a_kernel_thread);
 	tcase_add_test(tc, test_collect_at_self_leaves_out_the_pin);
 	tcase_add_test(tc, test_pinned_process_gone_reads_nothing);
+	tcase_add_test(tc, test_links_read_early_keep_every_link_or_only_sockets);
 	tcase_add_test(tc, test_worker_alloc_failure_one_message_no_output);
 	tcase_add_test(tc, test_repin_refuses_a_reused_pid);
 	suite_add_tcase(s, tc);

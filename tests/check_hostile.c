@@ -2005,11 +2005,11 @@ START_TEST(test_demo_step_ctrl_c_on_a_terminal)
 		}
 		ck_assert(tcgetattr(master, &before) == 0);
 		for (i = 0; i < enters[k]; i++) {
-			ck_assert_msg(pty_wait_for(master, "-- Enter=next",
+			ck_assert_msg(pty_wait_for(master, "-- Enter=",
 						   &all, &len), "no prompt %d", i + 1);
 			ck_assert(write(master, "\n", 1) == 1);
 		}
-		ck_assert_msg(pty_wait_for(master, "-- Enter=next",
+		ck_assert_msg(pty_wait_for(master, "-- Enter=",
 					   &all, &len), "no prompt before Ctrl-C");
 		ck_assert(write(master, "\x03", 1) == 1);
 		pty_wait_for(master, "\x01never\x01", &all, &len);

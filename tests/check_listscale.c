@@ -1019,7 +1019,7 @@ static size_t kernel_holders(const pid_t *pids, size_t npids,
 	size_t n = 0, i;
 
 	for (i = 0; i < npids; i++) {
-		char path[128], comm[64] = "", info[512];
+		char path[128], comm[24] = "", info[512];
 		FILE *f;
 		int fd;
 

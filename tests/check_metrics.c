@@ -100,6 +100,8 @@ START_TEST(test_prom_writer_escapes_and_prints_inf)
 }
 END_TEST
 
+/* promtool checks the text format and lints it (names, suffixes, HELP):
+ * it must accept the output and have nothing to say. */
 START_TEST(test_metrics_promtool_accepts_the_output)
 {
 	struct run_result r;
@@ -108,7 +110,126 @@ START_TEST(test_metrics_promtool_accepts_the_output)
 	run_fdscope(&r, "metrics", "--all", NULL);
 	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
 	ck_assert_msg(promtool_check(r.out, &said) == 0, "promtool: %s", said);
+	ck_assert_msg(said[0] == '\0', "promtool said: %s", said);
 	free(said);
+	run_result_release(&r);
+}
+END_TEST
+
+static bool valid_name(const char *s, size_t n, bool colon)
+{
+	size_t i;
+
+	if (n == 0 || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		      (colon && s[i] == ':')))
+			return false;
+	return true;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+#define MAX_FAMILIES 64
+
+/* Where the 0.0.4 text format and OpenMetrics agree, the output keeps to
+ * both: each family has one HELP and one TYPE, before its samples, and its
+ * samples in one block (no family twice); names and label names are
+ * valid; a gauge has none of the suffixes OpenMetrics keeps for counters,
+ * summaries and histograms (_total, _created, _count, _sum, _bucket); no
+ * sample repeats a label set; a value is a number or +Inf. */
+START_TEST(test_metrics_output_keeps_to_openmetrics_where_they_agree)
+{
+	static const char *const reserved[] = {
+		"_total", "_created", "_count", "_sum", "_bucket", "_info",
+	};
+	char families[MAX_FAMILIES][128], cur[128] = "";
+	size_t nfam = 0, i, nsamples = 0;
+	struct run_result r;
+	char *line, *save = NULL, *prev_series = NULL;
+
+	run_fdscope(&r, "metrics", "--all", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert(r.out[strlen(r.out) - 1] == '\n');
+	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char name[128], type[32];
+		const char *sp, *brace, *val;
+		char *end;
+
+		if (strncmp(line, "# HELP ", 7) == 0) {
+			ck_assert_int_eq(sscanf(line + 7, "%127s", name), 1);
+			for (i = 0; i < nfam; i++)
+				ck_assert_msg(strcmp(families[i], name) != 0,
+					      "family %s twice", name);
+			ck_assert(nfam < MAX_FAMILIES);
+			snprintf(families[nfam++], sizeof(families[0]), "%s", name);
+			snprintf(cur, sizeof(cur), "%s", name);
+			ck_assert_msg(valid_name(name, strlen(name), true), "%s", line);
+			ck_assert_msg(strlen(line) > 8 + strlen(name), "empty HELP: %s", line);
+			continue;
+		}
+		if (strncmp(line, "# TYPE ", 7) == 0) {
+			ck_assert_int_eq(sscanf(line + 7, "%127s %31s", name, type), 2);
+			ck_assert_msg(strcmp(name, cur) == 0, "TYPE not after its HELP: %s", line);
+			ck_assert_str_eq(type, "gauge");
+			for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+				ck_assert_msg(!ends_with(name, reserved[i]),
+					      "a gauge named like a counter or a histogram: %s",
+					      name);
+			continue;
+		}
+		ck_assert_msg(line[0] != '#', "another comment: %s", line);
+		/* A sample of the current family, in its block. */
+		brace = strchr(line, '{');
+		sp = strchr(line, ' ');
+		ck_assert(sp != NULL);
+		if (brace == NULL || brace > sp)
+			brace = sp;
+		ck_assert_msg((size_t)(brace - line) == strlen(cur) &&
+			      strncmp(line, cur, strlen(cur)) == 0,
+			      "sample outside its family %s: %s", cur, line);
+		if (*brace == '{') {
+			const char *p = brace + 1;
+
+			while (*p != '}') {
+				const char *eq = strchr(p, '=');
+
+				ck_assert(eq != NULL && eq[1] == '"');
+				ck_assert_msg(valid_name(p, (size_t)(eq - p), false), "%s", line);
+				for (p = eq + 2; *p != '"'; p++)
+					if (*p == '\\')
+						p++;
+				p++;
+				ck_assert(*p == ',' || *p == '}');
+				if (*p == ',')
+					p++;
+			}
+			sp = p + 1;
+			ck_assert(*sp == ' ');
+		}
+		val = sp + 1;
+		if (strcmp(val, "+Inf") != 0) {
+			(void)strtod(val, &end);
+			ck_assert_msg(*end == '\0' && end != val, "value: %s", line);
+		}
+		/* The same series twice in a row would be a duplicate (the
+		 * blocks are per family, a series is name and labels). */
+		if (prev_series)
+			ck_assert_msg(strncmp(prev_series, line, (size_t)(sp - line)) != 0 ||
+				      prev_series[sp - line] != ' ',
+				      "series twice: %s", line);
+		prev_series = line;
+		nsamples++;
+	}
+	ck_assert_int_ge(nfam, 9);
+	ck_assert_int_ge(nsamples, 9);
 	run_result_release(&r);
 }
 END_TEST
@@ -383,6 +504,92 @@ START_TEST(test_metrics_reach_node_exporter_through_its_textfile_collector)
 }
 END_TEST
 
+/* A process holding only 0, 1 and 2 (/dev/null): no socket, no pipe. */
+static pid_t start_bare(void)
+{
+	pid_t pid = fork();
+
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		close_range(3, ~0U, 0);
+		execl("/bin/sleep", "sleep", "20", (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static bool has_process(const char *out, pid_t pid)
+{
+	char want[64];
+
+	snprintf(want, sizeof(want), "fdscope_process_open_fds{pid=\"%d\",", pid);
+	return strstr(out, want) != NULL;
+}
+
+/* list's selections choose the processes: -U those with a unix socket
+ * (the churner's socket pairs; not a bare sleep), -c by command, -u by
+ * user; a chosen process is reported whole, its open count as /proc says. */
+START_TEST(test_metrics_selections_choose_processes)
+{
+	struct holder h;
+	struct run_result r;
+	char pids[64], prefix[128], user[32];
+	pid_t bare;
+
+	holder_start(&h, "churner", NULL);
+	bare = start_bare();
+	/* Until sleep has replaced the forked copy of this process. */
+	for (int i = 0; i < 200; i++) {
+		char comm[32] = "", path[64];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/comm", bare);
+		f = fopen(path, "r");
+		if (f && fgets(comm, sizeof(comm), f) && strcmp(comm, "sleep\n") == 0) {
+			fclose(f);
+			break;
+		}
+		if (f)
+			fclose(f);
+		usleep(10 * 1000);
+	}
+	snprintf(pids, sizeof(pids), "%d,%d", h.pid, bare);
+	run_fdscope(&r, "metrics", "-p", pids, "-U", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert_msg(has_process(r.out, h.pid), "%s", r.out);
+	ck_assert_msg(!has_process(r.out, bare), "%s", r.out);
+	snprintf(prefix, sizeof(prefix),
+		 "fdscope_process_open_fds_by_type{pid=\"%d\",comm=\"churner\",type=\"SOCK\"}",
+		 h.pid);
+	ck_assert_int_ge(sample_value(r.out, prefix), 2);
+	run_result_release(&r);
+	/* -c: only the sleep, of the two and of every other process. */
+	run_fdscope(&r, "metrics", "-c", "sleep", "-p", pids, NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert(!has_process(r.out, h.pid));
+	ck_assert(has_process(r.out, bare));
+	snprintf(prefix, sizeof(prefix), "fdscope_process_open_fds{pid=\"%d\",comm=\"sleep\"}",
+		 bare);
+	ck_assert_int_eq(sample_value(r.out, prefix), (long long)count_pid_fds(bare, NULL));
+	run_result_release(&r);
+	/* -u with everyone: this user's processes, the churner among them;
+	 * -c narrows it to the churner. */
+	snprintf(user, sizeof(user), "%u", (unsigned)geteuid());
+	run_fdscope(&r, "metrics", "-u", user, "-c", "churner", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert(has_process(r.out, h.pid));
+	ck_assert(!has_process(r.out, bare));
+	run_result_release(&r);
+	kill(bare, SIGTERM);
+	ck_assert_int_eq(waitpid(bare, NULL, 0), bare);
+	holder_stop(&h);
+}
+END_TEST
+
 START_TEST(test_metrics_usage_and_missing_process)
 {
 	struct run_result r;
@@ -412,7 +619,7 @@ static const char *const metrics_exit_cases[][4] = {
 	{ "metrics", "--help" },
 	{ "metrics", "-p", "0" },
 	{ "metrics", "-p", "2147483647" },
-	{ "metrics", "extra" },
+	{ "metrics", "--nosuch" },
 };
 static const int metrics_exit_status[] = { 0, 2, 1, 2 };
 
@@ -432,11 +639,13 @@ Suite *metrics_suite(void)
 	tcase_add_test_if("metrics", tc, access(PROMTOOL, X_OK) == 0,
 			  test_metrics_promtool_accepts_the_output,
 			  PROMTOOL " not installed (Debian package prometheus)");
+	tcase_add_test(tc, test_metrics_output_keeps_to_openmetrics_where_they_agree);
 	tcase_add_test(tc, test_metrics_values_match_proc);
 	tcase_add_test(tc, test_metrics_escapes_label_values);
 	tcase_add_test(tc, test_metrics_textfile_is_never_seen_half_written);
 	tcase_add_test(tc, test_metrics_interval_rewrites_until_sigterm);
 	tcase_add_test(tc, test_metrics_reach_node_exporter_through_its_textfile_collector);
+	tcase_add_test(tc, test_metrics_selections_choose_processes);
 	tcase_add_test(tc, test_metrics_usage_and_missing_process);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("exit-status");

@@ -1,11 +1,14 @@
-/* `fdscope watch`: the sample-to-sample difference and the least-squares
- * rate (proc/watch) on made-up tables, then the command on a helper that
+/* `fdscope watch`: the tick's look at each descriptor (proc/watch) on
+ * this process's own table, the least-squares rate on made-up samples,
+ * then the command on a helper that
  * opens 5 descriptors and closes 2 every 100 ms, read from its -J
  * output: every event against the summary's counts, the net growth
  * against the status lines, the rate against the helper's 30 per second,
  * and the dup2 under a fixed number seen as a replacement with the
  * inodes stat gives. */
 #include <check.h>
+#include <pty.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -22,6 +25,13 @@
 #include "proc/watch.h"
 #include "testutil.h"
 
+static bool fd_count_known(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/fd", &st) == 0 && st.st_size > 0;
+}
+
 static long long mono_ms(void)
 {
 	struct timespec ts;
@@ -30,53 +40,143 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A sample table of (fd, link) pairs, built as fdlist would. */
-static void make_sample(struct fd_proc *p, const int *fds, const char *const *links,
-			size_t n)
+/* An entry of this process's own table, as watch decodes it. */
+static void own_entry(struct watch_fd *f, int fd)
 {
-	size_t i, off = 0, len = 0;
+	char path[64], link[512];
+	struct statx stx;
+	ssize_t n;
 
-	memset(p, 0, sizeof(*p));
-	for (i = 0; i < n; i++)
-		len += strlen(links[i]) + 1;
-	p->strings = malloc(len ? len : 1);
-	p->fds = calloc(n ? n : 1, sizeof(*p->fds));
-	for (i = 0; i < n; i++) {
-		p->fds[i].fd = fds[i];
-		p->fds[i].link_off = off;
-		strcpy(p->strings + off, links[i]);
-		off += strlen(links[i]) + 1;
-	}
-	p->n = n;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	ck_assert_int_gt(n, 0);
+	link[n] = '\0';
+	ck_assert_int_eq(statx(AT_FDCWD, path, 0, STATX_INO | STATX_MNT_ID, &stx), 0);
+	memset(f, 0, sizeof(*f));
+	f->fd = fd;
+	f->link = strdup(link);
+	f->ino = stx.stx_ino;
+	f->mnt_id = (stx.stx_mask & STATX_MNT_ID) ? stx.stx_mnt_id : 0;
 }
 
-START_TEST(test_watch_diff_keeps_same_links_and_finds_the_rest)
+static int open_tmp(const char *path)
 {
-	struct watch_fd old_fds[3] = {
-		{ .fd = 3, .link = "/a", .ino = 1 },
-		{ .fd = 4, .link = "pipe:[7]", .ino = 7 },
-		{ .fd = 6, .link = "/c", .ino = 3 },
-	};
-	struct watch_table old = { old_fds, 3 };
-	static const int fds[] = { 3, 4, 5 };
-	static const char *const links[] = { "/a", "pipe:[8]", "/new" };
-	struct watch_diff d;
-	struct fd_proc p;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
-	make_sample(&p, fds, links, 3);
-	watch_diff_compute(&old, &p, &d);
-	ck_assert_uint_eq(d.kept[0], 0);
-	ck_assert_uint_eq(d.replaced[0], SIZE_MAX);
-	ck_assert_uint_eq(d.kept[1], SIZE_MAX);
-	ck_assert_uint_eq(d.replaced[1], 1);
-	ck_assert_uint_eq(d.kept[2], SIZE_MAX);
-	ck_assert_uint_eq(d.replaced[2], SIZE_MAX);
-	ck_assert_uint_eq(d.nkept, 1);
-	ck_assert_uint_eq(d.nremoved, 1);
-	ck_assert_uint_eq(d.removed[0], 2);
-	watch_diff_release(&d);
-	free(p.fds);
-	free(p.strings);
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+/* The tick's one look per descriptor: a pipe left alone is the same; a
+ * closed number is gone; a log rotated under the same name (same link
+ * text, another inode) has changed; a pipe end replaced by another pipe's
+ * (another link text) has changed; a file renamed is still the same file.
+ * Only the changed and new numbers are read again. */
+START_TEST(test_watch_probe_tells_same_changed_and_gone)
+{
+	char dir[] = "/tmp/check-watch-probe-XXXXXX", log[96], rot[96], ren[96];
+	int a[2], b[2], logfd, renfd, fresh, dfd;
+	struct watch_fd fds[4];
+	struct watch_table t = { fds, 4 };
+	struct watch_probe pr;
+	size_t i;
+
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(log, sizeof(log), "%s/app.log", dir);
+	snprintf(rot, sizeof(rot), "%s/app.log.1", dir);
+	snprintf(ren, sizeof(ren), "%s/other", dir);
+	ck_assert_int_eq(pipe2(a, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(b, O_CLOEXEC), 0);
+	logfd = open_tmp(log);
+	renfd = open_tmp(ren);
+	/* Sorted by number, as a collected table. */
+	{
+		int order[4] = { a[0], a[1], logfd, renfd };
+
+		for (i = 0; i < 4; i++)
+			own_entry(&fds[i], order[i]);
+	}
+	/* a[0] now b's read end; the log rotated; a[1] closed (after the
+	 * new log was opened, which would take its number); other renamed. */
+	ck_assert_int_eq(dup3(b[0], a[0], O_CLOEXEC), a[0]);
+	ck_assert_int_eq(rename(log, rot), 0);
+	fresh = open_tmp(log);
+	ck_assert_int_eq(dup3(fresh, logfd, O_CLOEXEC), logfd);
+	ck_assert_int_eq(close(fresh), 0);
+	/* Opened first: it would take a[1]'s number. */
+	dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(dfd, 0);
+	ck_assert_int_eq(close(a[1]), 0);
+	snprintf(rot + strlen(rot), sizeof(rot) - strlen(rot), "x");
+	ck_assert_int_eq(rename(ren, rot), 0);
+	watch_probe_run(&pr, &t, dfd);
+	ck_assert_int_eq(pr.state[0], WATCH_CHANGED);
+	ck_assert_int_eq(pr.state[1], WATCH_GONE);
+	ck_assert_int_eq(pr.state[2], WATCH_CHANGED);
+	ck_assert_int_eq(pr.state[3], WATCH_SAME);
+	ck_assert_uint_eq(pr.same, 1);
+	ck_assert_uint_eq(pr.gone, 1);
+	ck_assert(watch_probe_keep(&pr, a[0]));
+	ck_assert(watch_probe_keep(&pr, logfd));
+	ck_assert(!watch_probe_keep(&pr, renfd));
+	/* A number that was not in the table is new: read. */
+	ck_assert(watch_probe_keep(&pr, b[1]));
+	ck_assert(!watch_probe_unchanged(&pr, dfd));
+	watch_probe_release(&pr);
+	for (i = 0; i < 4; i++)
+		watch_fd_release(&fds[i]);
+	close(dfd);
+	close(a[0]);
+	close(b[0]);
+	close(b[1]);
+	close(logfd);
+	close(renfd);
+	unlink(log);
+	unlink(rot);
+	rot[strlen(rot) - 1] = '\0';
+	unlink(rot);
+	rmdir(dir);
+}
+END_TEST
+
+/* The directory's size is the count of open descriptors (Linux 6.2):
+ * with every entry the same and that count, a tick lists nothing. */
+START_TEST(test_watch_fd_count_is_the_open_descriptors)
+{
+	struct watch_fd fds[1];
+	struct watch_table t = { fds, 1 };
+	struct watch_probe pr;
+	long long listed = 0;
+	char buf[8192];
+	ssize_t n;
+	int dfd, fd;
+
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(dfd, 0);
+	/* What listing the directory finds (its "." and ".." aside). */
+	while ((n = getdents64(dfd, buf, sizeof(buf))) > 0) {
+		ssize_t off = 0;
+
+		while (off < n) {
+			const struct dirent64 *de = (const void *)(buf + off);
+
+			listed += de->d_name[0] != '.';
+			off += de->d_reclen;
+		}
+	}
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(watch_fd_count(dfd), listed);
+	own_entry(&fds[0], fd);
+	watch_probe_run(&pr, &t, dfd);
+	ck_assert_int_eq(pr.state[0], WATCH_SAME);
+	/* One entry the same, but many more open: something is new. */
+	ck_assert(!watch_probe_unchanged(&pr, dfd));
+	watch_probe_release(&pr);
+	watch_fd_release(&fds[0]);
+	close(dfd);
+	close(fd);
 }
 END_TEST
 
@@ -325,8 +425,15 @@ START_TEST(test_watch_sees_a_rotated_log_under_the_same_name)
 		ck_assert(j != NULL);
 		if (strcmp(json_str(j, "event"), "replace") == 0 &&
 		    json_int(j, "fd") == 3) {
+			const char *old = json_str(j, "old_name");
+
 			ck_assert_str_eq(json_str(j, "name"), want);
-			ck_assert_str_eq(json_str(j, "old_name"), want);
+			/* A sample taken between the shell's mv and its
+			 * reopening saw the old log under its new name. */
+			ck_assert_msg(strcmp(old, want) == 0 ||
+				      (strncmp(old, want, strlen(want)) == 0 &&
+				       strcmp(old + strlen(want), ".1") == 0),
+				      "old_name %s", old);
 			ck_assert_int_ne(json_int(j, "inode"), json_int(j, "old_inode"));
 			seen = true;
 		}
@@ -342,13 +449,191 @@ START_TEST(test_watch_sees_a_rotated_log_under_the_same_name)
 }
 END_TEST
 
+/* Starts the churner under another name (a symlink: the kernel takes
+ * the command from the name exec'd), after delay_ms, its stdin the read end
+ * of *ctl (closing ctl ends it).  The name is this test's own, so that no
+ * other process can be selected by it. */
+static pid_t start_named_churner(char *dir, char *name, size_t len,
+				 int delay_ms, int *ctl)
+{
+	char link[256];
+	int p[2];
+	pid_t pid;
+
+	ck_assert(mkdtemp(dir) != NULL);
+	snprintf(name, len, "fdsw%d", (int)(getpid() % 100000000));
+	snprintf(link, sizeof(link), "%s/%s", dir, name);
+	ck_assert_int_eq(symlink(helper_path("churner"), link), 0);
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(p[0], 0);
+		dup2(null, 1);
+		close_range(3, ~0U, 0);
+		usleep((useconds_t)delay_ms * 1000);
+		execl(link, name, (char *)NULL);
+		_exit(127);
+	}
+	close(p[0]);
+	*ctl = p[1];
+	return pid;
+}
+
+static void stop_named_churner(char *dir, const char *name, pid_t pid, int ctl)
+{
+	char link[256];
+
+	close(ctl);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	snprintf(link, sizeof(link), "%s/%s", dir, name);
+	unlink(link);
+	rmdir(dir);
+}
+
+/* watch -c COMMAND without -p: a process of that command started 0.7 s
+ * after watch began is found at a later tick and watched from then on;
+ * nothing else is. */
+START_TEST(test_watch_c_finds_a_process_started_after_it)
+{
+	char dir[] = "/tmp/check-watch-c-XXXXXX", name[32];
+	struct run_result r;
+	char *line, *save = NULL;
+	double first_status = -1;
+	long long opens = 0, nstatus = 0;
+	int ctl;
+	pid_t pid;
+
+	pid = start_named_churner(dir, name, sizeof(name), 700, &ctl);
+	run_fdscope(&r, "watch", "-c", name, "--interval", "0.2", "--count", "12",
+		    "-J", NULL);
+	stop_named_churner(dir, name, pid, ctl);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct json *j = json_parse(line);
+		const char *ev;
+
+		ck_assert(j != NULL);
+		ck_assert_msg(json_int(j, "pid") == pid, "another process: %s", line);
+		ev = json_str(j, "event");
+		if (strcmp(ev, "status") == 0) {
+			if (first_status < 0)
+				first_status = json_get(j, "time")->num;
+			ck_assert_str_eq(json_str(j, "command"), name);
+			nstatus++;
+		}
+		opens += strcmp(ev, "open") == 0;
+		json_free(j);
+	}
+	/* Not there at the first ticks; found, then followed. */
+	ck_assert_msg(first_status >= 0.5, "first status at %.3f s", first_status);
+	ck_assert_int_ge(nstatus, 3);
+	ck_assert_int_ge(opens, 10);
+	run_result_release(&r);
+}
+END_TEST
+
+/* A descriptor selection shows only its events: --type FIFO on the
+ * churner, which opens pipes and sockets, prints pipe events only. */
+START_TEST(test_watch_type_selection_shows_only_its_events)
+{
+	struct holder h;
+	struct run_result r;
+	char pidtext[32], *line, *save = NULL;
+	long long fifo = 0;
+
+	holder_start(&h, "churner", NULL);
+	snprintf(pidtext, sizeof(pidtext), "%d", h.pid);
+	run_fdscope(&r, "watch", "-p", pidtext, "--type", "FIFO", "--interval", "0.2",
+		    "--count", "6", "-J", NULL);
+	holder_stop(&h);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct json *j = json_parse(line);
+		const char *ev = json_str(j, "event");
+
+		if (strcmp(ev, "open") == 0 || strcmp(ev, "close") == 0 ||
+		    strcmp(ev, "replace") == 0) {
+			ck_assert_msg(strcmp(json_str(j, "type"), "FIFO") == 0, "%s", line);
+			fifo++;
+		}
+		json_free(j);
+	}
+	/* Two pipe ends a round, 5 rounds a second, for about a second. */
+	ck_assert_int_ge(fifo, 10);
+	run_result_release(&r);
+	/* list's -Q needs list's columns: refused, as a usage error. */
+	run_fdscope(&r, "watch", "-p", pidtext, "-Q", "FD > 2", NULL);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert(strstr(r.err, "-Q, -C, -t and --summary are list's") != NULL);
+	run_result_release(&r);
+}
+END_TEST
+
+/* On a terminal the status line is redrawn in place: before each later
+ * tick, the cursor goes up over it and the rest of the screen is cleared;
+ * off a terminal everything is appended, with no control sequence. */
+START_TEST(test_watch_redraws_the_status_line_on_a_terminal_only)
+{
+	struct winsize ws = { .ws_row = 40, .ws_col = 200 };
+	char *buf = calloc(1, 65536), pidtext[32];
+	long long deadline = mono_ms() + 20000;
+	struct run_result r;
+	struct holder h;
+	size_t len = 0, redraws = 0, statuses = 0;
+	const char *p;
+	int master, st;
+	pid_t pid;
+
+	ck_assert(buf != NULL);
+	holder_start(&h, "churner", NULL);
+	snprintf(pidtext, sizeof(pidtext), "%d", h.pid);
+	pid = forkpty(&master, NULL, NULL, &ws);
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		execl(fdscope_bin(), "fdscope", "watch", "-p", pidtext, "--interval",
+		      "0.2", "--count", "4", (char *)NULL);
+		_exit(127);
+	}
+	while (mono_ms() < deadline && len < 65535) {
+		ssize_t n = read(master, buf + len, 65535 - len);
+
+		if (n <= 0)
+			break;		/* EIO once the child has gone */
+		len += (size_t)n;
+	}
+	close(master);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	for (p = buf; (p = strstr(p, "\033[1A\r\033[J")) != NULL; p++)
+		redraws++;
+	for (p = buf; (p = strstr(p, " open, soft limit ")) != NULL; p++)
+		statuses++;
+	ck_assert_int_eq(statuses, 4);
+	ck_assert_msg(redraws == 3, "%zu redraws in: %s", redraws, buf);
+	free(buf);
+	run_fdscope(&r, "watch", "-p", pidtext, "--interval", "0.2", "--count", "3",
+		    NULL);
+	holder_stop(&h);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(strchr(r.out, '\033') == NULL, "a control off a terminal: %s", r.out);
+	for (statuses = 0, p = r.out; (p = strstr(p, " open, soft limit ")) != NULL; p++)
+		statuses++;
+	ck_assert_int_eq(statuses, 3);
+	run_result_release(&r);
+}
+END_TEST
+
 START_TEST(test_watch_usage_errors)
 {
 	struct run_result r;
 
 	run_fdscope(&r, "watch", NULL);
 	ck_assert_int_eq(r.status, 2);
-	ck_assert(strstr(r.err, "no process to watch") != NULL);
+	ck_assert(strstr(r.err, "no process to watch: give -p PID, -c COMMAND "
+			 "or -u USER") != NULL);
 	run_result_release(&r);
 	run_fdscope(&r, "watch", "-p", "1x", NULL);
 	ck_assert_int_eq(r.status, 2);
@@ -371,12 +656,18 @@ Suite *proc_watch_suite(void)
 	TCase *tc = tcase_create("watch");
 
 	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_watch_diff_keeps_same_links_and_finds_the_rest);
+	tcase_add_test(tc, test_watch_probe_tells_same_changed_and_gone);
+	tcase_add_test_if("watch", tc, fd_count_known(),
+			  test_watch_fd_count_is_the_open_descriptors,
+			  "the kernel does not give /proc/PID/fd a size (Linux < 6.2)");
 	tcase_add_test(tc, test_watch_rate_is_the_least_squares_slope);
 	tcase_add_test(tc, test_watch_json_events_counts_and_rate_of_a_leaking_helper);
 	tcase_add_test(tc, test_watch_reports_an_exit_once_and_goes_on_with_the_others);
 	tcase_add_test(tc, test_watch_sigint_prints_the_summary_and_exits_0);
 	tcase_add_test(tc, test_watch_sees_a_rotated_log_under_the_same_name);
+	tcase_add_test(tc, test_watch_c_finds_a_process_started_after_it);
+	tcase_add_test(tc, test_watch_type_selection_shows_only_its_events);
+	tcase_add_test(tc, test_watch_redraws_the_status_line_on_a_terminal_only);
 	tcase_add_test(tc, test_watch_usage_errors);
 	suite_add_tcase(s, tc);
 	return s;

@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -96,7 +98,31 @@ static char *tpath(const char *rel)
 	return buf[k];
 }
 
-/* Root's child: port, file1, deleted, unix listener, client, accepted. */
+/* A lock of this process on path through no descriptor of its own: the
+ * open file description stays with a grandchild, which holds nothing
+ * else and dies with this process. */
+static void lock_elsewhere(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	pid_t parent = getpid(), gc;
+
+	if (fd < 0 || flock(fd, LOCK_EX) < 0 || (gc = fork()) < 0)
+		_exit(9);
+	if (gc == 0) {
+		if (fd > 0)
+			close_range(0, (unsigned int)fd - 1, 0);
+		close_range((unsigned int)fd + 1, ~0U, 0);
+		prctl(PR_SET_NAME, "fdsqlock");
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(0);
+		for (;;)
+			pause();
+	}
+	close(fd);
+}
+
+/* Root's child: port, file1, deleted, unix listener, client, accepted;
+ * its working directory is a/b, it maps file1 and locks lockf. */
 static void body_main(int out, long arg)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -119,6 +145,10 @@ static void body_main(int out, long arg)
 	v[6] = accept(fd, NULL, NULL);
 	if (v[2] < 0 || v[3] < 0 || v[6] < 0)
 		_exit(7);
+	if (chdir(tpath("a/b")) < 0 ||
+	    mmap(NULL, 5, PROT_READ, MAP_SHARED, (int)v[2], 0) == MAP_FAILED)
+		_exit(8);
+	lock_elsewhere(tpath("a/lockf"));
 	report(out, v, 7);
 }
 
@@ -278,8 +308,38 @@ static char *arg(const char *s)
 	return (char *)(uintptr_t)s;
 }
 
+/* Rows that are no descriptor, as (PID, -N) pairs. */
+enum { ROW_CWD = -1, ROW_RTD = -2, ROW_EXE = -3, ROW_MEM = -4, ROW_OTHER = -5,
+       ROW_LOCK = -6 };
+
+/* ASSOC (fdscope) or lsof's FD field: a number, or the kind of row. */
+static long row_key(const char *s)
+{
+	if (s == NULL)
+		return ROW_LOCK;
+	if (s[0] >= '0' && s[0] <= '9')
+		return strtol(s, NULL, 10);
+	if (strcmp(s, "cwd") == 0)
+		return ROW_CWD;
+	if (strcmp(s, "rtd") == 0)
+		return ROW_RTD;
+	if (strcmp(s, "exe") == 0 || strcmp(s, "txt") == 0)
+		return ROW_EXE;
+	return strcmp(s, "mem") == 0 ? ROW_MEM : ROW_OTHER;
+}
+
+static void fdscope_rows(struct pairs *out, const char *const *args,
+			 bool every_row);
+
 /* fdscope list -J -o pid,fd ARGS: the children's rows. */
 static void fdscope_pairs(struct pairs *out, const char *const *args)
+{
+	fdscope_rows(out, args, false);
+}
+
+/* And with every_row, -o pid,assoc: cwd, mem and lock rows too. */
+static void fdscope_rows(struct pairs *out, const char *const *args,
+			 bool every_row)
 {
 	char *argv[MAXARGS + 8];
 	struct run_result r;
@@ -291,7 +351,7 @@ static void fdscope_pairs(struct pairs *out, const char *const *args)
 	argv[n++] = (char *)"list";
 	argv[n++] = (char *)"-J";
 	argv[n++] = (char *)"-o";
-	argv[n++] = (char *)"pid,fd";
+	argv[n++] = every_row ? (char *)"pid,assoc" : (char *)"pid,fd";
 	for (i = 0; args[i] && i < MAXARGS; i++)
 		argv[n++] = arg(args[i]);
 	argv[n] = NULL;
@@ -307,15 +367,27 @@ static void fdscope_pairs(struct pairs *out, const char *const *args)
 		long pid = (long)json_int(rows->items[i], "pid");
 
 		if (is_kid(pid))
-			pairs_add(out, pid, (long)json_int(rows->items[i], "fd"));
+			pairs_add(out, pid, every_row ?
+				  row_key(json_str(rows->items[i], "assoc")) :
+				  (long)json_int(rows->items[i], "fd"));
 	}
 	json_free(doc);
 	run_result_release(&r);
 }
 
+static void lsof_rows(struct pairs *out, const char *const *args,
+		      bool every_row);
+
 /* lsof -F pf -a -p CHILDREN ARGS: numbered descriptors only (cwd, txt and
  * mem rows are not descriptors). */
 static void lsof_pairs(struct pairs *out, const char *const *args)
+{
+	lsof_rows(out, args, false);
+}
+
+/* And with every_row, its cwd, rtd, txt and mem rows too. */
+static void lsof_rows(struct pairs *out, const char *const *args,
+		      bool every_row)
 {
 	char *argv[MAXARGS + 8], *line, *save;
 	struct run_result r;
@@ -340,9 +412,9 @@ static void lsof_pairs(struct pairs *out, const char *const *args)
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == 'p')
 			pid = strtol(line + 1, NULL, 10);
-		else if (line[0] == 'f' && line[1] >= '0' && line[1] <= '9' &&
-			 is_kid(pid))
-			pairs_add(out, pid, strtol(line + 1, NULL, 10));
+		else if (line[0] == 'f' && is_kid(pid) &&
+			 ((line[1] >= '0' && line[1] <= '9') || every_row))
+			pairs_add(out, pid, row_key(line + 1));
 	}
 	run_result_release(&r);
 }
@@ -382,6 +454,7 @@ static void setup_children(void)
 	ck_assert(mkdir(tpath("a/b"), 0755) == 0);
 	write_file(tpath("a/b/file1"));
 	write_file(tpath("a/file2"));
+	write_file(tpath("a/lockf"));
 	have_root = geteuid() == 0 && pw != NULL;
 	nkids = 0;
 	kid_start(&kids[nkids++], body_main, 0);
@@ -406,6 +479,7 @@ static void teardown_children(void)
 	unlink(tpath("sock"));
 	unlink(tpath("a/b/file1"));
 	unlink(tpath("a/file2"));
+	unlink(tpath("a/lockf"));
 	rmdir(tpath("a/b"));
 	rmdir(tpath("a"));
 	rmdir(tree);
@@ -787,6 +861,133 @@ START_TEST(test_query_endpoints_after_filtering)
 }
 END_TEST
 
+/* How many rows of fdscope's JSON listing have pid and no descriptor,
+ * and, if locks, the first one's LOCKS cell. */
+static size_t rows_without_fd(const struct run_result *r, pid_t pid,
+			      char *locks, size_t len)
+{
+	struct json *doc = json_parse(r->out);
+	const struct json *rows;
+	size_t i, n = 0;
+
+	ck_assert_msg(doc != NULL, "invalid JSON: %s", r->out);
+	rows = json_get(doc, "descriptors");
+	ck_assert_ptr_nonnull(rows);
+	for (i = 0; i < rows->n; i++) {
+		const struct json *fd = json_get(rows->items[i], "fd");
+
+		if (json_int(rows->items[i], "pid") != pid ||
+		    (fd != NULL && fd->kind != JSON_NULL))
+			continue;
+		if (n++ == 0 && locks)
+			snprintf(locks, len, "%s", json_str(rows->items[i], "locks") ?
+				 json_str(rows->items[i], "locks") : "");
+	}
+	json_free(doc);
+	return n;
+}
+
+/* The rows that are no descriptor are selected as descriptors are: the
+ * children's working directories and mappings against lsof's cwd and mem
+ * rows for the same question (lsof's -d names them too), and a lock held
+ * through no descriptor of the process, against /proc/locks. */
+START_TEST(test_query_assoc_and_lock_rows_vs_lsof)
+{
+	char q[64], lockf[128], line[256], locks[64] = "";
+	const char *dir[] = { "--assoc", tpath("a/b"), NULL };
+	const char *ldir[] = { tpath("a/b"), NULL };
+	const char *file[] = { "--assoc", tpath("a/b/file1"), NULL };
+	const char *lfile[] = { tpath("a/b/file1"), NULL };
+	const char *dcwd[] = { "-p", pidlist, "-d", "cwd", NULL };
+	const char *qcwd[] = { "-p", pidlist, "--assoc", "-Q", q, NULL };
+	const char *lcwd[] = { "-d", "cwd", NULL };
+	struct pairs got, want;
+	struct run_result r;
+	struct stat st;
+	bool in_proc_locks = false;
+	FILE *fp;
+	size_t i;
+
+	/* PATH of a directory: the processes whose working directory it is,
+	 * across the machine. */
+	fdscope_rows(&got, dir, true);
+	lsof_rows(&want, ldir, true);
+	same_pairs("--assoc DIR", &got, &want);
+	ck_assert(got.n == 1 && got.v[0][0] == kids[0].pid && got.v[0][1] == ROW_CWD);
+	/* A mapped file: the descriptor and the mem row. */
+	fdscope_rows(&got, file, true);
+	lsof_rows(&want, lfile, true);
+	same_pairs("--assoc PATH of a mapped file", &got, &want);
+	ck_assert_uint_eq(got.n, 2);
+	/* -d cwd, and -Q on ASSOC: every child's working directory. */
+	fdscope_rows(&got, dcwd, true);
+	lsof_rows(&want, lcwd, true);
+	same_pairs("-d cwd", &got, &want);
+	ck_assert_uint_eq(got.n, nkids);
+	snprintf(q, sizeof(q), "ASSOC == \"cwd\"");
+	fdscope_rows(&got, qcwd, true);
+	same_pairs("-Q 'ASSOC == \"cwd\"'", &got, &want);
+	/* -t: their PIDs. */
+	run_fdscope(&r, "list", "-t", "-p", pidlist, "-d", "cwd", NULL);
+	ck_assert_int_eq(r.status, 0);
+	for (i = 0; i < nkids; i++) {
+		snprintf(line, sizeof(line), "%ld\n", (long)kids[i].pid);
+		ck_assert_ptr_nonnull(strstr(r.out, line));
+	}
+	run_result_release(&r);
+	/* --summary counts them: one directory per child. */
+	run_fdscope(&r, "list", "--summary=only", "-p", pidlist, "-d", "cwd", NULL);
+	ck_assert_int_eq(r.status, 0);
+	snprintf(line, sizeof(line), "%zu DIR\n", nkids);
+	ck_assert_msg(strstr(r.out, line) != NULL, "summary %s", r.out);
+	run_result_release(&r);
+
+	/* The lock: /proc/locks has it as the main child's, on lockf. */
+	snprintf(lockf, sizeof(lockf), "%s", tpath("a/lockf"));
+	ck_assert_int_eq(stat(lockf, &st), 0);
+	fp = fopen("/proc/locks", "re");
+	ck_assert_ptr_nonnull(fp);
+	while (fgets(line, sizeof(line), fp)) {
+		char kind[16];
+		long pid;
+		unsigned int ma, mi;
+		unsigned long long ino;
+
+		if (sscanf(line, "%*d: %15s %*s %*s %ld %x:%x:%llu", kind, &pid, &ma,
+			   &mi, &ino) == 5 && strcmp(kind, "FLOCK") == 0 &&
+		    pid == kids[0].pid && ino == (unsigned long long)st.st_ino)
+			in_proc_locks = true;
+	}
+	fclose(fp);
+	ck_assert(in_proc_locks);
+	/* PATH finds the lock row, and only it among the children. */
+	run_fdscope(&r, "list", "-p", pidlist, "-J", "-o", "pid,fd,locks", lockf,
+		    NULL);
+	ck_assert_msg(r.status == 0, "stderr %s", r.err);
+	ck_assert_uint_eq(rows_without_fd(&r, kids[0].pid, locks, sizeof(locks)), 1);
+	ck_assert_str_eq(locks, "FLOCK W");
+	run_result_release(&r);
+	/* A selection it does not match drops it: numbered descriptors, a
+	 * port, another file. */
+	snprintf(q, sizeof(q), ":%ld", kids[0].v[0]);
+	{
+		const char *const other[][3] = {
+			{ "-d", "0-2", NULL }, { "-i", q, NULL },
+			{ tpath("a/b/file1"), NULL, NULL },
+		};
+
+		for (i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+			run_fdscope(&r, "list", "-p", pidlist, "-J", "-o", "pid,fd,locks",
+				    other[i][0], other[i][1], NULL);
+			ck_assert_msg(r.status == 0, "%s: stderr %s", other[i][0], r.err);
+			ck_assert_msg(rows_without_fd(&r, kids[0].pid, NULL, 0) == 0,
+				      "%s: a lock row: %s", other[i][0], r.out);
+			run_result_release(&r);
+		}
+	}
+}
+END_TEST
+
 /* Exit statuses and messages of the selections. */
 START_TEST(test_query_errors_and_no_match)
 {
@@ -916,6 +1117,7 @@ Suite *query_suite(void)
 	tcase_add_test(tc, test_query_deleted_by_inode_vs_lsof);
 	tcase_add_test(tc, test_query_filters_and_fd_lists);
 	tcase_add_test(tc, test_query_endpoints_after_filtering);
+	tcase_add_test(tc, test_query_assoc_and_lock_rows_vs_lsof);
 	tcase_add_test(tc, test_query_errors_and_no_match);
 	tcase_add_test(tc, test_query_summary_counts_and_headroom);
 	suite_add_tcase(s, tc);

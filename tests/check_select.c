@@ -42,8 +42,8 @@ START_TEST(test_select_fd_lists_and_ranges)
 	n = 0;
 	ck_assert_int_eq(query_parse_fds("3-1", &r, &n, why, sizeof(why)), -1);
 	ck_assert_ptr_nonnull(strstr(why, "'3-1' for -d: range ends before it starts"));
-	ck_assert_int_eq(query_parse_fds("cwd", &r, &n, why, sizeof(why)), -1);
-	ck_assert_ptr_nonnull(strstr(why, "'cwd' for -d: not a whole number"));
+	ck_assert_int_eq(query_parse_fds("cwdx", &r, &n, why, sizeof(why)), -1);
+	ck_assert_ptr_nonnull(strstr(why, "'cwdx' for -d: not a whole number"));
 	ck_assert_int_eq(query_parse_fds("1,", &r, &n, why, sizeof(why)), -1);
 	ck_assert_int_eq(query_parse_fds("-1", &r, &n, why, sizeof(why)), -1);
 	free(r);
@@ -324,13 +324,24 @@ START_TEST(test_select_fd_stage)
 }
 END_TEST
 
+/* Descriptor e of p as the selections see it, with socket si. */
+static bool fd_matches(const struct query *q, const struct fd_proc *p,
+		       const struct fd_entry *e, const struct sock_info *si)
+{
+	struct query_row r;
+
+	query_row_of_fd(&r, p, e);
+	r.si = si;
+	return query_match(q, &r);
+}
+
 /* A row of a process made by hand: a regular file, as stat gives it. */
 START_TEST(test_select_row_matching)
 {
 	struct query *q = query_new();
 	struct fd_proc p = { .pid = 7 };
 	struct fd_entry e = { .fd = 3 };
-	struct query_row r = { &p, &e, NULL, NULL, NULL, NULL };
+	const struct sock_info *rsi = NULL;
 	struct stat st;
 	char why[512], strings[] = "/etc/passwd";
 	bool sockets;
@@ -346,14 +357,14 @@ START_TEST(test_select_row_matching)
 	ck_assert_int_eq(query_take(q, QUERY_OPT_UNDER, "/etc", why, sizeof(why)), 1);
 	ck_assert_int_eq(query_take(q, QUERY_OPT_TYPE, "reg,dir", why, sizeof(why)), 1);
 	ck_assert_int_eq(query_prepare(q, cols, 4), 0);
-	ck_assert(query_match(q, &r));
+	ck_assert(fd_matches(q, &p, &e, rsi));
 	ck_assert_uint_eq(query_need(q, &sockets) & (FDL_NEED_STAT | FDL_NEED_LINK),
 			  FDL_NEED_STAT | FDL_NEED_LINK);
 	/* --under also finds unix sockets bound below DIR. */
 	ck_assert(sockets);
 	/* Another inode is another file, whatever its name. */
 	e.st.st_ino++;
-	ck_assert(!query_match(q, &r));
+	ck_assert(!fd_matches(q, &p, &e, rsi));
 	query_free(q);
 
 	/* --under by name: /etc2/x is not under /etc. */
@@ -361,12 +372,13 @@ START_TEST(test_select_row_matching)
 	ck_assert_int_eq(query_take(q, QUERY_OPT_UNDER, "/etc", why, sizeof(why)), 1);
 	ck_assert_int_eq(query_prepare(q, cols, 4), 0);
 	e.st.st_ino--;
-	ck_assert(query_match(q, &r));
+	ck_assert(fd_matches(q, &p, &e, rsi));
 	{
 		char other[] = "/etc2/passwd";
 
 		p.strings = other;
-		ck_assert(!query_match(q, &r));
+		ck_assert(!fd_matches(q, &p, &e, rsi));
+		p.strings = strings;
 	}
 	query_free(q);
 
@@ -374,12 +386,12 @@ START_TEST(test_select_row_matching)
 	q = query_new();
 	ck_assert_int_eq(query_take(q, 'U', NULL, why, sizeof(why)), 1);
 	ck_assert_int_eq(query_prepare(q, cols, 4), 0);
-	ck_assert(!query_match(q, &r));
+	ck_assert(!fd_matches(q, &p, &e, rsi));
 	{
 		struct sock_info si = { .family = AF_UNIX, .state = 10 };
 
-		r.si = &si;
-		ck_assert(query_match(q, &r));
+		rsi = &si;
+		ck_assert(fd_matches(q, &p, &e, rsi));
 		query_free(q);
 		q = query_new();
 		ck_assert_int_eq(query_take(q, QUERY_OPT_LISTENING, NULL, why,
@@ -388,12 +400,12 @@ START_TEST(test_select_row_matching)
 					    sizeof(why)), 1);
 		ck_assert_int_eq(query_prepare(q, cols, 4), 0);
 		/* A unix socket's state is "listening", not LISTEN. */
-		ck_assert(!query_match(q, &r));
+		ck_assert(!fd_matches(q, &p, &e, rsi));
 		si.family = AF_INET;
 		si.proto = IPPROTO_TCP;
-		ck_assert(query_match(q, &r));
+		ck_assert(fd_matches(q, &p, &e, rsi));
 		si.state = 1;
-		ck_assert(!query_match(q, &r));
+		ck_assert(!fd_matches(q, &p, &e, rsi));
 	}
 	query_free(q);
 }
@@ -404,25 +416,119 @@ START_TEST(test_select_inode_forms)
 	struct query *q = query_new();
 	struct fd_proc p = { .pid = 7 };
 	struct fd_entry e = { .fd = 3, .link_off = (size_t)-1 };
-	struct query_row r = { &p, &e, NULL, NULL, NULL, NULL };
+	const struct sock_info *rsi = NULL;
 	char why[512];
 
 	e.st.st_dev = makedev(8, 1);
 	e.st.st_ino = 1234;
 	ck_assert_int_eq(query_take(q, QUERY_OPT_INODE, "8:1:1234", why, sizeof(why)), 1);
 	ck_assert_int_eq(query_prepare(q, cols, 4), 0);
-	ck_assert(query_match(q, &r));
+	ck_assert(fd_matches(q, &p, &e, rsi));
 	e.st.st_ino = 1235;
-	ck_assert(!query_match(q, &r));
+	ck_assert(!fd_matches(q, &p, &e, rsi));
 	query_free(q);
 	q = query_new();
 	snprintf(why, sizeof(why), "%llu:1235", (unsigned long long)makedev(8, 1));
 	ck_assert_int_eq(query_take(q, QUERY_OPT_INODE, why, why, sizeof(why)), 1);
 	ck_assert_int_eq(query_prepare(q, cols, 4), 0);
-	ck_assert(query_match(q, &r));
+	ck_assert(fd_matches(q, &p, &e, rsi));
 	/* An entry whose stat failed matches no file. */
 	e.stat_errno = 2;
-	ck_assert(!query_match(q, &r));
+	ck_assert(!fd_matches(q, &p, &e, rsi));
+	query_free(q);
+}
+END_TEST
+
+/* -d's names of the rows that are no descriptor, as lsof's: txt is the
+ * executable, ASSOC exe; ^ excludes one. */
+START_TEST(test_select_fd_list_names)
+{
+	struct query_fdrange *r = NULL;
+	size_t n = 0;
+	char why[256];
+
+	ck_assert_int_eq(query_parse_fds("cwd,TXT,^mem,rtd,3", &r, &n, why,
+					 sizeof(why)), 0);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_str_eq(r[0].name, "cwd");
+	ck_assert_str_eq(r[1].name, "exe");
+	ck_assert(r[2].exclude && strcmp(r[2].name, "mem") == 0);
+	ck_assert_str_eq(r[3].name, "rtd");
+	ck_assert(r[0].lo == -1 && r[0].hi == -1);
+	ck_assert(r[4].name == NULL && r[4].lo == 3 && r[4].hi == 3);
+	free(r);
+}
+END_TEST
+
+/* An --assoc row and a lock row: no descriptor number, a file by device
+ * and inode; -d, PATH, --inode, --under and --type decide them as they
+ * decide descriptors. */
+START_TEST(test_select_rows_without_descriptor)
+{
+	struct query *q = query_new();
+	struct fd_proc p = { .pid = 7 };
+	struct query_row cwd = { .proc = &p, .fd = -1, .assoc = "cwd",
+				 .have_id = true, .path = "/etc",
+				 .type = "DIR" };
+	struct query_row lock = { .proc = &p, .fd = -1, .have_id = true };
+	struct stat st;
+	char why[512];
+
+	ck_assert_int_eq(stat("/etc", &st), 0);
+	cwd.dev = lock.dev = st.st_dev;
+	cwd.ino = lock.ino = st.st_ino;
+	/* Numbers name descriptors only. */
+	ck_assert_int_eq(query_take(q, 'd', "0-2", why, sizeof(why)), 1);
+	ck_assert_int_eq(query_prepare(q, cols, 4), 0);
+	ck_assert(!query_names_assoc(q));
+	ck_assert(!query_match(q, &cwd));
+	ck_assert(!query_match(q, &lock));
+	query_free(q);
+	q = query_new();
+	ck_assert_int_eq(query_take(q, 'd', "cwd", why, sizeof(why)), 1);
+	ck_assert_int_eq(query_prepare(q, cols, 4), 0);
+	ck_assert(query_names_assoc(q));
+	ck_assert(query_match(q, &cwd));
+	cwd.assoc = "exe";
+	ck_assert(!query_match(q, &cwd));
+	cwd.assoc = "cwd";
+	ck_assert(!query_match(q, &lock));
+	query_free(q);
+	/* Only exclusions: every other row stays. */
+	q = query_new();
+	ck_assert_int_eq(query_take(q, 'd', "^cwd", why, sizeof(why)), 1);
+	ck_assert_int_eq(query_prepare(q, cols, 4), 0);
+	ck_assert(!query_names_assoc(q));
+	ck_assert(!query_match(q, &cwd));
+	ck_assert(query_match(q, &lock));
+	query_free(q);
+	/* The file itself. */
+	q = query_new();
+	ck_assert_int_eq(query_add_path(q, "/etc", why, sizeof(why)), 0);
+	ck_assert_int_eq(query_prepare(q, cols, 4), 0);
+	ck_assert(query_match(q, &cwd));
+	ck_assert(query_match(q, &lock));
+	lock.ino++;
+	ck_assert(!query_match(q, &lock));
+	cwd.have_id = false;
+	ck_assert(!query_match(q, &cwd));
+	cwd.have_id = true;
+	query_free(q);
+	/* By name, and by type; a lock row has neither. */
+	q = query_new();
+	ck_assert_int_eq(query_take(q, QUERY_OPT_UNDER, "/", why, sizeof(why)), 1);
+	ck_assert_int_eq(query_take(q, QUERY_OPT_TYPE, "DIR", why, sizeof(why)), 1);
+	ck_assert_int_eq(query_prepare(q, cols, 4), 0);
+	ck_assert(query_match(q, &cwd));
+	ck_assert(!query_match(q, &lock));
+	cwd.type = "REG";
+	ck_assert(!query_match(q, &cwd));
+	query_free(q);
+	/* Socket selections never match a row without a socket. */
+	q = query_new();
+	ck_assert_int_eq(query_take(q, 'U', NULL, why, sizeof(why)), 1);
+	ck_assert_int_eq(query_prepare(q, cols, 4), 0);
+	ck_assert(!query_match(q, &cwd));
 	query_free(q);
 }
 END_TEST
@@ -462,6 +568,8 @@ Suite *select_suite(void)
 	tcase_add_test(tc, test_select_row_matching);
 	tcase_add_test(tc, test_select_inode_forms);
 	tcase_add_test(tc, test_select_summary_counts);
+	tcase_add_test(tc, test_select_fd_list_names);
+	tcase_add_test(tc, test_select_rows_without_descriptor);
 	suite_add_tcase(s, tc);
 	return s;
 }

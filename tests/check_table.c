@@ -838,6 +838,58 @@ START_TEST(test_json_one_schema_for_every_command)
 }
 END_TEST
 
+/* fit_most (list's tables): one 4000-byte cell, one rare wide cell and
+ * a column empty in whole blocks must not pad every row: the table stays
+ * within 1.1 times the raw output, one line per row, every cell whole,
+ * each row number a word; without fit_most the same table is over 1.1
+ * times (so the test can fail).  A table already within budget is drawn
+ * as libsmartcols draws it. */
+START_TEST(test_fit_most_output_follows_content)
+{
+	static char odd[4001];
+	struct sample s = { .nrows = 5000, .odd = odd, .odd_row = 17 };
+	struct out_opts text = { .fit_most = true }, raw = { .raw = true };
+	struct out_opts plain = { .fit_most = false };
+	/* Numbers keep their widths: the hint column's outlier is not in. */
+	static const int wide[] = {
+		COL_NUM, COL_SHORT, COL_BLOCKY, COL_WORDS, COL_NOTE, COL_LAST,
+	};
+	const struct selection words = SELECTION(wide), *sel = &words;
+	static const int few[] = { COL_NUM, COL_LAST };
+	const struct selection in_budget = SELECTION(few);
+	char *fit, *r, *full, line[8192], num[32];
+	size_t fit_len, raw_len, full_len, i;
+
+	memset(odd, 'w', sizeof(odd) - 1);
+	fit = print_rows(&s, sel, &text, &fit_len);
+	r = print_rows(&s, sel, &raw, &raw_len);
+	full = print_rows(&s, sel, &plain, &full_len);
+	ck_assert_msg(fit_len * 10 <= raw_len * 11,
+		      "fit_most: %zu bytes against raw %zu", fit_len, raw_len);
+	ck_assert_msg(full_len * 10 > raw_len * 11,
+		      "without fit_most: %zu bytes against raw %zu (the test "
+		      "cannot fail)", full_len, raw_len);
+	ck_assert_uint_eq(count_lines(fit, fit_len), s.nrows + 1);
+	ck_assert(nth_line(fit, 17 + 1, line, sizeof(line)));
+	ck_assert_ptr_nonnull(strstr(line, odd));
+	for (i = 0; i < s.nrows; i += 997) {
+		snprintf(num, sizeof(num), "%zu", i);
+		ck_assert(nth_line(fit, i + 1, line, sizeof(line)));
+		ck_assert_msg(has_word(line, num), "row %zu: %s", i, line);
+	}
+	free(fit);
+	free(r);
+	free(full);
+	/* Within budget: the very bytes of the reference. */
+	s.odd = NULL;
+	fit = print_rows(&s, &in_budget, &text, &fit_len);
+	full = print_added(&s, &in_budget, &plain, &full_len);
+	assert_same_bytes(full, full_len, fit, fit_len, "fit_most in budget");
+	free(fit);
+	free(full);
+}
+END_TEST
+
 Suite *table_suite(void)
 {
 	Suite *s = suite_create("table");
@@ -863,6 +915,7 @@ Suite *table_suite(void)
 			    (int)NMODES);
 	tcase_add_loop_test(tc, test_json_rows_print_as_added, 0, 2);
 	tcase_add_loop_test(tc, test_tty_rows_print_as_added, 0, (int)NMODES);
+	tcase_add_test(tc, test_fit_most_output_follows_content);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("record");
 	tcase_add_test(tc, test_record_json_is_a_one_line_table);

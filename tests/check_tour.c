@@ -5,7 +5,9 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -435,14 +437,31 @@ START_TEST(test_step_after_each_call)
 }
 END_TEST
 
+/* The tour's exit status, written by the tmux session when it ended
+ * (waited for at most 5 s); why names what should have ended it. */
+static int tour_exit_status(const char *why)
+{
+	char path[128];
+	int i, status = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/exit", work);
+	for (i = 0; i < 100 && access(path, F_OK) != 0; i++)
+		usleep(50 * 1000);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "the tour did not end %s", why);
+	ck_assert(fscanf(f, "%d", &status) == 1);
+	fclose(f);
+	return status;
+}
+
 /* --step=page: pauses only before a page scrolls away, none at the end
  * of a section. */
 START_TEST(test_step_by_page)
 {
-	char *lines[200], path[128];
+	char *lines[200];
 	size_t n;
-	int i, pages = 0, status = -1;
-	FILE *f;
+	int i, pages = 0;
 
 	if (!have_program("tmux")) {
 		fprintf(stderr, "skipped: tmux is not installed\n");
@@ -451,7 +470,6 @@ START_TEST(test_step_by_page)
 	dirs_make();
 	last_screen[0] = '\0';
 	tmux_start(80, 24, "--step=page --from 3");
-	snprintf(path, sizeof(path), "%s/exit", work);
 	/* Sections 3 and 4 are longer than a screen together. */
 	for (i = 0; i < 3; i++) {
 		/* lines point into the screen: freed after they are read. */
@@ -466,14 +484,61 @@ START_TEST(test_step_by_page)
 		tmux_keys("Enter");
 	}
 	tmux_keys("q");
-	for (i = 0; i < 100 && access(path, F_OK) != 0; i++)
-		usleep(50 * 1000);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "the tour did not end on q");
-	ck_assert(fscanf(f, "%d", &status) == 1);
-	fclose(f);
-	ck_assert_int_eq(status, 0);
+	ck_assert_int_eq(tour_exit_status("on q"), 0);
 	ck_assert_int_eq(pages, 3);
+	tmux_kill();
+	dirs_remove();
+}
+END_TEST
+
+/* The whole tour at 80x24 with Enter at every prompt: every screen between
+ * two pauses fits, so no pause is a page's forced one ("-- more:"): long
+ * sections pause at their parts ("Enter=more"), each with its heading. */
+START_TEST(test_every_screen_fits_24_rows)
+{
+	char *lines[200];
+	bool seen[12] = { false };
+	int i, k, parts = 0;
+	bool part_next = false;
+	size_t n;
+
+	if (!have_program("tmux")) {
+		fprintf(stderr, "skipped: tmux is not installed\n");
+		return;
+	}
+	dirs_make();
+	last_screen[0] = '\0';
+	tmux_start(80, 24, "--step");
+	for (i = 0; i < 80; i++) {
+		char *screen = wait_prompt(lines, &n);
+		const char *prompt = last_line(lines, n);
+		int h = heading_on(lines, n);
+		bool end = strstr(prompt, "-- end:") != NULL;
+
+		ck_assert_msg(strstr(prompt, "-- more:") == NULL,
+			      "a screen of section %d does not fit 24 rows:\n%s",
+			      h, last_screen);
+		ck_assert_uint_le(n, 24);
+		check_widths(lines, n, 80);
+		if (h >= 1 && h <= 11)
+			seen[h] = true;
+		if (part_next) {
+			/* The part after the pause: its heading on top. */
+			for (k = 0; k < (int)n && strncmp(lines[k], "== part ", 8); k++)
+				;
+			ck_assert_msg(k < (int)n, "a part without its heading");
+		}
+		part_next = strstr(prompt, "Enter=more") != NULL;
+		parts += part_next;
+		free(screen);
+		tmux_keys("Enter");
+		if (end)
+			break;
+	}
+	ck_assert_int_eq(tour_exit_status("after the last section"), 0);
+	for (k = 1; k <= 11; k++)
+		ck_assert_msg(seen[k], "section %d never on screen", k);
+	ck_assert_int_ge(parts, 5);
 	tmux_kill();
 	dirs_remove();
 }
@@ -728,6 +793,99 @@ START_TEST(test_python_view_is_pythons)
 }
 END_TEST
 
+/* A descriptor inherited from whoever ran fdscope is named once, in the
+ * first sentence, and never left as a bare number in a map: in the tour
+ * and in every teaching command on its own (exchange included). */
+START_TEST(test_inherited_named_in_every_command)
+{
+	static const char *const cmds[][4] = {
+		{ "alloc" }, { "recycle" }, { "exhaust" }, { "tables" },
+		{ "open", "file:/dev/null" }, { "exchange" },
+		{ "exchange", "--proto", "udp" }, { "demo", "--section", "1" },
+	};
+	size_t k;
+	int fd = open("/dev/null", O_RDONLY);
+
+	ck_assert(fd >= 0);
+	/* Inherited: not close-on-exec. */
+	ck_assert_int_eq(dup2(fd, 47), 47);
+	close(fd);
+	for (k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
+		char *argv[6] = { strdup(fdscope_bin()) }, *first, *p;
+		struct run_result r;
+		size_t i;
+
+		for (i = 0; i < 4 && cmds[k][i]; i++)
+			argv[i + 1] = (char *)(uintptr_t)cmds[k][i];
+		run_argv(&r, argv, 30);
+		ck_assert_msg(r.status == 0, "%s: %s", cmds[k][0], r.err);
+		first = strstr(r.out, " open when fdscope started, inherited");
+		ck_assert_msg(first != NULL, "%s does not name what it inherited",
+			      cmds[k][0]);
+		*first = '\0';
+		ck_assert_msg(strstr(r.out, "47") != NULL, "%s: 47 not named: %s",
+			      cmds[k][0], r.out);
+		for (p = first + 1; (p = strstr(p, "table: ")) != NULL; p++) {
+			size_t n = strcspn(p, "\n");
+
+			for (i = 7; i + 2 <= n; i++)
+				ck_assert_msg(!(p[i] == '4' && p[i + 1] == '7' &&
+						p[i - 1] == ' ' &&
+						(p[i + 2] == ' ' || p[i + 2] == '\n')),
+					      "%s: 47 bare in '%.*s'", cmds[k][0],
+					      (int)n, p);
+		}
+		if (strcmp(cmds[k][0], "exchange") == 0)
+			ck_assert_msg(strstr(first + 1, "47 (inherited)") != NULL,
+				      "exchange's table does not say 47 is "
+				      "inherited");
+		free(argv[0]);
+		run_result_release(&r);
+	}
+	close(47);
+}
+END_TEST
+
+/* The figure is of the moment it is drawn: after fcntl(N, F_SETFD,
+ * FD_CLOEXEC), N is drawn with FD_CLOEXEC, before it without; --dot
+ * (drawn after it) has it too, and says when it was drawn. */
+START_TEST(test_figure_shows_cloexec_when_drawn)
+{
+	struct run_result r;
+	const char *set, *before, *after;
+	char row[64], label[96];
+	int n = -1;
+
+	run_fdscope(&r, "tables", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	set = strstr(r.out, ", F_SETFD, FD_CLOEXEC) = 0");
+	ck_assert(set != NULL);
+	before = set;
+	while (before > r.out && before[-1] != '(')
+		before--;
+	ck_assert(sscanf(before, "%d", &n) == 1 && n > 2);
+	/* The figure drawn just before the fcntl: n without the flag. */
+	snprintf(row, sizeof(row), "\n  fd %-3d %-10s --> ", n, "");
+	before = NULL;
+	for (after = r.out; (after = strstr(after, row)) != NULL && after < set;
+	     after++)
+		before = after;
+	ck_assert_msg(before != NULL, "fd %d not drawn before the fcntl", n);
+	snprintf(row, sizeof(row), "\n  fd %-3d FD_CLOEXEC --> ", n);
+	after = strstr(set, row);
+	ck_assert_msg(after != NULL, "fd %d drawn without FD_CLOEXEC after "
+		      "the fcntl:\n%s", n, set);
+	run_result_release(&r);
+	run_fdscope(&r, "tables", "--dot", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	snprintf(label, sizeof(label), "fd%d [label=\"fd %d\\nFD_CLOEXEC\"", n, n);
+	ck_assert_msg(strstr(r.out, label) != NULL, "no %s in\n%s", label, r.out);
+	snprintf(label, sizeof(label), "after fcntl(%d, F_SETFD, FD_CLOEXEC)", n);
+	ck_assert(strstr(r.out, label) != NULL);
+	run_result_release(&r);
+}
+END_TEST
+
 /* tables --dot renders without a warning; --svg writes the picture. */
 START_TEST(test_figure_renders_in_graphviz)
 {
@@ -868,6 +1026,7 @@ Suite *tour_suite(void)
 	tcase_add_test(tc, test_step_after_each_call);
 	tcase_add_test(tc, test_step_prompt_never_on_stdout);
 	tcase_add_test(tc, test_step_by_page);
+	tcase_add_test(tc, test_every_screen_fits_24_rows);
 	tcase_add_test(tc, test_closed_terminal_removes_directory);
 	tcase_add_test(tc, test_step_without_terminal);
 	tcase_add_test(tc, test_tour_fits_the_width);
@@ -875,6 +1034,8 @@ Suite *tour_suite(void)
 			    (int)(sizeof(protos) / sizeof(protos[0])));
 	tcase_add_test(tc, test_python_view_is_pythons);
 	tcase_add_test(tc, test_figure_renders_in_graphviz);
+	tcase_add_test(tc, test_figure_shows_cloexec_when_drawn);
+	tcase_add_test(tc, test_inherited_named_in_every_command);
 	tcase_add_test(tc, test_json_marks_sections);
 	tcase_add_test(tc, test_tables_child_after_fork);
 	suite_add_tcase(s, tc);

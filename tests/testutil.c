@@ -592,8 +592,8 @@ size_t skips_print(FILE *f)
 	return n;
 }
 
-/* In a child, so that this process keeps its namespace. */
-bool can_unshare_netns(void)
+/* In a child, so that this process keeps its namespaces. */
+bool can_unshare(int flags)
 {
 	int st;
 	pid_t pid = fork();
@@ -601,9 +601,14 @@ bool can_unshare_netns(void)
 	if (pid < 0)
 		return false;
 	if (pid == 0)
-		_exit(unshare(CLONE_NEWNET) == 0 ? 0 : 1);
+		_exit(unshare(flags) == 0 ? 0 : 1);
 	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
 		WEXITSTATUS(st) == 0;
+}
+
+bool can_unshare_netns(void)
+{
+	return can_unshare(CLONE_NEWNET);
 }
 
 bool can_kcmp(void)

@@ -31,6 +31,8 @@ size_t skips_print(FILE *f);
  * this process: a new network namespace may be made (CAP_SYS_ADMIN or a
  * user namespace); kcmp(KCMP_FILE) answers for this process. */
 bool can_unshare_netns(void);
+/* unshare(flags) succeeds (CLONE_NEWNS for a private /etc/hosts...). */
+bool can_unshare(int flags);
 bool can_kcmp(void);
 
 struct run_result {

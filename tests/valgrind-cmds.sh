@@ -133,6 +133,15 @@ if have_cmd serve && have_cmd connect; then
 	vg connect-bad-port 2 connect 127.0.0.1 65536
 	vg connect-bad-timeout 2 connect 127.0.0.1 1 --timeout -1
 	vg connect-unix-missing 1 connect --unix "$tmp/nosuch.sock"
+	# A shutdown made to fail (a seccomp filter, tests/helpers/sysfail):
+	# the failure's path, narrated with its errno, leaks nothing either.
+	if [ -x "$helpers/sysfail" ]; then
+		vg_prefix=("$helpers/sysfail" shutdown 107)
+		vg connect-shutdown-fails 0 connect 127.0.0.1 "$port" --message hello
+		vg_prefix=()
+	else
+		skip connect-shutdown-fails "no tests/helpers/sysfail built"
+	fi
 
 	# The server under valgrind: --once, with a client sent from here.
 	(

@@ -41,10 +41,10 @@ static void show_start(struct demo_ctx *d)
 	int *t = NULL, n = steps_read_table(&d->steps, &t);
 	char *map = n >= 0 ? steps_shown_map(&d->steps, t, (size_t)n) : NULL;
 
-	steps_say(&d->steps, "The rule (IEEE Std 1003.1, section 2.14, File "
-		  "Descriptor Allocation): \"all functions that open one or "
-		  "more file descriptors shall ... allocate the lowest numbered "
-		  "available (that is, not already open) file descriptor\".");
+	steps_say(&d->steps, "The rule (IEEE Std 1003.1, 2.14): every call "
+		  "that opens a descriptor \"shall ... allocate the lowest "
+		  "numbered available (that is, not already open) file "
+		  "descriptor\".");
 	steps_text(&d->steps, "descriptors open now: %s", map ? map : "?");
 	if (!fd_is_open(0))
 		steps_say(&d->steps, "Standard input (0) is closed: the first "
@@ -65,8 +65,8 @@ static void three_and_a_hole(struct demo_ctx *d, int fds[4])
 	fds[2] = demo_open_new(d, "three", O_RDONLY, "O_RDONLY");
 	if (fds[1] < 0)
 		return;
-	steps_say(&d->steps, "Close the middle one and open again: the "
-		  "freed number comes back, not the next higher one.");
+	steps_say(&d->steps, "Close the middle one: the next open gets its "
+		  "number back.");
 	demo_close(d, fds[1]);
 	fds[3] = demo_open_new(d, "four", O_RDONLY, "O_RDONLY");
 	st = &d->steps.v[d->steps.n - 1];
@@ -175,12 +175,13 @@ int demo_alloc_body(struct demo_ctx *d)
 	stdin_was_open = fd_is_open(0);
 	show_start(d);
 	three_and_a_hole(d, fds);
+	steps_part(&d->steps, "standard input, dup2 and F_DUPFD");
 	in = take_stdin(d, stdin_was_open, &saved);
 	if (fds[0] >= 0) {
 		high_then_hole(d, fds[0], &high, &filler);
 		dupd = dupfd_min(d, fds[0]);
 	}
-	steps_say(&d->steps, "Cleaning up.");
+	steps_part(&d->steps, "cleaning up: every number freed");
 	for (i = 0; i < ARRAY_SIZE(fds); i++)
 		if (fds[i] >= 0)
 			demo_close(d, fds[i]);

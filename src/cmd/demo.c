@@ -85,21 +85,6 @@ static void append_cut(char **buf, size_t *len, const char *s, size_t cols)
 	}
 }
 
-/* The descriptors open when the tour starts, other than 0, 1 and 2: not
- * the tour's, so named once and counted apart in every map. */
-static void note_inherited(struct tour *t)
-{
-	char *list;
-	int k = demo_hide_inherited(&t->d, &list);
-
-	if (k)
-		steps_say(&t->d.steps, "Before the tour: %s %s open when fdscope "
-			  "started, inherited from the program that ran it (a "
-			  "shell, an editor, a terminal). They are not the "
-			  "tour's: the maps count them as \"+%d inherited\".",
-			  list, k == 1 ? "was" : "were", k);
-	free(list);
-}
 
 /* fdscope's own table, in columns fitted to the width: FD TYPE MODE NAME,
  * the name cut rather than wrapped, inherited ones and fdscope's reader
@@ -223,8 +208,8 @@ static int tour_open(struct tour *t)
 			"socket(AF_INET, SOCK_STREAM, 0)");
 	step_expect(st, want);
 	if (s >= 0) {
-		if (!t->so.json)
-			python_view(st, s, AF_INET, SOCK_STREAM, 0);
+		step_say(st, "A socket takes the next number too (section 4 "
+			 "shows what Python prints for it).");
 		demo_close(d, s);
 	}
 	if (rc == 0) {
@@ -241,25 +226,27 @@ static const struct socket_try {
 	const char *text;	/* the call's arguments as written */
 	const char *why;
 	bool python;		/* show the Python view */
+	const char *part;	/* a new part of the section starts here */
 } socket_tries[] = {
 	{ AF_INET, SOCK_STREAM, 0, "AF_INET, SOCK_STREAM, 0",
 	  "IPv4, a byte stream, protocol 0: the kernel chooses, and for a "
-	  "stream over IPv4 that is TCP.", true },
+	  "stream over IPv4 that is TCP.", true, NULL },
 	{ AF_INET, SOCK_STREAM, IPPROTO_TCP, "AF_INET, SOCK_STREAM, IPPROTO_TCP",
-	  "The same, with TCP named.", false },
+	  "The same, with TCP named.", false, NULL },
 	{ AF_INET, SOCK_DGRAM, 0, "AF_INET, SOCK_DGRAM, 0",
-	  "Datagrams over IPv4: the kernel chooses UDP.", true },
+	  "Datagrams over IPv4: the kernel chooses UDP.", true,
+	  "SOCK_DGRAM: datagrams" },
 	{ AF_INET, SOCK_DGRAM, IPPROTO_TCP, "AF_INET, SOCK_DGRAM, IPPROTO_TCP",
 	  "TCP cannot carry datagrams: the kernel refuses the combination.",
-	  false },
+	  false, NULL },
 	{ AF_INET6, SOCK_STREAM, 0, "AF_INET6, SOCK_STREAM, 0",
-	  "The same over IPv6.", false },
+	  "The same over IPv6.", false, "AF_INET6 and AF_UNIX" },
 	{ AF_UNIX, SOCK_STREAM, 0, "AF_UNIX, SOCK_STREAM, 0",
 	  "A unix socket: addresses are file paths on this machine, no "
-	  "network; one protocol, 0.", true },
+	  "network; one protocol, 0.", true, NULL },
 	{ AF_UNIX, SOCK_DGRAM, 0, "AF_UNIX, SOCK_DGRAM, 0",
 	  "Unix datagrams, which unlike UDP's are never lost or reordered.",
-	  false },
+	  false, NULL },
 };
 
 /* What the kernel says the socket is: SO_DOMAIN, SO_TYPE, SO_PROTOCOL. */
@@ -299,9 +286,14 @@ static int tour_socket(struct tour *t)
 		  "each gets the same number.");
 	for (i = 0; i < ARRAY_SIZE(socket_tries); i++) {
 		const struct socket_try *x = &socket_tries[i];
-		int want = steps_lowest_free(&d->steps, 0);
-		int fd = socket(x->family, x->type, x->proto);
-		struct step *st = steps_call(&d->steps, "socket", fd,
+		int want, fd;
+		struct step *st;
+
+		if (x->part)
+			steps_part(&d->steps, "%s", x->part);
+		want = steps_lowest_free(&d->steps, 0);
+		fd = socket(x->family, x->type, x->proto);
+		st = steps_call(&d->steps, "socket", fd,
 					     fd < 0 ? errno : 0, "socket(%s)",
 					     x->text);
 
@@ -408,11 +400,10 @@ static int run_exchange(struct tour *t, enum exchange_proto proto,
 static int tour_exchange(struct tour *t)
 {
 	steps_say(&t->d.steps, "The article's ending: a server and a client "
-		  "process exchange two messages over TCP on loopback; every "
-		  "socket is a descriptor like the others.  Each process sends "
-		  "its steps to fdscope over a pipe of fdscope's own, numbered "
-		  "high out of the way (the maps count those as \"fdscope's "
-		  "own\"), and fdscope prints them in the order they happened.");
+		  "process exchange two messages over TCP on loopback.  Each "
+		  "sends its steps to fdscope over a pipe of fdscope's own "
+		  "(counted as \"fdscope's own\"), printed in the order they "
+		  "happened.");
 	return run_exchange(t, EXCHANGE_TCP, &t->tcp);
 }
 
@@ -477,6 +468,7 @@ static int tour_udp(struct tour *t)
 			  "two side by side.)");
 		return rc;
 	}
+	steps_part(&t->d.steps, "TCP and UDP side by side");
 	steps_say(&t->d.steps, "TCP and UDP side by side: the calls each "
 		  "process made, as recorded above.");
 	snprintf(head, sizeof(head), "%-8s  %-*s%s", "", (int)cols,
@@ -561,6 +553,7 @@ static int tour_bonus(struct tour *t)
 	step_say(st, "%s names %s: the number %d is this process's, the "
 		 "socket's inode the kernel's.", path, link, fd);
 	demo_close(d, fd);
+	steps_part(&d->steps, "TCP or UDP?");
 	if (t->tcp.have && t->udp.have)
 		steps_say(&d->steps, "Bonus question 3: TCP or UDP?  Sections 9 "
 			  "and 10: TCP (SOCK_STREAM) made a connection first, "
@@ -763,7 +756,7 @@ static int demo_run(const struct cli_env *env, int argc, char **argv)
 	if (!t.so.json)
 		t.d.steps.o.screen = &t.screen;
 	t.d.steps.o.width = t.screen.width;
-	note_inherited(&t);
+	demo_name_inherited(&t.d.steps);
 	ret = run_sections(&t, a.first, a.last);
 	free(t.tcp.server);
 	free(t.tcp.client);

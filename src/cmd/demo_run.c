@@ -35,5 +35,6 @@ int demo_run_simple(const struct command *cmd, const struct cli_env *env,
 		return cmd_unexpected_argument(cmd, argv[optind]);
 	if (demo_begin(&d, env->proc_root, so.json, so.quiet) < 0)
 		return EXIT_FAIL;
+	demo_name_inherited(&d.steps);
 	return demo_end(&d, body(&d) < 0 ? EXIT_FAIL : EXIT_OK);
 }

@@ -12,6 +12,7 @@
 #include "out/escape.h"
 #include "net/sock.h"
 #include "out/table.h"
+#include "teach/demo.h"
 #include "teach/exchange.h"
 #include "teach/screen.h"
 #include "teach/steps.h"
@@ -100,6 +101,7 @@ static int exchange_run(const struct cli_env *env, int argc, char **argv)
 	ctl.so.proc_root = env->proc_root;
 	ctl.so.width = screen_detect_width();
 	steps_init(&s, &ctl.so);
+	demo_name_inherited(&s);
 	/* Before the fork, so that neither side holds a capability; the
 	 * server keeps CAP_NET_BIND_SERVICE only to bind a port below 1024. */
 	if (caps_drop_for_net(ctl.o.port >= 1 && ctl.o.port < 1024) < 0)

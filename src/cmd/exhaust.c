@@ -198,6 +198,9 @@ static void close_one_open_one(struct demo_ctx *d, int *fds, size_t n)
 		return;
 	victim = fds[n / 2];
 	demo_close(d, victim);
+	/* Here, with one number free: the pause needs it for the terminal
+	 * (and gives it back). */
+	steps_part(&d->steps, "the freed number is the next one given");
 	want = steps_lowest_free(&d->steps, 0);
 	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	e = fd < 0 ? errno : 0;
@@ -303,6 +306,7 @@ int demo_exhaust_body(struct demo_ctx *d, long long limit)
 	}
 	set_soft(d, orig.rlim_cur, orig.rlim_max, NULL);
 	free(fds);
+	steps_part(&d->steps, "the hard limit, and the system's");
 	raise_above_hard(d, &orig);
 	contrast_enfile(d);
 	if (err != EMFILE)
@@ -348,6 +352,7 @@ static int exhaust_run(const struct cli_env *env, int argc, char **argv)
 		return cmd_unexpected_argument(&cmd_exhaust, argv[optind]);
 	if (demo_begin(&d, env->proc_root, so.json, so.quiet) < 0)
 		return EXIT_FAIL;
+	demo_name_inherited(&d.steps);
 	if (demo_exhaust_check_limit(&d, limit) < 0)
 		return demo_end(&d, EXIT_FAIL);
 	return demo_end(&d, demo_exhaust_body(&d, limit) < 0 ? EXIT_FAIL : EXIT_OK);

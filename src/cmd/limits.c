@@ -55,7 +55,9 @@ static const struct out_column fields[NFIELDS] = {
 	[F_CAP_DAC_READ_SEARCH] = { "CAP_DAC_READ_SEARCH", 0, OUT_RIGHT, OUT_JSON_BOOLEAN,
 		"fdscope may read files regardless of permissions" },
 	[F_CAPABILITIES] = { "CAPABILITIES", 0, OUT_RIGHT, OUT_JSON_STRING,
-		"how the capability fields were found" },
+		"how the CAP_ fields were found: libcap (the effective set), "
+		"not examined (built without libcap), unreadable (libcap "
+		"failed); -J says it in full" },
 };
 
 static const int default_fields[] = {
@@ -69,6 +71,7 @@ static const int default_fields[] = {
 struct limits_info {
 	struct proc_limits pl;
 	int caps[3];
+	bool json;		/* CAPABILITIES in full: a table gets a word */
 };
 
 struct limits_control {
@@ -147,10 +150,14 @@ static const char *limits_cell(const void *row, int col, char *buf, size_t len)
 	case F_CAP_DAC_READ_SEARCH:
 		return fmt_cap(info->caps[2]);
 	case F_CAPABILITIES:
+		/* A word in the table, so that VALUE stays narrow. */
 		if (!caps_supported())
-			return "not examined: fdscope was built without libcap";
-		return info->caps[0] < 0 ? "libcap could not read them" :
-			"effective set, read with libcap";
+			return info->json ? "not examined: fdscope was built "
+				"without libcap" : "not examined";
+		if (info->caps[0] < 0)
+			return info->json ? "libcap could not read them" :
+				"unreadable";
+		return info->json ? "effective set, read with libcap" : "libcap";
 	default:
 		return NULL;
 	}
@@ -373,6 +380,7 @@ static int limits_run(const struct cli_env *env, int argc, char **argv)
 	rc = limits_collect(env->proc_root, ctl.pid, &li);
 	if (rc < 0)
 		return EXIT_FAIL;
+	li.json = ctl.out.json;
 	if (out_record_print("limits", fields, ctl.selected, ctl.nselected,
 			     &ctl.out, &li, limits_cell) < 0 && errno != EPIPE)
 		return EXIT_FAIL;

@@ -446,6 +446,7 @@ struct list_control {
 	bool selecting;		/* some selection or filter was given */
 	unsigned int first_need;	/* what the selections need collected */
 	unsigned int skip_dumps;	/* socket dumps no row can need */
+	struct inetdiag_filter port_filter;	/* -i's ports, in the kernel */
 	struct devtab devtab;
 	struct ep_mark *epmarks;	/* by (process, target descriptor) */
 	size_t nepmarks;
@@ -456,6 +457,7 @@ struct list_control {
 	bool have_sockx;
 	struct lock_tab locks;		/* /proc/locks */
 	bool have_devtab;
+	bool have_lock_rows;		/* lock_rows decided (select_rows) */
 	struct lock_row *lock_rows;	/* by process: locks without a descriptor */
 	size_t nlock_rows;
 	size_t *lock_first;		/* per process: its first lock row */
@@ -1568,47 +1570,15 @@ static size_t nassoc(const struct list_control *ctl, size_t pi)
 	return ctl->assocs ? ctl->assocs[pi].n : 0;
 }
 
-/* Row i of the listing: the processes' tables one after the other.
- * row_start[pi] is the number of rows before process pi. */
-static const char *row_cell(const void *ctx, size_t i, int col, char *buf,
-			    size_t len)
+/* Numbers the rows: row_start[pi] is the number of rows before process
+ * pi's first, lock_first[pi] the index of its first lock row.  Returns the
+ * number of rows. */
+static size_t index_rows(struct list_control *ctl)
 {
-	const struct list_control *ctl = ctx;
-	size_t lo = 0, hi = ctl->nprocs;
-	struct list_row r;
+	size_t pi, n = 0, k = 0;
 
-	/* The last process whose first row is at or before i. */
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ctl->row_start[mid] <= i)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	/* A process's descriptors, then its lock rows. */
-	while (lo + 1 < ctl->nprocs && ctl->row_start[lo + 1] == ctl->row_start[lo] &&
-	       ctl->row_start[lo + 1] <= i)
-		lo++;
-	i -= ctl->row_start[lo];
-	r = (struct list_row){ ctl, lo, &ctl->procs[lo], NULL, NULL, NULL };
-	if (i < ctl->procs[lo].n) {
-		r.e = &ctl->procs[lo].fds[i];
-	} else if (i - ctl->procs[lo].n < nassoc(ctl, lo)) {
-		r.assoc = &ctl->assocs[lo].v[i - ctl->procs[lo].n];
-	} else {
-		r.lock = &ctl->lock_rows[ctl->lock_first[lo] + i - ctl->procs[lo].n -
-					 nassoc(ctl, lo)];
-	}
-	return list_cell(&r, col, buf, len);
-}
-
-static int print_rows(struct list_control *ctl)
-{
-	size_t pi, n = 0;
-
-	size_t k = 0;
-
+	free(ctl->row_start);
+	free(ctl->lock_first);
 	ctl->row_start = xcalloc(ctl->nprocs + 1, sizeof(*ctl->row_start));
 	ctl->lock_first = xcalloc(ctl->nprocs + 1, sizeof(*ctl->lock_first));
 	for (pi = 0; pi < ctl->nprocs; pi++) {
@@ -1622,6 +1592,58 @@ static int print_rows(struct list_control *ctl)
 		}
 	}
 	ctl->row_start[pi] = n;
+	ctl->lock_first[pi] = k;
+	return n;
+}
+
+static size_t proc_rows(const struct list_control *ctl, size_t pi)
+{
+	return ctl->row_start[pi + 1] - ctl->row_start[pi];
+}
+
+/* Row i of the listing: the processes' tables one after the other, each
+ * process's descriptors, then its --assoc rows, then its lock rows. */
+static void row_at(const struct list_control *ctl, size_t i, struct list_row *r)
+{
+	size_t lo = 0, hi = ctl->nprocs;
+
+	/* The last process whose first row is at or before i. */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ctl->row_start[mid] <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	while (lo + 1 < ctl->nprocs && ctl->row_start[lo + 1] == ctl->row_start[lo] &&
+	       ctl->row_start[lo + 1] <= i)
+		lo++;
+	i -= ctl->row_start[lo];
+	*r = (struct list_row){ ctl, lo, &ctl->procs[lo], NULL, NULL, NULL };
+	if (i < ctl->procs[lo].n) {
+		r->e = &ctl->procs[lo].fds[i];
+	} else if (i - ctl->procs[lo].n < nassoc(ctl, lo)) {
+		r->assoc = &ctl->assocs[lo].v[i - ctl->procs[lo].n];
+	} else {
+		r->lock = &ctl->lock_rows[ctl->lock_first[lo] + i - ctl->procs[lo].n -
+					  nassoc(ctl, lo)];
+	}
+}
+
+static const char *row_cell(const void *ctx, size_t i, int col, char *buf,
+			    size_t len)
+{
+	struct list_row r;
+
+	row_at(ctx, i, &r);
+	return list_cell(&r, col, buf, len);
+}
+
+static int print_rows(struct list_control *ctl)
+{
+	size_t n = index_rows(ctl);
+
 	return out_table_print_rows(ctl->table, ctl, n, row_cell);
 }
 
@@ -1673,8 +1695,9 @@ static void start_prefetch(struct list_control *ctl)
 		if (ctl->pins[i].fd >= 0)
 			n = procfs_fd_count_hint(ctl->pins[i].fd);
 	if (ctl->all || n >= PREFETCH_MIN_FDS)
-		ctl->prefetch = sock_prefetch_start_some(ctl->proc_root,
-							 ctl->skip_dumps);
+		ctl->prefetch = sock_prefetch_start_filtered(ctl->proc_root,
+							     ctl->skip_dumps,
+							     &ctl->port_filter);
 }
 
 /* A socket NAME the main dumps (TCP, UDP, unix) left without a decoding:
@@ -1841,13 +1864,6 @@ static void release_extras(struct list_control *ctl)
 	sockx_table_release(&ctl->sockx);
 	memset(&ctl->sockx, 0, sizeof(ctl->sockx));
 	ctl->have_sockx = false;
-	free(ctl->lock_rows);
-	free(ctl->lock_first);
-	ctl->lock_rows = NULL;
-	ctl->lock_first = NULL;
-	ctl->nlock_rows = 0;
-	lock_tab_release(&ctl->locks);
-	memset(&ctl->locks, 0, sizeof(ctl->locks));
 	for (i = 0; ctl->assocs != NULL && i < ctl->nprocs; i++)
 		assoc_list_release(&ctl->assocs[i]);
 	free(ctl->assocs);
@@ -1856,6 +1872,18 @@ static void release_extras(struct list_control *ctl)
 		mount_tab_release(&ctl->mounts[i]);
 	free(ctl->mounts);
 	ctl->mounts = NULL;
+}
+
+static void release_lock_rows(struct list_control *ctl)
+{
+	free(ctl->lock_rows);
+	free(ctl->lock_first);
+	ctl->lock_rows = NULL;
+	ctl->lock_first = NULL;
+	ctl->nlock_rows = 0;
+	lock_tab_release(&ctl->locks);
+	memset(&ctl->locks, 0, sizeof(ctl->locks));
+	ctl->have_lock_rows = false;
 }
 
 /* Between collection and rows: what /proc/PID/fd does not say, found once
@@ -1873,8 +1901,12 @@ static void attach_extra(struct list_control *ctl, unsigned int need)
 		collect_epmarks(ctl);
 	if (need & LIST_NEED_NAMES)
 		resolve_names(ctl);
-	if (need & LIST_NEED_LOCKTAB)
+	/* Once, against the whole tables: after the selections dropped the
+	 * descriptor a lock is held through, it is still not a lock row. */
+	if ((need & LIST_NEED_LOCKTAB) && !ctl->have_lock_rows) {
 		collect_lock_rows(ctl);
+		ctl->have_lock_rows = true;
+	}
 	if (ctl->assoc) {
 		size_t pi;
 
@@ -1886,8 +1918,12 @@ static void attach_extra(struct list_control *ctl, unsigned int need)
 				continue;
 			pin = fd_proc_repin(ctl->proc_root, &ctl->procs[pi]);
 			if (pin < 0) {
-				warn("process %ld: cannot read its cwd, root, exe and "
-				     "mappings", (long)ctl->procs[pi].pid);
+				/* One that exited (or whose PID went to another)
+				 * since its table was read is gone, as --all says
+				 * nothing of those either. */
+				if (!(ctl->all && (errno == ENOENT || errno == ESRCH)))
+					warn("process %ld: cannot read its cwd, root, exe and "
+					     "mappings", (long)ctl->procs[pi].pid);
 				continue;
 			}
 			assoc_collect(&ctl->assocs[pi], pin);
@@ -1914,6 +1950,7 @@ static void attach_extra(struct list_control *ctl, unsigned int need)
 			ctl->attach = net_attach_new(ctl->proc_root, ctl->procs,
 						     all_tables(ctl));
 			net_attach_skip_dumps(ctl->attach, ctl->skip_dumps);
+			net_attach_filter_dumps(ctl->attach, &ctl->port_filter);
 			net_attach_take_prefetch(ctl->attach, ctl->prefetch);
 			ctl->prefetch = NULL;
 		}
@@ -1937,27 +1974,55 @@ static int query_get(const void *ctx, int col, char *buf, size_t len,
 	return 0;
 }
 
-/* Drops every row the selections do not match.  Every row is decided
- * before any moves: ENDPOINTS and SOCK.PEER find other rows by position. */
+/* Row r as the selections see it, whatever its kind; type holds TYPE. */
+static void row_view(const struct list_row *r, struct query_row *qr,
+		     char *type, size_t len)
+{
+	const struct sock_info *si;
+
+	if (r->e != NULL) {
+		query_row_of_fd(qr, r->proc, r->e);
+	} else {
+		*qr = (struct query_row){ .proc = r->proc, .fd = -1 };
+		if (r->assoc != NULL) {
+			const struct assoc_entry *a = r->assoc;
+
+			/* A mapping's device and inode are in maps. */
+			qr->have_id = a->stat_errno == 0 || a->kind == ASSOC_MEM;
+			qr->dev = a->st.st_dev;
+			qr->ino = a->st.st_ino;
+			qr->path = a->name;
+			qr->assoc = a->assoc;
+		} else {
+			qr->have_id = true;
+			qr->dev = makedev(r->lock->lock->major, r->lock->lock->minor);
+			qr->ino = (ino_t)r->lock->lock->ino;
+		}
+	}
+	qr->type = list_cell(r, COL_TYPE, type, len);
+	si = r->e ? row_sock(r) : NULL;
+	qr->si = si;
+	qr->peer = row_peer(r, si);
+	qr->get = query_get;
+	qr->get_ctx = r;
+}
+
+/* Drops every row the selections do not match: descriptors, --assoc rows
+ * and lock rows alike.  Every row is decided before any moves: ENDPOINTS
+ * and SOCK.PEER find other rows by position. */
 static size_t keep_matching(struct list_control *ctl)
 {
-	size_t pi, i, n = 0, total = 0, k = 0;
-	bool *keep;
+	size_t pi, i, n = index_rows(ctl), k, nl = 0;
+	bool *keep = xcalloc(n ? n : 1, sizeof(*keep));
 
-	for (pi = 0; pi < ctl->nprocs; pi++)
-		n += ctl->procs[pi].n;
-	keep = xcalloc(n ? n : 1, sizeof(*keep));
-	for (pi = 0; pi < ctl->nprocs; pi++) {
-		struct fd_proc *p = &ctl->procs[pi];
+	for (i = 0; i < n; i++) {
+		struct list_row r;
+		struct query_row qr;
+		char type[64];
 
-		for (i = 0; i < p->n; i++) {
-			struct list_row r = { ctl, pi, p, &p->fds[i], NULL, NULL };
-			const struct sock_info *si = row_sock(&r);
-			struct query_row qr = { p, &p->fds[i], si,
-						row_peer(&r, si), query_get, &r };
-
-			keep[k++] = query_match(ctl->query, &qr);
-		}
+		row_at(ctl, i, &r);
+		row_view(&r, &qr, type, sizeof(type));
+		keep[i] = query_match(ctl->query, &qr);
 	}
 	for (pi = 0, k = 0; pi < ctl->nprocs; pi++) {
 		struct fd_proc *p = &ctl->procs[pi];
@@ -1967,10 +2032,24 @@ static size_t keep_matching(struct list_control *ctl)
 			if (keep[k++])
 				p->fds[kept++] = p->fds[i];
 		p->n = kept;
-		total += kept;
+		if (ctl->assocs != NULL) {
+			struct assoc_list *a = &ctl->assocs[pi];
+
+			for (i = 0, kept = 0; i < a->n; i++) {
+				if (keep[k++])
+					a->v[kept++] = a->v[i];
+				else
+					free(a->v[i].name);
+			}
+			a->n = kept;
+		}
+		for (i = ctl->lock_first[pi]; i < ctl->lock_first[pi + 1]; i++)
+			if (keep[k++])
+				ctl->lock_rows[nl++] = ctl->lock_rows[i];
 	}
+	ctl->nlock_rows = nl;
 	free(keep);
-	return total;
+	return index_rows(ctl);
 }
 
 static int cmp_fd(const void *key, const void *elem)
@@ -1985,6 +2064,21 @@ static bool fd_was_kept(const void *ctx, int fd)
 	const struct fd_proc *p = ctx;
 
 	return bsearch(&fd, p->fds, p->n, sizeof(*p->fds), cmp_fd) != NULL;
+}
+
+/* True when a kept row is an anonymous inode (or ptmx, tun), whose
+ * details fdlist reads with FDL_NEED_ANON. */
+static bool kept_anon(const struct list_control *ctl)
+{
+	size_t pi, i;
+
+	for (pi = 0; pi < ctl->nprocs; pi++)
+		for (i = 0; i < ctl->procs[pi].n; i++)
+			if (anon_kind_of_link(fd_entry_link(&ctl->procs[pi],
+							    &ctl->procs[pi].fds[i])) !=
+			    ANON_NONE)
+				return true;
+	return false;
 }
 
 /* Selections are decided on what they need alone (a socket's inode for
@@ -2004,11 +2098,16 @@ static size_t select_rows(struct list_control *ctl)
 	attach_extra(ctl, ctl->first_need);
 	if (keep_matching(ctl) == 0)
 		return 0;
+	/* list_one pinned the namespaces already. */
+	if (again && (fdl & ~ctl->first_need &
+		      ~(unsigned int)(FDL_NEED_PROTO | FDL_NEED_NETNS)) ==
+	    FDL_NEED_ANON && !kept_anon(ctl))
+		again = false;
 	if (again) {
 		for (pi = 0; pi < ctl->nprocs; pi++) {
 			struct fd_proc *old = &ctl->procs[pi], fresh;
 
-			if (old->n == 0)
+			if (proc_rows(ctl, pi) == 0)
 				continue;
 			if (fd_proc_collect_some(&fresh, ctl->proc_root,
 						 old->self ? 0 : old->pid, fdl,
@@ -2027,15 +2126,16 @@ static size_t select_rows(struct list_control *ctl)
 	return n;
 }
 
-static void print_pids(const struct list_control *ctl)
+static void print_pids(struct list_control *ctl)
 {
 	size_t pi, k;
 
+	index_rows(ctl);
 	for (pi = 0; pi < ctl->nprocs; pi++) {
-		if (ctl->procs[pi].n == 0)
+		if (proc_rows(ctl, pi) == 0)
 			continue;
 		for (k = 0; k < pi; k++)
-			if (ctl->procs[k].n && ctl->procs[k].pid == ctl->procs[pi].pid)
+			if (proc_rows(ctl, k) && ctl->procs[k].pid == ctl->procs[pi].pid)
 				break;
 		if (k == pi)
 			printf("%ld\n", (long)ctl->procs[pi].pid);
@@ -2047,15 +2147,17 @@ static void count_rows(struct list_control *ctl, struct summary *s)
 	size_t pi, i;
 	char buf[64];
 
+	index_rows(ctl);
 	for (pi = 0; pi < ctl->nprocs; pi++) {
 		const struct fd_proc *p = &ctl->procs[pi];
 		int pin;
 
-		if (p->n == 0)
+		if (proc_rows(ctl, pi) == 0)
 			continue;
-		for (i = 0; i < p->n; i++) {
-			struct list_row r = { ctl, pi, p, &p->fds[i], NULL, NULL };
+		for (i = ctl->row_start[pi]; i < ctl->row_start[pi + 1]; i++) {
+			struct list_row r;
 
+			row_at(ctl, i, &r);
 			summary_count_row(s, list_cell(&r, COL_TYPE, buf, sizeof(buf)),
 					  query_get, &r);
 		}
@@ -2117,6 +2219,8 @@ static void release_procs(struct list_control *ctl)
 /* Explains a refusal the way the kernel's rules decide it. */
 static void warn_collect_error(const char *root, pid_t pid, int e)
 {
+	char *esc_root = NULL;
+
 	if (pid == 0)
 		pid = getpid();
 	if (e == EMFILE || e == ENFILE)
@@ -2128,7 +2232,7 @@ static void warn_collect_error(const char *root, pid_t pid, int e)
 		      "'%s' is mounted with hidepid, which shows only the user's "
 		      "own processes; run as root, as the process's user, or in "
 		      "the group given by the mount's gid= option", (long)pid,
-		      root);
+		      esc_root = escape_str(root));
 	else if (e == ENOENT || e == ESRCH)
 		warnx("process %ld: no such process", (long)pid);
 	else if (e == EACCES || e == EPERM)
@@ -2138,6 +2242,7 @@ static void warn_collect_error(const char *root, pid_t pid, int e)
 	else
 		warnx("process %ld: cannot read its descriptors: %s",
 		      (long)pid, strerror(e));
+	free(esc_root);
 }
 
 /* An empty table is rare enough to deserve a word: say why, when the
@@ -2295,7 +2400,12 @@ static int list_all(struct list_control *ctl)
 	int ret = 0, rc;
 
 	if (d == NULL) {
-		warn("cannot read '%s'", ctl->proc_root);
+		/* $FDSCOPE_PROC_ROOT may hold any byte. */
+		int e = errno;
+		char *esc = escape_str(ctl->proc_root);
+
+		warnx("cannot read '%s': %s", esc, strerror(e));
+		free(esc);
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -2432,6 +2542,8 @@ static int parse_args(struct list_control *ctl, int argc, char **argv)
 			return EXIT_FAIL;
 		}
 	ctl->selecting = query_selects(ctl->query);
+	if (query_names_assoc(ctl->query))
+		ctl->assoc = 1;
 	if (ctl->selecting && ctl->npids == 0)
 		ctl->all = 1;
 	return EXIT_OK;
@@ -2498,11 +2610,16 @@ static int prepare_query(struct list_control *ctl)
 		return -1;
 	ctl->first_need = query_need(ctl->query, &sockets);
 	ctl->skip_dumps = query_skip_dumps(ctl->query);
+	query_port_filter(ctl->query, &ctl->port_filter);
 	if (sockets)
 		ctl->first_need |= LIST_NEED_SOCKETS;
 	for (col = 0; col < NCOLUMNS; col++)
 		if (query_uses_column(ctl->query, col))
 			ctl->first_need |= column_needs[col];
+	/* Lock rows are matched as the first pass reads them: whether the
+	 * process has a descriptor for the file needs every stat. */
+	if (ctl->need & LIST_NEED_LOCKTAB)
+		ctl->first_need |= FDL_NEED_STAT | LIST_NEED_LOCKTAB;
 	if (query_pids_only(ctl->query))
 		ctl->need = 0;
 	else if (mode == SUMMARY_ONLY)
@@ -2514,11 +2631,14 @@ static int prepare_query(struct list_control *ctl)
 		ctl->need |= FDL_NEED_COMM;
 	/* fdlist reads fdinfo whenever it reads both link and stat; when
 	 * that leaves the columns nothing but per-process or self-only
-	 * reads, those are made at once and no second pass is needed. */
+	 * reads, those are made at once and no second pass is needed.  Nor
+	 * is one for anonymous inodes' details when no matching row is an
+	 * anonymous inode (select_rows): -Q 'TYPE == "REG"' on a table of
+	 * regular files then reads it once. */
 	if ((ctl->first_need & FDL_NEED_LINK) && (ctl->first_need & FDL_NEED_STAT))
 		ctl->first_need |= FDL_NEED_FDINFO;
 	if ((ctl->need & ~ctl->first_need & ~(unsigned int)LIST_NEED_EXTRA &
-	     ~(unsigned int)LIST_LATE_NEEDS) == 0)
+	     ~(unsigned int)(LIST_LATE_NEEDS | FDL_NEED_ANON)) == 0)
 		ctl->first_need |= ctl->need & (FDL_NEED_COMM | FDL_NEED_SOCKOPT);
 	ctl->need |= ctl->first_need;
 	return 0;
@@ -2585,6 +2705,8 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 		ret = failed ? EXIT_FAIL : EXIT_OK;
 		goto cleanup;
 	}
+	/* One long path or a rare wide FLAGS must not pad 95,000 rows. */
+	ctl.out.fit_most = true;
 	ctl.table = out_table_new("descriptors", columns, ctl.selected,
 				  ctl.nselected, &ctl.out);
 	/* Whatever could be read is still printed.  A failed write is the
@@ -2616,6 +2738,7 @@ cleanup:
 	sock_prefetch_free(ctl.prefetch);
 	free(ctl.row_start);
 	release_extras(&ctl);
+	release_lock_rows(&ctl);
 	devtab_release(&ctl.devtab);
 	release_procs(&ctl);
 	unpin_pids(&ctl);

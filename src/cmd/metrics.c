@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "cli/command.h"
+#include "cmd/sampling.h"
+#include "net/attach.h"
 #include "lib/util.h"
 #include "out/escape.h"
 #include "out/prom.h"
@@ -41,12 +43,11 @@ struct proc_metrics {
 
 struct metrics_control {
 	const char *proc_root;
-	pid_t *pids;
-	size_t npids;
+	/* -p, --interval (-1: write once), --count (writes, 0: until
+	 * SIGTERM) and the selections. */
+	struct sampling s;
 	bool all, help;
 	const char *textfile;
-	long long interval_ms;	/* -1: write once */
-	long long count;	/* writes, 0: until SIGTERM */
 	struct proc_metrics *procs;
 	size_t nprocs;
 	bool have_nr_open, have_file_max, have_file_nr;
@@ -80,18 +81,48 @@ static int read_limits(const char *root, pid_t pid, struct limit_pair *lp)
 	return rc;
 }
 
-/* Returns 0, or -1 with errno from the table's collection.  With --all, a
- * process without a table (kernel thread, zombie) is left out. */
+/* Whether a descriptor selection holds for some descriptor of p: a
+ * process is reported whole, or not at all. */
+static bool has_selected(const struct metrics_control *ctl,
+			 const struct fd_proc *p)
+{
+	struct net_attach *a = NULL;
+	bool found = false;
+	size_t i;
+
+	if (!ctl->s.fd_selecting)
+		return true;
+	if (ctl->s.sockets) {
+		a = net_attach_new(ctl->proc_root, p, 1);
+		net_attach_sockets(a);
+	}
+	for (i = 0; i < p->n && !found; i++) {
+		const struct sock_info *si = a ? net_attach_sock(a, 0, &p->fds[i]) : NULL;
+
+		found = sampling_match(&ctl->s, p, &p->fds[i], si,
+				       si ? net_attach_peer(a, 0, si) : NULL);
+	}
+	net_attach_free(a);
+	return found;
+}
+
+/* Returns 0 (also for a process the selections leave out), or -1 with
+ * errno from the table's collection.  With --all, a process without a
+ * table (kernel thread, zombie) is left out. */
 static int collect_one(struct metrics_control *ctl, pid_t pid, bool skip_empty)
 {
 	struct proc_metrics m = { .pid = pid };
+	struct query_proc qp;
 	struct fd_proc p;
 	size_t i;
 
+	if (!sampling_want_process(&ctl->s, ctl->proc_root, pid, &qp))
+		return 0;
 	if (fd_proc_collect(&p, ctl->proc_root, pid, FDL_NEED_LINK |
-			    FDL_NEED_STAT | FDL_NEED_COMM) < 0)
+			    FDL_NEED_STAT | FDL_NEED_COMM | ctl->s.need |
+			    (ctl->s.sockets ? FDL_NEED_NETNS : 0)) < 0)
 		return -1;
-	if (skip_empty && p.n == 0) {
+	if ((skip_empty && p.n == 0) || !has_selected(ctl, &p)) {
 		fd_proc_release(&p);
 		return 0;
 	}
@@ -114,29 +145,20 @@ static int collect_one(struct metrics_control *ctl, pid_t pid, bool skip_empty)
 	return 0;
 }
 
+static bool collect_found(void *arg, pid_t pid)
+{
+	struct metrics_control *ctl = arg;
+
+	/* Gone meanwhile, or a kernel thread: nothing to report. */
+	if (collect_one(ctl, pid, true) < 0 &&
+	    (errno == EACCES || errno == EPERM))
+		ctl->denied++;
+	return true;
+}
+
 static void collect_all(struct metrics_control *ctl)
 {
-	DIR *d = opendir(ctl->proc_root);
-	struct dirent *de;
-
-	if (d == NULL) {
-		warn("cannot read '%s'", ctl->proc_root);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		long long v;
-		const char *why;
-
-		/* fdscope itself is a passing process, its table mid-read. */
-		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0 ||
-		    (pid_t)v == getpid())
-			continue;
-		/* Gone meanwhile, or a kernel thread: nothing to report. */
-		if (collect_one(ctl, (pid_t)v, true) < 0 &&
-		    (errno == EACCES || errno == EPERM))
-			ctl->denied++;
-	}
-	closedir(d);
+	sampling_each_pid(ctl->proc_root, collect_found, ctl);
 }
 
 static void collect_system(struct metrics_control *ctl)
@@ -257,72 +279,49 @@ static void write_metrics(FILE *f, void *ctx)
 	}
 }
 
-/* The one PID list parser (cli/opts.c): commas or blanks, each PID once. */
-static int parse_pids(struct metrics_control *ctl, const char *arg)
-{
-	return cli_opt_pids(&cmd_metrics, "--pid", arg, SIZE_MAX, &ctl->pids,
-			    &ctl->npids);
-}
+enum { METRICS_OPT_TEXTFILE = 0x3100 };
 
 static const struct option metrics_longopts[] = {
-	{ "pid", required_argument, NULL, 'p' },
+	SAMPLING_LONG_OPTIONS,
 	{ "all", no_argument, NULL, 'a' },
-	{ "textfile", required_argument, NULL, 't' },
-	{ "interval", required_argument, NULL, 'i' },
-	{ "count", required_argument, NULL, 'c' },
+	{ "textfile", required_argument, NULL, METRICS_OPT_TEXTFILE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
-static const char metrics_shortopts[] = ":p:ah";
+static const char metrics_shortopts[] = ":ah" SAMPLING_SHORT_OPTIONS;
+
+static int take_own(void *arg, int c, char *optval)
+{
+	struct metrics_control *ctl = arg;
+
+	if (c == 'a') {
+		ctl->all = true;
+		return EXIT_OK;
+	}
+	if (c != METRICS_OPT_TEXTFILE)
+		return cmd_usage_error(&cmd_metrics, "unknown option");
+	if (*optval == '\0')
+		return cmd_usage_error(&cmd_metrics, "--textfile needs a file name");
+	ctl->textfile = optval;
+	return EXIT_OK;
+}
 
 static int parse_args(struct metrics_control *ctl, int argc, char **argv)
 {
-	int c;
+	int r = sampling_parse(&ctl->s, argc, argv, metrics_shortopts,
+			       metrics_longopts, take_own, ctl, &ctl->help);
 
-	while ((c = getopt_long(argc, argv, metrics_shortopts, metrics_longopts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			if (parse_pids(ctl, optarg) < 0)
-				return EXIT_USAGE;
-			break;
-		case 'a':
-			ctl->all = true;
-			break;
-		case 't':
-			if (*optarg == '\0')
-				return cmd_usage_error(&cmd_metrics, "--textfile "
-						       "needs a file name");
-			ctl->textfile = optarg;
-			break;
-		case 'i':
-			if (cli_opt_seconds(&cmd_metrics, "--interval", optarg, 0,
-					    86400000LL, &ctl->interval_ms) < 0)
-				return EXIT_USAGE;
-			break;
-		case 'c':
-			if (cli_opt_ll(&cmd_metrics, "--count", optarg, 1, LLONG_MAX,
-				       &ctl->count) < 0)
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			ctl->help = true;
-			return EXIT_OK;
-		default:
-			return cmd_bad_option(&cmd_metrics, argv, c);
-		}
-	}
-	if (optind < argc)
-		return cmd_unexpected_argument(&cmd_metrics, argv[optind]);
-	if (ctl->all && ctl->npids)
+	if (r != EXIT_OK || ctl->help)
+		return r;
+	if (ctl->all && ctl->s.npids)
 		return cmd_usage_error(&cmd_metrics, "--all and --pid exclude each other");
-	if (!ctl->npids)
+	if (!ctl->s.npids)
 		ctl->all = true;
-	if ((ctl->interval_ms >= 0 || ctl->count) && ctl->textfile == NULL)
+	if ((ctl->s.interval_ms >= 0 || ctl->s.count) && ctl->textfile == NULL)
 		return cmd_usage_error(&cmd_metrics, "--interval and --count "
 				       "rewrite a --textfile: give one");
-	if (ctl->count && ctl->interval_ms < 0)
-		ctl->interval_ms = 0;
+	if (ctl->s.count && ctl->s.interval_ms < 0)
+		ctl->s.interval_ms = 0;
 	return EXIT_OK;
 }
 
@@ -335,14 +334,16 @@ static int metrics_once(struct metrics_control *ctl)
 
 	if (ctl->all)
 		collect_all(ctl);
-	for (i = 0; i < ctl->npids; i++) {
-		if (collect_one(ctl, ctl->pids[i], false) == 0)
+	for (i = 0; i < ctl->s.npids; i++) {
+		pid_t pid = ctl->s.pids[i];
+
+		if (collect_one(ctl, pid, false) == 0)
 			continue;
 		if (errno == ENOENT || errno == ESRCH)
-			warnx("process %ld: no such process", (long)ctl->pids[i]);
+			warnx("process %ld: no such process", (long)pid);
 		else
 			warn("process %ld: cannot read its descriptors",
-			     (long)ctl->pids[i]);
+			     (long)pid);
 		failed = 1;
 	}
 	if (ctl->denied)
@@ -368,54 +369,31 @@ static int metrics_once(struct metrics_control *ctl)
 	return failed;
 }
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
-
-/* Sleeps the interval; false when SIGTERM or SIGINT asked to stop. */
-static bool pause_between(const struct metrics_control *ctl)
-{
-	struct timespec ts = { ctl->interval_ms / 1000,
-			       (ctl->interval_ms % 1000) * 1000000L };
-
-	while (!stop_signal && nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-	return !stop_signal;
-}
-
 static int metrics_run(const struct cli_env *env, int argc, char **argv)
 {
-	struct metrics_control ctl = { .proc_root = env->proc_root,
-				       .interval_ms = -1 };
+	struct metrics_control ctl = { .proc_root = env->proc_root };
+	struct timespec due;
 	long long n = 0;
 	int ret, failed = 0;
 
+	sampling_init(&ctl.s, &cmd_metrics);
 	ret = parse_args(&ctl, argc, argv);
 	if (ret != EXIT_OK || ctl.help) {
-		free(ctl.pids);
+		sampling_release(&ctl.s);
 		return ctl.help ? cmd_help(&cmd_metrics) : ret;
 	}
-	if (ctl.interval_ms >= 0) {
-		/* A write is finished, not cut, when asked to stop. */
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_stop;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-	}
+	/* A write is finished, not cut, when asked to stop. */
+	if (ctl.s.interval_ms >= 0)
+		sampling_catch_stop();
+	clock_gettime(CLOCK_MONOTONIC, &due);
 	for (;;) {
 		failed |= metrics_once(&ctl);
 		n++;
-		if (ctl.interval_ms < 0 || (ctl.count && n >= ctl.count) ||
-		    !pause_between(&ctl))
+		if (ctl.s.interval_ms < 0 || (ctl.s.count && n >= ctl.s.count) ||
+		    !sampling_wait(&due, ctl.s.interval_ms))
 			break;
 	}
-	free(ctl.pids);
+	sampling_release(&ctl.s);
 	return failed ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -426,13 +404,15 @@ const struct command cmd_metrics = {
 	.shortopts = metrics_shortopts,
 	.summary = "print descriptor counts and limits for Prometheus",
 	.usage =
-	"fdscope metrics [-p PID[,PID...] | --all]\n"
+	"fdscope metrics [-p PID[,PID...] | --all] [SELECTIONS]\n"
 	"                [--textfile PATH [--interval S] [--count N]]\n"
 	"\n"
 	"Print, in the Prometheus text format (0.0.4), each process's open\n"
 	"descriptors, soft and hard RLIMIT_NOFILE, headroom and counts by type\n"
 	"(labels pid and comm), and the machine's fs.file-nr, fs.file-max and\n"
-	"fs.nr_open.  Without -p, every process fdscope may read.\n"
+	"fs.nr_open.  Without -p, every process fdscope may read.  Selections\n"
+	"choose processes: -c and -u by command and user, the others those\n"
+	"holding a matching descriptor; a chosen process is reported whole.\n"
 	"\n"
 	"Options:\n"
 	"  -p, --pid LIST         these processes, separated by commas or blanks\n"
@@ -446,9 +426,11 @@ const struct command cmd_metrics = {
 	"      --count N          with --textfile: stop after N writes\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
+	SAMPLING_SELECTIONS_HELP
 	"\n"
 	"Examples:\n"
 	"  fdscope metrics -p 1234\n"
+	"  fdscope metrics -c postgres -i :5432\n"
 	"  fdscope metrics --textfile /var/lib/node-exporter/fdscope.prom\n"
 	"  fdscope metrics --textfile /var/lib/node-exporter/fdscope.prom \\\n"
 	"      --interval         15\n",

@@ -439,6 +439,7 @@ static int open_run(const struct cli_env *env, int argc, char **argv)
 		return ret;
 	if (demo_begin(&ctl.d, env->proc_root, so.json, so.quiet) < 0)
 		return EXIT_FAIL;
+	demo_name_inherited(&ctl.d.steps);
 	for (i = optind; i < argc; i++)
 		open_one(&ctl, argv[i]);
 	steps_flush(&ctl.d.steps);

@@ -142,7 +142,9 @@ int demo_recycle_body(struct demo_ctx *d)
 		stale_write(d, stale);
 		demo_close(d, b);
 	}
+	steps_part(&d->steps, "dup: two numbers, one description");
 	dup_keeps_alive(d);
+	steps_part(&d->steps, "sockets take numbers from the same table");
 	socket_recycled(d);
 	return d->failed ? -1 : 0;
 }

@@ -19,6 +19,7 @@
 
 #include "cli/command.h"
 #include "lib/caps.h"
+#include "lib/deadline.h"
 #include "lib/termsig.h"
 #include "lib/util.h"
 #include "out/escape.h"
@@ -287,24 +288,19 @@ static void accept_ready(struct server *s)
 	}
 }
 
-/* The nearest deadline: each client's own, however overdue (an overdue
- * one is 0, never replaced by a later client's). */
+/* The nearest deadline: each client's own, however overdue, and the end
+ * of a pause of the listener. */
 static int poll_timeout(const struct server *s, long long now)
 {
-	long long next = -1;
+	struct deadline d;
 	size_t i;
 
-	for (i = 0; i < s->n; i++) {
-		long long left = s->clients[i].last_ms + s->ctl->timeout_ms - now;
-
-		if (left < 0)
-			left = 0;
-		if (next < 0 || left < next)
-			next = left;
-	}
-	if (s->pause_until > now && (next < 0 || s->pause_until - now < next))
-		next = s->pause_until - now;
-	return next > INT_MAX ? INT_MAX : (int)next;
+	deadline_init(&d, now);
+	for (i = 0; i < s->n; i++)
+		deadline_add(&d, s->clients[i].last_ms + s->ctl->timeout_ms);
+	if (s->pause_until > now)
+		deadline_add(&d, s->pause_until);
+	return deadline_timeout(&d);
 }
 
 /* The log's slot in a poll set: POLLOUT only while lines wait, so that a

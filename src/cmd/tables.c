@@ -36,8 +36,10 @@ struct tables_state {
 	int desc[TABLES_MAX_FDS];	/* description number, 1-based */
 	long long pos[TABLES_MAX_FDS];
 	int flags[TABLES_MAX_FDS];
+	bool cloexec[TABLES_MAX_FDS];	/* F_GETFD when drawn */
 	unsigned long long ino[TABLES_MAX_FDS];
 	bool used_probe;	/* kcmp was refused at least once */
+	int said_probe;		/* the method said under a figure: 1 kcmp, 2 probe */
 	int kcmp_errno;
 	bool force_probe;	/* FDSCOPE_NO_KCMP set */
 	bool want_figure;	/* --dot/--svg: snapshot at fork */
@@ -94,6 +96,7 @@ static void inspect(struct tables_state *ts)
 			ts->desc[i] = next++;
 		ts->pos[i] = lseek(ts->fd[i], 0, SEEK_CUR);
 		ts->flags[i] = fcntl(ts->fd[i], F_GETFL);
+		ts->cloexec[i] = (fcntl(ts->fd[i], F_GETFD) & FD_CLOEXEC) != 0;
 		ts->ino[i] = fstat(ts->fd[i], &st) == 0 ? (unsigned long long)st.st_ino : 0;
 	}
 }
@@ -114,18 +117,18 @@ static void draw(struct demo_ctx *d, struct tables_state *ts)
 {
 	/* 58 columns at most (a 10-digit inode), 38 when narrower: the
 	 * figure is never cut or wrapped. */
-	bool narrow = steps_width(&d->steps) < 60;
+	bool narrow = steps_width(&d->steps) < 60, any_cloexec = false;
 	char *fig = NULL;
 	size_t len = 0;
 	int i, j;
 
 	inspect(ts);
 	if (narrow) {
-		xappendf(&fig, &len, "  fd      description       inode\n");
+		xappendf(&fig, &len, "  fd       description       inode\n");
 	} else {
-		xappendf(&fig, &len, "  %-11s    %-22s    %s\n", "descriptor",
+		xappendf(&fig, &len, "  %-18s    %-22s    %s\n", "descriptor",
 			 "open file description", "inode");
-		xappendf(&fig, &len, "  %-11s    %-22s    %s\n", "table",
+		xappendf(&fig, &len, "  %-18s    %-22s    %s\n", "table",
 			 "(\"file table\")", "table");
 	}
 	for (i = 0; i < TABLES_MAX_FDS; i++) {
@@ -136,24 +139,36 @@ static void draw(struct demo_ctx *d, struct tables_state *ts)
 		for (j = 0; j < i; j++)
 			if (ts->fd[j] >= 0 && ts->desc[j] == ts->desc[i])
 				first = false;
+		/* Close-on-exec belongs to the descriptor: read now, shown
+		 * on its side of the arrow. */
+		any_cloexec |= ts->cloexec[i];
+		if (narrow)
+			xappendf(&fig, &len, "  %-3d%-2s -> ", ts->fd[i],
+				 ts->cloexec[i] ? " *" : "");
+		else
+			xappendf(&fig, &len, "  fd %-3d %-10s --> ", ts->fd[i],
+				 ts->cloexec[i] ? "FD_CLOEXEC" : "");
 		if (first) {
 			char dbuf[64];
 
 			snprintf(dbuf, sizeof(dbuf), narrow ? "#%d @%lld %s" :
 				 "#%d offset %lld %s", ts->desc[i], ts->pos[i],
 				 access_name(ts->flags[i]) + (narrow ? 2 : 0));
-			xappendf(&fig, &len, narrow ? "  %-3d -> %-14s -> %llu\n" :
-				 "  fd %-7d --> %-22s --> %llu\n", ts->fd[i], dbuf,
-				 ts->ino[i]);
+			xappendf(&fig, &len, narrow ? "%-14s -> %llu\n" :
+				 "%-22s --> %llu\n", dbuf, ts->ino[i]);
 		} else {
-			xappendf(&fig, &len, narrow ? "  %-3d -> #%d (shared)\n" :
-				 "  fd %-7d --> #%d (shared)\n", ts->fd[i],
-				 ts->desc[i]);
+			xappendf(&fig, &len, "#%d (shared)\n", ts->desc[i]);
 		}
 	}
+	if (narrow && any_cloexec)
+		xappendf(&fig, &len, "  (* FD_CLOEXEC)\n");
 	steps_text(&d->steps, "%s", fig);
 	free(fig);
-	/* Which method decided the figure is a result: kept with --quiet. */
+	/* Which method decided the figure is a result: kept with --quiet,
+	 * said again only when it changed. */
+	if (ts->said_probe == (ts->used_probe ? 2 : 1))
+		return;
+	ts->said_probe = ts->used_probe ? 2 : 1;
 	if (ts->used_probe)
 		steps_text(&d->steps, "  (sharing found by offset probing: %s)",
 			   ts->force_probe ? "FDSCOPE_NO_KCMP is set" :
@@ -261,6 +276,26 @@ static void child_table(struct demo_ctx *d, struct tables_state *ts,
 	}
 }
 
+/* The figure of the tables now (--dot, --svg), keeping the child drawn at
+ * the fork: later changes (close-on-exec) are in it. */
+static void snapshot(struct demo_ctx *d, struct tables_state *ts,
+		     const char *when)
+{
+	struct figure f;
+
+	if (!ts->want_figure ||
+	    figure_snapshot(&f, d->proc_root, skip_hidden, d) < 0)
+		return;
+	if (ts->have_figure) {
+		figure_set_child(&f, ts->fig.child, ts->fig.child_fds,
+				 ts->fig.nchild);
+		figure_release(&ts->fig);
+	}
+	snprintf(f.when, sizeof(f.when), "%s", when);
+	ts->fig = f;
+	ts->have_figure = true;
+}
+
 static void show_fork(struct demo_ctx *d, struct tables_state *ts, int fd)
 {
 	pid_t parent = getpid(), pid;
@@ -275,9 +310,7 @@ static void show_fork(struct demo_ctx *d, struct tables_state *ts, int fd)
 		return;
 	/* The figure is of the tables at the fork: the child's table is a
 	 * copy of this one. */
-	if (ts->want_figure)
-		ts->have_figure = figure_snapshot(&ts->fig, d->proc_root,
-						  skip_hidden, d) == 0;
+	snapshot(d, ts, "at fork");
 	steps_hold(&d->steps);
 	fflush(stdout);
 	steps_start(&d->steps);
@@ -308,6 +341,7 @@ static void show_fork(struct demo_ctx *d, struct tables_state *ts, int fd)
 	} else {
 		steps_merge(&d->steps, NULL, 0, 0);
 	}
+	steps_part(&d->steps, "after the fork: one offset, two processes");
 	demo_close(d, p[0]);
 	if (pid < 0) {
 		d->failed = true;
@@ -385,7 +419,8 @@ static int read_everything(int fd, char **out)
 	return 0;
 }
 
-static void show_exec(struct demo_ctx *d, int keep, int drop)
+static void show_exec(struct demo_ctx *d, struct tables_state *ts, int keep,
+		      int drop)
 {
 	char self[4096], *buf = NULL, *kept = NULL, *esc;
 	ssize_t n;
@@ -399,6 +434,15 @@ static void show_exec(struct demo_ctx *d, int keep, int drop)
 			    "fcntl(%d, F_SETFD, FD_CLOEXEC)", drop),
 		 "Close-on-exec is a flag of the descriptor, not of the "
 		 "description: %d loses it at exec, %d keeps it.", drop, keep);
+	draw(d, ts);
+	{
+		char when[80];
+
+		snprintf(when, sizeof(when), "after fcntl(%d, F_SETFD, "
+			 "FD_CLOEXEC), before exec", drop);
+		snapshot(d, ts, when);
+	}
+	steps_part(&d->steps, "exec: what the new program keeps");
 	if (open_child_pipe(d, p, "A pipe to read what the child program "
 			    "reports.") < 0)
 		return;
@@ -470,12 +514,10 @@ int demo_tables_body(struct demo_ctx *d, char **dot)
 	ts.force_probe = nk && *nk;
 	ts.want_figure = dot != NULL;
 	steps_say(&d->steps, "The lesson's three tables, as the kernel has "
-		  "them.  A descriptor is an index into the process's own "
-		  "descriptor table.  Its entry points at an open file "
-		  "description (struct file): what the lesson calls the "
-		  "system-wide \"file table\", holding the offset and the "
-		  "status flags.  That points at the inode (the lesson's "
-		  "\"inode table\"): the file itself.");
+		  "them.  A descriptor indexes the process's descriptor table; "
+		  "its entry points at an open file description (struct file, "
+		  "in the lesson's system-wide \"file table\": offset, status "
+		  "flags), which points at the inode (\"inode table\").");
 	a = ts.fd[0] = demo_open_new(d, "shared", O_RDWR, "O_RDWR");
 	if (a < 0)
 		return -1;
@@ -489,6 +531,7 @@ int demo_tables_body(struct demo_ctx *d, char **dot)
 	draw(d, &ts);
 	if (b < 0)
 		goto cleanup;
+	steps_part(&d->steps, "dup: two descriptors, one description");
 	steps_say(&d->steps, "dup: a second descriptor for the same "
 		  "description; reading through one moves the offset seen by "
 		  "both.");
@@ -499,8 +542,10 @@ int demo_tables_body(struct demo_ctx *d, char **dot)
 			  "original's offset moved: they share one "
 			  "description.");
 		draw(d, &ts);
+		steps_part(&d->steps, "fork: the child gets a copy of the "
+			   "table");
 		show_fork(d, &ts, b);
-		show_exec(d, b, c);
+		show_exec(d, &ts, b, c);
 	}
 	if (dot && ts.have_figure)
 		*dot = figure_dot(&ts.fig);
@@ -619,20 +664,9 @@ static int tables_run(const struct cli_env *env, int argc, char **argv)
 		return EXIT_FAIL;
 	d.json = so.json;
 	d.no_output = dot;
-	{
-		char *list;
-		int k = demo_hide_inherited(&d, &list);
-
-		/* Not the demo's: named once, then counted apart (and left
-		 * out of the figure, named in its label). */
-		if (k > 0)
-			steps_say(&d.steps, "%s %s open when fdscope started, "
-				  "inherited from the program that ran it: the "
-				  "maps count %s as \"+%d inherited\".", list,
-				  k == 1 ? "was" : "were", k == 1 ? "it" : "them",
-				  k);
-		free(list);
-	}
+	/* Not the demo's: named once, counted apart, left out of the
+	 * figure (named in its label). */
+	demo_name_inherited(&d.steps);
 	ret = demo_tables_body(&d, dot ? &graph : NULL) < 0 ? EXIT_FAIL : EXIT_OK;
 	ret = demo_end(&d, ret);
 	if (dot && graph == NULL) {

@@ -1,9 +1,9 @@
 /* `fdscope watch`: sample the descriptor tables of processes at an
  * interval and print what opened, closed or changed, with a status line
  * per process (open count, soft limit, growth rate, time to EMFILE).  A
- * sample reads numbers and link texts, and a statx of descriptors naming
- * paths (proc/watch keeps the last decoded table); only new or changed
- * descriptors are decoded. */
+ * tick looks once at each descriptor of the last table (proc/watch) and
+ * counts the table; only new or changed descriptors are read and decoded,
+ * all through the process's pinned /proc/PID. */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/command.h"
+#include "cmd/sampling.h"
 #include "lib/util.h"
 #include "out/escape.h"
 #include "net/attach.h"
@@ -33,7 +34,9 @@
 
 struct watched {
 	pid_t pid;
-	int fddir;		/* /proc/PID/fd, for stat of new descriptors */
+	int piddir;		/* /proc/PID, the pin: all is read through it */
+	int fddir;		/* its fd directory, for the tick's probe */
+	int open_errno;		/* why piddir is -1 */
 	char comm[64];		/* escaped */
 	bool sampled, gone, unreadable;
 	struct watch_table tab;
@@ -47,20 +50,16 @@ struct watch_control {
 	const char *proc_root;
 	struct watched procs[MAX_WATCHED];
 	size_t nprocs;
-	long long interval_ms;
-	long long count;	/* samples to take, 0: until interrupted */
+	/* -p, --interval, --count (samples to take, 0: until interrupted)
+	 * and the selections. */
+	struct sampling s;
+	bool scan;		/* no -p: processes found by -c/-u each tick */
+	bool full_warned;
 	bool json, help, tty;
 	size_t status_lines;	/* printed last, redrawn on a terminal */
 	double t0;
 	double now;		/* seconds since start, of this sample */
 };
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
 
 static double mono_s(void)
 {
@@ -89,7 +88,8 @@ static bool fd_statx(const struct watched *w, int fd, struct statx *stx)
 }
 
 /* The decoded form of sample entry e, as `list` names it. */
-static void decode(struct watched *w, const struct fd_proc *p,
+static void decode(const struct watch_control *ctl, struct watched *w,
+		   const struct fd_proc *p,
 		   const struct fd_entry *e, struct net_attach *a,
 		   struct watch_fd *out)
 {
@@ -126,34 +126,8 @@ static void decode(struct watched *w, const struct fd_proc *p,
 		out->name = xstrdup(buf);
 	else
 		out->name = link ? escape_str(link) : xstrdup("?");
-}
-
-/* A path can name another file under the same text (a log rotated and
- * recreated, another mount at the same place): for those the inode and
- * mount ID decide too.  Pipes, sockets and anonymous inodes carry their
- * identity in the link text, or have no other. */
-static void verify_kept(const struct watched *w, const struct fd_proc *p,
-			struct watch_diff *d)
-{
-	size_t j;
-
-	for (j = 0; j < p->n; j++) {
-		const struct watch_fd *o;
-		const char *link;
-		struct statx stx;
-
-		if (d->kept[j] == SIZE_MAX)
-			continue;
-		link = fd_entry_link(p, &p->fds[j]);
-		o = &w->tab.fds[d->kept[j]];
-		if (link == NULL || link[0] != '/' || !fd_statx(w, p->fds[j].fd, &stx))
-			continue;
-		if (stx.stx_ino == o->ino && statx_mnt_id(&stx) == o->mnt_id)
-			continue;
-		d->replaced[j] = d->kept[j];
-		d->kept[j] = SIZE_MAX;
-		d->nkept--;
-	}
+	out->shown = sampling_match(&ctl->s, p, e, si,
+				    si ? net_attach_peer(a, 0, si) : NULL);
 }
 
 static void print_fd_event(struct watch_control *ctl, const struct watched *w,
@@ -184,59 +158,95 @@ static void print_fd_event(struct watch_control *ctl, const struct watched *w,
 	putchar('\n');
 }
 
-static bool needs_sockets(const struct fd_proc *p, const struct watch_diff *d)
+/* p holds what must be decoded: every descriptor on the first sample,
+ * afterwards only the new and changed ones. */
+static bool needs_sockets(const struct fd_proc *p)
 {
 	size_t j;
 
 	for (j = 0; j < p->n; j++) {
 		const char *link = fd_entry_link(p, &p->fds[j]);
 
-		if ((d == NULL || d->kept[j] == SIZE_MAX) && link &&
-		    strncmp(link, "socket:[", 8) == 0)
+		if (link && strncmp(link, "socket:[", 8) == 0)
 			return true;
 	}
 	return false;
 }
 
-/* Builds the new table: kept entries moved over, the rest decoded, and
- * prints an event for each difference. */
-static void apply_sample(struct watch_control *ctl, struct watched *w,
-			 const struct fd_proc *p, const struct watch_diff *d)
+static void count_open(struct watch_control *ctl, struct watched *w,
+		       const struct watch_fd *f)
 {
-	struct watch_table next = { NULL, p->n };
-	struct net_attach *a = NULL;
-	size_t i, j;
+	if (!f->shown)
+		return;
+	print_fd_event(ctl, w, "open", '+', f, NULL);
+	w->opened++;
+}
 
-	next.fds = xcalloc(p->n ? p->n : 1, sizeof(*next.fds));
-	if (needs_sockets(p, d)) {
+static void count_close(struct watch_control *ctl, struct watched *w,
+			const struct watch_fd *f)
+{
+	if (!f->shown)
+		return;
+	print_fd_event(ctl, w, "close", '-', f, NULL);
+	w->closed++;
+}
+
+/* Builds the new table from the last one and p, which holds the numbers
+ * to read again (pr NULL: the first sample, everything), and prints an
+ * event for each difference.  Both are sorted by number: one merge. */
+static void apply_sample(struct watch_control *ctl, struct watched *w,
+			 const struct fd_proc *p, const struct watch_probe *pr)
+{
+	const struct watch_table *old = &w->tab;
+	struct watch_table next = { NULL, 0 };
+	struct net_attach *a = NULL;
+	size_t i = 0, j = 0;
+
+	next.fds = xcalloc(old->n + p->n + 1, sizeof(*next.fds));
+	if (needs_sockets(p)) {
 		a = net_attach_new(ctl->proc_root, p, 1);
 		net_attach_sockets(a);
 	}
-	for (i = 0; d && i < d->nremoved; i++) {
-		print_fd_event(ctl, w, "close", '-', &w->tab.fds[d->removed[i]], NULL);
-		w->closed++;
-	}
-	for (j = 0; j < p->n; j++) {
-		struct watch_fd *old;
+	while (i < old->n || j < p->n) {
+		struct watch_fd *o = i < old->n ? &old->fds[i] : NULL;
+		const struct fd_entry *e = j < p->n ? &p->fds[j] : NULL;
+		struct watch_fd *f = &next.fds[next.n];
 
-		if (d && d->kept[j] != SIZE_MAX) {
-			next.fds[j] = w->tab.fds[d->kept[j]];
-			memset(&w->tab.fds[d->kept[j]], 0, sizeof(struct watch_fd));
+		if (o && (e == NULL || o->fd < e->fd)) {
+			if (pr && pr->state[i] == WATCH_SAME) {
+				*f = *o;
+				memset(o, 0, sizeof(*o));
+				next.n++;
+			} else {
+				/* Closed, or closed since the probe saw it
+				 * changed. */
+				count_close(ctl, w, o);
+			}
+			i++;
 			continue;
 		}
-		decode(w, p, &p->fds[j], a, &next.fds[j]);
-		if (d == NULL)
+		if (e == NULL)
+			break;		/* not reached: o took the rest */
+		decode(ctl, w, p, e, a, f);
+		next.n++;
+		j++;
+		if (pr == NULL)
 			continue;
-		old = d->replaced[j] != SIZE_MAX ? &w->tab.fds[d->replaced[j]] : NULL;
-		if (old == NULL) {
-			print_fd_event(ctl, w, "open", '+', &next.fds[j], NULL);
-			w->opened++;
-		} else if (old->ino != next.fds[j].ino || old->ino == 0 ||
-			   old->mnt_id != next.fds[j].mnt_id) {
-			/* Another file under the same number. */
-			print_fd_event(ctl, w, "replace", '~', &next.fds[j], old);
+		if (o == NULL || o->fd != e->fd) {
+			count_open(ctl, w, f);
+			continue;
+		}
+		i++;
+		if (o->ino == f->ino && o->ino != 0 && o->mnt_id == f->mnt_id)
+			continue;
+		/* Another file under the same number. */
+		if (o->shown && f->shown) {
+			print_fd_event(ctl, w, "replace", '~', f, o);
 			w->opened++;
 			w->closed++;
+		} else {
+			count_close(ctl, w, o);
+			count_open(ctl, w, f);
 		}
 	}
 	net_attach_free(a);
@@ -246,20 +256,27 @@ static void apply_sample(struct watch_control *ctl, struct watched *w,
 
 static void read_limit(struct watch_control *ctl, struct watched *w)
 {
-	char path[64], *buf = NULL;
+	char *buf = NULL;
 
-	snprintf(path, sizeof(path), "%s/%ld/limits", ctl->proc_root, (long)w->pid);
-	w->have_limit = procfs_slurp_at(AT_FDCWD, path, &buf) >= 0 &&
+	(void)ctl;
+	w->have_limit = procfs_slurp_at(w->piddir, "limits", &buf) >= 0 &&
 		limits_parse_nofile(buf, &w->lim) == 0 && !w->lim.soft_unlimited;
 	free(buf);
+}
+
+static void release_dirs(struct watched *w)
+{
+	if (w->fddir >= 0)
+		close(w->fddir);
+	if (w->piddir >= 0)
+		close(w->piddir);
+	w->fddir = w->piddir = -1;
 }
 
 static void report_gone(struct watch_control *ctl, struct watched *w)
 {
 	w->gone = true;
-	if (w->fddir >= 0)
-		close(w->fddir);
-	w->fddir = -1;
+	release_dirs(w);
 	if (ctl->json) {
 		fprintf(stdout, "{\"time\":%.3f,\"event\":\"exit\",\"pid\":%ld}\n",
 			ctl->now, (long)w->pid);
@@ -270,11 +287,29 @@ static void report_gone(struct watch_control *ctl, struct watched *w)
 
 static void sample(struct watch_control *ctl, struct watched *w)
 {
-	struct watch_diff d;
+	struct watch_probe pr;
 	struct fd_proc p;
+	int rc;
 
-	if (fd_proc_collect(&p, ctl->proc_root, w->pid, FDL_NEED_LINK |
-			    (w->sampled ? 0 : FDL_NEED_COMM)) < 0) {
+	if (w->sampled) {
+		/* One call per descriptor; listing the directory and reading
+		 * links again only when something changed. */
+		watch_probe_run(&pr, &w->tab, w->fddir);
+		if (watch_probe_unchanged(&pr, w->fddir)) {
+			watch_probe_release(&pr);
+			goto count;
+		}
+		rc = fd_proc_collect_at_some(&p, w->piddir, w->pid, FDL_NEED_LINK |
+					     ctl->s.need, watch_probe_keep, &pr);
+	} else {
+		errno = w->open_errno;
+		rc = w->piddir < 0 ? -1 :
+			fd_proc_collect_at(&p, w->piddir, w->pid, FDL_NEED_LINK |
+					   FDL_NEED_COMM | ctl->s.need);
+	}
+	if (rc < 0) {
+		if (w->sampled)
+			watch_probe_release(&pr);
 		if ((errno == ENOENT || errno == ESRCH) && w->sampled) {
 			report_gone(ctl, w);
 			return;
@@ -294,19 +329,18 @@ static void sample(struct watch_control *ctl, struct watched *w)
 	if (!w->sampled) {
 		escape_into(w->comm, sizeof(w->comm), p.comm, strlen(p.comm));
 		apply_sample(ctl, w, &p, NULL);
-		w->first = w->peak = p.n;
+		w->first = w->peak = w->tab.n;
 		w->sampled = true;
 	} else {
-		watch_diff_compute(&w->tab, &p, &d);
-		verify_kept(w, &p, &d);
-		apply_sample(ctl, w, &p, &d);
-		watch_diff_release(&d);
+		apply_sample(ctl, w, &p, &pr);
+		watch_probe_release(&pr);
 	}
-	if (p.n > w->peak)
-		w->peak = p.n;
-	watch_rate_add(&w->rate, ctl->now, (double)p.n);
-	read_limit(ctl, w);
 	fd_proc_release(&p);
+count:
+	if (w->tab.n > w->peak)
+		w->peak = w->tab.n;
+	watch_rate_add(&w->rate, ctl->now, (double)w->tab.n);
+	read_limit(ctl, w);
 }
 
 static void print_status(struct watch_control *ctl, const struct watched *w)
@@ -401,162 +435,156 @@ static void print_summary(struct watch_control *ctl)
 	}
 }
 
-static int add_pid(struct watch_control *ctl, long long v)
+static int add_pid(struct watch_control *ctl, pid_t pid)
 {
 	size_t i;
 
 	for (i = 0; i < ctl->nprocs; i++)
-		if (ctl->procs[i].pid == (pid_t)v)
+		if (ctl->procs[i].pid == pid)
 			return 0;
-	if (ctl->nprocs == MAX_WATCHED) {
-		cmd_usage_error(&cmd_watch, "too many processes: at most %d",
-				MAX_WATCHED);
+	if (ctl->nprocs == MAX_WATCHED)
 		return -1;
-	}
 	memset(&ctl->procs[ctl->nprocs], 0, sizeof(ctl->procs[0]));
-	ctl->procs[ctl->nprocs].pid = (pid_t)v;
+	ctl->procs[ctl->nprocs].pid = pid;
+	ctl->procs[ctl->nprocs].piddir = -1;
 	ctl->procs[ctl->nprocs++].fddir = -1;
-	return 0;
-}
-
-/* The one PID list parser (cli/opts.c): commas or blanks, each PID once;
- * add_pid then applies watch's own rules. */
-static int parse_pids(struct watch_control *ctl, const char *arg)
-{
-	pid_t *pids = NULL;
-	size_t n = 0, i;
-	int ret = 0;
-
-	if (cli_opt_pids(&cmd_watch, "--pid", arg, SIZE_MAX, &pids, &n) < 0)
-		ret = -1;
-	for (i = 0; ret == 0 && i < n; i++)
-		if (add_pid(ctl, pids[i]) < 0)
-			ret = -1;
-	free(pids);
-	return ret;
+	return 1;
 }
 
 static const struct option watch_longopts[] = {
-	{ "pid", required_argument, NULL, 'p' },
-	{ "interval", required_argument, NULL, 'i' },
-	{ "count", required_argument, NULL, 'c' },
+	SAMPLING_LONG_OPTIONS,
 	{ "json", no_argument, NULL, 'J' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
-static const char watch_shortopts[] = ":p:Jh";
+static const char watch_shortopts[] = ":Jh" SAMPLING_SHORT_OPTIONS;
 
-static int parse_args(struct watch_control *ctl, int argc, char **argv)
+static int take_own(void *arg, int c, char *optval)
 {
-	int c;
+	struct watch_control *ctl = arg;
 
-	while ((c = getopt_long(argc, argv, watch_shortopts, watch_longopts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			if (parse_pids(ctl, optarg) < 0)
-				return EXIT_USAGE;
-			break;
-		case 'i':
-			if (cli_opt_seconds(&cmd_watch, "--interval", optarg, 0,
-					    86400000LL, &ctl->interval_ms) < 0)
-				return EXIT_USAGE;
-			break;
-		case 'c':
-			if (cli_opt_ll(&cmd_watch, "--count", optarg, 1, LLONG_MAX,
-				       &ctl->count) < 0)
-				return EXIT_USAGE;
-			break;
-		case 'J':
-			ctl->json = true;
-			break;
-		case 'h':
-			ctl->help = true;
-			return EXIT_OK;
-		default:
-			return cmd_bad_option(&cmd_watch, argv, c);
-		}
-	}
-	if (optind < argc)
-		return cmd_unexpected_argument(&cmd_watch, argv[optind]);
-	if (ctl->nprocs == 0)
-		return cmd_usage_error(&cmd_watch, "no process to watch: give -p PID");
+	(void)optval;
+	if (c != 'J')
+		return cmd_usage_error(&cmd_watch, "unknown option");
+	ctl->json = true;
 	return EXIT_OK;
 }
 
-static void open_fd_dirs(struct watch_control *ctl)
+static int parse_args(struct watch_control *ctl, int argc, char **argv)
 {
-	char path[4096];
+	int r = sampling_parse(&ctl->s, argc, argv, watch_shortopts,
+			       watch_longopts, take_own, ctl, &ctl->help);
+
+	if (r != EXIT_OK || ctl->help)
+		return r;
+	if (ctl->s.npids > MAX_WATCHED)
+		return cmd_usage_error(&cmd_watch, "too many processes: at most %d",
+				       MAX_WATCHED);
+	if (ctl->s.npids == 0 && !query_selects_processes(ctl->s.query))
+		return cmd_usage_error(&cmd_watch, "no process to watch: give -p "
+				       "PID, -c COMMAND or -u USER");
+	ctl->scan = ctl->s.npids == 0;
+	return EXIT_OK;
+}
+
+static void open_one(struct watch_control *ctl, struct watched *w)
+{
+	w->piddir = procfs_open_pid(ctl->proc_root, w->pid);
+	w->open_errno = errno;
+	if (w->piddir >= 0)
+		w->fddir = openat(w->piddir, "fd", O_RDONLY | O_DIRECTORY |
+				  O_CLOEXEC);
+}
+
+/* -p: the listed processes, less those the selections leave out. */
+static void add_listed(struct watch_control *ctl)
+{
+	struct query_proc qp;
 	size_t i;
 
-	for (i = 0; i < ctl->nprocs; i++) {
-		snprintf(path, sizeof(path), "%s/%ld/fd", ctl->proc_root,
-			 (long)ctl->procs[i].pid);
-		ctl->procs[i].fddir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (i = 0; i < ctl->s.npids; i++) {
+		if (!sampling_want_process(&ctl->s, ctl->proc_root,
+					   ctl->s.pids[i], &qp)) {
+			warnx("process %ld: not selected", (long)ctl->s.pids[i]);
+			continue;
+		}
+		if (add_pid(ctl, ctl->s.pids[i]) > 0)
+			open_one(ctl, &ctl->procs[ctl->nprocs - 1]);
 	}
 }
 
-/* Sleeps until the next tick is due; false when a signal asked to stop. */
-static bool wait_tick(struct watch_control *ctl, struct timespec *due)
+/* Without -p, each tick: processes -c or -u select that are not watched
+ * yet, started before watch or since. */
+static bool add_found(void *arg, pid_t pid)
 {
-	struct timespec now;
+	struct watch_control *ctl = arg;
+	struct query_proc qp;
+	size_t i;
+	int r;
 
-	due->tv_sec += ctl->interval_ms / 1000;
-	due->tv_nsec += (ctl->interval_ms % 1000) * 1000000L;
-	if (due->tv_nsec >= 1000000000L) {
-		due->tv_sec++;
-		due->tv_nsec -= 1000000000L;
+	for (i = 0; i < ctl->nprocs; i++)
+		if (ctl->procs[i].pid == pid)
+			return true;
+	if (!sampling_want_process(&ctl->s, ctl->proc_root, pid, &qp))
+		return true;
+	r = add_pid(ctl, pid);
+	if (r < 0) {
+		if (!ctl->full_warned)
+			warnx("more than %d processes selected: watching the "
+			      "first %d", MAX_WATCHED, MAX_WATCHED);
+		ctl->full_warned = true;
+		return false;
 	}
-	/* Behind (a slow sample): the next one starts now. */
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec > due->tv_sec ||
-	    (now.tv_sec == due->tv_sec && now.tv_nsec > due->tv_nsec))
-		*due = now;
-	while (!stop_signal &&
-	       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, due, NULL) == EINTR)
-		;
-	return !stop_signal;
+	open_one(ctl, &ctl->procs[ctl->nprocs - 1]);
+	return true;
 }
 
 static int watch_run(const struct cli_env *env, int argc, char **argv)
 {
-	struct watch_control ctl = { .proc_root = env->proc_root,
-				     .interval_ms = 1000 };
-	struct sigaction sa;
+	struct watch_control ctl = { .proc_root = env->proc_root };
 	struct timespec due;
 	long long taken = 0;
 	int ret, failed = 0;
 	size_t i;
 
+	sampling_init(&ctl.s, &cmd_watch);
 	ret = parse_args(&ctl, argc, argv);
-	if (ret != EXIT_OK || ctl.help)
+	if (ret != EXIT_OK || ctl.help) {
+		sampling_release(&ctl.s);
 		return ctl.help ? cmd_help(&cmd_watch) : ret;
+	}
+	if (ctl.s.interval_ms < 0)
+		ctl.s.interval_ms = 1000;
 	ctl.tty = !ctl.json && out_term_controls();
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;	/* no SA_RESTART: the sleep ends */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	open_fd_dirs(&ctl);
+	sampling_catch_stop();
+	add_listed(&ctl);
+	if (!ctl.scan && ctl.nprocs == 0) {
+		sampling_release(&ctl.s);
+		return EXIT_FAIL;
+	}
 	ctl.t0 = mono_s();
 	clock_gettime(CLOCK_MONOTONIC, &due);
 	for (;;) {
+		if (ctl.scan)
+			sampling_each_pid(ctl.proc_root, add_found, &ctl);
 		tick(&ctl);
 		taken++;
 		for (i = 0; i < ctl.nprocs; i++)
 			if (ctl.procs[i].unreadable)
 				failed = 1;
-		if (live_count(&ctl) == 0 || (ctl.count && taken >= ctl.count))
+		/* Found by -c or -u: one may start later. */
+		if ((!ctl.scan && live_count(&ctl) == 0) ||
+		    (ctl.s.count && taken >= ctl.s.count))
 			break;
-		if (!wait_tick(&ctl, &due))
+		if (!sampling_wait(&due, ctl.s.interval_ms))
 			break;
 	}
 	print_summary(&ctl);
 	for (i = 0; i < ctl.nprocs; i++) {
 		watch_table_release(&ctl.procs[i].tab);
-		if (ctl.procs[i].fddir >= 0)
-			close(ctl.procs[i].fddir);
+		release_dirs(&ctl.procs[i]);
 	}
+	sampling_release(&ctl.s);
 	/* A process that could not be read at all is a failure; one that
 	 * exited while watched is not. */
 	return failed ? EXIT_FAIL : EXIT_OK;
@@ -569,16 +597,24 @@ const struct command cmd_watch = {
 	.shortopts = watch_shortopts,
 	.summary = "show descriptors opening and closing, and the growth rate",
 	.usage =
-	"fdscope watch -p PID[,PID...] [--interval S] [--count N] [-J]\n"
+	"fdscope watch [-p PID[,PID...]] [SELECTIONS] [--interval S]\n"
+	"                     [--count N] [-J]\n"
 	"\n"
 	"Sample the descriptor tables of the processes every S seconds and\n"
 	"print what changed: '+ FD TYPE NAME' opened, '- FD TYPE NAME' closed,\n"
 	"'~ FD TYPE NAME' a number now naming another file.  A status line per\n"
 	"process gives the open count, the soft limit, the growth rate (least\n"
 	"squares over the last 30 samples) and, at that rate, the time until\n"
-	"open() fails with EMFILE.  Only new or changed descriptors are decoded.\n"
+	"open() fails with EMFILE.  A tick looks once at each descriptor (the\n"
+	"inode of a file, the link of anything else); only new or changed ones\n"
+	"are read and decoded (a file renamed keeps the name first seen).\n"
 	"Ctrl-C (or --count) ends it with a summary: opened, closed, peak and\n"
 	"net growth.  A process that exits is reported once.\n"
+	"\n"
+	"Without -p, -c or -u choose the processes, looked for at every tick:\n"
+	"one started later is watched from then on.  A selection on\n"
+	"descriptors shows only their events (and counts only them); the\n"
+	"status line still counts every descriptor against the limit.\n"
 	"\n"
 	"Options:\n"
 	"  -p, --pid LIST         the processes to watch, separated by commas or\n"
@@ -588,8 +624,10 @@ const struct command cmd_watch = {
 	"  -J, --json             one JSON object per line (JSON Lines)\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
+	SAMPLING_SELECTIONS_HELP
 	"\n"
 	"Examples:\n"
 	"  fdscope watch -p 1234\n"
-	"  fdscope watch -p 1234,5678 --interval 0.5 --count 20 -J\n",
+	"  fdscope watch -p 1234,5678 --interval 0.5 --count 20 -J\n"
+	"  fdscope watch -c nginx -i :443\n",
 };

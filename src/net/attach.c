@@ -23,7 +23,9 @@
 #include "lib/util.h"
 #include "out/escape.h"
 #include "net/attach.h"
+#include "net/inetdiag_filter.h"
 #include "net/netaddr.h"
+#include "net/sockdup.h"
 #include "net/sockproto.h"
 #include "proc/fdtype.h"
 #include "proc/procfs.h"
@@ -53,7 +55,11 @@ struct net_attach {
 	unsigned int mask;		/* the dumps the listed sockets need */
 	unsigned long long *inos;	/* their unix (or unnamed) inodes */
 	size_t ninos;
+	/* TCP and UDP sockets a duplicate showed unbound: in no dump. */
+	unsigned long long *unbound;
+	size_t nunbound;
 	unsigned int skip;	/* dumps not wanted, whatever is listed */
+	const struct inetdiag_filter *filter;	/* of every TCP and UDP dump */
 };
 
 struct net_attach *net_attach_new(const char *proc_root,
@@ -93,11 +99,19 @@ struct sock_prefetch *sock_prefetch_start(const char *proc_root)
 struct sock_prefetch *sock_prefetch_start_some(const char *proc_root,
 					       unsigned int skip)
 {
+	return sock_prefetch_start_filtered(proc_root, skip, NULL);
+}
+
+struct sock_prefetch *sock_prefetch_start_filtered(const char *proc_root,
+						   unsigned int skip,
+						   const struct inetdiag_filter *filter)
+{
 	struct sock_prefetch *pf = xcalloc(1, sizeof(*pf));
 
 	pf->root = proc_root;
 	sock_table_init(&pf->t);
 	pf->t.skip = skip;
+	pf->t.filter = filter;
 	if (pthread_create(&pf->thread, NULL, prefetch_run, pf) != 0) {
 		free(pf);
 		return NULL;
@@ -132,6 +146,12 @@ void net_attach_skip_dumps(struct net_attach *a, unsigned int skip)
 	a->skip = skip;
 }
 
+void net_attach_filter_dumps(struct net_attach *a,
+			     const struct inetdiag_filter *filter)
+{
+	a->filter = filter;
+}
+
 void net_attach_take_prefetch(struct net_attach *a, struct sock_prefetch *pf)
 {
 	sock_prefetch_free(a->prefetch);
@@ -150,6 +170,7 @@ void net_attach_free(struct net_attach *a)
 	free(a->ns);
 	free(a->proc_ns);
 	free(a->inos);
+	free(a->unbound);
 	free(a);
 }
 
@@ -253,16 +274,23 @@ static int load_here(struct net_attach *a, struct sock_table *t,
 	return rc;
 }
 
-static int load_own(struct net_attach *a, struct sock_table *t)
+/* netlink false: /proc/net only. */
+static int load_own_via(struct net_attach *a, struct sock_table *t,
+			bool netlink)
 {
 	int netdir = procfs_open_pid_file(a->root, 0, "net",
 					  O_RDONLY | O_DIRECTORY);
-	int rc = load_here(a, t, true, netdir), saved = errno;
+	int rc = load_here(a, t, netlink, netdir), saved = errno;
 
 	if (netdir >= 0)
 		close(netdir);
 	errno = saved;
 	return rc;
+}
+
+static int load_own(struct net_attach *a, struct sock_table *t)
+{
+	return load_own_via(a, t, true);
 }
 
 /* Runs the dumps inside the namespace target (a descriptor of it) and
@@ -313,6 +341,7 @@ static size_t find_or_add_ns(struct net_attach *a, unsigned long long ino)
 	a->ns[a->nns].ino = ino;
 	sock_table_init(&a->ns[a->nns].t);
 	a->ns[a->nns].t.skip = a->skip;
+	a->ns[a->nns].t.filter = a->filter;
 	return a->nns++;
 }
 
@@ -434,6 +463,226 @@ static void find_own_sockets_ns(struct net_attach *a)
 	}
 }
 
+static bool is_unbound(const struct net_attach *a, unsigned long long ino)
+{
+	size_t i;
+
+	for (i = 0; i < a->nunbound; i++)
+		if (a->unbound[i] == ino)
+			return true;
+	return false;
+}
+
+/* A dump is no snapshot: the kernel resumes each batch of replies at a
+ * count into a hash chain, so a socket closed meanwhile ahead of a listed
+ * one in its chain makes the dump skip the listed one (seen with bound
+ * UDP sockets under socket churn on the host).  A batch ends at the same
+ * count every time, so the same dump may well skip it again, while the
+ * other source (/proc/net for netlink, and back) ends its batches (pages
+ * of lines) elsewhere.  So a listed socket of a dumped protocol that no
+ * table holds is looked for again in its holder's namespace: at most
+ * REDUMPS more reads of the protocols missing (unix ones by inode), the
+ * other source first, the table's entries refreshed, none lost.  An
+ * unbound TCP or UDP socket is in no dump: it costs those reads. */
+#define REDUMPS 2
+
+/* The dumps left out (net_attach_skip_dumps), and the TCP and UDP ones
+ * when the port filter made them: a socket they do not hold is one no
+ * row wants. */
+static unsigned int not_looked_for(const struct net_attach *a)
+{
+	unsigned int inet = SOCKDIAG_ALL & ~(1u << SOCKDIAG_UNIX);
+
+	return a->skip | (a->filter && a->filter->len ? inet : 0);
+}
+
+/* The dumps that would hold namespace k's listed sockets found nowhere;
+ * the unix ones' inodes in a->inos (replacing the list). */
+static unsigned int missing_in_ns(struct net_attach *a, size_t k,
+				  size_t *first, size_t *cap)
+{
+	unsigned int mask = 0;
+	size_t i, j;
+
+	a->ninos = 0;
+	*first = SIZE_MAX;
+	for (i = 0; i < a->nprocs; i++) {
+		const struct fd_proc *p = &a->procs[i];
+
+		if (a->proc_ns[i] != k)
+			continue;
+		for (j = 0; j < p->n; j++) {
+			const struct fd_entry *e = &p->fds[j];
+			unsigned long long ino = net_entry_sock_ino(p, e);
+			struct sock_proto_desc d;
+			unsigned int dumps;
+
+			if (ino == 0 || find_sock(a, k, ino, e->proto) ||
+			    is_unbound(a, ino))
+				continue;
+			if (!sock_proto_describe(e->proto, &d))
+				d.dump = SOCKDIAG_NDUMPS;	/* unnamed: any */
+			if (d.dump < 0)
+				continue;
+			dumps = (d.dump == SOCKDIAG_NDUMPS ? SOCKDIAG_ALL :
+				 1u << d.dump) & ~not_looked_for(a);
+			if (dumps == 0)
+				continue;
+			mask |= dumps;
+			if (*first == SIZE_MAX)
+				*first = i;
+			if (d.dump != SOCKDIAG_UNIX && d.dump != SOCKDIAG_NDUMPS)
+				continue;
+			if (a->ninos == *cap) {
+				*cap = *cap ? *cap * 2 : 64;
+				a->inos = xrealloc(a->inos, *cap * sizeof(*a->inos));
+			}
+			a->inos[a->ninos++] = ino;
+		}
+	}
+	return mask;
+}
+
+/* One more read of a->mask into ns's table, by netlink or /proc/net. */
+static int reload_ns(struct net_attach *a, struct netns *ns,
+		     const struct fd_proc *p, bool own, bool netlink)
+{
+	if (own)
+		return load_own_via(a, &ns->t, netlink);
+	return netlink ? load_in_netns(a, &ns->t, p) :
+		load_here(a, &ns->t, false, p->net_dir);
+}
+
+static void redump_missing(struct net_attach *a, unsigned long long self_ns,
+			   size_t *cap)
+{
+	unsigned int wanted = a->mask;
+	bool netlink_ok = sockdiag_netlink_allowed();
+	size_t k, first;
+	int round;
+
+	for (k = 0; k < a->nns; k++) {
+		struct netns *ns = &a->ns[k];
+		enum sock_source was = ns->t.source;
+
+		for (round = 0; round < REDUMPS && ns->loaded; round++) {
+			bool by_netlink = was != SOCK_SRC_NETLINK;
+
+			a->mask = missing_in_ns(a, k, &first, cap);
+			if (a->mask == 0)
+				break;
+			if (round == 1 || !netlink_ok)
+				by_netlink = was != SOCK_SRC_PROCNET && netlink_ok;
+			if (reload_ns(a, ns, &a->procs[first], ns->ino == self_ns,
+				      by_netlink) < 0 || ns->t.source == was)
+				ns->t.source = was;
+			else
+				ns->t.source = SOCK_SRC_MIXED;
+		}
+	}
+	a->mask = wanted;
+}
+
+static bool is_inet_dump(int dump)
+{
+	return dump == SOCKDIAG_TCP4 || dump == SOCKDIAG_TCP6 ||
+		dump == SOCKDIAG_UDP4 || dump == SOCKDIAG_UDP6;
+}
+
+static unsigned long long proc_netns(const struct fd_proc *p,
+				     unsigned long long self_ns)
+{
+	return p->self ? self_ns : p->netns_ino;
+}
+
+/* The TCP and UDP sockets of namespace k's processes, when there are few,
+ * read through duplicates (net/sockdup.c) into its table.  Returns the
+ * inet dumps then not needed: those whose every listed socket was read. */
+static unsigned int dup_inet(struct net_attach *a, size_t k,
+			     unsigned long long self_ns)
+{
+	unsigned int present = 0, failed = 0;
+	size_t i, j, n = 0;
+
+	if (!sockdup_wanted())
+		return 0;
+	for (i = 0; i < a->nprocs; i++) {
+		const struct fd_proc *p = &a->procs[i];
+
+		if (proc_netns(p, self_ns) != a->ns[k].ino)
+			continue;
+		for (j = 0; j < p->n; j++) {
+			struct sock_proto_desc d;
+
+			if (net_entry_sock_ino(p, &p->fds[j]) == 0)
+				continue;
+			/* Unnamed, or fdscope's own: dumped. */
+			if (!sock_proto_describe(p->fds[j].proto, &d) || p->self)
+				return 0;
+			if (is_inet_dump(d.dump) && ++n > SOCKDUP_MAX)
+				return 0;
+		}
+	}
+	for (i = 0; i < a->nprocs; i++) {
+		const struct fd_proc *p = &a->procs[i];
+		int pidfd = -1;
+
+		if (proc_netns(p, self_ns) != a->ns[k].ino)
+			continue;
+		for (j = 0; j < p->n; j++) {
+			const struct fd_entry *e = &p->fds[j];
+			unsigned long long ino = net_entry_sock_ino(p, e);
+			struct sock_proto_desc d;
+			struct sock_info si, *to;
+			enum sockdup_result r = SOCKDUP_FAILED;
+
+			if (ino == 0 || !sock_proto_describe(e->proto, &d) ||
+			    !is_inet_dump(d.dump))
+				continue;
+			present |= 1u << d.dump;
+			if (pidfd < 0)
+				pidfd = sockdup_pidfd(p->pid);
+			if (pidfd >= 0)
+				r = sockdup_read(pidfd, e->fd, ino, a->ns[k].ino, &si);
+			if (r == SOCKDUP_FAILED || !sock_proto_matches(e->proto, &si)) {
+				failed |= 1u << d.dump;
+			} else if (r == SOCKDUP_UNBOUND) {
+				a->unbound = xrealloc(a->unbound, (a->nunbound + 1) *
+						      sizeof(*a->unbound));
+				a->unbound[a->nunbound++] = ino;
+			} else if ((to = sock_table_add(&a->ns[k].t, ino)) != NULL) {
+				*to = si;
+			} else {
+				no_memory(a);
+			}
+		}
+		if (pidfd >= 0)
+			close(pidfd);
+	}
+	return present & ~failed;
+}
+
+/* load_ns for namespace k, whose process p was met first, without the
+ * inet dumps that duplicates made needless. */
+static void load_ns_some(struct net_attach *a, size_t k,
+			 const struct fd_proc *p, unsigned long long self_ns)
+{
+	struct netns *ns = &a->ns[k];
+	bool own = ns->ino == self_ns;
+	unsigned int wanted = a->mask, done = 0;
+
+	if (!(own && a->prefetch))
+		done = dup_inet(a, k, self_ns);
+	a->mask &= ~done;
+	if (a->mask != 0 || done == 0) {
+		load_ns(a, ns, p->self ? NULL : p, own);
+	} else {
+		ns->tried = ns->loaded = true;
+		ns->t.source = SOCK_SRC_NETLINK;
+	}
+	a->mask = wanted;
+}
+
 void net_attach_sockets(struct net_attach *a)
 {
 	unsigned long long self_ns = own_netns_ino(a->root);
@@ -464,8 +713,7 @@ void net_attach_sockets(struct net_attach *a)
 		k = find_or_add_ns(a, ino);
 		/* One load per namespace, whoever else lives there. */
 		if (!a->ns[k].tried)
-			load_ns(a, &a->ns[k], p->self ? NULL : p,
-				ino == self_ns);
+			load_ns_some(a, k, p, self_ns);
 		if (ino == self_ns)
 			own_tried = true;
 		if (a->ns[k].loaded)
@@ -476,6 +724,7 @@ void net_attach_sockets(struct net_attach *a)
 		k = find_or_add_ns(a, self_ns);
 		load_ns(a, &a->ns[k], NULL, true);
 	}
+	redump_missing(a, self_ns, &cap);
 }
 
 bool net_attach_all_netlink(const struct net_attach *a)

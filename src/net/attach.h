@@ -24,6 +24,12 @@ struct sock_prefetch *sock_prefetch_start(const char *proc_root);
 struct sock_prefetch *sock_prefetch_start_some(const char *proc_root,
 					       unsigned int skip);
 
+/* Same, the TCP and UDP dumps sending only the sockets filter accepts
+ * (kept by the caller until the prefetch is freed or taken). */
+struct sock_prefetch *sock_prefetch_start_filtered(const char *proc_root,
+						   unsigned int skip,
+						   const struct inetdiag_filter *filter);
+
 /* Waits for the dumps and frees them, when no net_attach took them. */
 void sock_prefetch_free(struct sock_prefetch *pf);
 
@@ -34,6 +40,11 @@ void net_attach_free(struct net_attach *a);
 /* Leaves the dumps in skip (1 << SOCKDIAG_*) out of every namespace's
  * load: set before net_attach_sockets. */
 void net_attach_skip_dumps(struct net_attach *a, unsigned int skip);
+
+/* Sends every namespace's TCP and UDP dumps filter (kept by the caller
+ * while a lives): set before net_attach_sockets. */
+void net_attach_filter_dumps(struct net_attach *a,
+			     const struct inetdiag_filter *filter);
 
 /* Hands the prefetch over to a, which uses it for the processes that
  * share fdscope's namespace and frees it. */

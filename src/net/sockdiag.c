@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "net/inetdiag_filter.h"
 #include "net/procnet.h"
 #include "net/sockdiag.h"
 
@@ -245,9 +246,15 @@ static int diag_open(void)
 	return fd;
 }
 
-/* ino 0: a dump of every socket; else unix_diag's look-up of one. */
+/* The bytecode attribute follows an inet request in the union. */
+_Static_assert(sizeof(struct inet_diag_req_v2) >= sizeof(struct unix_diag_req),
+	       "the inet request is the larger");
+
+/* ino 0: a dump of every socket; else unix_diag's look-up of one.  A TCP
+ * or UDP dump sends only the sockets filter accepts (NULL: every one). */
 static int send_request_ino(int fd, enum sockdiag_dump which, uint32_t seq,
-			    unsigned long long ino)
+			    unsigned long long ino,
+			    const struct inetdiag_filter *filter)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -255,6 +262,8 @@ static int send_request_ino(int fd, enum sockdiag_dump which, uint32_t seq,
 			struct inet_diag_req_v2 inet;
 			struct unix_diag_req unix_;
 		} r;
+		struct rtattr rta;
+		unsigned char code[INETDIAG_FILTER_MAX_LEN];
 	} req;
 	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
 	size_t body;
@@ -276,6 +285,12 @@ static int send_request_ino(int fd, enum sockdiag_dump which, uint32_t seq,
 			which == SOCKDIAG_TCP6 ? IPPROTO_TCP : IPPROTO_UDP;
 		req.r.inet.idiag_states = ~0U;
 		body = sizeof(req.r.inet);
+		if (filter && filter->len) {
+			req.rta.rta_type = INET_DIAG_REQ_BYTECODE;
+			req.rta.rta_len = (unsigned short)RTA_LENGTH(filter->len);
+			memcpy(req.code, filter->code, filter->len);
+			body += RTA_SPACE(filter->len);
+		}
 	}
 	req.nlh.nlmsg_len = NLMSG_LENGTH(body);
 	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
@@ -287,9 +302,10 @@ static int send_request_ino(int fd, enum sockdiag_dump which, uint32_t seq,
 	return 0;
 }
 
-static int send_request(int fd, enum sockdiag_dump which, uint32_t seq)
+static int send_request(int fd, enum sockdiag_dump which, uint32_t seq,
+			const struct inetdiag_filter *filter)
 {
-	return send_request_ino(fd, which, seq, 0);
+	return send_request_ino(fd, which, seq, 0, filter);
 }
 
 /* Signed lengths and the seq check follow NLMSG_OK's contract. */
@@ -339,7 +355,7 @@ static int dump_one(int fd, struct sock_table *t, enum sockdiag_dump which,
 	long buf[32768 / sizeof(long)];
 	int rc = 0;
 
-	if (send_request(fd, which, seq) < 0)
+	if (send_request(fd, which, seq, t->filter) < 0)
 		return -1;
 	while (rc == 0) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
@@ -365,7 +381,7 @@ static int exact_one(int fd, struct sock_table *t, unsigned long long ino,
 	size_t before = t->n;
 	ssize_t n;
 
-	if (send_request_ino(fd, SOCKDIAG_UNIX, seq, ino) < 0)
+	if (send_request_ino(fd, SOCKDIAG_UNIX, seq, ino, NULL) < 0)
 		return -1;
 	do
 		n = recv(fd, buf, sizeof(buf), 0);

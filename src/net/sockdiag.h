@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+struct inetdiag_filter;
+
 struct sock_info {
 	unsigned long long ino;
 	int family;			/* AF_INET, AF_INET6, AF_UNIX */
@@ -53,6 +55,10 @@ struct sock_table {
 	/* 1 << SOCKDIAG_*: dumps not wanted (a selection that can only
 	 * match TCP sockets needs no unix dump); set before loading. */
 	unsigned int skip;
+	/* TCP and UDP dumps send only the sockets this program accepts
+	 * (net/inetdiag_filter.h); NULL: every one.  Set before loading;
+	 * the /proc/net fallback reads every socket still. */
+	const struct inetdiag_filter *filter;
 	/* An add failed (out of memory, or 4 G sockets): the table may be
 	 * filled in a thread of its own, which never exits (attach.c). */
 	int error;

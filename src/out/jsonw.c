@@ -1,41 +1,48 @@
-/* JSON strings for the hand-written reports.  escape_str leaves only
- * printable text and valid UTF-8, with backslashes; JSON's own quoting of
- * the quote and the backslash is all that remains. */
+/* JSON strings for the hand-written reports, by the one rule: the exact
+ * bytes as a literal of escape_json_into (controls, bidi and zero-width
+ * characters as \uHHHH), whether the caller holds them as they are or in
+ * the escaper's text form, which is decoded first. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/util.h"
 #include "out/escape.h"
 #include "out/jsonw.h"
 
+static void put_literal(FILE *f, const char *bytes, size_t len)
+{
+	size_t cap = 6 * len + 3;
+	char *json = xmalloc(cap);
+
+	escape_json_into(json, cap, bytes, len);
+	fputs(json, f);
+	free(json);
+}
+
 void jsonw_escaped(FILE *f, const char *escaped)
 {
-	const char *p;
+	size_t len;
+	char *bytes;
 
 	if (escaped == NULL) {
 		fputs("null", f);
 		return;
 	}
-	putc('"', f);
-	for (p = escaped; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			putc('\\', f);
-		putc(*p, f);
-	}
-	putc('"', f);
+	len = strlen(escaped);
+	bytes = xmalloc(len + 1);
+	len = escape_decode(bytes, len, escaped);
+	put_literal(f, bytes, len);
+	free(bytes);
 }
 
 void jsonw_str(FILE *f, const char *text)
 {
-	char *esc;
-
 	if (text == NULL) {
 		fputs("null", f);
 		return;
 	}
-	esc = escape_str(text);
-	jsonw_escaped(f, esc);
-	free(esc);
+	put_literal(f, text, strlen(text));
 }
 
 void jsonw_kv_escaped(FILE *f, int first, const char *key, const char *escaped)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "lib/parallel.h"
@@ -233,11 +234,14 @@ static struct libscols_column *add_column(struct libscols_table *tb,
 	cl = scols_table_new_column(tb, name, c->whint, fl);
 	if (cl == NULL)
 		errx(EXIT_FAIL, "cannot create an output column");
-	/* A string cell is given as a JSON literal made by escape_json_into:
-	 * libsmartcols' own string escaping passes C1, bidi controls and
-	 * invalid UTF-8 through, and would double ours. */
+	/* A string cell, and each element of an array of strings, is given
+	 * as a JSON literal made by escape_json_into: libsmartcols' own
+	 * string escaping passes C1, bidi controls and invalid UTF-8 through,
+	 * and would double ours. */
 	scols_column_set_json_type(cl, c->json == OUT_JSON_STRING ?
-				   SCOLS_JSON_NUMBER : scols_json_type(c->json));
+				   SCOLS_JSON_NUMBER :
+				   c->json == OUT_JSON_ARRAY_STRING ?
+				   SCOLS_JSON_ARRAY_NUMBER : scols_json_type(c->json));
 	if (is_array(c) && set_multiline(cl, fl) < 0)
 		errx(EXIT_FAIL, "cannot create an output column");
 	if (first)
@@ -327,6 +331,40 @@ static int set_decoded(const struct out_table *t, struct libscols_line *ln,
 	return rc;
 }
 
+/* An array-of-strings cell for JSON: each element (one a line, in the
+ * text form) back to the kernel's bytes and made a literal by
+ * escape_json_into, as a string cell is; the column is declared an array
+ * of numbers so that libsmartcols prints the literals as they are.
+ * Returns 0, or -1 when memory runs out. */
+static int set_json_array(struct libscols_line *ln, size_t i, const char *v)
+{
+	size_t n = strlen(v), off = 0, m;
+	char *elems = strdup(v), *bytes = malloc(n + 1);
+	/* 6 bytes a byte and 3 for the quotes and the separator, each. */
+	size_t cap = 9 * n + 4;
+	char *json = malloc(cap), *p, *nl;
+	int rc = -1;
+
+	if (elems == NULL || bytes == NULL || json == NULL)
+		goto cleanup;
+	for (p = elems; p != NULL; p = nl) {
+		nl = strchr(p, '\n');
+		if (nl != NULL)
+			*nl++ = '\0';
+		m = escape_decode(bytes, n, p);
+		off += escape_json_into(json + off, cap - off, bytes, m);
+		if (nl != NULL)
+			json[off++] = '\n';
+	}
+	json[off] = '\0';
+	rc = scols_line_set_data(ln, i, json) == 0 ? 0 : -1;
+cleanup:
+	free(json);
+	free(bytes);
+	free(elems);
+	return rc;
+}
+
 /* Cell i of a line; v NULL leaves it empty.  Cells hold the text form of
  * out/escape.h, which a terminal table prints as it is.  Returns 0, or -1
  * when libsmartcols cannot (out of memory). */
@@ -337,6 +375,9 @@ static int set_cell(const struct out_table *t, struct libscols_line *ln,
 
 	if (v == NULL)
 		return 0;
+	if (*v != '\0' && t->o.json &&
+	    t->cols[t->selected[i]].json == OUT_JSON_ARRAY_STRING)
+		return set_json_array(ln, i, v);
 	if (*v != '\0' && (t->o.json ?
 	    t->cols[t->selected[i]].json == OUT_JSON_STRING : t->o.raw))
 		return set_decoded(t, ln, i, v);
@@ -542,6 +583,11 @@ int out_table_print(struct out_table *t)
  * whole), no JSON.  Any other table is printed in one piece. */
 #define BLOCK_ROWS 1024
 #define NO_VALUE UINT32_MAX
+/* fit_most (fit_widths): cell widths counted up to FIT_WIDTHS - 1 (wider
+ * ones in the last count). */
+#define FIT_WIDTHS 256
+#define FIT_OUTLIERS 100
+#define FIT_BUDGET 10
 
 struct out_chunk {
 	const struct out_table *t;
@@ -552,12 +598,18 @@ struct out_chunk {
 	size_t len, cap;
 	uint32_t *off;			/* per row and column: into text */
 	size_t width[OUT_MAX_COLUMNS];	/* longest text of each column */
+	uint32_t (*fit)[FIT_WIDTHS];	/* fit_most: cells per column and width */
 	bool plain;			/* printable ASCII only */
 	const size_t *widths;		/* the whole table's */
 	char *buffered;			/* what the chunk printed */
 	size_t nbuffered;
 	int error;			/* errno of a failed format or print */
 };
+
+static void count_width(struct out_chunk *ch, size_t col, size_t width)
+{
+	ch->fit[col][width < FIT_WIDTHS ? width : FIT_WIDTHS - 1]++;
+}
 
 /* Block printer threads never exit: a failure is left in ch->error for
  * the thread that started them, which reports it once they all stopped.
@@ -566,7 +618,7 @@ struct out_chunk {
 static uint32_t keep_text(struct out_chunk *ch, size_t col, const char *v,
 			  bool multiline)
 {
-	size_t len = 0, line = 0;
+	size_t len = 0, line = 0, widest = 0;
 	uint32_t at;
 
 	for (; v[len]; len++) {
@@ -578,6 +630,8 @@ static uint32_t keep_text(struct out_chunk *ch, size_t col, const char *v,
 				ch->plain = false;
 			if (len - line > ch->width[col])
 				ch->width[col] = len - line;
+			if (len - line > widest)
+				widest = len - line;
 			line = len + 1;
 			continue;
 		}
@@ -586,6 +640,8 @@ static uint32_t keep_text(struct out_chunk *ch, size_t col, const char *v,
 	}
 	if (len - line > ch->width[col])
 		ch->width[col] = len - line;
+	if (ch->fit)
+		count_width(ch, col, len - line > widest ? len - line : widest);
 	if (len >= NO_VALUE - ch->len) {
 		ch->error = EFBIG;	/* over 4 GiB of text in one chunk */
 		return NO_VALUE;
@@ -623,6 +679,11 @@ static void *format_chunk(void *arg)
 		ch->error = ENOMEM;
 		return NULL;
 	}
+	if (ch->t->o.fit_most &&
+	    (ch->fit = try_calloc(n, sizeof(*ch->fit))) == NULL) {
+		ch->error = ENOMEM;
+		return NULL;
+	}
 	for (i = 0; i < n; i++)
 		multi[i] = is_array(&ch->t->cols[ch->t->selected[i]]);
 	for (r = ch->lo; r < ch->hi && ch->error == 0; r++)
@@ -630,6 +691,8 @@ static void *format_chunk(void *arg)
 			const char *v = ch->cell(ch->ctx, r, ch->t->selected[i],
 						 buf, sizeof(buf));
 
+			if (v == NULL && ch->fit)
+				count_width(ch, i, 0);
 			ch->off[(r - ch->lo) * n + i] =
 				v ? keep_text(ch, i, v, multi[i]) : NO_VALUE;
 		}
@@ -805,7 +868,10 @@ static void buf_pad(struct out_buf *b, size_t n)
 	b->len += n;
 }
 
-/* One row, from its cells' texts (NULL: empty). */
+/* One row, from its cells' texts (NULL: empty).  A cell wider than its
+ * column (fit_most) pushes the next cells right; they take the overrun
+ * out of their padding, so that the row is back in line as soon as it
+ * can be. */
 static void draw_row(struct out_buf *b, const struct out_table *t,
 		     const size_t *widths, const char **cur)
 {
@@ -813,33 +879,41 @@ static void draw_row(struct out_buf *b, const struct out_table *t,
 	bool first = true, more;
 
 	do {
+		size_t at = 0, start = 0;	/* where this cell is, should be */
+
 		more = false;
 		for (i = 0; i < n; i++) {
 			const struct out_column *c = &t->cols[t->selected[i]];
 			const char *v = cur[i];
 			bool last = i + 1 == n, right = c->flags & OUT_RIGHT;
-			size_t len = 0, width = widths[i];
+			size_t len = 0, width = widths[i], over, pad;
 
+			over = at > start ? at - start : 0;
+			start += width + 1;
 			if (!first && v == NULL) {
 				/* A blank cell under a row's first line. */
 				if (!last) {
-					buf_pad(b, width);
+					pad = width > over ? width - over : 0;
+					buf_pad(b, pad);
 					buf_put(b, " ", 1);
+					at += pad + 1;
 				}
 				continue;
 			}
 			if (v)
 				len = is_array(c) ? strcspn(v, "\n") : strlen(v);
-			if (last && !right && len < width)
-				width = len;
+			pad = width > over + len ? width - over - len : 0;
+			if (last && !right)
+				pad = 0;
 			if (right)
-				buf_pad(b, width - len);
+				buf_pad(b, pad);
 			if (v)
 				buf_put(b, v, len);
 			if (!right)
-				buf_pad(b, width - len);
+				buf_pad(b, pad);
 			if (!last)
 				buf_put(b, " ", 1);
+			at += pad + len + 1;
 			if (v && v[len] == '\n') {
 				cur[i] = v + len + 1;
 				more = true;
@@ -914,10 +988,108 @@ static int print_whole(struct out_table *t, const struct out_chunk *chunks,
 	return out_table_print(t);
 }
 
+/* fit_most: how many of column i's cells are w wide (the last count:
+ * FIT_WIDTHS - 1 or wider), over every chunk. */
+static void fit_counts(const struct out_chunk *chunks, size_t nchunks,
+		       size_t i, size_t *cnt)
+{
+	size_t w, k;
+
+	for (w = 0; w < FIT_WIDTHS; w++)
+		for (cnt[w] = 0, k = 0; k < nchunks; k++)
+			cnt[w] += chunks[k].fit[i][w];
+}
+
+/* The blanks that a column of width w adds to cells narrower than it. */
+static size_t fit_padding(const size_t *cnt, size_t w)
+{
+	size_t pad = 0, v;
+
+	for (v = 0; v < w && v < FIT_WIDTHS; v++)
+		pad += cnt[v] * (w - v);
+	return pad;
+}
+
+/* Column i's padding at widths[i] (none in a left-aligned last column). */
+static size_t fit_column_padding(const struct out_table *t, size_t i,
+				 const size_t *cnt, size_t width)
+{
+	if (i + 1 == t->nselected &&
+	    !(t->cols[t->selected[i]].flags & OUT_RIGHT))
+		return 0;
+	return fit_padding(cnt, width);
+}
+
+/* fit_most: when the blanks that align the columns exceed 1 / FIT_BUDGET
+ * of the text, each left-aligned column is made as wide as all but 1 in
+ * FIT_OUTLIERS of its cells (and its header); then, while still over,
+ * the left-aligned column that adds most is narrowed, below its header if
+ * need be.  Numbers (right-aligned) keep their columns: they are narrow,
+ * and read down a column.  Output then follows content: about 1 + 1 /
+ * FIT_BUDGET times the raw output's size where the numbers leave room.
+ * Without memory the widths stay. */
+static void fit_widths(const struct out_table *t,
+		       const struct out_chunk *chunks, size_t nchunks,
+		       size_t *widths)
+{
+	size_t (*cnt)[FIT_WIDTHS] = try_calloc(t->nselected, sizeof(*cnt));
+	size_t pad[OUT_MAX_COLUMNS], n = t->nselected, cells = 0, text = 0;
+	size_t total = 0, i, k, w;
+
+	if (cnt == NULL)
+		return;
+	for (k = 0; k < nchunks; k++) {
+		cells += chunks[k].hi - chunks[k].lo;
+		text += chunks[k].len;	/* every cell's text and a NUL */
+	}
+	for (i = 0; i < n; i++) {
+		fit_counts(chunks, nchunks, i, cnt[i]);
+		total += fit_column_padding(t, i, cnt[i], widths[i]);
+	}
+	if (total <= text / FIT_BUDGET)
+		goto done;
+	total = 0;
+	for (i = 0; i < n; i++) {
+		size_t wider = cells;
+
+		if (t->cols[t->selected[i]].flags & OUT_RIGHT) {
+			total += fit_column_padding(t, i, cnt[i], widths[i]);
+			pad[i] = 0;	/* never narrowed */
+			continue;
+		}
+		for (w = 0; w < FIT_WIDTHS - 1 && w < widths[i]; w++) {
+			wider -= cnt[i][w];
+			if (wider <= cells / FIT_OUTLIERS)
+				break;
+		}
+		widths[i] = table_width(&t->cols[t->selected[i]], w);
+		if (widths[i] > FIT_WIDTHS - 1)
+			widths[i] = FIT_WIDTHS - 1;
+		pad[i] = fit_column_padding(t, i, cnt[i], widths[i]);
+		total += pad[i];
+	}
+	while (total > text / FIT_BUDGET) {
+		size_t most = 0;
+
+		for (i = 1; i < n; i++)
+			if (pad[i] > pad[most])
+				most = i;
+		if (pad[most] == 0)
+			break;
+		widths[most]--;
+		total -= pad[most];
+		pad[most] = fit_column_padding(t, most, cnt[most], widths[most]);
+		total += pad[most];
+	}
+done:
+	free(cnt);
+}
+
 static int print_blocks(struct out_table *t, struct out_chunk *chunks,
 			size_t nchunks, bool plain)
 {
 	size_t widths[OUT_MAX_COLUMNS], k, i;
+	bool drawn = plain && drawable(t);
 	int error = 0;
 
 	for (i = 0; i < t->nselected; i++) {
@@ -928,9 +1100,11 @@ static int print_blocks(struct out_table *t, struct out_chunk *chunks,
 				longest = chunks[k].width[i];
 		widths[i] = table_width(&t->cols[t->selected[i]], longest);
 	}
+	if (drawn && t->o.fit_most)
+		fit_widths(t, chunks, nchunks, widths);
 	for (k = 0; k < nchunks; k++)
 		chunks[k].widths = widths;
-	parallel_run(plain && drawable(t) ? draw_chunk : print_chunk, chunks,
+	parallel_run(drawn ? draw_chunk : print_chunk, chunks,
 		     sizeof(*chunks), nchunks);
 	for (k = 0; k < nchunks && error == 0; k++)
 		error = chunks[k].error;
@@ -993,6 +1167,7 @@ int out_table_print_rows(struct out_table *t, const void *ctx, size_t nrows,
 	for (k = 0; k < nchunks; k++) {
 		free(chunks[k].text);
 		free(chunks[k].off);
+		free(chunks[k].fit);
 		free(chunks[k].buffered);
 	}
 	return rc;
@@ -1069,7 +1244,85 @@ static void retype_non_numbers(struct out_table *t, const void *row,
 struct record_row {
 	const struct out_column *col;
 	const char *value;
+	char *help;		/* the description wrapped at words, or NULL */
 };
+
+/* The width to fit a record to: the terminal's, else $COLUMNS; 0 for
+ * none (a pipe without COLUMNS), with --notruncate or -r. */
+static size_t record_width(const struct out_opts *o)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	char *end;
+	long v;
+
+	if (o->notruncate || o->raw)
+		return 0;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 0)
+		return ws.ws_col;
+	if (c == NULL || *c == '\0')
+		return 0;
+	errno = 0;
+	v = strtol(c, &end, 10);
+	return errno == 0 && *end == '\0' && v > 0 && v < 100000 ? (size_t)v : 0;
+}
+
+/* The columns left for DESCRIPTION after FIELD and VALUE (one space
+ * between columns), or 0 when the descriptions need not be wrapped. */
+static size_t record_room(const struct out_column *cols, const int *selected,
+			  size_t nselected, const struct out_opts *o,
+			  const void *row, out_cell_fn cell)
+{
+	size_t width = record_width(o), wf = strlen("FIELD"),
+	       wv = strlen("VALUE"), wd = strlen("DESCRIPTION"), i;
+	char buf[512];
+
+	if (width == 0)
+		return 0;
+	for (i = 0; i < nselected; i++) {
+		const char *v = cell(row, selected[i], buf, sizeof(buf));
+		size_t n = strlen(cols[selected[i]].name);
+
+		wf = n > wf ? n : wf;
+		n = v ? strlen(v) : 1;
+		wv = n > wv ? n : wv;
+		n = cols[selected[i]].help ? strlen(cols[selected[i]].help) : 0;
+		wd = n > wd ? n : wd;
+	}
+	if (wf + wv + wd + 2 <= width)
+		return 0;
+	/* Too narrow to wrap usefully: libsmartcols does what it can. */
+	return width > wf + wv + 2 + 16 ? width - wf - wv - 2 : 0;
+}
+
+/* text with newlines between words so that no line is wider than cols
+ * (a word longer than that stands alone); a new string. */
+static char *wrap_words(const char *text, size_t cols)
+{
+	char *out = NULL;
+	size_t len = 0, line = 0;
+	const char *p = text ? text : "";
+
+	xappendf(&out, &len, "%s", "");
+	while (*p) {
+		size_t n = strcspn(p, " ");
+
+		if (line && line + 1 + n > cols) {
+			xappendf(&out, &len, "\n");
+			line = 0;
+		} else if (line) {
+			xappendf(&out, &len, " ");
+			line++;
+		}
+		xappendf(&out, &len, "%.*s", (int)n, p);
+		line += n;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	return out;
+}
 
 static const char *record_cell(const void *row, int col, char *buf,
 			       size_t len)
@@ -1084,7 +1337,7 @@ static const char *record_cell(const void *row, int col, char *buf,
 	case 1:
 		return r->value;
 	default:
-		return r->col->help;
+		return r->help ? r->help : r->col->help;
 	}
 }
 
@@ -1101,7 +1354,7 @@ int out_record_print(const char *json_name, const struct out_column *cols,
 	static const int all[] = { 0, 1, 2 };
 	struct out_table *t;
 	char buf[512];
-	size_t i;
+	size_t i, room;
 	int rc;
 
 	if (o->json) {
@@ -1115,13 +1368,19 @@ int out_record_print(const char *json_name, const struct out_column *cols,
 		return rc;
 	}
 	t = out_table_new(NULL, meta, all, 3, o);
+	room = record_room(cols, selected, nselected, o, row, cell);
+	if (room && set_multiline(scols_table_get_column(t->tb, 2), 0) < 0)
+		room = 0;
 	for (i = 0; i < nselected; i++) {
-		struct record_row r = { &cols[selected[i]], NULL };
+		struct record_row r = { &cols[selected[i]], NULL, NULL };
 
 		r.value = cell(row, selected[i], buf, sizeof(buf));
 		if (r.value == NULL)
 			r.value = "-";
+		if (room)
+			r.help = wrap_words(r.col->help, room);
 		out_table_add(t, &r, record_cell);
+		free(r.help);
 	}
 	rc = out_table_print(t);
 	out_table_free(t);

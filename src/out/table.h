@@ -43,6 +43,10 @@ struct out_column {
 struct out_opts {
 	bool json, raw, noheadings, list_columns;
 	bool notruncate;	/* --notruncate: no cell cut to the terminal */
+	/* A large plain table off a terminal: each column as wide as 99 in
+	 * 100 of its cells, a wider cell pushing the rest of its row right
+	 * (no padding of every row to one outlier). */
+	bool fit_most;
 	const char *columns;	/* the -o argument, or NULL */
 };
 

@@ -143,8 +143,19 @@ static size_t presize_entries(struct fd_proc *p, int dfd)
 	return (size_t)st.st_size;
 }
 
+/* A walk of a table's directory: whether the numbers came in order, how
+ * many there were, and which to keep (an entry keep rejects is never
+ * made: a table of 19000 read again for three of them writes three). */
+struct dents_walk {
+	bool sorted;
+	int last;
+	size_t seen;
+	fd_keep_fn keep;
+	const void *ctx;
+};
+
 static void add_dents(struct fd_proc *p, const char *buf, size_t len,
-		      bool *sorted, int *last)
+		      struct dents_walk *w)
 {
 	size_t off = 0;
 
@@ -157,21 +168,23 @@ static void add_dents(struct fd_proc *p, const char *buf, size_t len,
 		if (d->d_name[0] == '.' ||
 		    parse_ll(d->d_name, 0, INT_MAX, &v, &why) < 0)
 			continue;
+		w->seen++;
+		if (w->keep && !w->keep(w->ctx, (int)v))
+			continue;
 		add_entry(p, (int)v);
-		if ((int)v < *last)
-			*sorted = false;
-		*last = (int)v;
+		if ((int)v < w->last)
+			w->sorted = false;
+		w->last = (int)v;
 	}
 }
 
 /* Reads the directory completely before looking at any descriptor, so the
  * descriptors opened for the look-ups (fdinfo) never show up as entries. */
-static int read_fd_numbers(struct fd_proc *p, int dfd)
+static int read_fd_numbers(struct fd_proc *p, int dfd, struct dents_walk *w)
 {
 	char stack_buf[DENTS_STACK_SIZE], *buf = stack_buf, *heap = NULL;
 	size_t size = sizeof(stack_buf), expected = presize_entries(p, dfd);
-	bool sorted = true;
-	int last = -1, ret = -1, saved = 0;
+	int ret = -1, saved = 0;
 
 	if (expected > DENTS_STACK_SIZE / DENT_SIZE) {
 		buf = heap = xmalloc(DENTS_BUF_SIZE);
@@ -188,9 +201,9 @@ static int read_fd_numbers(struct fd_proc *p, int dfd)
 		}
 		if (n == 0)
 			break;
-		add_dents(p, buf, (size_t)n, &sorted, &last);
+		add_dents(p, buf, (size_t)n, w);
 	}
-	if (!sorted)
+	if (!w->sorted)
 		qsort(p->fds, p->n, sizeof(*p->fds), cmp_entry);
 	ret = 0;
 cleanup:
@@ -916,35 +929,103 @@ static void init_proc(struct fd_proc *p, pid_t pid)
 	p->start_time = PROCFS_NO_START;
 }
 
+/* What read_links_early reads: links and what is per process only. */
+#define EARLY_NEEDS (FDL_NEED_LINK | FDL_NEED_PROTO | FDL_NEED_NETNS | \
+		     FDL_NEED_COMM | FDL_NEED_PROC_UID | FDL_NEED_SOCKETS_ONLY)
+#define EARLY_CHUNK 32768
+
+/* Another process's table when its links alone are wanted (the first
+ * pass of a socket selection): each chunk of the directory is read as
+ * soon as it is listed, while the kernel's entries for it are still in
+ * the CPU's caches; on 19000 descriptors that takes a fifth less time
+ * than listing the whole directory first.  One thread, since the chunks
+ * come one after the other.  Entries keep rejects are not read; with
+ * FDL_NEED_SOCKETS_ONLY the others are not kept either, so the table
+ * never grows past its sockets and one chunk. */
+static int read_links_early(struct fd_proc *p, int dfd, unsigned int need,
+			    struct dents_walk *w)
+{
+	char buf[EARLY_CHUNK];
+	struct collect_job j = { .p = p, .dfd = dfd, .infofd = -1, .need = need };
+
+	for (;;) {
+		ssize_t n = getdents64(dfd, buf, sizeof(buf));
+		size_t i, kept, base = j.pool.len;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			j.error = errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		add_dents(p, buf, (size_t)n, w);
+		j.hi = p->n;
+		collect_range(&j);
+		if (j.error)
+			break;
+		if ((need & FDL_NEED_SOCKETS_ONLY) == 0) {
+			j.lo = p->n;
+			continue;
+		}
+		/* The sockets, and their links moved down over the others'
+		 * (entries and pool alike in reading order).  Closed ones
+		 * stay, for drop_closed to count. */
+		for (i = kept = j.lo; i < p->n; i++) {
+			struct fd_entry *e = &p->fds[i];
+			const char *link = fd_link_in(&j, e);
+			unsigned long long ino;
+
+			if (e->fd >= 0 && (link == NULL ||
+					   link_kind(link, &ino) != LINK_SOCKET))
+				continue;
+			if (link && e->link_off >= base) {
+				size_t n_link = strlen(link) + 1;
+
+				memmove(j.pool.s + base, link, n_link);
+				e->link_off = base;
+				base += n_link;
+			}
+			p->fds[kept++] = *e;
+		}
+		j.pool.len = base;
+		p->n = kept;
+		j.lo = p->n;
+	}
+	merge_pools(p, &j, 1);
+	if (j.error) {
+		errno = j.error;
+		return -1;
+	}
+	if (!w->sorted)
+		qsort(p->fds, p->n, sizeof(*p->fds), cmp_entry);
+	return 0;
+}
+
 /* Reads the table through dfd, its fd directory, and the rest relative
  * to piddir; -1 for fdscope itself, which then needs one descriptor at a
  * time (it may be down to its last free one).  Closes dfd. */
-static void keep_only(struct fd_proc *p, fd_keep_fn keep, const void *ctx)
-{
-	size_t i, kept = 0;
-
-	for (i = 0; i < p->n; i++)
-		if (keep(ctx, p->fds[i].fd))
-			p->fds[kept++] = p->fds[i];
-	p->n = kept;
-}
-
 static int collect_table(struct fd_proc *p, int piddir, int dfd,
 			 unsigned int need, fd_keep_fn keep, const void *ctx)
 {
 	int infofd = -1, ret = -1, saved = 0;
+	bool early = !p->self && (need & FDL_NEED_LINK) &&
+		(need & ~(unsigned int)EARLY_NEEDS) == 0;
+	struct dents_walk w = { true, -1, 0, keep, ctx };
 
 	/* What tells this process from a later one with its PID, for the
 	 * readers that run after the pin was closed (fd_proc_repin). */
 	if (piddir >= 0 && procfs_start_time_at(piddir, &p->start_time) < 0)
 		p->start_time = PROCFS_NO_START;
-	if (read_fd_numbers(p, dfd) < 0) {
+	if (early ? read_links_early(p, dfd, need, &w) < 0 :
+	    read_fd_numbers(p, dfd, &w) < 0) {
 		saved = errno;
 		goto cleanup;
 	}
 	/* An empty table is rare: say what the process is, and when only its
 	 * main thread has exited, read the table through another thread. */
-	if (p->n == 0 && !p->self && piddir >= 0) {
+	if (w.seen == 0 && !p->self && piddir >= 0) {
 		p->task = procfs_classify_at(piddir);
 		if (p->task == PROCFS_TASK_LEADER_EXITED) {
 			int tfd = open_live_thread_fd(piddir, p->pid);
@@ -952,7 +1033,9 @@ static int collect_table(struct fd_proc *p, int piddir, int dfd,
 			if (tfd >= 0) {
 				close(dfd);
 				dfd = tfd;
-				if (read_fd_numbers(p, dfd) < 0) {
+				early = false;
+				w = (struct dents_walk){ true, -1, 0, keep, ctx };
+				if (read_fd_numbers(p, dfd, &w) < 0) {
 					saved = errno;
 					goto cleanup;
 				}
@@ -961,8 +1044,6 @@ static int collect_table(struct fd_proc *p, int piddir, int dfd,
 	}
 	if (p->self)
 		p->reader_fd = dfd;
-	if (keep)
-		keep_only(p, keep, ctx);
 	if (need & FDL_NEED_COMM)
 		read_comm(p, piddir, dfd);
 	if (need & FDL_NEED_PROC_UID) {
@@ -982,7 +1063,7 @@ static int collect_table(struct fd_proc *p, int piddir, int dfd,
 	if (need & FDL_NEED_FDINFO)
 		infofd = openat(dfd, "../fdinfo",
 				O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (collect_entries(p, dfd, infofd, need) < 0) {
+	if (!early && collect_entries(p, dfd, infofd, need) < 0) {
 		saved = errno;
 		goto cleanup;
 	}

@@ -36,6 +36,10 @@ enum {
 	/* The fdinfo text of descriptors with "lock:" lines, kept as for
 	 * FDL_NEED_ANON.  Needs FDL_NEED_FDINFO. */
 	FDL_NEED_LOCKS = 1 << 10,
+	/* Only sockets are wanted: when nothing but links is read, the
+	 * other descriptors of another process are dropped as they are
+	 * read (a socket selection's first pass). */
+	FDL_NEED_SOCKETS_ONLY = 1 << 11,
 };
 
 /* The fields of stat(2) that fdscope uses, named as in struct stat so that

@@ -1,7 +1,7 @@
 /* What `watch` keeps between samples: a process's table as last decoded,
- * the difference a new sample makes (by number and link text only, so
- * that an unchanged descriptor is never decoded again), and the growth
- * rate over a sliding window of samples (least squares). */
+ * what a tick finds of each descriptor in it (one call per descriptor, so
+ * that an unchanged one is never decoded again), and the growth rate over
+ * a sliding window of samples (least squares). */
 #ifndef FDSCOPE_PROC_WATCH_H
 #define FDSCOPE_PROC_WATCH_H
 
@@ -18,6 +18,7 @@ struct watch_fd {
 	unsigned long long ino;	/* 0 when stat failed */
 	unsigned long long mnt_id;	/* statx's, 0 when unknown */
 	char *type, *name;	/* escaped, as printed */
+	bool shown;		/* selected: its events are printed */
 };
 
 struct watch_table {
@@ -28,21 +29,41 @@ struct watch_table {
 void watch_table_release(struct watch_table *t);
 void watch_fd_release(struct watch_fd *f);
 
-/* A sample against the previous table.  For sample entry j:
- * kept[j] is the index of the old entry with the same number and link
- * (SIZE_MAX when none), replaced[j] that of an old entry with the same
- * number but another link (SIZE_MAX when none).  removed lists the old
- * entries whose number is gone. */
-struct watch_diff {
-	size_t *kept, *replaced;
-	size_t *removed;
-	size_t nremoved;
-	size_t nkept;
+/* What a tick finds of each descriptor of the last table, looking again
+ * through fddir (the process's pinned fd directory) with one call each:
+ * a path by statx (inode and mount ID: a log rotated under the same name
+ * is another file; a rename of the same file is not looked for), anything
+ * else by its link text, which carries its inode ("pipe:[N]"). */
+enum watch_state {
+	WATCH_SAME,
+	WATCH_CHANGED,		/* another file, or could not be looked at */
+	WATCH_GONE,		/* the number is closed */
 };
 
-void watch_diff_compute(const struct watch_table *old,
-			const struct fd_proc *sample, struct watch_diff *d);
-void watch_diff_release(struct watch_diff *d);
+struct watch_probe {
+	const struct watch_table *t;
+	unsigned char *state;	/* t->n of enum watch_state */
+	size_t same, gone;
+};
+
+/* Probes every entry of t, in threads when t is large.  Release with
+ * watch_probe_release. */
+void watch_probe_run(struct watch_probe *pr, const struct watch_table *t,
+		     int fddir);
+void watch_probe_release(struct watch_probe *pr);
+
+/* An fd_keep_fn (ctx: the probe): the numbers a tick must read again,
+ * all but the unchanged ones. */
+bool watch_probe_keep(const void *ctx, int fd);
+
+/* The number of descriptors open in the process whose fd directory is
+ * fddir, as the directory's size says since Linux 6.2: one call, where
+ * listing them is a third of a full listing's time.  -1 when unknown. */
+long long watch_fd_count(int fddir);
+
+/* True when the probe saw every descriptor unchanged and the count shows
+ * no new number: the tick is done without listing the directory. */
+bool watch_probe_unchanged(const struct watch_probe *pr, int fddir);
 
 #define WATCH_WINDOW 30
 

@@ -198,7 +198,24 @@ static int add_states(struct query *q, const char *arg, char *why,
 	return 0;
 }
 
-/* -d: "0-2,10", "^3". */
+/* lsof's -d names of the rows that are no descriptor, and the ASSOC of
+ * those rows (lsof's txt is the executable). */
+static const char *const fd_names[][2] = {
+	{ "cwd", "cwd" }, { "rtd", "rtd" }, { "txt", "exe" }, { "exe", "exe" },
+	{ "mem", "mem" },
+};
+
+static const char *fd_name(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fd_names); i++)
+		if (strcasecmp(s, fd_names[i][0]) == 0)
+			return fd_names[i][1];
+	return NULL;
+}
+
+/* -d: "0-2,10", "^3", "cwd,txt". */
 int query_parse_fds(const char *arg, struct query_fdrange **out, size_t *n,
 		    char *why, size_t len)
 {
@@ -219,24 +236,28 @@ int query_parse_fds(const char *arg, struct query_fdrange **out, size_t *n,
 				r.exclude = true;
 				off = 1;
 			}
+			r.name = fd_name(tmp + off);
 			dash = strchr(tmp + off, '-');
 			if (dash)
 				*dash = '\0';
 		}
-		if (k >= sizeof(tmp) ||
+		if (r.name != NULL) {
+			r.lo = r.hi = -1;
+		} else if (k >= sizeof(tmp) ||
 		    parse_ll(tmp + off, 0, INT_MAX, &lo, &w) < 0 ||
 		    (dash && parse_ll(dash + 1, 0, INT_MAX, &hi, &w) < 0) ||
 		    (dash && hi < lo && (w = "range ends before it starts"))) {
 			char *esc = query_echo(p, k);
 
 			say(why, len, "invalid descriptor list item '%s' for -d: %s; "
-			    "give numbers and ranges such as 0-2,10 (^N excludes)",
-			    esc, w);
+			    "give numbers and ranges such as 0-2,10, or cwd, rtd, "
+			    "txt, mem (^N excludes)", esc, w);
 			free(esc);
 			return -1;
+		} else {
+			r.lo = (int)lo;
+			r.hi = dash ? (int)hi : (int)lo;
 		}
-		r.lo = (int)lo;
-		r.hi = dash ? (int)hi : (int)lo;
 		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
 		(*out)[(*n)++] = r;
 		p += k;
@@ -795,6 +816,18 @@ bool query_selects(const struct query *q)
 		q->nfds || q->ntypes || q->filter_text;
 }
 
+bool query_selects_processes(const struct query *q)
+{
+	return q->ncommands || q->nusers;
+}
+
+bool query_selects_descriptors(const struct query *q)
+{
+	return q->nfiles || q->ndirs || q->ninets || q->unix_sockets ||
+		q->listening || q->nstates || q->nfds || q->ntypes ||
+		q->filter_text;
+}
+
 bool query_pids_only(const struct query *q)
 {
 	return q->pids_only;
@@ -830,6 +863,9 @@ unsigned int query_need(const struct query *q, bool *sockets)
 		need |= FDL_NEED_STAT | FDL_NEED_LINK;
 	if (q->ncommands)
 		need |= FDL_NEED_COMM;
+	/* Only a socket can be one of these. */
+	if (q->ninets || q->unix_sockets || q->listening || q->nstates)
+		need |= FDL_NEED_SOCKETS_ONLY;
 	return need;
 }
 
@@ -853,6 +889,25 @@ unsigned int query_skip_dumps(const struct query *q)
 		(!tcp || !v6 ? 1u << SOCKDIAG_TCP6 : 0) |
 		(!udp || !v4 ? 1u << SOCKDIAG_UDP4 : 0) |
 		(!udp || !v6 ? 1u << SOCKDIAG_UDP6 : 0);
+}
+
+bool query_port_filter(const struct query *q, struct inetdiag_filter *f)
+{
+	unsigned int ranges[INETDIAG_FILTER_MAX_RANGES][2];
+	size_t i, k, n = 0;
+
+	f->len = 0;
+	for (i = 0; i < q->ninets; i++) {
+		const struct query_inet *qi = &q->inets[i];
+
+		if (qi->nports == 0 || n + qi->nports > ARRAY_SIZE(ranges))
+			return false;
+		for (k = 0; k < qi->nports; k++, n++) {
+			ranges[n][0] = qi->ports[k][0];
+			ranges[n][1] = qi->ports[k][1];
+		}
+	}
+	return inetdiag_filter_ports(f, (const unsigned int (*)[2])ranges, n) == 0;
 }
 
 bool query_uses_column(const struct query *q, int col)
@@ -963,23 +1018,60 @@ bool query_want_process(const struct query *q, int piddir, pid_t pid,
 		filter_eval(q->filter, proc_get, qp) != FILTER_FALSE;
 }
 
+bool query_names_assoc(const struct query *q)
+{
+	size_t i;
+
+	for (i = 0; i < q->nfds; i++)
+		if (q->fds[i].name && !q->fds[i].exclude)
+			return true;
+	return false;
+}
+
+/* -d for descriptor fd, or for the row named assoc when fd is -1. */
+static bool fds_match(const struct query *q, int fd, const char *assoc)
+{
+	bool in = !q->fds_include;
+	size_t i;
+
+	for (i = 0; i < q->nfds; i++) {
+		const struct query_fdrange *r = &q->fds[i];
+
+		if (fd >= 0 ? r->name != NULL || fd < r->lo || fd > r->hi :
+		    r->name == NULL || assoc == NULL || strcmp(r->name, assoc) != 0)
+			continue;
+		if (r->exclude)
+			return false;
+		in = true;
+	}
+	return in;
+}
+
 bool query_keep_fd(const void *arg, int fd)
 {
 	const struct query_proc *qp = arg;
 	const struct query *q = qp->q;
 	struct fd_ctx fc = { qp, fd };
-	bool in = !q->fds_include;
-	size_t i;
 
-	for (i = 0; i < q->nfds; i++) {
-		if (fd < q->fds[i].lo || fd > q->fds[i].hi)
-			continue;
-		if (q->fds[i].exclude)
-			return false;
-		in = true;
-	}
-	return in && (q->filter == NULL ||
-		      filter_eval(q->filter, fd_get, &fc) != FILTER_FALSE);
+	return fds_match(q, fd, NULL) &&
+		(q->filter == NULL ||
+		 filter_eval(q->filter, fd_get, &fc) != FILTER_FALSE);
+}
+
+void query_row_of_fd(struct query_row *r, const struct fd_proc *p,
+		     const struct fd_entry *e)
+{
+	const char *link = fd_entry_link(p, e);
+
+	memset(r, 0, sizeof(*r));
+	r->proc = p;
+	r->fd = e->fd;
+	/* A stat taken from a like descriptor's is not this file's. */
+	r->have_id = e->stat_errno == 0 && !e->st_from_link;
+	r->dev = e->st.st_dev;
+	r->ino = e->st.st_ino;
+	r->path = e->stat_errno == 0 ? link : NULL;
+	r->type = fdtype_name(e->st.st_mode, e->stat_errno == 0, link);
 }
 
 static bool unix_name_is(const struct sock_info *si, const struct qfile *f)
@@ -1002,14 +1094,12 @@ static bool unix_name_is(const struct sock_info *si, const struct qfile *f)
 
 static bool file_matches(const struct query *q, const struct query_row *r)
 {
-	const struct fd_entry *e = r->e;
 	size_t i;
 
 	for (i = 0; i < q->nfiles; i++) {
 		const struct qfile *f = &q->files[i];
 
-		if (e->stat_errno == 0 && !e->st_from_link &&
-		    e->st.st_dev == f->dev && e->st.st_ino == f->ino)
+		if (r->have_id && r->dev == f->dev && r->ino == f->ino)
 			return true;
 		/* A socket file: the sockets bound to it and their peers. */
 		if (f->sock_path && r->si &&
@@ -1065,13 +1155,13 @@ static bool sock_under(const struct query *q, const struct sock_info *si)
 
 static bool dir_matches(const struct query *q, const struct query_row *r)
 {
-	const char *link = fd_entry_link(r->proc, r->e);
+	const char *link = r->path;
 	bool deleted;
 	size_t n, i;
 
 	if (sock_under(q, r->si))
 		return true;
-	if (!link_path(link, &n, &deleted) || r->e->stat_errno != 0)
+	if (!link_path(link, &n, &deleted) || !r->have_id)
 		return false;
 	for (i = 0; i < q->ndirs; i++) {
 		const struct qdir *d = &q->dirs[i];
@@ -1081,7 +1171,7 @@ static bool dir_matches(const struct query *q, const struct query_row *r)
 		if (!under(d, link, n))
 			continue;
 		/* The same file system as DIR: the name is the file's. */
-		if (r->e->st.st_dev == d->dev)
+		if (r->dev == d->dev)
 			return true;
 		/* A mount below DIR, or a path that only reads the same (in
 		 * another mount namespace): the name must lead to the file. */
@@ -1089,8 +1179,8 @@ static bool dir_matches(const struct query *q, const struct query_row *r)
 			continue;
 		memcpy(path, link, n);
 		path[n] = '\0';
-		if (stat(path, &st) == 0 && st.st_dev == r->e->st.st_dev &&
-		    st.st_ino == r->e->st.st_ino)
+		if (stat(path, &st) == 0 && st.st_dev == r->dev &&
+		    st.st_ino == r->ino)
 			return true;
 	}
 	return false;
@@ -1129,12 +1219,12 @@ static bool state_matches(const struct query *q, const struct sock_info *si)
 	return false;
 }
 
-static bool type_matches(const struct query *q, const struct fd_entry *e,
-			 const char *link)
+static bool type_matches(const struct query *q, const char *type)
 {
-	const char *type = fdtype_name(e->st.st_mode, e->stat_errno == 0, link);
 	size_t i;
 
+	if (type == NULL)
+		return false;
 	for (i = 0; i < q->ntypes; i++)
 		if (strcasecmp(type, q->types[i]) == 0)
 			return true;
@@ -1156,7 +1246,9 @@ bool query_match(const struct query *q, const struct query_row *r)
 		return false;
 	if (q->nstates && (si == NULL || !state_matches(q, si)))
 		return false;
-	if (q->ntypes && !type_matches(q, r->e, fd_entry_link(r->proc, r->e)))
+	if (q->ntypes && !type_matches(q, r->type))
+		return false;
+	if (q->nfds && !fds_match(q, r->fd, r->assoc))
 		return false;
 	return q->filter == NULL ||
 		filter_eval(q->filter, r->get, r->get_ctx) == FILTER_TRUE;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "net/inetdiag_filter.h"
 #include "net/sockdiag.h"
 #include "out/table.h"
 #include "proc/fdlist.h"
@@ -41,8 +42,9 @@ enum {
 	{ "counter", required_argument, NULL, 'C' }, \
 	{ "terse", no_argument, NULL, 't' }
 
-#define QUERY_OPTIONS_HELP \
-	"Selections (different options AND, the values of one option OR):\n" \
+/* The selections that decide on a process or a descriptor alone, for
+ * every command that takes them (list, watch, metrics). */
+#define QUERY_SELECTIONS_HELP \
 	"  PATH...                descriptors of that file (device and inode)\n" \
 	"      --inode DEV:INO    a file by device (MAJ:MIN) and inode, also\n" \
 	"                         one unlinked since it was opened\n" \
@@ -58,7 +60,12 @@ enum {
 	"                         processes of these users; ^ excludes\n" \
 	"  -d FD-LIST             descriptors: 0-2,10; ^N excludes\n" \
 	"      --type TYPE[,TYPE]\n" \
-	"                         descriptors of these types (REG, SOCK, ...)\n" \
+	"                         descriptors of these types (REG, SOCK, ...)\n"
+
+#define QUERY_OPTIONS_HELP \
+	"Selections (different options AND, the values of one option OR):\n" \
+	QUERY_SELECTIONS_HELP \
+	"  -d cwd,rtd,txt,mem     lsof's names: those --assoc rows\n" \
 	"  -Q, --filter EXPR      rows where EXPR holds (lsfd's language)\n" \
 	"Results:\n" \
 	"  -t, --terse            process IDs only, one per line\n" \
@@ -96,6 +103,10 @@ int query_prepare(struct query *q, const struct out_column *cols,
 /* True when some selection or filter was given: every process is then
  * searched unless -p narrows it. */
 bool query_selects(const struct query *q);
+/* True when one of them chooses processes (-c, -u), or looks at
+ * descriptors. */
+bool query_selects_processes(const struct query *q);
+bool query_selects_descriptors(const struct query *q);
 bool query_pids_only(const struct query *q);
 struct summary *query_summary(const struct query *q);
 
@@ -106,6 +117,12 @@ unsigned int query_need(const struct query *q, bool *sockets);
 /* The socket dumps (1 << SOCKDIAG_*) no row can need: every row of an
  * -i selection is an Internet socket of its families and protocols. */
 unsigned int query_skip_dumps(const struct query *q);
+
+/* The kernel-side filter of the TCP and UDP dumps: when every -i names
+ * ports, only sockets with one of them at either end can match (and the
+ * other end of a loopback connection has it too).  Returns false, with f
+ * empty, when every socket must be dumped. */
+bool query_port_filter(const struct query *q, struct inetdiag_filter *f);
 
 /* True when -Q or a -C counter names column col. */
 bool query_uses_column(const struct query *q, int col);
@@ -128,21 +145,39 @@ bool query_want_process(const struct query *q, int piddir, pid_t pid,
 /* Same for one descriptor number of qp (a struct query_proc *). */
 bool query_keep_fd(const void *qp, int fd);
 
-/* A collected row: its process and entry, the socket behind it when
- * decoded (and its unix peer), and the cell texts for -Q. */
+/* One row of any kind as the selections see it: a descriptor, an --assoc
+ * row (cwd, rtd, exe, mem, a namespace) or a lock row (a lock without a
+ * descriptor): its process, its number or ASSOC name, the file it is
+ * (device and inode, and the kernel's name of it), its TYPE, the socket
+ * behind it when decoded (and its unix peer), and the cell texts for -Q. */
 struct query_row {
 	const struct fd_proc *proc;
-	const struct fd_entry *e;
+	int fd;				/* -1: not a descriptor */
+	const char *assoc;		/* "cwd", "mem", ...; NULL otherwise */
+	bool have_id;			/* dev and ino name the file */
+	dev_t dev;
+	ino_t ino;
+	const char *path;		/* link text or mapped path, or NULL */
+	const char *type;		/* TYPE, or NULL */
 	const struct sock_info *si, *peer;
 	filter_get_fn get;
 	const void *get_ctx;
 };
 
+/* Fills r for descriptor e of p; si, peer, get and get_ctx are cleared. */
+void query_row_of_fd(struct query_row *r, const struct fd_proc *p,
+		     const struct fd_entry *e);
+
 bool query_match(const struct query *q, const struct query_row *r);
+
+/* True when -d names an --assoc row (cwd, rtd, txt, mem), as lsof's -d
+ * does: those rows are then listed as if --assoc was given. */
+bool query_names_assoc(const struct query *q);
 
 /* Parsers of the option values, exposed for the tests. */
 struct query_fdrange {
-	int lo, hi;
+	int lo, hi;		/* -1 for a name */
+	const char *name;	/* ASSOC of the rows named (txt is "exe") */
 	bool exclude;
 };
 int query_parse_fds(const char *arg, struct query_fdrange **out, size_t *n,

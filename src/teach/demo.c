@@ -38,9 +38,14 @@ int demo_begin(struct demo_ctx *d, const char *proc_root, bool json,
 	if (caps_drop_for_demo() < 0)
 		warn("cannot drop capabilities");
 	if (tempdir_create() < 0) {
-		warn("cannot create a private temporary directory under %s "
-		     "(set TMPDIR to a writable directory)",
-		     getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		int e = errno;
+		char *esc = escape_str(getenv("TMPDIR") ? getenv("TMPDIR") :
+				       "/tmp");
+
+		warnx("cannot create a private temporary directory under %s "
+		      "(set TMPDIR to a writable directory): %s", esc,
+		      strerror(e));
+		free(esc);
 		return -1;
 	}
 	steps_init(&d->steps, &o);
@@ -62,22 +67,36 @@ int demo_end(struct demo_ctx *d, int ret)
 	return ret;
 }
 
-int demo_hide_inherited(struct demo_ctx *d, char **list)
+int demo_hide_inherited(struct steps *s, char **list)
 {
-	int *tab = NULL, n = steps_read_table(&d->steps, &tab), i, k = 0;
+	int *tab = NULL, n = steps_read_table(s, &tab), i, k = 0;
 	size_t len = 0;
 
 	*list = NULL;
 	xappendf(list, &len, "%s", "");
 	for (i = 0; i < n; i++)
 		if (tab[i] > 2) {
-			steps_hide(&d->steps, tab[i], false);
+			steps_hide(s, tab[i], false);
 			xappendf(list, &len, "%s%d", k ? (i + 1 == n ? " and " :
 							  ", ") : "", tab[i]);
 			k++;
 		}
 	free(tab);
 	return k;
+}
+
+void demo_name_inherited(struct steps *s)
+{
+	char *list;
+	int k = demo_hide_inherited(s, &list);
+
+	if (k)
+		steps_say(s, "%s %s open when fdscope started, inherited from "
+			  "the program that ran it (a shell, an editor, a "
+			  "terminal): not the demo's, so the maps count %s as "
+			  "\"+%d inherited\".", list, k == 1 ? "was" : "were",
+			  k == 1 ? "it" : "them", k);
+	free(list);
 }
 
 const char *demo_path(const char *name)

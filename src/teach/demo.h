@@ -21,7 +21,11 @@ struct demo_ctx {
 /* Counts the descriptors above 2 open now apart in the maps (inherited:
  * not the demo's) and returns how many, with their numbers as text
  * ("10 and 251") in *list (a new string). */
-int demo_hide_inherited(struct demo_ctx *d, char **list);
+int demo_hide_inherited(struct steps *s, char **list);
+
+/* The same, and says so once ("10 and 251 were open when fdscope
+ * started ..."): every teaching command starts with it. */
+void demo_name_inherited(struct steps *s);
 
 /* Creates the temporary directory and the record.  Returns 0, or -1 after
  * a warning. */

@@ -112,8 +112,8 @@ static void show_table(struct side *sd, const char *title)
 		steps_width(&sd->st) - 7 - 8 : 10;
 	struct net_attach *a;
 	struct fd_proc p;
-	char *block = NULL;
-	size_t i, len = 0;
+	char *block = NULL, *apart = NULL;
+	size_t i, len = 0, alen = 0;
 
 	if (sd->st.o.json)
 		return;
@@ -133,13 +133,19 @@ static void show_table(struct side *sd, const char *title)
 
 		if (e->is_reader)
 			continue;
+		/* Not the exchange's: named on one line after the rest. */
+		if (kind) {
+			xappendf(&apart, &alen, "%s%d (%s)", alen ? ", " : "",
+				 e->fd, kind == 2 ? "fdscope's own pipe" :
+				 "inherited");
+			continue;
+		}
 		if (si)
 			net_sock_name(si, net_attach_peer(a, 0, si), name, sizeof(name));
 		else
 			escape_into(name, sizeof(name), link ? link : "?",
 				    link ? strlen(link) : 1);
-		xappendf(&row, &rlen, "%s%s", name, kind == 2 ? " (fdscope's own)" :
-			 kind == 1 ? " (inherited)" : "");
+		xappendf(&row, &rlen, "%s", name);
 		/* Cut, never wrapped: a wrapped port is read wrong. */
 		xappendf(&block, &len, "  %4d  ", e->fd);
 		if (rlen > room) {
@@ -148,6 +154,19 @@ static void show_table(struct side *sd, const char *title)
 			xappendf(&block, &len, "%s\n", row);
 		}
 		free(row);
+	}
+	if (apart) {
+		char *line = NULL;
+		size_t llen = 0;
+
+		xappendf(&line, &llen, "also open: %s", apart);
+		xappendf(&block, &len, "  ");
+		if (llen > room + 6)
+			xappendf(&block, &len, "%.*s...\n", (int)(room + 3), line);
+		else
+			xappendf(&block, &len, "%s\n", line);
+		free(line);
+		free(apart);
 	}
 	/* One block, one write: the other side's lines stay outside it. */
 	steps_text(&sd->st, "%s", block);
@@ -349,6 +368,7 @@ static int server_stream(struct side *sd, int lfd)
 	struct step *st;
 	int cfd = -1, rc, want, ret = -1;
 
+	steps_part(&sd->st, "listen, connect, accept");
 	steps_start(&sd->st);
 	rc = listen(lfd, 5);
 	st = steps_call(&sd->st, "listen", rc, err_of(rc), "listen(%d, 5)", lfd);
@@ -371,6 +391,7 @@ static int server_stream(struct side *sd, int lfd)
 	done(sd, st);
 	if (cfd < 0)
 		return -1;
+	steps_part(&sd->st, "connected: a byte stream each way");
 	show_table(sd, "the server's table while connected:");
 	if (do_send(sd, cfd, o->server_message, NULL, NULL) == 0 &&
 	    recv_all(sd, cfd, strlen(o->client_message)) == 0)
@@ -391,6 +412,7 @@ static int server_dgram(struct side *sd, int fd)
 			  "sendto().") < 0)
 		return -1;
 	show_table(sd, "the server's table:");
+	steps_part(&sd->st, "the answer, and closing");
 	return do_send(sd, fd, sd->o->server_message, &peer, NULL);
 }
 
@@ -465,9 +487,11 @@ static int client_stream(struct side *sd, int fd)
 	done(sd, st);
 	if (rc < 0)
 		return -1;
-	show_table(sd, "the client's table while connected:");
+	/* After the server's send, so on the same page as it. */
 	if (recv_all(sd, fd, strlen(sd->o->server_message)) < 0)
 		return -1;
+	show_table(sd, "the client's table while connected:");
+	steps_part(&sd->st, "the answer, and closing");
 	return do_send(sd, fd, sd->o->client_message, NULL, NULL);
 }
 
@@ -483,9 +507,12 @@ static int client_dgram(struct side *sd, int fd)
 		    "datagram names its destination. The first sendto bound "
 		    "this socket to an ephemeral port.") < 0)
 		return -1;
+	/* After the answer: the server's table is on the page before. */
+	if (recv_datagram(sd, fd, &from, "The server's answer, with the "
+			  "server's address.") < 0)
+		return -1;
 	show_table(sd, "the client's table:");
-	return recv_datagram(sd, fd, &from, "The server's answer, with the "
-			     "server's address.");
+	return 0;
 }
 
 static int run_client(struct side *sd)
@@ -503,6 +530,9 @@ static int run_client(struct side *sd)
 			ret = -1;
 		return do_close(sd, sd->pair_fd) < 0 ? -1 : ret;
 	}
+	/* The server is bound (its steps are out): the client's part. */
+	if (sd->type == SOCK_DGRAM)
+		steps_part(&sd->st, "sendto and recvfrom: no connection");
 	fd = open_socket(sd);
 	if (fd < 0)
 		return -1;

@@ -166,6 +166,8 @@ char *figure_dot(const struct figure *f)
 		 "\tsubgraph cluster_fds {\n"
 		 "\t\tlabel=\"descriptor table of pid %ld (per process)",
 		 (long)f->pid);
+	if (f->when[0])
+		xappendf(&b, &len, "\n%s", f->when);
 	if (f->nleft_out) {
 		xappendf(&b, &len, "\\nalso open, inherited:");
 		for (i = 0; i < f->nleft_out; i++)

@@ -45,6 +45,7 @@ struct figure {
 	int child_fds[FIGURE_MAX_FDS];
 	size_t nchild;
 	bool by_kcmp;		/* false: sharing from offsets only */
+	char when[96];		/* the moment drawn ("at fork"), or empty */
 };
 
 /* Reads this process's table now.  skip(fd, arg) true leaves a

@@ -16,6 +16,7 @@
 
 #include "lib/util.h"
 #include "out/escape.h"
+#include "teach/tempdir.h"
 #include "teach/pyrepr.h"
 
 #define PY_TIMEOUT_MS 5000
@@ -71,7 +72,8 @@ char *pyrepr_python(int fd, int family, int type, int proto)
 	flags = fcntl(fd, F_GETFD);
 	fflush(stdout);
 	fflush(stderr);
-	pid = fork();
+	/* A demo killed while Python runs takes Python with it. */
+	pid = tempdir_fork();
 	if (pid == 0) {
 		close(p[0]);
 		if (flags >= 0)
@@ -102,8 +104,8 @@ char *pyrepr_python(int fd, int family, int type, int proto)
 	}
 	buf[got] = '\0';
 	close(p[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (tempdir_reap(pid, &status) < 0)
+		return NULL;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
 		errno = ENOENT;
 		return NULL;

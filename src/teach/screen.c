@@ -259,6 +259,8 @@ static void pause_for(struct screen *sc, const char *prompt, bool clear)
 		sc->write_errno = errno;
 	}
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE))
+		return;		/* exhaust, at its limit: no pause this time */
 	if (fd < 0) {
 		sc->req = SCREEN_QUIT;
 		sc->discard = true;
@@ -335,6 +337,14 @@ void screen_after_call(struct screen *sc)
 	if (sc->mode != SCREEN_CALL || sc->discard)
 		return;
 	pause_for(sc, "-- call: Enter b=back N=jump q=quit --", false);
+}
+
+void screen_part_break(struct screen *sc)
+{
+	if ((sc->mode != SCREEN_SECTION && sc->mode != SCREEN_CALL) ||
+	    sc->discard || sc->used == 0)
+		return;
+	pause_for(sc, "-- Enter=more b=back N=jump q=quit --", true);
 }
 
 enum screen_request screen_section_end(struct screen *sc, bool last)

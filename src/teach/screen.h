@@ -57,6 +57,10 @@ int screen_write(struct screen *sc, const char *text, size_t len);
 /* A call's step is on screen: pauses in SCREEN_CALL mode. */
 void screen_after_call(struct screen *sc);
 
+/* A part of a long section is on screen: pauses when stepping by
+ * section or call ("next part"), and clears the screen for the next. */
+void screen_part_break(struct screen *sc);
+
 /* A section is on screen: pauses in every stepping mode (what says the
  * prompt: "next section", "end of the tour"); returns the request.  The
  * screen is cleared for what comes next. */

@@ -441,6 +441,17 @@ static void render(const struct steps *s, struct step *st)
 
 static int send_step(int fd, const struct step *st);
 
+/* A part's heading, numbered by the record that prints it (the tour's,
+ * for its children's parts too): from 2, the section's start being 1. */
+static void part_text(struct steps *s, struct text *t, const char *side,
+		      const char *title)
+{
+	s->part = s->part > 0 ? s->part + 1 : 2;
+	text_prefix(t, side);
+	xappendf(&t->buf, &t->len, "%s== part %d: %s ==%s\n", s->o.color ?
+		 COLOR_HEAD : "", s->part, title, s->o.color ? COLOR_OFF : "");
+}
+
 /* A complete step on its way: to the parent, or on screen. */
 static void emit(struct steps *s, struct step *st)
 {
@@ -455,6 +466,16 @@ static void emit(struct steps *s, struct step *st)
 	}
 	if (s->o.json || st->rendered == NULL)
 		return;
+	if (st->part) {
+		if (s->o.screen)
+			screen_part_break(s->o.screen);
+		t.buf = NULL;
+		t.len = 0;
+		part_text(s, &t, st->side, st->narration ? st->narration : "");
+		text_write(s, &t);
+		free(t.buf);
+		return;
+	}
 	t.buf = st->rendered;
 	t.len = strlen(st->rendered);
 	text_write(s, &t);
@@ -662,6 +683,7 @@ void steps_heading(struct steps *s, const char *fmt, ...)
 	va_end(ap);
 	free(s->section);
 	s->section = xstrdup(h);
+	s->part = 1;
 	if (s->o.json) {
 		free(h);
 		return;
@@ -672,6 +694,40 @@ void steps_heading(struct steps *s, const char *fmt, ...)
 		 h, s->o.color ? COLOR_OFF : "");
 	add_text(s, &t);
 	free(h);
+}
+
+
+void steps_part(struct steps *s, const char *fmt, ...)
+{
+	struct text t = { NULL, 0 };
+	struct step *st;
+	va_list ap;
+	char *h;
+
+	steps_flush(s);
+	if (s->o.json)
+		return;
+	va_start(ap, fmt);
+	h = xvformat(fmt, ap);
+	va_end(ap);
+	if (s->stream_fd < 0 && !s->holding) {
+		if (s->o.screen)
+			screen_part_break(s->o.screen);
+		part_text(s, &t, s->o.side, h);
+		text_write(s, &t);
+		free(t.buf);
+		free(h);
+		return;
+	}
+	/* Rendered where it is printed (emit), numbered there. */
+	st = new_step(s);
+	st->text_only = true;
+	st->part = true;
+	st->narration = h;
+	st->rendered = xstrdup("");
+	st->call = xstrdup("");
+	st->syscall = xstrdup("");
+	steps_flush(s);
 }
 
 void steps_say(struct steps *s, const char *fmt, ...)
@@ -879,7 +935,7 @@ int steps_finish(struct steps *s)
 struct wire_step {
 	uint32_t magic;
 	int32_t err, has_fds, fds[2], has_expected, expected, mark, silent;
-	int32_t text_only;
+	int32_t text_only, part;
 	int64_t ret;
 	uint64_t t_ns;
 	uint32_t ntable, call_len, syscall_len, side_len, narration_len;
@@ -966,6 +1022,7 @@ static int send_step(int fd, const struct step *st)
 	w.mark = st->mark;
 	w.silent = st->silent;
 	w.text_only = st->text_only;
+	w.part = st->part;
 	w.ret = st->ret;
 	w.t_ns = st->t_ns;
 	w.ntable = (uint32_t)st->ntable;
@@ -1036,6 +1093,7 @@ static int receive_step(int fd, struct step *st)
 	st->mark = w.mark;
 	st->silent = w.silent;
 	st->text_only = w.text_only;
+	st->part = w.part;
 	st->ret = w.ret;
 	st->t_ns = w.t_ns;
 	st->ntable = w.ntable;

@@ -82,6 +82,7 @@ struct step {
 	char *section;		/* the tour's section heading, or NULL */
 	char *rendered;		/* text: as printed, once complete */
 	bool text_only;		/* a paragraph or figure (stream), not a call */
+	bool part;		/* text_only: a part's heading, a pause first */
 };
 
 /* Descriptors the narration is not about (inherited from whoever started
@@ -99,6 +100,7 @@ struct steps {
 	int stream_fd;		/* >= 0: complete steps are sent there */
 	unsigned long long next_start;	/* steps_start(): the next call's */
 	char *section;		/* current heading (steps_heading) */
+	int part;		/* its last part (steps_part), 0 before any */
 	int hidden[STEPS_MAX_HIDDEN];
 	bool hidden_own[STEPS_MAX_HIDDEN];	/* fdscope's, not inherited */
 	size_t nhidden;
@@ -161,6 +163,12 @@ void steps_heading(struct steps *s, const char *fmt, ...)
 void steps_say(struct steps *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void steps_text(struct steps *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Text mode only: a part of a long section, so that each part fits one
+ * screen: when stepping, a pause first (the screen cleared), then the
+ * part's own heading "== part 2: title ==" (the section is part 1). */
+void steps_part(struct steps *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Prints any pending step (text mode). */

@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/child.h"
 #include "lib/termsig.h"
 #include "teach/tempdir.h"
 
@@ -219,19 +219,15 @@ static void hold_signals(sigset_t *old)
 
 pid_t tempdir_fork(void)
 {
-	pid_t parent = getpid(), pid;
 	sigset_t old;
+	pid_t pid;
 	size_t i;
 
 	/* The fork and the record of the child are one step for the
 	 * handler: a signal waits until the child is known. */
 	hold_signals(&old);
-	pid = fork();
+	pid = child_fork();
 	if (pid == 0) {
-		/* A parent already gone (killed between fork and here) would
-		 * never send the death signal. */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-			_exit(1);
 		for (i = 0; i < TEMPDIR_MAX_CHILDREN; i++)
 			td.children[i] = 0;
 	} else if (pid > 0) {

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/child.h"
 #include "lib/util.h"
 #include "proc/procfs.h"
 #include "trace/ptrace.h"
@@ -174,7 +175,8 @@ int trace_command(char *const argv[], const struct trace_hooks *h,
 		sigaddset(&waitset, forwarded[i]);
 	sigprocmask(SIG_BLOCK, &waitset, &oldmask);
 	fflush(NULL);		/* nothing buffered is written twice */
-	pid = fork();
+	/* Dies with fdscope before PTRACE_O_EXITKILL holds, too. */
+	pid = child_fork();
 	if (pid < 0) {
 		saved = errno;
 		sigprocmask(SIG_SETMASK, &oldmask, NULL);

@@ -1,0 +1,218 @@
+/* The inet_diag port filter: the program as the kernel would run it, and
+ * a real filtered dump of this test's own sockets, which must bring back
+ * the sockets of the ports asked for and no other. */
+#include <check.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#include "net/inetdiag_filter.h"
+#include "net/sockdiag.h"
+
+START_TEST(test_filter_ports_either_end_and_ranges)
+{
+	const unsigned int r[][2] = { { 80, 80 }, { 1000, 2000 }, { 0, 3 } };
+	struct inetdiag_filter f;
+
+	ck_assert_int_eq(inetdiag_filter_ports(&f, r, 3), 0);
+	ck_assert_uint_gt(f.len, 0);
+	ck_assert_uint_eq(f.len % 4, 0);
+	ck_assert(inetdiag_filter_accepts(&f, 80, 40000));
+	ck_assert(inetdiag_filter_accepts(&f, 40000, 80));
+	ck_assert(inetdiag_filter_accepts(&f, 1000, 5000));
+	ck_assert(inetdiag_filter_accepts(&f, 5000, 2000));
+	ck_assert(inetdiag_filter_accepts(&f, 1500, 1500));
+	/* A listener: remote port 0, inside the last range. */
+	ck_assert(inetdiag_filter_accepts(&f, 40000, 0));
+	ck_assert(!inetdiag_filter_accepts(&f, 79, 81));
+	ck_assert(!inetdiag_filter_accepts(&f, 999, 2001));
+	ck_assert(!inetdiag_filter_accepts(&f, 4, 65535));
+	/* One port, both ends. */
+	ck_assert_int_eq(inetdiag_filter_ports(&f, r, 1), 0);
+	ck_assert(inetdiag_filter_accepts(&f, 80, 0));
+	ck_assert(!inetdiag_filter_accepts(&f, 81, 0));
+}
+END_TEST
+
+START_TEST(test_filter_refuses_what_it_cannot_say)
+{
+	unsigned int many[INETDIAG_FILTER_MAX_RANGES + 1][2];
+	const unsigned int bad[][2] = { { 10, 9 } }, big[][2] = { { 1, 65536 } };
+	struct inetdiag_filter f;
+	size_t i;
+
+	for (i = 0; i < INETDIAG_FILTER_MAX_RANGES + 1; i++) {
+		many[i][0] = (unsigned int)i * 2 + 1;
+		many[i][1] = (unsigned int)i * 2 + 1;
+	}
+	ck_assert_int_eq(inetdiag_filter_ports(&f, (const unsigned int (*)[2])many,
+					       INETDIAG_FILTER_MAX_RANGES), 0);
+	ck_assert_uint_le(f.len, sizeof(f.code));
+	ck_assert(inetdiag_filter_accepts(&f, many[INETDIAG_FILTER_MAX_RANGES - 1][0], 0));
+	ck_assert(!inetdiag_filter_accepts(&f, 2, 4));
+	ck_assert_int_eq(inetdiag_filter_ports(&f, (const unsigned int (*)[2])many,
+					       INETDIAG_FILTER_MAX_RANGES + 1), -1);
+	ck_assert_uint_eq(f.len, 0);
+	/* Empty: every socket. */
+	ck_assert(inetdiag_filter_accepts(&f, 2, 4));
+	ck_assert_int_eq(inetdiag_filter_ports(&f, bad, 1), -1);
+	ck_assert_int_eq(inetdiag_filter_ports(&f, big, 1), -1);
+	ck_assert_int_eq(inetdiag_filter_ports(&f, bad, 0), -1);
+}
+END_TEST
+
+static unsigned int port_of(const struct sockaddr_storage *ss, socklen_t len)
+{
+	if (len == 0)
+		return 0;
+	return ntohs(ss->ss_family == AF_INET6 ?
+		     ((const struct sockaddr_in6 *)ss)->sin6_port :
+		     ((const struct sockaddr_in *)ss)->sin_port);
+}
+
+static int listener(unsigned int *port, unsigned long long *ino)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	struct stat st;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert(fd >= 0);
+	ck_assert(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
+	ck_assert(listen(fd, 4) == 0);
+	ck_assert(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+	ck_assert(fstat(fd, &st) == 0);
+	*port = ntohs(a.sin_port);
+	*ino = (unsigned long long)st.st_ino;
+	return fd;
+}
+
+/* The kernel runs the program: of three listeners, the dump holds the two
+ * whose ports were asked for, and every socket it holds has one of them
+ * at one end. */
+START_TEST(test_kernel_dump_sends_only_the_ports_asked_for)
+{
+	unsigned int port[3], r[2][2];
+	unsigned long long ino[3];
+	struct inetdiag_filter f;
+	struct sock_table t;
+	int fd[3], i;
+	size_t k;
+
+	for (i = 0; i < 3; i++)
+		fd[i] = listener(&port[i], &ino[i]);
+	r[0][0] = r[0][1] = port[0];
+	r[1][0] = r[1][1] = port[2];
+	ck_assert_int_eq(inetdiag_filter_ports(&f, (const unsigned int (*)[2])r, 2), 0);
+	sock_table_init(&t);
+	t.filter = &f;
+	if (!sockdiag_netlink_allowed()) {
+		printf("skip test_kernel_dump_sends_only_the_ports_asked_for: "
+		       "FDSCOPE_NO_NETLINK is set\n");
+		goto out;
+	}
+	/* No /proc/net fallback: a refused program would fail the load. */
+	ck_assert_int_eq(sock_table_load_some(&t, true, -1, 1u << SOCKDIAG_TCP4,
+					      NULL, 0), 0);
+	ck_assert_int_eq(t.source, SOCK_SRC_NETLINK);
+	ck_assert_ptr_nonnull(sock_table_find(&t, ino[0]));
+	ck_assert_ptr_nonnull(sock_table_find(&t, ino[2]));
+	ck_assert_ptr_null(sock_table_find(&t, ino[1]));
+	for (k = 0; k < t.n; k++) {
+		const struct sock_info *si = &t.entries[k];
+		unsigned int l = port_of(&si->local, si->local_len),
+			     rem = port_of(&si->remote, si->remote_len);
+
+		ck_assert_msg(l == port[0] || l == port[2] || rem == port[0] ||
+			      rem == port[2], "socket %llu: ports %u, %u",
+			      t.entries[k].ino, l, rem);
+	}
+out:
+	sock_table_release(&t);
+	for (i = 0; i < 3; i++)
+		close(fd[i]);
+}
+END_TEST
+
+static bool have_strace(void)
+{
+	return access("/usr/bin/strace", X_OK) == 0;
+}
+
+/* list -i :PORT asks the kernel for that port's sockets only, and looks
+ * for none of the others again (through /proc/net): the system calls, by
+ * strace.  The listener is this test's. */
+START_TEST(test_list_port_sends_the_filter_and_reads_no_proc_net)
+{
+	struct run_result r;
+	unsigned int port;
+	unsigned long long ino;
+	char spec[16], bin[512], want[64], trace[] = "/tmp/fdscope-portf.XXXXXX";
+	char *argv[] = { "/usr/bin/strace", "-f", "-qq", "-e", "trace=sendto,openat",
+			 "-E", "ASAN_OPTIONS=detect_leaks=0", "-s", "64", "-o", trace,
+			 bin, "list", "-i", spec, "-o", "NAME", NULL };
+	char *text, *line, *save;
+	size_t filtered = 0;
+	FILE *f;
+	long size;
+	int tmp = mkstemp(trace), fd = listener(&port, &ino);
+
+	ck_assert_int_ge(tmp, 0);
+	close(tmp);
+	snprintf(bin, sizeof(bin), "%s", fdscope_bin());
+	snprintf(spec, sizeof(spec), ":%u", port);
+	run_argv(&r, argv, 30);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want), "TCP 127.0.0.1:%u LISTEN", port);
+	ck_assert_ptr_nonnull(strstr(r.out, want));
+	f = fopen(trace, "re");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	size = ftell(f);
+	rewind(f);
+	text = calloc(1, (size_t)size + 1);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(fread(text, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	unlink(trace);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		filtered += strstr(line, "INET_DIAG_REQ_BYTECODE") != NULL;
+		ck_assert_msg(!strstr(line, "openat") ||
+			      (!strstr(line, "\"tcp") && !strstr(line, "\"udp") &&
+			       !strstr(line, "/net/tcp") && !strstr(line, "/net/udp")),
+			      "/proc/net read: %s", line);
+	}
+	/* strace shows the first request on a socket as raw bytes. */
+	ck_assert_uint_ge(filtered, 1);
+	free(text);
+	run_result_release(&r);
+	close(fd);
+}
+END_TEST
+
+Suite *inetdiag_filter_suite(void)
+{
+	Suite *s = suite_create("inetdiag_filter");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_filter_ports_either_end_and_ranges);
+	tcase_add_test(tc, test_filter_refuses_what_it_cannot_say);
+	tcase_add_test(tc, test_kernel_dump_sends_only_the_ports_asked_for);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("list");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test_if("inetdiag_filter", tc, have_strace(),
+			  test_list_port_sends_the_filter_and_reads_no_proc_net,
+			  "strace is not installed");
+	suite_add_tcase(s, tc);
+	return s;
+}
