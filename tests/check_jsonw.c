@@ -36,8 +36,8 @@ START_TEST(test_jsonw_object_quoting)
 {
 	char *s = written(an_object);
 
-	/* The escaper's doubled backslash and \x0a, then JSON's quoting. */
-	ck_assert_str_eq(s, "{\"name\":\"a \\\"b\\\"\\\\\\\\c\\\\x0a\",\"fd\":-3,"
+	/* JSON's own escapes, once: a quote, a backslash, a control byte. */
+	ck_assert_str_eq(s, "{\"name\":\"a \\\"b\\\"\\\\c\\u000a\",\"fd\":-3,"
 			 "\"none\":null}");
 	free(s);
 	/* A backslash the escaper already wrote gets JSON's quoting once. */
