@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "cli/command.h"
+#include "cliexit.h"
 #include "testutil.h"
 
 START_TEST(test_find_command_is_exact)
@@ -47,21 +48,6 @@ START_TEST(test_suggest_command)
 END_TEST
 
 /* ---- exit statuses, pinned by Check ----------------------------------- */
-
-/* Runs the dispatcher in this (forked) test process, as main would. */
-static void exit_with_cli(const char *const *args)
-{
-	char *argv[16];
-	int argc = 0;
-
-	argv[argc++] = (char *)"fdscope";
-	while (*args && argc < 15)
-		argv[argc++] = strdup(*args++);
-	argv[argc] = NULL;
-	ck_assert(freopen("/dev/null", "w", stdout) != NULL);
-	ck_assert(freopen("/dev/null", "w", stderr) != NULL);
-	exit(cli_main(argc, argv));
-}
 
 /* Out-of-range and malformed values of every command's options, and
  * mistyped commands: each is a usage error, 2. */
@@ -110,7 +96,7 @@ static const char *const usage_cases[][8] = {
 
 START_TEST(test_usage_errors_exit_2)
 {
-	exit_with_cli(usage_cases[_i]);
+	cli_exit_with(usage_cases[_i]);
 }
 END_TEST
 
@@ -127,7 +113,7 @@ static const char *const ok_cases[][4] = {
 
 START_TEST(test_version_and_help_exit_0)
 {
-	exit_with_cli(ok_cases[_i]);
+	cli_exit_with(ok_cases[_i]);
 }
 END_TEST
 
@@ -203,6 +189,35 @@ static int desc_column(const char *line)
 	return (int)(gap - line);
 }
 
+/* Where every option's description starts, counted from 0: after
+ * 25 columns, in every options block of every command's help. */
+#define HELP_DESC_COLUMN 25
+
+/* fdscope --help: every command's summary in one column. */
+static void check_command_list(const char *text)
+{
+	const char *p = strstr(text, "\nCommands:\n");
+	int col = -1, n = 0;
+
+	ck_assert(p != NULL);
+	p = strchr(p + 1, '\n') + 1;
+	while (strncmp(p, "  ", 2) == 0) {
+		char line[256];
+		const char *eol = strchr(p, '\n');
+
+		ck_assert(eol != NULL && (size_t)(eol - p) < sizeof(line));
+		snprintf(line, sizeof(line), "%.*s", (int)(eol - p), p);
+		if (col < 0)
+			col = desc_column(line);
+		ck_assert_msg(col > 0 && desc_column(line) == col,
+			      "fdscope --help: summary not at column %d: %s",
+			      col + 1, line);
+		n++;
+		p = eol + 1;
+	}
+	ck_assert_int_ge(n, 2);
+}
+
 static bool is_option_line(const char *line)
 {
 	return strncmp(line, "  -", 3) == 0 || strncmp(line, "      --", 8) == 0;
@@ -256,6 +271,11 @@ static void check_help_text(const char *what, const char *text)
 			col = desc_column(line);
 			ck_assert_msg(col > 0, "%s: line %d: no description: %s",
 				      what, lineno, line);
+			/* One column in every block of every command. */
+			ck_assert_msg(col == HELP_DESC_COLUMN,
+				      "%s: line %d: descriptions at column %d, "
+				      "not %d: %s", what, lineno, col + 1,
+				      HELP_DESC_COLUMN + 1, line);
 		} else if (in_options) {
 			int lead = (int)strspn(line, " ");
 			bool starts_at_col = (int)n > col && line[col - 1] == ' ' &&
@@ -284,6 +304,7 @@ START_TEST(test_help_texts_fit_and_align)
 	run_fdscope(&r, "--help", NULL);
 	ck_assert_int_eq(r.status, 0);
 	check_help_text("fdscope --help", r.out);
+	check_command_list(r.out);
 	for (i = 0; cli_commands[i]; i++)
 		ck_assert_msg(strstr(r.out, cli_commands[i]->summary) != NULL,
 			      "--help lacks %s", cli_commands[i]->name);
@@ -420,6 +441,25 @@ START_TEST(test_colour_only_on_a_terminal)
 		free(out);
 		out = run_on_terminal(no_color_empty, demo);
 		ck_assert_msg(strchr(out, '\033') == NULL, "alloc: colour with NO_COLOR");
+		free(out);
+	}
+	/* watch redraws its status lines with cursor moves: on a terminal,
+	 * never on a dumb one. */
+	{
+		char pid[16];
+		char *w[] = { (char *)"fdscope", (char *)"watch", (char *)"-p",
+			      pid, (char *)"--interval", (char *)"0.1",
+			      (char *)"--count", (char *)"3", NULL };
+
+		snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+		out = run_on_terminal(colour, w);
+		ck_assert_msg(strstr(out, "\033[") != NULL, "watch: no redraw: %s",
+			      out);
+		free(out);
+		out = run_on_terminal(dumb, w);
+		ck_assert_msg(strchr(out, '\033') == NULL,
+			      "watch: control sequences with TERM=dumb: %s", out);
+		ck_assert(strstr(out, "open, soft limit") != NULL);
 		free(out);
 	}
 	/* Not a terminal. */

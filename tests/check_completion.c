@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cliexit.h"
 #include "testutil.h"
 
 static char script_dir[] = "/tmp/fdscope-completion-XXXXXX";
@@ -168,6 +169,22 @@ START_TEST(test_fish_completes_columns)
 }
 END_TEST
 
+/* The exit statuses of the command, run by the dispatcher in the forked
+ * test process: 0 done, 1 a runtime failure, 2 a usage error. */
+static const char *const completion_exit_cases[][3] = {
+	{ "completion", "--help" },
+	{ "completion", "bash" },
+	{ "completion", "tcsh" },
+	{ "completion" },
+};
+static const int completion_exit_status[] = { 0, 0, 2, 2 };
+
+START_TEST(test_completion_exit_status)
+{
+	cli_exit_with(completion_exit_cases[_i]);
+}
+END_TEST
+
 Suite *completion_suite(void)
 {
 	Suite *s = suite_create("completion");
@@ -183,6 +200,11 @@ Suite *completion_suite(void)
 			  "fish is not installed (make deps)");
 	tcase_add_test_if("completion", tc, fish, test_fish_completes_columns,
 			  "fish is not installed (make deps)");
+	suite_add_tcase(s, tc);
+	tc = tcase_create("exit-status");
+	for (size_t k = 0; k < sizeof(completion_exit_status) / sizeof(completion_exit_status[0]); k++)
+		tcase_add_loop_exit_test(tc, test_completion_exit_status,
+					 completion_exit_status[k], (int)k, (int)k + 1);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -183,11 +183,6 @@ START_TEST(test_error_rows_for_links_denied_say_what_would_allow_them)
 	struct json *doc;
 	size_t i;
 
-	if (geteuid() != 0) {
-		printf("skip test_error_rows_for_links_denied_say_what_would_"
-		       "allow_them: needs root to run fdscope as nobody\n");
-		return;
-	}
 	make_fixture(root, sizeof(root));
 	snprintf(fddir, sizeof(fddir), "%s/" FIXTURE_PID "/fd", root);
 	ck_assert_int_eq(chmod(fddir, 0644), 0);
@@ -1136,10 +1131,6 @@ START_TEST(test_kindholder_agrees_with_lsfd)
 	char pidtext[32];
 	size_t i, k, compared = 0;
 
-	if (access("/usr/bin/lsfd", X_OK) != 0) {
-		printf("skip test_kindholder_agrees_with_lsfd: no /usr/bin/lsfd\n");
-		return;
-	}
 	holder_start(&h, "kindholder", NULL);
 	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h.pid);
 	/* lsfd's TYPE is the stat type, fdscope's STTYPE. */
@@ -2374,7 +2365,9 @@ Suite *decode_suite(void)
 	TCase *tc = tcase_create("errors");
 
 	tcase_add_test(tc, test_error_rows_name_the_failed_call_and_errno);
-	tcase_add_test(tc, test_error_rows_for_links_denied_say_what_would_allow_them);
+	tcase_add_test_if("decode", tc, geteuid() == 0,
+			  test_error_rows_for_links_denied_say_what_would_allow_them,
+			  "needs root to run fdscope as nobody");
 	suite_add_tcase(s, tc);
 	tc = tcase_create("parsers");
 	tcase_add_test(tc, test_anon_eventfd_count_is_hex_and_id_decimal);
@@ -2407,7 +2400,8 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, test_mptcp_and_netlink_named_with_any_columns);
 	tcase_add_test(tc, test_process_cells_same_on_fd_assoc_and_lock_rows);
 	tcase_add_test(tc, test_assoc_and_lock_rows_are_selected_like_descriptors);
-	tcase_add_test(tc, test_kindholder_agrees_with_lsfd);
+	tcase_add_test_if("decode", tc, access("/usr/bin/lsfd", X_OK) == 0,
+			  test_kindholder_agrees_with_lsfd, "no /usr/bin/lsfd");
 	tcase_add_test(tc, test_kindholder_sttype_and_kname_are_the_kernels);
 	tcase_add_test(tc, test_kindholder_sockets_match_ss_and_the_kernel);
 	tcase_add_test(tc, test_sock_netns_is_the_sockets_own_namespace);

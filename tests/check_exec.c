@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cliexit.h"
 #include "proc/procfs.h"
 #include "testutil.h"
 
@@ -601,6 +602,23 @@ START_TEST(test_exec_usage_errors)
 }
 END_TEST
 
+/* The exit statuses of the command, run by the dispatcher in the forked
+ * test process: 0 done, 1 a runtime failure, 2 a usage error. */
+static const char *const exec_exit_cases[][4] = {
+	{ "exec", "--help" },
+	{ "exec" },
+	{ "exec", "/bin/true" },
+	{ "exec", "/nonexistent/fdscope-x" },
+	{ "exec", "--nosuch", "/bin/true" },
+};
+static const int exec_exit_status[] = { 0, 2, 0, 127, 2 };
+
+START_TEST(test_exec_exit_status)
+{
+	cli_exit_with(exec_exit_cases[_i]);
+}
+END_TEST
+
 Suite *exec_suite(void)
 {
 	Suite *s = suite_create("exec");
@@ -620,6 +638,11 @@ Suite *exec_suite(void)
 	tcase_add_test(tc, test_exec_follows_200_short_children);
 	tcase_add_test(tc, test_exec_escapes_a_hostile_name_once);
 	tcase_add_test(tc, test_exec_usage_errors);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("exit-status");
+	for (size_t k = 0; k < sizeof(exec_exit_status) / sizeof(exec_exit_status[0]); k++)
+		tcase_add_loop_exit_test(tc, test_exec_exit_status,
+					 exec_exit_status[k], (int)k, (int)k + 1);
 	suite_add_tcase(s, tc);
 	return s;
 }

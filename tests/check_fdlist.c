@@ -19,6 +19,7 @@
 #include "lib/util.h"
 #include "proc/fdlist.h"
 #include "proc/procfs.h"
+#include "procfix.h"
 #include "testutil.h"
 
 /* The descriptor numbers in a /proc fd directory, ascending; n of them. */
@@ -401,6 +402,42 @@ START_TEST(test_kernel_thread_is_called_a_kernel_thread)
 }
 END_TEST
 
+/* Readers after collection pin the process again and check its start
+ * time: a PID reused meanwhile (the fixture's directory renamed away and
+ * made anew, started later) is refused, never read.  The protocol name is
+ * read through the new pin: the fixture's fd 5 is a socket of ours. */
+START_TEST(test_repin_refuses_a_reused_pid)
+{
+	char root[64], link[64];
+	struct fd_proc p;
+	int pin, sock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(sock, 0);
+	procfix_root(root, sizeof(root));
+	procfix_process(root, 4242, 100, "old", 41, "/");
+	snprintf(link, sizeof(link), "/proc/%ld/fd/%d", (long)getpid(), sock);
+	procfix_put(root, 4242, "fd/5", link, 1);
+	ck_assert_int_eq(fd_proc_collect(&p, root, 4242, FDL_NEED_LINK), 0);
+	ck_assert_uint_eq(p.n, 1);
+	ck_assert_uint_eq(p.start_time, 100);
+	pin = fd_proc_repin(root, &p);
+	ck_assert_int_ge(pin, 0);
+	fd_entry_read_proto(pin, &p.fds[0]);
+	ck_assert_str_eq(p.fds[0].proto, "TCP");
+	close(pin);
+	procfix_reuse(root, 4242, 200, "new", 42, "/");
+	errno = 0;
+	ck_assert_int_eq(fd_proc_repin(root, &p), -1);
+	ck_assert_int_eq(errno, ESRCH);
+	/* Without a start time read at collection: refused as well. */
+	p.start_time = PROCFS_NO_START;
+	ck_assert_int_eq(fd_proc_repin(root, &p), -1);
+	fd_proc_release(&p);
+	close(sock);
+	procfix_remove(root);
+}
+END_TEST
+
 Suite *fdlist_suite(void)
 {
 	Suite *s = suite_create("fdlist");
@@ -414,6 +451,7 @@ Suite *fdlist_suite(void)
 	tcase_add_test(tc, test_pinned_process_gone_reads_nothing);
 	tcase_add_test(tc, test_links_read_early_keep_every_link_or_only_sockets);
 	tcase_add_test(tc, test_worker_alloc_failure_one_message_no_output);
+	tcase_add_test(tc, test_repin_refuses_a_reused_pid);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "cliexit.h"
 #include "proc/fdlist.h"
 #include "proc/procfs.h"
 #include "testutil.h"
@@ -502,6 +503,23 @@ START_TEST(test_list_non_ascii_name_in_utf8_locale_is_shown)
 }
 END_TEST
 
+/* The exit statuses of the command, run by the dispatcher in the forked
+ * test process: 0 done, 1 a runtime failure, 2 a usage error. */
+static const char *const list_exit_cases[][4] = {
+	{ "list", "--help" },
+	{ "list", "-p", "0" },
+	{ "list", "-p", "2147483647" },
+	{ "list", "--nosuch" },
+	{ "list", "-Q", "FD >" },
+};
+static const int list_exit_status[] = { 0, 2, 1, 2, 2 };
+
+START_TEST(test_list_exit_status)
+{
+	cli_exit_with(list_exit_cases[_i]);
+}
+END_TEST
+
 Suite *list_suite(void)
 {
 	Suite *s = suite_create("list");
@@ -522,6 +540,11 @@ Suite *list_suite(void)
 	tc = tcase_create("collect");
 	tcase_add_test(tc, test_collect_closes_every_descriptor);
 	tcase_add_test(tc, test_collect_self_matches_fstat);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("exit-status");
+	for (size_t k = 0; k < sizeof(list_exit_status) / sizeof(list_exit_status[0]); k++)
+		tcase_add_loop_exit_test(tc, test_list_exit_status,
+					 list_exit_status[k], (int)k, (int)k + 1);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cliexit.h"
 #include "out/prom.h"
 #include "proc/procfs.h"
 #include "testutil.h"
@@ -612,6 +613,22 @@ START_TEST(test_metrics_usage_and_missing_process)
 }
 END_TEST
 
+/* The exit statuses of the command, run by the dispatcher in the forked
+ * test process: 0 done, 1 a runtime failure, 2 a usage error. */
+static const char *const metrics_exit_cases[][4] = {
+	{ "metrics", "--help" },
+	{ "metrics", "-p", "0" },
+	{ "metrics", "-p", "2147483647" },
+	{ "metrics", "--nosuch" },
+};
+static const int metrics_exit_status[] = { 0, 2, 1, 2 };
+
+START_TEST(test_metrics_exit_status)
+{
+	cli_exit_with(metrics_exit_cases[_i]);
+}
+END_TEST
+
 Suite *metrics_suite(void)
 {
 	Suite *s = suite_create("metrics");
@@ -630,6 +647,11 @@ Suite *metrics_suite(void)
 	tcase_add_test(tc, test_metrics_reach_node_exporter_through_its_textfile_collector);
 	tcase_add_test(tc, test_metrics_selections_choose_processes);
 	tcase_add_test(tc, test_metrics_usage_and_missing_process);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("exit-status");
+	for (size_t k = 0; k < sizeof(metrics_exit_status) / sizeof(metrics_exit_status[0]); k++)
+		tcase_add_loop_exit_test(tc, test_metrics_exit_status,
+					 metrics_exit_status[k], (int)k, (int)k + 1);
 	suite_add_tcase(s, tc);
 	return s;
 }

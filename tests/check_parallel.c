@@ -21,7 +21,7 @@
 /* On a machine with two CPUs parallel_jobs never says more than two, and
  * the code for three to PARALLEL_MAX_JOBS jobs and for its clamp would go
  * untested: so this runner's sched_getaffinity, which parallel_cpus calls,
- * reports parallel_fake_cpus CPUs when that is set (check_output.c sets it
+ * reports parallel_fake_cpus CPUs when that is set (check_table.c sets it
  * too), and is libc's when it is 0. */
 unsigned int parallel_fake_cpus;
 

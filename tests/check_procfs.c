@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "cliexit.h"
 #include "proc/procfs.h"
 
 START_TEST(test_fdinfo_all_fields)
@@ -281,6 +283,39 @@ START_TEST(test_stat_flags_after_odd_comm)
 }
 END_TEST
 
+/* Field 22 after a comm with blanks and parentheses; the main thread's
+ * own directory gives the process's time, a later child a later one. */
+START_TEST(test_stat_start_time_after_odd_comm)
+{
+	unsigned long long t, self, task, child = 0;
+	char rel[64];
+	int piddir, taskdir, release;
+	pid_t pid;
+
+	ck_assert_int_eq(stat_parse_start_time(stat_live, &t), 0);
+	ck_assert_uint_eq(t, 5);
+	ck_assert_int_eq(stat_parse_start_time("1 (x) S 0 0 0 0 -1 5 0", &t), -1);
+	piddir = procfs_open_pid("/proc", getpid());
+	ck_assert_int_ge(piddir, 0);
+	ck_assert_int_eq(procfs_start_time_at(piddir, &self), 0);
+	snprintf(rel, sizeof(rel), "task/%ld", (long)getpid());
+	taskdir = openat(piddir, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(taskdir, 0);
+	ck_assert_int_eq(procfs_start_time_at(taskdir, &task), 0);
+	ck_assert_uint_eq(task, self);
+	close(taskdir);
+	close(piddir);
+	pid = fork_waiter(&release, NULL);
+	piddir = procfs_open_pid("/proc", pid);
+	ck_assert_int_ge(piddir, 0);
+	ck_assert_int_eq(procfs_start_time_at(piddir, &child), 0);
+	close(piddir);
+	close(release);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	ck_assert_uint_ge(child, self);
+}
+END_TEST
+
 /* The reader: status and stat relative to a directory descriptor. */
 START_TEST(test_classify_at_fixture_dir)
 {
@@ -338,6 +373,7 @@ Suite *procfs_suite(void)
 	tcase_add_test(tc, test_classify_kernel_thread_old_and_new);
 	tcase_add_test(tc, test_classify_exited_main_thread);
 	tcase_add_test(tc, test_stat_flags_after_odd_comm);
+	tcase_add_test(tc, test_stat_start_time_after_odd_comm);
 	tcase_add_test(tc, test_classify_at_fixture_dir);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("limits-status-filenr");

@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "proc/procfs.h"
 #include "query/counter.h"
 #include "query/select.h"
 
@@ -249,6 +250,7 @@ static bool wants(const char *opt, const char *arg, const char *filter)
 	struct query_proc qp;
 	char why[512];
 	bool r;
+	int pin;
 
 	if (opt)
 		ck_assert_int_eq(query_take(q, opt[0] == '-' ? opt[1] : QUERY_OPT_TYPE,
@@ -256,7 +258,10 @@ static bool wants(const char *opt, const char *arg, const char *filter)
 	if (filter)
 		ck_assert_int_eq(query_take(q, 'Q', filter, why, sizeof(why)), 1);
 	ck_assert_int_eq(query_prepare(q, cols, 4), 0);
-	r = query_want_process(q, fixture, 4242, &qp);
+	pin = procfs_open_pid(fixture, 4242);
+	ck_assert_int_ge(pin, 0);
+	r = query_want_process(q, pin, 4242, &qp);
+	close(pin);
 	query_free(q);
 	return r;
 }
@@ -297,13 +302,16 @@ START_TEST(test_select_fd_stage)
 	struct query *q = query_new();
 	struct query_proc qp;
 	char why[512];
+	int pin;
 
 	make_fixture();
 	ck_assert_int_eq(query_take(q, 'd', "0-2,10", why, sizeof(why)), 1);
 	ck_assert_int_eq(query_take(q, 'd', "^1", why, sizeof(why)), 1);
 	ck_assert_int_eq(query_take(q, 'Q', "FD != 2", why, sizeof(why)), 1);
 	ck_assert_int_eq(query_prepare(q, cols, 4), 0);
-	ck_assert(query_want_process(q, fixture, 4242, &qp));
+	pin = procfs_open_pid(fixture, 4242);
+	ck_assert(query_want_process(q, pin, 4242, &qp));
+	close(pin);
 	ck_assert(query_keep_fd(&qp, 0));
 	ck_assert(!query_keep_fd(&qp, 1));
 	ck_assert(!query_keep_fd(&qp, 2));

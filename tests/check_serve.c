@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cliexit.h"
 #include "lib/deadline.h"
 #include "net/netaddr.h"
 #include "testutil.h"
@@ -842,6 +843,22 @@ START_TEST(test_serve_and_connect_print_escaped)
 }
 END_TEST
 
+/* The exit statuses of the command, run by the dispatcher in the forked
+ * test process: 0 done, 1 a runtime failure, 2 a usage error. */
+static const char *const serve_exit_cases[][4] = {
+	{ "serve", "--help" },
+	{ "serve", "--port", "65536" },
+	{ "serve", "extra" },
+	{ "serve", "--nosuch" },
+};
+static const int serve_exit_status[] = { 0, 2, 2, 2 };
+
+START_TEST(test_serve_exit_status)
+{
+	cli_exit_with(serve_exit_cases[_i]);
+}
+END_TEST
+
 /* A shutdown that fails (made to by a seccomp filter: on a live
  * connection the kernel does not refuse it) is narrated with its errno,
  * and the exchange goes on to the server's close. */
@@ -911,6 +928,11 @@ Suite *serve_suite(void)
 	tcase_add_test(tc, test_connect_failing_shutdown_is_narrated);
 	tcase_add_test(tc, test_ipv6_zone_kept_in_addresses);
 	tcase_add_test(tc, test_serve_and_connect_print_escaped);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("exit-status");
+	for (size_t k = 0; k < sizeof(serve_exit_status) / sizeof(serve_exit_status[0]); k++)
+		tcase_add_loop_exit_test(tc, test_serve_exit_status,
+					 serve_exit_status[k], (int)k, (int)k + 1);
 	suite_add_tcase(s, tc);
 	return s;
 }

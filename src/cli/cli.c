@@ -39,8 +39,8 @@ static const struct command cmd_help_entry = {
 		 "Show the list of commands, or the help of COMMAND.\n"
 		 "\n"
 		 "Options:\n"
-		 "  -h, --help     show this help\n"
-		 "  -V, --version  show the version\n",
+		 "  -h, --help             show this help\n"
+		 "  -V, --version          show the version\n",
 	.longopts = help_longopts,
 	.shortopts = ":h",
 	.operands = help_operands,

@@ -1415,6 +1415,23 @@ static bool sockx_missing(struct list_control *ctl)
 	return false;
 }
 
+/* The socket tables of p's namespace (NULL: fdscope's own), through p
+ * pinned again and checked to be the same process (fd_proc_repin). */
+static int load_sockx_of(struct list_control *ctl, const struct fd_proc *p)
+{
+	int pin = p ? fd_proc_repin(ctl->proc_root, p) :
+		procfs_open_pid(ctl->proc_root, 0);
+	int rc, saved;
+
+	if (pin < 0)
+		return -1;
+	rc = sockx_load_for(&ctl->sockx, pin);
+	saved = errno;
+	close(pin);
+	errno = saved;
+	return rc;
+}
+
 /* Each namespace once; one that cannot be entered is said once. */
 static void load_sockx(struct list_control *ctl)
 {
@@ -1424,9 +1441,8 @@ static void load_sockx(struct list_control *ctl)
 	for (pi = 0; pi < ctl->nprocs; pi++) {
 		if (!holds_socket(&ctl->procs[pi]))
 			continue;
-		if (sockx_load_for(&ctl->sockx, ctl->proc_root,
-				   ctl->procs[pi].self ? 0 : ctl->procs[pi].pid) < 0 &&
-		    !warned && errno != ENOENT) {
+		if (load_sockx_of(ctl, &ctl->procs[pi]) < 0 &&
+		    !warned && errno != ENOENT && errno != ESRCH) {
 			warn("process %ld: cannot read the socket tables of its "
 			     "network namespace (CAP_SYS_ADMIN lets fdscope enter "
 			     "it)", (long)ctl->procs[pi].pid);
@@ -1437,7 +1453,7 @@ static void load_sockx(struct list_control *ctl)
 	 * stays in the one it was made in: fdscope's own is tried for
 	 * those (once; never the holder's current one by assumption). */
 	if (sockx_missing(ctl))
-		sockx_load_for(&ctl->sockx, ctl->proc_root, 0);
+		load_sockx_of(ctl, NULL);
 	ctl->have_sockx = true;
 	/* Sorts, so that the rows only read. */
 	sockx_find(&ctl->sockx, 0);
@@ -1455,16 +1471,27 @@ static void fill_protos(struct list_control *ctl, unsigned int need)
 
 	if ((need & FDL_NEED_PROTO) == 0)
 		return;
-	for (pi = 0; pi < ctl->nprocs; pi++)
+	for (pi = 0; pi < ctl->nprocs; pi++) {
+		int pin = -1;
+
 		for (i = 0; i < ctl->procs[pi].n; i++) {
 			struct fd_entry *e = &ctl->procs[pi].fds[i];
 
-			if (e->proto[0] == '\0' &&
-			    net_entry_sock_ino(&ctl->procs[pi], e) &&
-			    (all || net_attach_sock(ctl->attach, pi, e) == NULL))
-				fd_entry_read_proto(ctl->proc_root,
-						    &ctl->procs[pi], e);
+			if (e->proto[0] != '\0' ||
+			    !net_entry_sock_ino(&ctl->procs[pi], e) ||
+			    (!all && net_attach_sock(ctl->attach, pi, e) != NULL))
+				continue;
+			/* Pinned again once per process, when first needed;
+			 * a process gone or replaced keeps its names empty. */
+			if (pin == -1)
+				pin = fd_proc_repin(ctl->proc_root, &ctl->procs[pi]);
+			if (pin < 0)
+				break;
+			fd_entry_read_proto(pin, e);
 		}
+		if (pin >= 0)
+			close(pin);
+	}
 }
 
 /* One process per namespace keeps its ns/net and net/ open: p drops its
@@ -1550,15 +1577,24 @@ static void attach_extra(struct list_control *ctl, unsigned int need)
 		size_t pi;
 
 		ctl->assocs = xcalloc(ctl->nprocs + 1, sizeof(*ctl->assocs));
-		for (pi = 0; pi < ctl->nprocs; pi++)
-			/* One that exited since its table was read is gone,
-			 * as --all says nothing of those either. */
-			if (ctl->procs[pi].tid == 0 &&
-			    assoc_collect(&ctl->assocs[pi], ctl->proc_root,
-					  ctl->procs[pi].self ? 0 : ctl->procs[pi].pid) < 0 &&
-			    !(ctl->all && (errno == ENOENT || errno == ESRCH)))
-				warn("process %ld: cannot read its cwd, root, exe and "
-				     "mappings", (long)ctl->procs[pi].pid);
+		for (pi = 0; pi < ctl->nprocs; pi++) {
+			int pin;
+
+			if (ctl->procs[pi].tid != 0)
+				continue;
+			pin = fd_proc_repin(ctl->proc_root, &ctl->procs[pi]);
+			if (pin < 0) {
+				/* One that exited (or whose PID went to another)
+				 * since its table was read is gone, as --all says
+				 * nothing of those either. */
+				if (!(ctl->all && (errno == ENOENT || errno == ESRCH)))
+					warn("process %ld: cannot read its cwd, root, exe and "
+					     "mappings", (long)ctl->procs[pi].pid);
+				continue;
+			}
+			assoc_collect(&ctl->assocs[pi], pin);
+			close(pin);
+		}
 	}
 	if (need & LIST_NEED_MOUNTS) {
 		size_t pi;
@@ -1566,9 +1602,14 @@ static void attach_extra(struct list_control *ctl, unsigned int need)
 		/* A process whose mountinfo cannot be read keeps an empty
 		 * table: SOURCE falls back to the device number. */
 		ctl->mounts = xcalloc(ctl->nprocs + 1, sizeof(*ctl->mounts));
-		for (pi = 0; pi < ctl->nprocs; pi++)
-			mount_tab_load(&ctl->mounts[pi], ctl->proc_root,
-				       (long)ctl->procs[pi].pid);
+		for (pi = 0; pi < ctl->nprocs; pi++) {
+			int pin = fd_proc_repin(ctl->proc_root, &ctl->procs[pi]);
+
+			if (pin >= 0) {
+				mount_tab_load(&ctl->mounts[pi], pin);
+				close(pin);
+			}
+		}
 	}
 	if (need & LIST_NEED_ATTACH) {
 		if (ctl->attach == NULL) {
@@ -1775,6 +1816,7 @@ static void count_rows(struct list_control *ctl, struct summary *s)
 	index_rows(ctl);
 	for (pi = 0; pi < ctl->nprocs; pi++) {
 		const struct fd_proc *p = &ctl->procs[pi];
+		int pin;
 
 		if (proc_rows(ctl, pi) == 0)
 			continue;
@@ -1785,7 +1827,10 @@ static void count_rows(struct list_control *ctl, struct summary *s)
 			summary_count_row(s, list_cell(&r, COL_TYPE, buf, sizeof(buf)),
 					  query_get, &r);
 		}
-		summary_add_process(s, ctl->proc_root, p->pid, p->comm);
+		pin = fd_proc_repin(ctl->proc_root, p);
+		summary_add_process(s, pin, p->pid, p->comm);
+		if (pin >= 0)
+			close(pin);
 	}
 }
 
@@ -1942,7 +1987,7 @@ static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
 	unsigned int need = ctl->selecting ? ctl->first_need : ctl->need;
 	struct query_proc qp;
 	struct fd_proc p;
-	int rc;
+	int rc, own = -1, saved;
 
 	need &= ~(unsigned int)LIST_NEED_EXTRA;
 	/* With every dump under way already, the protocol names are read
@@ -1951,9 +1996,17 @@ static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
 		need &= ~(unsigned int)FDL_NEED_PROTO;
 	if (ctl->need & LIST_NEED_SOCKETS)
 		need |= FDL_NEED_NETNS;
+	/* What the query reads of the process is read through the pin that
+	 * then serves collection: one process for both. */
+	if (ctl->selecting && !(pin && (pin->fd >= 0 || pin->error)))
+		own = procfs_open_pid(ctl->proc_root, pid);
 	if (ctl->selecting &&
-	    !query_want_process(ctl->query, ctl->proc_root, pid, &qp))
+	    !query_want_process(ctl->query, own >= 0 ? own : pin ? pin->fd : -1,
+				pid, &qp)) {
+		if (own >= 0)
+			close(own);
 		return 0;
+	}
 	if (pin && pin->error) {
 		errno = pin->error;
 		rc = -1;
@@ -1961,11 +2014,18 @@ static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
 		rc = fd_proc_collect_at_some(&p, pin->fd, pid, need,
 					     ctl->selecting ? query_keep_fd : NULL,
 					     &qp);
+	} else if (own >= 0 && pid != 0 && pid != getpid()) {
+		rc = fd_proc_collect_at_some(&p, own, pid, need, query_keep_fd,
+					     &qp);
 	} else {
 		rc = fd_proc_collect_some(&p, ctl->proc_root, pid, need,
 					  ctl->selecting ? query_keep_fd : NULL,
 					  &qp);
 	}
+	saved = errno;
+	if (own >= 0)
+		close(own);
+	errno = saved;
 	if (rc < 0) {
 		int e = errno;
 
@@ -2372,15 +2432,15 @@ const struct command cmd_list = {
 	"including the one it holds open on /proc/self/fd to read them.\n"
 	"\n"
 	"Options:\n"
-	"  -p, --pid LIST          list these processes (PIDs separated by commas\n"
-	"                          or blanks; a PID given twice is listed once)\n"
-	"  -a, --all               list every process fdscope may read\n"
-	"      --assoc             add rows for cwd, rtd, exe, memory mappings\n"
-	"                          and namespaces (ASSOC says which)\n"
-	"  -l, --threads           also list threads with a descriptor table of\n"
-	"                          their own (TID says whose table a row is in)\n"
-	"  -h, --help              show this help\n"
-	"  -V, --version           show the version\n"
+	"  -p, --pid LIST         list these processes (PIDs separated by commas\n"
+	"                         or blanks; a PID given twice is listed once)\n"
+	"  -a, --all              list every process fdscope may read\n"
+	"      --assoc            add rows for cwd, rtd, exe, memory mappings\n"
+	"                         and namespaces (ASSOC says which)\n"
+	"  -l, --threads          also list threads with a descriptor table of\n"
+	"                         their own (TID says whose table a row is in)\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
 	QUERY_OPTIONS_HELP
 	"Output options:\n"
 	OUT_OPTIONS_HELP

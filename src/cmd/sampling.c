@@ -13,6 +13,7 @@
 #include "cmd/sampling.h"
 #include "lib/util.h"
 #include "out/escape.h"
+#include "proc/procfs.h"
 
 volatile sig_atomic_t sampling_stop;
 
@@ -119,10 +120,20 @@ int sampling_parse(struct sampling *s, int argc, char **argv,
 bool sampling_want_process(const struct sampling *s, const char *root,
 			   pid_t pid, struct query_proc *qp)
 {
+	bool want;
+	int pin;
+
 	memset(qp, 0, sizeof(*qp));
 	qp->q = s->query;
 	qp->pid = pid;
-	return !s->selecting || query_want_process(s->query, root, pid, qp);
+	if (!s->selecting)
+		return true;
+	/* The command and the owner from one pin of the process. */
+	pin = procfs_open_pid(root, pid);
+	want = query_want_process(s->query, pin, pid, qp);
+	if (pin >= 0)
+		close(pin);
+	return want;
 }
 
 bool sampling_match(const struct sampling *s, const struct fd_proc *p,

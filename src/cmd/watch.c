@@ -24,6 +24,7 @@
 #include "out/escape.h"
 #include "net/attach.h"
 #include "out/jsonw.h"
+#include "out/table.h"
 #include "proc/fdlist.h"
 #include "proc/fdtype.h"
 #include "proc/procfs.h"
@@ -554,7 +555,7 @@ static int watch_run(const struct cli_env *env, int argc, char **argv)
 	}
 	if (ctl.s.interval_ms < 0)
 		ctl.s.interval_ms = 1000;
-	ctl.tty = !ctl.json && isatty(STDOUT_FILENO);
+	ctl.tty = !ctl.json && out_term_controls();
 	sampling_catch_stop();
 	add_listed(&ctl);
 	if (!ctl.scan && ctl.nprocs == 0) {

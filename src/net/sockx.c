@@ -612,17 +612,12 @@ static bool loaded(const struct sockx_table *t, unsigned long long ns)
 	return false;
 }
 
-int sockx_load_for(struct sockx_table *t, const char *root, pid_t pid)
+int sockx_load_for(struct sockx_table *t, int piddir)
 {
-	char path[4200];
 	int target, self = -1, rc = -1, saved = 0;
 	unsigned long long ns;
 
-	if (pid == 0)
-		snprintf(path, sizeof(path), "%s/self/ns/net", root);
-	else
-		snprintf(path, sizeof(path), "%s/%ld/ns/net", root, (long)pid);
-	target = open(path, O_RDONLY | O_CLOEXEC);
+	target = openat(piddir, "ns/net", O_RDONLY | O_CLOEXEC);
 	if (target < 0)
 		return -1;
 	ns = ns_ino(target);

@@ -52,11 +52,11 @@ struct sockx_table {
 void sockx_table_init(struct sockx_table *t);
 void sockx_table_release(struct sockx_table *t);
 
-/* Dumps every family of the network namespace of process pid (0: self)
- * under root into t, once per namespace: entered with setns for the
+/* Dumps every family of the network namespace of the process pinned by
+ * piddir (procfs_open_pid, fd_proc_repin) into t, once per namespace: entered with setns for the
  * dumps when it is not fdscope's.  Returns 0, or -1 with errno when the
  * namespace could not be entered or read. */
-int sockx_load_for(struct sockx_table *t, const char *root, pid_t pid);
+int sockx_load_for(struct sockx_table *t, int piddir);
 
 /* The socket with this inode, from any namespace loaded, or NULL. */
 const struct sockx *sockx_find(struct sockx_table *t, unsigned long long ino);

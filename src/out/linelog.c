@@ -16,6 +16,7 @@
 
 #include "lib/util.h"
 #include "out/linelog.h"
+#include "proc/procfs.h"
 
 struct linelog {
 	int fd;
@@ -46,8 +47,8 @@ struct linelog *linelog_open(int fd, size_t cap)
 
 		/* O_NONBLOCK on the inherited description would reach the
 		 * shell and every other process sharing it. */
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		nfd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		nfd = procfs_self_fd_path(path, sizeof(path), fd, NULL) < 0 ? -1 :
+			open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 		if (nfd >= 0 && dup3(nfd, fd, 0) >= 0) {
 			close(nfd);
 			return l;

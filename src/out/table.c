@@ -114,12 +114,21 @@ int out_select(const struct out_column *cols, size_t ncols,
 	return 0;
 }
 
-bool out_use_color(void)
+bool out_term_dumb(void)
 {
 	const char *term = getenv("TERM");
 
-	return isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL &&
-		(term == NULL || strcmp(term, "dumb") != 0);
+	return term != NULL && strcmp(term, "dumb") == 0;
+}
+
+bool out_term_controls(void)
+{
+	return isatty(STDOUT_FILENO) && !out_term_dumb();
+}
+
+bool out_use_color(void)
+{
+	return getenv("NO_COLOR") == NULL && out_term_controls();
 }
 
 static int scols_json_type(enum out_json_type t)
@@ -812,7 +821,7 @@ static void *print_chunk(void *arg)
  * padded with blanks to the column's width (on the left when right-
  * aligned), one blank between columns, a left-aligned last column not
  * padded; a multi-line cell goes on on the next lines, whose other cells
- * are blank (nothing at all in the last column).  check_output compares
+ * are blank (nothing at all in the last column).  check_table compares
  * every layout with libsmartcols' own. */
 struct out_buf {
 	char *s;

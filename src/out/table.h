@@ -132,6 +132,14 @@ int out_record_print(const char *json_name, const struct out_column *cols,
  * value, even empty: no-color.org) and TERM is not "dumb". */
 bool out_use_color(void);
 
+/* Whether stdout is a terminal that takes control sequences (cursor
+ * moves, clearing): not one whose TERM is "dumb".  NO_COLOR is about
+ * colour only. */
+bool out_term_controls(void);
+
+/* TERM is "dumb": a terminal that takes no control sequence at all. */
+bool out_term_dumb(void);
+
 /* Flushes stdout: 0, or -1 with errno, EPIPE when the reader has gone
  * (also when stdio saw that in an earlier write). */
 int out_flush_stdout(void);

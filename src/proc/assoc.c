@@ -247,17 +247,11 @@ static void read_namespaces(struct assoc_list *l, int dfd)
 	closedir(d);
 }
 
-int assoc_collect(struct assoc_list *l, const char *root, pid_t pid)
+void assoc_collect(struct assoc_list *l, int dfd)
 {
-	int dfd = procfs_open_pid(root, pid);
-
-	if (dfd < 0)
-		return -1;
 	read_link_entry(add(l, ASSOC_CWD, "cwd"), dfd, "cwd");
 	read_link_entry(add(l, ASSOC_RTD, "rtd"), dfd, "root");
 	read_link_entry(add(l, ASSOC_EXE, "exe"), dfd, "exe");
 	read_namespaces(l, dfd);
 	read_maps(l, dfd);
-	close(dfd);
-	return 0;
 }

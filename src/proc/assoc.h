@@ -45,9 +45,9 @@ void assoc_list_release(struct assoc_list *l);
  * 0 or -1. */
 int maps_parse_line(const char *line, size_t len, struct map_line *out);
 
-/* Reads pid's cwd, root, exe, namespaces and file-backed mappings under
- * root.  A link that cannot be read stays as an entry with its errno.
- * Returns 0, or -1 with errno when the process cannot be read at all. */
-int assoc_collect(struct assoc_list *l, const char *root, pid_t pid);
+/* Reads the cwd, root, exe, namespaces and file-backed mappings of the
+ * process pinned by piddir (procfs_open_pid, fd_proc_repin).  A link that
+ * cannot be read stays as an entry with its errno. */
+void assoc_collect(struct assoc_list *l, int piddir);
 
 #endif

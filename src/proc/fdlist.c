@@ -453,35 +453,45 @@ static int read_stat(struct collect_job *j, const char *name,
 /* The kernel's name for a socket's protocol, as lsfd reads it: the
  * attribute is answered by sockfs from the socket itself, so it holds for
  * sockets that are in no table (unbound) and in any network namespace.
- * Reached through fdscope's own handle on /proc/PID/fd (getxattr has no
- * *at form: the kernel's /proc/self/fd/DFD link is that directory, with
- * any proc root). */
-static void read_proto(const struct collect_job *j, const char *name,
-		       struct fd_entry *e)
+ * Reached through fdscope's own handle on a directory of the process
+ * (getxattr has no *at form: the kernel's /proc/self/fd/DIRFD link is
+ * that directory, with any proc root). */
+static void read_proto_at(int dirfd, const char *rel, struct fd_entry *e)
 {
-	char path[64];
-	ssize_t n;
+	char path[96];
+	ssize_t n = -1;
 
-	snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", j->dfd, name);
-	n = getxattr(path, "system.sockprotoname", e->proto,
-		     sizeof(e->proto) - 1);
+	if (procfs_self_fd_path(path, sizeof(path), dirfd, rel) == 0)
+		n = getxattr(path, "system.sockprotoname", e->proto,
+			     sizeof(e->proto) - 1);
 	e->proto[n > 0 ? n : 0] = '\0';
 }
 
-void fd_entry_read_proto(const char *root, const struct fd_proc *p,
-			 struct fd_entry *e)
+static void read_proto(const struct collect_job *j, const char *name,
+		       struct fd_entry *e)
 {
-	char path[4200];
-	ssize_t n;
+	read_proto_at(j->dfd, name, e);
+}
 
-	if (p->self)
-		snprintf(path, sizeof(path), "%s/self/fd/%d", root, e->fd);
-	else
-		snprintf(path, sizeof(path), "%s/%ld/fd/%d", root,
-			 (long)(p->tid ? p->tid : p->pid), e->fd);
-	n = getxattr(path, "system.sockprotoname", e->proto,
-		     sizeof(e->proto) - 1);
-	e->proto[n > 0 ? n : 0] = '\0';
+void fd_entry_read_proto(int piddir, struct fd_entry *e)
+{
+	char rel[32];
+
+	snprintf(rel, sizeof(rel), "fd/%d", e->fd);
+	read_proto_at(piddir, rel, e);
+}
+
+int fd_proc_repin(const char *root, const struct fd_proc *p)
+{
+	/* fdscope itself cannot be another process meanwhile. */
+	if (p->self && p->tid == 0)
+		return procfs_repin(root, 0, 0, PROCFS_NO_START);
+	/* Without its start time, a PID names no process for sure. */
+	if (p->start_time == PROCFS_NO_START) {
+		errno = ESRCH;
+		return -1;
+	}
+	return procfs_repin(root, p->pid, p->tid, p->start_time);
 }
 
 /* An anonymous inode's whole fdinfo, into the pool: the head already
@@ -916,6 +926,7 @@ static void init_proc(struct fd_proc *p, pid_t pid)
 	p->pid = p->self ? getpid() : pid;
 	p->reader_fd = -1;
 	p->netns_fd = p->net_dir = -1;
+	p->start_time = PROCFS_NO_START;
 }
 
 /* What read_links_early reads: links and what is per process only. */
@@ -1003,6 +1014,10 @@ static int collect_table(struct fd_proc *p, int piddir, int dfd,
 		(need & ~(unsigned int)EARLY_NEEDS) == 0;
 	struct dents_walk w = { true, -1, 0, keep, ctx };
 
+	/* What tells this process from a later one with its PID, for the
+	 * readers that run after the pin was closed (fd_proc_repin). */
+	if (piddir >= 0 && procfs_start_time_at(piddir, &p->start_time) < 0)
+		p->start_time = PROCFS_NO_START;
 	if (early ? read_links_early(p, dfd, need, &w) < 0 :
 	    read_fd_numbers(p, dfd, &w) < 0) {
 		saved = errno;

@@ -103,6 +103,9 @@ struct fd_proc {
 	unsigned long long netns_ino;	/* FDL_NEED_NETNS; 0: unknown */
 	int netns_fd, net_dir;		/* -1 when not kept */
 	bool netns_kept;
+	/* stat's start time, read through the pin at collection;
+	 * PROCFS_NO_START when unknown (and for fdscope itself). */
+	unsigned long long start_time;
 };
 
 /* Reads pid's table (pid 0: fdscope itself) under root.  Returns 0, or -1
@@ -147,11 +150,18 @@ bool fd_entry_on_sockfs(const struct fd_entry *e);
 enum { READ_AGREES, READ_INO_DIFFERS, READ_KIND_DIFFERS };
 int fd_entry_agreement(const struct fd_entry *e, const char *link);
 
-/* Reads e->proto after collection, by /proc/PID/fd/N (the descriptor
- * may have been replaced since: callers use it for sockets that no
- * table decoded, where a wrong name is caught by the family check). */
-void fd_entry_read_proto(const char *root, const struct fd_proc *p,
-			 struct fd_entry *e);
+/* Reads e->proto after collection, relative to piddir (fd_proc_repin):
+ * the descriptor may have been replaced since; callers use it for
+ * sockets that no table decoded, where a wrong name is caught by the
+ * family check. */
+void fd_entry_read_proto(int piddir, struct fd_entry *e);
+
+/* Pins p's process (its thread, for a thread's table) again after
+ * collection, checked by the start time read at collection to be the
+ * same process and not a later one with its PID: -1 with errno ESRCH
+ * then, or when that time could not be read.  Every per-process read
+ * made after collection goes through this pin.  The caller closes it. */
+int fd_proc_repin(const char *root, const struct fd_proc *p);
 
 /* Closes netns_fd and net_dir (netns_ino stays): another process of the
  * same namespace already holds them. */

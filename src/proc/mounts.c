@@ -139,13 +139,12 @@ size_t mountinfo_parse(struct mount_tab *t, const char *text, size_t len)
 	return added;
 }
 
-int mount_tab_load(struct mount_tab *t, const char *root, long pid)
+int mount_tab_load(struct mount_tab *t, int piddir)
 {
-	char path[4200], *text = NULL;
+	char *text = NULL;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/%ld/mountinfo", root, pid);
-	n = procfs_slurp_at(AT_FDCWD, path, &text);
+	n = procfs_slurp_at(piddir, "mountinfo", &text);
 	if (n < 0)
 		return -1;
 	mountinfo_parse(t, text, (size_t)n);

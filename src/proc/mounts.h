@@ -23,8 +23,9 @@ void mount_tab_release(struct mount_tab *t);
 /* Adds every well-formed line of mountinfo text; returns how many. */
 size_t mountinfo_parse(struct mount_tab *t, const char *text, size_t len);
 
-/* Reads root/PID/mountinfo into t; -1 with errno. */
-int mount_tab_load(struct mount_tab *t, const char *root, long pid);
+/* Reads the mountinfo of the process pinned by piddir (procfs_open_pid,
+ * fd_proc_repin) into t; -1 with errno. */
+int mount_tab_load(struct mount_tab *t, int piddir);
 
 /* By mount ID (fdinfo mnt_id), or else by device; NULL when absent. */
 const struct mount_entry *mount_tab_find(const struct mount_tab *t, int mnt_id);

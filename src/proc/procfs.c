@@ -339,6 +339,18 @@ int procfs_path(char *buf, size_t len, const char *root, pid_t pid,
 	return 0;
 }
 
+int procfs_self_fd_path(char *buf, size_t len, int fd, const char *rel)
+{
+	int n = snprintf(buf, len, "/proc/self/fd/%d%s%s", fd, rel ? "/" : "",
+			 rel ? rel : "");
+
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
 ssize_t procfs_read_sys(const char *root, const char *rel, char *buf,
 			size_t len)
 {
@@ -390,18 +402,18 @@ size_t procfs_fd_count_hint(int piddir)
 		(size_t)st.st_size : 0;
 }
 
-int stat_parse_flags(const char *text, unsigned long long *flags)
+/* Field n (3 or more) of /proc/PID/stat text as an unsigned number. */
+static int stat_parse_field(const char *text, int n, unsigned long long *out)
 {
 	/* comm (field 2) may hold blanks and parentheses: the fields go on
-	 * after its last ')'.  Then state (3), ppid, pgrp, session, tty_nr,
-	 * tpgid, and flags (9). */
+	 * after its last ')', from state (3) on. */
 	const char *p = strrchr(text, ')');
 	int field;
 
 	if (p == NULL)
 		return -1;
 	p++;
-	for (field = 3; field < 9; field++) {
+	for (field = 3; field < n; field++) {
 		if (*p != ' ')
 			return -1;
 		p++;
@@ -410,10 +422,61 @@ int stat_parse_flags(const char *text, unsigned long long *flags)
 	if (*p != ' ')
 		return -1;
 	p++;
-	if (parse_uint_at(&p, 10, flags) < 0 || (*p != ' ' && *p != '\n' &&
-						 *p != '\0'))
+	if (parse_uint_at(&p, 10, out) < 0 || (*p != ' ' && *p != '\n' &&
+					       *p != '\0'))
 		return -1;
 	return 0;
+}
+
+int stat_parse_flags(const char *text, unsigned long long *flags)
+{
+	return stat_parse_field(text, 9, flags);
+}
+
+int stat_parse_start_time(const char *text, unsigned long long *start)
+{
+	return stat_parse_field(text, 22, start);
+}
+
+int procfs_start_time_at(int piddir, unsigned long long *start)
+{
+	char buf[1024];
+
+	if (procfs_read_at(piddir, "stat", buf, sizeof(buf)) <= 0)
+		return -1;
+	if (stat_parse_start_time(buf, start) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int procfs_repin(const char *root, pid_t pid, pid_t tid,
+		 unsigned long long start)
+{
+	char rel[32];
+	unsigned long long now;
+	int piddir, taskdir, saved;
+
+	piddir = procfs_open_pid(root, pid);
+	if (piddir < 0 || tid == 0)
+		goto check;
+	snprintf(rel, sizeof(rel), "task/%ld", (long)tid);
+	taskdir = openat(piddir, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	saved = errno;
+	close(piddir);
+	errno = saved;
+	piddir = taskdir;
+check:
+	if (piddir < 0 || start == PROCFS_NO_START)
+		return piddir;
+	/* The same PID with another start time is another process. */
+	if (procfs_start_time_at(piddir, &now) < 0 || now != start) {
+		close(piddir);
+		errno = ESRCH;
+		return -1;
+	}
+	return piddir;
 }
 
 /* include/linux/sched.h: the task is a kernel thread. */

@@ -67,6 +67,12 @@ ssize_t procfs_slurp_at(int dirfd, const char *path, char **out);
 int procfs_path(char *buf, size_t len, const char *root, pid_t pid,
 		const char *rel);
 
+/* The other place: /proc/self/fd/FD/rel, the kernel's link to what
+ * fdscope's own descriptor fd is, for calls that have no *at form
+ * (getxattr).  Always the real /proc: the link resolves to fd's file
+ * whatever root fd was opened under. */
+int procfs_self_fd_path(char *buf, size_t len, int fd, const char *rel);
+
 /* Reads a small system-wide file ("sys/fs/file-nr") under root. */
 ssize_t procfs_read_sys(const char *root, const char *rel, char *buf,
 			size_t len);
@@ -92,6 +98,23 @@ size_t procfs_fd_count_hint(int piddir);
 
 /* Parses the flags field (the ninth) of /proc/PID/stat text. */
 int stat_parse_flags(const char *text, unsigned long long *flags);
+
+/* Parses the start time (field 22, clock ticks after boot) of stat text:
+ * with the PID, it names one process; a reused PID has a later one. */
+int stat_parse_start_time(const char *text, unsigned long long *start);
+
+/* Reads the start time of the process pinned by piddir; -1 with errno. */
+int procfs_start_time_at(int piddir, unsigned long long *start);
+
+/* Pins root/PID (root/self for 0), or its thread root/PID/task/TID when
+ * tid is not 0, again, for a reader that runs after the first pin was
+ * closed (a listing of every process cannot keep one open per process).
+ * Unless start is PROCFS_NO_START, the new pin is checked to be the same
+ * process by its start time: -1 with errno ESRCH when the PID was reused
+ * meanwhile. */
+#define PROCFS_NO_START (~0ULL)
+int procfs_repin(const char *root, pid_t pid, pid_t tid,
+		 unsigned long long start);
 
 /* What a process is, for a table that reads empty. */
 enum procfs_task_kind {

@@ -166,7 +166,7 @@ void summary_count_row(struct summary *s, const char *type, filter_get_fn get,
 			s->custom[i].count++;
 }
 
-void summary_add_process(struct summary *s, const char *root, pid_t pid,
+void summary_add_process(struct summary *s, int piddir, pid_t pid,
 			 const char *comm)
 {
 	struct headroom *h;
@@ -175,15 +175,13 @@ void summary_add_process(struct summary *s, const char *root, pid_t pid,
 	char buf[4096];
 	bool self = pid == getpid();
 	size_t hint = 0;
-	int piddir;
 
 	s->procs = xrealloc(s->procs, (s->nprocs + 1) * sizeof(*s->procs));
 	h = &s->procs[s->nprocs++];
 	memset(h, 0, sizeof(*h));
 	h->pid = pid;
 	snprintf(h->comm, sizeof(h->comm), "%s", comm);
-	/* Everything of one process read through one pin of /proc/PID. */
-	piddir = procfs_open_pid(root, self ? 0 : pid);
+	/* Everything of one process read through the caller's pin. */
 	if (piddir < 0)
 		return;
 	/* fdscope's own count leaves out the handle it reads with. */
@@ -192,8 +190,7 @@ void summary_add_process(struct summary *s, const char *root, pid_t pid,
 	if (hint) {
 		h->open = hint;
 		h->have_open = true;
-	} else if ((self ? fd_proc_count(root, 0, 0, &fc) :
-		    fd_proc_count_at(piddir, pid, 0, &fc)) == 0) {
+	} else if (fd_proc_count_at(piddir, self ? 0 : pid, 0, &fc) == 0) {
 		h->open = fc.open;
 		h->have_open = true;
 	}
@@ -203,7 +200,6 @@ void summary_add_process(struct summary *s, const char *root, pid_t pid,
 		h->unlimited = lim.soft_unlimited;
 		h->soft = lim.soft;
 	}
-	close(piddir);
 }
 
 enum { SC_VALUE, SC_COUNTER, NSC };

@@ -39,8 +39,9 @@ bool summary_uses(const struct summary *s, int col);
 void summary_count_row(struct summary *s, const char *type, filter_get_fn get,
 		       const void *ctx);
 
-/* Counts one listed process and reads its headroom under root. */
-void summary_add_process(struct summary *s, const char *root, pid_t pid,
+/* Counts one listed process and reads its headroom through piddir, its
+ * pin (fd_proc_repin; -1: the headroom is unknown). */
+void summary_add_process(struct summary *s, int piddir, pid_t pid,
 			 const char *comm);
 
 /* Prints the counters and the headroom tables; 0 or -1 with errno. */

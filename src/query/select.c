@@ -983,13 +983,11 @@ static bool user_matches(const struct query *q, uid_t uid)
 	return in;
 }
 
-static void read_comm(const char *root, pid_t pid, struct query_proc *qp)
+static void read_comm(int piddir, struct query_proc *qp)
 {
-	char path[4096];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/%ld/comm", root, (long)pid);
-	n = procfs_read_at(AT_FDCWD, path, qp->comm, sizeof(qp->comm));
+	n = procfs_read_at(piddir, "comm", qp->comm, sizeof(qp->comm));
 	if (n <= 0)
 		return;
 	if (qp->comm[n - 1] == '\n')
@@ -997,25 +995,23 @@ static void read_comm(const char *root, pid_t pid, struct query_proc *qp)
 	qp->have_comm = true;
 }
 
-bool query_want_process(const struct query *q, const char *root, pid_t pid,
+bool query_want_process(const struct query *q, int piddir, pid_t pid,
 			struct query_proc *qp)
 {
 	memset(qp, 0, sizeof(*qp));
 	qp->q = q;
 	qp->pid = pid ? pid : getpid();
 	if (q->ncommands || filter_uses(q->filter, q->col_command)) {
-		read_comm(root, qp->pid, qp);
+		read_comm(piddir, qp);
 		if (!command_matches(q, qp->have_comm ? qp->comm : ""))
 			return false;
 	}
 	if (q->nusers) {
-		char path[4096];
 		struct stat st;
 
 		/* The owner of /proc/PID is the process's effective user,
 		 * which is what lsof -u compares. */
-		snprintf(path, sizeof(path), "%s/%ld", root, (long)qp->pid);
-		if (stat(path, &st) < 0 || !user_matches(q, st.st_uid))
+		if (fstat(piddir, &st) < 0 || !user_matches(q, st.st_uid))
 			return false;
 	}
 	return q->filter == NULL ||

@@ -45,32 +45,35 @@ enum {
 /* The selections that decide on a process or a descriptor alone, for
  * every command that takes them (list, watch, metrics). */
 #define QUERY_SELECTIONS_HELP \
-	"  PATH...                 descriptors of that file (device and inode)\n" \
-	"      --inode DEV:INO     a file by device (MAJ:MIN) and inode, also\n" \
-	"                          one unlinked since it was opened\n" \
-	"      --under DIR         files open under DIR, by path (lsof +D)\n" \
+	"  PATH...                descriptors of that file (device and inode)\n" \
+	"      --inode DEV:INO    a file by device (MAJ:MIN) and inode, also\n" \
+	"                         one unlinked since it was opened\n" \
+	"      --under DIR        files open under DIR, by path (lsof +D)\n" \
 	"  -i [4|6][PROTO][@HOST][:PORT[-PORT][,...]]\n" \
-	"                          Internet sockets, as lsof -i (alone: all);\n" \
-	"                          PORT a number or a service name\n" \
-	"  -U                      unix sockets\n" \
-	"      --listening         listening sockets (and bound UDP ones)\n" \
-	"  -s STATE[,STATE]        sockets in these states (LISTEN, ...)\n" \
-	"  -c COMMAND|/REGEX/      commands starting with COMMAND, or matching\n" \
-	"  -u USER|UID|^USER[,...] processes of these users; ^ excludes\n" \
-	"  -d FD-LIST              descriptors: 0-2,10; ^N excludes\n" \
-	"      --type TYPE[,TYPE]  descriptors of these types (REG, SOCK, ...)\n"
+	"                         Internet sockets, as lsof -i (alone: all);\n" \
+	"                         PORT a number or a service name\n" \
+	"  -U                     unix sockets\n" \
+	"      --listening        listening sockets (and bound UDP ones)\n" \
+	"  -s STATE[,STATE]       sockets in these states (LISTEN, ...)\n" \
+	"  -c COMMAND|/REGEX/     commands starting with COMMAND, or matching\n" \
+	"  -u USER|UID|^USER[,...]\n" \
+	"                         processes of these users; ^ excludes\n" \
+	"  -d FD-LIST             descriptors: 0-2,10; ^N excludes\n" \
+	"      --type TYPE[,TYPE]\n" \
+	"                         descriptors of these types (REG, SOCK, ...)\n"
 
 #define QUERY_OPTIONS_HELP \
 	"Selections (different options AND, the values of one option OR):\n" \
 	QUERY_SELECTIONS_HELP \
-	"  -d cwd,rtd,txt,mem      lsof's names: those --assoc rows\n" \
-	"  -Q, --filter EXPR       rows where EXPR holds (lsfd's language)\n" \
+	"  -d cwd,rtd,txt,mem     lsof's names: those --assoc rows\n" \
+	"  -Q, --filter EXPR      rows where EXPR holds (lsfd's language)\n" \
 	"Results:\n" \
-	"  -t, --terse             process IDs only, one per line\n" \
+	"  -t, --terse            process IDs only, one per line\n" \
 	"      --summary[=only|append|never]\n" \
-	"                          counts per type, processes, counters and\n" \
-	"                          each process's headroom (open / soft limit)\n" \
-	"  -C, --counter NAME:EXPR count rows where EXPR holds, for --summary\n"
+	"                         counts per type, processes, counters and\n" \
+	"                         each process's headroom (open / soft limit)\n" \
+	"  -C, --counter NAME:EXPR\n" \
+	"                         count rows where EXPR holds, for --summary\n"
 
 struct query;
 
@@ -133,8 +136,10 @@ struct query_proc {
 };
 
 /* Decides what the PID, the command and the user decide, before the
- * table is read.  False: the process cannot match. */
-bool query_want_process(const struct query *q, const char *root, pid_t pid,
+ * table is read, from the process pinned by piddir (procfs_open_pid;
+ * the same pin then serves collection).  False: the process cannot
+ * match (also when piddir is -1 and something had to be read). */
+bool query_want_process(const struct query *q, int piddir, pid_t pid,
 			struct query_proc *qp);
 
 /* Same for one descriptor number of qp (a struct query_proc *). */

@@ -123,7 +123,7 @@ void open_spec_help(FILE *f)
 
 		snprintf(head, sizeof(head), "%s%s", open_specs[i].name,
 			 args_text[open_specs[i].args]);
-		fprintf(f, "  %-16s  %s\n", head, open_specs[i].help);
+		fprintf(f, "  %-21s  %s\n", head, open_specs[i].help);
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "out/table.h"
 #include "teach/screen.h"
 
 #define CLEAR_SCREEN "\033[H\033[2J"
@@ -56,7 +57,8 @@ int screen_init(struct screen *sc, enum screen_mode mode, unsigned int width)
 	close(fd);
 	sc->mode = mode;
 	if (isatty(STDOUT_FILENO)) {
-		sc->clear = true;
+		/* A dumb terminal is paged but never cleared. */
+		sc->clear = !out_term_dumb();
 		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 2)
 			sc->rows = ws.ws_row;
 	}
@@ -265,7 +267,9 @@ static void pause_for(struct screen *sc, const char *prompt, bool clear)
 		return;
 	}
 	sc->req = read_keys(sc, fd, prompt, &sc->jump);
-	raw_write(sc, fd, ERASE_LINE, strlen(ERASE_LINE));
+	/* The prompt is erased on /dev/tty, which stdout may not be. */
+	if (!out_term_dumb())
+		raw_write(sc, fd, ERASE_LINE, strlen(ERASE_LINE));
 	if (clear && sc->clear)
 		raw_write(sc, fd, CLEAR_SCREEN, strlen(CLEAR_SCREEN));
 	close(fd);

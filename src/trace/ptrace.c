@@ -25,13 +25,16 @@
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
+/* By a path from the TID: a tracee stays ours, its TID unused by any
+ * other task, until fdscope reaps it. */
 static long long read_tgid(pid_t tid)
 {
 	char path[64], buf[4096];
 	unsigned long long v;
 
-	snprintf(path, sizeof(path), "/proc/%ld/status", (long)tid);
-	if (procfs_read_at(AT_FDCWD, path, buf, sizeof(buf)) < 0 ||
+	if (procfs_path(path, sizeof(path), PROCFS_DEFAULT_ROOT, tid,
+			"status") < 0 ||
+	    procfs_read_at(AT_FDCWD, path, buf, sizeof(buf)) < 0 ||
 	    status_parse_ull(buf, "Tgid", &v) < 0)
 		return -1;
 	return (long long)v;

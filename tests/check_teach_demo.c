@@ -36,9 +36,9 @@ START_TEST(test_c_string_escapes)
 }
 END_TEST
 
-Suite *demo_suite(void)
+Suite *teach_demo_suite(void)
 {
-	Suite *s = suite_create("demo");
+	Suite *s = suite_create("teach_demo");
 	TCase *tc = tcase_create("helpers");
 
 	tcase_add_test(tc, test_c_string_escapes);

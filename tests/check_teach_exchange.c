@@ -53,9 +53,9 @@ START_TEST(test_unknown_proto)
 }
 END_TEST
 
-Suite *exchange_suite(void)
+Suite *teach_exchange_suite(void)
 {
-	Suite *s = suite_create("exchange");
+	Suite *s = suite_create("teach_exchange");
 	TCase *tc = tcase_create("protos");
 
 	tcase_add_test(tc, test_every_listed_proto_parses);

@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "cliexit.h"
 #include "proc/procfs.h"
 #include "testutil.h"
 
@@ -437,9 +438,25 @@ START_TEST(test_limits_fit_columns_without_splitting_words)
 }
 END_TEST
 
-Suite *limits_suite(void)
+/* The exit statuses of the command, run by the dispatcher in the forked
+ * test process: 0 done, 1 a runtime failure, 2 a usage error. */
+static const char *const cmd_limits_exit_cases[][4] = {
+	{ "limits", "--help" },
+	{ "limits", "-p", "2147483647" },
+	{ "limits", "--set", "x" },
+	{ "limits", "--nosuch" },
+};
+static const int cmd_limits_exit_status[] = { 0, 1, 2, 2 };
+
+START_TEST(test_cmd_limits_exit_status)
 {
-	Suite *s = suite_create("limits");
+	cli_exit_with(cmd_limits_exit_cases[_i]);
+}
+END_TEST
+
+Suite *cmd_limits_suite(void)
+{
+	Suite *s = suite_create("cmd_limits");
 	TCase *tc = tcase_create("integration");
 
 	tcase_set_timeout(tc, 60);
@@ -452,6 +469,11 @@ Suite *limits_suite(void)
 	tcase_add_test(tc, test_limits_errors);
 	tcase_add_test(tc, test_limits_set_prlimit_forms);
 	tcase_add_test(tc, test_limits_pid_list_is_one_process);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("exit-status");
+	for (size_t k = 0; k < sizeof(cmd_limits_exit_status) / sizeof(cmd_limits_exit_status[0]); k++)
+		tcase_add_loop_exit_test(tc, test_cmd_limits_exit_status,
+					 cmd_limits_exit_status[k], (int)k, (int)k + 1);
 	suite_add_tcase(s, tc);
 	return s;
 }

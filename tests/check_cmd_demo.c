@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cliexit.h"
 #include "testutil.h"
 
 #define MAX_TABLE 4096
@@ -668,9 +669,25 @@ START_TEST(test_demos_help)
 }
 END_TEST
 
-Suite *demos_suite(void)
+/* The exit statuses of the command, run by the dispatcher in the forked
+ * test process: 0 done, 1 a runtime failure, 2 a usage error. */
+static const char *const cmd_demo_exit_cases[][4] = {
+	{ "demo", "--help" },
+	{ "demo", "--section", "999" },
+	{ "demo", "--width", "5" },
+	{ "demo", "--nosuch" },
+};
+static const int cmd_demo_exit_status[] = { 0, 2, 2, 2 };
+
+START_TEST(test_cmd_demo_exit_status)
 {
-	Suite *s = suite_create("demos");
+	cli_exit_with(cmd_demo_exit_cases[_i]);
+}
+END_TEST
+
+Suite *cmd_demo_suite(void)
+{
+	Suite *s = suite_create("cmd_demo");
 	TCase *tc = tcase_create("demos");
 	int n = (int)(sizeof(starts) / sizeof(starts[0]));
 
@@ -686,6 +703,11 @@ Suite *demos_suite(void)
 	tcase_add_test(tc, test_sigterm_removes_temporary_directory);
 	tcase_add_test(tc, test_open_hold_table_matches_proc);
 	tcase_add_test(tc, test_demos_help);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("exit-status");
+	for (size_t k = 0; k < sizeof(cmd_demo_exit_status) / sizeof(cmd_demo_exit_status[0]); k++)
+		tcase_add_loop_exit_test(tc, test_cmd_demo_exit_status,
+					 cmd_demo_exit_status[k], (int)k, (int)k + 1);
 	suite_add_tcase(s, tc);
 	return s;
 }

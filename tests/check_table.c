@@ -1,4 +1,4 @@
-/* Unit tests for output.c's large tables: out_table_print_rows, which
+/* Unit tests for out/table.c's large tables: out_table_print_rows, which
  * formats, measures and prints blocks of rows in parallel, must print the
  * very bytes out_table_add and out_table_print print for the same rows. */
 #include <check.h>
@@ -890,9 +890,9 @@ START_TEST(test_fit_most_output_follows_content)
 }
 END_TEST
 
-Suite *output_suite(void)
+Suite *table_suite(void)
 {
-	Suite *s = suite_create("output");
+	Suite *s = suite_create("table");
 	TCase *tc = tcase_create("print_rows");
 
 	/* Each test prints at most two tables of 10007 rows; the time is

@@ -650,9 +650,9 @@ START_TEST(test_watch_usage_errors)
 }
 END_TEST
 
-Suite *watch_suite(void)
+Suite *proc_watch_suite(void)
 {
-	Suite *s = suite_create("watch");
+	Suite *s = suite_create("proc_watch");
 	TCase *tc = tcase_create("watch");
 
 	tcase_set_timeout(tc, 30);
