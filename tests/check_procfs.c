@@ -1,7 +1,9 @@
 /* Unit tests for the /proc parsers, fed with fixtures shaped as the kernel
  * prints them, and with the damaged forms a hostile or future kernel may. */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,6 +360,38 @@ START_TEST(test_classify_at_fixture_dir)
 }
 END_TEST
 
+/* fdscope's own links: the real /proc, whatever the proc root; each names
+ * what the kernel says it is, and a name too long is refused. */
+START_TEST(test_own_paths_name_this_process)
+{
+	char path[64], link[PATH_MAX], tiny[8];
+	struct stat a, b;
+	ssize_t n;
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(procfs_self_fd_path(path, sizeof(path), fd, NULL), 0);
+	n = readlink(path, link, sizeof(link) - 1);
+	ck_assert_int_gt(n, 0);
+	link[n] = '\0';
+	ck_assert_str_eq(link, "/dev/null");
+	close(fd);
+	ck_assert_int_eq(procfs_self_path(path, sizeof(path), "exe"), 0);
+	ck_assert_str_eq(path, "/proc/self/exe");
+	ck_assert_int_eq(stat(path, &a), 0);
+	ck_assert_int_eq(stat("/proc/self/exe", &b), 0);
+	ck_assert(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
+	ck_assert_int_eq(procfs_thread_self_path(path, sizeof(path), "ns/net"), 0);
+	ck_assert_str_eq(path, "/proc/thread-self/ns/net");
+	ck_assert_int_eq(stat(path, &a), 0);
+	ck_assert_int_eq(stat("/proc/self/ns/net", &b), 0);
+	ck_assert(a.st_ino == b.st_ino);
+	errno = 0;
+	ck_assert_int_eq(procfs_self_path(tiny, sizeof(tiny), "mountinfo"), -1);
+	ck_assert_int_eq(errno, ENAMETOOLONG);
+}
+END_TEST
+
 Suite *procfs_suite(void)
 {
 	Suite *s = suite_create("procfs");
@@ -371,6 +405,7 @@ Suite *procfs_suite(void)
 	tcase_add_test(tc, test_fdinfo_malformed_field_left_unset);
 	tcase_add_test(tc, test_classify_zombie_is_not_a_kernel_thread);
 	tcase_add_test(tc, test_classify_kernel_thread_old_and_new);
+	tcase_add_test(tc, test_own_paths_name_this_process);
 	tcase_add_test(tc, test_classify_exited_main_thread);
 	tcase_add_test(tc, test_stat_flags_after_odd_comm);
 	tcase_add_test(tc, test_stat_start_time_after_odd_comm);

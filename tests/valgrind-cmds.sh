@@ -239,6 +239,42 @@ if have_cmd serve && have_cmd connect; then
 	done
 	vg_bg_finish serve-stalled TERM 0
 	exec 7<&-
+	# A client that says nothing is closed at its idle deadline (the
+	# server's close ends this read), then SIGTERM ends the server.
+	if vg_bg_start serve-idle serve --port 0 --timeout 1; then
+		p=$(sed -n '1s/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/serve-idle.out")
+		if exec 8<>"/dev/tcp/127.0.0.1/$p"; then
+			timeout 10 cat <&8 >/dev/null
+			exec 8<&-
+		fi
+	fi
+	vg_bg_finish serve-idle TERM 0
+	# The log's reader gone (serve | head -1): serve stops quietly once a
+	# client makes it log again.
+	runs=$((runs + 1))
+	( valgrind -q --track-fds=yes --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
+		--log-file="$tmp/serve-epipe.vg" "$bin" serve --port 0 --timeout 2 \
+		2>"$tmp/serve-epipe.err" </dev/null; echo $? >"$tmp/serve-epipe.rc" ) |
+		head -1 >"$tmp/serve-epipe.out"
+	# head exited after the first line; a client makes the server write.
+	p=$(sed -n '1s/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/serve-epipe.out")
+	[ -n "$p" ] && timeout 5 "$bin" connect 127.0.0.1 "$p" -t 2 -m hi >/dev/null 2>&1
+	for _ in $(seq 1 100); do
+		[ -s "$tmp/serve-epipe.rc" ] && break
+		sleep 0.1
+	done
+	if [ "$(cat "$tmp/serve-epipe.rc" 2>/dev/null)" != 0 ] || [ -s "$tmp/serve-epipe.err" ] ||
+	   grep -q 'lost\|Invalid \|uninitialised' "$tmp/serve-epipe.vg"; then
+		failed=$((failed + 1))
+		echo "FAIL serve-epipe: exited $(cat "$tmp/serve-epipe.rc" 2>/dev/null) $(head -c 300 "$tmp/serve-epipe.err")"
+		sed 's/^/    vg: /' "$tmp/serve-epipe.vg" | head -30
+	else
+		echo "ok   serve-epipe                  exit 0  fdscope serve | head -1"
+	fi
+	vg serve-unix-hint 1 serve --path /proc/fdscope-no-such-dir/s.sock
+	vg connect-ipv6-zone 1 connect "fe80::1%lo" 9 -t 0.3
+	vg connect-udp-every-address 1 connect -P udp localhost 9 -t 0.3 -m hi
 	vg serve-bad-port 2 serve --port 65536
 	vg serve-bad-timeout 2 serve --timeout 0
 	vg serve-unix-nopath 2 serve --proto unix

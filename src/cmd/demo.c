@@ -547,8 +547,8 @@ static int tour_bonus(struct tour *t)
 	step_expect(st, want);
 	if (fd < 0)
 		return -1;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, link, sizeof(link) - 1);
+	n = procfs_self_fd_path(path, sizeof(path), fd, NULL) < 0 ? -1 :
+		readlink(path, link, sizeof(link) - 1);
 	link[n > 0 ? n : 0] = '\0';
 	step_say(st, "%s names %s: the number %d is this process's, the "
 		 "socket's inode the kernel's.", path, link, fd);

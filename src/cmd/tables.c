@@ -22,6 +22,7 @@
 #include "teach/demo.h"
 #include "teach/figure.h"
 #include "proc/kcmp.h"
+#include "proc/procfs.h"
 #include "teach/tempdir.h"
 
 /* What `fdscope list -r -n -o FD,NOTE` may print at most: far more than
@@ -422,7 +423,7 @@ static int read_everything(int fd, char **out)
 static void show_exec(struct demo_ctx *d, struct tables_state *ts, int keep,
 		      int drop)
 {
-	char self[4096], *buf = NULL, *kept = NULL, *esc;
+	char self[4096], exe[32], *buf = NULL, *kept = NULL, *esc;
 	ssize_t n;
 	int rrc = -1, rerr = 0;
 	int p[2] = { -1, -1 }, rc, status = 0;
@@ -448,7 +449,8 @@ static void show_exec(struct demo_ctx *d, struct tables_state *ts, int keep,
 		return;
 	/* The program's own path, as /proc/self/exe names it (also right
 	 * under valgrind, which emulates this readlink). */
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	n = procfs_self_path(exe, sizeof(exe), "exe") < 0 ? -1 :
+		readlink(exe, self, sizeof(self) - 1);
 	self[n > 0 ? n : 0] = '\0';
 	steps_flush(&d->steps);
 	fflush(stdout);

@@ -28,6 +28,7 @@
 #include "lib/util.h"
 #include "net/netaddr.h"
 #include "net/sockx.h"
+#include "proc/procfs.h"
 
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
@@ -531,13 +532,16 @@ static void raw_fallback(struct sockx_table *t)
 		const char *path;
 		int family;
 	} files[] = {
-		{ "/proc/thread-self/net/raw", AF_INET },
-		{ "/proc/thread-self/net/raw6", AF_INET6 },
+		{ "net/raw", AF_INET },
+		{ "net/raw6", AF_INET6 },
 	};
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
-		int fd = open(files[i].path, O_RDONLY | O_CLOEXEC);
+		char path[64];
+		int fd = procfs_thread_self_path(path, sizeof(path),
+						 files[i].path) < 0 ? -1 :
+			open(path, O_RDONLY | O_CLOEXEC);
 		char *buf;
 		size_t got = 0, cap = 65536;
 		ssize_t n;
@@ -615,6 +619,7 @@ static bool loaded(const struct sockx_table *t, unsigned long long ns)
 int sockx_load_for(struct sockx_table *t, int piddir)
 {
 	int target, self = -1, rc = -1, saved = 0;
+	char selfpath[32];
 	unsigned long long ns;
 
 	target = openat(piddir, "ns/net", O_RDONLY | O_CLOEXEC);
@@ -625,7 +630,8 @@ int sockx_load_for(struct sockx_table *t, int piddir)
 		close(target);
 		return 0;
 	}
-	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	self = procfs_thread_self_path(selfpath, sizeof(selfpath), "ns/net") < 0 ?
+		-1 : open(selfpath, O_RDONLY | O_CLOEXEC);
 	if (self < 0) {
 		saved = errno;
 		goto cleanup;

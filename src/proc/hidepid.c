@@ -96,13 +96,14 @@ bool mountinfo_hidepid(const char *text, size_t len, const char *mountpoint)
 
 bool procfs_hidepid(const char *root)
 {
-	char real[PATH_MAX], *text = NULL;
+	char real[PATH_MAX], path[64], *text = NULL;
 	ssize_t n;
 	bool hide;
 
 	if (realpath(root, real) == NULL)
 		return false;
-	n = procfs_slurp_at(AT_FDCWD, "/proc/self/mountinfo", &text);
+	n = procfs_self_path(path, sizeof(path), "mountinfo") < 0 ? -1 :
+		procfs_slurp_at(AT_FDCWD, path, &text);
 	if (n < 0)
 		return false;
 	hide = mountinfo_hidepid(text, (size_t)n, real);

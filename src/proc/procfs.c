@@ -351,6 +351,27 @@ int procfs_self_fd_path(char *buf, size_t len, int fd, const char *rel)
 	return 0;
 }
 
+static int own_path(char *buf, size_t len, const char *who, const char *rel)
+{
+	int n = snprintf(buf, len, "/proc/%s/%s", who, rel);
+
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+int procfs_self_path(char *buf, size_t len, const char *rel)
+{
+	return own_path(buf, len, "self", rel);
+}
+
+int procfs_thread_self_path(char *buf, size_t len, const char *rel)
+{
+	return own_path(buf, len, "thread-self", rel);
+}
+
 ssize_t procfs_read_sys(const char *root, const char *rel, char *buf,
 			size_t len)
 {

@@ -73,6 +73,12 @@ int procfs_path(char *buf, size_t len, const char *root, pid_t pid,
  * whatever root fd was opened under. */
 int procfs_self_fd_path(char *buf, size_t len, int fd, const char *rel);
 
+/* The last ones: fdscope's own /proc/self/rel and /proc/thread-self/rel
+ * (the calling thread's network namespace, its executable), always the
+ * real /proc: they name this process, which no PID can reuse. */
+int procfs_self_path(char *buf, size_t len, const char *rel);
+int procfs_thread_self_path(char *buf, size_t len, const char *rel);
+
 /* Reads a small system-wide file ("sys/fs/file-nr") under root. */
 ssize_t procfs_read_sys(const char *root, const char *rel, char *buf,
 			size_t len);
