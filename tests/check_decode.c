@@ -613,7 +613,7 @@ static bool made(const struct holder *h, const char *kind)
 {
 	if (holder_value(h, kind) >= 0)
 		return true;
-	printf("skip decode %s: this machine refused it (errno %lld)\n", kind,
+	skip_part("decode %s: this machine refused it (errno %lld)", kind,
 	       holder_value(h, strcat(strcpy((char[64]){ 0 }, kind), "_errno")));
 	return false;
 }
@@ -772,7 +772,7 @@ START_TEST(test_kindholder_anon_columns_match_fdinfo)
 				 "array, 4 entries", fdinfo_num(info, "map_id:"));
 			ck_assert_str_eq(json_str(row, "name"), expect);
 		} else {
-			printf("skip decode bpf.name: not root\n");
+			skip_part("decode bpf.name: not root");
 		}
 	}
 	if (made(&h, "bpf_prog")) {
@@ -1554,8 +1554,8 @@ START_TEST(test_block_device_fixture_names_driver_and_partition)
 	make_fixture(root, sizeof(root));
 	snprintf(path, sizeof(path), "%s/blk", root);
 	if (mknod(path, S_IFBLK | 0600, makedev(254, 17)) < 0) {
-		printf("skip test_block_device_fixture_names_driver_and_partition: "
-		       "mknod: %s\n", strerror(errno));
+		skip_part("test_block_device_fixture_names_driver_and_partition: "
+		       "mknod: %s", strerror(errno));
 		remove_fixture(root);
 		return;
 	}
@@ -1892,7 +1892,7 @@ START_TEST(test_kindholder_locks_match_proc_locks_and_lsof)
 				      lsof_lock(l.out, (int)fd), want[i].lsof);
 	}
 	if (l.status != 0)
-		printf("skip lsof lock letters: lsof exited %d\n", l.status);
+		skip_part("lsof lock letters: lsof exited %d", l.status);
 	/* The flock whose descriptor only the child keeps: a row without FD. */
 	rows = json_get(doc, "descriptors");
 	for (i = 0; i < rows->n; i++) {
@@ -2116,7 +2116,7 @@ START_TEST(test_kindholder_assoc_rows_match_maps_and_lsfd)
 		json_free(ldoc);
 		run_result_release(&l);
 	} else {
-		printf("skip lsfd assoc comparison: no /usr/bin/lsfd\n");
+		skip_part("lsfd assoc comparison: no /usr/bin/lsfd");
 	}
 	row = assoc_row(doc, "assoc", "net");
 	ck_assert_ptr_nonnull(row);

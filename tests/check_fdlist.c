@@ -300,7 +300,7 @@ START_TEST(test_links_read_early_keep_every_link_or_only_sockets)
 	if (rl.rlim_cur < 3200 && rl.rlim_max >= 3200)
 		rl.rlim_cur = 3200;
 	if (rl.rlim_cur < 3200) {
-		printf("skip test_links_read_early: RLIMIT_NOFILE below 3200\n");
+		skip_part("test_links_read_early: RLIMIT_NOFILE below 3200");
 		return;
 	}
 	ck_assert(pipe(ready) == 0);

@@ -116,8 +116,8 @@ START_TEST(test_kernel_dump_sends_only_the_ports_asked_for)
 	sock_table_init(&t);
 	t.filter = &f;
 	if (!sockdiag_netlink_allowed()) {
-		printf("skip test_kernel_dump_sends_only_the_ports_asked_for: "
-		       "FDSCOPE_NO_NETLINK is set\n");
+		skip_part("test_kernel_dump_sends_only_the_ports_asked_for: "
+		       "FDSCOPE_NO_NETLINK is set");
 		goto out;
 	}
 	/* No /proc/net fallback: a refused program would fail the load. */

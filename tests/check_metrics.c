@@ -451,8 +451,8 @@ START_TEST(test_metrics_reach_node_exporter_through_its_textfile_collector)
 	bool found = false;
 
 	if (access(NODE_EXPORTER, X_OK) != 0 || access(CURL, X_OK) != 0) {
-		printf("skip test_metrics_reach_node_exporter_through_its_textfile_"
-		       "collector: " NODE_EXPORTER " or " CURL " not installed\n");
+		skip_part("test_metrics_reach_node_exporter_through_its_textfile_"
+		       "collector: " NODE_EXPORTER " or " CURL " not installed");
 		return;
 	}
 	ck_assert(mkdtemp(dir) != NULL);

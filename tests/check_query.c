@@ -462,7 +462,7 @@ static void setup_children(void)
 		kid_start(&kids[nkids++], body_nobody, (long)pw->pw_uid);
 		kid_start(&kids[nkids++], body_netns, kids[0].v[0]);
 	} else {
-		printf("skip check_query nobody and netns children: needs root\n");
+		skip_part("check_query nobody and netns children: needs root");
 	}
 	for (i = 0; i < nkids; i++)
 		len += snprintf(pidlist + len, sizeof(pidlist) - (size_t)len, "%s%ld",
@@ -681,7 +681,7 @@ START_TEST(test_query_user_vs_lsof)
 	struct pairs got, want;
 
 	if (!have_root) {
-		printf("skip test_query_user_vs_lsof: needs root\n");
+		skip_part("test_query_user_vs_lsof: needs root");
 		return;
 	}
 	fdscope_pairs(&got, fq);

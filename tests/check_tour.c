@@ -250,7 +250,7 @@ START_TEST(test_step_on_a_terminal)
 	int status = -1, k;
 
 	if (!have_program("tmux")) {
-		fprintf(stderr, "skipped: tmux is not installed\n");
+		skip_part("tmux is not installed");
 		return;
 	}
 	dirs_make();
@@ -364,7 +364,7 @@ START_TEST(test_closed_terminal_removes_directory)
 	int i;
 
 	if (!have_program("tmux")) {
-		fprintf(stderr, "skipped: tmux is not installed\n");
+		skip_part("tmux is not installed");
 		return;
 	}
 	dirs_make();
@@ -401,7 +401,7 @@ START_TEST(test_step_after_each_call)
 	FILE *f;
 
 	if (!have_program("tmux")) {
-		fprintf(stderr, "skipped: tmux is not installed\n");
+		skip_part("tmux is not installed");
 		return;
 	}
 	dirs_make();
@@ -464,7 +464,7 @@ START_TEST(test_step_by_page)
 	int i, pages = 0;
 
 	if (!have_program("tmux")) {
-		fprintf(stderr, "skipped: tmux is not installed\n");
+		skip_part("tmux is not installed");
 		return;
 	}
 	dirs_make();
@@ -503,7 +503,7 @@ START_TEST(test_every_screen_fits_24_rows)
 	size_t n;
 
 	if (!have_program("tmux")) {
-		fprintf(stderr, "skipped: tmux is not installed\n");
+		skip_part("tmux is not installed");
 		return;
 	}
 	dirs_make();
@@ -554,7 +554,7 @@ START_TEST(test_step_prompt_never_on_stdout)
 	FILE *f;
 
 	if (!have_program("tmux")) {
-		fprintf(stderr, "skipped: tmux is not installed\n");
+		skip_part("tmux is not installed");
 		return;
 	}
 	dirs_make();
@@ -627,7 +627,7 @@ START_TEST(test_step_without_terminal)
 	const char *p;
 
 	if (access(argv[0], X_OK) != 0) {
-		fprintf(stderr, "skipped: no setsid(1)\n");
+		skip_part("no setsid(1)");
 		return;
 	}
 	run_argv(&r, argv, 60);
@@ -757,7 +757,7 @@ START_TEST(test_python_view_is_pythons)
 	size_t k;
 
 	if (!have_program("python3")) {
-		fprintf(stderr, "skipped: python3 is not installed\n");
+		skip_part("python3 is not installed");
 		return;
 	}
 	run_fdscope(&r, "demo", "--section", "4", "--width", "1000", NULL);
@@ -898,7 +898,7 @@ START_TEST(test_figure_renders_in_graphviz)
 	int arrows = 0, descs = 0;
 
 	if (!have_program("dot")) {
-		fprintf(stderr, "skipped: Graphviz is not installed\n");
+		skip_part("Graphviz is not installed");
 		return;
 	}
 	dirs_make();

@@ -576,6 +576,52 @@ void skip_record(const char *suite, const char *test, const char *why)
 		skips[nskips++] = (struct skip){ suite, test, why };
 }
 
+/* One file for the whole run, opened before Check forks its tests: they
+ * share its offset, so each line lands after the last. */
+static FILE *skip_parts;
+
+void skip_parts_open(void)
+{
+	skip_parts = tmpfile();
+}
+
+void skip_part_record(const char *test, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	if (skip_parts == NULL)
+		return;
+	n = strlen(test);
+	/* START_TEST names the function TEST_fn. */
+	if (n > 3 && strcmp(test + n - 3, "_fn") == 0)
+		n -= 3;
+	fprintf(skip_parts, "SKIP PART %.*s: ", (int)n, test);
+	va_start(ap, fmt);
+	vfprintf(skip_parts, fmt, ap);
+	va_end(ap);
+	fputc('\n', skip_parts);
+	fflush(skip_parts);
+}
+
+size_t skip_parts_print(FILE *f)
+{
+	char line[1024];
+	size_t n = 0;
+
+	if (skip_parts == NULL)
+		return 0;
+	rewind(skip_parts);
+	while (fgets(line, sizeof(line), skip_parts)) {
+		fputs(line, f);
+		n++;
+	}
+	fprintf(f, "Skipped parts: %zu\n", n);
+	fclose(skip_parts);
+	skip_parts = NULL;
+	return n;
+}
+
 size_t skips_print(FILE *f)
 {
 	const char *only = getenv("CK_RUN_SUITE");

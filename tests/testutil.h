@@ -14,7 +14,8 @@
  * the precondition is decided when the suite is built: the test is added
  * to its tcase only when it holds; otherwise "SKIP suite/test: why" is
  * recorded, and the runner prints every such line and their count after
- * Check's summary.  Every skip in tests/ goes through this macro. */
+ * Check's summary.  Every skip of a whole test goes through this macro;
+ * a part of a test that cannot run here, through skip_part below. */
 #define tcase_add_test_if(suite, tc, cond, fn, why) \
 	do { \
 		if (cond) \
@@ -23,6 +24,16 @@
 			skip_record(suite, #fn, why); \
 	} while (0)
 void skip_record(const char *suite, const char *test, const char *why);
+/* A part of a running test that cannot be checked here (a kind this
+ * machine refuses to make, a tool missing): recorded, in the forked test
+ * too, and printed and counted by the runner as "SKIP PART test: why".
+ * The rest of the test still runs. */
+#define skip_part(...) skip_part_record(__func__, __VA_ARGS__)
+void skip_part_record(const char *test, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The runner's: where the parts are recorded, and their report. */
+void skip_parts_open(void);
+size_t skip_parts_print(FILE *f);
 /* Prints the skips of the suites that ran (CK_RUN_SUITE) and returns
  * their count. */
 size_t skips_print(FILE *f);
