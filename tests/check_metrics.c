@@ -576,6 +576,19 @@ START_TEST(test_metrics_selections_choose_processes)
 		 bare);
 	ck_assert_int_eq(sample_value(r.out, prefix), (long long)count_pid_fds(bare, NULL));
 	run_result_release(&r);
+	/* -Q over a sample's columns: the churner holds sockets, the sleep
+	 * none, so only the churner is reported. */
+	run_fdscope(&r, "metrics", "-p", pids, "-Q", "TYPE == \"SOCK\"", NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert_msg(has_process(r.out, h.pid), "%s", r.out);
+	ck_assert_msg(!has_process(r.out, bare), "%s", r.out);
+	run_result_release(&r);
+	run_fdscope(&r, "metrics", "-p", pids, "-Q", "COMMAND == \"sleep\" && FD <= 2",
+		    NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert(!has_process(r.out, h.pid));
+	ck_assert(has_process(r.out, bare));
+	run_result_release(&r);
 	/* -u with everyone: this user's processes, the churner among them;
 	 * -c narrows it to the churner. */
 	snprintf(user, sizeof(user), "%u", (unsigned)geteuid());

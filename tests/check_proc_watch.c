@@ -546,28 +546,53 @@ START_TEST(test_watch_type_selection_shows_only_its_events)
 
 	holder_start(&h, "churner", NULL);
 	snprintf(pidtext, sizeof(pidtext), "%d", h.pid);
-	run_fdscope(&r, "watch", "-p", pidtext, "--type", "FIFO", "--interval", "0.2",
-		    "--count", "6", "-J", NULL);
-	holder_stop(&h);
-	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
-	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		struct json *j = json_parse(line);
-		const char *ev = json_str(j, "event");
+	/* --type, then the same through -Q over a sample's columns. */
+	for (int round = 0; round < 2; round++) {
+		fifo = 0;
+		if (round == 0)
+			run_fdscope(&r, "watch", "-p", pidtext, "--type", "FIFO",
+				    "--interval", "0.2", "--count", "6", "-J", NULL);
+		else
+			run_fdscope(&r, "watch", "-p", pidtext, "-Q",
+				    "TYPE == \"FIFO\" && FD > 2 && COMMAND == \"churner\"",
+				    "--interval", "0.2", "--count", "6", "-J", NULL);
+		ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+		for (line = strtok_r(r.out, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			struct json *j = json_parse(line);
+			const char *ev = json_str(j, "event");
 
-		if (strcmp(ev, "open") == 0 || strcmp(ev, "close") == 0 ||
-		    strcmp(ev, "replace") == 0) {
-			ck_assert_msg(strcmp(json_str(j, "type"), "FIFO") == 0, "%s", line);
-			fifo++;
+			if (strcmp(ev, "open") == 0 || strcmp(ev, "close") == 0 ||
+			    strcmp(ev, "replace") == 0) {
+				ck_assert_msg(strcmp(json_str(j, "type"), "FIFO") == 0,
+					      "%s", line);
+				ck_assert_msg(json_int(j, "fd") > 2, "%s", line);
+				fifo++;
+			}
+			json_free(j);
 		}
-		json_free(j);
+		/* Two pipe ends a round, 5 rounds a second, for about a
+		 * second. */
+		ck_assert_int_ge(fifo, 10);
+		run_result_release(&r);
 	}
-	/* Two pipe ends a round, 5 rounds a second, for about a second. */
-	ck_assert_int_ge(fifo, 10);
+	/* A -Q on COMMAND decides the process before its table is read, as
+	 * list's does: not the churner's, so nothing to watch, exit 1. */
+	run_fdscope(&r, "watch", "-p", pidtext, "-Q", "COMMAND == \"nosuch\"",
+		    "--interval", "0.2", "--count", "3", "-J", NULL);
+	ck_assert_msg(r.status == 1, "status %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "not selected") != NULL, "%s", r.err);
+	ck_assert_str_eq(r.out, "");
 	run_result_release(&r);
-	/* list's -Q needs list's columns: refused, as a usage error. */
-	run_fdscope(&r, "watch", "-p", pidtext, "-Q", "FD > 2", NULL);
+	holder_stop(&h);
+	/* A -Q syntax error points at its column, exit 2; -C is list's. */
+	run_fdscope(&r, "watch", "-p", pidtext, "-Q", "FD >", NULL);
 	ck_assert_int_eq(r.status, 2);
-	ck_assert(strstr(r.err, "-Q, -C, -t and --summary are list's") != NULL);
+	ck_assert_msg(strstr(r.err, "invalid -Q expression") != NULL, "%s", r.err);
+	run_result_release(&r);
+	run_fdscope(&r, "watch", "-p", pidtext, "-C", "x:FD > 2", NULL);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert(strstr(r.err, "-C, -t and --summary are list's") != NULL);
 	run_result_release(&r);
 }
 END_TEST

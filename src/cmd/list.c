@@ -923,6 +923,173 @@ static bool eventfd_id(const struct fd_proc *p, const struct fd_entry *e,
 	return true;
 }
 
+/* ENDPOINTS' look-ups, made once for the rows as they are: every row
+ * scanning every table (eventfds, ptys) or every socket (loopback peers)
+ * is quadratic, seconds at 19000 descriptors.  Sorted by key, then by
+ * table and row, so that a key's holders come in the order of the rows. */
+enum ep_kind { EPK_EVENTFD, EPK_PTY_SLAVE, EPK_PTY_MASTER };
+
+struct ep_key {
+	unsigned long long key;
+	int kind;
+	size_t pi, i;
+};
+
+struct ep_index {
+	struct ep_key *keys;
+	size_t nkeys;
+	const struct sockx **inet;	/* bound TCP/UDP ones, by addresses */
+	size_t ninet;
+};
+
+static int cmp_ep_key(const void *a, const void *b)
+{
+	const struct ep_key *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	if (x->pi != y->pi)
+		return x->pi < y->pi ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+static int cmp_addr(const struct sockaddr_storage *a, socklen_t alen,
+		    const struct sockaddr_storage *b, socklen_t blen)
+{
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return memcmp(a, b, alen);
+}
+
+/* netns, protocol, local and remote address; then the table's order,
+ * so that the first of equals is the one a scan would have found. */
+static int cmp_inet(const void *a, const void *b)
+{
+	const struct sockx *x = *(const struct sockx *const *)a;
+	const struct sockx *y = *(const struct sockx *const *)b;
+	int c;
+
+	if (x->netns != y->netns)
+		return x->netns < y->netns ? -1 : 1;
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if ((c = cmp_addr(&x->local, x->local_len, &y->local, y->local_len)))
+		return c;
+	if ((c = cmp_addr(&x->remote, x->remote_len, &y->remote, y->remote_len)))
+		return c;
+	return (x > y) - (x < y);
+}
+
+static struct ep_index *ep_index_make(const struct list_control *ctl)
+{
+	struct ep_index *x = xcalloc(1, sizeof(*x));
+	size_t pi, i, n = 0, cap = 0;
+
+	for (pi = 0; pi < all_tables(ctl); pi++)
+		for (i = 0; i < ctl->procs[pi].n; i++) {
+			const struct fd_proc *p = &ctl->procs[pi];
+			const struct fd_entry *e = &p->fds[i];
+			unsigned long long key;
+			bool master;
+			int kind;
+
+			if (e->stat_errno != 0 || S_ISFIFO(e->st.st_mode) ||
+			    S_ISSOCK(e->st.st_mode))
+				continue;
+			if (pty_index(p, e, &key, &master))
+				kind = master ? EPK_PTY_MASTER : EPK_PTY_SLAVE;
+			else if (eventfd_id(p, e, &key))
+				kind = EPK_EVENTFD;
+			else
+				continue;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				x->keys = xrealloc(x->keys, cap * sizeof(*x->keys));
+			}
+			x->keys[n++] = (struct ep_key){ key, kind, pi, i };
+		}
+	x->nkeys = n;
+	if (n)
+		qsort(x->keys, n, sizeof(*x->keys), cmp_ep_key);
+	x->inet = xcalloc(ctl->sockx.n + 1, sizeof(*x->inet));
+	for (i = 0; i < ctl->sockx.n; i++) {
+		const struct sockx *y = &ctl->sockx.v[i];
+
+		if ((y->family == AF_INET || y->family == AF_INET6) &&
+		    y->state != 10 && y->local_len != 0 && y->remote_len != 0)
+			x->inet[x->ninet++] = y;
+	}
+	if (x->ninet)
+		qsort(x->inet, x->ninet, sizeof(*x->inet), cmp_inet);
+	return x;
+}
+
+static void ep_index_free(struct ep_index *x)
+{
+	if (x == NULL)
+		return;
+	free(x->keys);
+	free(x->inet);
+	free(x);
+}
+
+static void drop_endpoints(struct list_control *ctl)
+{
+	ep_index_free(ctl->endpoints);
+	ctl->endpoints = NULL;
+}
+
+/* Made on the first ENDPOINTS cell, for the rows and sockets as they are
+ * then (drop_endpoints runs whenever either changes). */
+static const struct ep_index *endpoints_of(const struct list_control *ctl)
+{
+	struct list_control *mut = (struct list_control *)(uintptr_t)ctl; /* NOLINT(performance-no-int-to-ptr) */
+
+	if (mut->endpoints == NULL)
+		mut->endpoints = ep_index_make(ctl);
+	return mut->endpoints;
+}
+
+/* The first of key's entries of kind, or nkeys. */
+static size_t ep_first(const struct ep_index *x, int kind,
+		       unsigned long long key)
+{
+	size_t lo = 0, hi = x->nkeys;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ep_key *k = &x->keys[mid];
+
+		if (k->kind < kind || (k->kind == kind && k->key < key))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Appends every holder of (kind, key) but row r's own descriptor. */
+static size_t ep_add_holders(const struct list_row *r, int kind,
+			     unsigned long long key, char *buf, size_t len)
+{
+	const struct ep_index *x = endpoints_of(r->ctl);
+	size_t k, off = 0, count = 0;
+
+	buf[0] = '\0';
+	for (k = ep_first(x, kind, key);
+	     k < x->nkeys && x->keys[k].kind == kind && x->keys[k].key == key; k++) {
+		const struct fd_proc *p = &r->ctl->procs[x->keys[k].pi];
+		const struct fd_entry *o = &p->fds[x->keys[k].i];
+
+		if (x->keys[k].pi == r->pi && o->fd == r->e->fd)
+			continue;
+		add_endpoint(buf, len, &off, &count, p, o);
+	}
+	return count;
+}
+
 static bool same_addr(const struct sockaddr_storage *a, socklen_t alen,
 		      const struct sockaddr_storage *b, socklen_t blen)
 {
@@ -933,18 +1100,49 @@ static bool same_addr(const struct sockaddr_storage *a, socklen_t alen,
  * namespace whose addresses are this one's swapped. */
 static unsigned long long inet_peer_ino(const struct list_row *r)
 {
-	const struct sockx *x = row_sockx(r), *y;
-	size_t i;
+	const struct sockx *x = row_sockx(r);
+	const struct ep_index *ix;
+	struct sockx want;
+	size_t lo, hi;
 
 	if (x == NULL || (x->family != AF_INET && x->family != AF_INET6) ||
-	    x->type == SOCK_RAW || x->remote_len == 0)
+	    x->type == SOCK_RAW || x->remote_len == 0 || x->local_len == 0)
 		return 0;
-	for (i = 0; i < r->ctl->sockx.n; i++) {
-		y = &r->ctl->sockx.v[i];
-		if (y->ino != x->ino && y->netns == x->netns && y->proto == x->proto &&
-		    y->state != 10 &&
-		    same_addr(&y->local, y->local_len, &x->remote, x->remote_len) &&
-		    same_addr(&y->remote, y->remote_len, &x->local, x->local_len))
+	ix = endpoints_of(r->ctl);
+	/* The first socket of the index at or after the swapped addresses
+	 * (its own address compares below every real one there). */
+	memset(&want, 0, sizeof(want));
+	want.netns = x->netns;
+	want.proto = x->proto;
+	want.local = x->remote;
+	want.local_len = x->remote_len;
+	want.remote = x->local;
+	want.remote_len = x->local_len;
+	lo = 0;
+	hi = ix->ninet;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct sockx *y = ix->inet[mid];
+		int c = y->netns != want.netns ? (y->netns < want.netns ? -1 : 1) :
+			y->proto != want.proto ? (y->proto < want.proto ? -1 : 1) :
+			cmp_addr(&y->local, y->local_len, &want.local, want.local_len);
+
+		if (c == 0)
+			c = cmp_addr(&y->remote, y->remote_len, &want.remote,
+				     want.remote_len);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ix->ninet; lo++) {
+		const struct sockx *y = ix->inet[lo];
+
+		if (y->netns != x->netns || y->proto != x->proto ||
+		    !same_addr(&y->local, y->local_len, &x->remote, x->remote_len) ||
+		    !same_addr(&y->remote, y->remote_len, &x->local, x->local_len))
+			break;
+		if (y->ino != x->ino)
 			return y->ino;
 	}
 	return 0;
@@ -956,9 +1154,8 @@ static const char *endpoints_cell(const struct list_row *r, char *buf,
 	const struct list_control *ctl = r->ctl;
 	const struct fd_entry *e = r->e;
 	const struct sock_info *si;
-	unsigned long long key, other, peer;
-	size_t pi, i, off = 0, count = 0;
-	bool master, m2;
+	unsigned long long key, peer;
+	bool master;
 
 	if (e->stat_errno != 0)
 		return NULL;
@@ -976,28 +1173,11 @@ static const char *endpoints_cell(const struct list_row *r, char *buf,
 						     SIZE_MAX, -1, "\n", buf, len) ?
 			buf : NULL;
 	}
-	buf[0] = '\0';
-	if (pty_index(r->proc, e, &key, &master)) {
-		for (pi = 0; pi < all_tables(ctl); pi++)
-			for (i = 0; i < ctl->procs[pi].n; i++)
-				if (pty_index(&ctl->procs[pi], &ctl->procs[pi].fds[i],
-					      &other, &m2) && other == key && m2 != master)
-					add_endpoint(buf, len, &off, &count, &ctl->procs[pi],
-						     &ctl->procs[pi].fds[i]);
-		return count ? buf : NULL;
-	}
-	if (eventfd_id(r->proc, e, &key)) {
-		for (pi = 0; pi < all_tables(ctl); pi++)
-			for (i = 0; i < ctl->procs[pi].n; i++) {
-				const struct fd_entry *o = &ctl->procs[pi].fds[i];
-
-				if ((pi != r->pi || o->fd != e->fd) &&
-				    eventfd_id(&ctl->procs[pi], o, &other) && other == key)
-					add_endpoint(buf, len, &off, &count,
-						     &ctl->procs[pi], o);
-			}
-		return count ? buf : NULL;
-	}
+	if (pty_index(r->proc, e, &key, &master))
+		return ep_add_holders(r, master ? EPK_PTY_SLAVE : EPK_PTY_MASTER,
+				      key, buf, len) ? buf : NULL;
+	if (eventfd_id(r->proc, e, &key))
+		return ep_add_holders(r, EPK_EVENTFD, key, buf, len) ? buf : NULL;
 	return NULL;
 }
 
@@ -1511,6 +1691,7 @@ static void drop_shared_netns(const struct list_control *ctl,
  * the index points at rows by position. */
 static void index_holders(struct list_control *ctl)
 {
+	drop_endpoints(ctl);
 	holder_index_free(ctl->holders);
 	ctl->holders = holder_index_new(ctl->procs, all_tables(ctl));
 }
@@ -1521,6 +1702,7 @@ static void release_extras(struct list_control *ctl)
 {
 	size_t i;
 
+	drop_endpoints(ctl);
 	free(ctl->epmarks);
 	ctl->epmarks = NULL;
 	ctl->nepmarks = 0;

@@ -97,6 +97,8 @@ struct list_control {
 	unsigned int assoc : 1;		/* --assoc */
 	unsigned int threads : 1;	/* -l: threads with their own table */
 	struct assoc_list *assocs;	/* per process, with --assoc */
+	struct ep_index *endpoints;	/* ENDPOINTS' look-ups, made on first
+					 * use, dropped when the rows move */
 };
 
 /* A row that is no descriptor: a lock the process holds on a file it has

@@ -1,6 +1,7 @@
 /* Options and the round loop that watch and metrics share.  The
  * selections are the query layer's (query/select), parsed as list parses
- * them; only the ones that need list's columns are refused. */
+ * them; -Q over the columns a sample has; -C, -t and --summary, which
+ * need list's table, are refused. */
 #include <dirent.h>
 #include <errno.h>
 #include <err.h>
@@ -12,6 +13,9 @@
 
 #include "cmd/sampling.h"
 #include "lib/util.h"
+#include "net/attach.h"
+#include "out/table.h"
+#include "proc/fdtype.h"
 #include "out/escape.h"
 #include "proc/procfs.h"
 
@@ -50,11 +54,10 @@ static int take(struct sampling *s, int c, char *arg, int argc, char **argv)
 	case SAMPLING_OPT_COUNT:
 		return cli_opt_ll(s->cmd, "--count", arg, 1, LLONG_MAX,
 				  &s->count) < 0 ? -1 : 1;
-	case 'Q':
 	case 'C':
 	case 't':
 	case QUERY_OPT_SUMMARY:
-		cmd_usage_error(s->cmd, "-Q, -C, -t and --summary are list's: "
+		cmd_usage_error(s->cmd, "-C, -t and --summary are list's: "
 				"use the other selections");
 		return -1;
 	default:
@@ -72,6 +75,60 @@ static int take(struct sampling *s, int c, char *arg, int argc, char **argv)
 	return r;
 }
 
+/* The columns -Q may name in a sample: what a descriptor's link, stat
+ * and socket tell, named and typed as list's. */
+enum { SCOL_PID, SCOL_COMMAND, SCOL_FD, SCOL_TYPE, SCOL_INODE, SCOL_NAME };
+static const struct out_column sample_columns[] = {
+	[SCOL_PID] = { "PID", 5, OUT_RIGHT, OUT_JSON_NUMBER, "process ID" },
+	[SCOL_COMMAND] = { "COMMAND", 0.1, 0, OUT_JSON_STRING, "command" },
+	[SCOL_FD] = { "FD", 3, OUT_RIGHT, OUT_JSON_NUMBER, "descriptor" },
+	[SCOL_TYPE] = { "TYPE", 5, 0, OUT_JSON_STRING, "file type" },
+	[SCOL_INODE] = { "INODE", 8, OUT_RIGHT, OUT_JSON_NUMBER, "inode" },
+	[SCOL_NAME] = { "NAME", 0.5, 0, OUT_JSON_STRING, "name" },
+};
+
+struct sample_row {
+	const struct fd_proc *p;
+	const struct fd_entry *e;
+	const struct sock_info *si, *peer;
+};
+
+static int sample_get(const void *ctx, int col, char *buf, size_t len,
+		      const char **val)
+{
+	const struct sample_row *r = ctx;
+	const char *link = fd_entry_link(r->p, r->e);
+	bool have_stat = r->e->stat_errno == 0 && r->e->st.st_mode != 0;
+
+	*val = buf;
+	switch (col) {
+	case SCOL_PID:
+		snprintf(buf, len, "%ld", (long)r->p->pid);
+		break;
+	case SCOL_COMMAND:
+		*val = r->p->comm;
+		break;
+	case SCOL_FD:
+		snprintf(buf, len, "%d", r->e->fd);
+		break;
+	case SCOL_TYPE:
+		*val = fdtype_name(r->e->st.st_mode, have_stat, link);
+		break;
+	case SCOL_INODE:
+		if (!have_stat)
+			*val = NULL;
+		else
+			snprintf(buf, len, "%llu", (unsigned long long)r->e->st.st_ino);
+		break;
+	case SCOL_NAME:
+		*val = r->si && net_sock_name(r->si, r->peer, buf, len) ? buf : link;
+		break;
+	default:
+		*val = NULL;
+	}
+	return 0;
+}
+
 /* After getopt: the PATH operands, and the selections made ready. */
 static int finish(struct sampling *s, int argc, char **argv)
 {
@@ -83,7 +140,7 @@ static int finish(struct sampling *s, int argc, char **argv)
 			warnx("%s", why);
 			return EXIT_FAIL;
 		}
-	if (query_prepare(s->query, NULL, 0) < 0)
+	if (query_prepare(s->query, sample_columns, ARRAY_SIZE(sample_columns)) < 0)
 		return EXIT_USAGE;
 	s->selecting = query_selects(s->query);
 	s->fd_selecting = query_selects_descriptors(s->query);
@@ -91,6 +148,12 @@ static int finish(struct sampling *s, int argc, char **argv)
 	 * socket as it is read is for list's first pass. */
 	s->need = query_need(s->query, &s->sockets) &
 		~(unsigned int)FDL_NEED_SOCKETS_ONLY;
+	/* -Q: every column it may name is at hand. */
+	s->filtering = query_filters(s->query);
+	if (s->filtering) {
+		s->need |= FDL_NEED_LINK | FDL_NEED_STAT | FDL_NEED_COMM;
+		s->sockets = true;
+	}
 	return EXIT_OK;
 }
 
@@ -141,6 +204,7 @@ bool sampling_match(const struct sampling *s, const struct fd_proc *p,
 		    const struct sock_info *peer)
 {
 	struct query_proc qp = { .q = s->query, .pid = p->pid };
+	struct sample_row sr = { p, e, si, peer };
 	struct query_row r;
 
 	if (!s->fd_selecting)
@@ -148,6 +212,8 @@ bool sampling_match(const struct sampling *s, const struct fd_proc *p,
 	query_row_of_fd(&r, p, e);
 	r.si = si;
 	r.peer = peer;
+	r.get = sample_get;
+	r.get_ctx = &sr;
 	return query_keep_fd(&qp, e->fd) && query_match(s->query, &r);
 }
 

@@ -28,10 +28,13 @@ enum {
 	{ "count", required_argument, NULL, SAMPLING_OPT_COUNT }, \
 	QUERY_LONG_OPTIONS
 
-/* -Q, -C, -t and --summary are list's: they need its columns and table. */
+/* -C, -t and --summary are list's: they need its table.  -Q takes the
+ * columns a sample has (sampling.c). */
 #define SAMPLING_SELECTIONS_HELP \
 	"Selections (as list's; different options AND, values of one OR):\n" \
-	QUERY_SELECTIONS_HELP
+	QUERY_SELECTIONS_HELP \
+	"  -Q, --filter EXPR      descriptors where EXPR holds (lsfd's language)\n" \
+	"                         over PID, COMMAND, FD, TYPE, INODE and NAME\n"
 
 struct sampling {
 	const struct command *cmd;
@@ -44,6 +47,7 @@ struct sampling {
 	bool fd_selecting;	/* one that looks at descriptors */
 	unsigned int need;	/* FDL_NEED_* the selections read */
 	bool sockets;		/* and whether sockets must be decoded */
+	bool filtering;		/* -Q was given */
 };
 
 void sampling_init(struct sampling *s, const struct command *cmd);

@@ -828,6 +828,11 @@ bool query_selects_descriptors(const struct query *q)
 		q->filter_text;
 }
 
+bool query_filters(const struct query *q)
+{
+	return q->filter_text != NULL;
+}
+
 bool query_pids_only(const struct query *q)
 {
 	return q->pids_only;

@@ -108,6 +108,8 @@ bool query_selects(const struct query *q);
 bool query_selects_processes(const struct query *q);
 bool query_selects_descriptors(const struct query *q);
 bool query_pids_only(const struct query *q);
+/* True when -Q was given. */
+bool query_filters(const struct query *q);
 struct summary *query_summary(const struct query *q);
 
 /* What the selections need collected for every descriptor (FDL_NEED_*),
