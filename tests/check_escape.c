@@ -208,9 +208,14 @@ static pid_t start_holder(const char *comm, const char *path, int *ctl)
 	ck_assert(pid >= 0);
 	if (pid == 0) {
 		char c;
-		int fd = open(path, O_RDONLY);
+		int fd;
 
-		close(p[1]);
+		/* Only the pipe, moved out of the way, and then the file at
+		 * 5: whatever this runner inherited cannot take either. */
+		if ((p[0] = fcntl(p[0], F_DUPFD, 100)) < 0 ||
+		    close_range(3, 99, 0) < 0)
+			_exit(1);
+		fd = open(path, O_RDONLY);
 		if (fd < 0 || dup2(fd, 5) < 0)
 			_exit(1);
 		prctl(PR_SET_NAME, comm);
@@ -260,8 +265,8 @@ START_TEST(test_list_name_and_command_bytes)
 	run_fdscope(&r, "list", "-p", pid, "-n", "-o", "COMMAND,NAME", NULL);
 	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
 	assert_inert("table (C.UTF-8)", r.out, r.out_len, false);
-	ck_assert_msg(strstr(r.out, "c\\u{009b}\\u{202e}m ") != NULL, "COMMAND: %s",
-		      r.out);
+	ck_assert_msg(strstr(r.out, "c\\u{009b}\\u{202e}m ") != NULL, "COMMAND: %s err %s",
+		      r.out, r.err);
 	ck_assert_msg(strstr(r.out, "/n\\u{009b}\\u{202e}x\\u{200b}" CJK
 			     "\\\\\\x1b\\xff q\n") != NULL, "NAME: %s", r.out);
 	run_result_release(&r);
@@ -508,7 +513,11 @@ static pid_t start_late_opener(const char *path, int *ctl)
 		char c;
 		int fd;
 
-		close(p[1]);
+		/* Only the pipe, moved out of the way: 9 is free when watch
+		 * first samples, whatever this runner inherited. */
+		if ((p[0] = fcntl(p[0], F_DUPFD, 100)) < 0 ||
+		    close_range(3, 99, 0) < 0)
+			_exit(1);
 		prctl(PR_SET_NAME, W_COMM);
 		usleep(400 * 1000);
 		fd = open(path, O_RDONLY);

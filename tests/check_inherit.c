@@ -33,7 +33,15 @@ START_TEST(test_inherit_outside_and_opened_by_the_shell)
 	struct stat st, null;
 	size_t i, *group = NULL;
 	bool outside = false, by_sh = false;
-	int mine = open("/dev/zero", O_RDONLY);
+	int mine, first;
+
+	/* 7 is the shell's to open: one this runner inherited there would be
+	 * the same /dev/null, open from outside; and mine is above it. */
+	close(7);
+	first = open("/dev/zero", O_RDONLY);
+	ck_assert_int_ge(first, 0);
+	mine = fcntl(first, F_DUPFD, 8);
+	close(first);
 
 	ck_assert_int_gt(mine, 2);
 	ck_assert_int_ne(mine, 7);

@@ -810,6 +810,10 @@ START_TEST(test_inherited_named_in_every_command)
 	/* Inherited: not close-on-exec. */
 	ck_assert_int_eq(dup2(fd, 47), 47);
 	close(fd);
+	/* Wide enough that exchange's "also open" line is not cut before 47
+	 * by what this runner inherited itself (make's jobserver, a CI
+	 * shell's descriptors). */
+	setenv("COLUMNS", "1000", 1);
 	for (k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
 		char *argv[6] = { strdup(fdscope_bin()) }, *first, *p;
 		struct run_result r;
@@ -842,6 +846,7 @@ START_TEST(test_inherited_named_in_every_command)
 		free(argv[0]);
 		run_result_release(&r);
 	}
+	unsetenv("COLUMNS");
 	close(47);
 }
 END_TEST

@@ -174,7 +174,7 @@ if have_cmd serve && have_cmd connect; then
 		local name=$1
 		shift
 		runs=$((runs + 1))
-		valgrind -q --track-fds=yes --trace-children=yes \
+		"${vg_bg_prefix[@]}" valgrind -q --track-fds=yes --trace-children=yes \
 			--trace-children-skip="$vg_skip" --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect,possible \
 			--error-exitcode=99 --log-file="$tmp/$name.vg.%p" "$bin" "$@" \
@@ -203,6 +203,50 @@ if have_cmd serve && have_cmd connect; then
 			printf 'ok   %-28s exit %d  after SIG%s\n' "$name" "$rc" "$2"
 		fi
 	}
+	# vg_bg_prefix: a command that execs valgrind (same PID), or nothing.
+	vg_bg_prefix=()
+	# Every interface, from the resolved address ("0" is 0.0.0.0): in a
+	# network namespace of its own, where only its loopback, down, is.
+	if unshare -n true 2>/dev/null; then
+		vg_bg_prefix=(unshare -n)
+		vg_bg_start serve-any serve --host 0 --port 0
+		vg_bg_finish serve-any TERM 0
+		vg_bg_prefix=()
+		grep -q 'listening on every interface' "$tmp/serve-any.err" || {
+			failed=$((failed + 1))
+			echo "FAIL serve-any: no every-interface warning: $(head -c 200 "$tmp/serve-any.err")"
+		}
+	else
+		skip serve-any "no network namespace (unshare -n)"
+	fi
+	# connect to a peer that never stops sending: the timeout ends it,
+	# exit 1 (a python3 streamer on loopback, ended with the run).
+	if command -v python3 >/dev/null; then
+		python3 -c '
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+s.settimeout(60)
+print(s.getsockname()[1], flush=True)
+c, _ = s.accept()
+try:
+    while True:
+        c.sendall(b"x" * 65536)
+except OSError:
+    pass
+' >"$tmp/streamer.out" &
+		streamer=$!
+		for _ in $(seq 1 100); do
+			[ -s "$tmp/streamer.out" ] && break
+			sleep 0.1
+		done
+		vg connect-endless-stream 1 connect 127.0.0.1 "$(cat "$tmp/streamer.out")" -t 0.5
+		kill "$streamer" 2>/dev/null
+		wait "$streamer" 2>/dev/null
+	else
+		skip connect-endless-stream "no python3"
+	fi
 	# A UDP port taken: the second server says so, exit 1.
 	if vg_bg_start serve-udp serve -P udp --port 0; then
 		p=$(sed -n '1s/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/serve-udp.out")

@@ -156,9 +156,10 @@ static bool collect_found(void *arg, pid_t pid)
 	return true;
 }
 
-static void collect_all(struct metrics_control *ctl)
+/* -1 when the proc root cannot be read (warned): a failure, exit 1. */
+static int collect_all(struct metrics_control *ctl)
 {
-	sampling_each_pid(ctl->proc_root, collect_found, ctl);
+	return sampling_each_pid(ctl->proc_root, collect_found, ctl);
 }
 
 static void collect_system(struct metrics_control *ctl)
@@ -332,8 +333,8 @@ static int metrics_once(struct metrics_control *ctl)
 	int failed = 0;
 	size_t i;
 
-	if (ctl->all)
-		collect_all(ctl);
+	if (ctl->all && collect_all(ctl) < 0)
+		failed = 1;
 	for (i = 0; i < ctl->s.npids; i++) {
 		pid_t pid = ctl->s.pids[i];
 
