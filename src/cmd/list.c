@@ -935,10 +935,14 @@ struct ep_key {
 	size_t pi, i;
 };
 
+struct inet_ref {
+	const struct sockx *x;
+};
+
 struct ep_index {
 	struct ep_key *keys;
 	size_t nkeys;
-	const struct sockx **inet;	/* bound TCP/UDP ones, by addresses */
+	struct inet_ref *inet;		/* bound TCP/UDP ones, by addresses */
 	size_t ninet;
 };
 
@@ -967,8 +971,8 @@ static int cmp_addr(const struct sockaddr_storage *a, socklen_t alen,
  * so that the first of equals is the one a scan would have found. */
 static int cmp_inet(const void *a, const void *b)
 {
-	const struct sockx *x = *(const struct sockx *const *)a;
-	const struct sockx *y = *(const struct sockx *const *)b;
+	const struct sockx *x = ((const struct inet_ref *)a)->x;
+	const struct sockx *y = ((const struct inet_ref *)b)->x;
 	int c;
 
 	if (x->netns != y->netns)
@@ -1019,7 +1023,7 @@ static struct ep_index *ep_index_make(const struct list_control *ctl)
 
 		if ((y->family == AF_INET || y->family == AF_INET6) &&
 		    y->state != 10 && y->local_len != 0 && y->remote_len != 0)
-			x->inet[x->ninet++] = y;
+			x->inet[x->ninet++].x = y;
 	}
 	if (x->ninet)
 		qsort(x->inet, x->ninet, sizeof(*x->inet), cmp_inet);
@@ -1122,7 +1126,7 @@ static unsigned long long inet_peer_ino(const struct list_row *r)
 	hi = ix->ninet;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const struct sockx *y = ix->inet[mid];
+		const struct sockx *y = ix->inet[mid].x;
 		int c = y->netns != want.netns ? (y->netns < want.netns ? -1 : 1) :
 			y->proto != want.proto ? (y->proto < want.proto ? -1 : 1) :
 			cmp_addr(&y->local, y->local_len, &want.local, want.local_len);
@@ -1136,7 +1140,7 @@ static unsigned long long inet_peer_ino(const struct list_row *r)
 			hi = mid;
 	}
 	for (; lo < ix->ninet; lo++) {
-		const struct sockx *y = ix->inet[lo];
+		const struct sockx *y = ix->inet[lo].x;
 
 		if (y->netns != x->netns || y->proto != x->proto ||
 		    !same_addr(&y->local, y->local_len, &x->remote, x->remote_len) ||
