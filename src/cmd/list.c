@@ -999,8 +999,11 @@ static struct ep_index *ep_index_make(const struct list_control *ctl)
 			bool master;
 			int kind;
 
-			if (e->stat_errno != 0 || S_ISFIFO(e->st.st_mode) ||
-			    S_ISSOCK(e->st.st_mode))
+			/* Pipes and sockets have the holder index; a holder
+			 * whose stat failed is still one (its link and fdinfo
+			 * tell an eventfd or a ptmx). */
+			if (e->stat_errno == 0 && (S_ISFIFO(e->st.st_mode) ||
+						   S_ISSOCK(e->st.st_mode)))
 				continue;
 			if (pty_index(p, e, &key, &master))
 				kind = master ? EPK_PTY_MASTER : EPK_PTY_SLAVE;
