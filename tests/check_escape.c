@@ -197,6 +197,16 @@ static void assert_inert(const char *what, const char *out, size_t len,
 			      what, out);
 }
 
+/* In a holder child: only the pipe's read end kept, moved to 100 or
+ * above, so that whatever this runner inherited takes no number the
+ * child then places a file at. */
+static int child_keep_only(int rd)
+{
+	if ((rd = fcntl(rd, F_DUPFD, 100)) < 0 || close_range(3, 99, 0) < 0)
+		_exit(1);
+	return rd;
+}
+
 /* A child named COMM holding DIR/NAME open on fd 5 until its stdin ends. */
 static pid_t start_holder(const char *comm, const char *path, int *ctl)
 {
@@ -210,11 +220,7 @@ static pid_t start_holder(const char *comm, const char *path, int *ctl)
 		char c;
 		int fd;
 
-		/* Only the pipe, moved out of the way, and then the file at
-		 * 5: whatever this runner inherited cannot take either. */
-		if ((p[0] = fcntl(p[0], F_DUPFD, 100)) < 0 ||
-		    close_range(3, 99, 0) < 0)
-			_exit(1);
+		p[0] = child_keep_only(p[0]);
 		fd = open(path, O_RDONLY);
 		if (fd < 0 || dup2(fd, 5) < 0)
 			_exit(1);
@@ -513,11 +519,8 @@ static pid_t start_late_opener(const char *path, int *ctl)
 		char c;
 		int fd;
 
-		/* Only the pipe, moved out of the way: 9 is free when watch
-		 * first samples, whatever this runner inherited. */
-		if ((p[0] = fcntl(p[0], F_DUPFD, 100)) < 0 ||
-		    close_range(3, 99, 0) < 0)
-			_exit(1);
+		/* 9 is free when watch first samples. */
+		p[0] = child_keep_only(p[0]);
 		prctl(PR_SET_NAME, W_COMM);
 		usleep(400 * 1000);
 		fd = open(path, O_RDONLY);
