@@ -486,6 +486,13 @@ static bool is_unbound(const struct net_attach *a, unsigned long long ino)
  * unbound TCP or UDP socket is in no dump: it costs those reads. */
 #define REDUMPS 2
 
+/* A /proc/net file resumes at a line count after each read, about a page
+ * of lines each: under churn the line just past a page end is the one
+ * skipped, the same line in every read.  Each second look starts with a
+ * short read of its own length so that the page ends fall on other lines
+ * (udp's 128-byte lines: 12 and 22 lines on). */
+static const size_t procnet_lead[REDUMPS] = { 1500, 2800 };
+
 /* The dumps left out (net_attach_skip_dumps), and the TCP and UDP ones
  * when the port filter made them: a socket they do not hold is one no
  * row wants. */
@@ -559,7 +566,7 @@ static void redump_missing(struct net_attach *a, unsigned long long self_ns,
 	unsigned int wanted = a->mask;
 	bool netlink_ok = sockdiag_netlink_allowed();
 	size_t k, first;
-	int round;
+	int round, rc;
 
 	for (k = 0; k < a->nns; k++) {
 		struct netns *ns = &a->ns[k];
@@ -573,8 +580,11 @@ static void redump_missing(struct net_attach *a, unsigned long long self_ns,
 				break;
 			if (round == 1 || !netlink_ok)
 				by_netlink = was != SOCK_SRC_PROCNET && netlink_ok;
-			if (reload_ns(a, ns, &a->procs[first], ns->ino == self_ns,
-				      by_netlink) < 0 || ns->t.source == was)
+			ns->t.procnet_lead = procnet_lead[round];
+			rc = reload_ns(a, ns, &a->procs[first],
+				       ns->ino == self_ns, by_netlink);
+			ns->t.procnet_lead = 0;
+			if (rc < 0 || ns->t.source == was)
 				ns->t.source = was;
 			else
 				ns->t.source = SOCK_SRC_MIXED;

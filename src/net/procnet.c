@@ -354,7 +354,8 @@ int procnet_read_at(struct sock_table *t, int netdir,
 	ssize_t n;
 	int rc;
 
-	n = procfs_slurp_at(netdir, procnet_files[which].file, &text);
+	n = procfs_slurp_lead_at(netdir, procnet_files[which].file,
+				 t->procnet_lead, &text);
 	if (n < 0)
 		return -1;
 	if (which == SOCKDIAG_UNIX)

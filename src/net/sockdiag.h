@@ -59,6 +59,10 @@ struct sock_table {
 	 * (net/inetdiag_filter.h); NULL: every one.  Set before loading;
 	 * the /proc/net fallback reads every socket still. */
 	const struct inetdiag_filter *filter;
+	/* The first read of a /proc/net file, in bytes (0: a full buffer):
+	 * a second look sets it to move where the kernel resumes the walk
+	 * (net/attach.c, redump_missing). */
+	size_t procnet_lead;
 	/* An add failed (out of memory, or 4 G sockets): the table may be
 	 * filled in a thread of its own, which never exits (attach.c). */
 	int error;

@@ -272,6 +272,12 @@ ssize_t procfs_read_head_at(int dirfd, const char *path, char *buf,
 
 ssize_t procfs_slurp_at(int dirfd, const char *path, char **out)
 {
+	return procfs_slurp_lead_at(dirfd, path, 0, out);
+}
+
+ssize_t procfs_slurp_lead_at(int dirfd, const char *path, size_t lead,
+			     char **out)
+{
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	size_t cap = 4096, got = 0;
 	char *buf;
@@ -286,7 +292,9 @@ ssize_t procfs_slurp_at(int dirfd, const char *path, char **out)
 	for (;;) {
 		ssize_t n;
 
-		if (got + 1 >= cap) {
+		/* Room for a whole page each read: a short read would end a
+		 * seq_file's batch at a line of its own (see the lead). */
+		if (cap - 1 - got < 4096) {
 			char *grown = try_realloc(buf, cap * 2);
 
 			if (grown == NULL)
@@ -294,7 +302,8 @@ ssize_t procfs_slurp_at(int dirfd, const char *path, char **out)
 			buf = grown;
 			cap *= 2;
 		}
-		n = read(fd, buf + got, cap - 1 - got);
+		n = read(fd, buf + got, got == 0 && lead && lead < cap - 1 ?
+			 lead : cap - 1 - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

@@ -60,6 +60,12 @@ ssize_t procfs_read_head_at(int dirfd, const char *path, char *buf,
 /* Reads a whole file of any size into a new buffer; -1 with errno. */
 ssize_t procfs_slurp_at(int dirfd, const char *path, char **out);
 
+/* The same with a first read of lead bytes (0: a full buffer).  A seq_file
+ * (/proc/net/udp) restarts its walk at a record count at each read, so
+ * the lead moves every restart point of the reads after it. */
+ssize_t procfs_slurp_lead_at(int dirfd, const char *path, size_t lead,
+			     char **out);
+
 /* The one place paths under the proc root are built: root/PID/rel,
  * root/self/rel for pid 0, root/rel for PROCFS_NO_PID; rel may be NULL.
  * Returns 0, or -1 with errno ENAMETOOLONG. */
