@@ -627,12 +627,6 @@ const char *user_cell(const struct list_control *ctl, uid_t uid,
 	return fmt_ull(buf, len, (unsigned long long)uid);
 }
 
-/* STTYPE as lsfd prints it: UNKN for a type stat has no name for. */
-const char *sttype_name(mode_t mode)
-{
-	return fdtype_mode_name(mode, "UNKN");
-}
-
 /* SOURCE as lsfd has it: where the file lives, or what a device is. */
 static const char *source_cell(const struct list_row *r, char *buf, size_t len)
 {
@@ -845,8 +839,8 @@ static const char *xmode_cell(const struct list_row *r, char *buf, size_t len)
 }
 
 /* lsfd's DEVTYPE and MAJ:MIN from a stat. */
-const char *devtype_cell(const struct fd_stat *st, int col, char *buf,
-			 size_t len)
+static const char *devtype_cell(const struct fd_stat *st, int col, char *buf,
+				size_t len)
 {
 	bool dev = S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode);
 
@@ -856,6 +850,38 @@ const char *devtype_cell(const struct fd_stat *st, int col, char *buf,
 	snprintf(buf, len, "%u:%u", dev ? major(st->st_rdev) : major(st->st_dev),
 		 dev ? minor(st->st_rdev) : minor(st->st_dev));
 	return buf;
+}
+
+/* The cells made from a file's status alone, for descriptors and --assoc
+ * rows alike: NULL when st was not read (ok false) or col is none of them.
+ * STTYPE as lsfd prints it: UNKN for a type stat has no name for. */
+const char *stat_cell(const struct list_control *ctl, const struct fd_stat *st,
+		      bool ok, int col, char *buf, size_t len)
+{
+	if (!ok)
+		return NULL;
+	switch (col) {
+	case COL_INODE:
+		return fmt_ull(buf, len, (unsigned long long)st->st_ino);
+	case COL_DEV:
+		snprintf(buf, len, "%u:%u", major(st->st_dev), minor(st->st_dev));
+		return buf;
+	case COL_SIZE:
+		return fmt_ull(buf, len, (unsigned long long)st->st_size);
+	case COL_NLINK:
+		return fmt_ull(buf, len, (unsigned long long)st->st_nlink);
+	case COL_OWNER:
+		return user_cell(ctl, st->st_uid, buf, len);
+	case COL_FUID:
+		return fmt_ull(buf, len, (unsigned long long)st->st_uid);
+	case COL_STTYPE:
+		return fdtype_mode_name(st->st_mode, "UNKN");
+	case COL_DEVTYPE:
+	case COL_MAJMIN:
+		return devtype_cell(st, col, buf, len);
+	default:
+		return NULL;
+	}
 }
 
 /* Appends "PID,COMMAND,FDm" of entry e of p on a line of its own, as
@@ -1302,14 +1328,16 @@ const char *list_cell(const void *row, int col, char *buf, size_t len)
 		return fdtype_name(e->st.st_mode, st_ok, link);
 	case COL_SOURCE:
 		return source_cell(r, buf, len);
+	case COL_INODE:
+	case COL_DEV:
+	case COL_SIZE:
 	case COL_NLINK:
-		return st_ok ? fmt_ull(buf, len, (unsigned long long)e->st.st_nlink) : NULL;
 	case COL_OWNER:
-		return st_ok ? user_cell(r->ctl, e->st.st_uid, buf, len) : NULL;
 	case COL_FUID:
-		return st_ok ? fmt_ull(buf, len, (unsigned long long)e->st.st_uid) : NULL;
 	case COL_STTYPE:
-		return st_ok ? sttype_name(e->st.st_mode) : NULL;
+	case COL_DEVTYPE:
+	case COL_MAJMIN:
+		return stat_cell(r->ctl, &e->st, st_ok, col, buf, len);
 	case COL_KNAME:
 		if (link == NULL)
 			return error_cell(e, buf, len);
@@ -1326,13 +1354,6 @@ const char *list_cell(const void *row, int col, char *buf, size_t len)
 	case COL_POS:
 		return e->have_info && e->info.has_pos ?
 			fmt_ull(buf, len, e->info.pos) : NULL;
-	case COL_INODE:
-		return st_ok ? fmt_ull(buf, len, (unsigned long long)e->st.st_ino) : NULL;
-	case COL_DEV:
-		if (!st_ok)
-			return NULL;
-		snprintf(buf, len, "%u:%u", major(e->st.st_dev), minor(e->st.st_dev));
-		return buf;
 	case COL_RDEV:
 		if (!st_ok || !(S_ISCHR(e->st.st_mode) || S_ISBLK(e->st.st_mode)))
 			return NULL;
@@ -1341,8 +1362,6 @@ const char *list_cell(const void *row, int col, char *buf, size_t len)
 	case COL_MNTID:
 		return e->have_info && e->info.has_mnt_id ?
 			fmt_ull(buf, len, (unsigned long long)e->info.mnt_id) : NULL;
-	case COL_SIZE:
-		return st_ok ? fmt_ull(buf, len, (unsigned long long)e->st.st_size) : NULL;
 	case COL_DELETED:
 		/* The link text alone could be a file really named so; an
 		 * unlinked file also has no links left. */
@@ -1380,9 +1399,6 @@ const char *list_cell(const void *row, int col, char *buf, size_t len)
 		return sock_cell(r, col, buf, len);
 	case COL_SOCK_PEER:
 		return sock_peer_cell(r, buf, len);
-	case COL_DEVTYPE:
-	case COL_MAJMIN:
-		return st_ok ? devtype_cell(&e->st, col, buf, len) : NULL;
 	case COL_BPF_NAME:
 		return anon_cell(r, col, buf, len);
 	case COL_PROTONAME:

@@ -132,9 +132,8 @@ struct list_row {
 /* list.c */
 const char *user_cell(const struct list_control *ctl, uid_t uid,
 		      char *buf, size_t len);
-const char *sttype_name(mode_t mode);
-const char *devtype_cell(const struct fd_stat *st, int col, char *buf,
-			 size_t len);
+const char *stat_cell(const struct list_control *ctl, const struct fd_stat *st,
+		      bool ok, int col, char *buf, size_t len);
 const char *list_cell(const void *row, int col, char *buf, size_t len);
 int query_get(const void *ctx, int col, char *buf, size_t len,
 	      const char **val);

@@ -41,28 +41,19 @@ const char *assoc_cell(const struct list_row *r, int col, char *buf,
 		snprintf(buf, len, "readlink:%s", strerrorname_np(a->link_errno) ?
 			 strerrorname_np(a->link_errno) : "?");
 		return buf;
+	/* A mapping's device and inode are in maps, its stat aside. */
 	case COL_INODE:
-		return st_ok || a->kind == ASSOC_MEM ?
-			fmt_ull(buf, len, (unsigned long long)a->st.st_ino) : NULL;
 	case COL_DEV:
-		if (!st_ok && a->kind != ASSOC_MEM)
-			return NULL;
-		snprintf(buf, len, "%u:%u", major(a->st.st_dev), minor(a->st.st_dev));
-		return buf;
-	case COL_SIZE:
-		return st_ok ? fmt_ull(buf, len, (unsigned long long)a->st.st_size) : NULL;
-	case COL_NLINK:
-		return st_ok ? fmt_ull(buf, len, (unsigned long long)a->st.st_nlink) : NULL;
-	case COL_OWNER:
-		return st_ok ? user_cell(r->ctl, a->st.st_uid, buf, len) : NULL;
-	case COL_FUID:
-		return st_ok ? fmt_ull(buf, len, (unsigned long long)a->st.st_uid) : NULL;
-	case COL_STTYPE:
-		return st_ok ? sttype_name(a->st.st_mode) : NULL;
 	case COL_DEVTYPE:
 	case COL_MAJMIN:
-		return st_ok || a->kind == ASSOC_MEM ?
-			devtype_cell(&a->st, col, buf, len) : NULL;
+		return stat_cell(r->ctl, &a->st, st_ok || a->kind == ASSOC_MEM,
+				 col, buf, len);
+	case COL_SIZE:
+	case COL_NLINK:
+	case COL_OWNER:
+	case COL_FUID:
+	case COL_STTYPE:
+		return stat_cell(r->ctl, &a->st, st_ok, col, buf, len);
 	case COL_DELETED:
 		deleted = link_is_deleted(a->name) && (!st_ok || a->st.st_nlink == 0);
 		return deleted ? "yes" : "no";
