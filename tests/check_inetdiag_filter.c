@@ -143,11 +143,6 @@ out:
 }
 END_TEST
 
-static bool have_strace(void)
-{
-	return access("/usr/bin/strace", X_OK) == 0;
-}
-
 /* list -i :PORT asks the kernel for that port's sockets only, and looks
  * for none of the others again (through /proc/net): the system calls, by
  * strace.  The listener is this test's. */
@@ -156,34 +151,17 @@ START_TEST(test_list_port_sends_the_filter_and_reads_no_proc_net)
 	struct run_result r;
 	unsigned int port;
 	unsigned long long ino;
-	char spec[16], bin[512], want[64], trace[] = "/tmp/fdscope-portf.XXXXXX";
-	char *argv[] = { "/usr/bin/strace", "-f", "-qq", "-e", "trace=sendto,openat",
-			 "-E", "ASAN_OPTIONS=detect_leaks=0", "-s", "64", "-o", trace,
-			 bin, "list", "-i", spec, "-o", "NAME", NULL };
+	char spec[16], want[64];
 	char *text, *line, *save;
 	size_t filtered = 0;
-	FILE *f;
-	long size;
-	int tmp = mkstemp(trace), fd = listener(&port, &ino);
+	int fd = listener(&port, &ino);
 
-	ck_assert_int_ge(tmp, 0);
-	close(tmp);
-	snprintf(bin, sizeof(bin), "%s", fdscope_bin());
 	snprintf(spec, sizeof(spec), ":%u", port);
-	run_argv(&r, argv, 30);
+	text = strace_fdscope(&r, "sendto,openat", 64, "list", "-i", spec, "-o",
+			      "NAME", NULL);
 	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
 	snprintf(want, sizeof(want), "TCP 127.0.0.1:%u LISTEN", port);
 	ck_assert_ptr_nonnull(strstr(r.out, want));
-	f = fopen(trace, "re");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	size = ftell(f);
-	rewind(f);
-	text = calloc(1, (size_t)size + 1);
-	ck_assert_ptr_nonnull(text);
-	ck_assert_uint_eq(fread(text, 1, (size_t)size, f), (size_t)size);
-	fclose(f);
-	unlink(trace);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		filtered += strstr(line, "INET_DIAG_REQ_BYTECODE") != NULL;
 		ck_assert_msg(!strstr(line, "openat") ||

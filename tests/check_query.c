@@ -4,7 +4,8 @@
  * the same port in a network namespace of its own.  For each question the
  * (PID, FD) pairs fdscope prints, among those children, are compared with
  * what lsof prints for the same question, and with /proc where lsof
- * differs for a reason the man page gives. */
+ * differs for a reason the man page gives.  A TYPE selection's savings
+ * are counted in system calls, by strace. */
 #include <check.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -1099,6 +1100,231 @@ START_TEST(test_query_summary_counts_and_headroom)
 }
 END_TEST
 
+/* What `list` spent on each descriptor number of the listed process, as
+ * strace shows it: opens and reads of its fdinfo, readlinks, stats, and
+ * extended attributes (a socket's protocol name). */
+struct fd_cost {
+	unsigned int info_open, info_read, link, stat, xattr;
+};
+
+#define COST_FDS 1024
+
+static unsigned int cost_total(const struct fd_cost *c)
+{
+	return c->info_open + c->info_read + c->link + c->stat + c->xattr;
+}
+
+/* A descriptor number written as a name ("17"), else -1. */
+static int fd_name(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return *s && *end == '\0' && v >= 0 && v < COST_FDS ? (int)v : -1;
+}
+
+/* One traced call: what it cost which descriptor of the listed process.
+ * The table is read through a descriptor on /proc/PID/fd (dir) and one on
+ * its fdinfo (info); a read belongs to the fdinfo file it is made on
+ * (owner: the descriptor number whose fdinfo fdscope's descriptor F has
+ * open, -1 none). */
+static void cost_of_call(const char *c, struct fd_cost *cost, int *dir,
+			 int *info, int *owner)
+{
+	char at[16], name[64], path[256];
+	int ret, f, n;
+
+	if (sscanf(c, "openat(%15[^,], \"%63[^\"]\", %*[^=]= %d", at, name, &ret) == 3) {
+		if (strcmp(name, "fd") == 0)
+			*dir = ret;
+		else if (strcmp(name, "../fdinfo") == 0 && atoi(at) == *dir)
+			*info = ret;
+		else if (ret >= 0 && ret < COST_FDS)
+			owner[ret] = -1;
+		n = fd_name(strncmp(name, "../fdinfo/", 10) == 0 ? name + 10 : name);
+		if (n >= 0 && ret >= 0 && ret < COST_FDS &&
+		    ((atoi(at) == *info && name[0] != '.') ||
+		     (atoi(at) == *dir && name[0] == '.'))) {
+			cost[n].info_open++;
+			owner[ret] = n;
+		}
+	} else if (sscanf(c, "read(%d,", &f) == 1) {
+		if (f >= 0 && f < COST_FDS && owner[f] >= 0)
+			cost[owner[f]].info_read++;
+	} else if (sscanf(c, "close(%d)", &f) == 1) {
+		if (f >= 0 && f < COST_FDS)
+			owner[f] = -1;
+	} else if (sscanf(c, "readlinkat(%15[^,], \"%63[^\"]\"", at, name) == 2 ||
+		   sscanf(c, "statx(%15[^,], \"%63[^\"]\"", at, name) == 2 ||
+		   sscanf(c, "newfstatat(%15[^,], \"%63[^\"]\"", at, name) == 2) {
+		n = fd_name(name);
+		if (n >= 0 && atoi(at) == *dir) {
+			if (c[0] == 'r')
+				cost[n].link++;
+			else
+				cost[n].stat++;
+		}
+	} else if (sscanf(c, "getxattr(\"%255[^\"]\"", path) == 1 &&
+		   strncmp(path, "/proc/self/fd/", 14) == 0 &&
+		   (n = fd_name(strrchr(path, '/') + 1)) >= 0) {
+		cost[n].xattr++;
+	}
+}
+
+/* The cost of each descriptor in a trace (one call a line, "TID call"). */
+static void costs_of(const char *trace, struct fd_cost *cost)
+{
+	int dir = -1, info = -1, owner[COST_FDS];
+	const char *line;
+	size_t i;
+
+	memset(cost, 0, COST_FDS * sizeof(*cost));
+	for (i = 0; i < COST_FDS; i++)
+		owner[i] = -1;
+	for (line = trace; *line; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != 0)) {
+		const char *c = line + strcspn(line, " ");
+
+		if (*c == ' ')
+			cost_of_call(c + 1, cost, &dir, &info, owner);
+	}
+}
+
+/* The descriptors that are TYPE REG, from the kernel: a regular file's
+ * stat, and not a memfd (its own TYPE). */
+static void regular_fds(pid_t pid, bool *open_fd, bool *reg)
+{
+	char path[64], link[256];
+	struct stat st;
+	int fd;
+	ssize_t n;
+
+	for (fd = 0; fd < COST_FDS; fd++) {
+		snprintf(path, sizeof(path), "/proc/%ld/fd/%d", (long)pid, fd);
+		open_fd[fd] = stat(path, &st) == 0;
+		n = readlink(path, link, sizeof(link) - 1);
+		link[n > 0 ? n : 0] = '\0';
+		reg[fd] = open_fd[fd] && S_ISREG(st.st_mode) &&
+			strncmp(link, "/memfd:", 7) != 0;
+	}
+}
+
+/* The FD column (the first) of list's default table. */
+static void listed_fds(const char *out, bool *listed)
+{
+	const char *line = strchr(out, '\n');
+	int fd;
+
+	memset(listed, 0, COST_FDS * sizeof(*listed));
+	while (line && sscanf(line + 1, "%d", &fd) == 1) {
+		if (fd >= 0 && fd < COST_FDS)
+			listed[fd] = true;
+		line = strchr(line + 1, '\n');
+	}
+}
+
+/* The first open of a /proc/net table of sockets in a trace, or NULL. */
+static const char *socket_table_open(const char *trace)
+{
+	static const char *const tables[] = { "tcp", "tcp6", "udp", "udp6",
+					      "udplite", "udplite6", "raw", "raw6",
+					      "unix", "netlink", "packet" };
+	const char *line;
+	char path[256];
+	size_t k;
+
+	for (line = trace; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		const char *c = strstr(line, " openat("), *last;
+
+		if (c == NULL || c > line + strcspn(line, "\n") ||
+		    sscanf(c, " openat(%*[^,], \"%255[^\"]\"", path) != 1)
+			continue;
+		last = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		for (k = 0; k < sizeof(tables) / sizeof(tables[0]); k++)
+			if (strcmp(last, tables[k]) == 0)
+				return line;
+	}
+	return NULL;
+}
+
+#define COST_CALLS "openat,readlinkat,getxattr,newfstatat,statx,read,close"
+
+/* A TYPE selection prunes collection: -Q 'TYPE == "REG"' and --type REG
+ * read each regular file as fully as the whole listing does, and every
+ * other descriptor only as far as deciding its TYPE, which takes its
+ * fdinfo (for a pipe or socket after the first of its kind, fdinfo alone
+ * names it), its link and its stat (ERROR when the stat fails): at most
+ * one of each, no second fdinfo read, no protocol name, and no socket
+ * table.  The whole listing spends more on those: without the pruning
+ * this fails. */
+START_TEST(test_query_type_filter_prunes_other_descriptors)
+{
+	static const char *const filters[][2] = {
+		{ "-Q", "TYPE == \"REG\"" }, { "--type", "REG" },
+	};
+	static struct fd_cost all[COST_FDS], some[COST_FDS];
+	static bool open_fd[COST_FDS], reg[COST_FDS], listed[COST_FDS];
+	struct holder h;
+	struct run_result r;
+	char pid[16], *trace;
+	size_t i, nreg = 0;
+	int fd;
+
+	holder_start(&h, "kindholder", NULL);
+	snprintf(pid, sizeof(pid), "%ld", (long)h.pid);
+	regular_fds(h.pid, open_fd, reg);
+	trace = strace_fdscope(&r, COST_CALLS, 32, "list", "-p", pid, NULL);
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	costs_of(trace, all);
+	free(trace);
+	run_result_release(&r);
+	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+		unsigned int spent_all = 0, spent_some = 0;
+
+		trace = strace_fdscope(&r, COST_CALLS, 32, "list", "-p", pid,
+				       filters[i][0], filters[i][1], NULL);
+		ck_assert_msg(r.status == 0, "%s: status %d: %s", filters[i][0],
+			      r.status, r.err);
+		costs_of(trace, some);
+		ck_assert_msg(socket_table_open(trace) == NULL, "%s read a socket "
+			      "table: %.200s", filters[i][0], socket_table_open(trace));
+		listed_fds(r.out, listed);
+		for (fd = 0, nreg = 0; fd < COST_FDS; fd++) {
+			const struct fd_cost *a = &all[fd], *s = &some[fd];
+
+			ck_assert_msg(listed[fd] == reg[fd], "%s: fd %d listed %d, REG %d",
+				      filters[i][0], fd, listed[fd], reg[fd]);
+			if (!open_fd[fd])
+				continue;
+			if (reg[fd]) {
+				nreg++;
+				ck_assert_msg(memcmp(a, s, sizeof(*a)) == 0 &&
+					      s->info_open && s->info_read && s->link &&
+					      s->stat, "%s: REG fd %d read %u calls, "
+					      "%u in the whole listing", filters[i][0], fd,
+					      cost_total(s), cost_total(a));
+				continue;
+			}
+			ck_assert_msg(s->info_open <= 1 && s->info_read <= 1 &&
+				      s->link <= 1 && s->stat <= 1 && s->xattr == 0,
+				      "%s: fd %d read further than its TYPE: fdinfo %u "
+				      "opens %u reads, %u links, %u stats, %u xattrs",
+				      filters[i][0], fd, s->info_open, s->info_read,
+				      s->link, s->stat, s->xattr);
+			ck_assert_uint_le(cost_total(s), cost_total(a));
+			spent_all += cost_total(a);
+			spent_some += cost_total(s);
+		}
+		ck_assert_uint_ge(nreg, 4);
+		ck_assert_msg(spent_all > spent_some, "%s: the other descriptors cost "
+			      "%u calls, as many as in the whole listing (%u)",
+			      filters[i][0], spent_some, spent_all);
+		free(trace);
+		run_result_release(&r);
+	}
+	holder_stop(&h);
+}
+END_TEST
+
 Suite *query_suite(void)
 {
 	Suite *s = suite_create("query");
@@ -1122,6 +1348,12 @@ Suite *query_suite(void)
 	tcase_add_test(tc, test_query_assoc_and_lock_rows_vs_lsof);
 	tcase_add_test(tc, test_query_errors_and_no_match);
 	tcase_add_test(tc, test_query_summary_counts_and_headroom);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("pruning");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test_if("query", tc, have_strace(),
+			  test_query_type_filter_prunes_other_descriptors,
+			  "strace is not installed");
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -94,11 +94,6 @@ START_TEST(test_inet_sockets_by_duplicate_match_the_dump)
 }
 END_TEST
 
-static bool have_strace(void)
-{
-	return access("/usr/bin/strace", X_OK) == 0;
-}
-
 /* With FDSCOPE_INET_LOOKUP=copy the cost follows the listed sockets:
  * listing a process with a TCP listener and a bound UDP socket sends no
  * TCP or UDP dump request (the system calls, seen by strace), and still
@@ -107,37 +102,17 @@ START_TEST(test_few_inet_sockets_are_not_dumped)
 {
 	struct holder h;
 	struct run_result r;
-	char pid[16], bin[512], trace[] = "/tmp/fdscope-sockfind.XXXXXX";
-	/* LeakSanitizer cannot run under ptrace (make asan). */
-	char *argv[] = { "/usr/bin/strace", "-f", "-qq", "-e", "trace=sendto",
-			 "-E", "ASAN_OPTIONS=detect_leaks=0", "-s", "256",
-			 "-o", trace, bin, "list", "-p", pid, NULL };
+	char pid[16];
 	char *text;
-	FILE *f;
-	long size;
-	int fd = mkstemp(trace);
 
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	snprintf(bin, sizeof(bin), "%s", fdscope_bin());
 	holder_start(&h, "sockholder", NULL);
 	snprintf(pid, sizeof(pid), "%ld", (long)h.pid);
 	setenv("FDSCOPE_INET_LOOKUP", "copy", 1);
-	run_argv(&r, argv, 30);
+	text = strace_fdscope(&r, "sendto", 256, "list", "-p", pid, NULL);
 	unsetenv("FDSCOPE_INET_LOOKUP");
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "TCP 127.0.0.1:"));
 	ck_assert_ptr_nonnull(strstr(r.out, "UDP 127.0.0.1:"));
-	f = fopen(trace, "re");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	size = ftell(f);
-	rewind(f);
-	text = calloc(1, (size_t)size + 1);
-	ck_assert_ptr_nonnull(text);
-	ck_assert_uint_eq(fread(text, 1, (size_t)size, f), (size_t)size);
-	fclose(f);
-	unlink(trace);
 	/* strace decodes a first request on a netlink socket as raw bytes
 	 * (NLM_F_DUMP as 0x300); an inet one names AF_INET or AF_INET6. */
 	ck_assert_msg(strstr(text, "sdiag_family=AF_INET") == NULL &&

@@ -157,6 +157,123 @@ void run_result_release(struct run_result *r)
 	r->out = r->err = NULL;
 }
 
+bool have_strace(void)
+{
+	return access("/usr/bin/strace", X_OK) == 0;
+}
+
+static char *slurp_and_unlink(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *text;
+	long size;
+
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	size = ftell(f);
+	ck_assert_int_ge(size, 0);
+	rewind(f);
+	text = calloc(1, (size_t)size + 1);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(fread(text, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	unlink(path);
+	return text;
+}
+
+/* A thread's call that strace cut off until it returned. */
+struct strace_pending {
+	char tid[16];
+	char *head;
+};
+
+#define STRACE_THREADS 64
+#define UNFINISHED " <unfinished ...>"
+
+/* Joins each "<unfinished ...>" line with its thread's "<... resumed>"
+ * line, at the place of the latter, into out (as long as text). */
+static void strace_join(const char *text, char *out)
+{
+	struct strace_pending pend[STRACE_THREADS] = { { "", NULL } };
+	size_t used = 0, k, nu = strlen(UNFINISHED);
+	const char *line = text;
+
+	while (*line) {
+		size_t n = strcspn(line, "\n"), tn = strcspn(line, " ");
+		const char *rest = line + tn + 1, *resumed = NULL;
+		struct strace_pending *p = NULL;
+
+		if (tn < n && tn < sizeof(pend[0].tid)) {
+			for (k = 0; k < STRACE_THREADS; k++)
+				if (pend[k].head && strncmp(pend[k].tid, line, tn) == 0 &&
+				    pend[k].tid[tn] == '\0')
+					p = &pend[k];
+			if (strncmp(rest, "<... ", 5) == 0)
+				resumed = strstr(rest, " resumed>");
+		}
+		if (n >= nu && tn < sizeof(pend[0].tid) &&
+		    memcmp(line + n - nu, UNFINISHED, nu) == 0) {
+			for (k = 0; p == NULL && k < STRACE_THREADS; k++)
+				if (pend[k].head == NULL)
+					p = &pend[k];
+			ck_assert_msg(p != NULL, "more than %d threads in one trace",
+				      STRACE_THREADS);
+			free(p->head);
+			p->head = strndup(line, n - nu);
+			memcpy(p->tid, line, tn);
+			p->tid[tn] = '\0';
+		} else if (resumed && p) {
+			const char *tail = resumed + strlen(" resumed>");
+
+			used += (size_t)sprintf(out + used, "%s%.*s\n", p->head,
+						(int)(line + n - tail), tail);
+			free(p->head);
+			p->head = NULL;
+		} else {
+			used += (size_t)sprintf(out + used, "%.*s\n", (int)n, line);
+		}
+		line += n + (line[n] == '\n');
+	}
+	out[used] = '\0';
+	for (k = 0; k < STRACE_THREADS; k++)
+		free(pend[k].head);
+}
+
+char *strace_fdscope(struct run_result *r, const char *calls, int strsize, ...)
+{
+	char trace[] = "/tmp/fdscope-strace.XXXXXX", filter[256], size[16];
+	/* LeakSanitizer cannot run under ptrace (make asan). */
+	char *argv[64] = { "/usr/bin/strace", "-f", "-qq", "-e", filter, "-E",
+			   "ASAN_OPTIONS=detect_leaks=0", "-s", size, "-o", trace };
+	size_t n = 11, first;
+	char *text, *joined;
+	const char *a;
+	va_list ap;
+	int fd = mkstemp(trace);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	snprintf(filter, sizeof(filter), "trace=%s", calls);
+	snprintf(size, sizeof(size), "%d", strsize);
+	first = n;
+	argv[n++] = strdup(fdscope_bin());
+	va_start(ap, strsize);
+	while ((a = va_arg(ap, const char *)) != NULL && n < 63)
+		argv[n++] = strdup(a);
+	va_end(ap);
+	argv[n] = NULL;
+	run_argv(r, argv, 30);
+	while (n > first)
+		free(argv[--n]);
+	text = slurp_and_unlink(trace);
+	/* A joined call is never longer than its two lines. */
+	joined = malloc(strlen(text) + 2);
+	ck_assert_ptr_nonnull(joined);
+	strace_join(text, joined);
+	free(text);
+	return joined;
+}
+
 void holder_start(struct holder *h, const char *name, ...)
 {
 	char *argv[32];

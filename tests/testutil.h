@@ -67,6 +67,18 @@ void run_fdscope(struct run_result *r, ...);
 
 void run_result_release(struct run_result *r);
 
+/* strace is installed: the tests that count fdscope's system calls are
+ * added only then (tcase_add_test_if). */
+bool have_strace(void);
+/* Runs fdscope with the given arguments (NULL-terminated) under
+ * `strace -f`, tracing the system calls named in calls (strace's
+ * trace= list) with strings cut at strsize bytes, and returns the trace
+ * (the caller frees it), r holding the run itself.  Each line is one
+ * call, "TID call(...) = result": a call that another thread interrupted,
+ * which strace splits into "<unfinished ...>" and "<... resumed>", is
+ * joined again. */
+char *strace_fdscope(struct run_result *r, const char *calls, int strsize, ...);
+
 /* A helper program kept running while a test inspects it: started with
  * its stdin on a pipe (closing it tells the helper to exit) and its first
  * stdout line captured (helpers print "ready ..." there). */
