@@ -1110,9 +1110,127 @@ START_TEST(test_mptcp_and_netlink_named_with_any_columns)
 }
 END_TEST
 
+/* lsfd 2.38's columns (lsfd --help), each compared on descriptor rows
+ * under the same name, but for: FD, the key the rows are matched by;
+ * TYPE, lsfd's stat type, which is fdscope's STTYPE (fdscope's TYPE is
+ * the cooked kind); FLAGS, after the normalization of lsfd_flags below;
+ * NAME, which means another thing in each (lsfd 2.38 "TCP:[INODE]" or
+ * "state=listen ...", fdscope a phrase per kind; fdscope's KNAME, the
+ * kernel's link text, is checked against readlink by the test after this
+ * one); and TID, which lsfd 2.38 fills with the task whose table it read
+ * (the PID, for the main thread) while fdscope's is set only for a thread
+ * with a table of its own (-l).  MAPLEN, ASSOC's mem rows and the other
+ * --assoc rows: test_kindholder_assoc_rows_match_maps_and_lsfd. */
 #define LSFD_COLUMNS "FD,INODE,MNTID,POS,CHRDRV,MISCDEV,BLKDRV,PARTITION," \
 	"SOURCE,USER,UID,NLINK,OWNER,FUID,DEVTYPE,KTHREAD,MAJ:MIN,PROTONAME," \
-	"PID,COMMAND,DEV,RDEV,SIZE,DELETED,MODE"
+	"PID,COMMAND,DEV,RDEV,SIZE,DELETED,MODE,ASSOC,MAPLEN,FLAGS"
+
+#define FLAG_WORDS 24
+
+/* The words of a comma-separated list, sorted, joined again with commas
+ * into buf: the two tools order their flags differently. */
+static void sorted_words(char words[][16], size_t n, char *buf, size_t len)
+{
+	size_t i, j, used = 0;
+	char t[16];
+
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && strcmp(words[j - 1], words[j]) > 0; j--) {
+			memcpy(t, words[j], sizeof(t));
+			memcpy(words[j], words[j - 1], sizeof(t));
+			memcpy(words[j - 1], t, sizeof(t));
+		}
+	buf[0] = '\0';
+	for (i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? "," : "",
+					 words[i]);
+}
+
+static size_t split_words(const char *list, char words[][16])
+{
+	size_t n = 0;
+
+	while (list && *list && n < FLAG_WORDS) {
+		size_t w = strcspn(list, ",");
+
+		ck_assert_uint_lt(w, 16);
+		memcpy(words[n], list, w);
+		words[n++][w] = '\0';
+		list += w + (list[w] == ',');
+	}
+	return n;
+}
+
+/* The FLAGS lsfd 2.38 prints for a descriptor, made from fdscope's FLAGS
+ * and MODE (null: none), sorted.  The one normalization between them:
+ * lsfd names the access mode in FLAGS too ("wronly", "rdwr"; nothing for
+ * read-only), fdscope in MODE only; lsfd 2.38 never shows "largefile"
+ * (glibc's O_LARGEFILE is 0 on 64-bit builds) nor "async" (not in its
+ * table), so those two are checked against fdinfo's flags instead; and it
+ * tests O_TMPFILE, which holds O_DIRECTORY's bit, so a directory shows
+ * "_tmpfile" there too (fdscope's "tmpfile" is its "_tmpfile"). */
+static void lsfd_flags(const char *flags, const char *mode, char *buf,
+		       size_t len)
+{
+	char words[FLAG_WORDS + 2][16];
+	size_t n = split_words(flags, words), i, k = 0;
+	bool dir = false;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(words[i], "largefile") == 0 || strcmp(words[i], "async") == 0 ||
+		    strcmp(words[i], "tmpfile") == 0)
+			continue;
+		dir |= strcmp(words[i], "directory") == 0;
+		memmove(words[k++], words[i], sizeof(words[i]));
+	}
+	if (dir)
+		snprintf(words[k++], sizeof(words[0]), "_tmpfile");
+	if (strcmp(mode, "-w") == 0 || strcmp(mode, "rw") == 0)
+		snprintf(words[k++], sizeof(words[0]), "%s",
+			 mode[0] == 'r' ? "rdwr" : "wronly");
+	sorted_words(words, k, buf, len);
+}
+
+/* What lsfd 2.38 cannot show, against the kernel's fdinfo "flags:". */
+static void check_unseen_flags(pid_t pid, int fd, const char *flags)
+{
+	static const struct {
+		const char *word;
+		unsigned long long bit;
+	} unseen[] = { { "largefile", 0100000 }, { "async", 020000 } };
+	char info[4096], words[FLAG_WORDS][16];
+	unsigned long long f;
+	size_t i, k, n = split_words(flags, words);
+
+	holder_fdinfo(pid, fd, info, sizeof(info));
+	ck_assert_ptr_nonnull(strstr(info, "flags:"));
+	ck_assert_int_eq(sscanf(strstr(info, "flags:"), "flags: %llo", &f), 1);
+	for (k = 0; k < ARRAY_SIZE(unseen); k++) {
+		bool has = false;
+
+		for (i = 0; i < n; i++)
+			has |= strcmp(words[i], unseen[k].word) == 0;
+		ck_assert_msg(has == ((f & unseen[k].bit) != 0), "fd %d: FLAGS %s, "
+			      "fdinfo flags %llo", fd, flags ? flags : "null", f);
+	}
+}
+
+/* FLAGS of one row against lsfd's, normalized (lsfd_flags). */
+static void check_flags_vs_lsfd(pid_t pid, int fd, const struct json *row,
+				const struct json *lrow)
+{
+	const char *flags = json_str(row, "flags"), *mode = json_str(row, "mode");
+	char want[256], got[256], words[FLAG_WORDS][16];
+
+	ck_assert_ptr_nonnull(mode);
+	lsfd_flags(flags, mode, want, sizeof(want));
+	sorted_words(words, split_words(json_str(lrow, "flags"), words), got,
+		     sizeof(got));
+	ck_assert_msg(strcmp(want, got) == 0, "fd %d FLAGS: fdscope %s (MODE %s) "
+		      "is lsfd's %s, lsfd has %s", fd, flags ? flags : "null", mode,
+		      want, got);
+	check_unseen_flags(pid, fd, flags);
+}
 
 /* Every column both have (lsfd 2.38), row by row. */
 START_TEST(test_kindholder_agrees_with_lsfd)
@@ -1123,7 +1241,7 @@ START_TEST(test_kindholder_agrees_with_lsfd)
 					    "owner", "fuid", "devtype", "kthread",
 					    "maj:min", "protoname", "pid", "command",
 					    "dev", "rdev", "size", "deleted", "mode",
-					    "type" };
+					    "type", "assoc", "maplen" };
 	struct holder h;
 	struct run_result r, l;
 	struct json *doc, *ldoc;
@@ -1204,8 +1322,10 @@ START_TEST(test_kindholder_agrees_with_lsfd)
 			}
 			compared++;
 		}
+		check_flags_vs_lsfd(h.pid, (int)fd->num, row, lrow);
+		compared++;
 	}
-	ck_assert_uint_ge(compared, 25 * 15);
+	ck_assert_uint_ge(compared, 28 * 15);
 	json_free(doc);
 	json_free(ldoc);
 	run_result_release(&r);
