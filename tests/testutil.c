@@ -131,23 +131,35 @@ void run_argv(struct run_result *r, char *const argv[], int timeout_s)
 	ck_assert_msg(!killed, "%s did not finish within %d s", argv[0], timeout_s);
 }
 
-void run_fdscope(struct run_result *r, ...)
+#define RUN_ARGS 64
+
+/* Runs argv[0..n) (a program that runs fdscope, or none) followed by
+ * fdscope and the arguments of ap, NULL-terminated; argv has room for
+ * RUN_ARGS. */
+static void run_fdscope_after(struct run_result *r, char **argv, size_t n,
+			      va_list ap, int timeout_s)
 {
-	char *argv[64];
-	size_t n = 0;
-	va_list ap;
+	size_t first = n;
 	const char *a;
 
 	/* Copies, since exec's argv is not const. */
 	argv[n++] = strdup(fdscope_bin());
-	va_start(ap, r);
-	while ((a = va_arg(ap, const char *)) != NULL && n < 63)
+	while ((a = va_arg(ap, const char *)) != NULL && n < RUN_ARGS - 1)
 		argv[n++] = strdup(a);
-	va_end(ap);
 	argv[n] = NULL;
-	run_argv(r, argv, 60);
-	while (n > 0)
+	run_argv(r, argv, timeout_s);
+	while (n > first)
 		free(argv[--n]);
+}
+
+void run_fdscope(struct run_result *r, ...)
+{
+	char *argv[RUN_ARGS];
+	va_list ap;
+
+	va_start(ap, r);
+	run_fdscope_after(r, argv, 0, ap, 60);
+	va_end(ap);
 }
 
 void run_result_release(struct run_result *r)
@@ -243,11 +255,9 @@ char *strace_fdscope(struct run_result *r, const char *calls, int strsize, ...)
 {
 	char trace[] = "/tmp/fdscope-strace.XXXXXX", filter[256], size[16];
 	/* LeakSanitizer cannot run under ptrace (make asan). */
-	char *argv[64] = { "/usr/bin/strace", "-f", "-qq", "-e", filter, "-E",
-			   "ASAN_OPTIONS=detect_leaks=0", "-s", size, "-o", trace };
-	size_t n = 11, first;
+	char *argv[RUN_ARGS] = { "/usr/bin/strace", "-f", "-qq", "-e", filter, "-E",
+				 "ASAN_OPTIONS=detect_leaks=0", "-s", size, "-o", trace };
 	char *text, *joined;
-	const char *a;
 	va_list ap;
 	int fd = mkstemp(trace);
 
@@ -255,16 +265,9 @@ char *strace_fdscope(struct run_result *r, const char *calls, int strsize, ...)
 	close(fd);
 	snprintf(filter, sizeof(filter), "trace=%s", calls);
 	snprintf(size, sizeof(size), "%d", strsize);
-	first = n;
-	argv[n++] = strdup(fdscope_bin());
 	va_start(ap, strsize);
-	while ((a = va_arg(ap, const char *)) != NULL && n < 63)
-		argv[n++] = strdup(a);
+	run_fdscope_after(r, argv, 11, ap, 30);
 	va_end(ap);
-	argv[n] = NULL;
-	run_argv(r, argv, 30);
-	while (n > first)
-		free(argv[--n]);
 	text = slurp_and_unlink(trace);
 	/* A joined call is never longer than its two lines. */
 	joined = malloc(strlen(text) + 2);
