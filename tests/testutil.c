@@ -212,7 +212,8 @@ static void strace_join(const char *text, char *out)
 
 	while (*line) {
 		size_t n = strcspn(line, "\n"), tn = strcspn(line, " ");
-		const char *rest = line + tn + 1, *resumed = NULL;
+		/* strace pads a short TID with spaces. */
+		const char *rest = line + tn + strspn(line + tn, " "), *resumed = NULL;
 		struct strace_pending *p = NULL;
 
 		if (tn < n && tn < sizeof(pend[0].tid)) {

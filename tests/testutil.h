@@ -74,9 +74,9 @@ bool have_strace(void);
  * `strace -f`, tracing the system calls named in calls (strace's
  * trace= list) with strings cut at strsize bytes, and returns the trace
  * (the caller frees it), r holding the run itself.  Each line is one
- * call, "TID call(...) = result": a call that another thread interrupted,
- * which strace splits into "<unfinished ...>" and "<... resumed>", is
- * joined again. */
+ * call, "TID call(...) = result" (a short TID padded with spaces): a call
+ * that another thread interrupted, which strace splits into
+ * "<unfinished ...>" and "<... resumed>", is joined again. */
 char *strace_fdscope(struct run_result *r, const char *calls, int strsize, ...);
 
 /* A helper program kept running while a test inspects it: started with
