@@ -39,11 +39,32 @@
 #define PARALLEL_MIN 512
 #define PER_THREAD_MIN 256
 
-/* Link texts, NUL-separated; each collecting thread fills its own. */
+/* Link texts, NUL-separated; each collecting thread fills its own.  A
+ * borrowed pool is a slice of one buffer shared by the threads of a table
+ * (collect_entries): the slices are its texts with no copy to join them. */
 struct str_pool {
 	char *s;
 	size_t len, cap;
+	bool borrowed;
 };
+
+/* A new buffer for a pool that outgrew its slice or its buffer. */
+static int pool_grow(struct str_pool *sp, size_t cap)
+{
+	char *grown;
+
+	if (!sp->borrowed) {
+		grown = try_realloc(sp->s, cap);
+	} else if ((grown = try_malloc(cap)) != NULL) {
+		memcpy(grown, sp->s, sp->len);
+		sp->borrowed = false;
+	}
+	if (grown == NULL)
+		return -1;
+	sp->s = grown;
+	sp->cap = cap;
+	return 0;
+}
 
 /* Runs in collecting threads: (size_t)-1 with errno ENOMEM when out of
  * memory, for the job to hand back. */
@@ -53,15 +74,11 @@ static size_t pool_add(struct str_pool *sp, const char *s, size_t n)
 
 	if (sp->len + n + 1 > sp->cap) {
 		size_t cap = sp->cap ? sp->cap * 2 : 16384;
-		char *grown;
 
 		while (sp->len + n + 1 > cap)
 			cap *= 2;
-		grown = try_realloc(sp->s, cap);
-		if (grown == NULL)
+		if (pool_grow(sp, cap) < 0)
 			return (size_t)-1;
-		sp->s = grown;
-		sp->cap = cap;
 	}
 	memcpy(sp->s + off, s, n);
 	sp->s[off + n] = '\0';
@@ -817,9 +834,69 @@ static void merge_pools(struct fd_proc *p, struct collect_job *jobs,
 				p->fds[i].info_off += base;
 		}
 		base += jobs[k].pool.len;
-		free(jobs[k].pool.s);
+		if (!jobs[k].pool.borrowed)
+			free(jobs[k].pool.s);
 		jobs[k].pool.s = NULL;
 	}
+}
+
+/* Text bytes a descriptor's slice of the shared pool allows: a path, or
+ * a pipe's or socket's link, and an anonymous inode's fdinfo (eventfd,
+ * eventpoll) average well under it.  Pages never written are never
+ * faulted in, so the room costs address space only. */
+#define POOL_BYTES_PER_ENTRY 256
+
+/* One buffer for the pools of jobs, a slice each in table order, so that
+ * the joined texts are that buffer (join_pools); NULL when it cannot be
+ * had (each job then grows a pool of its own). */
+static char *share_pools(struct collect_job *jobs, size_t njobs)
+{
+	size_t k, off = 0, total = 0;
+	char *shared;
+
+	for (k = 0; k < njobs; k++)
+		total += (jobs[k].hi - jobs[k].lo) * POOL_BYTES_PER_ENTRY;
+	if (njobs < 2 || (shared = try_malloc(total)) == NULL)
+		return NULL;
+	for (k = 0; k < njobs; k++) {
+		size_t cap = (jobs[k].hi - jobs[k].lo) * POOL_BYTES_PER_ENTRY;
+
+		jobs[k].pool = (struct str_pool){ shared + off, 0, cap, true };
+		off += cap;
+	}
+	return shared;
+}
+
+/* The threads' texts into p->strings: the shared buffer itself when every
+ * job stayed in its slice (offsets move by the slice's start), else
+ * copied as merge_pools does. */
+static void join_pools(struct fd_proc *p, struct collect_job *jobs,
+		       size_t njobs, char *shared)
+{
+	size_t k, i;
+
+	for (k = 0; k < njobs && shared != NULL; k++)
+		if (!jobs[k].pool.borrowed)
+			break;
+	if (shared == NULL || k < njobs) {
+		merge_pools(p, jobs, njobs);
+		free(shared);
+		return;
+	}
+	for (k = 0; k < njobs; k++) {
+		size_t base = (size_t)(jobs[k].pool.s - shared);
+
+		for (i = jobs[k].lo; i < jobs[k].hi; i++) {
+			if (p->fds[i].link_off != (size_t)-1)
+				p->fds[i].link_off += base;
+			if (p->fds[i].info_off != (size_t)-1)
+				p->fds[i].info_off += base;
+		}
+		p->strings_len = base + jobs[k].pool.len;
+		jobs[k].pool.s = NULL;
+	}
+	p->strings = shared;
+	p->strings_cap = p->strings_len;
 }
 
 /* Reads every entry, in threads when the table is large.  A thread that
@@ -831,6 +908,7 @@ static int collect_entries(struct fd_proc *p, int dfd, int infofd,
 {
 	struct collect_job jobs[PARALLEL_MAX_JOBS];
 	size_t njobs = thread_count(p, need), k;
+	char *shared;
 	int error = 0;
 
 	memset(jobs, 0, sizeof(jobs));
@@ -841,8 +919,9 @@ static int collect_entries(struct fd_proc *p, int dfd, int infofd,
 			.lo = p->n * k / njobs, .hi = p->n * (k + 1) / njobs,
 		};
 	}
+	shared = share_pools(jobs, njobs);
 	parallel_run(collect_range, jobs, sizeof(jobs[0]), njobs);
-	merge_pools(p, jobs, njobs);
+	join_pools(p, jobs, njobs, shared);
 	for (k = 0; k < njobs && error == 0; k++)
 		error = jobs[k].error;
 	errno = error;
