@@ -208,6 +208,16 @@ START_TEST(test_scan_ull_bases_ends_and_overflow)
 	ck_assert_str_eq(e, "]");
 	ck_assert_uint_eq(v, 18446744073709551615ULL);
 	ck_assert_ptr_null(scan_ull("18446744073709551616", NULL, 10, &v));
+	ck_assert_ptr_null(scan_ull("18446744073709551620", NULL, 10, &v));
+	ck_assert_ptr_null(scan_ull("99999999999999999999", NULL, 10, &v));
+	/* Octal (fdinfo's flags): the largest value, and one more. */
+	e = scan_ull("1777777777777777777777", NULL, 8, &v);
+	ck_assert_str_eq(e, "");
+	ck_assert_uint_eq(v, 18446744073709551615ULL);
+	ck_assert_ptr_null(scan_ull("2000000000000000000000", NULL, 8, &v));
+	e = scan_ull("02000002 9", NULL, 8, &v);
+	ck_assert_str_eq(e, " 9");
+	ck_assert_uint_eq(v, 02000002);
 	ck_assert_ptr_null(scan_ull("x1", NULL, 10, &v));
 	ck_assert_ptr_null(scan_ull("", NULL, 10, &v));
 	ck_assert_ptr_null(scan_ull("-1", NULL, 10, &v));

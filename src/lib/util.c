@@ -18,11 +18,19 @@ const char *scan_ull(const char *s, const char *end, int base,
 {
 	const char *start = s;
 	unsigned long long v = 0;
+	/* v * base + d overflows exactly when v is above max or, at max,
+	 * d above rem.  Constants for the bases used: a division per digit
+	 * was a tenth of list's own time (every fdinfo is parsed). */
+	const unsigned long long max = base == 10 ? ~0ULL / 10 :
+		base == 8 ? ~0ULL / 8 : ~0ULL / (unsigned int)base;
+	const unsigned int rem = base == 10 ? (unsigned int)(~0ULL % 10) :
+		base == 8 ? (unsigned int)(~0ULL % 8) :
+		(unsigned int)(~0ULL % (unsigned int)base);
 
 	for (; (end == NULL || s < end) && *s >= '0' && *s < '0' + base; s++) {
 		unsigned int d = (unsigned int)(*s - '0');
 
-		if (v > (~0ULL - d) / (unsigned int)base)
+		if (v > max || (v == max && d > rem))
 			return NULL;
 		v = v * (unsigned int)base + d;
 	}
