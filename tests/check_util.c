@@ -7,10 +7,43 @@
 #include <malloc.h>
 #include <stdarg.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/util.h"
+
+/* text_put cuts as snprintf does into the same buffer: the pieces of
+ * "TCP 1.2.3.4:5 -> socket:[123]" for every buffer length. */
+START_TEST(test_text_put_cuts_as_snprintf)
+{
+	size_t len;
+
+	for (len = 0; len < 40; len++) {
+		char want[40], got[40];
+		size_t at;
+
+		memset(want, 'x', sizeof(want));
+		memset(got, 'x', sizeof(got));
+		if (len > 0)
+			snprintf(want, len, "%s %s -> socket:[%llu]", "TCP",
+				 "1.2.3.4:5", 123ULL);
+		at = text_put(got, len, 0, "TCP");
+		at = text_put(got, len, at, " ");
+		at = text_put(got, len, at, "1.2.3.4:5");
+		at = text_put(got, len, at, " -> socket:[");
+		at = text_put_ull(got, len, at, 123);
+		at = text_put(got, len, at, "]");
+		if (len == 0) {
+			ck_assert_uint_eq(at, 0);
+			ck_assert_int_eq(got[0], 'x');	/* nothing written */
+			continue;
+		}
+		ck_assert_str_eq(got, want);
+		ck_assert_uint_eq(at, strlen(want));
+	}
+}
+END_TEST
 
 START_TEST(test_parse_ll_accepts_bounds)
 {
@@ -272,6 +305,7 @@ Suite *util_suite(void)
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("parse");
 
+	tcase_add_test(tc, test_text_put_cuts_as_snprintf);
 	tcase_add_test(tc, test_parse_ll_accepts_bounds);
 	tcase_add_test(tc, test_parse_ll_rejects_garbage_with_reason);
 	tcase_add_test(tc, test_parse_ull_full_range);

@@ -197,6 +197,28 @@ char *fmt_ull(char *buf, size_t len, unsigned long long v)
 	return buf;
 }
 
+size_t text_put(char *buf, size_t len, size_t at, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (len == 0)
+		return 0;
+	if (at > len - 1)
+		at = len - 1;
+	if (n > len - 1 - at)
+		n = len - 1 - at;
+	memcpy(buf + at, s, n);
+	buf[at + n] = '\0';
+	return at + n;
+}
+
+size_t text_put_ull(char *buf, size_t len, size_t at, unsigned long long v)
+{
+	char digits[24];
+
+	return text_put(buf, len, at, fmt_ull(digits, sizeof(digits), v));
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
