@@ -11,8 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -158,6 +163,59 @@ END_TEST
 
 /* fdscope's own table read through a pinned /proc/self: the caller's
  * handle is not listed, the reader is. */
+/* Anonymous inodes: a descriptor whose fdinfo names the inode of one
+ * already stat'ed takes that stat (fdlist.c, anon_stat_known); each must
+ * still be exactly its own file's fstat, and a kind with an inode of its
+ * own (a pidfd on pidfs, 6.9+) must not get another's. */
+START_TEST(test_anon_inodes_keep_their_own_stat)
+{
+	int fds[5], n = 0, i;
+	struct fd_proc p;
+	bool shared;
+	struct stat a, b;
+
+	fds[n++] = eventfd(0, EFD_CLOEXEC);
+	fds[n++] = eventfd(1, EFD_CLOEXEC);
+	fds[n++] = epoll_create1(EPOLL_CLOEXEC);
+	fds[n++] = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	fds[n++] = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	for (i = 0; i < n - 1; i++)
+		ck_assert_int_ge(fds[i], 0);
+	if (fds[n - 1] < 0)
+		n--;	/* no pidfd_open (before 5.3): the others still count */
+	ck_assert_int_eq(fstat(fds[0], &a), 0);
+	ck_assert_int_eq(fstat(fds[1], &b), 0);
+	/* The case that is taken from another descriptor's stat. */
+	shared = a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+	ck_assert_int_eq(fd_proc_collect(&p, "/proc", 0, FDL_NEED_LINK |
+					 FDL_NEED_STAT | FDL_NEED_FDINFO), 0);
+	for (i = 0; i < n; i++) {
+		const struct fd_entry *e = NULL;
+		struct stat st;
+		size_t k;
+
+		for (k = 0; k < p.n && e == NULL; k++)
+			if (p.fds[k].fd == fds[i])
+				e = &p.fds[k];
+		ck_assert_ptr_nonnull(e);
+		ck_assert_int_eq(fstat(fds[i], &st), 0);
+		ck_assert_int_eq(e->stat_errno, 0);
+		ck_assert_uint_eq(e->st.st_ino, st.st_ino);
+		ck_assert_uint_eq(e->st.st_dev, st.st_dev);
+		ck_assert_uint_eq(e->st.st_mode, st.st_mode);
+		ck_assert_uint_eq(e->st.st_nlink, st.st_nlink);
+		ck_assert_uint_eq(e->st.st_uid, st.st_uid);
+		ck_assert(!e->st_from_link);
+	}
+	fd_proc_release(&p);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	if (!shared)
+		skip_part("eventfds have an inode each here: only their own "
+			  "stats were compared");
+}
+END_TEST
+
 START_TEST(test_collect_at_self_leaves_out_the_pin)
 {
 	int piddir = procfs_open_pid("/proc", 0);
@@ -448,6 +506,7 @@ Suite *fdlist_suite(void)
 	tcase_add_test(tc, test_zombie_is_called_a_zombie);
 	tcase_add_test(tc, test_kernel_thread_is_called_a_kernel_thread);
 	tcase_add_test(tc, test_collect_at_self_leaves_out_the_pin);
+	tcase_add_test(tc, test_anon_inodes_keep_their_own_stat);
 	tcase_add_test(tc, test_pinned_process_gone_reads_nothing);
 	tcase_add_test(tc, test_links_read_early_keep_every_link_or_only_sockets);
 	tcase_add_test(tc, test_worker_alloc_failure_one_message_no_output);

@@ -39,11 +39,32 @@
 #define PARALLEL_MIN 512
 #define PER_THREAD_MIN 256
 
-/* Link texts, NUL-separated; each collecting thread fills its own. */
+/* Link texts, NUL-separated; each collecting thread fills its own.  A
+ * borrowed pool is a slice of one buffer shared by the threads of a table
+ * (collect_entries): the slices are its texts with no copy to join them. */
 struct str_pool {
 	char *s;
 	size_t len, cap;
+	bool borrowed;
 };
+
+/* A new buffer for a pool that outgrew its slice or its buffer. */
+static int pool_grow(struct str_pool *sp, size_t cap)
+{
+	char *grown;
+
+	if (!sp->borrowed) {
+		grown = try_realloc(sp->s, cap);
+	} else if ((grown = try_malloc(cap)) != NULL) {
+		memcpy(grown, sp->s, sp->len);
+		sp->borrowed = false;
+	}
+	if (grown == NULL)
+		return -1;
+	sp->s = grown;
+	sp->cap = cap;
+	return 0;
+}
 
 /* Runs in collecting threads: (size_t)-1 with errno ENOMEM when out of
  * memory, for the job to hand back. */
@@ -53,15 +74,11 @@ static size_t pool_add(struct str_pool *sp, const char *s, size_t n)
 
 	if (sp->len + n + 1 > sp->cap) {
 		size_t cap = sp->cap ? sp->cap * 2 : 16384;
-		char *grown;
 
 		while (sp->len + n + 1 > cap)
 			cap *= 2;
-		grown = try_realloc(sp->s, cap);
-		if (grown == NULL)
+		if (pool_grow(sp, cap) < 0)
 			return (size_t)-1;
-		sp->s = grown;
-		sp->cap = cap;
 	}
 	memcpy(sp->s + off, s, n);
 	sp->s[off + n] = '\0';
@@ -231,6 +248,13 @@ struct collect_job {
 	bool have_kind_st[NLINK_KINDS];
 	int kind_mnt[NLINK_KINDS];		/* its mount ID (fdinfo) */
 	bool have_kind_mnt[NLINK_KINDS];
+	/* The first real stat of an "anon_inode:" descriptor and its mount
+	 * ID: eventfd, eventpoll, timerfd, signalfd and inotify share the
+	 * kernel's one anonymous inode, so a descriptor whose fdinfo names
+	 * that inode on that mount has this very stat (anon_stat_known). */
+	struct fd_stat anon_st;
+	int anon_mnt;
+	bool have_anon_st;
 };
 
 static void keep_stat(struct fd_stat *to, const struct stat *st)
@@ -291,6 +315,42 @@ static void learn_kind(struct collect_job *j, const char *link,
 		return;
 	j->kind_st[k] = e->st;
 	j->have_kind_st[k] = true;
+}
+
+/* Fills e->st from the anonymous inode's stat taken earlier when fdinfo
+ * names the same inode on the same mount: the stat of one inode, not a
+ * like file's, so it counts as the descriptor's own (st_from_link stays
+ * false).  Kinds with an inode each (io_uring, userfaultfd, pidfs...)
+ * never match and are stat'ed.  In the bench mix a quarter of the
+ * stats (every eventfd and eventpoll) are saved. */
+static bool anon_stat_known(const struct collect_job *j, const char *link,
+			    struct fd_entry *e)
+{
+	if (!j->have_anon_st || !fdtype_is_anon(link) || !e->have_info ||
+	    !e->info.has_ino || !e->info.has_mnt_id ||
+	    e->info.ino != (unsigned long long)j->anon_st.st_ino ||
+	    e->info.mnt_id != j->anon_mnt)
+		return false;
+	e->st = j->anon_st;
+	e->st_mnt_id = j->anon_mnt;
+	e->has_st_mnt_id = true;
+	e->stat_errno = 0;
+	return true;
+}
+
+/* Keeps the first real stat of an anonymous inode that fdinfo agrees
+ * with (inode and mount) for anon_stat_known. */
+static void learn_anon(struct collect_job *j, const char *link,
+		       const struct fd_entry *e)
+{
+	if (j->have_anon_st || !fdtype_is_anon(link) || !e->have_info ||
+	    !e->info.has_ino || !e->info.has_mnt_id || !e->has_st_mnt_id ||
+	    e->info.ino != (unsigned long long)e->st.st_ino ||
+	    e->info.mnt_id != e->st_mnt_id)
+		return;
+	j->anon_st = e->st;
+	j->anon_mnt = e->st_mnt_id;
+	j->have_anon_st = true;
 }
 
 /* Returns 0, -1 with errno when the link cannot be read, -2 when out of
@@ -425,7 +485,7 @@ static int read_stat(struct collect_job *j, const char *name,
 	struct statx stx;
 	struct stat st;
 
-	if (stat_from_link(j, link, e))
+	if (stat_from_link(j, link, e) || anon_stat_known(j, link, e))
 		return 0;
 	/* statx for the mount ID too, which fdinfo's must match. */
 	if (statx(j->dfd, name, 0, STATX_BASIC_STATS | STATX_MNT_ID, &stx) < 0) {
@@ -447,6 +507,7 @@ static int read_stat(struct collect_job *j, const char *name,
 	}
 	e->stat_errno = 0;
 	learn_kind(j, link, e);
+	learn_anon(j, link, e);
 	return 0;
 }
 
@@ -773,9 +834,69 @@ static void merge_pools(struct fd_proc *p, struct collect_job *jobs,
 				p->fds[i].info_off += base;
 		}
 		base += jobs[k].pool.len;
-		free(jobs[k].pool.s);
+		if (!jobs[k].pool.borrowed)
+			free(jobs[k].pool.s);
 		jobs[k].pool.s = NULL;
 	}
+}
+
+/* Text bytes a descriptor's slice of the shared pool allows: a path, or
+ * a pipe's or socket's link, and an anonymous inode's fdinfo (eventfd,
+ * eventpoll) average well under it.  Pages never written are never
+ * faulted in, so the room costs address space only. */
+#define POOL_BYTES_PER_ENTRY 256
+
+/* One buffer for the pools of jobs, a slice each in table order, so that
+ * the joined texts are that buffer (join_pools); NULL when it cannot be
+ * had (each job then grows a pool of its own). */
+static char *share_pools(struct collect_job *jobs, size_t njobs)
+{
+	size_t k, off = 0, total = 0;
+	char *shared;
+
+	for (k = 0; k < njobs; k++)
+		total += (jobs[k].hi - jobs[k].lo) * POOL_BYTES_PER_ENTRY;
+	if (njobs < 2 || (shared = try_malloc(total)) == NULL)
+		return NULL;
+	for (k = 0; k < njobs; k++) {
+		size_t cap = (jobs[k].hi - jobs[k].lo) * POOL_BYTES_PER_ENTRY;
+
+		jobs[k].pool = (struct str_pool){ shared + off, 0, cap, true };
+		off += cap;
+	}
+	return shared;
+}
+
+/* The threads' texts into p->strings: the shared buffer itself when every
+ * job stayed in its slice (offsets move by the slice's start), else
+ * copied as merge_pools does. */
+static void join_pools(struct fd_proc *p, struct collect_job *jobs,
+		       size_t njobs, char *shared)
+{
+	size_t k, i;
+
+	for (k = 0; k < njobs && shared != NULL; k++)
+		if (!jobs[k].pool.borrowed)
+			break;
+	if (shared == NULL || k < njobs) {
+		merge_pools(p, jobs, njobs);
+		free(shared);
+		return;
+	}
+	for (k = 0; k < njobs; k++) {
+		size_t base = (size_t)(jobs[k].pool.s - shared);
+
+		for (i = jobs[k].lo; i < jobs[k].hi; i++) {
+			if (p->fds[i].link_off != (size_t)-1)
+				p->fds[i].link_off += base;
+			if (p->fds[i].info_off != (size_t)-1)
+				p->fds[i].info_off += base;
+		}
+		p->strings_len = base + jobs[k].pool.len;
+		jobs[k].pool.s = NULL;
+	}
+	p->strings = shared;
+	p->strings_cap = p->strings_len;
 }
 
 /* Reads every entry, in threads when the table is large.  A thread that
@@ -787,6 +908,7 @@ static int collect_entries(struct fd_proc *p, int dfd, int infofd,
 {
 	struct collect_job jobs[PARALLEL_MAX_JOBS];
 	size_t njobs = thread_count(p, need), k;
+	char *shared;
 	int error = 0;
 
 	memset(jobs, 0, sizeof(jobs));
@@ -797,8 +919,9 @@ static int collect_entries(struct fd_proc *p, int dfd, int infofd,
 			.lo = p->n * k / njobs, .hi = p->n * (k + 1) / njobs,
 		};
 	}
+	shared = share_pools(jobs, njobs);
 	parallel_run(collect_range, jobs, sizeof(jobs[0]), njobs);
-	merge_pools(p, jobs, njobs);
+	join_pools(p, jobs, njobs, shared);
 	for (k = 0; k < njobs && error == 0; k++)
 		error = jobs[k].error;
 	errno = error;
