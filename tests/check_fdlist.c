@@ -353,6 +353,97 @@ START_TEST(test_links_read_early_keep_every_link_or_only_sockets)
 }
 END_TEST
 
+/* The sockets /proc lists for pid, in order, and how many there are. */
+static size_t procs_sockets(pid_t pid, int *fds, size_t max)
+{
+	char path[64], link[64];
+	size_t n = 0;
+	int fd;
+
+	for (fd = 0; fd < 10000; fd++) {
+		ssize_t k;
+
+		snprintf(path, sizeof(path), "/proc/%ld/fd/%d", (long)pid, fd);
+		k = readlink(path, link, sizeof(link) - 1);
+		if (k <= 0)
+			continue;
+		link[k] = '\0';
+		if (strncmp(link, "socket:[", 8) == 0 && n < max)
+			fds[n++] = fd;
+	}
+	return n;
+}
+
+/* A large table is read by several threads, each taking ranges of
+ * descriptor numbers: numbers far apart (ranges with nothing in them,
+ * a table's last descriptor alone in its range) are all found, once
+ * each, in order. */
+START_TEST(test_links_read_early_sparse_numbers_each_found_once)
+{
+	static const int far[] = { 3500, 6000, 9000 };
+	struct rlimit rl;
+	struct fd_proc p;
+	int ready[2], want[16], n, s;
+	size_t i, nwant;
+	char c;
+	pid_t pid;
+
+	ck_assert(getrlimit(RLIMIT_NOFILE, &rl) == 0);
+	if (rl.rlim_cur < 9100 && rl.rlim_max >= 9100)
+		rl.rlim_cur = 9100;
+	if (rl.rlim_cur < 9100) {
+		skip_part("test_links_read_early_sparse: RLIMIT_NOFILE below 9100");
+		return;
+	}
+	ck_assert(pipe(ready) == 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			_exit(1);
+		/* Over two ranges' worth: read by two threads or more
+		 * where there are the CPUs. */
+		for (n = 0; n < 2100; n++)
+			if (open("/dev/null", O_RDONLY) < 0)
+				_exit(2);
+		s = socket(AF_INET, SOCK_STREAM, 0);
+		for (i = 0; i < sizeof(far) / sizeof(far[0]); i++)
+			if (s < 0 || dup2(s, far[i]) != far[i])
+				_exit(3);
+		if (dup2(0, 7000) != 7000 || close(s) < 0)
+			_exit(4);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(5);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	ck_assert_int_eq(fd_proc_collect(&p, "/proc", pid, FDL_NEED_LINK), 0);
+	ck_assert_uint_eq(p.n, count_pid_fds(pid, NULL));
+	for (i = 0; i < p.n; i++) {
+		link_is_procs(&p, i);
+		ck_assert(i == 0 || p.fds[i].fd > p.fds[i - 1].fd);
+	}
+	ck_assert_int_eq(p.fds[p.n - 1].fd, 9000);
+	fd_proc_release(&p);
+	/* The runner's inherited descriptors may hold sockets too. */
+	nwant = procs_sockets(pid, want, sizeof(want) / sizeof(want[0]));
+	ck_assert_uint_ge(nwant, 3);
+	ck_assert_int_eq(fd_proc_collect(&p, "/proc", pid,
+					 FDL_NEED_LINK | FDL_NEED_SOCKETS_ONLY), 0);
+	ck_assert_uint_eq(p.n, nwant);
+	for (i = 0; i < p.n; i++) {
+		ck_assert_int_eq(p.fds[i].fd, want[i]);
+		ck_assert_int_eq(strncmp(link_is_procs(&p, i), "socket:[", 8), 0);
+	}
+	fd_proc_release(&p);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+}
+END_TEST
+
 /* A kernel thread, found by the PF_KTHREAD bit of its stat (read here
  * with sscanf, not with fdscope's parser), is said to be one. */
 static pid_t find_kernel_thread(void)
@@ -450,6 +541,7 @@ Suite *fdlist_suite(void)
 	tcase_add_test(tc, test_collect_at_self_leaves_out_the_pin);
 	tcase_add_test(tc, test_pinned_process_gone_reads_nothing);
 	tcase_add_test(tc, test_links_read_early_keep_every_link_or_only_sockets);
+	tcase_add_test(tc, test_links_read_early_sparse_numbers_each_found_once);
 	tcase_add_test(tc, test_worker_alloc_failure_one_message_no_output);
 	tcase_add_test(tc, test_repin_refuses_a_reused_pid);
 	suite_add_tcase(s, tc);
