@@ -1817,7 +1817,8 @@ static void attach_extra(struct list_control *ctl, unsigned int need)
 		if (need & LIST_NEED_HOLDERS)
 			index_holders(ctl);
 	}
-	if ((need & LIST_NEED_SOCKX) || undecoded_sockets(ctl))
+	if ((need & LIST_NEED_SOCKX) ||
+	    (!ctl->names_later && undecoded_sockets(ctl)))
 		load_sockx(ctl);
 }
 
@@ -1950,7 +1951,12 @@ static size_t select_rows(struct list_control *ctl)
 	 * pins it. */
 	if (ctl->need & LIST_NEED_SOCKETS)
 		fdl |= FDL_NEED_NETNS;
+	/* The sockets of every table, of which -i :PORT keeps a few: the
+	 * dumps of the other families (a whole TCP dump among them) are made
+	 * for the rows kept, after the match. */
+	ctl->names_later = !ctl->cells_decide;
 	attach_extra(ctl, ctl->first_need);
+	ctl->names_later = false;
 	if (keep_matching(ctl) == 0)
 		return 0;
 	/* list_one pinned the namespaces already. */
@@ -2469,8 +2475,10 @@ static int prepare_query(struct list_control *ctl)
 	if (sockets)
 		ctl->first_need |= LIST_NEED_SOCKETS;
 	for (col = 0; col < NCOLUMNS; col++)
-		if (query_uses_column(ctl->query, col))
+		if (query_uses_column(ctl->query, col)) {
 			ctl->first_need |= column_needs[col];
+			ctl->cells_decide = true;
+		}
 	/* Lock rows are matched as the first pass reads them: whether the
 	 * process has a descriptor for the file needs every stat. */
 	if (ctl->need & LIST_NEED_LOCKTAB)
