@@ -974,7 +974,7 @@ static void init_proc(struct fd_proc *p, pid_t pid)
 /* Descriptor numbers a thread of the first pass takes at a time: the
  * entries of 1024 fit the 32 KiB it lists them into (DENT_SIZE each). */
 #define EARLY_RANGE 1024
-#define EARLY_CHUNK (EARLY_RANGE * DENT_SIZE)
+#define EARLY_CHUNK ((size_t)EARLY_RANGE * DENT_SIZE)
 
 /* The descriptor numbers the threads of read_links_early share out:
  * each takes the next range and lists it through its own descriptor on
