@@ -1,7 +1,6 @@
 /* `fdscope list`: the descriptor tables of fdscope itself, of given
  * processes, or of every process it may read.  Collect (fdlist), attach
  * what is known about sockets, convert to rows, print (output). */
-#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +19,7 @@
 
 #include "cli/command.h"
 #include "cmd/list.h"
+#include "cmd/sampling.h"
 #include "lib/util.h"
 #include "out/escape.h"
 #include "net/attach.h"
@@ -2254,41 +2254,35 @@ static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
 	return 0;
 }
 
+/* Out of memory (-2) stops the walk: nothing is printed then. */
+struct list_walk {
+	struct list_control *ctl;
+	int ret;
+};
+
+static bool list_found(void *arg, pid_t pid)
+{
+	struct list_walk *w = arg;
+	int rc = list_one(w->ctl, pid, 0, NULL, true);
+
+	if (rc < 0 && w->ret != -2)
+		w->ret = rc;
+	return rc != -2;
+}
+
 static int list_all(struct list_control *ctl)
 {
-	DIR *d = opendir(ctl->proc_root);
-	struct dirent *de;
-	int ret = 0, rc;
+	struct list_walk w = { ctl, 0 };
 
-	if (d == NULL) {
-		/* $FDSCOPE_PROC_ROOT may hold any byte. */
-		int e = errno;
-		char *esc = escape_str(ctl->proc_root);
-
-		warnx("cannot read '%s': %s", esc, strerror(e));
-		free(esc);
+	if (sampling_each_process(ctl->proc_root, list_found, &w) < 0)
 		return -1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		long long v;
-		const char *why;
-
-		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0)
-			continue;
-		rc = list_one(ctl, (pid_t)v, 0, NULL, true);
-		if (rc == -2) {
-			closedir(d);
-			return -2;
-		}
-		if (rc < 0)
-			ret = -1;
-	}
-	closedir(d);
+	if (w.ret == -2)
+		return -2;
 	if (ctl->denied)
 		warnx("%zu process%s not shown: permission denied (run as root "
 		      "or with CAP_SYS_PTRACE to see them)", ctl->denied,
 		      ctl->denied == 1 ? "" : "es");
-	return ret;
+	return w.ret;
 }
 
 /* ENDPOINTS named in -o: the other ends are looked for among every
@@ -2311,30 +2305,25 @@ static bool listed(const struct list_control *ctl, pid_t pid)
 	return false;
 }
 
+static bool collect_peer(void *arg, pid_t pid)
+{
+	struct list_control *ctl = arg;
+	unsigned int need = FDL_NEED_LINK | FDL_NEED_STAT | FDL_NEED_COMM |
+		FDL_NEED_FDINFO | FDL_NEED_ANON;
+	struct fd_proc p;
+
+	if (!listed(ctl, pid) &&
+	    fd_proc_collect(&p, ctl->proc_root, pid, need) == 0)
+		append_proc(ctl, &ctl->nall, &p);
+	return true;
+}
+
 /* Every other readable table, read for ENDPOINTS only, after the listed
  * ones in ctl->procs. */
 static void collect_peer_tables(struct list_control *ctl)
 {
-	DIR *d = opendir(ctl->proc_root);
-	struct dirent *de;
-	unsigned int need = FDL_NEED_LINK | FDL_NEED_STAT | FDL_NEED_COMM |
-		FDL_NEED_FDINFO | FDL_NEED_ANON;
-
 	ctl->nall = ctl->nprocs;
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		long long v;
-		const char *why;
-		struct fd_proc p;
-
-		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0 ||
-		    (pid_t)v == getpid() || listed(ctl, (pid_t)v) ||
-		    fd_proc_collect(&p, ctl->proc_root, (pid_t)v, need) < 0)
-			continue;
-		append_proc(ctl, &ctl->nall, &p);
-	}
-	closedir(d);
+	sampling_each_pid(ctl->proc_root, collect_peer, ctl);
 }
 
 #define LIST_OPT_ASSOC 0x1100
