@@ -557,6 +557,43 @@ START_TEST(test_repin_refuses_a_reused_pid)
 }
 END_TEST
 
+/* A second reading of a table (list's selections) reads the descriptors
+ * of the first by number: one closed since is left out, one opened since
+ * is not added, the others are read anew. */
+START_TEST(test_collect_again_reads_the_earlier_descriptors)
+{
+	static const char *const links[] = { "/srv/a", "/srv/b", "/srv/c" };
+	static const int fds[] = { 3, 5, 7 };
+	char root[64], rel[32], path[128];
+	struct fd_proc old, p;
+	size_t i;
+
+	procfix_root(root, sizeof(root));
+	procfix_process(root, 4243, 100, "again", 41, "/");
+	for (i = 0; i < ARRAY_SIZE(fds); i++) {
+		snprintf(rel, sizeof(rel), "fd/%d", fds[i]);
+		procfix_put(root, 4243, rel, links[i], 1);
+	}
+	ck_assert_int_eq(fd_proc_collect(&old, root, 4243, FDL_NEED_LINK), 0);
+	ck_assert_uint_eq(old.n, 3);
+	snprintf(path, sizeof(path), "%s/4243/fd/5", root);
+	ck_assert_int_eq(unlink(path), 0);
+	procfix_put(root, 4243, "fd/9", "/srv/new", 1);
+	snprintf(path, sizeof(path), "%s/4243/fd/3", root);
+	ck_assert_int_eq(unlink(path), 0);
+	procfix_put(root, 4243, "fd/3", "/srv/a2", 1);
+	ck_assert_int_eq(fd_proc_collect_again(&p, root, &old, FDL_NEED_LINK), 0);
+	ck_assert_uint_eq(p.n, 2);
+	ck_assert_int_eq(p.fds[0].fd, 3);
+	ck_assert_str_eq(fd_entry_link(&p, &p.fds[0]), "/srv/a2");
+	ck_assert_int_eq(p.fds[1].fd, 7);
+	ck_assert_str_eq(fd_entry_link(&p, &p.fds[1]), "/srv/c");
+	fd_proc_release(&p);
+	fd_proc_release(&old);
+	procfix_remove(root);
+}
+END_TEST
+
 Suite *fdlist_suite(void)
 {
 	Suite *s = suite_create("fdlist");
@@ -572,6 +609,7 @@ Suite *fdlist_suite(void)
 	tcase_add_test(tc, test_links_read_early_sparse_numbers_each_found_once);
 	tcase_add_test(tc, test_worker_alloc_failure_one_message_no_output);
 	tcase_add_test(tc, test_repin_refuses_a_reused_pid);
+	tcase_add_test(tc, test_collect_again_reads_the_earlier_descriptors);
 	suite_add_tcase(s, tc);
 	return s;
 }

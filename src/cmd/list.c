@@ -1849,7 +1849,7 @@ static void row_view(const struct list_row *r, struct query_row *qr,
 			qr->ino = a->st.st_ino;
 			qr->path = a->name;
 			qr->assoc = a->assoc;
-		} else {
+		} else if (r->lock != NULL) {
 			qr->have_id = true;
 			qr->dev = makedev(r->lock->lock->major, r->lock->lock->minor);
 			qr->ino = (ino_t)r->lock->lock->ino;
@@ -1908,20 +1908,6 @@ static size_t keep_matching(struct list_control *ctl)
 	return index_rows(ctl);
 }
 
-static int cmp_fd(const void *key, const void *elem)
-{
-	int fd = *(const int *)key, other = ((const struct fd_entry *)elem)->fd;
-
-	return (fd > other) - (fd < other);
-}
-
-static bool fd_was_kept(const void *ctx, int fd)
-{
-	const struct fd_proc *p = ctx;
-
-	return bsearch(&fd, p->fds, p->n, sizeof(*p->fds), cmp_fd) != NULL;
-}
-
 /* True when a kept row is an anonymous inode (or ptmx, tun), whose
  * details fdlist reads with FDL_NEED_ANON. */
 static bool kept_anon(const struct list_control *ctl)
@@ -1970,9 +1956,8 @@ static size_t select_rows(struct list_control *ctl)
 
 			if (proc_rows(ctl, pi) == 0)
 				continue;
-			if (fd_proc_collect_some(&fresh, ctl->proc_root,
-						 old->self ? 0 : old->pid, fdl,
-						 fd_was_kept, old) < 0)
+			if (fd_proc_collect_again(&fresh, ctl->proc_root, old,
+						  fdl) < 0)
 				memset(&fresh, 0, sizeof(fresh));
 			fd_proc_release(old);
 			*old = fresh;

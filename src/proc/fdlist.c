@@ -971,10 +971,11 @@ static void init_proc(struct fd_proc *p, pid_t pid)
 /* What read_links_early reads: links and what is per process only. */
 #define EARLY_NEEDS (FDL_NEED_LINK | FDL_NEED_PROTO | FDL_NEED_NETNS | \
 		     FDL_NEED_COMM | FDL_NEED_PROC_UID | FDL_NEED_SOCKETS_ONLY)
-/* Descriptor numbers a thread of the first pass takes at a time: the
- * entries of 1024 fit the 32 KiB it lists them into (DENT_SIZE each). */
+/* Descriptor numbers a thread of the first pass takes at a time, listed
+ * into a buffer that holds all their entries and one more (DENT_SIZE
+ * each at most): the entry past the range ends it in one call. */
 #define EARLY_RANGE 1024
-#define EARLY_CHUNK ((size_t)EARLY_RANGE * DENT_SIZE)
+#define EARLY_CHUNK ((size_t)(EARLY_RANGE + 1) * DENT_SIZE)
 
 /* The descriptor numbers the threads of read_links_early share out:
  * each takes the next range and lists it through its own descriptor on
@@ -1025,8 +1026,9 @@ static void early_stop(struct early_ranges *r)
 }
 
 /* What the entries of the numbers [lo, hi) take at most in a listing:
- * a buffer of that size lists the range whole without making the
- * kernel's entries for many past it. */
+ * a buffer of that size and one entry more lists the range whole, and
+ * shows where it ends, without making the kernel's entries for many
+ * past it. */
 static size_t dents_bytes(long long lo, long long hi)
 {
 	size_t bytes = 0;
@@ -1107,7 +1109,8 @@ static int early_read_chunk(struct early_job *ej, const char *buf, size_t len)
 static int early_read_range(struct early_job *ej, long long lo, char *buf)
 {
 	bool numbered = ej->ranges->numbered;
-	size_t size = numbered ? dents_bytes(lo, lo + EARLY_RANGE) : EARLY_CHUNK;
+	size_t size = numbered ?
+		dents_bytes(lo, lo + EARLY_RANGE) + DENT_SIZE : EARLY_CHUNK;
 
 	ej->w.end = numbered ? lo + EARLY_RANGE : LLONG_MAX;
 	ej->w.beyond = -1;
@@ -1284,22 +1287,49 @@ static int read_links_early(struct fd_proc *p, int dfd, unsigned int need,
 	return 0;
 }
 
+/* Which descriptors to read: those keep(ctx, fd) accepts of the table's
+ * listing, or those of an earlier reading (again), without a listing. */
+struct fd_pick {
+	fd_keep_fn keep;
+	const void *ctx;
+	const struct fd_proc *again;
+};
+
+/* The numbers of an earlier reading of the table, sorted as it is.  -1
+ * with errno ENOMEM. */
+static int add_again(struct fd_proc *p, const struct fd_proc *again,
+		     struct dents_walk *w)
+{
+	size_t i;
+
+	if (reserve_entries(p, again->n) < 0)
+		return -1;
+	for (i = 0; i < again->n; i++)
+		if (add_entry(p, again->fds[i].fd) == NULL)
+			return -1;
+	w->seen = again->n;
+	return 0;
+}
+
 /* Reads the table through dfd, its fd directory, and the rest relative
  * to piddir; -1 for fdscope itself, which then needs one descriptor at a
  * time (it may be down to its last free one).  Closes dfd. */
 static int collect_table(struct fd_proc *p, int piddir, int dfd,
-			 unsigned int need, fd_keep_fn keep, const void *ctx)
+			 unsigned int need, const struct fd_pick *pick)
 {
 	int infofd = -1, ret = -1, saved = 0;
-	bool early = !p->self && (need & FDL_NEED_LINK) &&
+	bool early = !p->self && !pick->again && (need & FDL_NEED_LINK) &&
 		(need & ~(unsigned int)EARLY_NEEDS) == 0;
+	fd_keep_fn keep = pick->keep;
+	const void *ctx = pick->ctx;
 	struct dents_walk w = dents_walk_of(keep, ctx);
 
 	/* What tells this process from a later one with its PID, for the
 	 * readers that run after the pin was closed (fd_proc_repin). */
 	if (piddir >= 0 && procfs_start_time_at(piddir, &p->start_time) < 0)
 		p->start_time = PROCFS_NO_START;
-	if (early ? read_links_early(p, dfd, need, &w) < 0 :
+	if (pick->again ? add_again(p, pick->again, &w) < 0 :
+	    early ? read_links_early(p, dfd, need, &w) < 0 :
 	    read_fd_numbers(p, dfd, &w) < 0) {
 		saved = errno;
 		goto cleanup;
@@ -1363,8 +1393,8 @@ cleanup:
 	return ret;
 }
 
-int fd_proc_collect_at_some(struct fd_proc *p, int piddir, pid_t pid,
-			    unsigned int need, fd_keep_fn keep, const void *ctx)
+static int collect_at(struct fd_proc *p, int piddir, pid_t pid,
+		      unsigned int need, const struct fd_pick *pick)
 {
 	int dfd;
 
@@ -1372,7 +1402,15 @@ int fd_proc_collect_at_some(struct fd_proc *p, int piddir, pid_t pid,
 	dfd = open_fd_dir(piddir);
 	if (dfd < 0)
 		return -1;
-	return collect_table(p, piddir, dfd, need, keep, ctx);
+	return collect_table(p, piddir, dfd, need, pick);
+}
+
+int fd_proc_collect_at_some(struct fd_proc *p, int piddir, pid_t pid,
+			    unsigned int need, fd_keep_fn keep, const void *ctx)
+{
+	struct fd_pick pick = { keep, ctx, NULL };
+
+	return collect_at(p, piddir, pid, need, &pick);
 }
 
 int fd_proc_collect_at(struct fd_proc *p, int piddir, pid_t pid,
@@ -1409,8 +1447,25 @@ int fd_proc_collect_thread(struct fd_proc *p, const char *root, pid_t pid,
 	return rc;
 }
 
-int fd_proc_collect_some(struct fd_proc *p, const char *root, pid_t pid,
-			 unsigned int need, fd_keep_fn keep, const void *ctx)
+static int cmp_fd_key(const void *key, const void *elem)
+{
+	int fd = *(const int *)key, other = ((const struct fd_entry *)elem)->fd;
+
+	return (fd > other) - (fd < other);
+}
+
+/* A keep for a table listed again: the descriptors of the earlier one
+ * (ctx), sorted by number. */
+static bool fd_proc_has_fd(const void *ctx, int fd)
+{
+	const struct fd_proc *old = ctx;
+
+	return bsearch(&fd, old->fds, old->n, sizeof(*old->fds),
+		       cmp_fd_key) != NULL;
+}
+
+static int collect_pid(struct fd_proc *p, const char *root, pid_t pid,
+		       unsigned int need, const struct fd_pick *pick)
 {
 	int piddir, dfd, rc, saved;
 
@@ -1418,16 +1473,40 @@ int fd_proc_collect_some(struct fd_proc *p, const char *root, pid_t pid,
 	/* fdscope itself cannot be another process meanwhile: no pin. */
 	if (p->self) {
 		dfd = procfs_open_pid_file(root, 0, "fd", O_RDONLY | O_DIRECTORY);
-		return dfd < 0 ? -1 : collect_table(p, -1, dfd, need, keep, ctx);
+		return dfd < 0 ? -1 : collect_table(p, -1, dfd, need, pick);
 	}
 	piddir = procfs_open_pid(root, pid);
 	if (piddir < 0)
 		return -1;
-	rc = fd_proc_collect_at_some(p, piddir, pid, need, keep, ctx);
+	rc = collect_at(p, piddir, pid, need, pick);
 	saved = errno;
 	close(piddir);
 	errno = saved;
 	return rc;
+}
+
+int fd_proc_collect_some(struct fd_proc *p, const char *root, pid_t pid,
+			 unsigned int need, fd_keep_fn keep, const void *ctx)
+{
+	struct fd_pick pick = { keep, ctx, NULL };
+
+	return collect_pid(p, root, pid, need, &pick);
+}
+
+int fd_proc_collect_again(struct fd_proc *p, const char *root,
+			  const struct fd_proc *old, unsigned int need)
+{
+	struct fd_pick pick = { NULL, NULL, old };
+
+	/* Only a link's ENOENT tells a descriptor closed since; fdscope's
+	 * own table and one read through another thread are listed again. */
+	if ((need & FDL_NEED_LINK) == 0 || old->self || old->n == 0 ||
+	    old->task == PROCFS_TASK_LEADER_EXITED) {
+		pick.keep = fd_proc_has_fd;
+		pick.ctx = old;
+		pick.again = NULL;
+	}
+	return collect_pid(p, root, old->self ? 0 : old->pid, need, &pick);
 }
 
 int fd_proc_collect(struct fd_proc *p, const char *root, pid_t pid,
