@@ -1110,6 +1110,68 @@ START_TEST(test_mptcp_and_netlink_named_with_any_columns)
 }
 END_TEST
 
+/* A selection is matched before its rows are read for their columns: the
+ * other families' dumps (netlink's here) are made for a first pass only
+ * when -Q reads cells, and always for the rows kept.  -Q on NAME keeps
+ * exactly the rows the plain listing names so; -d keeps the socket and
+ * names it as the plain listing does. */
+START_TEST(test_netlink_name_selected_by_filter_and_kept_by_fd)
+{
+	struct holder h;
+	struct run_result all, q, d;
+	struct json *doc_all, *doc_q, *doc_d;
+	const struct json *rows;
+	char pidtext[32], fdtext[32];
+	size_t i, named = 0;
+	int nl;
+
+	holder_start(&h, "kindholder", NULL);
+	if (!made(&h, "netlink")) {
+		holder_stop(&h);
+		return;
+	}
+	nl = (int)holder_value(&h, "netlink");
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)h.pid);
+	snprintf(fdtext, sizeof(fdtext), "%d", nl);
+	run_fdscope(&all, "list", "-p", pidtext, "-J", "-o", "FD,NAME", NULL);
+	run_fdscope(&q, "list", "-p", pidtext, "-J", "-o", "FD,NAME", "-Q",
+		    "NAME =~ \"^NETLINK route\"", NULL);
+	run_fdscope(&d, "list", "-p", pidtext, "-J", "-o", "FD,NAME", "-d",
+		    fdtext, NULL);
+	ck_assert_msg(all.status == 0 && q.status == 0 && d.status == 0,
+		      "status %d %d %d: %s%s", all.status, q.status, d.status,
+		      q.err, d.err);
+	doc_all = json_parse(all.out);
+	doc_q = json_parse(q.out);
+	doc_d = json_parse(d.out);
+	ck_assert(doc_all && doc_q && doc_d);
+	ck_assert_msg(strncmp(json_str(row_of(doc_all, nl), "name"),
+			      "NETLINK route", 13) == 0, "%s",
+		      json_str(row_of(doc_all, nl), "name"));
+	rows = json_get(doc_all, "descriptors");
+	for (i = 0; i < rows->n; i++) {
+		const struct json *row = json_at(rows, i);
+
+		if (strncmp(json_str(row, "name"), "NETLINK route", 13) != 0)
+			continue;
+		named++;
+		ck_assert_str_eq(json_str(row_of(doc_q, (int)json_int(row, "fd")),
+					  "name"), json_str(row, "name"));
+	}
+	ck_assert_uint_eq(json_get(doc_q, "descriptors")->n, named);
+	ck_assert_uint_eq(json_get(doc_d, "descriptors")->n, 1);
+	ck_assert_str_eq(json_str(row_of(doc_d, nl), "name"),
+			 json_str(row_of(doc_all, nl), "name"));
+	json_free(doc_all);
+	json_free(doc_q);
+	json_free(doc_d);
+	run_result_release(&all);
+	run_result_release(&q);
+	run_result_release(&d);
+	holder_stop(&h);
+}
+END_TEST
+
 /* lsfd 2.38's columns (lsfd --help), each compared on descriptor rows
  * under the same name, but for: FD, the key the rows are matched by;
  * TYPE, lsfd's stat type, which is fdscope's STTYPE (fdscope's TYPE is
@@ -2518,6 +2580,7 @@ Suite *decode_suite(void)
 			  "no SCTP and no vsock here (modules not loadable; the "
 			  "reply decoding test covers them)");
 	tcase_add_test(tc, test_mptcp_and_netlink_named_with_any_columns);
+	tcase_add_test(tc, test_netlink_name_selected_by_filter_and_kept_by_fd);
 	tcase_add_test(tc, test_process_cells_same_on_fd_assoc_and_lock_rows);
 	tcase_add_test(tc, test_assoc_and_lock_rows_are_selected_like_descriptors);
 	tcase_add_test_if("decode", tc, access("/usr/bin/lsfd", X_OK) == 0,

@@ -11,8 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -158,6 +163,59 @@ END_TEST
 
 /* fdscope's own table read through a pinned /proc/self: the caller's
  * handle is not listed, the reader is. */
+/* Anonymous inodes: a descriptor whose fdinfo names the inode of one
+ * already stat'ed takes that stat (fdlist.c, anon_stat_known); each must
+ * still be exactly its own file's fstat, and a kind with an inode of its
+ * own (a pidfd on pidfs, 6.9+) must not get another's. */
+START_TEST(test_anon_inodes_keep_their_own_stat)
+{
+	int fds[5], n = 0, i;
+	struct fd_proc p;
+	bool shared;
+	struct stat a, b;
+
+	fds[n++] = eventfd(0, EFD_CLOEXEC);
+	fds[n++] = eventfd(1, EFD_CLOEXEC);
+	fds[n++] = epoll_create1(EPOLL_CLOEXEC);
+	fds[n++] = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	fds[n++] = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	for (i = 0; i < n - 1; i++)
+		ck_assert_int_ge(fds[i], 0);
+	if (fds[n - 1] < 0)
+		n--;	/* no pidfd_open (before 5.3): the others still count */
+	ck_assert_int_eq(fstat(fds[0], &a), 0);
+	ck_assert_int_eq(fstat(fds[1], &b), 0);
+	/* The case that is taken from another descriptor's stat. */
+	shared = a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+	ck_assert_int_eq(fd_proc_collect(&p, "/proc", 0, FDL_NEED_LINK |
+					 FDL_NEED_STAT | FDL_NEED_FDINFO), 0);
+	for (i = 0; i < n; i++) {
+		const struct fd_entry *e = NULL;
+		struct stat st;
+		size_t k;
+
+		for (k = 0; k < p.n && e == NULL; k++)
+			if (p.fds[k].fd == fds[i])
+				e = &p.fds[k];
+		ck_assert_ptr_nonnull(e);
+		ck_assert_int_eq(fstat(fds[i], &st), 0);
+		ck_assert_int_eq(e->stat_errno, 0);
+		ck_assert_uint_eq(e->st.st_ino, st.st_ino);
+		ck_assert_uint_eq(e->st.st_dev, st.st_dev);
+		ck_assert_uint_eq(e->st.st_mode, st.st_mode);
+		ck_assert_uint_eq(e->st.st_nlink, st.st_nlink);
+		ck_assert_uint_eq(e->st.st_uid, st.st_uid);
+		ck_assert(!e->st_from_link);
+	}
+	fd_proc_release(&p);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	if (!shared)
+		skip_part("eventfds have an inode each here: only their own "
+			  "stats were compared");
+}
+END_TEST
+
 START_TEST(test_collect_at_self_leaves_out_the_pin)
 {
 	int piddir = procfs_open_pid("/proc", 0);
@@ -283,25 +341,39 @@ static bool fd_at_least(const void *ctx, int fd)
 	return fd >= *(const int *)ctx;
 }
 
-/* Links alone, another process's table is read a chunk of its directory
- * at a time (far more entries than one chunk here): every entry's link is
- * /proc's, and with FDL_NEED_SOCKETS_ONLY only the sockets are kept, each
- * with its own link, whatever chunk it was in; keep still decides. */
-START_TEST(test_links_read_early_keep_every_link_or_only_sockets)
+/* pid's whole table by links alone: every entry's link /proc's, in
+ * order. */
+static void collect_links_checked(struct fd_proc *p, pid_t pid)
+{
+	size_t i;
+
+	ck_assert_int_eq(fd_proc_collect(p, "/proc", pid, FDL_NEED_LINK), 0);
+	ck_assert_uint_eq(p->n, count_pid_fds(pid, NULL));
+	for (i = 0; i < p->n; i++) {
+		link_is_procs(p, i);
+		ck_assert(i == 0 || p->fds[i].fd > p->fds[i - 1].fd);
+	}
+}
+
+/* A child holding the table fill makes (fill's status is the child's exit
+ * status when it cannot), paused until killed, and its table collected
+ * into p by links alone; 0 when RLIMIT_NOFILE cannot be raised to
+ * nofile, said as a skip. */
+static pid_t collect_table_child(struct fd_proc *p, rlim_t nofile,
+				 int (*fill)(void), const char *what)
 {
 	struct rlimit rl;
-	struct fd_proc p;
-	int sp[2], ready[2], n = 0, from = 2500;
-	size_t i, count;
+	int ready[2], rc;
 	char c;
 	pid_t pid;
 
 	ck_assert(getrlimit(RLIMIT_NOFILE, &rl) == 0);
-	if (rl.rlim_cur < 3200 && rl.rlim_max >= 3200)
-		rl.rlim_cur = 3200;
-	if (rl.rlim_cur < 3200) {
-		skip_part("test_links_read_early: RLIMIT_NOFILE below 3200");
-		return;
+	if (rl.rlim_cur < nofile && rl.rlim_max >= nofile)
+		rl.rlim_cur = nofile;
+	if (rl.rlim_cur < nofile) {
+		skip_part("%s: RLIMIT_NOFILE below %llu", what,
+			  (unsigned long long)nofile);
+		return 0;
 	}
 	ck_assert(pipe(ready) == 0);
 	pid = fork();
@@ -309,26 +381,59 @@ START_TEST(test_links_read_early_keep_every_link_or_only_sockets)
 	if (pid == 0) {
 		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 			_exit(1);
-		for (n = 0; n < 1400; n++)
-			if (open("/dev/null", O_RDONLY) < 0)
-				_exit(2);
-		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) < 0)
-			_exit(3);
-		for (n = 0; n < 1400; n++)
-			if (open("/dev/null", O_RDONLY) < 0)
-				_exit(4);
-		if (socket(AF_INET, SOCK_STREAM, 0) < from)
-			_exit(5);
+		rc = fill();
+		if (rc != 0)
+			_exit(rc);
 		if (write(ready[1], "r", 1) != 1)
-			_exit(6);
+			_exit(9);
 		pause();
 		_exit(0);
 	}
 	close(ready[1]);
 	ck_assert_int_eq(read(ready[0], &c, 1), 1);
 	close(ready[0]);
-	ck_assert_int_eq(fd_proc_collect(&p, "/proc", pid, FDL_NEED_LINK), 0);
-	ck_assert_uint_eq(p.n, count_pid_fds(pid, NULL));
+	collect_links_checked(p, pid);
+	return pid;
+}
+
+static int open_null_times(int n)
+{
+	while (n-- > 0)
+		if (open("/dev/null", O_RDONLY) < 0)
+			return -1;
+	return 0;
+}
+
+#define LATE_SOCKET_FROM 2500
+
+/* A socket pair among 2800 files, and an inet socket after them. */
+static int fill_sockets_in_files(void)
+{
+	int sp[2];
+
+	if (open_null_times(1400) < 0)
+		return 2;
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) < 0)
+		return 3;
+	if (open_null_times(1400) < 0)
+		return 4;
+	return socket(AF_INET, SOCK_STREAM, 0) < LATE_SOCKET_FROM ? 5 : 0;
+}
+
+/* Links alone, another process's table is read a chunk of its directory
+ * at a time (far more entries than one chunk here): every entry's link is
+ * /proc's, and with FDL_NEED_SOCKETS_ONLY only the sockets are kept, each
+ * with its own link, whatever chunk it was in; keep still decides. */
+START_TEST(test_links_read_early_keep_every_link_or_only_sockets)
+{
+	struct fd_proc p;
+	int from = LATE_SOCKET_FROM;
+	size_t i, count;
+	pid_t pid = collect_table_child(&p, 3200, fill_sockets_in_files,
+					"test_links_read_early");
+
+	if (pid == 0)
+		return;
 	ck_assert_uint_gt(p.n, 2800);
 	for (i = 0, count = 0; i < p.n; i++)
 		count += strncmp(link_is_procs(&p, i), "socket:[", 8) == 0;
@@ -347,6 +452,78 @@ START_TEST(test_links_read_early_keep_every_link_or_only_sockets)
 					      fd_at_least, &from), 0);
 	ck_assert_uint_eq(p.n, 1);
 	ck_assert_int_ge(p.fds[0].fd, from);
+	fd_proc_release(&p);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+}
+END_TEST
+
+/* The sockets /proc lists for pid, in order, and how many there are. */
+static size_t procs_sockets(pid_t pid, int *fds, size_t max)
+{
+	char path[64], link[64];
+	size_t n = 0;
+	int fd;
+
+	for (fd = 0; fd < 10000; fd++) {
+		ssize_t k;
+
+		snprintf(path, sizeof(path), "/proc/%ld/fd/%d", (long)pid, fd);
+		k = readlink(path, link, sizeof(link) - 1);
+		if (k <= 0)
+			continue;
+		link[k] = '\0';
+		if (strncmp(link, "socket:[", 8) == 0 && n < max)
+			fds[n++] = fd;
+	}
+	return n;
+}
+
+static const int far_sockets[] = { 3500, 6000, 9000 };
+
+/* Over two ranges' worth of files (read by two threads or more where
+ * there are the CPUs), then a socket at numbers far apart with a file
+ * between them. */
+static int fill_sockets_far_apart(void)
+{
+	size_t i;
+	int s;
+
+	if (open_null_times(2100) < 0)
+		return 2;
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	for (i = 0; i < ARRAY_SIZE(far_sockets); i++)
+		if (s < 0 || dup2(s, far_sockets[i]) != far_sockets[i])
+			return 3;
+	return dup2(0, 7000) != 7000 || close(s) < 0 ? 4 : 0;
+}
+
+/* A large table is read by several threads, each taking ranges of
+ * descriptor numbers: numbers far apart (ranges with nothing in them,
+ * a table's last descriptor alone in its range) are all found, once
+ * each, in order. */
+START_TEST(test_links_read_early_sparse_numbers_each_found_once)
+{
+	struct fd_proc p;
+	int want[16];
+	size_t i, nwant;
+	pid_t pid = collect_table_child(&p, 9100, fill_sockets_far_apart,
+					"test_links_read_early_sparse");
+
+	if (pid == 0)
+		return;
+	ck_assert_int_eq(p.fds[p.n - 1].fd, 9000);
+	fd_proc_release(&p);
+	/* The runner's inherited descriptors may hold sockets too. */
+	nwant = procs_sockets(pid, want, sizeof(want) / sizeof(want[0]));
+	ck_assert_uint_ge(nwant, 3);
+	ck_assert_int_eq(fd_proc_collect(&p, "/proc", pid,
+					 FDL_NEED_LINK | FDL_NEED_SOCKETS_ONLY), 0);
+	ck_assert_uint_eq(p.n, nwant);
+	for (i = 0; i < p.n; i++) {
+		ck_assert_int_eq(p.fds[i].fd, want[i]);
+		ck_assert_int_eq(strncmp(link_is_procs(&p, i), "socket:[", 8), 0);
+	}
 	fd_proc_release(&p);
 	ck_assert_int_eq(kill(pid, SIGKILL), 0);
 	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
@@ -438,6 +615,43 @@ START_TEST(test_repin_refuses_a_reused_pid)
 }
 END_TEST
 
+/* A second reading of a table (list's selections) reads the descriptors
+ * of the first by number: one closed since is left out, one opened since
+ * is not added, the others are read anew. */
+START_TEST(test_collect_again_reads_the_earlier_descriptors)
+{
+	static const char *const links[] = { "/srv/a", "/srv/b", "/srv/c" };
+	static const int fds[] = { 3, 5, 7 };
+	char root[64], rel[32], path[128];
+	struct fd_proc old, p;
+	size_t i;
+
+	procfix_root(root, sizeof(root));
+	procfix_process(root, 4243, 100, "again", 41, "/");
+	for (i = 0; i < ARRAY_SIZE(fds); i++) {
+		snprintf(rel, sizeof(rel), "fd/%d", fds[i]);
+		procfix_put(root, 4243, rel, links[i], 1);
+	}
+	ck_assert_int_eq(fd_proc_collect(&old, root, 4243, FDL_NEED_LINK), 0);
+	ck_assert_uint_eq(old.n, 3);
+	snprintf(path, sizeof(path), "%s/4243/fd/5", root);
+	ck_assert_int_eq(unlink(path), 0);
+	procfix_put(root, 4243, "fd/9", "/srv/new", 1);
+	snprintf(path, sizeof(path), "%s/4243/fd/3", root);
+	ck_assert_int_eq(unlink(path), 0);
+	procfix_put(root, 4243, "fd/3", "/srv/a2", 1);
+	ck_assert_int_eq(fd_proc_collect_again(&p, root, &old, FDL_NEED_LINK), 0);
+	ck_assert_uint_eq(p.n, 2);
+	ck_assert_int_eq(p.fds[0].fd, 3);
+	ck_assert_str_eq(fd_entry_link(&p, &p.fds[0]), "/srv/a2");
+	ck_assert_int_eq(p.fds[1].fd, 7);
+	ck_assert_str_eq(fd_entry_link(&p, &p.fds[1]), "/srv/c");
+	fd_proc_release(&p);
+	fd_proc_release(&old);
+	procfix_remove(root);
+}
+END_TEST
+
 Suite *fdlist_suite(void)
 {
 	Suite *s = suite_create("fdlist");
@@ -448,10 +662,13 @@ Suite *fdlist_suite(void)
 	tcase_add_test(tc, test_zombie_is_called_a_zombie);
 	tcase_add_test(tc, test_kernel_thread_is_called_a_kernel_thread);
 	tcase_add_test(tc, test_collect_at_self_leaves_out_the_pin);
+	tcase_add_test(tc, test_anon_inodes_keep_their_own_stat);
 	tcase_add_test(tc, test_pinned_process_gone_reads_nothing);
 	tcase_add_test(tc, test_links_read_early_keep_every_link_or_only_sockets);
+	tcase_add_test(tc, test_links_read_early_sparse_numbers_each_found_once);
 	tcase_add_test(tc, test_worker_alloc_failure_one_message_no_output);
 	tcase_add_test(tc, test_repin_refuses_a_reused_pid);
+	tcase_add_test(tc, test_collect_again_reads_the_earlier_descriptors);
 	suite_add_tcase(s, tc);
 	return s;
 }

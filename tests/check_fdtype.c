@@ -142,6 +142,13 @@ START_TEST(test_link_parsing)
 	ck_assert(!link_bracket_inode("socket:[1] ", "socket:", &ino));
 	ck_assert(!link_bracket_inode("socket:[99999999999999999999999]", "socket:", &ino));
 	ck_assert(!link_bracket_inode("pipe:[1]", "socket:", &ino));
+	/* Shorter than the prefix, or the prefix alone. */
+	ck_assert(!link_bracket_inode("sock", "socket:", &ino));
+	ck_assert(!link_bracket_inode("", "socket:", &ino));
+	ck_assert(!link_bracket_inode("socket:", "socket:", &ino));
+	ck_assert(!link_bracket_inode("socket:[", "socket:", &ino));
+	ck_assert(!link_bracket_inode(NULL, "socket:", &ino));
+	ck_assert_uint_eq(ino, 6565);	/* no failure wrote it */
 	ck_assert(link_is_deleted("/tmp/x (deleted)"));
 	ck_assert(!link_is_deleted("/tmp/x"));
 	ck_assert(!link_is_deleted(" (deleted)"));

@@ -69,11 +69,11 @@ START_TEST(test_filter_refuses_what_it_cannot_say)
 }
 END_TEST
 
-static unsigned int port_of(const struct sockaddr_storage *ss, socklen_t len)
+static unsigned int port_of(const struct sockaddr *ss, socklen_t len)
 {
 	if (len == 0)
 		return 0;
-	return ntohs(ss->ss_family == AF_INET6 ?
+	return ntohs(ss->sa_family == AF_INET6 ?
 		     ((const struct sockaddr_in6 *)ss)->sin6_port :
 		     ((const struct sockaddr_in *)ss)->sin_port);
 }
@@ -129,8 +129,8 @@ START_TEST(test_kernel_dump_sends_only_the_ports_asked_for)
 	ck_assert_ptr_null(sock_table_find(&t, ino[1]));
 	for (k = 0; k < t.n; k++) {
 		const struct sock_info *si = &t.entries[k];
-		unsigned int l = port_of(&si->local, si->local_len),
-			     rem = port_of(&si->remote, si->remote_len);
+		unsigned int l = port_of(&si->local.sa, si->local_len),
+			     rem = port_of(&si->remote.sa, si->remote_len);
 
 		ck_assert_msg(l == port[0] || l == port[2] || rem == port[0] ||
 			      rem == port[2], "socket %llu: ports %u, %u",

@@ -383,6 +383,83 @@ START_TEST(test_list_help_and_columns)
 }
 END_TEST
 
+/* The description of column name in --list-columns output, its lines
+ * from the 39th byte on (NAME and TYPE are padded to 20 and 16) joined
+ * by one space, every ", " then written "," (a long word is broken after
+ * a comma); NULL when name has no row. */
+static char *joined_description(const char *out, const char *name)
+{
+	char *text = NULL, head[64], *q;
+	size_t had = 0;
+	const char *p = out;
+	bool in = false;
+
+	snprintf(head, sizeof(head), "%-20s ", name);
+	while (*p) {
+		const char *end = strchr(p, '\n');
+		size_t l = end ? (size_t)(end - p) : strlen(p);
+
+		if (strncmp(p, head, strlen(head)) == 0)
+			in = true;
+		else if (in && p[0] != ' ')
+			break;
+		if (in && l > 38) {
+			text = realloc(text, had + l - 38 + 2);
+			ck_assert_ptr_nonnull(text);
+			had += (size_t)snprintf(text + had, l - 38 + 2, "%s%.*s",
+						had ? " " : "", (int)(l - 38),
+						p + 38);
+		}
+		p += l + (end != NULL);
+	}
+	for (q = text; q && (q = strstr(q, ", ")) != NULL; )
+		memmove(q + 1, q + 2, strlen(q + 2) + 1);
+	return text;
+}
+
+/* Where a terminal is narrower than the longest description, each
+ * description wraps between words (its words come back whole, in order,
+ * against the unwrapped list) and no line is wider than the terminal. */
+START_TEST(test_list_columns_wrap_between_words)
+{
+	struct run_result wide, narrow;
+	const char *p;
+	size_t rows = 0;
+
+	unsetenv("COLUMNS");
+	run_fdscope(&wide, "list", "--list-columns", NULL);
+	setenv("COLUMNS", "60", 1);
+	run_fdscope(&narrow, "list", "--list-columns", NULL);
+	unsetenv("COLUMNS");
+	ck_assert_int_eq(wide.status, 0);
+	ck_assert_int_eq(narrow.status, 0);
+	for (p = narrow.out; *p; ) {
+		const char *end = strchr(p, '\n');
+		size_t l = end ? (size_t)(end - p) : strlen(p);
+
+		ck_assert_msg(l <= 60, "line of %zu: %.*s", l, (int)l, p);
+		p += l + (end != NULL);
+	}
+	for (p = strchr(wide.out, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
+		char name[32], *a, *b;
+
+		if (sscanf(p + 1, "%31s", name) != 1)
+			continue;
+		a = joined_description(wide.out, name);
+		b = joined_description(narrow.out, name);
+		ck_assert_ptr_nonnull(a);
+		ck_assert_ptr_nonnull(b);
+		ck_assert_str_eq(b, a);
+		free(a);
+		free(b);
+		rows++;
+	}
+	ck_assert_uint_ge(rows, 16);
+	run_result_release(&wide);
+	run_result_release(&narrow);
+}
+END_TEST
+
 START_TEST(test_main_usage_errors)
 {
 	struct run_result r;
@@ -533,6 +610,7 @@ Suite *list_suite(void)
 	tcase_add_test(tc, test_list_all_includes_a_known_process);
 	tcase_add_test(tc, test_list_errors_and_exit_status);
 	tcase_add_test(tc, test_list_help_and_columns);
+	tcase_add_test(tc, test_list_columns_wrap_between_words);
 	tcase_add_test(tc, test_main_usage_errors);
 	tcase_add_test(tc, test_list_non_ascii_name_in_c_locale_is_escaped);
 	tcase_add_test(tc, test_list_non_ascii_name_in_utf8_locale_is_shown);

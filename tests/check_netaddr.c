@@ -3,6 +3,7 @@
 #include <check.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/un.h>
 
@@ -29,6 +30,39 @@ START_TEST(test_format_ipv4_ipv6_and_wildcards)
 	memset(&a6, 0, sizeof(a6));
 	ck_assert_str_eq(netaddr_format_ip(AF_INET6, &a6, 22, buf, sizeof(buf)),
 			 "[::]:22");
+}
+END_TEST
+
+/* IPv4 is written without inet_ntop and snprintf: every byte value and
+ * port width as they write it, and cut in a short buffer as they cut. */
+START_TEST(test_format_ipv4_as_inet_ntop_and_snprintf)
+{
+	static const unsigned int ports[] = { 0, 7, 80, 65535 };
+	unsigned int b, k;
+	size_t len;
+
+	for (b = 0; b < 256; b++)
+		for (k = 0; k < sizeof(ports) / sizeof(ports[0]); k++) {
+			unsigned char a[4] = { (unsigned char)b, 0, 10,
+					       (unsigned char)(255 - b) };
+			char host[INET_ADDRSTRLEN], want[64], got[64];
+
+			ck_assert_ptr_nonnull(inet_ntop(AF_INET, a, host,
+							sizeof(host)));
+			snprintf(want, sizeof(want), "%s:%u", host, ports[k]);
+			ck_assert_str_eq(netaddr_format_ip(AF_INET, a, ports[k],
+							   got, sizeof(got)),
+					 want);
+		}
+	for (len = 1; len < 24; len++) {
+		unsigned char a[4] = { 192, 168, 100, 254 };
+		char want[24], got[24];
+
+		snprintf(want, len, "%s:%u", "192.168.100.254", 65535u);
+		memset(got, 'x', sizeof(got));
+		netaddr_format_ip(AF_INET, a, 65535, got, len);
+		ck_assert_str_eq(got, want);
+	}
 }
 END_TEST
 
@@ -97,6 +131,7 @@ Suite *netaddr_suite(void)
 	TCase *tc = tcase_create("format");
 
 	tcase_add_test(tc, test_format_ipv4_ipv6_and_wildcards);
+	tcase_add_test(tc, test_format_ipv4_as_inet_ntop_and_snprintf);
 	tcase_add_test(tc, test_format_unix_path_abstract_unnamed_and_escapes);
 	tcase_add_test(tc, test_state_names);
 	tcase_add_test(tc, test_resolve_loopback_and_failure);

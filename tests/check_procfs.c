@@ -82,6 +82,27 @@ START_TEST(test_fdinfo_no_trailing_newline_and_not_nul_terminated)
 }
 END_TEST
 
+/* Keys are whole words before ':' at a line's start: an inotify mark's
+ * "ino:" inside a line, or a key that only begins like one, is not one;
+ * trailing blanks after a value are allowed, a value of 32 characters
+ * is not. */
+START_TEST(test_fdinfo_keys_are_whole_line_starts)
+{
+	static const char t[] = "pos:\t7 \r\nflags:\t02\n"
+		"inotify wd:1 ino:5 sdev:0\nposix: 3\nmnt_idx:\t4\n"
+		"mnt_id:\t00000000000000000000000000000028\nino:\t9\t\n";
+	struct fdinfo fi;
+
+	ck_assert_int_eq(fdinfo_parse(t, strlen(t), &fi), 0);
+	ck_assert(fi.has_pos);
+	ck_assert_uint_eq(fi.pos, 7);
+	ck_assert_uint_eq(fi.flags, 2);
+	ck_assert(!fi.has_mnt_id);
+	ck_assert(fi.has_ino);
+	ck_assert_uint_eq(fi.ino, 9);
+}
+END_TEST
+
 START_TEST(test_fdinfo_malformed_field_left_unset)
 {
 	static const char t[] = "pos:\t12abc\nflags:\t02\n";
@@ -403,6 +424,7 @@ Suite *procfs_suite(void)
 	tcase_add_test(tc, test_fdinfo_garbage_rejected);
 	tcase_add_test(tc, test_fdinfo_no_trailing_newline_and_not_nul_terminated);
 	tcase_add_test(tc, test_fdinfo_malformed_field_left_unset);
+	tcase_add_test(tc, test_fdinfo_keys_are_whole_line_starts);
 	tcase_add_test(tc, test_classify_zombie_is_not_a_kernel_thread);
 	tcase_add_test(tc, test_classify_kernel_thread_old_and_new);
 	tcase_add_test(tc, test_own_paths_name_this_process);

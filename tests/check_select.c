@@ -105,12 +105,10 @@ START_TEST(test_select_inet_syntax)
 }
 END_TEST
 
-static void set_in4(struct sockaddr_storage *ss, socklen_t *len,
+static void set_in4(struct sockaddr_in *in, socklen_t *len,
 		    const char *ip, unsigned int port)
 {
-	struct sockaddr_in *in = (struct sockaddr_in *)ss;
-
-	memset(ss, 0, sizeof(*ss));
+	memset(in, 0, sizeof(*in));
 	in->sin_family = AF_INET;
 	in->sin_port = htons((uint16_t)port);
 	inet_pton(AF_INET, ip, &in->sin_addr);
@@ -142,8 +140,8 @@ START_TEST(test_select_inet_matches_either_end)
 				.state = 1 };
 	struct query_inet qi;
 
-	set_in4(&si.local, &si.local_len, "127.0.0.1", 40000);
-	set_in4(&si.remote, &si.remote_len, "127.0.0.2", 8080);
+	set_in4(&si.local.in, &si.local_len, "127.0.0.1", 40000);
+	set_in4(&si.remote.in, &si.remote_len, "127.0.0.2", 8080);
 	inet_ok(":8080", &qi);
 	ck_assert(query_inet_match(&qi, &si));
 	query_inet_release(&qi);

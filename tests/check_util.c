@@ -7,10 +7,43 @@
 #include <malloc.h>
 #include <stdarg.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/util.h"
+
+/* text_put cuts as snprintf does into the same buffer: the pieces of
+ * "TCP 1.2.3.4:5 -> socket:[123]" for every buffer length. */
+START_TEST(test_text_put_cuts_as_snprintf)
+{
+	size_t len;
+
+	for (len = 0; len < 40; len++) {
+		char want[40], got[40];
+		size_t at;
+
+		memset(want, 'x', sizeof(want));
+		memset(got, 'x', sizeof(got));
+		if (len > 0)
+			snprintf(want, len, "%s %s -> socket:[%llu]", "TCP",
+				 "1.2.3.4:5", 123ULL);
+		at = text_put(got, len, 0, "TCP");
+		at = text_put(got, len, at, " ");
+		at = text_put(got, len, at, "1.2.3.4:5");
+		at = text_put(got, len, at, " -> socket:[");
+		at = text_put_ull(got, len, at, 123);
+		at = text_put(got, len, at, "]");
+		if (len == 0) {
+			ck_assert_uint_eq(at, 0);
+			ck_assert_int_eq(got[0], 'x');	/* nothing written */
+			continue;
+		}
+		ck_assert_str_eq(got, want);
+		ck_assert_uint_eq(at, strlen(want));
+	}
+}
+END_TEST
 
 START_TEST(test_parse_ll_accepts_bounds)
 {
@@ -208,6 +241,16 @@ START_TEST(test_scan_ull_bases_ends_and_overflow)
 	ck_assert_str_eq(e, "]");
 	ck_assert_uint_eq(v, 18446744073709551615ULL);
 	ck_assert_ptr_null(scan_ull("18446744073709551616", NULL, 10, &v));
+	ck_assert_ptr_null(scan_ull("18446744073709551620", NULL, 10, &v));
+	ck_assert_ptr_null(scan_ull("99999999999999999999", NULL, 10, &v));
+	/* Octal (fdinfo's flags): the largest value, and one more. */
+	e = scan_ull("1777777777777777777777", NULL, 8, &v);
+	ck_assert_str_eq(e, "");
+	ck_assert_uint_eq(v, 18446744073709551615ULL);
+	ck_assert_ptr_null(scan_ull("2000000000000000000000", NULL, 8, &v));
+	e = scan_ull("02000002 9", NULL, 8, &v);
+	ck_assert_str_eq(e, " 9");
+	ck_assert_uint_eq(v, 02000002);
 	ck_assert_ptr_null(scan_ull("x1", NULL, 10, &v));
 	ck_assert_ptr_null(scan_ull("", NULL, 10, &v));
 	ck_assert_ptr_null(scan_ull("-1", NULL, 10, &v));
@@ -262,6 +305,7 @@ Suite *util_suite(void)
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("parse");
 
+	tcase_add_test(tc, test_text_put_cuts_as_snprintf);
 	tcase_add_test(tc, test_parse_ll_accepts_bounds);
 	tcase_add_test(tc, test_parse_ll_rejects_garbage_with_reason);
 	tcase_add_test(tc, test_parse_ull_full_range);

@@ -1,7 +1,6 @@
 /* `fdscope list`: the descriptor tables of fdscope itself, of given
  * processes, or of every process it may read.  Collect (fdlist), attach
  * what is known about sockets, convert to rows, print (output). */
-#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +19,7 @@
 
 #include "cli/command.h"
 #include "cmd/list.h"
+#include "cmd/sampling.h"
 #include "lib/util.h"
 #include "out/escape.h"
 #include "net/attach.h"
@@ -1833,7 +1833,8 @@ static void attach_extra(struct list_control *ctl, unsigned int need)
 		if (need & LIST_NEED_HOLDERS)
 			index_holders(ctl);
 	}
-	if ((need & LIST_NEED_SOCKX) || undecoded_sockets(ctl))
+	if ((need & LIST_NEED_SOCKX) ||
+	    (!ctl->names_later && undecoded_sockets(ctl)))
 		load_sockx(ctl);
 }
 
@@ -1864,7 +1865,7 @@ static void row_view(const struct list_row *r, struct query_row *qr,
 			qr->ino = a->st.st_ino;
 			qr->path = a->name;
 			qr->assoc = a->assoc;
-		} else {
+		} else if (r->lock != NULL) {
 			qr->have_id = true;
 			qr->dev = makedev(r->lock->lock->major, r->lock->lock->minor);
 			qr->ino = (ino_t)r->lock->lock->ino;
@@ -1923,20 +1924,6 @@ static size_t keep_matching(struct list_control *ctl)
 	return index_rows(ctl);
 }
 
-static int cmp_fd(const void *key, const void *elem)
-{
-	int fd = *(const int *)key, other = ((const struct fd_entry *)elem)->fd;
-
-	return (fd > other) - (fd < other);
-}
-
-static bool fd_was_kept(const void *ctx, int fd)
-{
-	const struct fd_proc *p = ctx;
-
-	return bsearch(&fd, p->fds, p->n, sizeof(*p->fds), cmp_fd) != NULL;
-}
-
 /* True when a kept row is an anonymous inode (or ptmx, tun), whose
  * details fdlist reads with FDL_NEED_ANON. */
 static bool kept_anon(const struct list_control *ctl)
@@ -1966,7 +1953,12 @@ static size_t select_rows(struct list_control *ctl)
 	 * pins it. */
 	if (ctl->need & LIST_NEED_SOCKETS)
 		fdl |= FDL_NEED_NETNS;
+	/* The sockets of every table, of which -i :PORT keeps a few: the
+	 * dumps of the other families (a whole TCP dump among them) are made
+	 * for the rows kept, after the match. */
+	ctl->names_later = !ctl->cells_decide;
 	attach_extra(ctl, ctl->first_need);
+	ctl->names_later = false;
 	if (keep_matching(ctl) == 0)
 		return 0;
 	/* list_one pinned the namespaces already. */
@@ -1980,9 +1972,8 @@ static size_t select_rows(struct list_control *ctl)
 
 			if (proc_rows(ctl, pi) == 0)
 				continue;
-			if (fd_proc_collect_some(&fresh, ctl->proc_root,
-						 old->self ? 0 : old->pid, fdl,
-						 fd_was_kept, old) < 0)
+			if (fd_proc_collect_again(&fresh, ctl->proc_root, old,
+						  fdl) < 0)
 				memset(&fresh, 0, sizeof(fresh));
 			fd_proc_release(old);
 			*old = fresh;
@@ -2264,41 +2255,35 @@ static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
 	return 0;
 }
 
+/* Out of memory (-2) stops the walk: nothing is printed then. */
+struct list_walk {
+	struct list_control *ctl;
+	int ret;
+};
+
+static bool list_found(void *arg, pid_t pid)
+{
+	struct list_walk *w = arg;
+	int rc = list_one(w->ctl, pid, 0, NULL, true);
+
+	if (rc < 0 && w->ret != -2)
+		w->ret = rc;
+	return rc != -2;
+}
+
 static int list_all(struct list_control *ctl)
 {
-	DIR *d = opendir(ctl->proc_root);
-	struct dirent *de;
-	int ret = 0, rc;
+	struct list_walk w = { ctl, 0 };
 
-	if (d == NULL) {
-		/* $FDSCOPE_PROC_ROOT may hold any byte. */
-		int e = errno;
-		char *esc = escape_str(ctl->proc_root);
-
-		warnx("cannot read '%s': %s", esc, strerror(e));
-		free(esc);
+	if (sampling_each_process(ctl->proc_root, list_found, &w) < 0)
 		return -1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		long long v;
-		const char *why;
-
-		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0)
-			continue;
-		rc = list_one(ctl, (pid_t)v, 0, NULL, true);
-		if (rc == -2) {
-			closedir(d);
-			return -2;
-		}
-		if (rc < 0)
-			ret = -1;
-	}
-	closedir(d);
+	if (w.ret == -2)
+		return -2;
 	if (ctl->denied)
 		warnx("%zu process%s not shown: permission denied (run as root "
 		      "or with CAP_SYS_PTRACE to see them)", ctl->denied,
 		      ctl->denied == 1 ? "" : "es");
-	return ret;
+	return w.ret;
 }
 
 /* ENDPOINTS named in -o: the other ends are looked for among every
@@ -2321,30 +2306,25 @@ static bool listed(const struct list_control *ctl, pid_t pid)
 	return false;
 }
 
+static bool collect_peer(void *arg, pid_t pid)
+{
+	struct list_control *ctl = arg;
+	unsigned int need = FDL_NEED_LINK | FDL_NEED_STAT | FDL_NEED_COMM |
+		FDL_NEED_FDINFO | FDL_NEED_ANON;
+	struct fd_proc p;
+
+	if (!listed(ctl, pid) &&
+	    fd_proc_collect(&p, ctl->proc_root, pid, need) == 0)
+		append_proc(ctl, &ctl->nall, &p);
+	return true;
+}
+
 /* Every other readable table, read for ENDPOINTS only, after the listed
  * ones in ctl->procs. */
 static void collect_peer_tables(struct list_control *ctl)
 {
-	DIR *d = opendir(ctl->proc_root);
-	struct dirent *de;
-	unsigned int need = FDL_NEED_LINK | FDL_NEED_STAT | FDL_NEED_COMM |
-		FDL_NEED_FDINFO | FDL_NEED_ANON;
-
 	ctl->nall = ctl->nprocs;
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		long long v;
-		const char *why;
-		struct fd_proc p;
-
-		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0 ||
-		    (pid_t)v == getpid() || listed(ctl, (pid_t)v) ||
-		    fd_proc_collect(&p, ctl->proc_root, (pid_t)v, need) < 0)
-			continue;
-		append_proc(ctl, &ctl->nall, &p);
-	}
-	closedir(d);
+	sampling_each_pid(ctl->proc_root, collect_peer, ctl);
 }
 
 #define LIST_OPT_ASSOC 0x1100
@@ -2485,8 +2465,10 @@ static int prepare_query(struct list_control *ctl)
 	if (sockets)
 		ctl->first_need |= LIST_NEED_SOCKETS;
 	for (col = 0; col < NCOLUMNS; col++)
-		if (query_uses_column(ctl->query, col))
+		if (query_uses_column(ctl->query, col)) {
 			ctl->first_need |= column_needs[col];
+			ctl->cells_decide = true;
+		}
 	/* Lock rows are matched as the first pass reads them: whether the
 	 * process has a descriptor for the file needs every stat. */
 	if (ctl->need & LIST_NEED_LOCKTAB)

@@ -78,6 +78,10 @@ struct list_control {
 	struct query *query;	/* selections, -Q, -t, --summary */
 	bool selecting;		/* some selection or filter was given */
 	unsigned int first_need;	/* what the selections need collected */
+	bool cells_decide;	/* -Q or -C reads cells: matched on names too */
+	/* The first pass of a selection that reads no cell: the other
+	 * families' dumps (sockx) name rows, never decide one. */
+	bool names_later;
 	unsigned int skip_dumps;	/* socket dumps no row can need */
 	struct inetdiag_filter port_filter;	/* -i's ports, in the kernel */
 	struct devtab devtab;

@@ -1,4 +1,5 @@
-/* Options and the round loop that watch and metrics share.  The
+/* Options and the round loop that watch and metrics share, and the walk
+ * over every process that list shares too.  The
  * selections are the query layer's (query/select), parsed as list parses
  * them; -Q over the columns a sample has; -C, -t and --summary, which
  * need list's table, are refused. */
@@ -217,8 +218,8 @@ bool sampling_match(const struct sampling *s, const struct fd_proc *p,
 	return query_keep_fd(&qp, e->fd) && query_match(s->query, &r);
 }
 
-int sampling_each_pid(const char *root, bool (*fn)(void *ctx, pid_t pid),
-		      void *ctx)
+int sampling_each_process(const char *root,
+			  bool (*fn)(void *ctx, pid_t pid), void *ctx)
 {
 	DIR *d = opendir(root);
 	struct dirent *de;
@@ -236,15 +237,34 @@ int sampling_each_pid(const char *root, bool (*fn)(void *ctx, pid_t pid),
 		long long v;
 		const char *why;
 
-		/* fdscope itself is a passing process, its table mid-read. */
-		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0 ||
-		    (pid_t)v == getpid())
+		if (parse_ll(de->d_name, 1, INT_MAX, &v, &why) < 0)
 			continue;
 		if (!fn(ctx, (pid_t)v))
 			break;
 	}
 	closedir(d);
 	return 0;
+}
+
+struct others_walk {
+	bool (*fn)(void *ctx, pid_t pid);
+	void *ctx;
+};
+
+static bool visit_other(void *arg, pid_t pid)
+{
+	const struct others_walk *w = arg;
+
+	/* fdscope itself is a passing process, its table mid-read. */
+	return pid == getpid() || w->fn(w->ctx, pid);
+}
+
+int sampling_each_pid(const char *root, bool (*fn)(void *ctx, pid_t pid),
+		      void *ctx)
+{
+	struct others_walk w = { fn, ctx };
+
+	return sampling_each_process(root, visit_other, &w);
 }
 
 static void on_stop(int sig)

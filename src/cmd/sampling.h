@@ -75,9 +75,12 @@ bool sampling_match(const struct sampling *s, const struct fd_proc *p,
 		    const struct fd_entry *e, const struct sock_info *si,
 		    const struct sock_info *peer);
 
-/* Every process of root fdscope may look at, but fdscope itself, as
- * fn(ctx, pid); false from fn stops the walk.  -1 when root cannot be
- * read (warned). */
+/* Every process of root, fdscope itself too, as fn(ctx, pid); false from
+ * fn stops the walk.  -1 when root cannot be read (warned). */
+int sampling_each_process(const char *root,
+			  bool (*fn)(void *ctx, pid_t pid), void *ctx);
+
+/* The same but for fdscope itself. */
 int sampling_each_pid(const char *root, bool (*fn)(void *ctx, pid_t pid),
 		      void *ctx);
 

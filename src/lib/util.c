@@ -18,11 +18,19 @@ const char *scan_ull(const char *s, const char *end, int base,
 {
 	const char *start = s;
 	unsigned long long v = 0;
+	/* v * base + d overflows exactly when v is above max or, at max,
+	 * d above rem.  Constants for the bases used: a division per digit
+	 * was a tenth of list's own time (every fdinfo is parsed). */
+	const unsigned long long max = base == 10 ? ~0ULL / 10 :
+		base == 8 ? ~0ULL / 8 : ~0ULL / (unsigned int)base;
+	const unsigned int rem = base == 10 ? (unsigned int)(~0ULL % 10) :
+		base == 8 ? (unsigned int)(~0ULL % 8) :
+		(unsigned int)(~0ULL % (unsigned int)base);
 
 	for (; (end == NULL || s < end) && *s >= '0' && *s < '0' + base; s++) {
 		unsigned int d = (unsigned int)(*s - '0');
 
-		if (v > (~0ULL - d) / (unsigned int)base)
+		if (v > max || (v == max && d > rem))
 			return NULL;
 		v = v * (unsigned int)base + d;
 	}
@@ -187,6 +195,28 @@ char *fmt_ull(char *buf, size_t len, unsigned long long v)
 		buf[i] = tmp[n - 1 - i];
 	buf[i] = '\0';
 	return buf;
+}
+
+size_t text_put(char *buf, size_t len, size_t at, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (len == 0)
+		return 0;
+	if (at > len - 1)
+		at = len - 1;
+	if (n > len - 1 - at)
+		n = len - 1 - at;
+	memcpy(buf + at, s, n);
+	buf[at + n] = '\0';
+	return at + n;
+}
+
+size_t text_put_ull(char *buf, size_t len, size_t at, unsigned long long v)
+{
+	char digits[24];
+
+	return text_put(buf, len, at, fmt_ull(digits, sizeof(digits), v));
 }
 
 void *xmalloc(size_t n)

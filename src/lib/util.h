@@ -47,6 +47,13 @@ int parse_seconds_ms(const char *s, long long min_ms, long long max_ms,
  * large listing's user time. */
 char *fmt_ull(char *buf, size_t len, unsigned long long v);
 
+/* Appends s (or v in decimal) at buf[at], cut as snprintf cuts into a
+ * buffer of len: at most len - 1 bytes in all, always NUL-terminated.
+ * Returns the new end.  For texts made of pieces, a socket's name on
+ * every row, where snprintf's format parsing was most of the cost. */
+size_t text_put(char *buf, size_t len, size_t at, const char *s);
+size_t text_put_ull(char *buf, size_t len, size_t at, unsigned long long v);
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);

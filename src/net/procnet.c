@@ -59,7 +59,7 @@ static const char *skip_word(const char *p, const char *end)
 
 /* "0100007F:04D2" (IPv4) or 32 hex digits and a port (IPv6) into sa. */
 static const char *parse_endpoint(const char *p, const char *end, int family,
-				  struct sockaddr_storage *ss, socklen_t *sslen)
+				  union sock_inet_addr *ss, socklen_t *sslen)
 {
 	uint32_t words[4], port;
 	size_t i, nwords = family == AF_INET6 ? 4 : 1;
@@ -71,14 +71,14 @@ static const char *parse_endpoint(const char *p, const char *end, int family,
 		return NULL;
 	memset(ss, 0, sizeof(*ss));
 	if (family == AF_INET6) {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+		struct sockaddr_in6 *in6 = &ss->in6;
 
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons((uint16_t)port);
 		memcpy(&in6->sin6_addr, words, 16);
 		*sslen = sizeof(*in6);
 	} else {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+		struct sockaddr_in *in = &ss->in;
 
 		in->sin_family = AF_INET;
 		in->sin_port = htons((uint16_t)port);
@@ -88,15 +88,12 @@ static const char *parse_endpoint(const char *p, const char *end, int family,
 	return p;
 }
 
-static bool endpoint_is_zero(const struct sockaddr_storage *ss)
+static bool endpoint_is_zero(const union sock_inet_addr *ss)
 {
-	if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-
-		return in6->sin6_port == 0 && IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr);
-	}
-	return ((const struct sockaddr_in *)ss)->sin_port == 0 &&
-		((const struct sockaddr_in *)ss)->sin_addr.s_addr == 0;
+	if (ss->sa.sa_family == AF_INET6)
+		return ss->in6.sin6_port == 0 &&
+			IN6_IS_ADDR_UNSPECIFIED(&ss->in6.sin6_addr);
+	return ss->in.sin_port == 0 && ss->in.sin_addr.s_addr == 0;
 }
 
 /* Reads an unsigned decimal word; returns the end or NULL. */
@@ -111,7 +108,7 @@ static const char *dec_field(const char *p, const char *end,
 static int parse_inet_line(struct sock_table *t, const char *p,
 			   const char *end, int family, int proto)
 {
-	struct sockaddr_storage local, remote;
+	union sock_inet_addr local, remote;
 	socklen_t llen, rlen;
 	uint32_t st;
 	unsigned long long ino = 0;
@@ -141,7 +138,8 @@ static int parse_inet_line(struct sock_table *t, const char *p,
 	si->proto = proto;
 	si->type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
 	si->state = (int)st;
-	si->local = local;
+	memset(&si->local, 0, sizeof(si->local));
+	si->local.in6 = local.in6;	/* the larger of the two */
 	si->local_len = llen;
 	si->remote = remote;
 	si->remote_len = endpoint_is_zero(&remote) ? 0 : rlen;
@@ -241,7 +239,7 @@ static int parse_unix_fields(const char *p, const char *end,
 /* Appends bytes to an entry's name, as far as sun_path holds them. */
 static void unix_name_append(struct sock_info *si, const char *p, size_t n)
 {
-	struct sockaddr_un *un = (struct sockaddr_un *)&si->local;
+	struct sockaddr_un *un = &si->local.un;
 	size_t off = offsetof(struct sockaddr_un, sun_path);
 	size_t have = si->local_len > off ? si->local_len - off : 0;
 
@@ -253,7 +251,7 @@ static void unix_name_append(struct sock_info *si, const char *p, size_t n)
 
 static void unix_set_name(struct sock_info *si, const char *p, size_t n)
 {
-	struct sockaddr_un *un = (struct sockaddr_un *)&si->local;
+	struct sockaddr_un *un = &si->local.un;
 	size_t i;
 
 	memset(&si->local, 0, sizeof(si->local));

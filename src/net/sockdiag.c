@@ -124,10 +124,11 @@ bool sockdiag_netlink_allowed(void)
 	return v == NULL || *v == '\0' || strcmp(v, "0") == 0;
 }
 
-static void set_inet_addr(struct sockaddr_storage *ss, socklen_t *len,
+/* Into an address union of size bytes (either of sockdiag.h's). */
+static void set_inet_addr(struct sockaddr *ss, size_t size, socklen_t *len,
 			  int family, const __be32 *addr, __be16 port)
 {
-	memset(ss, 0, sizeof(*ss));
+	memset(ss, 0, size);
 	if (family == AF_INET6) {
 		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
 
@@ -167,14 +168,16 @@ int sockdiag_decode_inet(struct sock_table *t, int proto, const void *msg,
 	si->proto = proto;
 	si->type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
 	si->state = m->idiag_state;
-	set_inet_addr(&si->local, &si->local_len, si->family, m->id.idiag_src,
+	set_inet_addr(&si->local.sa, sizeof(si->local), &si->local_len,
+		      si->family, m->id.idiag_src,
 		      m->id.idiag_sport);
 	if (m->id.idiag_dport == 0 &&
 	    memcmp(m->id.idiag_dst, zero,
 		   si->family == AF_INET6 ? 16 : 4) == 0)
 		si->remote_len = 0;
 	else
-		set_inet_addr(&si->remote, &si->remote_len, si->family,
+		set_inet_addr(&si->remote.sa, sizeof(si->remote),
+			      &si->remote_len, si->family,
 			      m->id.idiag_dst, m->id.idiag_dport);
 	return 0;
 }
@@ -207,7 +210,7 @@ int sockdiag_decode_unix(struct sock_table *t, const void *msg, size_t len)
 
 		switch (rta->rta_type) {
 		case UNIX_DIAG_NAME: {
-			struct sockaddr_un *un = (struct sockaddr_un *)&si->local;
+			struct sockaddr_un *un = &si->local.un;
 
 			if (plen > sizeof(un->sun_path))
 				plen = sizeof(un->sun_path);

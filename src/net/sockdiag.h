@@ -10,8 +10,27 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
+#include <netinet/in.h>
 
 struct inetdiag_filter;
+
+/* A socket's own address: an Internet one or a unix name.  112 bytes
+ * where a sockaddr_storage is 128. */
+union sock_addr {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+	struct sockaddr_un un;
+};
+
+/* The other end's address, which only TCP and UDP sockets have here
+ * (a unix socket's peer is peer_ino): 28 bytes. */
+union sock_inet_addr {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+};
 
 struct sock_info {
 	unsigned long long ino;
@@ -19,7 +38,10 @@ struct sock_info {
 	int type;			/* SOCK_STREAM, SOCK_DGRAM, ... */
 	int proto;			/* IPPROTO_TCP, IPPROTO_UDP, 0 */
 	int state;			/* the kernel's TCP-style state */
-	struct sockaddr_storage local, remote;
+	/* A host may hold tens of thousands of sockets, each an entry:
+	 * two sockaddr_storage made it 312 bytes, these 192. */
+	union sock_addr local;
+	union sock_inet_addr remote;
 	socklen_t local_len, remote_len;	/* 0: no address */
 	bool have_peer;			/* unix: peer_ino is known */
 	unsigned long long peer_ino;

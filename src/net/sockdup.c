@@ -41,7 +41,7 @@ static int int_opt(int fd, int level, int name, int *v)
 
 /* An address as inet_diag reports it: family, port and address only. */
 static bool inet_addr_of(const struct sockaddr_storage *ss, socklen_t len,
-			 int family, struct sockaddr_storage *out,
+			 int family, struct sockaddr *out, size_t outsize,
 			 socklen_t *outlen)
 {
 	size_t want = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
@@ -49,7 +49,7 @@ static bool inet_addr_of(const struct sockaddr_storage *ss, socklen_t len,
 
 	if ((family != AF_INET && family != AF_INET6) || len < want)
 		return false;
-	memset(out, 0, sizeof(*out));
+	memset(out, 0, outsize);
 	memcpy(out, ss, want);
 	if (family == AF_INET6) {
 		struct sockaddr_in6 *b = (struct sockaddr_in6 *)out;
@@ -61,9 +61,9 @@ static bool inet_addr_of(const struct sockaddr_storage *ss, socklen_t len,
 	return true;
 }
 
-static in_port_t port_of(const struct sockaddr_storage *ss)
+static in_port_t port_of(const struct sockaddr *ss)
 {
-	return ss->ss_family == AF_INET6 ?
+	return ss->sa_family == AF_INET6 ?
 		((const struct sockaddr_in6 *)ss)->sin6_port :
 		((const struct sockaddr_in *)ss)->sin_port;
 }
@@ -110,15 +110,16 @@ static enum sockdup_result read_socket(int fd, unsigned long long ino,
 	si->type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
 	si->proto = proto;
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ||
-	    !inet_addr_of(&ss, len, family, &si->local, &si->local_len))
+	    !inet_addr_of(&ss, len, family, &si->local.sa,
+			      sizeof(si->local), &si->local_len))
 		return SOCKDUP_FAILED;
-	if (port_of(&si->local) == 0)
+	if (port_of(&si->local.sa) == 0)
 		return SOCKDUP_UNBOUND;
 	memset(&ss, 0, sizeof(ss));
 	len = sizeof(ss);
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0) {
-		if (!inet_addr_of(&ss, len, family, &si->remote,
-				  &si->remote_len))
+		if (!inet_addr_of(&ss, len, family, &si->remote.sa,
+				  sizeof(si->remote), &si->remote_len))
 			return SOCKDUP_FAILED;
 	} else if (errno != ENOTCONN) {
 		return SOCKDUP_FAILED;

@@ -1181,46 +1181,6 @@ void out_table_free(struct out_table *t)
 	free(t);
 }
 
-static const char *column_list_cell(const void *row, int col, char *buf,
-				    size_t len)
-{
-	const struct out_column *c = row;
-
-	switch (col) {
-	case 0:
-		return c->name;
-	case 1:
-		snprintf(buf, len, "%s", c->json == OUT_JSON_NUMBER ? "number" :
-			 c->json == OUT_JSON_BOOLEAN ? "boolean" :
-			 c->json == OUT_JSON_ARRAY_NUMBER ? "array of numbers" :
-			 c->json == OUT_JSON_ARRAY_STRING ? "array of strings" :
-			 "string");
-		return buf;
-	default:
-		return c->help;
-	}
-}
-
-int out_list_columns(const struct out_column *cols, size_t ncols,
-		     const struct out_opts *o)
-{
-	static const struct out_column meta[] = {
-		{ "NAME", 0, 0, OUT_JSON_STRING, "column name" },
-		{ "TYPE", 0, 0, OUT_JSON_STRING, "JSON type" },
-		{ "DESCRIPTION", 0, OUT_WRAP, OUT_JSON_STRING, "what it shows" },
-	};
-	static const int all[] = { 0, 1, 2 };
-	struct out_table *t = out_table_new("columns", meta, all, 3, o);
-	size_t i;
-	int rc;
-
-	for (i = 0; i < ncols; i++)
-		out_table_add(t, &cols[i], column_list_cell);
-	rc = out_table_print(t);
-	out_table_free(t);
-	return rc;
-}
-
 /* A record's number field may hold a word ("unlimited"): that one field is
  * printed as a JSON string, which a table cannot do per row. */
 static void retype_non_numbers(struct out_table *t, const void *row,
@@ -1296,32 +1256,122 @@ static size_t record_room(const struct out_column *cols, const int *selected,
 	return width > wf + wv + 2 + 16 ? width - wf - wv - 2 : 0;
 }
 
-/* text with newlines between words so that no line is wider than cols
- * (a word longer than that stands alone); a new string. */
+/* text with newlines between words so that no line is wider than cols;
+ * a word longer than that is broken after a comma where it has one
+ * (`KIND,TIMEms,RETRANSMITS`), else stands alone.  A new string. */
 static char *wrap_words(const char *text, size_t cols)
 {
 	char *out = NULL;
 	size_t len = 0, line = 0;
 	const char *p = text ? text : "";
+	bool glued = false;	/* p continues the word just written */
 
 	xappendf(&out, &len, "%s", "");
 	while (*p) {
-		size_t n = strcspn(p, " ");
+		size_t n = strcspn(p, " "), cut = n;
+		size_t sep = line && !glued ? 1 : 0;
+		const char *comma = n > cols ? memrchr(p, ',', cols) : NULL;
 
-		if (line && line + 1 + n > cols) {
+		if (comma)
+			cut = (size_t)(comma - p) + 1;
+		if (line && line + sep + cut > cols) {
 			xappendf(&out, &len, "\n");
 			line = 0;
-		} else if (line) {
+		} else if (sep) {
 			xappendf(&out, &len, " ");
 			line++;
 		}
-		xappendf(&out, &len, "%.*s", (int)n, p);
-		line += n;
-		p += n;
-		while (*p == ' ')
+		xappendf(&out, &len, "%.*s", (int)cut, p);
+		line += cut;
+		p += cut;
+		glued = cut < n;
+		while (!glued && *p == ' ')
 			p++;
 	}
 	return out;
+}
+
+/* A row of --list-columns: the column and its description, wrapped at
+ * words when the terminal is too narrow for it (or NULL). */
+struct column_row {
+	const struct out_column *col;
+	char *help;
+};
+
+static const char *json_type_name(enum out_json_type t)
+{
+	return t == OUT_JSON_NUMBER ? "number" :
+		t == OUT_JSON_BOOLEAN ? "boolean" :
+		t == OUT_JSON_ARRAY_NUMBER ? "array of numbers" :
+		t == OUT_JSON_ARRAY_STRING ? "array of strings" : "string";
+}
+
+static const char *column_list_cell(const void *row, int col, char *buf,
+				    size_t len)
+{
+	const struct column_row *r = row;
+
+	(void)buf;
+	(void)len;
+	switch (col) {
+	case 0:
+		return r->col->name;
+	case 1:
+		return json_type_name(r->col->json);
+	default:
+		return r->help ? r->help : r->col->help;
+	}
+}
+
+/* The columns left for DESCRIPTION after NAME and TYPE, or 0 when the
+ * descriptions fit (or need not: JSON, -r, a pipe without COLUMNS). */
+static size_t column_list_room(const struct out_column *cols, size_t ncols,
+			       const struct out_opts *o)
+{
+	size_t width = o->json ? 0 : record_width(o), wn = strlen("NAME"),
+	       wt = strlen("TYPE"), wd = strlen("DESCRIPTION"), i, n;
+
+	if (width == 0)
+		return 0;
+	for (i = 0; i < ncols; i++) {
+		n = strlen(cols[i].name);
+		wn = n > wn ? n : wn;
+		n = strlen(json_type_name(cols[i].json));
+		wt = n > wt ? n : wt;
+		n = cols[i].help ? strlen(cols[i].help) : 0;
+		wd = n > wd ? n : wd;
+	}
+	if (wn + wt + wd + 2 <= width)
+		return 0;
+	return width > wn + wt + 2 + 16 ? width - wn - wt - 2 : 0;
+}
+
+int out_list_columns(const struct out_column *cols, size_t ncols,
+		     const struct out_opts *o)
+{
+	static const struct out_column meta[] = {
+		{ "NAME", 0, 0, OUT_JSON_STRING, "column name" },
+		{ "TYPE", 0, 0, OUT_JSON_STRING, "JSON type" },
+		{ "DESCRIPTION", 0, OUT_WRAP, OUT_JSON_STRING, "what it shows" },
+	};
+	static const int all[] = { 0, 1, 2 };
+	struct out_table *t = out_table_new("columns", meta, all, 3, o);
+	size_t i, room = column_list_room(cols, ncols, o);
+	int rc;
+
+	if (room && set_multiline(scols_table_get_column(t->tb, 2), 0) < 0)
+		room = 0;
+	for (i = 0; i < ncols; i++) {
+		struct column_row r = { &cols[i], NULL };
+
+		if (room)
+			r.help = wrap_words(cols[i].help, room);
+		out_table_add(t, &r, column_list_cell);
+		free(r.help);
+	}
+	rc = out_table_print(t);
+	out_table_free(t);
+	return rc;
 }
 
 static const char *record_cell(const void *row, int col, char *buf,

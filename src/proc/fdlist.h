@@ -131,6 +131,13 @@ int fd_proc_collect_at_some(struct fd_proc *p, int piddir, pid_t pid,
 			    unsigned int need, fd_keep_fn keep,
 			    const void *ctx);
 
+/* The descriptors of old, an earlier reading of a table, read again for
+ * need: by their numbers alone when need has FDL_NEED_LINK (whose ENOENT
+ * leaves out one closed since), without listing a large table again;
+ * else listed, keeping old's numbers. */
+int fd_proc_collect_again(struct fd_proc *p, const char *root,
+			  const struct fd_proc *old, unsigned int need);
+
 /* The table of thread tid of process pid, read through
  * root/PID/task/TID: for a thread with a table of its own. */
 int fd_proc_collect_thread(struct fd_proc *p, const char *root, pid_t pid,

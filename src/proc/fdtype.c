@@ -253,11 +253,19 @@ const char *sock_proto_name(int family, int proto, char *buf, size_t len)
 bool link_bracket_inode(const char *link, const char *prefix,
 			unsigned long long *ino)
 {
-	size_t n = strlen(prefix);
+	size_t n;
 	const char *p;
 	unsigned long long v = 0;
 
-	if (link == NULL || strncmp(link, prefix, n) != 0 || link[n] != '[')
+	/* Asked several times a row of every link: compared in place (a
+	 * path fails at its first byte) rather than through strlen and
+	 * strncmp. */
+	if (link == NULL)
+		return false;
+	for (n = 0; prefix[n] != '\0'; n++)
+		if (link[n] != prefix[n])
+			return false;
+	if (link[n] != '[')
 		return false;
 	p = scan_ull(link + n + 1, NULL, 10, &v);
 	if (p == NULL || p[0] != ']' || p[1] != '\0')

@@ -44,23 +44,47 @@ static const char *field_value(const char *line, const char *end,
 	return skip_blanks(line + n + 1, end);
 }
 
-/* Parses a number that must fill the value up to the end of the line. */
+/* Parses a number that must fill the value up to the end of the line
+ * (trailing blanks aside), at most 31 characters. */
 static int parse_line_uint(const char *v, const char *end, int base,
 			   unsigned long long *out)
 {
-	char tmp[32];
-	const char *p = tmp;
 	size_t n = (size_t)(end - v);
 
 	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r'))
 		n--;
-	if (n == 0 || n >= sizeof(tmp))
+	if (n == 0 || n >= 32)
 		return -1;
-	memcpy(tmp, v, n);
-	tmp[n] = '\0';
-	if (parse_uint_at(&p, base, out) < 0 || *p != '\0')
-		return -1;
-	return 0;
+	return scan_ull(v, v + n, base, out) == v + n ? 0 : -1;
+}
+
+/* fdinfo's fields that fdscope reads, by their first letter: one key
+ * compared a line instead of four (every descriptor's fdinfo is
+ * parsed). */
+enum fdinfo_key { FDI_NONE, FDI_POS, FDI_FLAGS, FDI_MNT_ID, FDI_INO };
+
+static enum fdinfo_key fdinfo_key_of(const char *line, const char *eol,
+				     const char **value)
+{
+	static const struct {
+		const char *name;
+		size_t len;
+		enum fdinfo_key key;
+	} keys[] = {
+		{ "pos", 3, FDI_POS }, { "flags", 5, FDI_FLAGS },
+		{ "mnt_id", 6, FDI_MNT_ID }, { "ino", 3, FDI_INO },
+	};
+	size_t i, room = (size_t)(eol - line);
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (room <= keys[i].len || line[0] != keys[i].name[0] ||
+		    line[keys[i].len] != ':' ||
+		    memcmp(line, keys[i].name, keys[i].len) != 0)
+			continue;
+		*value = skip_blanks(line + keys[i].len + 1, eol);
+		return keys[i].key;
+	}
+	return FDI_NONE;
 }
 
 int fdinfo_parse(const char *text, size_t len, struct fdinfo *out)
@@ -70,31 +94,38 @@ int fdinfo_parse(const char *text, size_t len, struct fdinfo *out)
 	memset(out, 0, sizeof(*out));
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		const char *v;
+		const char *v = NULL;
 		unsigned long long n;
 
 		if (eol == NULL)
 			eol = end;
-		if ((v = field_value(p, eol, "pos")) != NULL) {
+		switch (fdinfo_key_of(p, eol, &v)) {
+		case FDI_POS:
 			if (parse_line_uint(v, eol, 10, &n) == 0) {
 				out->pos = n;
 				out->has_pos = true;
 			}
-		} else if ((v = field_value(p, eol, "flags")) != NULL) {
+			break;
+		case FDI_FLAGS:
 			if (parse_line_uint(v, eol, 8, &n) == 0 && n <= 0xffffffffULL) {
 				out->flags = (unsigned int)n;
 				out->has_flags = true;
 			}
-		} else if ((v = field_value(p, eol, "mnt_id")) != NULL) {
+			break;
+		case FDI_MNT_ID:
 			if (parse_line_uint(v, eol, 10, &n) == 0 && n <= 0x7fffffffULL) {
 				out->mnt_id = (int)n;
 				out->has_mnt_id = true;
 			}
-		} else if ((v = field_value(p, eol, "ino")) != NULL) {
+			break;
+		case FDI_INO:
 			if (parse_line_uint(v, eol, 10, &n) == 0) {
 				out->ino = n;
 				out->has_ino = true;
 			}
+			break;
+		case FDI_NONE:
+			break;
 		}
 		p = eol + 1;
 	}

@@ -469,22 +469,22 @@ fail:
 	return -1;
 }
 
-static unsigned int ss_port(const struct sockaddr_storage *ss)
+static unsigned int ss_port(const struct sockaddr *ss)
 {
-	if (ss->ss_family == AF_INET)
+	if (ss->sa_family == AF_INET)
 		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	if (ss->ss_family == AF_INET6)
+	if (ss->sa_family == AF_INET6)
 		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
 	return 0;
 }
 
-static bool same_host(const struct sockaddr_storage *a,
+static bool same_host(const struct sockaddr *a,
 		      const struct sockaddr_storage *b)
 {
-	if (a->ss_family == AF_INET && b->ss_family == AF_INET)
+	if (a->sa_family == AF_INET && b->ss_family == AF_INET)
 		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
 			((const struct sockaddr_in *)b)->sin_addr.s_addr;
-	if (a->ss_family == AF_INET6 && b->ss_family == AF_INET6)
+	if (a->sa_family == AF_INET6 && b->ss_family == AF_INET6)
 		return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
 			      &((const struct sockaddr_in6 *)b)->sin6_addr,
 			      sizeof(struct in6_addr)) == 0;
@@ -492,7 +492,7 @@ static bool same_host(const struct sockaddr_storage *a,
 }
 
 static bool end_matches(const struct query_inet *qi,
-			const struct sockaddr_storage *ss, socklen_t sslen)
+			const struct sockaddr *ss, socklen_t sslen)
 {
 	unsigned int port;
 	size_t i;
@@ -521,9 +521,9 @@ bool query_inet_match(const struct query_inet *qi, const struct sock_info *si)
 	if (qi->nhosts == 0 && qi->nports == 0)
 		return true;
 	/* lsof's rule: the address and the port of one end. */
-	return end_matches(qi, &si->local, si->local_len) ||
-		(si->remote_len && ss_port(&si->remote) != 0 &&
-		 end_matches(qi, &si->remote, si->remote_len));
+	return end_matches(qi, &si->local.sa, si->local_len) ||
+		(si->remote_len && ss_port(&si->remote.sa) != 0 &&
+		 end_matches(qi, &si->remote.sa, si->remote_len));
 }
 
 static int parse_users(struct query *q, const char *arg, char *why,
@@ -1087,7 +1087,7 @@ static bool unix_name_is(const struct sock_info *si, const struct qfile *f)
 	if (si == NULL || si->family != AF_UNIX ||
 	    si->local_len <= offsetof(struct sockaddr_un, sun_path))
 		return false;
-	un = (const void *)&si->local;
+	un = &si->local.un;
 	n = strnlen(un->sun_path, si->local_len -
 		    offsetof(struct sockaddr_un, sun_path));
 	if (n == 0)
@@ -1147,7 +1147,7 @@ static bool sock_under(const struct query *q, const struct sock_info *si)
 	if (si == NULL || si->family != AF_UNIX ||
 	    si->local_len <= offsetof(struct sockaddr_un, sun_path))
 		return false;
-	un = (const void *)&si->local;
+	un = &si->local.un;
 	n = strnlen(un->sun_path, si->local_len -
 		    offsetof(struct sockaddr_un, sun_path));
 	if (n == 0 || un->sun_path[0] != '/')
@@ -1208,7 +1208,7 @@ static bool is_listening(const struct sock_info *si)
 	if (si->state == 10)
 		return true;
 	return si->family != AF_UNIX && si->proto == IPPROTO_UDP &&
-		si->state == 7 && si->local_len && ss_port(&si->local) != 0;
+		si->state == 7 && si->local_len && ss_port(&si->local.sa) != 0;
 }
 
 static bool state_matches(const struct query *q, const struct sock_info *si)
