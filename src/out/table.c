@@ -1230,6 +1230,17 @@ static size_t record_width(const struct out_opts *o)
 
 /* The columns left for DESCRIPTION after FIELD and VALUE (one space
  * between columns), or 0 when the descriptions need not be wrapped. */
+/* The columns a third, DESCRIPTION, column gets on a line width wide
+ * after columns w1 and w2 wide (one space between columns); 0 when its
+ * widest text wd fits, or when too little is left to wrap usefully
+ * (libsmartcols then does what it can). */
+static size_t description_room(size_t width, size_t w1, size_t w2, size_t wd)
+{
+	if (w1 + w2 + wd + 2 <= width)
+		return 0;
+	return width > w1 + w2 + 2 + 16 ? width - w1 - w2 - 2 : 0;
+}
+
 static size_t record_room(const struct out_column *cols, const int *selected,
 			  size_t nselected, const struct out_opts *o,
 			  const void *row, out_cell_fn cell)
@@ -1250,10 +1261,7 @@ static size_t record_room(const struct out_column *cols, const int *selected,
 		n = cols[selected[i]].help ? strlen(cols[selected[i]].help) : 0;
 		wd = n > wd ? n : wd;
 	}
-	if (wf + wv + wd + 2 <= width)
-		return 0;
-	/* Too narrow to wrap usefully: libsmartcols does what it can. */
-	return width > wf + wv + 2 + 16 ? width - wf - wv - 2 : 0;
+	return description_room(width, wf, wv, wd);
 }
 
 /* text with newlines between words so that no line is wider than cols;
@@ -1291,25 +1299,10 @@ static char *wrap_words(const char *text, size_t cols)
 	return out;
 }
 
-/* A row of --list-columns: the column and its description, wrapped at
- * words when the terminal is too narrow for it (or NULL). */
-struct column_row {
-	const struct out_column *col;
-	char *help;
-};
-
-static const char *json_type_name(enum out_json_type t)
+static const char *record_cell(const void *row, int col, char *buf,
+			       size_t len)
 {
-	return t == OUT_JSON_NUMBER ? "number" :
-		t == OUT_JSON_BOOLEAN ? "boolean" :
-		t == OUT_JSON_ARRAY_NUMBER ? "array of numbers" :
-		t == OUT_JSON_ARRAY_STRING ? "array of strings" : "string";
-}
-
-static const char *column_list_cell(const void *row, int col, char *buf,
-				    size_t len)
-{
-	const struct column_row *r = row;
+	const struct record_row *r = row;
 
 	(void)buf;
 	(void)len;
@@ -1317,10 +1310,18 @@ static const char *column_list_cell(const void *row, int col, char *buf,
 	case 0:
 		return r->col->name;
 	case 1:
-		return json_type_name(r->col->json);
+		return r->value;
 	default:
 		return r->help ? r->help : r->col->help;
 	}
+}
+
+static const char *json_type_name(enum out_json_type t)
+{
+	return t == OUT_JSON_NUMBER ? "number" :
+		t == OUT_JSON_BOOLEAN ? "boolean" :
+		t == OUT_JSON_ARRAY_NUMBER ? "array of numbers" :
+		t == OUT_JSON_ARRAY_STRING ? "array of strings" : "string";
 }
 
 /* The columns left for DESCRIPTION after NAME and TYPE, or 0 when the
@@ -1341,9 +1342,7 @@ static size_t column_list_room(const struct out_column *cols, size_t ncols,
 		n = cols[i].help ? strlen(cols[i].help) : 0;
 		wd = n > wd ? n : wd;
 	}
-	if (wn + wt + wd + 2 <= width)
-		return 0;
-	return width > wn + wt + 2 + 16 ? width - wn - wt - 2 : 0;
+	return description_room(width, wn, wt, wd);
 }
 
 int out_list_columns(const struct out_column *cols, size_t ncols,
@@ -1362,33 +1361,17 @@ int out_list_columns(const struct out_column *cols, size_t ncols,
 	if (room && set_multiline(scols_table_get_column(t->tb, 2), 0) < 0)
 		room = 0;
 	for (i = 0; i < ncols; i++) {
-		struct column_row r = { &cols[i], NULL };
+		struct record_row r = { &cols[i], json_type_name(cols[i].json),
+					NULL };
 
 		if (room)
 			r.help = wrap_words(cols[i].help, room);
-		out_table_add(t, &r, column_list_cell);
+		out_table_add(t, &r, record_cell);
 		free(r.help);
 	}
 	rc = out_table_print(t);
 	out_table_free(t);
 	return rc;
-}
-
-static const char *record_cell(const void *row, int col, char *buf,
-			       size_t len)
-{
-	const struct record_row *r = row;
-
-	(void)buf;
-	(void)len;
-	switch (col) {
-	case 0:
-		return r->col->name;
-	case 1:
-		return r->value;
-	default:
-		return r->help ? r->help : r->col->help;
-	}
 }
 
 int out_record_print(const char *json_name, const struct out_column *cols,
