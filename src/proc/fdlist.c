@@ -186,7 +186,7 @@ struct dents_walk {
 	size_t seen;
 	fd_keep_fn keep;
 	const void *ctx;
-	/* Numbers from end on are another walk's (read_links_early): left
+	/* Numbers from end on are another walk's (read_table_as_listed): left
 	 * out, the first of them kept in beyond (-1: none came). */
 	long long end, beyond;
 };
@@ -1091,16 +1091,17 @@ static void init_proc(struct fd_proc *p, pid_t pid)
 	p->start_time = PROCFS_NO_START;
 }
 
-/* What read_links_early reads: links and what is per process only. */
+/* Needs a table is read as listed for at any size (read_table_as_listed):
+ * links and what is per process only. */
 #define EARLY_NEEDS (FDL_NEED_LINK | FDL_NEED_PROTO | FDL_NEED_NETNS | \
 		     FDL_NEED_COMM | FDL_NEED_PROC_UID | FDL_NEED_SOCKETS_ONLY)
-/* Descriptor numbers a thread of the first pass takes at a time, listed
+/* Descriptor numbers a thread takes at a time, listed
  * into a buffer that holds all their entries and one more (DENT_SIZE
  * each at most): the entry past the range ends it in one call. */
 #define EARLY_RANGE 1024
 #define EARLY_CHUNK ((size_t)(EARLY_RANGE + 1) * DENT_SIZE)
 
-/* The descriptor numbers the threads of read_links_early share out:
+/* The descriptor numbers the threads of read_table_as_listed share out:
  * each takes the next range and lists it through its own descriptor on
  * the fd directory, so that the listing (which makes the kernel's
  * entries) is shared between them as the links are. */
@@ -1351,20 +1352,22 @@ static int early_error(const struct early_job *ejs,
 	return 0;
 }
 
-/* Another process's table when its links alone are wanted (the first
- * pass of a socket selection): each range of the directory is read as
- * soon as it is listed, which on 19000 descriptors takes a fifth less
- * time than listing the whole directory first.  A large table is read by
- * one thread per CPU, each taking the next range in turn.  Entries keep
- * rejects are not read; with FDL_NEED_SOCKETS_ONLY the others are not
- * kept either, so a table never grows past its sockets and one range. */
-static int read_links_early(struct fd_proc *p, int dfd, int infofd,
-			    unsigned int need, struct dents_walk *w)
+/* Another process's table, read as it is listed (collect_table says
+ * when): each range of the directory is read as soon as it is listed,
+ * which on 19000 descriptors takes a fifth less time than listing the
+ * whole directory first.  threads (early_thread_count) share the ranges,
+ * each taking the next in turn; infofd is the fdinfo directory or -1.
+ * Entries keep rejects are not read; with FDL_NEED_SOCKETS_ONLY (the
+ * first pass of a socket selection) the others are not kept either, so
+ * a table never grows past its sockets and one range. */
+static int read_table_as_listed(struct fd_proc *p, int dfd, int infofd,
+			    size_t threads, unsigned int need,
+			    struct dents_walk *w)
 {
 	struct early_ranges ranges = { .numbered = on_procfs(dfd) };
 	struct early_job ejs[PARALLEL_MAX_JOBS];
 	struct collect_job jobs[PARALLEL_MAX_JOBS];
-	size_t njobs = ranges.numbered ? early_thread_count(dfd) : 1, k;
+	size_t njobs = ranges.numbered ? threads : 1, k;
 	int error;
 
 	pthread_mutex_init(&ranges.lock, NULL);
@@ -1445,9 +1448,10 @@ static int collect_table(struct fd_proc *p, int piddir, int dfd,
 	 * links are wanted, or when it is large enough for a thread per CPU,
 	 * which then share the listing too (getdents64 on /proc/PID/fd is
 	 * a seventh of a 19000-descriptor read, and was serial). */
-	bool early = !p->self && !pick->again && (need & FDL_NEED_LINK) &&
-		((need & ~(unsigned int)EARLY_NEEDS) == 0 ||
-		 early_thread_count(dfd) > 1);
+	bool may_early = !p->self && !pick->again && (need & FDL_NEED_LINK);
+	size_t threads = may_early ? early_thread_count(dfd) : 1;
+	bool early = may_early &&
+		((need & ~(unsigned int)EARLY_NEEDS) == 0 || threads > 1);
 	fd_keep_fn keep = pick->keep;
 	const void *ctx = pick->ctx;
 	struct dents_walk w = dents_walk_of(keep, ctx);
@@ -1462,7 +1466,7 @@ static int collect_table(struct fd_proc *p, int piddir, int dfd,
 		infofd = openat(dfd, "../fdinfo",
 				O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (pick->again ? add_again(p, pick->again, &w) < 0 :
-	    early ? read_links_early(p, dfd, infofd, need, &w) < 0 :
+	    early ? read_table_as_listed(p, dfd, infofd, threads, need, &w) < 0 :
 	    read_fd_numbers(p, dfd, &w) < 0) {
 		saved = errno;
 		goto cleanup;
