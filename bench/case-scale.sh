@@ -5,7 +5,10 @@
 #      (bench/floor.c) and lsfd.
 #   2. A host of many sockets (bench/sockhost.c processes, loopback only):
 #      `list -p` of a 3-socket process and of a socket holder, quiet and
-#      busy.
+#      busy.  Each process runs in a cgroup of its own, as a service does
+#      under systemd, when the cgroup2 mount may be written (root); a
+#      second 3-socket process shares the bench's cgroup with every
+#      holder, for information.
 #   3. `list --all` with four large holders, one holding a 4000-byte path:
 #      time and peak RSS against lsfd, output size against `list --all -r`.
 #   4. Time per descriptor (1000 against the largest) and per process (10
@@ -43,6 +46,40 @@ cleanup() {
 	done
 	pids=
 	rm -rf "$tmp/long"
+	for c in $cgroups; do
+		rmdir "$c" 2>/dev/null || true
+	done
+	cgroups=
+}
+
+# The cgroup2 mount, where fdscope looks for it; empty when it cannot be
+# written.
+cgroups=
+cgmount=
+for m in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+	if [ "$(stat -f -c %T "$m" 2>/dev/null)" = cgroup2fs ] &&
+	   mkdir "$m/fdscope-bench-probe-$$" 2>/dev/null; then
+		rmdir "$m/fdscope-bench-probe-$$"
+		cgmount=$m
+		break
+	fi
+done
+
+# in_cgroup NAME: sets $incg to the command prefix that runs a command in
+# a new cgroup NAME of the bench (empty without a writable cgroup2 mount).
+incg=
+in_cgroup() {
+	incg=
+	[ -n "$cgmount" ] || return 0
+	c=$cgmount/fdscope-bench-$$-$1
+	mkdir -p "$c"
+	cgroups="$cgroups $c"
+	if [ ! -x "$tmp/incg" ]; then
+		printf '#!/bin/sh\necho $$ > "$1/cgroup.procs" || exit 1\nshift\nexec "$@"\n' \
+			> "$tmp/incg"
+		chmod +x "$tmp/incg"
+	fi
+	incg="$tmp/incg $c"
 }
 
 # start_ready FILE COMMAND...: runs COMMAND in the background with its
@@ -124,12 +161,16 @@ target "time per descriptor, $fds / 1000 descriptors" \
 
 # 2. Many sockets.  A process with 3 sockets and a socket holder, first on
 # the quiet host.
-start_ready "$tmp/three.out" "$bdir/sockhost" -t 900 3
+in_cgroup three
+start_ready "$tmp/three.out" $incg "$bdir/sockhost" -t 900 3
 three=$started
-start_ready "$tmp/sockhost-1.out" "$bdir/sockhost" -t 900 $((per < sockets ? per : sockets))
+start_ready "$tmp/three-shared.out" "$bdir/sockhost" -t 900 3
+shared=$started
+in_cgroup sockhost-1
+start_ready "$tmp/sockhost-1.out" $incg "$bdir/sockhost" -t 900 $((per < sockets ? per : sockets))
 sh1=$started
 timer -T "$tmp/quiet.tsv" "three" "$bin list -p $three" "holder" "$bin list -p $sh1" \
-	"lsfd-three" "lsfd -p $three"
+	"lsfd-three" "lsfd -p $three" "shared" "$bin list -p $shared"
 made=$(awk '/^ready/ { print $2 }' "$tmp/sockhost-1.out")
 k=2
 while [ "$made" -lt "$sockets" ]; do
@@ -141,7 +182,7 @@ while [ "$made" -lt "$sockets" ]; do
 done
 host=$(ss -Htuax 2>/dev/null | wc -l)
 timer -T "$tmp/busy.tsv" "three" "$bin list -p $three" "holder" "$bin list -p $sh1" \
-	"lsfd-three" "lsfd -p $three" \
+	"lsfd-three" "lsfd -p $three" "shared" "$bin list -p $shared" \
 	"three-copy" "env FDSCOPE_INET_LOOKUP=copy $bin list -p $three"
 target "3-socket \`list -p\`, $host sockets / quiet host" \
 	"$(field "$tmp/busy.tsv" three 2)" "$(field "$tmp/quiet.tsv" three 2)" 1.5 >> "$rows"
@@ -149,6 +190,13 @@ target "3-socket \`list -p\` / lsfd, $host sockets" \
 	"$(field "$tmp/busy.tsv" three 2)" "$(field "$tmp/busy.tsv" lsfd-three 2)" 1.0 >> "$rows"
 target "socket holder \`list -p\`, $host sockets / quiet host" \
 	"$(field "$tmp/busy.tsv" holder 2)" "$(field "$tmp/quiet.tsv" holder 2)" 1.2 >> "$rows"
+# For information: a 3-socket process in the cgroup of the host's other
+# holders, whose dumps the cgroup does not narrow (the listening state
+# still narrows TCP).
+target "3-socket \`list -p\` sharing the holders' cgroup, $host sockets / quiet host (not a target)" \
+	"$(field "$tmp/busy.tsv" shared 2)" "$(field "$tmp/quiet.tsv" shared 2)" 1.5 >> "$rows"
+target "3-socket \`list -p\` sharing the holders' cgroup / lsfd, $host sockets (not a target)" \
+	"$(field "$tmp/busy.tsv" shared 2)" "$(field "$tmp/busy.tsv" lsfd-three 2)" 1.0 >> "$rows"
 # The opt-in copy path (not read-only, so not the default): for information.
 target "3-socket \`list -p\` with FDSCOPE_INET_LOOKUP=copy / lsfd, $host sockets (opt-in, not a target)" \
 	"$(field "$tmp/busy.tsv" three-copy 2)" "$(field "$tmp/busy.tsv" lsfd-three 2)" 1.0 >> "$rows"
@@ -201,6 +249,11 @@ cleanup
 echo "## Scale (issue 11)"
 echo
 echo "$rounds rounds, medians (bench/timer.c); times in ms, RSS in KiB, sizes in bytes."
+if [ -n "$cgmount" ]; then
+	echo "The 3-socket process and the first socket holder each ran in a cgroup of their own (under $cgmount), the other holders in the bench's."
+else
+	echo "No writable cgroup2 mount: every process ran in the bench's cgroup."
+fi
 echo
 echo "| Target | Measured | Reference | Ratio | |"
 echo "|---|---:|---:|---:|---|"

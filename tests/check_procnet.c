@@ -3,10 +3,12 @@
  * fixture proc root. */
 #include <check.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -293,12 +295,65 @@ START_TEST(test_procnet_read_under_fixture_root)
 }
 END_TEST
 
+/* sockstat's counts: the protocols with no socket in use are the dumps
+ * left out; a count of 10 or 0 followed by more digits is not 0. */
+START_TEST(test_sockstat_names_the_empty_protocols)
+{
+	const char text[] = "\nsockets: used 8867\n"
+		"TCP: inuse 4114 orphan 0 tw 0 alloc 4114 mem 540\n"
+		"UDP: inuse 0 mem 0\nUDPLITE: inuse 0\nRAW: inuse 0\n"
+		"TCP6: inuse 0\nUDP6: inuse 10\nUDPLITE6: inuse 0\n";
+	const char v4only[] = "\nTCP: inuse 0 orphan 0\nUDP: inuse 3 mem 1\n";
+
+	ck_assert_uint_eq(procnet_sockstat_empty(text, strlen(text)),
+			  1u << SOCKDIAG_UDP4 | 1u << SOCKDIAG_TCP6);
+	/* No sockstat6: nothing said of IPv6. */
+	ck_assert_uint_eq(procnet_sockstat_empty(v4only, strlen(v4only)),
+			  1u << SOCKDIAG_TCP4);
+	ck_assert_uint_eq(procnet_sockstat_empty("", 0), 0);
+	/* Cut after the 0: not known to end there. */
+	ck_assert_uint_eq(procnet_sockstat_empty("\nTCP: inuse 0", 13), 0);
+}
+END_TEST
+
+/* The live files: this test's TCP listener makes TCP non-empty, and a
+ * protocol said empty has no socket in the kernel's dump either. */
+START_TEST(test_sockstat_of_this_namespace)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int netdir = open("/proc/self/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	unsigned int empty;
+	int i;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert(l >= 0 && netdir >= 0);
+	ck_assert(bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(l, 1) == 0);
+	empty = procnet_empty_dumps(netdir);
+	ck_assert_uint_eq(empty & (1u << SOCKDIAG_TCP4), 0);
+	for (i = SOCKDIAG_TCP4; i <= SOCKDIAG_UDP6; i++) {
+		struct sock_table t;
+
+		if (!(empty & (1u << i)))
+			continue;
+		sock_table_init(&t);
+		ck_assert_int_eq(procnet_read_at(&t, netdir, (enum sockdiag_dump)i), 0);
+		ck_assert_msg(t.n == 0, "dump %d said empty holds %zu", i, t.n);
+		sock_table_release(&t);
+	}
+	close(netdir);
+	close(l);
+}
+END_TEST
+
 Suite *procnet_suite(void)
 {
 	Suite *s = suite_create("procnet");
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_test(tc, test_procnet_tcp_fixture);
+	tcase_add_test(tc, test_sockstat_names_the_empty_protocols);
+	tcase_add_test(tc, test_sockstat_of_this_namespace);
 	tcase_add_test(tc, test_procnet_tcp6_fixture);
 	tcase_add_test(tc, test_procnet_udp_is_dgram);
 	tcase_add_test(tc, test_procnet_unix_fixture);

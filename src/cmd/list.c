@@ -1551,6 +1551,34 @@ static void unpin_pids(struct list_control *ctl)
 	ctl->pins = NULL;
 }
 
+/* A few processes' TCP and UDP sockets are asked of the kernel by their
+ * cgroups (each socket keeps its creator's): on a host of many services
+ * the dumps then carry the listed processes' sockets, not the host's.
+ * Not with -i, whose ports already narrow them, nor with --all. */
+static void narrow_to_cgroups(struct list_control *ctl)
+{
+	int dirs[INETDIAG_FILTER_MAX_CGROUPS];
+	size_t i, n = 0;
+
+	if ((ctl->need & LIST_NEED_SOCKETS) == 0 || ctl->all ||
+	    ctl->port_filter.len != 0 ||
+	    ctl->npids > INETDIAG_FILTER_MAX_CGROUPS)
+		return;
+	if (ctl->npids == 0)
+		dirs[n++] = -1;
+	for (i = 0; i < ctl->npids; i++)
+		if (ctl->pins[i].fd >= 0 || ctl->pins[i].error == 0)
+			dirs[n++] = ctl->pins[i].fd;
+	net_cgroup_narrowing(&ctl->cgroup_filter, ctl->proc_root, dirs, n);
+}
+
+/* The filter of the first TCP and UDP dumps. */
+static const struct inetdiag_filter *first_filter(const struct list_control *ctl)
+{
+	return ctl->port_filter.len == 0 && ctl->cgroup_filter.len != 0 ?
+		&ctl->cgroup_filter : &ctl->port_filter;
+}
+
 static void start_prefetch(struct list_control *ctl)
 {
 	size_t i, n = 0;
@@ -1566,7 +1594,7 @@ static void start_prefetch(struct list_control *ctl)
 	if (ctl->all || n >= PREFETCH_MIN_FDS)
 		ctl->prefetch = sock_prefetch_start_filtered(ctl->proc_root,
 							     ctl->skip_dumps,
-							     &ctl->port_filter);
+							     first_filter(ctl));
 }
 
 /* A socket NAME the main dumps (TCP, UDP, unix) left without a decoding:
@@ -1822,6 +1850,9 @@ static void attach_extra(struct list_control *ctl, unsigned int need)
 						     all_tables(ctl));
 			net_attach_skip_dumps(ctl->attach, ctl->skip_dumps);
 			net_attach_filter_dumps(ctl->attach, &ctl->port_filter);
+			if (ctl->cgroup_filter.len != 0)
+				net_attach_narrow_dumps(ctl->attach,
+							&ctl->cgroup_filter);
 			net_attach_take_prefetch(ctl->attach, ctl->prefetch);
 			ctl->prefetch = NULL;
 		}
@@ -2521,6 +2552,7 @@ static int list_run(const struct cli_env *env, int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}
+	narrow_to_cgroups(&ctl);
 	start_prefetch(&ctl);
 	if (ctl.all)
 		failed = list_all(&ctl);

@@ -84,6 +84,8 @@ struct list_control {
 	bool names_later;
 	unsigned int skip_dumps;	/* socket dumps no row can need */
 	struct inetdiag_filter port_filter;	/* -i's ports, in the kernel */
+	struct inetdiag_filter cgroup_filter;	/* the listed processes'
+						 * cgroups: first dumps only */
 	struct devtab devtab;
 	struct ep_mark *epmarks;	/* by (process, target descriptor) */
 	size_t nepmarks;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/sockios.h>
+#include <netinet/tcp.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -27,6 +28,7 @@
 #include "net/netaddr.h"
 #include "net/sockdup.h"
 #include "net/sockproto.h"
+#include "proc/cgroup.h"
 #include "proc/fdtype.h"
 #include "proc/procfs.h"
 
@@ -60,6 +62,7 @@ struct net_attach {
 	size_t nunbound;
 	unsigned int skip;	/* dumps not wanted, whatever is listed */
 	const struct inetdiag_filter *filter;	/* of every TCP and UDP dump */
+	const struct inetdiag_filter *narrow;	/* of the first ones only */
 };
 
 struct net_attach *net_attach_new(const char *proc_root,
@@ -150,6 +153,52 @@ void net_attach_filter_dumps(struct net_attach *a,
 			     const struct inetdiag_filter *filter)
 {
 	a->filter = filter;
+}
+
+void net_attach_narrow_dumps(struct net_attach *a,
+			     const struct inetdiag_filter *filter)
+{
+	a->narrow = filter;
+}
+
+/* Up to this many distinct cgroups are asked for; a listing of more
+ * processes is rarely of one service, and dumps whole. */
+/* FDSCOPE_INET_LOOKUP=dump: every first dump whole (for the tests, which
+ * compare both ways). */
+static bool narrowing_allowed(void)
+{
+	const char *v = getenv("FDSCOPE_INET_LOOKUP");
+
+	return v == NULL || strcmp(v, "dump") != 0;
+}
+
+bool net_cgroup_narrowing(struct inetdiag_filter *f, const char *proc_root,
+			  const int *piddirs, size_t n)
+{
+	unsigned long long ids[INETDIAG_FILTER_MAX_CGROUPS];
+	size_t i, j, nids = 0;
+
+	f->len = 0;
+	if (!narrowing_allowed() || n == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		int dir = piddirs[i] >= 0 ? piddirs[i] :
+			procfs_open_pid(proc_root, 0);
+		unsigned long long id = dir >= 0 ? cgroup2_id_at(dir) : 0;
+
+		if (piddirs[i] < 0 && dir >= 0)
+			close(dir);
+		if (id == 0)
+			return false;
+		for (j = 0; j < nids && ids[j] != id; j++)
+			;
+		if (j < nids)
+			continue;
+		if (nids == INETDIAG_FILTER_MAX_CGROUPS)
+			return false;
+		ids[nids++] = id;
+	}
+	return inetdiag_filter_cgroups(f, ids, nids) == 0;
 }
 
 void net_attach_take_prefetch(struct net_attach *a, struct sock_prefetch *pf)
@@ -329,8 +378,14 @@ static int load_in_netns(struct net_attach *a, struct sock_table *t,
 	return load_in_netns_fd(a, t, p->netns_fd, p->net_dir);
 }
 
+/* A namespace's first TCP and UDP dumps, with no port filter, are
+ * narrowed: to the listed processes' cgroups (a->narrow) and, for TCP, to
+ * listeners, which a server's process mostly holds and the kernel finds
+ * without walking the established hash.  widen_narrowed dumps again, whole,
+ * what they missed. */
 static size_t find_or_add_ns(struct net_attach *a, unsigned long long ino)
 {
+	bool ports = a->filter && a->filter->len;
 	size_t i;
 
 	for (i = 0; i < a->nns; i++)
@@ -341,7 +396,10 @@ static size_t find_or_add_ns(struct net_attach *a, unsigned long long ino)
 	a->ns[a->nns].ino = ino;
 	sock_table_init(&a->ns[a->nns].t);
 	a->ns[a->nns].t.skip = a->skip;
-	a->ns[a->nns].t.filter = a->filter;
+	a->ns[a->nns].t.filter = ports ? a->filter :
+		a->narrow ? a->narrow : a->filter;
+	if (!ports && narrowing_allowed())
+		a->ns[a->nns].t.tcp_states = 1u << TCP_LISTEN;
 	return a->nns++;
 }
 
@@ -550,6 +608,15 @@ static unsigned int missing_in_ns(struct net_attach *a, size_t k,
 	return mask;
 }
 
+static bool is_inet_dump(int dump)
+{
+	return dump == SOCKDIAG_TCP4 || dump == SOCKDIAG_TCP6 ||
+		dump == SOCKDIAG_UDP4 || dump == SOCKDIAG_UDP6;
+}
+
+#define INET_DUMPS (1u << SOCKDIAG_TCP4 | 1u << SOCKDIAG_TCP6 | \
+		    1u << SOCKDIAG_UDP4 | 1u << SOCKDIAG_UDP6)
+
 /* One more read of a->mask into ns's table, by netlink or /proc/net. */
 static int reload_ns(struct net_attach *a, struct netns *ns,
 		     const struct fd_proc *p, bool own, bool netlink)
@@ -558,6 +625,57 @@ static int reload_ns(struct net_attach *a, struct netns *ns,
 		return load_own_via(a, &ns->t, netlink);
 	return netlink ? load_in_netns(a, &ns->t, p) :
 		load_here(a, &ns->t, false, p->net_dir);
+}
+
+/* Namespace k's listed sockets of the dumps in mask that no table holds,
+ * looked for once more in those dumps (the namespace's table as it is set
+ * now), the same way as before. */
+static void reload_missing(struct net_attach *a, size_t k, unsigned int mask,
+			   unsigned long long self_ns, size_t *cap)
+{
+	struct netns *ns = &a->ns[k];
+	enum sock_source was = ns->t.source;
+	size_t first;
+
+	a->mask = missing_in_ns(a, k, &first, cap) & mask;
+	if (a->mask == 0)
+		return;
+	if (reload_ns(a, ns, &a->procs[first], ns->ino == self_ns,
+		      was != SOCK_SRC_PROCNET) < 0 || ns->t.source == was)
+		ns->t.source = was;
+	else
+		ns->t.source = SOCK_SRC_MIXED;
+}
+
+/* A namespace whose first TCP and UDP dumps were narrowed (find_or_add_ns)
+ * holds only the listeners and the sockets made in the listed processes'
+ * cgroups.  What they miss is looked for again in the protocols missing,
+ * the same way: first the TCP sockets in every state, still of those
+ * cgroups (a server's connections); then, whole, the sockets made in
+ * another cgroup (inherited, received, or made before the holder moved)
+ * and the unbound ones, which no dump holds.  Every later dump is whole. */
+static void widen_narrowed(struct net_attach *a, unsigned long long self_ns,
+			   size_t *cap)
+{
+	const unsigned int tcp = 1u << SOCKDIAG_TCP4 | 1u << SOCKDIAG_TCP6;
+	unsigned int wanted = a->mask;
+	size_t k;
+
+	for (k = 0; k < a->nns; k++) {
+		struct netns *ns = &a->ns[k];
+		bool states = ns->t.tcp_states != 0,
+		     cgroups = a->narrow != NULL && ns->t.filter == a->narrow;
+
+		ns->t.tcp_states = 0;
+		if (states && ns->loaded)
+			reload_missing(a, k, tcp, self_ns, cap);
+		if (cgroups) {
+			ns->t.filter = a->filter;
+			if (ns->loaded)
+				reload_missing(a, k, INET_DUMPS, self_ns, cap);
+		}
+	}
+	a->mask = wanted;
 }
 
 static void redump_missing(struct net_attach *a, unsigned long long self_ns,
@@ -593,11 +711,6 @@ static void redump_missing(struct net_attach *a, unsigned long long self_ns,
 	a->mask = wanted;
 }
 
-static bool is_inet_dump(int dump)
-{
-	return dump == SOCKDIAG_TCP4 || dump == SOCKDIAG_TCP6 ||
-		dump == SOCKDIAG_UDP4 || dump == SOCKDIAG_UDP6;
-}
 
 static unsigned long long proc_netns(const struct fd_proc *p,
 				     unsigned long long self_ns)
@@ -734,6 +847,7 @@ void net_attach_sockets(struct net_attach *a)
 		k = find_or_add_ns(a, self_ns);
 		load_ns(a, &a->ns[k], NULL, true);
 	}
+	widen_narrowed(a, self_ns, &cap);
 	redump_missing(a, self_ns, &cap);
 }
 

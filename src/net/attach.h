@@ -46,6 +46,23 @@ void net_attach_skip_dumps(struct net_attach *a, unsigned int skip);
 void net_attach_filter_dumps(struct net_attach *a,
 			     const struct inetdiag_filter *filter);
 
+/* Narrows every namespace's first TCP and UDP dumps with filter (a
+ * program on the listed processes' cgroups, net_cgroup_narrowing), kept by
+ * the caller while a lives.  Unlike the port filter it leaves no socket
+ * out: the dumps of a namespace whose listed sockets it missed (made in
+ * another cgroup) are made again without it.  Set before
+ * net_attach_sockets; ignored when a port filter is set. */
+void net_attach_narrow_dumps(struct net_attach *a,
+			     const struct inetdiag_filter *filter);
+
+/* Builds into f the program accepting the sockets created in the cgroups
+ * of the processes pinned by piddirs[0..n) (procfs_open_pid; -1 for
+ * fdscope itself).  False, f empty, when narrowing is off
+ * (FDSCOPE_INET_LOOKUP=dump), a cgroup is unknown, or there are more
+ * than INETDIAG_FILTER_MAX_CGROUPS of them. */
+bool net_cgroup_narrowing(struct inetdiag_filter *f, const char *proc_root,
+			  const int *piddirs, size_t n);
+
 /* Hands the prefetch over to a, which uses it for the processes that
  * share fdscope's namespace and frees it. */
 void net_attach_take_prefetch(struct net_attach *a, struct sock_prefetch *pf);

@@ -5,7 +5,8 @@
  * (reject).  The program here is a list of terms, each a conjunction of
  * comparisons, joined by jumps: a comparison that fails goes on to the
  * next term (past the end for the last: reject); a term that holds jumps
- * to the end (accept). */
+ * to the end (accept).  A cgroup comparison's operand is the 8-byte ID
+ * after the operation. */
 #include <linux/inet_diag.h>
 #include <string.h>
 
@@ -72,8 +73,47 @@ int inetdiag_filter_ports(struct inetdiag_filter *f,
 	return 0;
 }
 
+int inetdiag_filter_cgroups(struct inetdiag_filter *f,
+			    const unsigned long long *ids, size_t n)
+{
+	const size_t cond = sizeof(struct inet_diag_bc_op) + sizeof(ids[0]);
+	size_t total, i;
+
+	f->len = 0;
+	if (n == 0 || n > INETDIAG_FILTER_MAX_CGROUPS)
+		return -1;
+	total = n * cond + (n - 1) * 4;
+	for (i = 0; i < n; i++) {
+		bool last = i + 1 == n;
+
+		/* Not this one: the next term (past the end for the last,
+		 * which rejects). */
+		put_op(f, INET_DIAG_BC_CGROUP_COND, (unsigned char)cond,
+		       last ? total - f->len + 4 : cond + 4);
+		memcpy(f->code + f->len, &ids[i], sizeof(ids[i]));
+		f->len += sizeof(ids[i]);
+		if (!last)
+			put_op(f, INET_DIAG_BC_JMP, 4, total - f->len);
+	}
+	return 0;
+}
+
+/* The operand of the operation at pos: a second operation (ports) or an
+ * ID (cgroup), zero when the program ends first. */
+static void operand(const struct inetdiag_filter *f, size_t pos,
+		    struct inet_diag_bc_op *arg, unsigned long long *id)
+{
+	pos += sizeof(*arg);
+	memset(arg, 0, sizeof(*arg));
+	*id = 0;
+	if (pos + sizeof(*id) <= f->len)
+		memcpy(id, f->code + pos, sizeof(*id));
+	if (pos + sizeof(*arg) <= f->len)
+		memcpy(arg, f->code + pos, sizeof(*arg));
+}
+
 bool inetdiag_filter_accepts(const struct inetdiag_filter *f,
-			     unsigned int sport, unsigned int dport)
+			     const struct inetdiag_filter_sock *sk)
 {
 	long len = (long)f->len;
 	size_t pos = 0;
@@ -81,28 +121,30 @@ bool inetdiag_filter_accepts(const struct inetdiag_filter *f,
 	if (f->len == 0)
 		return true;
 	while (len > 0) {
-		struct inet_diag_bc_op op, arg = { 0, 0, 0 };
+		struct inet_diag_bc_op op, arg;
+		unsigned long long id;
 		bool yes = true;
 
 		memcpy(&op, f->code + pos, sizeof(op));
-		if (op.code != INET_DIAG_BC_JMP && op.code != INET_DIAG_BC_NOP &&
-		    pos + 2 * sizeof(op) <= f->len)
-			memcpy(&arg, f->code + pos + sizeof(op), sizeof(arg));
+		operand(f, pos, &arg, &id);
 		switch (op.code) {
 		case INET_DIAG_BC_JMP:
 			yes = false;
 			break;
 		case INET_DIAG_BC_S_GE:
-			yes = sport >= arg.no;
+			yes = sk->sport >= arg.no;
 			break;
 		case INET_DIAG_BC_S_LE:
-			yes = sport <= arg.no;
+			yes = sk->sport <= arg.no;
 			break;
 		case INET_DIAG_BC_D_GE:
-			yes = dport >= arg.no;
+			yes = sk->dport >= arg.no;
 			break;
 		case INET_DIAG_BC_D_LE:
-			yes = dport <= arg.no;
+			yes = sk->dport <= arg.no;
+			break;
+		case INET_DIAG_BC_CGROUP_COND:
+			yes = sk->cgroup == id;
 			break;
 		default:
 			break;

@@ -2,7 +2,8 @@
  * runs on every socket of a dump, so that only the sockets it accepts are
  * sent back.  Built here for lsof's -i ports: a socket whose local or
  * remote port is in one of the ranges, as ss's `sport = :P or dport = :P`
- * filters. */
+ * filters; and, to narrow a dump to a few processes' sockets, a socket
+ * created in one of a few cgroups (v2 IDs), as ss's `cgroup PATH`. */
 #ifndef FDSCOPE_INETDIAG_FILTER_H
 #define FDSCOPE_INETDIAG_FILTER_H
 
@@ -17,6 +18,9 @@
  * and a jump after each; 4 bytes per operation. */
 #define INETDIAG_FILTER_MAX_LEN (INETDIAG_FILTER_MAX_RANGES * 2 * (2 * 8 + 4))
 
+/* Cgroups one program names at most: past that, no narrowing. */
+#define INETDIAG_FILTER_MAX_CGROUPS 16
+
 struct inetdiag_filter {
 	unsigned char code[INETDIAG_FILTER_MAX_LEN];
 	size_t len;		/* 0: no filter, every socket */
@@ -29,9 +33,21 @@ struct inetdiag_filter {
 int inetdiag_filter_ports(struct inetdiag_filter *f,
 			  const unsigned int (*ranges)[2], size_t n);
 
-/* Runs the program on a socket's ports as the kernel's inet_diag_bc_run
- * does (for the tests; the kernel runs the real one). */
+/* Builds the program accepting a socket created in one of the cgroups
+ * ids[0..n).  Returns 0, or -1 for no ID or more than
+ * INETDIAG_FILTER_MAX_CGROUPS (f is then empty). */
+int inetdiag_filter_cgroups(struct inetdiag_filter *f,
+			    const unsigned long long *ids, size_t n);
+
+/* What the kernel's inet_diag_bc_run sees of a socket. */
+struct inetdiag_filter_sock {
+	unsigned int sport, dport;
+	unsigned long long cgroup;	/* 0 for a socket that is not full */
+};
+
+/* Runs the program on a socket as the kernel's inet_diag_bc_run does
+ * (for the tests; the kernel runs the real one). */
 bool inetdiag_filter_accepts(const struct inetdiag_filter *f,
-			     unsigned int sport, unsigned int dport);
+			     const struct inetdiag_filter_sock *sk);
 
 #endif

@@ -369,3 +369,43 @@ int procnet_read_at(struct sock_table *t, int netdir,
 	}
 	return 0;
 }
+
+unsigned int procnet_sockstat_empty(const char *text, size_t len)
+{
+	static const struct {
+		const char *label;
+		enum sockdiag_dump dump;
+	} protos[] = {
+		{ "\nTCP: inuse ", SOCKDIAG_TCP4 },
+		{ "\nUDP: inuse ", SOCKDIAG_UDP4 },
+		{ "\nTCP6: inuse ", SOCKDIAG_TCP6 },
+		{ "\nUDP6: inuse ", SOCKDIAG_UDP6 },
+	};
+	unsigned int empty = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+		size_t n = strlen(protos[i].label);
+		const char *at = memmem(text, len, protos[i].label, n);
+
+		/* "0" then the end of the number: a space or the line's end. */
+		if (at && (size_t)(at - text) + n + 1 < len && at[n] == '0' &&
+		    (at[n + 1] == ' ' || at[n + 1] == '\n'))
+			empty |= 1u << protos[i].dump;
+	}
+	return empty;
+}
+
+unsigned int procnet_empty_dumps(int netdir)
+{
+	/* A newline first, so that every label starts with one. */
+	char text[2048] = "\n";
+	ssize_t a, b;
+
+	a = procfs_read_at(netdir, "sockstat", text + 1, sizeof(text) - 1);
+	if (a <= 0)
+		return 0;
+	b = procfs_read_at(netdir, "sockstat6", text + 1 + a,
+			   sizeof(text) - 1 - (size_t)a);
+	return procnet_sockstat_empty(text, (size_t)a + 1 + (b > 0 ? (size_t)b : 0));
+}

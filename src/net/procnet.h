@@ -25,4 +25,13 @@ int procnet_parse_unix(struct sock_table *t, const char *text, size_t len);
 int procnet_read_at(struct sock_table *t, int netdir,
 		    enum sockdiag_dump which);
 
+/* The TCP and UDP dumps (1 << SOCKDIAG_*) that sockstat text (sockstat,
+ * then sockstat6, appended) shows hold no socket: "PROTO: inuse 0".  A
+ * protocol it does not mention is not among them. */
+unsigned int procnet_sockstat_empty(const char *text, size_t len);
+
+/* The same read from the sockstat files relative to netdir; 0 when they
+ * cannot be read. */
+unsigned int procnet_empty_dumps(int netdir);
+
 #endif

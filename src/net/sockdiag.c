@@ -19,6 +19,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "lib/parallel.h"
 #include "lib/util.h"
 #include "net/inetdiag_filter.h"
 #include "net/procnet.h"
@@ -85,7 +86,7 @@ struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino)
 		errno = EOVERFLOW;
 		goto fail;
 	}
-	if (t->n == t->cap) {
+	if (t->n == t->cap || t->entries == NULL) {
 		size_t cap = t->cap ? t->cap * 2 : 256;
 		struct sock_info *grown = try_realloc(t->entries,
 						      cap * sizeof(*grown));
@@ -254,11 +255,13 @@ _Static_assert(sizeof(struct inet_diag_req_v2) >= sizeof(struct unix_diag_req),
 	       "the inet request is the larger");
 
 /* ino 0: a dump of every socket; else unix_diag's look-up of one.  A TCP
- * or UDP dump sends only the sockets filter accepts (NULL: every one). */
+ * or UDP dump sends only the sockets t's filter accepts, a TCP one only
+ * those in t's states (t NULL: every one). */
 static int send_request_ino(int fd, enum sockdiag_dump which, uint32_t seq,
-			    unsigned long long ino,
-			    const struct inetdiag_filter *filter)
+			    unsigned long long ino, const struct sock_table *t)
 {
+	const struct inetdiag_filter *filter = t ? t->filter : NULL;
+	bool tcp = which == SOCKDIAG_TCP4 || which == SOCKDIAG_TCP6;
 	struct {
 		struct nlmsghdr nlh;
 		union {
@@ -284,9 +287,9 @@ static int send_request_ino(int fd, enum sockdiag_dump which, uint32_t seq,
 	} else {
 		req.r.inet.sdiag_family = which == SOCKDIAG_TCP6 ||
 			which == SOCKDIAG_UDP6 ? AF_INET6 : AF_INET;
-		req.r.inet.sdiag_protocol = which == SOCKDIAG_TCP4 ||
-			which == SOCKDIAG_TCP6 ? IPPROTO_TCP : IPPROTO_UDP;
-		req.r.inet.idiag_states = ~0U;
+		req.r.inet.sdiag_protocol = tcp ? IPPROTO_TCP : IPPROTO_UDP;
+		req.r.inet.idiag_states = tcp && t && t->tcp_states ?
+			t->tcp_states : ~0U;
 		body = sizeof(req.r.inet);
 		if (filter && filter->len) {
 			req.rta.rta_type = INET_DIAG_REQ_BYTECODE;
@@ -306,9 +309,9 @@ static int send_request_ino(int fd, enum sockdiag_dump which, uint32_t seq,
 }
 
 static int send_request(int fd, enum sockdiag_dump which, uint32_t seq,
-			const struct inetdiag_filter *filter)
+			const struct sock_table *t)
 {
-	return send_request_ino(fd, which, seq, 0, filter);
+	return send_request_ino(fd, which, seq, 0, t);
 }
 
 /* Signed lengths and the seq check follow NLMSG_OK's contract. */
@@ -358,7 +361,7 @@ static int dump_one(int fd, struct sock_table *t, enum sockdiag_dump which,
 	long buf[32768 / sizeof(long)];
 	int rc = 0;
 
-	if (send_request(fd, which, seq, t->filter) < 0)
+	if (send_request(fd, which, seq, t) < 0)
 		return -1;
 	while (rc == 0) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
@@ -443,35 +446,160 @@ int sock_table_load(struct sock_table *t, bool use_netlink, int netdir)
 				    NULL, SIZE_MAX);
 }
 
+/* One netlink dump (or unix look-ups) of its own: run in a thread of its
+ * own on its own socket, into a table of its own, merged after. */
+struct dump_job {
+	struct sock_table t;
+	enum sockdiag_dump which;
+	int fd;
+	const unsigned long long *inos;	/* unix look-ups; NULL: dump */
+	size_t n;
+	bool done;
+	int error;		/* errno of a failed one */
+};
+
+/* In the thread of the job: never exits (parallel_run's rule). */
+static void *dump_job_run(void *arg)
+{
+	struct dump_job *j = arg;
+
+	/* Looked up one by one, or else dumped. */
+	j->done = (j->inos && unix_exact_all(j->fd, &j->t, j->inos, j->n) == 0) ||
+		dump_one(j->fd, &j->t, j->which, (uint32_t)j->which + 1) == 0;
+	if (!j->done)
+		j->error = errno;
+	return NULL;
+}
+
+/* Adds from's entries to t, replacing t's entry of the same inode, as a
+ * dump into t itself would have. */
+static void merge_table(struct sock_table *t, const struct sock_table *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->n && t->error == 0; i++) {
+		struct sock_info *to = sock_table_add(t, from->entries[i].ino);
+
+		if (to)
+			*to = from->entries[i];
+	}
+	if (from->error && t->error == 0)
+		t->error = from->error;
+}
+
+/* t, still empty, takes from's entries and index as they are (from is
+ * left empty): a dump of a busy host is not copied entry by entry. */
+static void adopt_table(struct sock_table *t, struct sock_table *from)
+{
+	struct sock_table keep = *t;
+
+	*t = *from;
+	t->skip = keep.skip;
+	t->filter = keep.filter;
+	t->tcp_states = keep.tcp_states;
+	t->procnet_lead = keep.procnet_lead;
+	t->source = keep.source;
+	t->error = from->error;
+	*from = keep;
+}
+
+/* The dumps in todo, by netlink on fd (and sockets like it): each the
+ * kernel's walk of one table, so on a host of many sockets two dumps at
+ * once take the time of the longer.  Returns the dumps done, the errno of
+ * each failed one in why[]. */
+static unsigned int netlink_dumps(struct sock_table *t, int fd,
+				  unsigned int todo,
+				  const unsigned long long *unix_inos, size_t n,
+				  int why[SOCKDIAG_NDUMPS])
+{
+	struct dump_job jobs[SOCKDIAG_NDUMPS];
+	unsigned int done = 0;
+	size_t njobs = 0, k;
+	int i;
+
+	for (i = 0; i < SOCKDIAG_NDUMPS; i++) {
+		struct dump_job *j = &jobs[njobs];
+
+		if ((todo & (1u << i)) == 0)
+			continue;
+		memset(j, 0, sizeof(*j));
+		sock_table_init(&j->t);
+		j->t.filter = t->filter;
+		j->t.tcp_states = t->tcp_states;
+		j->which = (enum sockdiag_dump)i;
+		j->fd = njobs == 0 ? fd : diag_open();
+		if (i == SOCKDIAG_UNIX && unix_inos && unix_exact_wanted(n)) {
+			j->inos = unix_inos;
+			j->n = n;
+		}
+		if (j->fd >= 0)
+			njobs++;
+		else
+			why[i] = errno;
+	}
+	if (njobs > 1 && parallel_cpus() > 1)
+		parallel_run(dump_job_run, jobs, sizeof(jobs[0]), njobs);
+	else
+		for (k = 0; k < njobs; k++)
+			dump_job_run(&jobs[k]);
+	/* A socket is in one of these tables only: the order of merging
+	 * does not matter, so the largest is adopted whole. */
+	if (t->n == 0) {
+		size_t big = njobs;
+
+		for (k = 0; k < njobs; k++)
+			if (jobs[k].done && (big == njobs || jobs[k].t.n > jobs[big].t.n))
+				big = k;
+		if (big < njobs)
+			adopt_table(t, &jobs[big].t);
+	}
+	for (k = 0; k < njobs; k++) {
+		if (jobs[k].done) {
+			merge_table(t, &jobs[k].t);
+			done |= 1u << jobs[k].which;
+		} else {
+			why[jobs[k].which] = jobs[k].error;
+		}
+		if (k > 0)
+			close(jobs[k].fd);
+		sock_table_release(&jobs[k].t);
+	}
+	return done;
+}
+
 int sock_table_load_some(struct sock_table *t, bool use_netlink,
 			 int netdir, unsigned int mask,
 			 const unsigned long long *unix_inos, size_t n)
 {
-	int fd = -1, i, last = ENOENT;
-	bool by_netlink = false, by_procnet = false;
+	int fd = -1, i, last = ENOENT, why[SOCKDIAG_NDUMPS];
+	unsigned int todo = mask & ~t->skip & SOCKDIAG_ALL, done = 0;
+	bool by_netlink, by_procnet = false;
 
-	if (use_netlink && sockdiag_netlink_allowed())
+	for (i = 0; i < SOCKDIAG_NDUMPS; i++)
+		why[i] = ENOENT;
+	if (use_netlink && sockdiag_netlink_allowed()) {
 		fd = diag_open();
+		if (fd < 0)
+			for (i = 0; i < SOCKDIAG_NDUMPS; i++)
+				why[i] = errno;
+	}
+	/* A dump walks the kernel's whole table for its family: none is
+	 * made of a protocol the namespace has no socket of (an IPv6 one,
+	 * often), which sockstat counts. */
+	if (fd >= 0 && netdir >= 0)
+		done = procnet_empty_dumps(netdir) & todo;
+	if (fd >= 0)
+		done |= netlink_dumps(t, fd, todo & ~done, unix_inos, n, why);
+	by_netlink = done != 0;
 	for (i = 0; i < SOCKDIAG_NDUMPS; i++) {
-		if ((mask & (1u << i)) == 0 || (t->skip & (1u << i)))
+		if ((todo & ~done & (1u << i)) == 0)
 			continue;
-		if (fd >= 0 && i == SOCKDIAG_UNIX && unix_inos &&
-		    unix_exact_wanted(n) &&
-		    unix_exact_all(fd, t, unix_inos, n) == 0) {
-			by_netlink = true;
-			continue;
-		}
-		if (fd >= 0 && dump_one(fd, t, (enum sockdiag_dump)i,
-					(uint32_t)i + 1) == 0) {
-			by_netlink = true;
-			continue;
-		}
 		if (netdir >= 0 &&
 		    procnet_read_at(t, netdir, (enum sockdiag_dump)i) == 0) {
 			by_procnet = true;
 			continue;
 		}
-		last = errno;
+		last = netdir >= 0 ? errno : why[i];
 	}
 	if (fd >= 0)
 		close(fd);

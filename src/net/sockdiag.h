@@ -81,6 +81,11 @@ struct sock_table {
 	 * (net/inetdiag_filter.h); NULL: every one.  Set before loading;
 	 * the /proc/net fallback reads every socket still. */
 	const struct inetdiag_filter *filter;
+	/* TCP dumps send only the sockets in these states (1 << TCP_*; 0:
+	 * every state): listeners alone are a walk of the small listening
+	 * hash, every other state one of the whole established hash.  The
+	 * /proc/net fallback reads every socket still. */
+	unsigned int tcp_states;
 	/* The first read of a /proc/net file, in bytes (0: a full buffer):
 	 * a second look sets it to move where the kernel resumes the walk
 	 * (net/attach.c, redump_missing). */
