@@ -295,53 +295,66 @@ START_TEST(test_procnet_read_under_fixture_root)
 }
 END_TEST
 
-/* sockstat's counts: the protocols with no socket in use are the dumps
- * left out; a count of 10 or 0 followed by more digits is not 0. */
-START_TEST(test_sockstat_names_the_empty_protocols)
+/* sockstat's counts of sockets in use, by dump; what it does not say
+ * (the unix dump, a protocol missing, a number cut short) is -1. */
+START_TEST(test_sockstat_counts_by_dump)
 {
 	const char text[] = "\nsockets: used 8867\n"
 		"TCP: inuse 4114 orphan 0 tw 0 alloc 4114 mem 540\n"
 		"UDP: inuse 0 mem 0\nUDPLITE: inuse 0\nRAW: inuse 0\n"
 		"TCP6: inuse 0\nUDP6: inuse 10\nUDPLITE6: inuse 0\n";
-	const char v4only[] = "\nTCP: inuse 0 orphan 0\nUDP: inuse 3 mem 1\n";
+	const char v4only[] = "\nTCP: inuse 7 orphan 0\nUDP: inuse 3 mem 1\n";
+	long long n[SOCKDIAG_NDUMPS];
 
-	ck_assert_uint_eq(procnet_sockstat_empty(text, strlen(text)),
-			  1u << SOCKDIAG_UDP4 | 1u << SOCKDIAG_TCP6);
-	/* No sockstat6: nothing said of IPv6. */
-	ck_assert_uint_eq(procnet_sockstat_empty(v4only, strlen(v4only)),
-			  1u << SOCKDIAG_TCP4);
-	ck_assert_uint_eq(procnet_sockstat_empty("", 0), 0);
-	/* Cut after the 0: not known to end there. */
-	ck_assert_uint_eq(procnet_sockstat_empty("\nTCP: inuse 0", 13), 0);
+	procnet_sockstat_inuse(text, strlen(text), n);
+	ck_assert_int_eq(n[SOCKDIAG_TCP4], 4114);
+	ck_assert_int_eq(n[SOCKDIAG_UDP4], 0);
+	ck_assert_int_eq(n[SOCKDIAG_TCP6], 0);
+	ck_assert_int_eq(n[SOCKDIAG_UDP6], 10);
+	ck_assert_int_eq(n[SOCKDIAG_UNIX], -1);
+	procnet_sockstat_inuse(v4only, strlen(v4only), n);
+	ck_assert_int_eq(n[SOCKDIAG_TCP4], 7);
+	ck_assert_int_eq(n[SOCKDIAG_UDP4], 3);
+	ck_assert_int_eq(n[SOCKDIAG_TCP6], -1);
+	procnet_sockstat_inuse("", 0, n);
+	ck_assert_int_eq(n[SOCKDIAG_TCP4], -1);
+	/* Cut after a digit: the number may go on. */
+	procnet_sockstat_inuse("\nTCP: inuse 12", 14, n);
+	ck_assert_int_eq(n[SOCKDIAG_TCP4], -1);
 }
 END_TEST
 
-/* The live files: this test's TCP listener makes TCP non-empty, and a
- * protocol said empty has no socket in the kernel's dump either. */
+/* The live files: this test's listener and bound UDP socket are counted,
+ * and the counts are those of the kernel's /proc/net tables (every bound
+ * UDP socket; TCP's hashed ones, listening and connected, not TIME_WAIT). */
 START_TEST(test_sockstat_of_this_namespace)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	int netdir = open("/proc/self/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	unsigned int empty;
+	long long n[SOCKDIAG_NDUMPS];
 	int i;
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert(l >= 0 && netdir >= 0);
+	ck_assert(l >= 0 && u >= 0 && netdir >= 0);
 	ck_assert(bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(l, 1) == 0);
-	empty = procnet_empty_dumps(netdir);
-	ck_assert_uint_eq(empty & (1u << SOCKDIAG_TCP4), 0);
+	ck_assert(bind(u, (struct sockaddr *)&a, sizeof(a)) == 0);
+	procnet_read_inuse(netdir, n);
+	ck_assert_int_ge(n[SOCKDIAG_TCP4], 1);
+	ck_assert_int_ge(n[SOCKDIAG_UDP4], 1);
 	for (i = SOCKDIAG_TCP4; i <= SOCKDIAG_UDP6; i++) {
 		struct sock_table t;
 
-		if (!(empty & (1u << i)))
+		if (n[i] != 0)
 			continue;
 		sock_table_init(&t);
 		ck_assert_int_eq(procnet_read_at(&t, netdir, (enum sockdiag_dump)i), 0);
-		ck_assert_msg(t.n == 0, "dump %d said empty holds %zu", i, t.n);
+		ck_assert_msg(t.n == 0, "dump %d counted empty holds %zu", i, t.n);
 		sock_table_release(&t);
 	}
 	close(netdir);
+	close(u);
 	close(l);
 }
 END_TEST
@@ -352,7 +365,7 @@ Suite *procnet_suite(void)
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_test(tc, test_procnet_tcp_fixture);
-	tcase_add_test(tc, test_sockstat_names_the_empty_protocols);
+	tcase_add_test(tc, test_sockstat_counts_by_dump);
 	tcase_add_test(tc, test_sockstat_of_this_namespace);
 	tcase_add_test(tc, test_procnet_tcp6_fixture);
 	tcase_add_test(tc, test_procnet_udp_is_dgram);

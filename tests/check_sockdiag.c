@@ -6,6 +6,10 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
+#include <arpa/inet.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -563,6 +567,86 @@ START_TEST(test_sock_table_add_hands_back_alloc_failure)
 }
 END_TEST
 
+static void lo_up(void)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	ck_assert(s >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0);
+	ifr.ifr_flags |= IFF_UP;
+	ck_assert(ioctl(s, SIOCSIFFLAGS, &ifr) == 0);
+	close(s);
+}
+
+static unsigned long long ino_of(int fd)
+{
+	struct stat st;
+
+	ck_assert(fstat(fd, &st) == 0);
+	return (unsigned long long)st.st_ino;
+}
+
+/* SOCKDIAG_TCP_SPLIT in a namespace of this test's own: with listeners
+ * only, sockstat's count is theirs and the other states are not asked
+ * for (tcp_rest_skipped); with a connection too, they are, and every
+ * socket is in the table with its state. */
+START_TEST(test_tcp_split_asks_for_the_rest_only_when_counted)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	struct sock_table t;
+	int l, c, acc, netdir;
+	const struct sock_info *si;
+
+	/* The namespace is this test process's: never the runner's. */
+	if (getenv("CK_FORK") && strcmp(getenv("CK_FORK"), "no") == 0) {
+		skip_part("CK_FORK=no: the test would move the runner");
+		return;
+	}
+	ck_assert_int_eq(unshare(CLONE_NEWNET), 0);
+	lo_up();
+	netdir = open("/proc/thread-self/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(netdir, 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert(l >= 0 && bind(l, (struct sockaddr *)&a, sizeof(a)) == 0);
+	ck_assert(listen(l, 4) == 0 &&
+		  getsockname(l, (struct sockaddr *)&a, &len) == 0);
+	sock_table_init(&t);
+	t.tcp_states = SOCKDIAG_TCP_SPLIT;
+	ck_assert_int_eq(sock_table_load_some(&t, true, netdir,
+					      1u << SOCKDIAG_TCP4, NULL, 0), 0);
+	ck_assert(t.tcp_rest_skipped);
+	ck_assert_uint_eq(t.n, 1);
+	ck_assert_ptr_nonnull(sock_table_find(&t, ino_of(l)));
+	sock_table_release(&t);
+
+	c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert(c >= 0 && connect(c, (struct sockaddr *)&a, sizeof(a)) == 0);
+	acc = accept(l, NULL, NULL);
+	ck_assert(acc >= 0);
+	sock_table_init(&t);
+	t.tcp_states = SOCKDIAG_TCP_SPLIT;
+	ck_assert_int_eq(sock_table_load_some(&t, true, netdir,
+					      1u << SOCKDIAG_TCP4, NULL, 0), 0);
+	ck_assert(!t.tcp_rest_skipped);
+	ck_assert_uint_eq(t.n, 3);
+	ck_assert_ptr_nonnull(si = sock_table_find(&t, ino_of(c)));
+	ck_assert_int_eq(si->state, TCP_ESTABLISHED);
+	ck_assert_ptr_nonnull(si = sock_table_find(&t, ino_of(acc)));
+	ck_assert_int_eq(si->state, TCP_ESTABLISHED);
+	ck_assert_ptr_nonnull(si = sock_table_find(&t, ino_of(l)));
+	ck_assert_int_eq(si->state, TCP_LISTEN);
+	sock_table_release(&t);
+	close(acc);
+	close(c);
+	close(l);
+	close(netdir);
+}
+END_TEST
+
 Suite *sockdiag_suite(void)
 {
 	Suite *s = suite_create("sockdiag");
@@ -583,6 +667,9 @@ Suite *sockdiag_suite(void)
 	tcase_add_test(tc, test_load_closes_every_descriptor);
 	tcase_add_test(tc, test_list_decodes_child_sockets_through_netlink);
 	tcase_add_test(tc, test_list_decodes_child_sockets_through_proc_net);
+	tcase_add_test_if("sockdiag", tc, can_unshare_netns(),
+			  test_tcp_split_asks_for_the_rest_only_when_counted,
+			  "unshare(CLONE_NEWNET) is not permitted here");
 	tcase_add_test_if("sockdiag", tc, can_unshare_netns(),
 			  test_list_decodes_sockets_of_another_netns,
 			  "unshare(CLONE_NEWNET) is not permitted here");

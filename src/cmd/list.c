@@ -1594,7 +1594,8 @@ static void start_prefetch(struct list_control *ctl)
 	if (ctl->all || n >= PREFETCH_MIN_FDS)
 		ctl->prefetch = sock_prefetch_start_filtered(ctl->proc_root,
 							     ctl->skip_dumps,
-							     first_filter(ctl));
+							     first_filter(ctl),
+							     ctl->port_filter.len == 0);
 }
 
 /* A socket NAME the main dumps (TCP, UDP, unix) left without a decoding:

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/sockios.h>
-#include <netinet/tcp.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -80,6 +79,15 @@ struct net_attach *net_attach_new(const char *proc_root,
 	return a;
 }
 
+/* FDSCOPE_INET_LOOKUP=dump: every first dump whole (for the tests, which
+ * compare both ways). */
+static bool narrowing_allowed(void)
+{
+	const char *v = getenv("FDSCOPE_INET_LOOKUP");
+
+	return v == NULL || strcmp(v, "dump") != 0;
+}
+
 static void *prefetch_run(void *arg)
 {
 	struct sock_prefetch *pf = arg;
@@ -102,12 +110,13 @@ struct sock_prefetch *sock_prefetch_start(const char *proc_root)
 struct sock_prefetch *sock_prefetch_start_some(const char *proc_root,
 					       unsigned int skip)
 {
-	return sock_prefetch_start_filtered(proc_root, skip, NULL);
+	return sock_prefetch_start_filtered(proc_root, skip, NULL, false);
 }
 
 struct sock_prefetch *sock_prefetch_start_filtered(const char *proc_root,
 						   unsigned int skip,
-						   const struct inetdiag_filter *filter)
+						   const struct inetdiag_filter *filter,
+						   bool narrows)
 {
 	struct sock_prefetch *pf = xcalloc(1, sizeof(*pf));
 
@@ -115,6 +124,11 @@ struct sock_prefetch *sock_prefetch_start_filtered(const char *proc_root,
 	sock_table_init(&pf->t);
 	pf->t.skip = skip;
 	pf->t.filter = filter;
+	/* The listeners first unless the caller's port filter says which
+	 * sockets are wanted: widen_narrowed looks for the rest that the
+	 * listed tables hold. */
+	if (narrowing_allowed() && (filter == NULL || filter->len == 0 || narrows))
+		pf->t.tcp_states = SOCKDIAG_TCP_SPLIT;
 	if (pthread_create(&pf->thread, NULL, prefetch_run, pf) != 0) {
 		free(pf);
 		return NULL;
@@ -161,17 +175,8 @@ void net_attach_narrow_dumps(struct net_attach *a,
 	a->narrow = filter;
 }
 
-/* Up to this many distinct cgroups are asked for; a listing of more
- * processes is rarely of one service, and dumps whole. */
-/* FDSCOPE_INET_LOOKUP=dump: every first dump whole (for the tests, which
- * compare both ways). */
-static bool narrowing_allowed(void)
-{
-	const char *v = getenv("FDSCOPE_INET_LOOKUP");
-
-	return v == NULL || strcmp(v, "dump") != 0;
-}
-
+/* Up to INETDIAG_FILTER_MAX_CGROUPS distinct cgroups are asked for: a
+ * listing of more is rarely of one service, and dumps whole. */
 bool net_cgroup_narrowing(struct inetdiag_filter *f, const char *proc_root,
 			  const int *piddirs, size_t n)
 {
@@ -398,8 +403,8 @@ static size_t find_or_add_ns(struct net_attach *a, unsigned long long ino)
 	a->ns[a->nns].t.skip = a->skip;
 	a->ns[a->nns].t.filter = ports ? a->filter :
 		a->narrow ? a->narrow : a->filter;
-	if (!ports && narrowing_allowed())
-		a->ns[a->nns].t.tcp_states = 1u << TCP_LISTEN;
+	a->ns[a->nns].t.tcp_states = !ports && narrowing_allowed() ?
+		SOCKDIAG_TCP_LISTEN : SOCKDIAG_TCP_HELD;
 	return a->nns++;
 }
 
@@ -663,15 +668,21 @@ static void widen_narrowed(struct net_attach *a, unsigned long long self_ns,
 
 	for (k = 0; k < a->nns; k++) {
 		struct netns *ns = &a->ns[k];
-		bool states = ns->t.tcp_states != 0,
+		bool states = ns->t.tcp_states == SOCKDIAG_TCP_LISTEN ||
+			ns->t.tcp_rest_skipped,
 		     cgroups = a->narrow != NULL && ns->t.filter == a->narrow;
 
-		ns->t.tcp_states = 0;
-		if (states && ns->loaded)
+		/* /proc/net, which netlink's refusal fell back on, holds
+		 * every socket: nothing was narrowed. */
+		bool narrowed = ns->loaded && ns->t.source != SOCK_SRC_PROCNET;
+
+		ns->t.tcp_states = SOCKDIAG_TCP_HELD;
+		ns->t.tcp_rest_skipped = false;
+		if (states && narrowed)
 			reload_missing(a, k, tcp, self_ns, cap);
 		if (cgroups) {
 			ns->t.filter = a->filter;
-			if (ns->loaded)
+			if (narrowed)
 				reload_missing(a, k, INET_DUMPS, self_ns, cap);
 		}
 	}
@@ -710,7 +721,6 @@ static void redump_missing(struct net_attach *a, unsigned long long self_ns,
 	}
 	a->mask = wanted;
 }
-
 
 static unsigned long long proc_netns(const struct fd_proc *p,
 				     unsigned long long self_ns)

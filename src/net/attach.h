@@ -25,10 +25,13 @@ struct sock_prefetch *sock_prefetch_start_some(const char *proc_root,
 					       unsigned int skip);
 
 /* Same, the TCP and UDP dumps sending only the sockets filter accepts
- * (kept by the caller until the prefetch is freed or taken). */
+ * (kept by the caller until the prefetch is freed or taken): the ports a
+ * selection wants, or when narrows, the listed processes' cgroups
+ * (net_cgroup_narrowing), whose misses net_attach_sockets dumps again. */
 struct sock_prefetch *sock_prefetch_start_filtered(const char *proc_root,
 						   unsigned int skip,
-						   const struct inetdiag_filter *filter);
+						   const struct inetdiag_filter *filter,
+						   bool narrows);
 
 /* Waits for the dumps and frees them, when no net_attach took them. */
 void sock_prefetch_free(struct sock_prefetch *pf);

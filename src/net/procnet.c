@@ -370,7 +370,8 @@ int procnet_read_at(struct sock_table *t, int netdir,
 	return 0;
 }
 
-unsigned int procnet_sockstat_empty(const char *text, size_t len)
+void procnet_sockstat_inuse(const char *text, size_t len,
+			    long long inuse[SOCKDIAG_NDUMPS])
 {
 	static const struct {
 		const char *label;
@@ -381,31 +382,41 @@ unsigned int procnet_sockstat_empty(const char *text, size_t len)
 		{ "\nTCP6: inuse ", SOCKDIAG_TCP6 },
 		{ "\nUDP6: inuse ", SOCKDIAG_UDP6 },
 	};
-	unsigned int empty = 0;
 	size_t i;
 
+	for (i = 0; i < SOCKDIAG_NDUMPS; i++)
+		inuse[i] = -1;
 	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
-		size_t n = strlen(protos[i].label);
-		const char *at = memmem(text, len, protos[i].label, n);
+		size_t n = strlen(protos[i].label), at;
+		const char *p = memmem(text, len, protos[i].label, n);
+		unsigned long long v = 0;
+		size_t digits = 0;
 
-		/* "0" then the end of the number: a space or the line's end. */
-		if (at && (size_t)(at - text) + n + 1 < len && at[n] == '0' &&
-		    (at[n + 1] == ' ' || at[n + 1] == '\n'))
-			empty |= 1u << protos[i].dump;
+		if (p == NULL)
+			continue;
+		/* The number, ended by a space or the line's end within the
+		 * text: one cut short is not known. */
+		for (at = (size_t)(p - text) + n; at < len && text[at] >= '0' &&
+		     text[at] <= '9' && digits < 18; at++, digits++)
+			v = v * 10 + (unsigned long long)(text[at] - '0');
+		if (digits > 0 && at < len && (text[at] == ' ' || text[at] == '\n'))
+			inuse[protos[i].dump] = (long long)v;
 	}
-	return empty;
 }
 
-unsigned int procnet_empty_dumps(int netdir)
+void procnet_read_inuse(int netdir, long long inuse[SOCKDIAG_NDUMPS])
 {
 	/* A newline first, so that every label starts with one. */
 	char text[2048] = "\n";
 	ssize_t a, b;
 
 	a = procfs_read_at(netdir, "sockstat", text + 1, sizeof(text) - 1);
-	if (a <= 0)
-		return 0;
+	if (a <= 0) {
+		procnet_sockstat_inuse("", 0, inuse);
+		return;
+	}
 	b = procfs_read_at(netdir, "sockstat6", text + 1 + a,
 			   sizeof(text) - 1 - (size_t)a);
-	return procnet_sockstat_empty(text, (size_t)a + 1 + (b > 0 ? (size_t)b : 0));
+	procnet_sockstat_inuse(text, (size_t)a + 1 + (b > 0 ? (size_t)b : 0),
+			       inuse);
 }

@@ -25,13 +25,16 @@ int procnet_parse_unix(struct sock_table *t, const char *text, size_t len);
 int procnet_read_at(struct sock_table *t, int netdir,
 		    enum sockdiag_dump which);
 
-/* The TCP and UDP dumps (1 << SOCKDIAG_*) that sockstat text (sockstat,
- * then sockstat6, appended) shows hold no socket: "PROTO: inuse 0".  A
- * protocol it does not mention is not among them. */
-unsigned int procnet_sockstat_empty(const char *text, size_t len);
+/* The sockets in use of each TCP and UDP dump that sockstat text
+ * (sockstat, then sockstat6, appended) counts ("PROTO: inuse N": hashed
+ * sockets, listeners and connections, not TIME_WAIT), into
+ * inuse[SOCKDIAG_*]; -1 for a protocol it does not mention, and for the
+ * unix dump, which it does not count. */
+void procnet_sockstat_inuse(const char *text, size_t len,
+			    long long inuse[SOCKDIAG_NDUMPS]);
 
-/* The same read from the sockstat files relative to netdir; 0 when they
- * cannot be read. */
-unsigned int procnet_empty_dumps(int netdir);
+/* The same read from the sockstat files relative to netdir; every count
+ * -1 when they cannot be read. */
+void procnet_read_inuse(int netdir, long long inuse[SOCKDIAG_NDUMPS]);
 
 #endif

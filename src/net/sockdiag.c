@@ -288,8 +288,8 @@ static int send_request_ino(int fd, enum sockdiag_dump which, uint32_t seq,
 		req.r.inet.sdiag_family = which == SOCKDIAG_TCP6 ||
 			which == SOCKDIAG_UDP6 ? AF_INET6 : AF_INET;
 		req.r.inet.sdiag_protocol = tcp ? IPPROTO_TCP : IPPROTO_UDP;
-		req.r.inet.idiag_states = tcp && t && t->tcp_states ?
-			t->tcp_states : ~0U;
+		req.r.inet.idiag_states = !tcp ? ~0U :
+			t && t->tcp_states ? t->tcp_states : SOCKDIAG_TCP_HELD;
 		body = sizeof(req.r.inet);
 		if (filter && filter->len) {
 			req.rta.rta_type = INET_DIAG_REQ_BYTECODE;
@@ -454,9 +454,44 @@ struct dump_job {
 	int fd;
 	const unsigned long long *inos;	/* unix look-ups; NULL: dump */
 	size_t n;
+	long long inuse;	/* sockstat's count, -1: unknown */
 	bool done;
 	int error;		/* errno of a failed one */
 };
+
+/* A TCP dump of a table whose states are left open: the listeners, then
+ * the other states unless sockstat's count of sockets in use shows that
+ * the listeners are all of them (a quiet host's), which spares the walk
+ * of the established hash.  A socket in none of them (a bound one, or
+ * one made meanwhile) is the caller's to look for (tcp_rest_skipped). */
+static int dump_tcp_split(struct dump_job *j)
+{
+	uint32_t seq = (uint32_t)j->which + 1;
+	int rc;
+
+	j->t.tcp_states = SOCKDIAG_TCP_LISTEN;
+	rc = dump_one(j->fd, &j->t, j->which, seq);
+	if (rc == 0 && (long long)j->t.n >= j->inuse)
+		j->t.tcp_rest_skipped = true;
+	else if (rc == 0) {
+		j->t.tcp_states = SOCKDIAG_TCP_HELD & ~SOCKDIAG_TCP_LISTEN;
+		rc = dump_one(j->fd, &j->t, j->which, seq + SOCKDIAG_NDUMPS);
+	}
+	j->t.tcp_states = SOCKDIAG_TCP_SPLIT;
+	return rc;
+}
+
+/* Split when asked to and sockstat could be read; else every state. */
+static bool split_wanted(struct dump_job *j)
+{
+	if ((j->which != SOCKDIAG_TCP4 && j->which != SOCKDIAG_TCP6) ||
+	    j->t.tcp_states != SOCKDIAG_TCP_SPLIT)
+		return false;
+	if (j->inuse >= 0)
+		return true;
+	j->t.tcp_states = SOCKDIAG_TCP_HELD;
+	return false;
+}
 
 /* In the thread of the job: never exits (parallel_run's rule). */
 static void *dump_job_run(void *arg)
@@ -465,7 +500,8 @@ static void *dump_job_run(void *arg)
 
 	/* Looked up one by one, or else dumped. */
 	j->done = (j->inos && unix_exact_all(j->fd, &j->t, j->inos, j->n) == 0) ||
-		dump_one(j->fd, &j->t, j->which, (uint32_t)j->which + 1) == 0;
+		(split_wanted(j) ? dump_tcp_split(j) :
+		 dump_one(j->fd, &j->t, j->which, (uint32_t)j->which + 1)) == 0;
 	if (!j->done)
 		j->error = errno;
 	return NULL;
@@ -485,6 +521,7 @@ static void merge_table(struct sock_table *t, const struct sock_table *from)
 	}
 	if (from->error && t->error == 0)
 		t->error = from->error;
+	t->tcp_rest_skipped |= from->tcp_rest_skipped;
 }
 
 /* t, still empty, takes from's entries and index as they are (from is
@@ -500,7 +537,9 @@ static void adopt_table(struct sock_table *t, struct sock_table *from)
 	t->procnet_lead = keep.procnet_lead;
 	t->source = keep.source;
 	t->error = from->error;
+	t->tcp_rest_skipped = keep.tcp_rest_skipped || from->tcp_rest_skipped;
 	*from = keep;
+	from->tcp_rest_skipped = false;
 }
 
 /* The dumps in todo, by netlink on fd (and sockets like it): each the
@@ -510,6 +549,7 @@ static void adopt_table(struct sock_table *t, struct sock_table *from)
 static unsigned int netlink_dumps(struct sock_table *t, int fd,
 				  unsigned int todo,
 				  const unsigned long long *unix_inos, size_t n,
+				  const long long inuse[SOCKDIAG_NDUMPS],
 				  int why[SOCKDIAG_NDUMPS])
 {
 	struct dump_job jobs[SOCKDIAG_NDUMPS];
@@ -527,6 +567,7 @@ static unsigned int netlink_dumps(struct sock_table *t, int fd,
 		j->t.filter = t->filter;
 		j->t.tcp_states = t->tcp_states;
 		j->which = (enum sockdiag_dump)i;
+		j->inuse = inuse[i];
 		j->fd = njobs == 0 ? fd : diag_open();
 		if (i == SOCKDIAG_UNIX && unix_inos && unix_exact_wanted(n)) {
 			j->inos = unix_inos;
@@ -574,9 +615,12 @@ int sock_table_load_some(struct sock_table *t, bool use_netlink,
 	int fd = -1, i, last = ENOENT, why[SOCKDIAG_NDUMPS];
 	unsigned int todo = mask & ~t->skip & SOCKDIAG_ALL, done = 0;
 	bool by_netlink, by_procnet = false;
+	long long inuse[SOCKDIAG_NDUMPS];
 
-	for (i = 0; i < SOCKDIAG_NDUMPS; i++)
+	for (i = 0; i < SOCKDIAG_NDUMPS; i++) {
 		why[i] = ENOENT;
+		inuse[i] = -1;
+	}
 	if (use_netlink && sockdiag_netlink_allowed()) {
 		fd = diag_open();
 		if (fd < 0)
@@ -585,11 +629,22 @@ int sock_table_load_some(struct sock_table *t, bool use_netlink,
 	}
 	/* A dump walks the kernel's whole table for its family: none is
 	 * made of a protocol the namespace has no socket of (an IPv6 one,
-	 * often), which sockstat counts. */
-	if (fd >= 0 && netdir >= 0)
-		done = procnet_empty_dumps(netdir) & todo;
+	 * often), which sockstat counts: every bound UDP socket, and every
+	 * TCP listener and connection, but not a TCP socket only bound,
+	 * which a dump of every state still lists. */
+	if (fd >= 0 && netdir >= 0) {
+		procnet_read_inuse(netdir, inuse);
+		for (i = 0; i < SOCKDIAG_NDUMPS; i++) {
+			bool tcp = i == SOCKDIAG_TCP4 || i == SOCKDIAG_TCP6;
+
+			if (inuse[i] == 0 &&
+			    (!tcp || t->tcp_states == SOCKDIAG_TCP_LISTEN))
+				done |= (1u << i) & todo;
+		}
+	}
 	if (fd >= 0)
-		done |= netlink_dumps(t, fd, todo & ~done, unix_inos, n, why);
+		done |= netlink_dumps(t, fd, todo & ~done, unix_inos, n, inuse,
+				      why);
 	by_netlink = done != 0;
 	for (i = 0; i < SOCKDIAG_NDUMPS; i++) {
 		if ((todo & ~done & (1u << i)) == 0)

@@ -82,10 +82,14 @@ struct sock_table {
 	 * the /proc/net fallback reads every socket still. */
 	const struct inetdiag_filter *filter;
 	/* TCP dumps send only the sockets in these states (1 << TCP_*; 0:
-	 * every state): listeners alone are a walk of the small listening
-	 * hash, every other state one of the whole established hash.  The
+	 * SOCKDIAG_TCP_HELD): listeners alone are a walk of the small
+	 * listening hash, every other state one of the whole established
+	 * hash.  SOCKDIAG_TCP_SPLIT: the listeners first, and the other
+	 * states only when sockstat counts more TCP sockets in use than that
+	 * (tcp_rest_skipped then says they were not asked for).  The
 	 * /proc/net fallback reads every socket still. */
 	unsigned int tcp_states;
+	bool tcp_rest_skipped;
 	/* The first read of a /proc/net file, in bytes (0: a full buffer):
 	 * a second look sets it to move where the kernel resumes the walk
 	 * (net/attach.c, redump_missing). */
@@ -94,6 +98,15 @@ struct sock_table {
 	 * filled in a thread of its own, which never exits (attach.c). */
 	int error;
 };
+
+/* The states of TCP sockets a descriptor can hold: not TIME_WAIT nor a
+ * request's NEW_SYN_RECV (12, in no user header), the kernel's own
+ * records without an inode.  A host that closed many connections holds
+ * thousands of them, which the kernel then skips before building their
+ * messages. */
+#define SOCKDIAG_TCP_HELD (~(1u << 6 | 1u << 12))
+#define SOCKDIAG_TCP_LISTEN (1u << 10)
+#define SOCKDIAG_TCP_SPLIT (1u << 31)
 
 void sock_table_init(struct sock_table *t);
 void sock_table_release(struct sock_table *t);
