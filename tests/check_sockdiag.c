@@ -609,6 +609,15 @@ START_TEST(test_tcp_split_asks_for_the_rest_only_when_counted)
 	lo_up();
 	netdir = open("/proc/thread-self/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ck_assert_int_ge(netdir, 0);
+	/* No TCP socket at all: an empty table, and the caller told to look
+	 * for bound-only ones itself. */
+	sock_table_init(&t);
+	t.tcp_states = SOCKDIAG_TCP_SPLIT;
+	ck_assert_int_eq(sock_table_load_some(&t, true, netdir,
+					      1u << SOCKDIAG_TCP4, NULL, 0), 0);
+	ck_assert(t.tcp_rest_skipped);
+	ck_assert_uint_eq(t.n, 0);
+	sock_table_release(&t);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ck_assert(l >= 0 && bind(l, (struct sockaddr *)&a, sizeof(a)) == 0);

@@ -637,9 +637,14 @@ int sock_table_load_some(struct sock_table *t, bool use_netlink,
 		for (i = 0; i < SOCKDIAG_NDUMPS; i++) {
 			bool tcp = i == SOCKDIAG_TCP4 || i == SOCKDIAG_TCP6;
 
-			if (inuse[i] == 0 &&
-			    (!tcp || t->tcp_states == SOCKDIAG_TCP_LISTEN))
-				done |= (1u << i) & todo;
+			if (inuse[i] != 0 || !(todo & (1u << i)) ||
+			    (tcp && t->tcp_states != SOCKDIAG_TCP_LISTEN &&
+			     t->tcp_states != SOCKDIAG_TCP_SPLIT))
+				continue;
+			done |= 1u << i;
+			/* Split, it would have skipped the other states. */
+			if (tcp && t->tcp_states == SOCKDIAG_TCP_SPLIT)
+				t->tcp_rest_skipped = true;
 		}
 	}
 	if (fd >= 0)
