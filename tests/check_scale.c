@@ -621,6 +621,88 @@ START_TEST(test_limits_at_scale_match_proc)
 }
 END_TEST
 
+static const char *or_null(const char *s)
+{
+	return s ? s : "null";
+}
+
+/* A holder's rows of a `list --all` JSON listing, one line each. */
+static char *rows_of(const struct json *rows, pid_t pid, size_t *n)
+{
+	size_t i, len = 0, cap = 4096;
+	char *text = malloc(cap);
+
+	ck_assert(text != NULL);
+	*n = 0;
+	text[0] = '\0';
+	for (i = 0; i < rows->n; i++) {
+		const struct json *row = rows->items[i];
+		char line[PATH_MAX + 128];
+		int w;
+
+		if (json_int(row, "pid") != pid)
+			continue;
+		w = snprintf(line, sizeof(line), "%lld %s %lld %lld %s %s\n",
+			     json_int(row, "fd"), or_null(json_str(row, "type")),
+			     json_int(row, "inode"), json_int(row, "pos"),
+			     or_null(json_str(row, "flags")),
+			     or_null(json_str(row, "name")));
+		ck_assert(w > 0 && (size_t)w < sizeof(line));
+		while (len + (size_t)w + 1 > cap) {
+			cap *= 2;
+			text = realloc(text, cap);
+			ck_assert(text != NULL);
+		}
+		memcpy(text + len, line, (size_t)w + 1);
+		len += (size_t)w;
+		(*n)++;
+	}
+	return text;
+}
+
+/* `list --all` reads small tables one process per CPU, the large ones
+ * two at a time and one left over by every CPU (proc/fdmany.c): three
+ * holders above FDL_SMALL_MAX take each way.  Every holder's rows are
+ * the table the kernel holds, and what one process at a time reads. */
+START_TEST(test_list_all_reads_each_table_whole_every_way)
+{
+	struct scale_holder h[3];
+	struct run_result r[2];
+	struct json *doc[2];
+	char bin[PATH_MAX], cols[] = "PID,FD,TYPE,INODE,POS,FLAGS,NAME";
+	char *argv[] = { bin, "list", "--all", "-J", "-o", cols, NULL };
+	size_t before = count_open_fds(), n[2];
+	int k, m, highest;
+
+	snprintf(bin, sizeof(bin), "%s", fdscope_bin());
+	for (k = 0; k < 3; k++)
+		holder_run(&h[k], 3000);
+	doc[0] = run_json(&r[0], argv);
+	setenv("FDSCOPE_LIST_SERIAL", "1", 1);
+	doc[1] = run_json(&r[1], argv);
+	unsetenv("FDSCOPE_LIST_SERIAL");
+	for (k = 0; k < 3; k++) {
+		char *text[2];
+
+		for (m = 0; m < 2; m++)
+			text[m] = rows_of(json_get(doc[m], "descriptors"),
+					  h[k].pid, &n[m]);
+		ck_assert_uint_eq(count_pid_fds(h[k].pid, &highest), 3000);
+		ck_assert_uint_eq(n[0], 3000);
+		ck_assert_str_eq(text[0], text[1]);
+		free(text[0]);
+		free(text[1]);
+	}
+	for (m = 0; m < 2; m++) {
+		json_free(doc[m]);
+		run_result_release(&r[m]);
+	}
+	for (k = 0; k < 3; k++)
+		holder_end(&h[k]);
+	ck_assert_uint_eq(count_open_fds(), before);
+}
+END_TEST
+
 Suite *scale_suite(void)
 {
 	Suite *s = suite_create("scale");
@@ -631,6 +713,7 @@ Suite *scale_suite(void)
 	tcase_add_test(tc, test_list_at_scale_matches_proc_row_by_row);
 	tcase_add_test(tc, test_list_at_scale_text_forms_match_json);
 	tcase_add_test(tc, test_limits_at_scale_match_proc);
+	tcase_add_test(tc, test_list_all_reads_each_table_whole_every_way);
 	suite_add_tcase(s, tc);
 	return s;
 }

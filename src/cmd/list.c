@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "cli/command.h"
 #include "cmd/list.h"
 #include "cmd/sampling.h"
+#include "lib/parallel.h"
 #include "lib/util.h"
 #include "out/escape.h"
 #include "net/attach.h"
@@ -30,6 +32,7 @@
 #include "proc/bpfname.h"
 #include "proc/chrdev.h"
 #include "proc/fdlist.h"
+#include "proc/fdmany.h"
 #include "proc/fdtype.h"
 #include "proc/locks.h"
 #include "proc/mounts.h"
@@ -2205,17 +2208,10 @@ static pid_t tgid_of(const struct pid_pin *pin)
 	return (pid_t)v;
 }
 
-/* Reads pid's table, through pin when the caller resolved it already;
- * tgid: pid's thread group when pid is another thread's ID, else 0.
- * Returns 0, -1 when the process could not be read (warned), -2 when
- * fdscope ran out of memory (warned): then nothing is printed at all. */
-static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
-		    const struct pid_pin *pin, bool quiet_denied)
+/* What collection reads of every listed table. */
+static unsigned int table_need(const struct list_control *ctl)
 {
 	unsigned int need = ctl->selecting ? ctl->first_need : ctl->need;
-	struct query_proc qp;
-	struct fd_proc p;
-	int rc, own = -1, saved;
 
 	need &= ~(unsigned int)LIST_NEED_EXTRA;
 	/* With every dump under way already, the protocol names are read
@@ -2224,6 +2220,57 @@ static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
 		need &= ~(unsigned int)FDL_NEED_PROTO;
 	if (ctl->need & LIST_NEED_SOCKETS)
 		need |= FDL_NEED_NETNS;
+	return need;
+}
+
+/* Takes pid's table as read (rc and errno e of its collection): appended
+ * to the listing, or its failure warned or counted.  Returns as list_one
+ * does. */
+static int take_table(struct list_control *ctl, pid_t pid, pid_t tgid,
+		      int rc, int e, struct fd_proc *p, bool quiet_denied)
+{
+	if (rc < 0) {
+		if (e == ENOMEM) {
+			warn_collect_error(ctl->proc_root, pid, e);
+			return -2;
+		}
+		if (quiet_denied && (e == EACCES || e == EPERM)) {
+			ctl->denied++;
+			return 0;
+		}
+		/* --all: a process that exited meanwhile is not an error. */
+		if (quiet_denied && (e == ENOENT || e == ESRCH))
+			return 0;
+		warn_collect_error(ctl->proc_root, pid, e);
+		return -1;
+	}
+	if (p->n == 0 && !quiet_denied && !ctl->selecting)
+		explain_empty_table(p);
+	/* -p TID reads that thread's table (its own after unshare(2) of
+	 * CLONE_FILES) and labels it with its process. */
+	if (!p->self && tgid && tgid != pid) {
+		p->tid = pid;
+		p->pid = tgid;
+	}
+	drop_shared_netns(ctl, p, ctl->nprocs);
+	append_proc(ctl, &ctl->nprocs, p);
+	if (ctl->threads)
+		list_threads(ctl, p->pid, quiet_denied);
+	return 0;
+}
+
+/* Reads pid's table, through pin when the caller resolved it already;
+ * tgid: pid's thread group when pid is another thread's ID, else 0.
+ * Returns 0, -1 when the process could not be read (warned), -2 when
+ * fdscope ran out of memory (warned): then nothing is printed at all. */
+static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
+		    const struct pid_pin *pin, bool quiet_denied)
+{
+	unsigned int need = table_need(ctl);
+	struct query_proc qp;
+	struct fd_proc p;
+	int rc, own = -1, saved;
+
 	/* What the query reads of the process is read through the pin that
 	 * then serves collection: one process for both. */
 	if (ctl->selecting && !(pin && (pin->fd >= 0 || pin->error)))
@@ -2253,38 +2300,7 @@ static int list_one(struct list_control *ctl, pid_t pid, pid_t tgid,
 	saved = errno;
 	if (own >= 0)
 		close(own);
-	errno = saved;
-	if (rc < 0) {
-		int e = errno;
-
-		if (e == ENOMEM) {
-			warn_collect_error(ctl->proc_root, pid, e);
-			return -2;
-		}
-
-		if (quiet_denied && (e == EACCES || e == EPERM)) {
-			ctl->denied++;
-			return 0;
-		}
-		/* --all: a process that exited meanwhile is not an error. */
-		if (quiet_denied && (e == ENOENT || e == ESRCH))
-			return 0;
-		warn_collect_error(ctl->proc_root, pid, e);
-		return -1;
-	}
-	if (p.n == 0 && !quiet_denied && !ctl->selecting)
-		explain_empty_table(&p);
-	/* -p TID reads that thread's table (its own after unshare(2) of
-	 * CLONE_FILES) and labels it with its process. */
-	if (!p.self && tgid && tgid != pid) {
-		p.tid = pid;
-		p.pid = tgid;
-	}
-	drop_shared_netns(ctl, &p, ctl->nprocs);
-	append_proc(ctl, &ctl->nprocs, &p);
-	if (ctl->threads)
-		list_threads(ctl, p.pid, quiet_denied);
-	return 0;
+	return take_table(ctl, pid, tgid, rc, saved, &p, quiet_denied);
 }
 
 /* Out of memory (-2) stops the walk: nothing is printed then. */
@@ -2303,12 +2319,110 @@ static bool list_found(void *arg, pid_t pid)
 	return rc != -2;
 }
 
+/* list --all reads whole processes on every CPU at once (fd_proc_collect
+ * _many), a batch at a time: each table pins its network namespace until
+ * take_table finds it shared, so a batch bounds the descriptors held. */
+#define ALL_BATCH 64
+
+struct pid_list {
+	pid_t *v;
+	size_t n, cap;
+};
+
+static bool add_pid(void *arg, pid_t pid)
+{
+	struct pid_list *l = arg;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = pid;
+	return true;
+}
+
+/* Tables a batch may hold at once: each may keep two descriptors (its
+ * network namespace) until take_table finds the namespace shared, and
+ * each reader opens a few; 0 when the limit leaves too little room. */
+static size_t all_batch_size(void)
+{
+	struct rlimit rl;
+	size_t room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < 128)
+		return 0;
+	room = rl.rlim_cur == RLIM_INFINITY ? SIZE_MAX :
+		(size_t)(rl.rlim_cur - 64) / 4;
+	return room < 8 ? 0 : room < ALL_BATCH ? room : ALL_BATCH;
+}
+
+/* Plain --all on more than one CPU: a selection reads each process
+ * through the query first, and -l each process's threads after it. */
+static bool read_all_at_once(const struct list_control *ctl)
+{
+	return !ctl->selecting && !ctl->threads && parallel_cpus() > 1 &&
+		all_batch_size() > 0 && getenv("FDSCOPE_LIST_SERIAL") == NULL;
+}
+
+/* One batch read, then taken in its order; fdscope's own table is read
+ * here, with no reading thread left to show in it.  Returns as
+ * list_one; after -2 the batch's other tables are released. */
+static int take_batch(struct list_control *ctl, struct fd_proc_slot *slots,
+		      size_t n)
+{
+	size_t k;
+	int ret = 0, rc;
+
+	fd_proc_collect_many(ctl->proc_root, slots, n, table_need(ctl));
+	for (k = 0; k < n; k++) {
+		struct fd_proc_slot *s = &slots[k];
+
+		if (ret == -2) {
+			if (s->read && s->rc == 0)
+				fd_proc_release(&s->p);
+			continue;
+		}
+		rc = s->read ? take_table(ctl, s->pid, 0, s->rc, s->error,
+					  &s->p, true) :
+			list_one(ctl, s->pid, 0, NULL, true);
+		if (rc < 0)
+			ret = rc;
+	}
+	return ret;
+}
+
+static int list_all_at_once(struct list_control *ctl)
+{
+	struct pid_list pids = { NULL, 0, 0 };
+	struct fd_proc_slot *slots;
+	size_t batch = all_batch_size(), b, k, m;
+	int ret = 0, rc;
+
+	if (sampling_each_process(ctl->proc_root, add_pid, &pids) < 0)
+		return -1;
+	slots = xcalloc(batch, sizeof(*slots));
+	for (b = 0; b < pids.n && ret != -2; b += m) {
+		m = pids.n - b < batch ? pids.n - b : batch;
+		for (k = 0; k < m; k++)
+			slots[k].pid = pids.v[b + k];
+		rc = take_batch(ctl, slots, m);
+		if (rc < 0 && ret != -2)
+			ret = rc;
+	}
+	free(slots);
+	free(pids.v);
+	return ret;
+}
+
 static int list_all(struct list_control *ctl)
 {
 	struct list_walk w = { ctl, 0 };
 
-	if (sampling_each_process(ctl->proc_root, list_found, &w) < 0)
+	if (read_all_at_once(ctl)) {
+		w.ret = list_all_at_once(ctl);
+	} else if (sampling_each_process(ctl->proc_root, list_found, &w) < 0) {
 		return -1;
+	}
 	if (w.ret == -2)
 		return -2;
 	if (ctl->denied)

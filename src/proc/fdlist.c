@@ -239,8 +239,11 @@ static int read_fd_numbers(struct fd_proc *p, int dfd, struct dents_walk *w)
 	size_t size = sizeof(stack_buf), expected = presize_entries(p, dfd);
 	int ret = -1, saved = 0;
 
-	if (expected > DENTS_STACK_SIZE / DENT_SIZE) {
-		buf = heap = xmalloc(DENTS_BUF_SIZE);
+	/* Without the larger buffer, the stack's lists it in more calls:
+	 * this may run in a reading thread, which never exits. */
+	if (expected > DENTS_STACK_SIZE / DENT_SIZE &&
+	    (heap = try_malloc(DENTS_BUF_SIZE)) != NULL) {
+		buf = heap;
 		size = DENTS_BUF_SIZE;
 	}
 	for (;;) {
@@ -840,7 +843,8 @@ static void *collect_range(void *arg)
 static size_t thread_count(const struct fd_proc *p, unsigned int need)
 {
 	/* Reading the numbers alone is done by then: nothing to share. */
-	if (p->n < PARALLEL_MIN || (need & ~(unsigned int)FDL_NEED_COMM) == 0)
+	if (p->n < PARALLEL_MIN || (need & ~(unsigned int)FDL_NEED_COMM) == 0 ||
+	    (need & FDL_NEED_ONE_THREAD))
 		return 1;
 	return parallel_jobs(p->n, PER_THREAD_MIN);
 }
@@ -1094,7 +1098,8 @@ static void init_proc(struct fd_proc *p, pid_t pid)
 /* Needs a table is read as listed for at any size (read_table_as_listed):
  * links and what is per process only. */
 #define EARLY_NEEDS (FDL_NEED_LINK | FDL_NEED_PROTO | FDL_NEED_NETNS | \
-		     FDL_NEED_COMM | FDL_NEED_PROC_UID | FDL_NEED_SOCKETS_ONLY)
+		     FDL_NEED_COMM | FDL_NEED_PROC_UID | FDL_NEED_SOCKETS_ONLY | \
+		     FDL_NEED_ONE_THREAD | FDL_NEED_SMALL_ONLY)
 /* Descriptor numbers a thread takes at a time, listed
  * into a buffer that holds all their entries and one more (DENT_SIZE
  * each at most): the entry past the range ends it in one call. */
@@ -1302,6 +1307,15 @@ static size_t early_thread_count(int dfd)
 	return parallel_jobs((size_t)st.st_size, EARLY_RANGE);
 }
 
+/* FDL_SMALL_MAX descriptors or more, by the kernel's count (0 before
+ * 6.2: never large). */
+static bool table_is_large(int dfd)
+{
+	struct stat st;
+
+	return fstat(dfd, &st) == 0 && st.st_size >= FDL_SMALL_MAX;
+}
+
 static bool entries_sorted(const struct fd_proc *p)
 {
 	size_t i;
@@ -1449,13 +1463,18 @@ static int collect_table(struct fd_proc *p, int piddir, int dfd,
 	 * which then share the listing too (getdents64 on /proc/PID/fd is
 	 * a seventh of a 19000-descriptor read, and was serial). */
 	bool may_early = !p->self && !pick->again && (need & FDL_NEED_LINK);
-	size_t threads = may_early ? early_thread_count(dfd) : 1;
+	size_t threads = may_early && !(need & FDL_NEED_ONE_THREAD) ?
+		early_thread_count(dfd) : 1;
 	bool early = may_early &&
 		((need & ~(unsigned int)EARLY_NEEDS) == 0 || threads > 1);
 	fd_keep_fn keep = pick->keep;
 	const void *ctx = pick->ctx;
 	struct dents_walk w = dents_walk_of(keep, ctx);
 
+	if ((need & FDL_NEED_SMALL_ONLY) && !p->self && table_is_large(dfd)) {
+		saved = EFBIG;
+		goto cleanup;
+	}
 	/* What tells this process from a later one with its PID, for the
 	 * readers that run after the pin was closed (fd_proc_repin). */
 	if (piddir >= 0 && procfs_start_time_at(piddir, &p->start_time) < 0)

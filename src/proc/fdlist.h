@@ -40,6 +40,14 @@ enum {
 	 * other descriptors of another process are dropped as they are
 	 * read (a socket selection's first pass). */
 	FDL_NEED_SOCKETS_ONLY = 1 << 11,
+	/* One thread reads the table however large it is: the caller reads
+	 * other processes' tables on the other CPUs meanwhile (two threads on
+	 * one table contend for its task's locks). */
+	FDL_NEED_ONE_THREAD = 1 << 12,
+	/* Another process's table of FDL_SMALL_MAX descriptors or more (the
+	 * kernel's count, since 6.2) is not read: the collection fails
+	 * with EFBIG, for the caller to read it later (proc/fdmany.c). */
+	FDL_NEED_SMALL_ONLY = 1 << 13,
 };
 
 /* The fields of stat(2) that fdscope uses, named as in struct stat so that
@@ -55,6 +63,8 @@ struct fd_stat {
 	mode_t st_mode;
 	uid_t st_uid;
 };
+
+#define FDL_SMALL_MAX 2048
 
 struct fd_entry {
 	int fd;
