@@ -588,6 +588,15 @@ static unsigned long long ino_of(int fd)
 	return (unsigned long long)st.st_ino;
 }
 
+/* A split TCP4 dump of the namespace netdir shows, into t (new). */
+static void split_load(struct sock_table *t, int netdir)
+{
+	sock_table_init(t);
+	t->tcp_states = SOCKDIAG_TCP_SPLIT;
+	ck_assert_int_eq(sock_table_load_some(t, true, netdir,
+					      1u << SOCKDIAG_TCP4, NULL, 0), 0);
+}
+
 /* SOCKDIAG_TCP_SPLIT in a namespace of this test's own: with listeners
  * only, sockstat's count is theirs and the other states are not asked
  * for (tcp_rest_skipped); with a connection too, they are, and every
@@ -611,10 +620,7 @@ START_TEST(test_tcp_split_asks_for_the_rest_only_when_counted)
 	ck_assert_int_ge(netdir, 0);
 	/* No TCP socket at all: an empty table, and the caller told to look
 	 * for bound-only ones itself. */
-	sock_table_init(&t);
-	t.tcp_states = SOCKDIAG_TCP_SPLIT;
-	ck_assert_int_eq(sock_table_load_some(&t, true, netdir,
-					      1u << SOCKDIAG_TCP4, NULL, 0), 0);
+	split_load(&t, netdir);
 	ck_assert(t.tcp_rest_skipped);
 	ck_assert_uint_eq(t.n, 0);
 	sock_table_release(&t);
@@ -623,10 +629,7 @@ START_TEST(test_tcp_split_asks_for_the_rest_only_when_counted)
 	ck_assert(l >= 0 && bind(l, (struct sockaddr *)&a, sizeof(a)) == 0);
 	ck_assert(listen(l, 4) == 0 &&
 		  getsockname(l, (struct sockaddr *)&a, &len) == 0);
-	sock_table_init(&t);
-	t.tcp_states = SOCKDIAG_TCP_SPLIT;
-	ck_assert_int_eq(sock_table_load_some(&t, true, netdir,
-					      1u << SOCKDIAG_TCP4, NULL, 0), 0);
+	split_load(&t, netdir);
 	ck_assert(t.tcp_rest_skipped);
 	ck_assert_uint_eq(t.n, 1);
 	ck_assert_ptr_nonnull(sock_table_find(&t, ino_of(l)));
@@ -636,10 +639,7 @@ START_TEST(test_tcp_split_asks_for_the_rest_only_when_counted)
 	ck_assert(c >= 0 && connect(c, (struct sockaddr *)&a, sizeof(a)) == 0);
 	acc = accept(l, NULL, NULL);
 	ck_assert(acc >= 0);
-	sock_table_init(&t);
-	t.tcp_states = SOCKDIAG_TCP_SPLIT;
-	ck_assert_int_eq(sock_table_load_some(&t, true, netdir,
-					      1u << SOCKDIAG_TCP4, NULL, 0), 0);
+	split_load(&t, netdir);
 	ck_assert(!t.tcp_rest_skipped);
 	ck_assert_uint_eq(t.n, 3);
 	ck_assert_ptr_nonnull(si = sock_table_find(&t, ino_of(c)));

@@ -250,6 +250,11 @@ static int diag_open(void)
 	return fd;
 }
 
+static bool is_tcp_dump(int which)
+{
+	return which == SOCKDIAG_TCP4 || which == SOCKDIAG_TCP6;
+}
+
 /* The bytecode attribute follows an inet request in the union. */
 _Static_assert(sizeof(struct inet_diag_req_v2) >= sizeof(struct unix_diag_req),
 	       "the inet request is the larger");
@@ -261,7 +266,7 @@ static int send_request_ino(int fd, enum sockdiag_dump which, uint32_t seq,
 			    unsigned long long ino, const struct sock_table *t)
 {
 	const struct inetdiag_filter *filter = t ? t->filter : NULL;
-	bool tcp = which == SOCKDIAG_TCP4 || which == SOCKDIAG_TCP6;
+	bool tcp = is_tcp_dump(which);
 	struct {
 		struct nlmsghdr nlh;
 		union {
@@ -319,7 +324,7 @@ int sockdiag_walk_replies(struct sock_table *t, enum sockdiag_dump which,
 			uint32_t seq, const void *buf, size_t len)
 {
 	const struct nlmsghdr *h = buf;
-	int proto = which == SOCKDIAG_TCP4 || which == SOCKDIAG_TCP6 ?
+	int proto = is_tcp_dump(which) ?
 		IPPROTO_TCP : IPPROTO_UDP;
 	/* Signed, as NLMSG_OK expects: NLMSG_NEXT past a last message whose
 	 * aligned length overshoots must make it negative, not wrap. */
@@ -484,8 +489,7 @@ static int dump_tcp_split(struct dump_job *j)
 /* Split when asked to and sockstat could be read; else every state. */
 static bool split_wanted(struct dump_job *j)
 {
-	if ((j->which != SOCKDIAG_TCP4 && j->which != SOCKDIAG_TCP6) ||
-	    j->t.tcp_states != SOCKDIAG_TCP_SPLIT)
+	if (!is_tcp_dump(j->which) || j->t.tcp_states != SOCKDIAG_TCP_SPLIT)
 		return false;
 	if (j->inuse >= 0)
 		return true;
@@ -635,7 +639,7 @@ int sock_table_load_some(struct sock_table *t, bool use_netlink,
 	if (fd >= 0 && netdir >= 0) {
 		procnet_read_inuse(netdir, inuse);
 		for (i = 0; i < SOCKDIAG_NDUMPS; i++) {
-			bool tcp = i == SOCKDIAG_TCP4 || i == SOCKDIAG_TCP6;
+			bool tcp = is_tcp_dump(i);
 
 			if (inuse[i] != 0 || !(todo & (1u << i)) ||
 			    (tcp && t->tcp_states != SOCKDIAG_TCP_LISTEN &&

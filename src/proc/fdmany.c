@@ -91,13 +91,7 @@ void fd_proc_collect_many(const char *root, struct fd_proc_slot *slots,
 		/* No room for the rounds: one process at a time, as large
 		 * tables are read alone. */
 		for (k = 0; k < n; k++)
-			if (slots[k].pid != getpid() && slots[k].pid != 0) {
-				slots[k].rc = fd_proc_collect_some(&slots[k].p, root,
-								   slots[k].pid,
-								   need, NULL, NULL);
-				slots[k].error = slots[k].rc < 0 ? errno : 0;
-				slots[k].read = true;
-			}
+			read_round(root, slots, &k, 1, need, 1);
 		return;
 	}
 	for (k = 0; k < n; k++)
