@@ -208,7 +208,8 @@ clean:
 # writes bench/results.md.  Not part of `make check`; the holder is, since
 # the scale test runs it (found next to the binary: $(BUILD)/bench/holder).
 BENCH_PROGS := $(BUILD)/bench/holder $(BUILD)/bench/timer $(BUILD)/bench/syscost \
-	$(BUILD)/bench/floor $(BUILD)/bench/sockhost $(BUILD)/bench/closefds
+	$(BUILD)/bench/floor $(BUILD)/bench/sockhost $(BUILD)/bench/closefds \
+	$(BUILD)/bench/walkfloor
 .PHONY: bench
 $(BUILD)/bench/%: bench/%.c | $(BUILD)/bench
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<

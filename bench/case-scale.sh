@@ -181,9 +181,18 @@ while [ "$made" -lt "$sockets" ]; do
 	k=$((k + 1))
 done
 host=$(ss -Htuax 2>/dev/null | wc -l)
+# The 3-socket process's UDP port and unix inode, for the kernel's floor of
+# decoding them read-only (bench/walkfloor.c), and the same listing with
+# no socket decoded: what the 3-socket target leaves to fdscope itself.
+udp_port=$("$bin" list -p "$three" -r -n -o SOCK.PROTO,LADDR |
+	awk '$1 == "UDP" { sub(/.*:/, "", $2); print $2; exit }')
+unix_ino=$("$bin" list -p "$three" -r -n -o SOCK.PROTO,INODE |
+	awk '$1 == "UNIX" { print $2; exit }')
 timer -T "$tmp/busy.tsv" "three" "$bin list -p $three" "holder" "$bin list -p $sh1" \
 	"lsfd-three" "lsfd -p $three" "shared" "$bin list -p $shared" \
-	"three-copy" "env FDSCOPE_INET_LOOKUP=copy $bin list -p $three"
+	"three-copy" "env FDSCOPE_INET_LOOKUP=copy $bin list -p $three" \
+	"three-nodecode" "$bin list -p $three -o FD,TYPE,INODE" \
+	"walkfloor" "$bdir/walkfloor ${udp_port:-0} ${unix_ino:-0}"
 target "3-socket \`list -p\`, $host sockets / quiet host" \
 	"$(field "$tmp/busy.tsv" three 2)" "$(field "$tmp/quiet.tsv" three 2)" 1.5 >> "$rows"
 target "3-socket \`list -p\` / lsfd, $host sockets" \
@@ -200,6 +209,12 @@ target "3-socket \`list -p\` sharing the holders' cgroup / lsfd, $host sockets (
 # The opt-in copy path (not read-only, so not the default): for information.
 target "3-socket \`list -p\` with FDSCOPE_INET_LOOKUP=copy / lsfd, $host sockets (opt-in, not a target)" \
 	"$(field "$tmp/busy.tsv" three-copy 2)" "$(field "$tmp/busy.tsv" lsfd-three 2)" 1.0 >> "$rows"
+# Why the 3-socket target is missed: the kernel's walks alone, asked by
+# any read-only lister, against lsfd's whole run (which decodes none).
+target "read-only decode floor (kernel UDP table walk + unix look-up, bench/walkfloor) / lsfd, $host sockets (the 3-socket target's floor)" \
+	"$(field "$tmp/busy.tsv" walkfloor 2)" "$(field "$tmp/busy.tsv" lsfd-three 2)" 1.0 >> "$rows"
+target "3-socket \`list -p -o FD,TYPE,INODE\` (no socket decoded) / lsfd, $host sockets (not a target)" \
+	"$(field "$tmp/busy.tsv" three-nodecode 2)" "$(field "$tmp/busy.tsv" lsfd-three 2)" 1.0 >> "$rows"
 cleanup
 
 # 3. Four large holders, one holding a file whose path is 4000 bytes.

@@ -1,5 +1,5 @@
 /* NETLINK_SOCK_DIAG: one request per family and protocol, the replies
- * walked with NLMSG_OK/NLMSG_NEXT and RTA_OK/RTA_NEXT so that no length is
+ * walked with nlmsg_fits/NLMSG_NEXT and RTA_OK/RTA_NEXT so that no length is
  * trusted before it is checked; decoders fill the table keyed by inode.
  * /proc/net is tried for each dump netlink refuses, in the same function,
  * so that the two paths stay comparable. */
@@ -22,6 +22,7 @@
 #include "lib/parallel.h"
 #include "lib/util.h"
 #include "net/inetdiag_filter.h"
+#include "net/nlmsg.h"
 #include "net/procnet.h"
 #include "net/sockdiag.h"
 
@@ -319,18 +320,18 @@ static int send_request(int fd, enum sockdiag_dump which, uint32_t seq,
 	return send_request_ino(fd, which, seq, 0, t);
 }
 
-/* Signed lengths and the seq check follow NLMSG_OK's contract. */
+/* Signed lengths and the seq check follow NLMSG_OK's contract (nlmsg.h). */
 int sockdiag_walk_replies(struct sock_table *t, enum sockdiag_dump which,
 			uint32_t seq, const void *buf, size_t len)
 {
 	const struct nlmsghdr *h = buf;
 	int proto = is_tcp_dump(which) ?
 		IPPROTO_TCP : IPPROTO_UDP;
-	/* Signed, as NLMSG_OK expects: NLMSG_NEXT past a last message whose
+	/* Signed, as nlmsg_fits expects: NLMSG_NEXT past a last message whose
 	 * aligned length overshoots must make it negative, not wrap. */
 	int left = len > INT_MAX ? INT_MAX : (int)len;
 
-	for (; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+	for (; nlmsg_fits(h, left); h = NLMSG_NEXT(h, left)) {
 		const void *data = NLMSG_DATA(h);
 		size_t dlen = h->nlmsg_len - NLMSG_LENGTH(0);
 

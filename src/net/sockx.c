@@ -1,5 +1,5 @@
 /* Socket details from NETLINK_SOCK_DIAG, one dump per family and
- * protocol.  A request is sent and its replies walked with NLMSG_OK and
+ * protocol.  A request is sent and its replies walked with nlmsg_fits and
  * NLMSG_NEXT, RTA_OK and RTA_NEXT, each length checked before it is read
  * (as in sockdiag.c, whose dumps feed the address columns).  A family the
  * kernel lacks (vsock_diag, sctp_diag not loaded) answers ENOENT and is
@@ -27,6 +27,7 @@
 
 #include "lib/util.h"
 #include "net/netaddr.h"
+#include "net/nlmsg.h"
 #include "net/sockx.h"
 #include "proc/procfs.h"
 
@@ -390,7 +391,7 @@ static int walk(struct sockx_table *t, const struct dump *d, uint32_t seq,
 	const struct nlmsghdr *h = buf;
 	int left = len > INT_MAX ? INT_MAX : (int)len;
 
-	for (; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+	for (; nlmsg_fits(h, left); h = NLMSG_NEXT(h, left)) {
 		size_t dlen = h->nlmsg_len - NLMSG_LENGTH(0);
 
 		if (h->nlmsg_seq != seq)
