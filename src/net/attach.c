@@ -45,6 +45,13 @@ struct sock_prefetch {
 	int rc, error;		/* sock_table_load's result and errno */
 };
 
+/* Where a listed socket was found: table ns - 1 (0: not yet), entry pos.
+ * Positions stay valid as tables grow (entries are only added or
+ * refreshed in place), where pointers would not. */
+struct sock_hit {
+	uint32_t ns, pos;
+};
+
 struct net_attach {
 	const char *root;
 	struct sock_prefetch *prefetch;	/* of fdscope's own namespace */
@@ -62,6 +69,12 @@ struct net_attach {
 	unsigned int skip;	/* dumps not wanted, whatever is listed */
 	const struct inetdiag_filter *filter;	/* of every TCP and UDP dump */
 	const struct inetdiag_filter *narrow;	/* of the first ones only */
+	/* Per process, per entry, as net_attach_sockets last found them:
+	 * its passes over every listed socket and each row's cells find a
+	 * socket once, not at every pass (each a hash probe and a cache
+	 * miss into a table of tens of thousands). */
+	struct sock_hit **hits;
+	size_t *nhits;
 };
 
 struct net_attach *net_attach_new(const char *proc_root,
@@ -212,6 +225,33 @@ void net_attach_take_prefetch(struct net_attach *a, struct sock_prefetch *pf)
 	a->prefetch = pf;
 }
 
+static void forget_hits(struct net_attach *a)
+{
+	size_t i;
+
+	for (i = 0; a->hits && i < a->nprocs; i++)
+		free(a->hits[i]);
+	free(a->hits);
+	free(a->nhits);
+	a->hits = NULL;
+	a->nhits = NULL;
+}
+
+/* One empty hit per entry of the tables as they are now. */
+static void reset_hits(struct net_attach *a)
+{
+	size_t i;
+
+	forget_hits(a);
+	a->hits = xcalloc(a->nprocs ? a->nprocs : 1, sizeof(*a->hits));
+	a->nhits = xcalloc(a->nprocs ? a->nprocs : 1, sizeof(*a->nhits));
+	for (i = 0; i < a->nprocs; i++) {
+		a->nhits[i] = a->procs[i].n;
+		a->hits[i] = xcalloc(a->nhits[i] ? a->nhits[i] : 1,
+				     sizeof(**a->hits));
+	}
+}
+
 void net_attach_free(struct net_attach *a)
 {
 	size_t i;
@@ -225,6 +265,7 @@ void net_attach_free(struct net_attach *a)
 	free(a->proc_ns);
 	free(a->inos);
 	free(a->unbound);
+	forget_hits(a);
 	free(a);
 }
 
@@ -446,30 +487,69 @@ static void load_ns(struct net_attach *a, struct netns *ns,
  * cannot take another namespace's socket for it.  An entry of another
  * family or protocol than the kernel names for the descriptor (a forged
  * /proc/net line) is not it. */
-static const struct sock_info *find_sock(const struct net_attach *a,
-					 size_t home, unsigned long long ino,
-					 const char *proto)
+static const struct sock_info *find_sock_in(const struct net_attach *a,
+					    size_t home, unsigned long long ino,
+					    const char *proto, size_t *where)
 {
 	const struct sock_info *si;
 	size_t i;
 
 	if (home != SIZE_MAX && (si = sock_table_find(&a->ns[home].t, ino)) &&
-	    (proto == NULL || sock_proto_matches(proto, si)))
+	    (proto == NULL || sock_proto_matches(proto, si))) {
+		*where = home;
 		return si;
+	}
 	for (i = 0; i < a->nns; i++) {
 		if (i == home || !a->ns[i].loaded)
 			continue;
 		si = sock_table_find(&a->ns[i].t, ino);
-		if (si && (proto == NULL || sock_proto_matches(proto, si)))
+		if (si && (proto == NULL || sock_proto_matches(proto, si))) {
+			*where = i;
 			return si;
+		}
 	}
 	return NULL;
+}
+
+/* Entry j's hit, if it is still of socket ino: list's selections move
+ * the rows they keep (and read some tables again) after a search. */
+static const struct sock_info *hit_of(const struct net_attach *a, size_t pi,
+				      size_t j, unsigned long long ino)
+{
+	const struct sock_hit *h;
+	const struct sock_info *si;
+
+	if (a->hits == NULL || j >= a->nhits[pi] || a->hits[pi][j].ns == 0)
+		return NULL;
+	h = &a->hits[pi][j];
+	if (h->ns > a->nns || h->pos >= a->ns[h->ns - 1].t.n)
+		return NULL;
+	si = &a->ns[h->ns - 1].t.entries[h->pos];
+	return si->ino == ino ? si : NULL;
+}
+
+/* Entry j of process pi's socket (inode ino), from its hit or else
+ * looked for, the hit kept: only while net_attach_sockets runs (one
+ * thread; the rows' cells read hits from several). */
+static const struct sock_info *find_sock(struct net_attach *a, size_t pi,
+					 size_t j, unsigned long long ino)
+{
+	const struct sock_info *si = hit_of(a, pi, j, ino);
+	size_t k;
+
+	if (si)
+		return si;
+	si = find_sock_in(a, a->proc_ns[pi], ino, a->procs[pi].fds[j].proto, &k);
+	if (si && a->hits && j < a->nhits[pi])
+		a->hits[pi][j] = (struct sock_hit){
+			(uint32_t)k + 1, (uint32_t)(si - a->ns[k].t.entries) };
+	return si;
 }
 
 /* Sockets found in no namespace read so far, where a dump would hold
  * them: with the listed ones elsewhere, fdscope's own namespace is the
  * one left to look in. */
-static bool have_unfound(const struct net_attach *a)
+static bool have_unfound(struct net_attach *a)
 {
 	size_t i, j;
 
@@ -482,8 +562,7 @@ static bool have_unfound(const struct net_attach *a)
 
 			if (sock_proto_describe(p->fds[j].proto, &d) && d.dump < 0)
 				continue;
-			if (ino && find_sock(a, a->proc_ns[i], ino,
-					     p->fds[j].proto) == NULL)
+			if (ino && find_sock(a, i, j, ino) == NULL)
 				return true;
 		}
 	}
@@ -508,7 +587,7 @@ static void find_own_sockets_ns(struct net_attach *a)
 			struct stat st;
 			int nsfd;
 
-			if (ino == 0 || find_sock(a, a->proc_ns[i], ino, e->proto))
+			if (ino == 0 || find_sock(a, i, j, ino))
 				continue;
 			nsfd = ioctl(e->fd, SIOCGSKNS);
 			if (nsfd < 0)
@@ -587,7 +666,7 @@ static unsigned int missing_in_ns(struct net_attach *a, size_t k,
 			struct sock_proto_desc d;
 			unsigned int dumps;
 
-			if (ino == 0 || find_sock(a, k, ino, e->proto) ||
+			if (ino == 0 || find_sock(a, i, j, ino) ||
 			    is_unbound(a, ino))
 				continue;
 			if (!sock_proto_describe(e->proto, &d))
@@ -824,6 +903,7 @@ void net_attach_sockets(struct net_attach *a)
 
 	/* Again after the tables changed (list's selections read more of
 	 * the rows they kept): the needs are those of the tables now. */
+	reset_hits(a);
 	free(a->inos);
 	a->inos = NULL;
 	a->ninos = 0;
@@ -882,12 +962,23 @@ int net_attach_ns_read(const struct net_attach *a, size_t pi)
 const struct sock_info *net_attach_sock(const struct net_attach *a, size_t pi,
 					const struct fd_entry *e)
 {
+	const struct fd_proc *p;
+	const struct sock_info *si;
 	unsigned long long ino;
+	size_t k;
 
 	if (pi >= a->nprocs)
 		return NULL;
-	ino = net_entry_sock_ino(&a->procs[pi], e);
-	return ino ? find_sock(a, a->proc_ns[pi], ino, e->proto) : NULL;
+	p = &a->procs[pi];
+	ino = net_entry_sock_ino(p, e);
+	if (ino == 0)
+		return NULL;
+	/* e is one of p's entries, unless a caller passes a copy. */
+	if ((uintptr_t)e >= (uintptr_t)p->fds &&
+	    (uintptr_t)e < (uintptr_t)(p->fds + p->n) &&
+	    (si = hit_of(a, pi, (size_t)(e - p->fds), ino)) != NULL)
+		return si;
+	return find_sock_in(a, a->proc_ns[pi], ino, e->proto, &k);
 }
 
 const struct sock_info *net_attach_peer(const struct net_attach *a, size_t pi,

@@ -44,23 +44,40 @@ static size_t slot_of(unsigned long long ino, size_t cap)
 	return (size_t)((ino * 11400714819323198485ULL) >> 20) & (cap - 1);
 }
 
+static uint64_t slot_tag(unsigned long long ino)
+{
+	return (uint64_t)(uint32_t)ino << 32;
+}
+
+static uint32_t slot_pos(uint64_t slot)
+{
+	return (uint32_t)slot;
+}
+
 /* The index slot holding ino's position, or the empty one where it
  * belongs (linear probing; the index is never more than half full). */
-static uint32_t *find_slot(const struct sock_table *t, unsigned long long ino)
+static uint64_t *find_slot(const struct sock_table *t, unsigned long long ino)
 {
+	uint64_t tag = slot_tag(ino);
 	size_t i;
 
-	for (i = slot_of(ino, t->index_cap);
-	     t->index[i] != 0 && t->entries[t->index[i] - 1].ino != ino;
+	for (i = slot_of(ino, t->index_cap); slot_pos(t->index[i]) != 0;
 	     i = (i + 1) & (t->index_cap - 1))
-		;
+		if ((t->index[i] & ~(uint64_t)UINT32_MAX) == tag &&
+		    t->entries[slot_pos(t->index[i]) - 1].ino == ino)
+			break;
 	return &t->index[i];
+}
+
+static void set_slot(uint64_t *slot, unsigned long long ino, size_t pos)
+{
+	*slot = slot_tag(ino) | (uint32_t)(pos + 1);
 }
 
 static int grow_index(struct sock_table *t)
 {
 	size_t i, cap = t->index_cap ? t->index_cap * 2 : 1024;
-	uint32_t *index = try_calloc(cap, sizeof(*index));
+	uint64_t *index = try_calloc(cap, sizeof(*index));
 
 	if (index == NULL)
 		return -1;
@@ -68,21 +85,21 @@ static int grow_index(struct sock_table *t)
 	t->index = index;
 	t->index_cap = cap;
 	for (i = 0; i < t->n; i++)
-		*find_slot(t, t->entries[i].ino) = (uint32_t)(i + 1);
+		set_slot(find_slot(t, t->entries[i].ino), t->entries[i].ino, i);
 	return 0;
 }
 
 struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino)
 {
 	struct sock_info *si;
-	uint32_t *slot;
+	uint64_t *slot;
 
-	/* Half full at most: 4 bytes a slot, so probes stay short cheaply. */
+	/* Half full at most: 8 bytes a slot, so probes stay short cheaply. */
 	if ((t->n + 1) * 2 > t->index_cap && grow_index(t) < 0)
 		goto fail;
 	slot = find_slot(t, ino);
-	if (*slot != 0)
-		return &t->entries[*slot - 1];
+	if (slot_pos(*slot) != 0)
+		return &t->entries[slot_pos(*slot) - 1];
 	if (t->n == UINT32_MAX - 1) {
 		errno = EOVERFLOW;
 		goto fail;
@@ -100,7 +117,7 @@ struct sock_info *sock_table_add(struct sock_table *t, unsigned long long ino)
 	si = &t->entries[t->n];
 	memset(si, 0, sizeof(*si));
 	si->ino = ino;
-	*slot = (uint32_t)++t->n;
+	set_slot(slot, ino, t->n++);
 	return si;
 fail:
 	if (t->error == 0)
@@ -111,12 +128,12 @@ fail:
 const struct sock_info *sock_table_find(const struct sock_table *t,
 					unsigned long long ino)
 {
-	uint32_t *slot;
+	uint64_t *slot;
 
 	if (t->index_cap == 0 || ino == 0)
 		return NULL;
 	slot = find_slot(t, ino);
-	return *slot ? &t->entries[*slot - 1] : NULL;
+	return slot_pos(*slot) ? &t->entries[slot_pos(*slot) - 1] : NULL;
 }
 
 bool sockdiag_netlink_allowed(void)

@@ -71,7 +71,11 @@ enum sock_source {
 struct sock_table {
 	struct sock_info *entries;	/* [0, n) */
 	size_t n, cap;
-	uint32_t *index;		/* entry position + 1; 0: empty */
+	/* Per slot: entry position + 1 in the low 32 bits (0: empty), the
+	 * inode's low 32 bits in the high ones, so that a probe reads the
+	 * entry only when the inode may be its own (each entry read is a
+	 * cache miss in a table of tens of thousands). */
+	uint64_t *index;
 	size_t index_cap;		/* a power of two, or 0 */
 	enum sock_source source;
 	/* 1 << SOCKDIAG_*: dumps not wanted (a selection that can only
