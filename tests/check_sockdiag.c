@@ -70,6 +70,34 @@ START_TEST(test_sock_table_add_find_and_grow)
 }
 END_TEST
 
+/* The index keeps an inode's low 32 bits beside its position: inodes
+ * alike in those bits (sockfs numbers are 64-bit) stay apart, through a
+ * growth of the index too. */
+START_TEST(test_sock_table_inodes_alike_in_low_bits)
+{
+	const unsigned long long high = 1ULL << 32;
+	struct sock_table t;
+	unsigned long long i;
+
+	sock_table_init(&t);
+	for (i = 1; i <= 3000; i++) {
+		sock_table_add(&t, i)->state = 1;
+		sock_table_add(&t, i + high)->state = 2;
+		sock_table_add(&t, i + 5 * high)->state = 3;
+	}
+	ck_assert_uint_eq(t.n, 9000);
+	for (i = 1; i <= 3000; i++) {
+		ck_assert_int_eq(sock_table_find(&t, i)->state, 1);
+		ck_assert_int_eq(sock_table_find(&t, i + high)->state, 2);
+		ck_assert_int_eq(sock_table_find(&t, i + 5 * high)->state, 3);
+		ck_assert_uint_eq(sock_table_find(&t, i + high)->ino, i + high);
+	}
+	ck_assert(sock_table_find(&t, 2 * high + 7) == NULL);
+	ck_assert(sock_table_find(&t, 3001 + high) == NULL);
+	sock_table_release(&t);
+}
+END_TEST
+
 START_TEST(test_decode_inet_rejects_short_message)
 {
 	struct sock_table t;
@@ -662,6 +690,7 @@ Suite *sockdiag_suite(void)
 	TCase *tc = tcase_create("decode");
 
 	tcase_add_test(tc, test_sock_table_add_find_and_grow);
+	tcase_add_test(tc, test_sock_table_inodes_alike_in_low_bits);
 	tcase_add_test(tc, test_sock_table_add_hands_back_alloc_failure);
 	tcase_add_test(tc, test_decode_inet_rejects_short_message);
 	tcase_add_test(tc, test_decode_inet_fills_addresses_and_state);
