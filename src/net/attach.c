@@ -73,8 +73,8 @@ struct net_attach {
 	 * its passes over every listed socket and each row's cells find a
 	 * socket once, not at every pass (each a hash probe and a cache
 	 * miss into a table of tens of thousands). */
-	struct sock_hit **hits;
-	size_t *nhits;
+	struct sock_hit *hits;	/* process pi's: [first[pi], first[pi + 1]) */
+	size_t *first;
 };
 
 struct net_attach *net_attach_new(const char *proc_root,
@@ -227,14 +227,10 @@ void net_attach_take_prefetch(struct net_attach *a, struct sock_prefetch *pf)
 
 static void forget_hits(struct net_attach *a)
 {
-	size_t i;
-
-	for (i = 0; a->hits && i < a->nprocs; i++)
-		free(a->hits[i]);
 	free(a->hits);
-	free(a->nhits);
+	free(a->first);
 	a->hits = NULL;
-	a->nhits = NULL;
+	a->first = NULL;
 }
 
 /* One empty hit per entry of the tables as they are now. */
@@ -243,13 +239,21 @@ static void reset_hits(struct net_attach *a)
 	size_t i;
 
 	forget_hits(a);
-	a->hits = xcalloc(a->nprocs ? a->nprocs : 1, sizeof(*a->hits));
-	a->nhits = xcalloc(a->nprocs ? a->nprocs : 1, sizeof(*a->nhits));
-	for (i = 0; i < a->nprocs; i++) {
-		a->nhits[i] = a->procs[i].n;
-		a->hits[i] = xcalloc(a->nhits[i] ? a->nhits[i] : 1,
-				     sizeof(**a->hits));
-	}
+	a->first = xcalloc(a->nprocs + 1, sizeof(*a->first));
+	for (i = 0; i < a->nprocs; i++)
+		a->first[i + 1] = a->first[i] + a->procs[i].n;
+	a->hits = xcalloc(a->first[a->nprocs] ? a->first[a->nprocs] : 1,
+			  sizeof(*a->hits));
+}
+
+/* Entry j of process pi's hit, or NULL when j is past its table as it
+ * was at reset_hits. */
+static struct sock_hit *hit_slot(const struct net_attach *a, size_t pi,
+				 size_t j)
+{
+	if (a->hits == NULL || j >= a->first[pi + 1] - a->first[pi])
+		return NULL;
+	return &a->hits[a->first[pi] + j];
 }
 
 void net_attach_free(struct net_attach *a)
@@ -516,13 +520,11 @@ static const struct sock_info *find_sock_in(const struct net_attach *a,
 static const struct sock_info *hit_of(const struct net_attach *a, size_t pi,
 				      size_t j, unsigned long long ino)
 {
-	const struct sock_hit *h;
+	const struct sock_hit *h = hit_slot(a, pi, j);
 	const struct sock_info *si;
 
-	if (a->hits == NULL || j >= a->nhits[pi] || a->hits[pi][j].ns == 0)
-		return NULL;
-	h = &a->hits[pi][j];
-	if (h->ns > a->nns || h->pos >= a->ns[h->ns - 1].t.n)
+	if (h == NULL || h->ns == 0 || h->ns > a->nns ||
+	    h->pos >= a->ns[h->ns - 1].t.n)
 		return NULL;
 	si = &a->ns[h->ns - 1].t.entries[h->pos];
 	return si->ino == ino ? si : NULL;
@@ -535,14 +537,15 @@ static const struct sock_info *find_sock(struct net_attach *a, size_t pi,
 					 size_t j, unsigned long long ino)
 {
 	const struct sock_info *si = hit_of(a, pi, j, ino);
+	struct sock_hit *h;
 	size_t k;
 
 	if (si)
 		return si;
 	si = find_sock_in(a, a->proc_ns[pi], ino, a->procs[pi].fds[j].proto, &k);
-	if (si && a->hits && j < a->nhits[pi])
-		a->hits[pi][j] = (struct sock_hit){
-			(uint32_t)k + 1, (uint32_t)(si - a->ns[k].t.entries) };
+	if (si && (h = hit_slot(a, pi, j)) != NULL)
+		*h = (struct sock_hit){ (uint32_t)k + 1,
+					(uint32_t)(si - a->ns[k].t.entries) };
 	return si;
 }
 

@@ -63,7 +63,10 @@ static uint64_t *find_slot(const struct sock_table *t, unsigned long long ino)
 
 	for (i = slot_of(ino, t->index_cap); slot_pos(t->index[i]) != 0;
 	     i = (i + 1) & (t->index_cap - 1))
+		/* An occupied slot has its entry (entries is set): said for
+		 * the static analyser, which cannot tell. */
 		if ((t->index[i] & ~(uint64_t)UINT32_MAX) == tag &&
+		    t->entries != NULL &&
 		    t->entries[slot_pos(t->index[i]) - 1].ino == ino)
 			break;
 	return &t->index[i];
