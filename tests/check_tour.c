@@ -235,6 +235,27 @@ static void masked(const char *in, char *out, size_t len)
 	out[j] = '\0';
 }
 
+/* The tour's exit status, written by the tmux session when it ended
+ * (waited for at most 5 s); why names what should have ended it.  The
+ * shell creates the file before it writes the status: an empty one is
+ * waited for as a missing one. */
+static int tour_exit_status(const char *why)
+{
+	char path[128];
+	struct stat st;
+	int i, status = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/exit", work);
+	for (i = 0; i < 100 && (stat(path, &st) != 0 || st.st_size == 0); i++)
+		usleep(50 * 1000);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "the tour did not end %s", why);
+	ck_assert(fscanf(f, "%d", &status) == 1);
+	fclose(f);
+	return status;
+}
+
 static const int sizes[][2] = { { 80, 24 }, { 60, 20 } };
 
 /* Enter through sections 1-4 (section 4 takes two pages at 60x20),
@@ -247,7 +268,7 @@ START_TEST(test_step_on_a_terminal)
 	size_t n, nref, i;
 	struct run_result r;
 	FILE *f;
-	int status = -1, k;
+	int k;
 
 	if (!have_program("tmux")) {
 		skip_part("tmux is not installed");
@@ -342,14 +363,7 @@ START_TEST(test_step_on_a_terminal)
 		tmux_keys("Enter");
 	}
 	tmux_keys("q");
-	snprintf(path, sizeof(path), "%s/exit", work);
-	for (i = 0; i < 100 && access(path, F_OK) != 0; i++)
-		usleep(50 * 1000);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "the tour did not end on q");
-	ck_assert(fscanf(f, "%d", &status) == 1);
-	fclose(f);
-	ck_assert_int_eq(status, 0);
+	ck_assert_int_eq(tour_exit_status("on q"), 0);
 	tmux_kill();
 	dirs_remove();
 	(void)r;
@@ -395,10 +409,8 @@ static bool screen_has(char **lines, size_t n, const char *text)
 /* --step=call: a pause after each call, the call on the screen. */
 START_TEST(test_step_after_each_call)
 {
-	char *lines[200], *scr, path[128];
+	char *lines[200], *scr;
 	size_t n;
-	int status = -1, i;
-	FILE *f;
 
 	if (!have_program("tmux")) {
 		skip_part("tmux is not installed");
@@ -424,36 +436,11 @@ START_TEST(test_step_after_each_call)
 	ck_assert(screen_has(lines, n, "socket(AF_INET, SOCK_STREAM, 0) = "));
 	free(scr);
 	tmux_keys("q");
-	snprintf(path, sizeof(path), "%s/exit", work);
-	for (i = 0; i < 100 && access(path, F_OK) != 0; i++)
-		usleep(50 * 1000);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "the tour did not end on q");
-	ck_assert(fscanf(f, "%d", &status) == 1);
-	fclose(f);
-	ck_assert_int_eq(status, 0);
+	ck_assert_int_eq(tour_exit_status("on q"), 0);
 	tmux_kill();
 	dirs_remove();
 }
 END_TEST
-
-/* The tour's exit status, written by the tmux session when it ended
- * (waited for at most 5 s); why names what should have ended it. */
-static int tour_exit_status(const char *why)
-{
-	char path[128];
-	int i, status = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/exit", work);
-	for (i = 0; i < 100 && access(path, F_OK) != 0; i++)
-		usleep(50 * 1000);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "the tour did not end %s", why);
-	ck_assert(fscanf(f, "%d", &status) == 1);
-	fclose(f);
-	return status;
-}
 
 /* --step=page: pauses only before a page scrolls away, none at the end
  * of a section. */
