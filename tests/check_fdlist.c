@@ -216,6 +216,58 @@ START_TEST(test_anon_inodes_keep_their_own_stat)
 }
 END_TEST
 
+/* The socket inode noted when a link is stored, the read link's and the
+ * one made from fdinfo alike: each socket's own, 0 for a pipe and for a
+ * file whose path merely contains "socket:[N]", and what parsing the link
+ * again gives (an entry built by hand, nothing noted). */
+START_TEST(test_socket_links_noted_with_their_inode)
+{
+	char dir[] = "/tmp/fdscope-linksock.XXXXXX", path[64];
+	int fds[6], pipefd[2], n = 0, i;
+	struct fd_proc p;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fds[n++] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fds[n++] = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	fds[n++] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
+	fds[n++] = pipefd[0];
+	fds[n++] = pipefd[1];
+	snprintf(path, sizeof(path), "%s/socket:[%d]", dir, 12345);
+	fds[n++] = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+	for (i = 0; i < n; i++)
+		ck_assert_int_ge(fds[i], 0);
+	ck_assert_int_eq(fd_proc_collect(&p, "/proc", 0, FDL_NEED_LINK |
+					 FDL_NEED_STAT | FDL_NEED_FDINFO), 0);
+	for (i = 0; i < n; i++) {
+		const struct fd_entry *e = NULL;
+		struct fd_entry bare;
+		struct stat st;
+		size_t k;
+
+		for (k = 0; k < p.n && e == NULL; k++)
+			if (p.fds[k].fd == fds[i])
+				e = &p.fds[k];
+		ck_assert_ptr_nonnull(e);
+		ck_assert_ptr_nonnull(fd_entry_link(&p, e));
+		ck_assert_int_ne(e->link_sock, 0);
+		ck_assert_int_eq(fstat(fds[i], &st), 0);
+		ck_assert_uint_eq(fd_entry_link_socket(&p, e),
+				  S_ISSOCK(st.st_mode) ? (unsigned long long)st.st_ino : 0);
+		bare = *e;
+		bare.link_sock = 0;
+		bare.link_sock_ino = 0;
+		ck_assert_uint_eq(fd_entry_link_socket(&p, &bare),
+				  fd_entry_link_socket(&p, e));
+	}
+	fd_proc_release(&p);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_collect_at_self_leaves_out_the_pin)
 {
 	int piddir = procfs_open_pid("/proc", 0);
@@ -660,6 +712,7 @@ Suite *fdlist_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_exited_main_thread_table_read_through_live_thread);
 	tcase_add_test(tc, test_zombie_is_called_a_zombie);
+	tcase_add_test(tc, test_socket_links_noted_with_their_inode);
 	tcase_add_test(tc, test_kernel_thread_is_called_a_kernel_thread);
 	tcase_add_test(tc, test_collect_at_self_leaves_out_the_pin);
 	tcase_add_test(tc, test_anon_inodes_keep_their_own_stat);

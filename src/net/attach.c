@@ -281,11 +281,8 @@ void net_attach_free(struct net_attach *a)
 unsigned long long net_entry_sock_ino(const struct fd_proc *p,
 				      const struct fd_entry *e)
 {
-	const char *link = fd_entry_link(p, e);
-	unsigned long long ino;
-
-	if (link != NULL)
-		return link_bracket_inode(link, "socket:", &ino) ? ino : 0;
+	if (fd_entry_link(p, e) != NULL)
+		return fd_entry_link_socket(p, e);
 	if (!fd_entry_on_sockfs(e) ||
 	    (e->have_info && e->info.has_flags && (e->info.flags & O_PATH)))
 		return 0;

@@ -120,6 +120,19 @@ const char *fd_entry_link(const struct fd_proc *p, const struct fd_entry *e)
 	return e->link_off == (size_t)-1 ? NULL : p->strings + e->link_off;
 }
 
+unsigned long long fd_entry_link_socket(const struct fd_proc *p,
+					const struct fd_entry *e)
+{
+	const char *link = fd_entry_link(p, e);
+	unsigned long long ino;
+
+	if (link == NULL)
+		return 0;
+	if (e->link_sock != 0)
+		return e->link_sock == 2 ? e->link_sock_ino : 0;
+	return link_bracket_inode(link, "socket:", &ino) ? ino : 0;
+}
+
 /* Runs in collecting threads too: -1 with errno ENOMEM instead of an
  * exit, for the thread that started them to report. */
 static int reserve_entries(struct fd_proc *p, size_t n)
@@ -395,6 +408,15 @@ static void learn_anon(struct collect_job *j, const char *link,
 	j->have_anon_st = true;
 }
 
+/* For fd_entry_link_socket: the link just stored, parsed once. */
+static void note_link_socket(struct fd_entry *e, const char *link)
+{
+	unsigned long long ino;
+
+	e->link_sock = link_bracket_inode(link, "socket:", &ino) ? 2 : 1;
+	e->link_sock_ino = e->link_sock == 2 ? ino : 0;
+}
+
 /* Returns 0, -1 with errno when the link cannot be read, -2 when out of
  * memory. */
 static int read_link(struct collect_job *j, const char *name,
@@ -408,7 +430,10 @@ static int read_link(struct collect_job *j, const char *name,
 		return -1;
 	}
 	e->link_off = pool_add(&j->pool, buf, (size_t)n);
-	return e->link_off == (size_t)-1 ? -2 : 0;
+	if (e->link_off == (size_t)-1)
+		return -2;
+	note_link_socket(e, j->pool.s + e->link_off);
+	return 0;
 }
 
 /* Returns -1 only when fdscope itself ran out of descriptors: a listing
@@ -498,7 +523,10 @@ static int link_from_fdinfo(struct collect_job *j, struct fd_entry *e)
 		buf[n++] = ']';
 		buf[n] = '\0';
 		e->link_off = pool_add(&j->pool, buf, n);
-		return e->link_off == (size_t)-1 ? -1 : 1;
+		if (e->link_off == (size_t)-1)
+			return -1;
+		note_link_socket(e, buf);
+		return 1;
 	}
 	return 0;
 }

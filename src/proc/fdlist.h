@@ -84,6 +84,11 @@ struct fd_entry {
 	 * is from a real stat of the first such descriptor of the table. */
 	bool st_from_link;
 	int link_errno;		/* readlink's errno when link_off is unset */
+	/* What the link says of a socket, noted when it is stored (each row
+	 * asks several times): 0 not noted (parse the link), 1 not a
+	 * socket's, 2 "socket:[link_sock_ino]". */
+	unsigned char link_sock;
+	unsigned long long link_sock_ino;
 	int st_mnt_id;		/* statx's mount ID, when has_st_mnt_id */
 	bool has_st_mnt_id;
 	/* The kernel's protocol name of a socket ("TCP", "UNIXv6"...: the
@@ -186,6 +191,9 @@ void fd_proc_drop_netns(struct fd_proc *p);
 
 /* The link text of an entry, or NULL when it was not read. */
 const char *fd_entry_link(const struct fd_proc *p, const struct fd_entry *e);
+/* The inode of a "socket:[N]" link, or 0 (no link, or another kind). */
+unsigned long long fd_entry_link_socket(const struct fd_proc *p,
+					const struct fd_entry *e);
 
 /* The fdinfo text kept for an anonymous inode, or NULL (*len 0). */
 const char *fd_entry_info_text(const struct fd_proc *p,
