@@ -111,6 +111,13 @@ static size_t printable_mb(const unsigned char *p, size_t avail, bool utf8,
 	return n;
 }
 
+/* A byte escape_form copies as it is: printable ASCII but the backslash,
+ * which each form escapes, and the space, which raw output escapes. */
+static bool is_plain(unsigned char c, bool raw)
+{
+	return (c > 0x20 && c < 0x7f && c != '\\') || (c == ' ' && !raw);
+}
+
 /* The text form, or with raw the form of raw output: blanks and the
  * backslash as \xHH too (libsmartcols' raw convention, so that a value
  * stays one field), and every escaped character as its bytes' \xHH. */
@@ -125,18 +132,29 @@ static size_t escape_form(char *out, size_t outlen, const char *in, size_t len,
 		return 0;
 	while (i < len) {
 		char tmp[16];
-		size_t n = 1, tn, k;
+		size_t n = 1, tn, k, run;
 		uint32_t cp;
 
+		/* A run of bytes that stand for themselves (most of every
+		 * path) in one copy: byte by byte it was most of a name's
+		 * cost. */
+		for (run = i; run < len && is_plain(p[run], raw); run++)
+			;
+		if (run > i) {
+			size_t m = run - i;
+
+			if (m > outlen - 1 - o)
+				m = outlen - 1 - o;
+			memcpy(out + o, p + i, m);
+			o += m;
+			i += m;
+			if (i < run)
+				break;
+			continue;
+		}
 		if (p[i] == '\\' && !raw) {
 			tn = 2;
 			tmp[0] = tmp[1] = '\\';
-		} else if (p[i] > 0x20 && p[i] < 0x7f && p[i] != '\\') {
-			tn = 1;
-			tmp[0] = (char)p[i];
-		} else if (p[i] == ' ' && !raw) {
-			tn = 1;
-			tmp[0] = ' ';
 		} else if (p[i] < 0x80 ||
 			   (n = printable_mb(p + i, len - i, utf8, &cp)) == 0) {
 			n = 1;
