@@ -11,16 +11,6 @@
 #include "net/attach.h"
 #include "testutil.h"
 
-static const struct fd_entry *entry_of(const struct fd_proc *p, int fd)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++)
-		if (p->fds[i].fd == fd)
-			return &p->fds[i];
-	return NULL;
-}
-
 START_TEST(test_socketpair_ends_are_peers)
 {
 	unsigned int need = FDL_NEED_LINK | FDL_NEED_STAT;

@@ -190,13 +190,9 @@ START_TEST(test_anon_inodes_keep_their_own_stat)
 	ck_assert_int_eq(fd_proc_collect(&p, "/proc", 0, FDL_NEED_LINK |
 					 FDL_NEED_STAT | FDL_NEED_FDINFO), 0);
 	for (i = 0; i < n; i++) {
-		const struct fd_entry *e = NULL;
+		const struct fd_entry *e = entry_of(&p, fds[i]);
 		struct stat st;
-		size_t k;
 
-		for (k = 0; k < p.n && e == NULL; k++)
-			if (p.fds[k].fd == fds[i])
-				e = &p.fds[k];
 		ck_assert_ptr_nonnull(e);
 		ck_assert_int_eq(fstat(fds[i], &st), 0);
 		ck_assert_int_eq(e->stat_errno, 0);
@@ -240,14 +236,10 @@ START_TEST(test_socket_links_noted_with_their_inode)
 	ck_assert_int_eq(fd_proc_collect(&p, "/proc", 0, FDL_NEED_LINK |
 					 FDL_NEED_STAT | FDL_NEED_FDINFO), 0);
 	for (i = 0; i < n; i++) {
-		const struct fd_entry *e = NULL;
+		const struct fd_entry *e = entry_of(&p, fds[i]);
 		struct fd_entry bare;
 		struct stat st;
-		size_t k;
 
-		for (k = 0; k < p.n && e == NULL; k++)
-			if (p.fds[k].fd == fds[i])
-				e = &p.fds[k];
 		ck_assert_ptr_nonnull(e);
 		ck_assert_ptr_nonnull(fd_entry_link(&p, e));
 		ck_assert_int_ne(e->link_sock, 0);

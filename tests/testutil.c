@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc/fdlist.h"
 #include "testutil.h"
 
 const char *fdscope_bin(void)
@@ -789,4 +790,14 @@ bool can_kcmp(void)
 	ok = syscall(SYS_kcmp, getpid(), getpid(), 0, fd, fd) == 0;
 	close(fd);
 	return ok;
+}
+
+const struct fd_entry *entry_of(const struct fd_proc *p, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->fds[i].fd == fd)
+			return &p->fds[i];
+	return NULL;
 }

@@ -98,6 +98,11 @@ void holder_stop(struct holder *h);
 
 /* Counts the entries of /proc/PID/fd and, when highest is not NULL, finds
  * the highest number (-1 when none). */
+struct fd_proc;
+struct fd_entry;
+/* Descriptor fd's entry in a collected table, or NULL. */
+const struct fd_entry *entry_of(const struct fd_proc *p, int fd);
+
 size_t count_pid_fds(pid_t pid, int *highest);
 
 /* Counts the descriptors open in this process (for leak checks). */
