@@ -35,6 +35,10 @@ struct netns {
 	unsigned long long ino;	/* of /proc/PID/ns/net; 0: unknown */
 	bool tried;		/* loaded once, successful or not */
 	bool loaded;		/* the table holds this namespace's sockets */
+	/* Every listed socket of it found, in this net_attach_sockets: a
+	 * table only gains entries meanwhile, so later looks find none
+	 * missing either. */
+	bool all_found;
 	struct sock_table t;
 };
 
@@ -655,6 +659,8 @@ static unsigned int missing_in_ns(struct net_attach *a, size_t k,
 
 	a->ninos = 0;
 	*first = SIZE_MAX;
+	if (a->ns[k].all_found)
+		return 0;
 	for (i = 0; i < a->nprocs; i++) {
 		const struct fd_proc *p = &a->procs[i];
 
@@ -689,6 +695,7 @@ static unsigned int missing_in_ns(struct net_attach *a, size_t k,
 			a->inos[a->ninos++] = ino;
 		}
 	}
+	a->ns[k].all_found = mask == 0;
 	return mask;
 }
 
@@ -904,6 +911,8 @@ void net_attach_sockets(struct net_attach *a)
 	/* Again after the tables changed (list's selections read more of
 	 * the rows they kept): the needs are those of the tables now. */
 	reset_hits(a);
+	for (i = 0; i < a->nns; i++)
+		a->ns[i].all_found = false;
 	free(a->inos);
 	a->inos = NULL;
 	a->ninos = 0;
