@@ -242,12 +242,12 @@ START_TEST(test_socket_links_noted_with_their_inode)
 
 		ck_assert_ptr_nonnull(e);
 		ck_assert_ptr_nonnull(fd_entry_link(&p, e));
-		ck_assert_int_ne(e->link_sock, 0);
+		ck_assert_int_ne(e->link_sock, LINK_SOCK_UNNOTED);
 		ck_assert_int_eq(fstat(fds[i], &st), 0);
 		ck_assert_uint_eq(fd_entry_link_socket(&p, e),
 				  S_ISSOCK(st.st_mode) ? (unsigned long long)st.st_ino : 0);
 		bare = *e;
-		bare.link_sock = 0;
+		bare.link_sock = LINK_SOCK_UNNOTED;
 		bare.link_sock_ino = 0;
 		ck_assert_uint_eq(fd_entry_link_socket(&p, &bare),
 				  fd_entry_link_socket(&p, e));

@@ -128,8 +128,8 @@ unsigned long long fd_entry_link_socket(const struct fd_proc *p,
 
 	if (link == NULL)
 		return 0;
-	if (e->link_sock != 0)
-		return e->link_sock == 2 ? e->link_sock_ino : 0;
+	if (e->link_sock != LINK_SOCK_UNNOTED)
+		return e->link_sock == LINK_SOCK_INODE ? e->link_sock_ino : 0;
 	return link_bracket_inode(link, "socket:", &ino) ? ino : 0;
 }
 
@@ -411,10 +411,11 @@ static void learn_anon(struct collect_job *j, const char *link,
 /* For fd_entry_link_socket: the link just stored, parsed once. */
 static void note_link_socket(struct fd_entry *e, const char *link)
 {
-	unsigned long long ino;
+	unsigned long long ino = 0;
+	bool sock = link_bracket_inode(link, "socket:", &ino);
 
-	e->link_sock = link_bracket_inode(link, "socket:", &ino) ? 2 : 1;
-	e->link_sock_ino = e->link_sock == 2 ? ino : 0;
+	e->link_sock = sock ? LINK_SOCK_INODE : LINK_SOCK_NONE;
+	e->link_sock_ino = sock ? ino : 0;
 }
 
 /* Returns 0, -1 with errno when the link cannot be read, -2 when out of

@@ -66,6 +66,8 @@ struct fd_stat {
 
 #define FDL_SMALL_MAX 2048
 
+enum { LINK_SOCK_UNNOTED, LINK_SOCK_NONE, LINK_SOCK_INODE };
+
 struct fd_entry {
 	int fd;
 	size_t link_off;	/* into fd_proc.strings; (size_t)-1 if unread */
@@ -85,8 +87,9 @@ struct fd_entry {
 	bool st_from_link;
 	int link_errno;		/* readlink's errno when link_off is unset */
 	/* What the link says of a socket, noted when it is stored (each row
-	 * asks several times): 0 not noted (parse the link), 1 not a
-	 * socket's, 2 "socket:[link_sock_ino]". */
+	 * asks several times): LINK_SOCK_UNNOTED (an entry built by hand:
+	 * the link is parsed), LINK_SOCK_NONE, or LINK_SOCK_INODE for
+	 * "socket:[link_sock_ino]". */
 	unsigned char link_sock;
 	unsigned long long link_sock_ino;
 	int st_mnt_id;		/* statx's mount ID, when has_st_mnt_id */
