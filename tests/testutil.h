@@ -96,13 +96,13 @@ long long holder_value(const struct holder *h, const char *key);
 /* Closes its stdin and reaps it. */
 void holder_stop(struct holder *h);
 
-/* Counts the entries of /proc/PID/fd and, when highest is not NULL, finds
- * the highest number (-1 when none). */
 struct fd_proc;
 struct fd_entry;
 /* Descriptor fd's entry in a collected table, or NULL. */
 const struct fd_entry *entry_of(const struct fd_proc *p, int fd);
 
+/* Counts the entries of /proc/PID/fd and, when highest is not NULL, finds
+ * the highest number (-1 when none). */
 size_t count_pid_fds(pid_t pid, int *highest);
 
 /* Counts the descriptors open in this process (for leak checks). */
